@@ -1,0 +1,104 @@
+package dev.aigw.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.config.Problem;
+import dev.aigw.config.RawResource;
+import dev.aigw.route.Snapshot;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code /healthz} (the process is up), {@code /readyz} (a config is loaded), {@code /config_dump}
+ * (the effective resources as JSON, secrets redacted, with the problems found), {@code /routes}
+ * (the route table of each port, in precedence order, as text).
+ */
+public final class AdminServer {
+    private final Vertx vertx;
+    private final Supplier<Snapshot> snapshot;
+    private final Supplier<Map<Integer, Integer>> boundPorts;
+    private HttpServer server;
+
+    public AdminServer(Vertx vertx, Supplier<Snapshot> snapshot, Supplier<Map<Integer, Integer>> boundPorts) {
+        this.vertx = vertx;
+        this.snapshot = snapshot;
+        this.boundPorts = boundPorts;
+    }
+
+    public Future<HttpServer> start(String address, int port) {
+        server = vertx.createHttpServer().requestHandler(this::handle);
+        return server.listen(port, address);
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    public Future<Void> close() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    private void handle(HttpServerRequest req) {
+        Snapshot s = snapshot.get();
+        switch (req.path()) {
+            case "/healthz" -> text(req, 200, "ok\n");
+            case "/readyz" -> {
+                if (s.generation() > 0) text(req, 200, "ready: config generation " + s.generation() + "\n");
+                else text(req, 503, "not ready: no configuration loaded yet\n");
+            }
+            case "/config_dump" -> json(req, configDump(s));
+            case "/routes" -> text(req, 200, routes(s));
+            default -> text(req, 404, "not found; try /healthz /readyz /config_dump /routes\n");
+        }
+    }
+
+    private ObjectNode configDump(Snapshot s) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("generation", s.generation());
+        out.put("loadedAt", s.loadedAt().toString());
+        ArrayNode resources = out.putArray("resources");
+        for (RawResource r : s.resources()) {
+            ObjectNode item = Redaction.redact(r.kind(), r.body());
+            item.put("x-source", r.location().toString());
+            resources.add(item);
+        }
+        ArrayNode problems = out.putArray("problems");
+        for (Problem p : s.problems()) problems.add(p.toString());
+        return out;
+    }
+
+    private String routes(Snapshot s) {
+        StringBuilder sb = new StringBuilder("config generation ").append(s.generation()).append('\n');
+        for (Snapshot.ListenerInfo l : s.listeners()) {
+            sb.append("Gateway ").append(l.gateway()).append(" listener ").append(l.name()).append(" port ")
+                    .append(l.port()).append(l.implicit() ? " (implicit: the config defines no Gateway)" : "").append('\n');
+        }
+        Map<Integer, Integer> bound = boundPorts.get();
+        s.ports().forEach((port, table) -> {
+            Integer actual = bound.get(port);
+            sb.append("\nport ").append(port).append(actual != null && !actual.equals(port) ? " (bound " + actual + ")" : "")
+                    .append(":\n");
+            String d = table.describe();
+            sb.append(d.isEmpty() ? "  (no routes)\n" : d);
+        });
+        if (!s.problems().isEmpty()) {
+            sb.append("\nproblems:\n");
+            for (Problem p : s.problems()) sb.append("  ").append(p).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void text(HttpServerRequest req, int status, String body) {
+        req.response().setStatusCode(status).putHeader("content-type", "text/plain; charset=utf-8").end(body);
+    }
+
+    private static void json(HttpServerRequest req, ObjectNode body) {
+        req.response().putHeader("content-type", "application/json").end(body.toPrettyString());
+    }
+}

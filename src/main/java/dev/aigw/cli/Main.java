@@ -1,0 +1,137 @@
+package dev.aigw.cli;
+
+import dev.aigw.config.FileSource;
+import dev.aigw.config.Problem;
+import dev.aigw.config.ResourceStore;
+import dev.aigw.proxy.ProxyOptions;
+import dev.aigw.route.SnapshotCompiler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code ai-gateway run|validate}: see {@code --help}. */
+@Command(name = "ai-gateway", mixinStandardHelpOptions = true, version = "ai-gateway 0.1.0",
+        description = "An AI gateway that serves kgateway's Backend, HTTPRoute and Gateway resources.",
+        subcommands = {Main.Run.class, Main.Validate.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    static class ConfigOptions {
+        @Option(names = {"-f", "--file"}, required = true, paramLabel = "PATH",
+                description = "A YAML file or directory of resources (repeatable).")
+        List<Path> files = new ArrayList<>();
+
+        @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
+                description = "Listener port of the implicit Gateway kgateway-system/ai-gateway, used when the "
+                        + "config defines no Gateway (default: ${DEFAULT-VALUE}).")
+        int implicitPort;
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Start the gateway.")
+    static final class Run implements Callable<Integer> {
+        @CommandLine.Mixin
+        ConfigOptions config;
+
+        @Option(names = "--admin-address", defaultValue = "127.0.0.1", description = "Admin listen address (default: ${DEFAULT-VALUE}).")
+        String adminAddress;
+
+        @Option(names = "--admin-port", defaultValue = "19000", description = "Admin port (default: ${DEFAULT-VALUE}).")
+        int adminPort;
+
+        @Option(names = "--bind-address", defaultValue = "0.0.0.0", description = "Address the listeners bind (default: ${DEFAULT-VALUE}).")
+        String bindAddress;
+
+        @Option(names = "--max-body-bytes", defaultValue = "10485760", description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
+        long maxBodyBytes;
+
+        @Option(names = "--ca-file", paramLabel = "PEM", description = "Extra CA certificates to trust for upstream TLS, besides the JVM's (repeatable).")
+        List<Path> caFiles = new ArrayList<>();
+
+        @Option(names = "--connect-to", paramLabel = "HOST:PORT=ADDR:PORT",
+                description = "Connect to ADDR:PORT instead of HOST:PORT for upstream requests; Host, SNI and certificate checks keep HOST (repeatable).")
+        List<String> connectTo = new ArrayList<>();
+
+        @Option(names = "--watch-interval", defaultValue = "1s", description = "How often files are checked for changes; 0 turns watching off (default: ${DEFAULT-VALUE}).")
+        String watchInterval;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> ct = new LinkedHashMap<>();
+            for (String s : connectTo) {
+                String[] kv = s.split("=", 2);
+                if (kv.length != 2 || !kv[0].contains(":") || !kv[1].contains(":")) {
+                    System.err.println("--connect-to " + s + ": expected HOST:PORT=ADDR:PORT");
+                    return 2;
+                }
+                ct.put(kv[0], kv[1]);
+            }
+            ProxyOptions proxy = ProxyOptions.defaults().withBindAddress(bindAddress).withMaxBodyBytes(maxBodyBytes)
+                    .withCaFiles(caFiles).withConnectTo(ct);
+            GatewayApp.Settings settings = new GatewayApp.Settings(config.files, config.implicitPort, adminAddress,
+                    adminPort, proxy, parseDuration(watchInterval), System::getenv);
+            GatewayApp app;
+            try {
+                app = GatewayApp.start(settings);
+            } catch (GatewayApp.StartupException e) {
+                System.err.println("ai-gateway did not start: " + e.getMessage());
+                for (Problem p : e.problems()) if (p.isError()) System.err.println("  " + p);
+                return 1;
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                app.close();
+                stop.countDown();
+            }, "shutdown"));
+            stop.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Check the configuration and print every problem; exit 1 when there is one.")
+    static final class Validate implements Callable<Integer> {
+        @CommandLine.Mixin
+        ConfigOptions config;
+
+        @Override
+        public Integer call() {
+            FileSource.Load load = new FileSource(config.files).load();
+            SnapshotCompiler.Result r = SnapshotCompiler.compile(new ResourceStore().allWith(FileSource.SOURCE,
+                    load.resources()), 1, new SnapshotCompiler.Options(config.implicitPort, System::getenv));
+            List<Problem> problems = new ArrayList<>(load.problems());
+            problems.addAll(r.problems());
+            for (Problem p : problems) System.out.println(p);
+            long bad = problems.stream().filter(p -> p.severity() != Problem.Severity.WARNING).count();
+            System.out.println(bad == 0 ? "ok: " + load.resources().size() + " resources, "
+                    + r.snapshot().ports().values().stream().mapToInt(t -> t.entries().size()).sum() + " route matches"
+                    : bad + " problem" + (bad == 1 ? "" : "s") + " found");
+            return bad == 0 ? 0 : 1;
+        }
+    }
+
+    static Duration parseDuration(String s) {
+        String t = s.strip();
+        if (t.equals("0")) return Duration.ZERO;
+        if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        if (t.endsWith("s")) return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+        if (t.endsWith("m")) return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+        throw new CommandLine.ParameterException(new CommandLine(new Main()), "not a duration: " + s + " (expected e.g. 1s, 500ms)");
+    }
+}

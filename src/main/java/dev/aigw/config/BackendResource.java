@@ -1,0 +1,109 @@
+package dev.aigw.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A kgateway {@code Backend}: {@code type: AI} (LLM providers) or {@code type: Static} (plain hosts). */
+public record BackendResource(ResourceKey key, Spec spec, Location location) {
+
+    public sealed interface Spec permits Ai, Static {
+    }
+
+    /** Priority groups of LLM providers; the 2.0 {@code llm} shape is one group of one. */
+    public record Ai(List<List<Llm>> groups) implements Spec {
+        public Llm first() {
+            return groups.getFirst().getFirst();
+        }
+    }
+
+    public record Static(List<HostPort> hosts) implements Spec {
+    }
+
+    public record HostPort(String host, int port) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    /**
+     * One LLM provider with its overrides. {@code host} replaces the provider's host (and port,
+     * 443 when the 2.0 bare-string form gives none); {@code path} replaces the provider's path.
+     */
+    public record Llm(String name, ProviderSpec provider, Optional<HostPort> host, Optional<String> path,
+                      Optional<AuthHeader> authHeader, Location location) {
+    }
+
+    public record AuthHeader(String headerName, Optional<String> prefix) {
+    }
+
+    /** How the provider's credential is found. */
+    public sealed interface AuthToken {
+        record Inline(SecretValue value) implements AuthToken {
+        }
+
+        record SecretRef(String name) implements AuthToken {
+        }
+
+        record Passthrough() implements AuthToken {
+        }
+    }
+
+    public sealed interface ProviderSpec {
+        String kind();
+    }
+
+    public record OpenAi(AuthToken auth, Optional<String> model) implements ProviderSpec {
+        public String kind() {
+            return "openai";
+        }
+    }
+
+    public record AzureOpenAi(AuthToken auth, String endpoint, String deploymentName, String apiVersion)
+            implements ProviderSpec {
+        public String kind() {
+            return "azureopenai";
+        }
+    }
+
+    public record Anthropic(AuthToken auth, Optional<String> model, Optional<String> apiVersion)
+            implements ProviderSpec {
+        public String kind() {
+            return "anthropic";
+        }
+    }
+
+    public record Gemini(AuthToken auth, String model, String apiVersion) implements ProviderSpec {
+        public String kind() {
+            return "gemini";
+        }
+    }
+
+    public record VertexAi(AuthToken auth, String model, String apiVersion, String projectId, String location,
+                           String modelPath, String publisher) implements ProviderSpec {
+        public String kind() {
+            return "vertexai";
+        }
+    }
+
+    /** Parsed now; served once SigV4 signing lands. {@code secretRef} empty means the AWS default chain. */
+    public record Bedrock(Optional<String> secretRef, String model, String region,
+                          Optional<Guardrail> guardrail) implements ProviderSpec {
+        public String kind() {
+            return "bedrock";
+        }
+    }
+
+    public record Guardrail(String identifier, String version) {
+    }
+
+    /**
+     * The built-in {@code mock} provider: answers OpenAI Chat Completions itself (streaming too),
+     * so a gateway can be tried with no provider keys. Not a kgateway field; documented in docs/.
+     */
+    public record Mock(Optional<String> model) implements ProviderSpec {
+        public String kind() {
+            return "mock";
+        }
+    }
+}

@@ -1,0 +1,662 @@
+package dev.aigw.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigw.config.BackendResource.AuthHeader;
+import dev.aigw.config.BackendResource.AuthToken;
+import dev.aigw.config.BackendResource.HostPort;
+import dev.aigw.config.BackendResource.Llm;
+import dev.aigw.config.BackendResource.ProviderSpec;
+import dev.aigw.config.HttpRouteResource.*;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.*;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Turns {@link RawResource}s into typed, validated records. Every problem names the file, line
+ * and resource; a resource with an error is left out (and the error refuses the config).
+ */
+public final class ResourceParser {
+    static final String GATEWAY_API = "gateway.networking.k8s.io";
+    static final String KGATEWAY = "gateway.kgateway.dev";
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern REGION = Pattern.compile("^[a-z0-9-]+$");
+    private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
+    private static final Set<String> PROVIDERS =
+            Set.of("openai", "azureopenai", "anthropic", "gemini", "vertexai", "bedrock", "mock");
+
+    private static final Set<String> LLM_FIELDS = Set.of("provider", "hostOverride", "pathOverride",
+            "authHeaderOverride", "host", "port", "path", "authHeader", "name");
+
+    private final Function<String, String> env;
+    private final List<Problem> problems = new ArrayList<>();
+
+    public ResourceParser(Function<String, String> env) {
+        this.env = env;
+    }
+
+    public List<Problem> problems() {
+        return problems;
+    }
+
+    /** The typed resources of one kind each; resources with errors are absent. */
+    public record Parsed(List<GatewayResource> gateways, List<HttpRouteResource> routes,
+                         List<BackendResource> backends, List<SecretResource> secrets, List<RawResource> ignored) {
+    }
+
+    public Parsed parse(Collection<RawResource> raws) {
+        List<GatewayResource> gateways = new ArrayList<>();
+        List<HttpRouteResource> routes = new ArrayList<>();
+        List<BackendResource> backends = new ArrayList<>();
+        List<SecretResource> secrets = new ArrayList<>();
+        List<RawResource> ignored = new ArrayList<>();
+        for (RawResource r : raws) {
+            String group = r.apiVersion().contains("/") ? r.apiVersion().substring(0, r.apiVersion().indexOf('/')) : "";
+            Ctx c = new Ctx(r);
+            switch (r.kind()) {
+                case "Gateway" -> {
+                    if (c.expectGroup(group, GATEWAY_API)) add(gateways, gateway(c), c);
+                }
+                case "HTTPRoute" -> {
+                    if (c.expectGroup(group, GATEWAY_API)) add(routes, route(c), c);
+                }
+                case "Backend" -> {
+                    if (c.expectGroup(group, KGATEWAY)) add(backends, backend(c), c);
+                }
+                case "Secret" -> {
+                    if (c.expectGroup(group, "")) add(secrets, secret(c), c);
+                }
+                // Accepted and used later (policies land with their own issue); nothing to serve standalone.
+                case "GatewayClass", "GatewayParameters", "TrafficPolicy", "RoutePolicy", "ReferenceGrant",
+                     "ConfigMap", "Namespace" -> ignored.add(r);
+                default -> problems.add(Problem.warning(r.location(), r.key().toString(),
+                        "kind " + r.kind() + " (" + r.apiVersion() + ") is not used by this gateway; ignored"));
+            }
+        }
+        return new Parsed(gateways, routes, backends, secrets, ignored);
+    }
+
+    private <T> void add(List<T> list, T value, Ctx c) {
+        if (value != null && !c.failed) list.add(value);
+    }
+
+    // ---- Gateway ----
+
+    private GatewayResource gateway(Ctx c) {
+        JsonNode spec = c.spec();
+        List<GatewayResource.Listener> listeners = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (JsonNode l : spec.path("listeners")) {
+            String name = c.text(l, "name", true);
+            int port = c.port(l, "port", true);
+            String protocol = c.text(l, "protocol", true);
+            if (protocol != null && !protocol.equals("HTTP") && !protocol.equals("HTTPS")) {
+                c.error(l.get("protocol"), "listener " + name + ": protocol " + protocol
+                        + " is not supported (expected HTTP or HTTPS)");
+            }
+            if ("HTTPS".equals(protocol)) {
+                c.error(l.get("protocol"), "listener " + name
+                        + ": HTTPS listeners (TLS termination) are not supported yet; terminate TLS in front of the gateway or use HTTP");
+            }
+            if (name != null && !names.add(name)) c.error(l, "listener name " + name + " is used twice");
+            JsonNode ns = l.path("allowedRoutes").path("namespaces");
+            String from = ns.path("from").asText("Same");
+            GatewayResource.From f = switch (from) {
+                case "All" -> GatewayResource.From.ALL;
+                case "Same" -> GatewayResource.From.SAME;
+                case "Selector" -> GatewayResource.From.SELECTOR;
+                default -> {
+                    c.error(ns.get("from"), "allowedRoutes.namespaces.from: " + from + " (expected All, Same or Selector)");
+                    yield GatewayResource.From.SAME;
+                }
+            };
+            Map<String, String> selector = new TreeMap<>();
+            ns.path("selector").path("matchLabels").properties()
+                    .forEach(e -> selector.put(e.getKey(), e.getValue().asText()));
+            listeners.add(new GatewayResource.Listener(name, port, protocol, Optional.ofNullable(c.text(l, "hostname", false)),
+                    f, Map.copyOf(selector)));
+        }
+        if (listeners.isEmpty()) c.error(spec, "spec.listeners is empty (expected at least one HTTP listener)");
+        return new GatewayResource(c.r.key(), spec.path("gatewayClassName").asText(""), List.copyOf(listeners),
+                c.r.location());
+    }
+
+    // ---- HTTPRoute ----
+
+    private HttpRouteResource route(Ctx c) {
+        JsonNode spec = c.spec();
+        String ns = c.r.namespace();
+        List<ParentRef> parents = new ArrayList<>();
+        for (JsonNode p : spec.path("parentRefs")) {
+            String name = c.text(p, "name", true);
+            if (name == null) continue;
+            Integer port = p.has("port") ? c.port(p, "port", true) : null;
+            parents.add(new ParentRef(p.path("group").asText(GATEWAY_API), p.path("kind").asText("Gateway"),
+                    p.path("namespace").asText(ns), name, Optional.ofNullable(c.text(p, "sectionName", false)),
+                    Optional.ofNullable(port)));
+        }
+        if (parents.isEmpty()) {
+            c.error(spec, "spec.parentRefs is empty: name the Gateway this route attaches to "
+                    + "(e.g. parentRefs: [{name: ai-gateway, namespace: kgateway-system}])");
+        }
+        List<String> hostnames = new ArrayList<>();
+        for (JsonNode h : spec.path("hostnames")) hostnames.add(h.asText().toLowerCase(Locale.ROOT));
+        List<Rule> rules = new ArrayList<>();
+        int i = 0;
+        JsonNode rulesNode = spec.path("rules");
+        if (rulesNode.isEmpty()) {
+            // Gateway API defaults to one rule matching everything with no backends.
+            rules.add(new Rule(0, Optional.empty(), List.of(new Match(PathMatch.ROOT, List.of(), List.of(),
+                    Optional.empty())), List.of(), List.of(), Timeouts.NONE, c.r.location()));
+        }
+        for (JsonNode rn : rulesNode) rules.add(rule(c, rn, i++));
+        return new HttpRouteResource(c.r.key(), c.r.created(), List.copyOf(parents), List.copyOf(hostnames),
+                List.copyOf(rules), c.r.location());
+    }
+
+    private Rule rule(Ctx c, JsonNode rn, int index) {
+        List<Match> matches = new ArrayList<>();
+        for (JsonNode m : rn.path("matches")) matches.add(match(c, m));
+        if (matches.isEmpty()) matches.add(new Match(PathMatch.ROOT, List.of(), List.of(), Optional.empty()));
+        List<Filter> filters = new ArrayList<>();
+        for (JsonNode f : rn.path("filters")) {
+            Filter filter = filter(c, f);
+            if (filter != null) filters.add(filter);
+        }
+        List<BackendRef> refs = new ArrayList<>();
+        for (JsonNode b : rn.path("backendRefs")) {
+            String name = c.text(b, "name", true);
+            if (name == null) continue;
+            int weight = b.path("weight").asInt(1);
+            if (weight < 0 || weight > 1_000_000) c.error(b.get("weight"), "backendRefs weight " + weight
+                    + " is out of range (expected 0 to 1000000)");
+            Integer port = b.has("port") ? c.port(b, "port", true) : null;
+            refs.add(new BackendRef(b.path("group").asText(""), b.path("kind").asText("Service"),
+                    b.path("namespace").asText(c.r.namespace()), name, Optional.ofNullable(port), weight));
+            for (JsonNode f : b.path("filters")) {
+                c.error(f, "per-backendRef filters are not supported; put the filter on the rule");
+            }
+        }
+        JsonNode t = rn.path("timeouts");
+        Timeouts timeouts = new Timeouts(Optional.ofNullable(c.duration(t, "request")),
+                Optional.ofNullable(c.duration(t, "backendRequest")));
+        if (rn.has("retry") || rn.has("sessionPersistence")) {
+            problems.add(Problem.warning(c.r.at(rn), c.name(), "rule fields retry/sessionPersistence are not applied yet"));
+        }
+        return new Rule(index, Optional.ofNullable(c.text(rn, "name", false)), List.copyOf(matches),
+                List.copyOf(filters), List.copyOf(refs), timeouts, c.r.at(rn));
+    }
+
+    private Match match(Ctx c, JsonNode m) {
+        PathMatch path = PathMatch.ROOT;
+        JsonNode p = m.get("path");
+        if (p != null) {
+            String type = p.path("type").asText("PathPrefix");
+            String value = p.path("value").asText("/");
+            switch (type) {
+                case "Exact", "PathPrefix" -> {
+                    if (!value.startsWith("/")) c.error(p.get("value"), "path value " + value + " must start with /");
+                    path = new PathMatch(type.equals("Exact") ? PathType.EXACT : PathType.PATH_PREFIX, value, null);
+                }
+                case "RegularExpression" -> path = new PathMatch(PathType.REGULAR_EXPRESSION, value,
+                        c.regex(p.get("value"), value));
+                default -> c.error(p.get("type"), "path type " + type
+                        + " is not supported (expected Exact, PathPrefix or RegularExpression)");
+            }
+        }
+        List<ValueMatch> headers = valueMatches(c, m.path("headers"), true);
+        List<ValueMatch> query = valueMatches(c, m.path("queryParams"), false);
+        String method = c.text(m, "method", false);
+        if (method != null && !Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
+                .contains(method)) {
+            c.error(m.get("method"), "method " + method + " is not an HTTP method");
+        }
+        return new Match(path, headers, query, Optional.ofNullable(method));
+    }
+
+    private List<ValueMatch> valueMatches(Ctx c, JsonNode list, boolean header) {
+        List<ValueMatch> out = new ArrayList<>();
+        for (JsonNode h : list) {
+            String name = c.text(h, "name", true);
+            String value = c.text(h, "value", true);
+            if (name == null || value == null) continue;
+            String type = h.path("type").asText("Exact");
+            Pattern regex = switch (type) {
+                case "Exact" -> null;
+                case "RegularExpression" -> c.regex(h.get("value"), value);
+                default -> {
+                    c.error(h.get("type"), "match type " + type + " is not supported (expected Exact or RegularExpression)");
+                    yield null;
+                }
+            };
+            out.add(new ValueMatch(header ? name.toLowerCase(Locale.ROOT) : name, value, regex));
+        }
+        return List.copyOf(out);
+    }
+
+    private Filter filter(Ctx c, JsonNode f) {
+        String type = f.path("type").asText("");
+        return switch (type) {
+            case "RequestHeaderModifier" -> new RequestHeaderModifier(headerModifier(f.path("requestHeaderModifier")));
+            case "ResponseHeaderModifier" -> new ResponseHeaderModifier(headerModifier(f.path("responseHeaderModifier")));
+            case "URLRewrite" -> {
+                JsonNode u = f.path("urlRewrite");
+                JsonNode path = u.path("path");
+                String pt = path.path("type").asText("");
+                Optional<String> value = Optional.empty();
+                boolean full = false;
+                if (pt.equals("ReplaceFullPath")) {
+                    value = Optional.of(path.path("replaceFullPath").asText("/"));
+                    full = true;
+                } else if (pt.equals("ReplacePrefixMatch")) {
+                    value = Optional.of(path.path("replacePrefixMatch").asText("/"));
+                } else if (!pt.isEmpty()) {
+                    c.error(path.get("type"), "urlRewrite.path.type " + pt
+                            + " (expected ReplaceFullPath or ReplacePrefixMatch)");
+                }
+                yield new UrlRewrite(Optional.ofNullable(c.text(u, "hostname", false)), value, full);
+            }
+            default -> {
+                c.error(f, "filter type " + type + " is not supported "
+                        + "(expected RequestHeaderModifier, ResponseHeaderModifier or URLRewrite)");
+                yield null;
+            }
+        };
+    }
+
+    private static HeaderModifier headerModifier(JsonNode m) {
+        Map<String, String> set = new LinkedHashMap<>();
+        Map<String, String> add = new LinkedHashMap<>();
+        List<String> remove = new ArrayList<>();
+        for (JsonNode h : m.path("set")) set.put(h.path("name").asText(), h.path("value").asText());
+        for (JsonNode h : m.path("add")) add.put(h.path("name").asText(), h.path("value").asText());
+        for (JsonNode h : m.path("remove")) remove.add(h.asText());
+        return new HeaderModifier(Map.copyOf(set), Map.copyOf(add), List.copyOf(remove));
+    }
+
+    // ---- Backend ----
+
+    private BackendResource backend(Ctx c) {
+        JsonNode spec = c.spec();
+        String type = spec.path("type").asText("");
+        switch (type) {
+            case "AI" -> {
+                JsonNode ai = spec.get("ai");
+                if (ai == null || !ai.isObject()) {
+                    c.error(spec, "type AI needs spec.ai (with llm, multipool or priorityGroups)");
+                    return null;
+                }
+                List<String> present = new ArrayList<>();
+                for (String f : List.of("llm", "multipool", "priorityGroups")) if (ai.has(f)) present.add(f);
+                if (present.size() != 1) {
+                    c.error(ai, "spec.ai must have exactly one of llm, multipool, priorityGroups (found "
+                            + (present.isEmpty() ? "none" : String.join(", ", present)) + ")");
+                    return null;
+                }
+                List<List<Llm>> groups = new ArrayList<>();
+                switch (present.getFirst()) {
+                    case "llm" -> groups.add(List.of(llm(c, ai.get("llm"), "llm")));
+                    case "multipool" -> {
+                        int g = 0;
+                        for (JsonNode prio : ai.path("multipool").path("priorities")) {
+                            List<Llm> group = new ArrayList<>();
+                            int i = 0;
+                            for (JsonNode p : prio.path("pool")) group.add(llm(c, p, "multipool.priorities[" + g + "].pool[" + i++ + "]"));
+                            if (group.isEmpty()) c.error(prio, "multipool priority " + g + " has an empty pool");
+                            groups.add(group);
+                            g++;
+                        }
+                    }
+                    default -> {
+                        int g = 0;
+                        for (JsonNode grp : ai.path("priorityGroups")) {
+                            List<Llm> group = new ArrayList<>();
+                            Set<String> names = new HashSet<>();
+                            int i = 0;
+                            for (JsonNode p : grp.path("providers")) {
+                                Llm llm = llm(c, p, "priorityGroups[" + g + "].providers[" + i++ + "]");
+                                if (p.has("name") && !names.add(llm.name())) {
+                                    c.error(p.get("name"), "provider name " + llm.name() + " is used twice in priority group " + g);
+                                }
+                                group.add(llm);
+                            }
+                            if (group.isEmpty()) c.error(grp, "priority group " + g + " has no providers");
+                            groups.add(group);
+                            g++;
+                        }
+                    }
+                }
+                if (groups.isEmpty()) {
+                    c.error(ai, present.getFirst() + " has no providers");
+                    return null;
+                }
+                if (c.failed) return null;
+                return new BackendResource(c.r.key(), new BackendResource.Ai(groups.stream().map(List::copyOf).toList()),
+                        c.r.location());
+            }
+            case "Static" -> {
+                List<HostPort> hosts = new ArrayList<>();
+                for (JsonNode h : spec.path("static").path("hosts")) {
+                    String host = c.text(h, "host", true);
+                    int port = c.port(h, "port", true);
+                    if (host != null) hosts.add(new HostPort(host, port));
+                }
+                if (hosts.isEmpty()) c.error(spec, "type Static needs spec.static.hosts with at least one {host, port}");
+                return new BackendResource(c.r.key(), new BackendResource.Static(List.copyOf(hosts)), c.r.location());
+            }
+            default -> {
+                c.error(spec.get("type") == null ? spec : spec.get("type"), "spec.type " + (type.isEmpty() ? "is missing" : type
+                        + " is not supported") + " (expected AI or Static)");
+                return null;
+            }
+        }
+    }
+
+    private Llm llm(Ctx c, JsonNode n, String where) {
+        // 2.0 nests the provider under llm.provider.<p>; later shapes put it directly under llm.<p>.
+        JsonNode holder = n.has("provider") ? n.get("provider") : n;
+        List<String> found = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        holder.fieldNames().forEachRemaining(f -> {
+            if (PROVIDERS.contains(f)) found.add(f);
+            else if (holder != n || !LLM_FIELDS.contains(f)) unknown.add(f);
+        });
+        if (found.size() != 1) {
+            if (!unknown.isEmpty()) {
+                c.error(holder, where + ": unknown provider " + String.join(", ", unknown) + " (expected one of "
+                        + String.join(", ", new TreeSet<>(PROVIDERS)) + ")");
+            } else {
+                c.error(holder, where + ": expected exactly one provider of " + String.join(", ", new TreeSet<>(PROVIDERS))
+                        + (found.isEmpty() ? ", found none" : ", found " + String.join(", ", found)));
+            }
+            return new Llm(where, new BackendResource.Mock(Optional.empty()), Optional.empty(), Optional.empty(),
+                    Optional.empty(), c.r.at(n));
+        }
+        String kind = found.getFirst();
+        JsonNode p = holder.get(kind);
+        ProviderSpec provider = provider(c, kind, p, where + "." + kind);
+
+        Optional<HostPort> host = Optional.empty();
+        JsonNode ho = n.get("hostOverride");
+        if (ho != null && n.has("host")) c.error(ho, where + ": set either hostOverride or host, not both");
+        if (ho != null) {
+            if (ho.isTextual()) host = Optional.of(hostPort(c, ho, ho.asText(), 443, where + ".hostOverride"));
+            else {
+                String h = c.text(ho, "host", true);
+                int port = ho.has("port") ? c.port(ho, "port", true) : 443;
+                if (h != null) host = Optional.of(hostPort(c, ho.get("host"), h, port, where + ".hostOverride"));
+            }
+        } else if (n.has("host") || n.has("port")) {
+            if (!n.has("host") || !n.has("port")) {
+                c.error(n.has("host") ? n.get("host") : n.get("port"), where + ": host and port must be set together (found only "
+                        + (n.has("host") ? "host" : "port") + ")");
+            } else {
+                host = Optional.of(hostPort(c, n.get("host"), n.get("host").asText(), c.port(n, "port", true),
+                        where + ".host"));
+            }
+        }
+        Optional<String> path = Optional.empty();
+        JsonNode po = n.get("pathOverride");
+        JsonNode pn = n.get("path");
+        if (po != null && pn != null) c.error(po, where + ": set either pathOverride or path, not both");
+        if (po != null) path = Optional.ofNullable(po.isTextual() ? po.asText() : c.text(po, "fullPath", true));
+        else if (pn != null) path = Optional.ofNullable(pn.isTextual() ? pn.asText() : c.text(pn, "full", true));
+        if (path.isPresent() && !path.get().startsWith("/")) {
+            c.error(po != null ? po : pn, where + ": path override " + path.get() + " must start with /");
+        }
+        JsonNode ah = n.has("authHeaderOverride") ? n.get("authHeaderOverride") : n.get("authHeader");
+        Optional<AuthHeader> authHeader = Optional.empty();
+        if (ah != null) {
+            String name = c.text(ah, "headerName", true);
+            if (name != null) {
+                authHeader = Optional.of(new AuthHeader(name, ah.has("prefix") ? Optional.of(ah.get("prefix").asText())
+                        : Optional.empty()));
+            }
+        }
+        String name = n.path("name").asText(where);
+        return new Llm(name, provider, host, path, authHeader, c.r.at(n));
+    }
+
+    private HostPort hostPort(Ctx c, JsonNode at, String host, int port, String where) {
+        String h = stripScheme(host);
+        if (h.isEmpty() || h.contains("/") || h.contains(" ")) {
+            c.error(at, where + ": " + host + " is not a host name (expected e.g. api.example.com)");
+        }
+        return new HostPort(h, port);
+    }
+
+    static String stripScheme(String host) {
+        String h = host.trim();
+        int i = h.indexOf("://");
+        if (i >= 0) h = h.substring(i + 3);
+        while (h.endsWith("/")) h = h.substring(0, h.length() - 1);
+        return h;
+    }
+
+    private ProviderSpec provider(Ctx c, String kind, JsonNode p, String where) {
+        if (p == null || p.isNull()) p = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        return switch (kind) {
+            case "openai" -> new BackendResource.OpenAi(auth(c, p, where, true), opt(c, p, "model"));
+            case "azureopenai" -> new BackendResource.AzureOpenAi(auth(c, p, where, true),
+                    stripScheme(req(c, p, "endpoint", where)), req(c, p, "deploymentName", where),
+                    req(c, p, "apiVersion", where));
+            case "anthropic" -> new BackendResource.Anthropic(auth(c, p, where, true), opt(c, p, "model"),
+                    opt(c, p, "apiVersion"));
+            case "gemini" -> new BackendResource.Gemini(auth(c, p, where, true), req(c, p, "model", where),
+                    req(c, p, "apiVersion", where));
+            case "vertexai" -> {
+                String publisher = p.path("publisher").asText("GOOGLE");
+                if (!publisher.equals("GOOGLE") && !publisher.equals("ANTHROPIC")) {
+                    c.error(p.get("publisher"), where + ".publisher: " + publisher + " (expected GOOGLE or ANTHROPIC)");
+                }
+                yield new BackendResource.VertexAi(auth(c, p, where, true), req(c, p, "model", where),
+                        req(c, p, "apiVersion", where), req(c, p, "projectId", where), req(c, p, "location", where),
+                        p.path("modelPath").asText("generateContent"), publisher);
+            }
+            case "bedrock" -> {
+                String region = p.path("region").asText("us-east-1");
+                if (!REGION.matcher(region).matches()) {
+                    c.error(p.get("region"), where + ".region: " + region + " does not match ^[a-z0-9-]+$");
+                }
+                Optional<String> secret = Optional.empty();
+                JsonNode a = p.get("auth");
+                if (a != null) {
+                    String t = a.path("type").asText("Secret");
+                    if (!t.equals("Secret")) c.error(a.get("type"), where + ".auth.type: " + t + " (expected Secret)");
+                    secret = Optional.ofNullable(c.text(a.path("secretRef"), "name", true));
+                }
+                Optional<BackendResource.Guardrail> guardrail = Optional.empty();
+                JsonNode g = p.get("guardrail");
+                if (g != null) guardrail = Optional.of(new BackendResource.Guardrail(req(c, g, "identifier", where + ".guardrail"),
+                        req(c, g, "version", where + ".guardrail")));
+                yield new BackendResource.Bedrock(secret, req(c, p, "model", where), region, guardrail);
+            }
+            case "mock" -> new BackendResource.Mock(opt(c, p, "model"));
+            default -> throw new IllegalStateException(kind);
+        };
+    }
+
+    private AuthToken auth(Ctx c, JsonNode p, String where, boolean required) {
+        JsonNode a = p.get("authToken");
+        if (a == null) {
+            if (required) c.error(p, where + ": authToken is required (kind Inline, SecretRef or Passthrough)");
+            return new AuthToken.Passthrough();
+        }
+        String kind = a.path("kind").asText("");
+        return switch (kind) {
+            case "Inline" -> {
+                String v = c.text(a, "inline", true);
+                yield new AuthToken.Inline(v == null ? new SecretValue.Unresolved("no inline token")
+                        : substitute(v, where + ".authToken.inline"));
+            }
+            case "SecretRef" -> {
+                String name = c.text(a.path("secretRef"), "name", true);
+                if (a.path("secretRef").has("namespace")
+                        && !a.path("secretRef").path("namespace").asText().equals(c.r.namespace())) {
+                    c.error(a.path("secretRef").get("namespace"), where
+                            + ".authToken.secretRef: a Backend's secret must be in its own namespace " + c.r.namespace());
+                }
+                yield new AuthToken.SecretRef(name == null ? "" : name);
+            }
+            case "Passthrough" -> new AuthToken.Passthrough();
+            default -> {
+                c.error(a.has("kind") ? a.get("kind") : a, where + ".authToken.kind: "
+                        + (kind.isEmpty() ? "missing" : kind) + " (expected Inline, SecretRef or Passthrough)");
+                yield new AuthToken.Passthrough();
+            }
+        };
+    }
+
+    private String req(Ctx c, JsonNode p, String field, String where) {
+        JsonNode v = p.get(field);
+        if (v == null || v.isNull() || v.asText().isEmpty()) {
+            c.error(p, where + "." + field + " is required");
+            return "";
+        }
+        return v.asText();
+    }
+
+    private static Optional<String> opt(Ctx c, JsonNode p, String field) {
+        JsonNode v = p.get(field);
+        return v == null || v.isNull() || v.asText().isEmpty() ? Optional.empty() : Optional.of(v.asText());
+    }
+
+    // ---- Secret ----
+
+    private SecretResource secret(Ctx c) {
+        Map<String, SecretValue> data = new TreeMap<>();
+        JsonNode d = c.r.body().path("data");
+        for (var e : d.properties()) {
+            try {
+                byte[] bytes = Base64.getMimeDecoder().decode(e.getValue().asText());
+                data.put(e.getKey(), new SecretValue.Present(new String(bytes, StandardCharsets.UTF_8).strip()));
+            } catch (IllegalArgumentException ex) {
+                c.error(e.getValue(), "data." + e.getKey() + " is not valid base64 (use stringData for plain text)");
+            }
+        }
+        // stringData wins over data for the same key, as the API server merges them.
+        for (var e : c.r.body().path("stringData").properties()) {
+            data.put(e.getKey(), substitute(e.getValue().asText(), "stringData." + e.getKey()));
+        }
+        return new SecretResource(c.r.key(), Collections.unmodifiableMap(data), c.r.location());
+    }
+
+    /** Replaces {@code ${VAR}} with the environment's value; an unset variable leaves the value unresolved. */
+    private SecretValue substitute(String raw, String where) {
+        Matcher m = ENV_REF.matcher(raw);
+        StringBuilder sb = new StringBuilder();
+        List<String> missing = new ArrayList<>();
+        while (m.find()) {
+            String v = env.apply(m.group(1));
+            if (v == null || v.isEmpty()) {
+                missing.add(m.group(1));
+                v = "";
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(sb);
+        if (!missing.isEmpty()) {
+            return new SecretValue.Unresolved(where + ": environment variable " + String.join(", ", missing)
+                    + " is not set");
+        }
+        return new SecretValue.Present(sb.toString().strip());
+    }
+
+    /** Per-resource parsing state: the raw resource and whether it had an error. */
+    private final class Ctx {
+        final RawResource r;
+        boolean failed;
+
+        Ctx(RawResource r) {
+            this.r = r;
+        }
+
+        String name() {
+            return r.key().toString();
+        }
+
+        JsonNode spec() {
+            JsonNode s = r.body().get("spec");
+            if (s == null || !s.isObject()) {
+                error(r.body(), "spec is missing");
+                return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            }
+            return s;
+        }
+
+        boolean expectGroup(String group, String expected) {
+            if (group.equals(expected)) return true;
+            error(r.body().get("apiVersion"), "apiVersion " + r.apiVersion() + " is not a " + r.kind()
+                    + " version this gateway reads (expected " + (expected.isEmpty() ? "v1" : expected + "/...") + ")");
+            return false;
+        }
+
+        void error(JsonNode at, String message) {
+            failed = true;
+            problems.add(Problem.error(r.at(at), name(), message));
+        }
+
+        String text(JsonNode n, String field, boolean required) {
+            JsonNode v = n.get(field);
+            if (v == null || v.isNull() || (v.isTextual() && v.asText().isEmpty())) {
+                if (required) error(n, field + " is required");
+                return null;
+            }
+            if (!v.isValueNode()) {
+                error(v, field + " must be a string");
+                return null;
+            }
+            return v.asText();
+        }
+
+        int port(JsonNode n, String field, boolean required) {
+            JsonNode v = n.get(field);
+            if (v == null) {
+                if (required) error(n, field + " is required");
+                return 0;
+            }
+            if (!v.canConvertToInt() || v.asInt() < 1 || v.asInt() > 65535) {
+                error(v, field + " " + v.asText() + " is not a port (expected 1 to 65535)");
+                return 0;
+            }
+            return v.asInt();
+        }
+
+        Duration duration(JsonNode n, String field) {
+            JsonNode v = n.get(field);
+            if (v == null || v.isNull()) return null;
+            String s = v.asText();
+            Matcher m = GO_DURATION.matcher(s);
+            long millis = 0;
+            int end = 0;
+            while (m.find() && m.start() == end) {
+                double num = Double.parseDouble(m.group(1));
+                millis += (long) (num * switch (m.group(2)) {
+                    case "h" -> 3_600_000;
+                    case "m" -> 60_000;
+                    case "s" -> 1_000;
+                    default -> 1;
+                });
+                end = m.end();
+            }
+            if (end != s.length() || s.isEmpty()) {
+                error(v, field + " " + s + " is not a duration (expected e.g. 30s, 1m, 500ms)");
+                return null;
+            }
+            return Duration.ofMillis(millis);
+        }
+
+        Pattern regex(JsonNode at, String value) {
+            try {
+                return Pattern.compile(value);
+            } catch (PatternSyntaxException e) {
+                error(at, "invalid regular expression " + value + ": " + e.getDescription());
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.aigw.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads multi-document YAML (and {@code kind: List}) into {@link RawResource}s, remembering the
+ * line of every node so problems can point at it. Builds the tree itself rather than through
+ * {@code readTree} because the seed's YAML repeats a key: the later value wins, with a warning
+ * that names the line, instead of a parse failure.
+ */
+public final class YamlResources {
+    private static final YAMLFactory YAML = YAMLFactory.builder().build();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private YamlResources() {
+    }
+
+    /** The resources of one source text, and the problems found reading it. */
+    public record Result(List<RawResource> resources, List<Problem> problems) {
+    }
+
+    public static Result parse(String sourceName, String text) {
+        List<RawResource> out = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        Map<JsonNode, Location> locator = new IdentityHashMap<>();
+        try (JsonParser p = YAML.createParser(new StringReader(text))) {
+            int doc = 0;
+            while (p.nextToken() != null) {
+                doc++;
+                Location docAt = at(sourceName, p);
+                JsonNode root = build(sourceName, p, locator, problems);
+                if (root == null || root.isNull() || root.isMissingNode()) continue;
+                if (!root.isObject()) {
+                    problems.add(Problem.error(docAt, "", "document " + doc
+                            + " is not a mapping (expected a Kubernetes resource with apiVersion, kind and metadata)"));
+                    continue;
+                }
+                collect(sourceName, (ObjectNode) root, docAt, locator, out, problems);
+            }
+        } catch (JsonProcessingException e) {
+            var l = e.getLocation();
+            Location at = new Location(sourceName, l == null ? 0 : l.getLineNr());
+            problems.add(Problem.error(at, "", "malformed YAML: " + e.getOriginalMessage()));
+        } catch (IOException e) {
+            problems.add(Problem.error(new Location(sourceName, 0), "", "cannot read: " + e.getMessage()));
+        }
+        return new Result(List.copyOf(out), List.copyOf(problems));
+    }
+
+    private static void collect(String source, ObjectNode root, Location docAt, Map<JsonNode, Location> locator,
+                                List<RawResource> out, List<Problem> problems) {
+        String kind = root.path("kind").asText("");
+        if (kind.equals("List") || kind.endsWith("List") && root.has("items")) {
+            for (JsonNode item : root.path("items")) {
+                Location itemAt = locator.getOrDefault(item, docAt);
+                if (item instanceof ObjectNode o) collect(source, o, itemAt, locator, out, problems);
+                else problems.add(Problem.error(itemAt, "", "List item is not a mapping"));
+            }
+            return;
+        }
+        String apiVersion = root.path("apiVersion").asText("");
+        JsonNode meta = root.path("metadata");
+        String name = meta.path("name").asText("");
+        String namespace = meta.path("namespace").asText("");
+        if (namespace.isEmpty()) namespace = ResourceKey.DEFAULT_NAMESPACE;
+        if (kind.isEmpty()) {
+            problems.add(Problem.error(docAt, "", "resource has no kind (expected e.g. kind: Backend)"));
+            return;
+        }
+        if (apiVersion.isEmpty()) {
+            problems.add(Problem.error(docAt, kind + " " + namespace + "/" + name, "resource has no apiVersion"));
+            return;
+        }
+        if (name.isEmpty()) {
+            problems.add(Problem.error(docAt, kind, "resource has no metadata.name"));
+            return;
+        }
+        Instant created = Instant.EPOCH;
+        String ts = meta.path("creationTimestamp").asText("");
+        if (!ts.isEmpty()) {
+            try {
+                created = Instant.parse(ts);
+            } catch (DateTimeParseException e) {
+                problems.add(Problem.warning(locator.getOrDefault(meta.get("creationTimestamp"), docAt),
+                        kind + " " + namespace + "/" + name, "creationTimestamp is not RFC 3339: " + ts));
+            }
+        }
+        long generation = meta.path("generation").asLong(0);
+        out.add(new RawResource(apiVersion, new ResourceKey(kind, namespace, name), root, docAt, created, generation,
+                locator));
+    }
+
+    private static Location at(String source, JsonParser p) {
+        return new Location(source, p.currentTokenLocation().getLineNr());
+    }
+
+    /** Builds the node at the parser's current token, recording each node's line. */
+    private static JsonNode build(String source, JsonParser p, Map<JsonNode, Location> locator,
+                                  List<Problem> problems) throws IOException {
+        Location here = at(source, p);
+        JsonToken t = p.currentToken();
+        JsonNode node = switch (t) {
+            case START_OBJECT -> {
+                ObjectNode o = NODES.objectNode();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    Location fieldAt = at(source, p);
+                    p.nextToken();
+                    JsonNode value = build(source, p, locator, problems);
+                    if (o.has(field)) {
+                        problems.add(Problem.warning(fieldAt, "", "duplicate key '" + field
+                                + "': the later value is used"));
+                    }
+                    o.set(field, value);
+                }
+                yield o;
+            }
+            case START_ARRAY -> {
+                ArrayNode a = NODES.arrayNode();
+                while (p.nextToken() != JsonToken.END_ARRAY) a.add(build(source, p, locator, problems));
+                yield a;
+            }
+            case VALUE_STRING -> NODES.textNode(p.getText());
+            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    ? NODES.numberNode(p.getBigIntegerValue()) : NODES.numberNode(p.getLongValue());
+            case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDoubleValue());
+            case VALUE_TRUE -> NODES.booleanNode(true);
+            case VALUE_FALSE -> NODES.booleanNode(false);
+            case VALUE_NULL -> NODES.nullNode();
+            case VALUE_EMBEDDED_OBJECT -> NODES.textNode(p.getText());
+            default -> throw new JsonParseProblem(p, "unexpected token " + t);
+        };
+        if (node.isContainerNode() || node.isTextual()) locator.put(node, here);
+        return node;
+    }
+
+    private static final class JsonParseProblem extends JsonProcessingException {
+        JsonParseProblem(JsonParser p, String msg) {
+            super(msg, p.currentTokenLocation());
+        }
+    }
+}

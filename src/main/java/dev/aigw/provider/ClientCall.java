@@ -1,0 +1,32 @@
+package dev.aigw.provider;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What a provider needs to know of the client's request: its path and query, a header lookup,
+ * and the parsed JSON body (already copied: a provider may change it).
+ */
+public record ClientCall(String method, String path, Map<String, List<String>> query,
+                         Function<String, String> header, ObjectNode body) {
+
+    public String queryParam(String name) {
+        List<String> v = query.get(name);
+        return v == null || v.isEmpty() ? null : v.getFirst();
+    }
+
+    /** The client's bearer token (for Passthrough): {@code Authorization} minus {@code Bearer }. */
+    public String clientToken(String providerHeader) {
+        String auth = header.apply("authorization");
+        if (auth != null && !auth.isBlank()) return Providers.stripBearer(auth);
+        for (String h : new String[]{providerHeader, "x-api-key", "api-key", "x-goog-api-key"}) {
+            String v = h == null ? null : header.apply(h);
+            if (v != null && !v.isBlank()) return Providers.stripBearer(v);
+        }
+        String key = queryParam("key");
+        return key == null || key.isBlank() ? null : key;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.aigw.provider;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.config.BackendResource;
+
+import java.util.Optional;
+
+/**
+ * Google Gemini (Generative Language API): the model is in the path, the key in
+ * {@code x-goog-api-key} (not {@code ?key=}, which would put it in URLs and logs).
+ */
+public record GeminiProvider(String name, BackendResource.Gemini spec, Target target) implements Provider {
+    public String kind() {
+        return "gemini";
+    }
+
+    public Optional<String> model() {
+        return Optional.of(spec.model());
+    }
+
+    @Override
+    public UpstreamRequest prepare(ClientCall call) throws ProviderException {
+        ObjectNode body = Providers.requireBody(call, kind());
+        boolean stream = wantsStream(call);
+        String path = "/" + spec.apiVersion() + "/models/" + spec.model()
+                + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+        return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.path(target, path),
+                Providers.authHeaders(target, call), body, stream);
+    }
+
+    /** Gemini streams on another path: chosen by the client's path, {@code alt=sse}, or the route type. */
+    static boolean wantsStream(ClientCall call) {
+        return call.path().endsWith(":streamGenerateContent") || "sse".equals(call.queryParam("alt"));
+    }
+}

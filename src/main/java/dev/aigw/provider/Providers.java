@@ -1,0 +1,110 @@
+package dev.aigw.provider;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.config.BackendResource;
+import dev.aigw.config.BackendResource.Llm;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Builds {@link Provider}s from config, and the pieces they share. */
+public final class Providers {
+    private Providers() {
+    }
+
+    /** The auth header a provider uses when the Backend does not override it. */
+    public static String defaultAuthHeader(BackendResource.ProviderSpec spec) {
+        return switch (spec) {
+            case BackendResource.OpenAi o -> "Authorization";
+            case BackendResource.VertexAi v -> "Authorization";
+            case BackendResource.AzureOpenAi a -> "api-key";
+            case BackendResource.Anthropic a -> "x-api-key";
+            case BackendResource.Gemini g -> "x-goog-api-key";
+            case BackendResource.Bedrock b -> "Authorization";
+            case BackendResource.Mock m -> "Authorization";
+        };
+    }
+
+    private static String defaultPrefix(BackendResource.ProviderSpec spec) {
+        return spec instanceof BackendResource.OpenAi || spec instanceof BackendResource.VertexAi ? "Bearer " : "";
+    }
+
+    private static BackendResource.HostPort defaultHost(BackendResource.ProviderSpec spec) {
+        return switch (spec) {
+            case BackendResource.OpenAi o -> new BackendResource.HostPort("api.openai.com", 443);
+            case BackendResource.AzureOpenAi a -> new BackendResource.HostPort(a.endpoint(), 443);
+            case BackendResource.Anthropic a -> new BackendResource.HostPort("api.anthropic.com", 443);
+            case BackendResource.Gemini g -> new BackendResource.HostPort("generativelanguage.googleapis.com", 443);
+            case BackendResource.VertexAi v -> new BackendResource.HostPort(
+                    v.location().equals("global") ? "aiplatform.googleapis.com"
+                            : v.location() + "-aiplatform.googleapis.com", 443);
+            case BackendResource.Bedrock b -> new BackendResource.HostPort(
+                    "bedrock-runtime." + b.region() + ".amazonaws.com", 443);
+            case BackendResource.Mock m -> new BackendResource.HostPort("mock.invalid", 0);
+        };
+    }
+
+    public static Provider create(Llm llm, Credential credential) {
+        BackendResource.ProviderSpec spec = llm.provider();
+        BackendResource.HostPort hp = llm.host().orElse(defaultHost(spec));
+        String header = llm.authHeader().map(BackendResource.AuthHeader::headerName).orElse(defaultAuthHeader(spec));
+        String prefix = llm.authHeader().flatMap(BackendResource.AuthHeader::prefix).orElse(defaultPrefix(spec));
+        Target t = new Target(hp.host(), hp.port(), llm.path(), header, prefix, credential);
+        return switch (spec) {
+            case BackendResource.OpenAi o -> new OpenAiProvider(llm.name(), o, t);
+            case BackendResource.AzureOpenAi a -> new AzureOpenAiProvider(llm.name(), a, t);
+            case BackendResource.Anthropic a -> new AnthropicProvider(llm.name(), a, t);
+            case BackendResource.Gemini g -> new GeminiProvider(llm.name(), g, t);
+            case BackendResource.VertexAi v -> new VertexAiProvider(llm.name(), v, t);
+            case BackendResource.Bedrock b -> new BedrockProvider(llm.name(), b, t);
+            case BackendResource.Mock m -> new MockProvider(llm.name(), m);
+        };
+    }
+
+    public static String stripBearer(String token) {
+        String t = token.strip();
+        return t.regionMatches(true, 0, "Bearer ", 0, 7) ? t.substring(7).strip() : t;
+    }
+
+    /** The headers every provider sets: the credential under the (possibly overridden) header. */
+    static Map<String, String> authHeaders(Target t, ClientCall call) throws ProviderException {
+        Map<String, String> h = new LinkedHashMap<>();
+        String token = switch (t.credential()) {
+            case Credential.Token tok -> tok.value();
+            case Credential.Passthrough p -> {
+                String c = call.clientToken(t.authHeader());
+                if (c == null) {
+                    throw new ProviderException(401, "authentication_error", "this route forwards the client's "
+                            + "credential (authToken kind Passthrough) but the request has no Authorization header");
+                }
+                yield c;
+            }
+            case Credential.None n -> null;
+        };
+        if (token != null) h.put(t.authHeader(), t.authPrefix() + token);
+        return h;
+    }
+
+    /** The path: the Backend's override when set, else the provider's own. */
+    static String path(Target t, String providerPath) {
+        return t.pathOverride().orElse(providerPath);
+    }
+
+    static boolean streamFlag(ObjectNode body) {
+        return body != null && body.path("stream").asBoolean(false);
+    }
+
+    static ObjectNode requireBody(ClientCall call, String provider) throws ProviderException {
+        if (call.body() == null) {
+            throw new ProviderException(400, "invalid_request_error",
+                    "the " + provider + " provider needs a JSON request body");
+        }
+        return call.body();
+    }
+
+    static Optional<String> bodyModel(ObjectNode body) {
+        return body == null || !body.path("model").isTextual() ? Optional.empty()
+                : Optional.of(body.get("model").asText());
+    }
+}

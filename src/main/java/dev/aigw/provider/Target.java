@@ -1,0 +1,19 @@
+package dev.aigw.provider;
+
+import java.util.Optional;
+
+/**
+ * Where a provider's requests go and how they are authenticated, after the Backend's overrides:
+ * TLS exactly when the port is 443, as kgateway does.
+ */
+public record Target(String host, int port, Optional<String> pathOverride, String authHeader, String authPrefix,
+                     Credential credential) {
+    public boolean tls() {
+        return port == 443;
+    }
+
+    @Override
+    public String toString() {
+        return (tls() ? "https://" : "http://") + host + ":" + port + pathOverride.orElse("");
+    }
+}

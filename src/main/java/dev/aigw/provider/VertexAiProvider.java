@@ -1,0 +1,43 @@
+package dev.aigw.provider;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.config.BackendResource;
+
+import java.util.Optional;
+
+/**
+ * Vertex AI: Gemini models by {@code :generateContent}; Claude models ({@code publisher: ANTHROPIC})
+ * by {@code :rawPredict} with an Anthropic body whose version is {@code vertex-2023-10-16}.
+ */
+public record VertexAiProvider(String name, BackendResource.VertexAi spec, Target target) implements Provider {
+    static final String ANTHROPIC_VERTEX_VERSION = "vertex-2023-10-16";
+
+    public String kind() {
+        return "vertexai";
+    }
+
+    public Optional<String> model() {
+        return Optional.of(spec.model());
+    }
+
+    @Override
+    public UpstreamRequest prepare(ClientCall call) throws ProviderException {
+        ObjectNode body = Providers.requireBody(call, kind());
+        String base = "/" + spec.apiVersion() + "/projects/" + spec.projectId() + "/locations/" + spec.location()
+                + "/publishers/";
+        boolean stream;
+        String path;
+        if (spec.publisher().equals("ANTHROPIC")) {
+            stream = Providers.streamFlag(body);
+            body.remove("model");
+            if (!body.has("anthropic_version")) body.put("anthropic_version", ANTHROPIC_VERTEX_VERSION);
+            path = base + "anthropic/models/" + spec.model() + (stream ? ":streamRawPredict" : ":rawPredict");
+        } else {
+            stream = GeminiProvider.wantsStream(call);
+            path = base + "google/models/" + spec.model()
+                    + (stream ? ":streamGenerateContent?alt=sse" : ":" + spec.modelPath());
+        }
+        return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.path(target, path),
+                Providers.authHeaders(target, call), body, stream);
+    }
+}

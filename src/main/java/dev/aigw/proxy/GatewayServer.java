@@ -1,0 +1,131 @@
+package dev.aigw.proxy;
+
+import dev.aigw.route.Snapshot;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The listening side: one set of Vert.x servers per Gateway listener port (one server per event
+ * loop, so connections spread across cores), all reading the current {@link Snapshot}.
+ * {@link #apply} swaps the snapshot atomically and opens or closes ports to match it; a closed
+ * port drains its in-flight requests first.
+ */
+public final class GatewayServer {
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final Vertx vertx;
+    private final ProxyOptions options;
+    private final Upstreams upstreams;
+    private final AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.empty());
+    private final Map<Integer, List<HttpServer>> servers = new HashMap<>();
+    private final int instances;
+
+    public GatewayServer(Vertx vertx, ProxyOptions options) {
+        this.vertx = vertx;
+        this.options = options;
+        this.upstreams = new Upstreams(vertx, options);
+        this.instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    public Snapshot snapshot() {
+        return current.get();
+    }
+
+    /** Serves {@code next}: ports it adds are opened before the swap, ports it drops closed after. */
+    public synchronized Future<Void> apply(Snapshot next) {
+        Set<Integer> wanted = new TreeSet<>(next.ports().keySet());
+        List<Future<?>> opening = new ArrayList<>();
+        for (int port : wanted) if (!servers.containsKey(port)) opening.add(open(port));
+        return Future.all(opening).compose(v -> {
+            current.set(next);
+            List<Future<?>> closing = new ArrayList<>();
+            synchronized (this) {
+                for (Integer port : new ArrayList<>(servers.keySet())) {
+                    if (!wanted.contains(port)) closing.add(close(port));
+                }
+            }
+            return Future.all(closing).mapEmpty();
+        }, err -> {
+            synchronized (this) {
+                for (int port : wanted) if (!current.get().ports().containsKey(port) && servers.containsKey(port)) close(port);
+            }
+            return Future.failedFuture(err);
+        });
+    }
+
+    private Future<Void> open(int port) {
+        List<HttpServer> list = new ArrayList<>();
+        servers.put(port, list);
+        List<Future<HttpServer>> started = new ArrayList<>();
+        HttpServerOptions opts = new HttpServerOptions()
+                .setTcpNoDelay(true)
+                .setCompressionSupported(false)
+                .setMaxInitialLineLength(16 * 1024)
+                .setMaxHeaderSize(64 * 1024)
+                .setIdleTimeout(0);
+        for (int i = 0; i < instances; i++) {
+            // Each server gets its own event-loop context, so accepted connections spread across loops.
+            io.vertx.core.Context ctx = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
+            io.vertx.core.Promise<HttpServer> p = io.vertx.core.Promise.promise();
+            ctx.runOnContext(v -> {
+                HttpServer s = vertx.createHttpServer(opts)
+                        .requestHandler(new ProxyHandler(vertx, port, current::get, upstreams, options));
+                synchronized (list) {
+                    list.add(s);
+                }
+                s.listen(port, options.bindAddress()).onComplete(p);
+            });
+            started.add(p.future());
+        }
+        return Future.all(started).<Void>mapEmpty()
+                .onSuccess(v -> log.info("listening on {}:{}", options.bindAddress(), port))
+                .recover(e -> {
+                    close(port);
+                    return Future.failedFuture(new IllegalStateException("cannot listen on port " + port + ": "
+                            + e.getMessage(), e));
+                });
+    }
+
+    private Future<Void> close(int port) {
+        List<HttpServer> list = servers.remove(port);
+        if (list == null) return Future.succeededFuture();
+        List<Future<?>> fs = new ArrayList<>();
+        synchronized (list) {
+            for (HttpServer s : list) fs.add(s.shutdown(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        log.info("closed port {}", port);
+        return Future.all(fs).mapEmpty();
+    }
+
+    /** The ports actually bound (a listener port of 0 binds a free one, for tests). */
+    public synchronized Map<Integer, Integer> boundPorts() {
+        Map<Integer, Integer> out = new HashMap<>();
+        servers.forEach((p, list) -> {
+            synchronized (list) {
+                if (!list.isEmpty()) out.put(p, list.getFirst().actualPort());
+            }
+        });
+        return out;
+    }
+
+    public Future<Void> close() {
+        List<Future<?>> fs = new ArrayList<>();
+        synchronized (this) {
+            for (Integer port : new ArrayList<>(servers.keySet())) fs.add(close(port));
+        }
+        return Future.all(fs).compose(v -> upstreams.close());
+    }
+}

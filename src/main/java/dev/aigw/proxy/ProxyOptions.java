@@ -1,0 +1,36 @@
+package dev.aigw.proxy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Data-path settings. {@code connectTo} maps an upstream {@code host:port} to another socket
+ * address (like curl's {@code --connect-to}): Host, SNI and certificate checks still use the
+ * original host. {@code caFiles} are PEM certificates trusted in addition to the JVM's trust store.
+ */
+public record ProxyOptions(long maxBodyBytes, Duration connectTimeout, Map<String, String> connectTo,
+                           List<Path> caFiles, String bindAddress) {
+    public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
+
+    public static ProxyOptions defaults() {
+        return new ProxyOptions(DEFAULT_MAX_BODY, Duration.ofSeconds(10), Map.of(), List.of(), "0.0.0.0");
+    }
+
+    public ProxyOptions withConnectTo(Map<String, String> map) {
+        return new ProxyOptions(maxBodyBytes, connectTimeout, Map.copyOf(map), caFiles, bindAddress);
+    }
+
+    public ProxyOptions withCaFiles(List<Path> files) {
+        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, List.copyOf(files), bindAddress);
+    }
+
+    public ProxyOptions withMaxBodyBytes(long max) {
+        return new ProxyOptions(max, connectTimeout, connectTo, caFiles, bindAddress);
+    }
+
+    public ProxyOptions withBindAddress(String address) {
+        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, caFiles, address);
+    }
+}

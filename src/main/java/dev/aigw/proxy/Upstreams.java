@@ -1,0 +1,145 @@
+package dev.aigw.proxy;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
+
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pooled upstream clients: one for TLS (HTTP/2 by ALPN when the provider offers it, else
+ * HTTP/1.1), one for plain HTTP/1.1. Certificates are checked against the JVM's trust store
+ * (so {@code -Djavax.net.ssl.trustStore} works) plus any configured CA files; host names are
+ * verified and SNI is always sent.
+ */
+public final class Upstreams {
+    private final HttpClientAgent tls;
+    private final HttpClientAgent plain;
+    private final Map<String, String> connectTo;
+    private final long connectTimeoutMs;
+
+    public Upstreams(Vertx vertx, ProxyOptions options) {
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(1024).setHttp2MaxSize(8).setMaxWaitQueueSize(-1);
+        this.plain = vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_1_1)
+                .setKeepAlive(true)
+                .setPipelining(false)
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(false), pool);
+        this.tls = vertx.createHttpClient(new HttpClientOptions()
+                .setSsl(true)
+                .setUseAlpn(true)
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setVerifyHost(true)
+                .setForceSni(true)
+                .setTcpNoDelay(true)
+                .setTrustOptions(TrustOptions.wrap(trustManager(options.caFiles())))
+                .setDecompressionSupported(false), pool);
+        this.connectTo = options.connectTo();
+        this.connectTimeoutMs = options.connectTimeout().toMillis();
+    }
+
+    public Future<HttpClientRequest> request(HttpMethod method, String host, int port, boolean useTls, String uri) {
+        RequestOptions ro = new RequestOptions()
+                .setMethod(method)
+                .setHost(host)
+                .setPort(port)
+                .setURI(uri)
+                .setConnectTimeout(connectTimeoutMs);
+        String redirect = connectTo.get(host + ":" + port);
+        if (redirect != null) {
+            int colon = redirect.lastIndexOf(':');
+            ro.setServer(SocketAddress.inetSocketAddress(Integer.parseInt(redirect.substring(colon + 1)),
+                    redirect.substring(0, colon)));
+        }
+        return (useTls ? tls : plain).request(ro);
+    }
+
+    public Future<Void> close() {
+        return Future.all(tls.close(), plain.close()).mapEmpty();
+    }
+
+    /** The JVM's default trust plus the given PEM files: a certificate either accepts is trusted. */
+    static TrustManager trustManager(List<Path> caFiles) {
+        try {
+            X509TrustManager jvm = x509(null);
+            if (caFiles.isEmpty()) return jvm;
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            int i = 0;
+            for (Path f : caFiles) {
+                try (InputStream in = Files.newInputStream(f)) {
+                    for (Certificate c : cf.generateCertificates(in)) ks.setCertificateEntry("ca-" + i++, c);
+                }
+            }
+            if (i == 0) throw new IllegalArgumentException("no certificates in " + caFiles);
+            X509TrustManager extra = x509(ks);
+            return new Composite(List.of(jvm, extra));
+        } catch (Exception e) {
+            throw new IllegalArgumentException("cannot load CA files " + caFiles + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static X509TrustManager x509(KeyStore ks) throws GeneralSecurityException {
+        TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        f.init(ks);
+        for (TrustManager tm : f.getTrustManagers()) if (tm instanceof X509TrustManager x) return x;
+        throw new GeneralSecurityException("no X509TrustManager");
+    }
+
+    private record Composite(List<X509TrustManager> delegates) implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            check(chain, authType, true);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            check(chain, authType, false);
+        }
+
+        private void check(X509Certificate[] chain, String authType, boolean client) throws CertificateException {
+            CertificateException last = null;
+            for (X509TrustManager tm : delegates) {
+                try {
+                    if (client) tm.checkClientTrusted(chain, authType);
+                    else tm.checkServerTrusted(chain, authType);
+                    return;
+                } catch (CertificateException e) {
+                    last = e;
+                }
+            }
+            throw last;
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            List<X509Certificate> all = new ArrayList<>();
+            for (X509TrustManager tm : delegates) all.addAll(List.of(tm.getAcceptedIssuers()));
+            return all.toArray(X509Certificate[]::new);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * The data path: Vert.x HTTP listeners ({@link dev.aigw.proxy.GatewayServer}), the per-request
+ * handler that matches a route and dispatches to a provider or static host ({@link
+ * dev.aigw.proxy.ProxyHandler}), the pooled upstream clients ({@link dev.aigw.proxy.Upstreams}),
+ * header hygiene and the one place errors become responses ({@link dev.aigw.proxy.Errors}).
+ * Runs on event loops: nothing here blocks.
+ *
+ * <p>May depend on {@code route}, {@code provider}, {@code config} and Vert.x.
+ */
+package dev.aigw.proxy;

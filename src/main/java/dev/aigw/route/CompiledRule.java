@@ -1,0 +1,35 @@
+package dev.aigw.route;
+
+import dev.aigw.config.HttpRouteResource;
+import dev.aigw.config.ResourceKey;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** One HTTPRoute rule, ready to serve: its filters, weighted destinations and timeouts. */
+public record CompiledRule(ResourceKey route, int index, Optional<String> name,
+                           List<HttpRouteResource.Filter> filters, List<Weighted> destinations,
+                           HttpRouteResource.Timeouts timeouts) {
+
+    public record Weighted(Destination destination, int weight) {
+    }
+
+    /** {@code route ns/name rule N} (or the rule's name): how logs and errors name a rule. */
+    public String id() {
+        return route.ref() + (name.map(n -> "/" + n).orElse("#" + index));
+    }
+
+    /** Picks a destination by weight; empty when no backend can take traffic (Gateway API: 500). */
+    public Optional<Destination> pick() {
+        int total = 0;
+        for (Weighted w : destinations) total += w.weight();
+        if (total == 0) return Optional.empty();
+        int r = destinations.size() == 1 ? 0 : ThreadLocalRandom.current().nextInt(total);
+        for (Weighted w : destinations) {
+            r -= w.weight();
+            if (r < 0) return Optional.of(w.destination());
+        }
+        return Optional.of(destinations.getLast().destination());
+    }
+}

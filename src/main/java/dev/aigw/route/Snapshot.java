@@ -1,0 +1,24 @@
+package dev.aigw.route;
+
+import dev.aigw.config.Problem;
+import dev.aigw.config.RawResource;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a request needs, compiled from one consistent set of resources. Immutable: a
+ * reload builds a new one and swaps it in; requests in flight keep the one they started with.
+ */
+public record Snapshot(long generation, Instant loadedAt, Map<Integer, RouteTable> ports,
+                       List<ListenerInfo> listeners, List<Problem> problems, List<RawResource> resources) {
+
+    /** A Gateway listener as served. */
+    public record ListenerInfo(String gateway, String name, int port, boolean implicit) {
+    }
+
+    public static Snapshot empty() {
+        return new Snapshot(0, Instant.EPOCH, Map.of(), List.of(), List.of(), List.of());
+    }
+}

@@ -1,0 +1,329 @@
+package dev.aigw.route;
+
+import dev.aigw.config.BackendResource;
+import dev.aigw.config.BackendResource.AuthToken;
+import dev.aigw.config.GatewayResource;
+import dev.aigw.config.HttpRouteResource;
+import dev.aigw.config.Location;
+import dev.aigw.config.Problem;
+import dev.aigw.config.RawResource;
+import dev.aigw.config.ResourceKey;
+import dev.aigw.config.ResourceParser;
+import dev.aigw.config.SecretResource;
+import dev.aigw.config.SecretValue;
+import dev.aigw.provider.Credential;
+import dev.aigw.provider.Provider;
+import dev.aigw.provider.Providers;
+
+import java.time.Instant;
+import java.util.*;
+import java.util.function.Function;
+
+/**
+ * Compiles resources into a {@link Snapshot}: resolves Secrets into credentials, Backends into
+ * destinations, attaches HTTPRoutes to Gateway listeners, and orders each port's route table.
+ * Errors in a resource leave it out; broken references compile into {@link
+ * Destination.Unavailable} so the route answers 500 with the reason.
+ */
+public final class SnapshotCompiler {
+    /** The Gateway the seed's routes attach to when the config defines none (kgateway's setup step). */
+    public static final ResourceKey IMPLICIT_GATEWAY = new ResourceKey("Gateway", "kgateway-system", "ai-gateway");
+
+    public record Options(int implicitPort, Function<String, String> env) {
+    }
+
+    public record Result(Snapshot snapshot, List<Problem> problems) {
+        public boolean hasErrors() {
+            return problems.stream().anyMatch(Problem::isError);
+        }
+    }
+
+    private final Options options;
+    private final List<Problem> problems = new ArrayList<>();
+
+    private SnapshotCompiler(Options options) {
+        this.options = options;
+    }
+
+    public static Result compile(Collection<RawResource> resources, long generation, Options options) {
+        return new SnapshotCompiler(options).run(resources, generation);
+    }
+
+    private Result run(Collection<RawResource> resources, long generation) {
+        Map<ResourceKey, RawResource> unique = new LinkedHashMap<>();
+        for (RawResource r : resources) {
+            RawResource prev = unique.putIfAbsent(r.key(), r);
+            if (prev != null) {
+                problems.add(Problem.error(r.location(), r.key().toString(), "defined twice (also at "
+                        + prev.location() + "); each resource must be defined once"));
+            }
+        }
+        ResourceParser parser = new ResourceParser(options.env());
+        ResourceParser.Parsed parsed = parser.parse(unique.values());
+        problems.addAll(parser.problems());
+
+        Map<ResourceKey, SecretResource> secrets = new HashMap<>();
+        for (SecretResource s : parsed.secrets()) secrets.put(s.key(), s);
+        Map<ResourceKey, Destination> backends = new HashMap<>();
+        for (BackendResource b : parsed.backends()) backends.put(b.key(), backend(b, secrets));
+
+        Map<String, Map<String, String>> nsLabels = new HashMap<>();
+        for (RawResource r : unique.values()) {
+            if (!r.kind().equals("Namespace")) continue;
+            Map<String, String> labels = new HashMap<>();
+            r.body().path("metadata").path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+            nsLabels.put(r.name(), labels);
+        }
+
+        List<GatewayResource> gateways = new ArrayList<>(parsed.gateways());
+        boolean implicit = gateways.isEmpty();
+        if (implicit) {
+            gateways.add(new GatewayResource(IMPLICIT_GATEWAY, "kgateway", List.of(new GatewayResource.Listener("http",
+                    options.implicitPort(), "HTTP", Optional.empty(), GatewayResource.From.ALL, Map.of())),
+                    new Location("<implicit>", 0)));
+        }
+        Map<ResourceKey, GatewayResource> gatewayByKey = new HashMap<>();
+        List<Snapshot.ListenerInfo> listeners = new ArrayList<>();
+        for (GatewayResource g : gateways) {
+            gatewayByKey.put(g.key(), g);
+            for (GatewayResource.Listener l : g.listeners()) {
+                listeners.add(new Snapshot.ListenerInfo(g.key().ref(), l.name(), l.port(), implicit));
+            }
+        }
+
+        Map<Integer, List<RouteTable.Entry>> byPort = new TreeMap<>();
+        for (GatewayResource g : gateways) for (GatewayResource.Listener l : g.listeners()) byPort.putIfAbsent(l.port(), new ArrayList<>());
+        for (HttpRouteResource route : parsed.routes()) {
+            attach(route, gatewayByKey, backends, nsLabels, byPort);
+        }
+        Map<Integer, RouteTable> tables = new TreeMap<>();
+        byPort.forEach((port, entries) -> tables.put(port, new RouteTable(entries)));
+        List<Problem> sorted = new ArrayList<>(problems);
+        Snapshot snapshot = new Snapshot(generation, Instant.now(), Collections.unmodifiableMap(tables),
+                List.copyOf(listeners), List.copyOf(sorted), List.copyOf(unique.values()));
+        return new Result(snapshot, List.copyOf(sorted));
+    }
+
+    // ---- backends ----
+
+    private Destination backend(BackendResource b, Map<ResourceKey, SecretResource> secrets) {
+        String name = b.key().ref();
+        return switch (b.spec()) {
+            case BackendResource.Static s -> new Destination.Static(name, s.hosts());
+            case BackendResource.Ai ai -> {
+                List<List<Provider>> groups = new ArrayList<>();
+                List<String> reasons = new ArrayList<>();
+                for (List<BackendResource.Llm> group : ai.groups()) {
+                    List<Provider> ps = new ArrayList<>();
+                    for (BackendResource.Llm llm : group) {
+                        Credential cred = credential(b, llm, secrets, reasons);
+                        if (cred != null) ps.add(Providers.create(llm, cred));
+                    }
+                    groups.add(List.copyOf(ps));
+                }
+                if (!reasons.isEmpty()) {
+                    String reason = String.join("; ", reasons);
+                    problems.add(Problem.unresolved(b.location(), b.key().toString(), reason));
+                    yield new Destination.Unavailable(name, "Backend " + name + ": " + reason);
+                }
+                yield new Destination.Ai(name, List.copyOf(groups));
+            }
+        };
+    }
+
+    private Credential credential(BackendResource b, BackendResource.Llm llm, Map<ResourceKey, SecretResource> secrets,
+                                  List<String> reasons) {
+        BackendResource.ProviderSpec spec = llm.provider();
+        AuthToken auth = switch (spec) {
+            case BackendResource.OpenAi o -> o.auth();
+            case BackendResource.AzureOpenAi a -> a.auth();
+            case BackendResource.Anthropic a -> a.auth();
+            case BackendResource.Gemini g -> g.auth();
+            case BackendResource.VertexAi v -> v.auth();
+            case BackendResource.Bedrock br -> {
+                if (br.secretRef().isPresent()) {
+                    SecretResource s = secrets.get(new ResourceKey("Secret", b.key().namespace(), br.secretRef().get()));
+                    if (s == null) {
+                        reasons.add("secret " + br.secretRef().get() + " not found in " + b.key().namespace());
+                        yield null;
+                    }
+                    for (String k : List.of("accessKey", "secretKey")) {
+                        if (!(s.data().get(k) instanceof SecretValue.Present)) {
+                            reasons.add("secret " + br.secretRef().get() + " has no key " + k
+                                    + " (a Bedrock secret needs accessKey and secretKey, optionally sessionToken)");
+                        }
+                    }
+                }
+                yield null;
+            }
+            case BackendResource.Mock m -> null;
+        };
+        if (spec instanceof BackendResource.Bedrock || spec instanceof BackendResource.Mock) {
+            return new Credential.None();
+        }
+        return switch (auth) {
+            case AuthToken.Passthrough p -> new Credential.Passthrough();
+            case AuthToken.Inline in -> switch (in.value()) {
+                case SecretValue.Present v -> new Credential.Token(Providers.stripBearer(v.value()));
+                case SecretValue.Unresolved u -> {
+                    reasons.add(u.reason());
+                    yield null;
+                }
+            };
+            case AuthToken.SecretRef ref -> {
+                SecretResource s = secrets.get(new ResourceKey("Secret", b.key().namespace(), ref.name()));
+                if (s == null) {
+                    reasons.add("secret " + ref.name() + " not found in " + b.key().namespace());
+                    yield null;
+                }
+                String header = llm.authHeader().map(BackendResource.AuthHeader::headerName)
+                        .orElse(Providers.defaultAuthHeader(spec));
+                yield secretToken(s, header, reasons);
+            }
+        };
+    }
+
+    /**
+     * kgateway reads only the key {@code Authorization}; be friendlier: then a key named like the
+     * auth header (the seed stores its Azure key under {@code api-key}), then the only key.
+     */
+    private static Credential secretToken(SecretResource s, String header, List<String> reasons) {
+        Map<String, SecretValue> data = s.data();
+        SecretValue v = null;
+        for (String k : data.keySet()) if (k.equalsIgnoreCase("Authorization")) v = data.get(k);
+        if (v == null) for (String k : data.keySet()) if (k.equalsIgnoreCase(header)) v = data.get(k);
+        if (v == null && data.size() == 1) v = data.values().iterator().next();
+        if (v == null) {
+            reasons.add("secret " + s.key().name() + " has no key Authorization (tried Authorization, " + header
+                    + (data.isEmpty() ? ", and it has no keys at all)" : ", then the only key, but it has "
+                    + data.size() + ": " + String.join(", ", data.keySet()) + ")"));
+            return null;
+        }
+        return switch (v) {
+            case SecretValue.Present p when !p.value().isBlank() -> new Credential.Token(Providers.stripBearer(p.value()));
+            case SecretValue.Present p -> {
+                reasons.add("secret " + s.key().name() + " has an empty token");
+                yield null;
+            }
+            case SecretValue.Unresolved u -> {
+                reasons.add("secret " + s.key().name() + " " + u.reason());
+                yield null;
+            }
+        };
+    }
+
+    // ---- routes ----
+
+    private void attach(HttpRouteResource route, Map<ResourceKey, GatewayResource> gateways,
+                        Map<ResourceKey, Destination> backends, Map<String, Map<String, String>> nsLabels,
+                        Map<Integer, List<RouteTable.Entry>> byPort) {
+        List<CompiledRule> rules = new ArrayList<>();
+        for (HttpRouteResource.Rule rule : route.rules()) rules.add(compileRule(route, rule, backends));
+        for (HttpRouteResource.ParentRef parent : route.parentRefs()) {
+            if (!parent.kind().equals("Gateway")) {
+                problems.add(Problem.unresolved(route.location(), route.key().toString(), "parentRef kind "
+                        + parent.kind() + " is not supported (expected Gateway)"));
+                continue;
+            }
+            GatewayResource g = gateways.get(new ResourceKey("Gateway", parent.namespace(), parent.name()));
+            if (g == null) {
+                problems.add(Problem.unresolved(route.location(), route.key().toString(), "parent Gateway "
+                        + parent.namespace() + "/" + parent.name() + " not found; the route is not served"));
+                continue;
+            }
+            boolean attachedAny = false;
+            for (GatewayResource.Listener l : g.listeners()) {
+                if (parent.sectionName().isPresent() && !parent.sectionName().get().equals(l.name())) continue;
+                if (parent.port().isPresent() && parent.port().get() != l.port()) continue;
+                if (!allowed(l, g, route, nsLabels)) continue;
+                List<String> hosts = effectiveHostnames(l.hostname(), route.hostnames());
+                if (hosts == null) continue;
+                attachedAny = true;
+                List<RouteTable.Entry> entries = byPort.get(l.port());
+                for (int i = 0; i < rules.size(); i++) {
+                    for (HttpRouteResource.Match m : route.rules().get(i).matches()) {
+                        entries.add(new RouteTable.Entry(rules.get(i), m, hosts, route.created()));
+                    }
+                }
+            }
+            if (!attachedAny) {
+                problems.add(Problem.unresolved(route.location(), route.key().toString(), "not attached to Gateway "
+                        + g.key().ref() + parent.sectionName().map(s -> " listener " + s).orElse("")
+                        + ": no listener matches its sectionName/port, allows routes from namespace "
+                        + route.key().namespace() + ", and shares a hostname with it"));
+            }
+        }
+    }
+
+    private static boolean allowed(GatewayResource.Listener l, GatewayResource g, HttpRouteResource route,
+                                   Map<String, Map<String, String>> nsLabels) {
+        return switch (l.from()) {
+            case ALL -> true;
+            case SAME -> g.key().namespace().equals(route.key().namespace());
+            case SELECTOR -> {
+                Map<String, String> labels = new HashMap<>(nsLabels.getOrDefault(route.key().namespace(), Map.of()));
+                labels.put("kubernetes.io/metadata.name", route.key().namespace());
+                yield l.namespaceSelector().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+            }
+        };
+    }
+
+    /** The hostnames a route answers on a listener; null when they do not intersect. */
+    static List<String> effectiveHostnames(Optional<String> listenerHost, List<String> routeHosts) {
+        if (listenerHost.isEmpty()) return routeHosts;
+        String lh = listenerHost.get().toLowerCase(Locale.ROOT);
+        if (routeHosts.isEmpty()) return List.of(lh);
+        List<String> out = new ArrayList<>();
+        for (String rh : routeHosts) {
+            if (rh.equals(lh) || RouteTable.hostScore(List.of(lh), rh) > 0) out.add(rh);
+            else if (RouteTable.hostScore(List.of(rh), lh) > 0) out.add(lh);
+        }
+        return out.isEmpty() ? null : List.copyOf(out);
+    }
+
+    private CompiledRule compileRule(HttpRouteResource route, HttpRouteResource.Rule rule,
+                                     Map<ResourceKey, Destination> backends) {
+        List<CompiledRule.Weighted> ds = new ArrayList<>();
+        for (HttpRouteResource.BackendRef ref : rule.backendRefs()) {
+            ds.add(new CompiledRule.Weighted(destination(route, rule, ref, backends), ref.weight()));
+        }
+        boolean ai = ds.stream().anyMatch(w -> w.destination() instanceof Destination.Ai);
+        if (ai && rule.filters().stream().anyMatch(f -> f instanceof HttpRouteResource.UrlRewrite)) {
+            problems.add(Problem.warning(rule.location(), route.key().toString(), "rule " + rule.index()
+                    + ": URLRewrite does not apply to AI backends (the provider decides the path); ignored for them"));
+        }
+        if (rule.backendRefs().isEmpty()) {
+            problems.add(Problem.warning(rule.location(), route.key().toString(), "rule " + rule.index()
+                    + " has no backendRefs: matching requests get 500"));
+        }
+        return new CompiledRule(route.key(), rule.index(), rule.name(), rule.filters(), List.copyOf(ds), rule.timeouts());
+    }
+
+    private Destination destination(HttpRouteResource route, HttpRouteResource.Rule rule,
+                                     HttpRouteResource.BackendRef ref, Map<ResourceKey, Destination> backends) {
+        String where = ref.namespace() + "/" + ref.name();
+        if (ref.kind().equals("Backend")) {
+            if (!ref.group().equals("gateway.kgateway.dev")) {
+                return unresolved(rule, route, where, "backendRef kind Backend needs group gateway.kgateway.dev (found "
+                        + (ref.group().isEmpty() ? "none" : ref.group()) + ")");
+            }
+            Destination d = backends.get(ref.backendKey());
+            if (d == null) return unresolved(rule, route, where, "Backend " + where + " not found");
+            return d;
+        }
+        if (ref.kind().equals("Service") && ref.group().isEmpty()) {
+            if (ref.port().isEmpty()) return unresolved(rule, route, where, "a Service backendRef needs a port");
+            // In a cluster, cluster DNS resolves this; standalone, it fails like any unknown host (502).
+            return new Destination.Static("Service " + where, List.of(new BackendResource.HostPort(
+                    ref.name() + "." + ref.namespace() + ".svc.cluster.local", ref.port().get())));
+        }
+        return unresolved(rule, route, where, "backendRef kind " + ref.kind() + " is not supported (expected "
+                + "Backend of group gateway.kgateway.dev, or Service)");
+    }
+
+    private Destination unresolved(HttpRouteResource.Rule rule, HttpRouteResource route, String name, String reason) {
+        problems.add(Problem.unresolved(rule.location(), route.key().toString(), reason));
+        return new Destination.Unavailable(name, reason);
+    }
+
+}

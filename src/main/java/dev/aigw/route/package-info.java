@@ -1,0 +1,10 @@
+/**
+ * The compiled, immutable view of a configuration that requests read: per listening port a
+ * {@link dev.aigw.route.RouteTable} (Gateway API matching and precedence) whose rules point at
+ * {@link dev.aigw.route.Destination}s (ready providers or static hosts). {@link
+ * dev.aigw.route.SnapshotCompiler} builds a {@link dev.aigw.route.Snapshot} from resources; the
+ * proxy swaps snapshots atomically.
+ *
+ * <p>May depend on {@code config} and {@code provider}; not on Vert.x or the proxy.
+ */
+package dev.aigw.route;
