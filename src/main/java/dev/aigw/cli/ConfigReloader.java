@@ -36,9 +36,14 @@ final class ConfigReloader {
     record Outcome(SnapshotCompiler.Result result, List<Problem> problems, boolean accepted) {
     }
 
-    /** Whether the files changed since the last load (cheap: sizes and modification times). */
-    boolean changed() {
-        return !files.fingerprint().equals(lastFingerprint);
+    /** The files' sizes and modification times now: cheap, no parsing. */
+    String fingerprint() {
+        return files.fingerprint();
+    }
+
+    /** The fingerprint of the files as last loaded (accepted or not). */
+    String loadedFingerprint() {
+        return lastFingerprint;
     }
 
     synchronized Outcome load() {

@@ -48,8 +48,7 @@ public final class GatewayApp implements AutoCloseable {
     private final GatewayServer server;
     private final AdminServer admin;
     private final ConfigReloader reloader;
-    private long watchTimer = -1;
-    private volatile boolean reloading;
+    private java.util.concurrent.ScheduledExecutorService watcher;
 
     private GatewayApp(Vertx vertx, GatewayServer server, AdminServer admin, ConfigReloader reloader) {
         this.vertx = vertx;
@@ -83,22 +82,36 @@ public final class GatewayApp implements AutoCloseable {
         return app;
     }
 
+    /**
+     * Polls the files on a thread of its own (loading and compiling block). A change is loaded
+     * once it has held still for one interval, so a file caught half-written is not loaded.
+     */
     private void watch(Duration every) {
-        watchTimer = vertx.setPeriodic(every.toMillis(), id -> {
-            if (reloading) return;
-            reloading = true;
-            vertx.executeBlocking(() -> {
-                if (reloader.changed()) reloadNow();
-                return null;
-            }, false).onComplete(ar -> {
-                reloading = false;
-                if (ar.failed()) log.error("config reload failed", ar.cause());
-            });
+        watcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "config-watcher");
+            t.setDaemon(true);
+            return t;
         });
+        String[] pending = {null};
+        watcher.scheduleWithFixedDelay(() -> {
+            try {
+                String fp = reloader.fingerprint();
+                if (fp.equals(reloader.loadedFingerprint())) {
+                    pending[0] = null;
+                } else if (!fp.equals(pending[0])) {
+                    pending[0] = fp;
+                } else {
+                    pending[0] = null;
+                    reloadNow();
+                }
+            } catch (RuntimeException e) {
+                log.error("config watch failed", e);
+            }
+        }, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Loads the files now and serves the result if it is valid; blocking. Returns whether it was accepted. */
-    public boolean reloadNow() {
+    public synchronized boolean reloadNow() {
         ConfigReloader.Outcome o = reloader.load();
         ConfigReloader.report(o.problems());
         if (!o.accepted()) {
@@ -138,7 +151,7 @@ public final class GatewayApp implements AutoCloseable {
 
     @Override
     public void close() {
-        if (watchTimer >= 0) vertx.cancelTimer(watchTimer);
+        if (watcher != null) watcher.shutdownNow();
         try {
             admin.close().await(10, TimeUnit.SECONDS);
             server.close().await(35, TimeUnit.SECONDS);
