@@ -1,0 +1,633 @@
+package dev.aigw.translate;
+
+import static dev.aigw.translate.TranslationException.invalid;
+import static dev.aigw.translate.TranslationException.unsupported;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Client speaks OpenAI Chat Completions, backend speaks Gemini generateContent /
+ * streamGenerateContent?alt=sse.
+ *
+ * <p>Notes:
+ * <ul>
+ *   <li>The model goes in the path, not the body; {@link TranslatedRequest#path()} is the Gemini
+ *       API form ({@code /v1beta/models/M:generateContent}). Vertex AI uses a longer prefix with
+ *       project and location, which the gateway's backend config must supply.</li>
+ *   <li>Schemas go out as {@code parametersJsonSchema} and {@code responseJsonSchema}, which take
+ *       JSON Schema as OpenAI clients write it, rather than the OpenAPI subset of
+ *       {@code parameters}/{@code responseSchema} that rejects keys like additionalProperties.</li>
+ *   <li>Gemini matches a function response to its call by name, not id, so tool messages are
+ *       resolved to names through the assistant turns before them. Gemini returns no call ids;
+ *       they are generated from {@link RequestContext#ids()}.</li>
+ *   <li>http(s) image URLs become {@code fileData} with a MIME type guessed from the extension;
+ *       Gemini fetches only some URL kinds, so inline data is the portable choice.</li>
+ *   <li>Gemini's function-call {@code thoughtSignature} is returned as
+ *       {@code tool_calls[].extra_content.google.thought_signature} and read back from there,
+ *       as Google's OpenAI-compatible endpoint does; clients that drop unknown fields lose it.</li>
+ *   <li>Dropped: {@code user}, {@code parallel_tool_calls}, {@code logit_bias}, {@code logprobs},
+ *       {@code store}, {@code metadata}, image {@code detail}. {@code n} other than 1 is rejected.</li>
+ * </ul>
+ */
+public final class OpenAiChatToGeminiGenerate implements Translator {
+
+    private RequestContext ctx = RequestContext.defaults();
+    private boolean includeUsage;
+    private String requestedModel = "";
+
+    @Override
+    public Schema client() {
+        return Schema.OPENAI_CHAT;
+    }
+
+    @Override
+    public Schema backend() {
+        return Schema.GEMINI_GENERATE;
+    }
+
+    // ---------------------------------------------------------------- request
+
+    @Override
+    public TranslatedRequest request(ObjectNode in, RequestContext ctx) throws TranslationException {
+        this.ctx = ctx;
+        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
+        if (model.isEmpty()) {
+            throw invalid("model", "is required");
+        }
+        requestedModel = model;
+        ObjectNode out = Json.obj();
+        ArrayNode system = Json.arr();
+        out.set("contents", contents(in, system));
+        if (!system.isEmpty()) {
+            out.putObject("systemInstruction").set("parts", system);
+        }
+        tools(in, out);
+
+        ObjectNode gen = Json.obj();
+        for (String[] f : new String[][] {{"temperature", "temperature"}, {"top_p", "topP"}, {"top_k", "topK"},
+                {"seed", "seed"}, {"presence_penalty", "presencePenalty"}, {"frequency_penalty", "frequencyPenalty"}}) {
+            if (Json.present(in, f[0])) {
+                if (!in.get(f[0]).isNumber()) {
+                    throw invalid(f[0], "must be a number");
+                }
+                gen.set(f[1], in.get(f[0]));
+            }
+        }
+        for (String f : new String[] {"max_completion_tokens", "max_tokens"}) {
+            if (Json.present(in, f)) {
+                if (!in.get(f).canConvertToLong() || in.get(f).asLong() <= 0) {
+                    throw invalid(f, "must be a positive integer");
+                }
+                gen.put("maxOutputTokens", in.get(f).asLong());
+                break;
+            }
+        }
+        JsonNode stop = in.get("stop");
+        if (stop != null && stop.isTextual()) {
+            gen.putArray("stopSequences").add(stop.asText());
+        } else if (stop != null && stop.isArray() && !stop.isEmpty()) {
+            gen.set("stopSequences", stop);
+        } else if (stop != null && !stop.isNull() && !stop.isArray()) {
+            throw invalid("stop", "must be a string or an array of strings");
+        }
+        if (Json.present(in, "n") && in.get("n").asInt(1) != 1) {
+            throw unsupported("n", "only n=1 is supported for gemini-generate backends");
+        }
+        JsonNode rf = in.get("response_format");
+        if (rf != null && !rf.isNull()) {
+            switch (rf.path("type").asText()) {
+                case "text" -> {
+                }
+                case "json_object" -> gen.put("responseMimeType", "application/json");
+                case "json_schema" -> {
+                    JsonNode schema = rf.path("json_schema").get("schema");
+                    if (schema == null || !schema.isObject()) {
+                        throw invalid("response_format.json_schema.schema", "is required and must be an object");
+                    }
+                    gen.put("responseMimeType", "application/json");
+                    gen.set("responseJsonSchema", schema);
+                }
+                default -> throw invalid("response_format.type", "must be text, json_object or json_schema");
+            }
+        }
+        Optional<String> effort = Json.text(in, "reasoning_effort");
+        if (effort.isPresent()) {
+            int budget = switch (effort.get()) {
+                case "none" -> 0;
+                case "minimal", "low" -> 1024;
+                case "medium" -> 4096;
+                case "high" -> 16384;
+                default -> throw invalid("reasoning_effort", "must be one of none, minimal, low, medium, high");
+            };
+            gen.putObject("thinkingConfig").put("thinkingBudget", budget);
+        }
+        if (!gen.isEmpty()) {
+            out.set("generationConfig", gen);
+        }
+
+        boolean stream = in.path("stream").asBoolean(false);
+        includeUsage = stream && in.path("stream_options").path("include_usage").asBoolean(false);
+        String path = "/v1beta/models/" + model + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+        return new TranslatedRequest(out, path, stream, model);
+    }
+
+    private ArrayNode contents(ObjectNode in, ArrayNode system) throws TranslationException {
+        JsonNode msgs = in.get("messages");
+        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
+            throw invalid("messages", "must be a non-empty array");
+        }
+        ArrayNode out = Json.arr();
+        Map<String, String> toolNames = new HashMap<>();
+        ArrayNode pendingResponses = null;
+        for (int i = 0; i < msgs.size(); i++) {
+            JsonNode m = msgs.get(i);
+            String at = "messages[" + i + "]";
+            String role = Json.text(m, "role").orElseThrow(() -> invalid(at + ".role", "is required"));
+            if (!role.equals("tool")) {
+                pendingResponses = null;
+            }
+            switch (role) {
+                case "system", "developer" -> {
+                    for (String t : texts(m.get("content"), at + ".content")) {
+                        system.addObject().put("text", t);
+                    }
+                }
+                case "user" -> {
+                    ObjectNode c = out.addObject();
+                    c.put("role", "user");
+                    c.set("parts", userParts(m.get("content"), at + ".content"));
+                }
+                case "assistant" -> {
+                    ArrayNode parts = Json.arr();
+                    JsonNode content = m.get("content");
+                    if (content != null && content.isTextual() && !content.asText().isEmpty()) {
+                        parts.addObject().put("text", content.asText());
+                    } else if (content != null && content.isArray()) {
+                        for (String t : texts(content, at + ".content")) {
+                            parts.addObject().put("text", t);
+                        }
+                    }
+                    JsonNode calls = m.path("tool_calls");
+                    for (int k = 0; k < calls.size(); k++) {
+                        JsonNode tc = calls.get(k);
+                        String tat = at + ".tool_calls[" + k + "]";
+                        String name = Json.text(tc.path("function"), "name").orElseThrow(() -> invalid(tat + ".function.name", "is required"));
+                        Json.text(tc, "id").ifPresent(id -> toolNames.put(id, name));
+                        ObjectNode part = parts.addObject();
+                        ObjectNode fc = part.putObject("functionCall");
+                        fc.put("name", name);
+                        String args = tc.path("function").path("arguments").asText("");
+                        fc.set("args", args.isBlank() ? Json.obj() : Json.parseObject(args)
+                                .orElseThrow(() -> invalid(tat + ".function.arguments", "must be a JSON object encoded as a string")));
+                        Json.text(tc.path("extra_content").path("google"), "thought_signature")
+                                .ifPresent(sig -> part.put("thoughtSignature", sig));
+                    }
+                    if (!parts.isEmpty()) {
+                        ObjectNode c = out.addObject();
+                        c.put("role", "model");
+                        c.set("parts", parts);
+                    }
+                }
+                case "tool" -> {
+                    String id = Json.text(m, "tool_call_id").orElseThrow(() -> invalid(at + ".tool_call_id", "is required"));
+                    String name = toolNames.get(id);
+                    if (name == null) {
+                        throw invalid(at + ".tool_call_id", "does not match a tool call of an earlier assistant message");
+                    }
+                    if (pendingResponses == null) {
+                        ObjectNode c = out.addObject();
+                        c.put("role", "user");
+                        pendingResponses = c.putArray("parts");
+                    }
+                    String text = String.join("\n", texts(m.get("content"), at + ".content"));
+                    ObjectNode fr = pendingResponses.addObject().putObject("functionResponse");
+                    fr.put("name", name);
+                    // Gemini wants a JSON object; keep a JSON object result as is so the model sees its fields.
+                    fr.set("response", Json.parseObject(text).orElseGet(() -> {
+                        ObjectNode o = Json.obj();
+                        o.put("content", text);
+                        return o;
+                    }));
+                }
+                default -> throw invalid(at + ".role", "unknown role '" + role + "'");
+            }
+        }
+        return out;
+    }
+
+    private static List<String> texts(JsonNode content, String at) throws TranslationException {
+        List<String> out = new ArrayList<>();
+        if (content == null || content.isNull()) {
+            return out;
+        }
+        if (content.isTextual()) {
+            if (!content.asText().isEmpty()) {
+                out.add(content.asText());
+            }
+            return out;
+        }
+        if (!content.isArray()) {
+            throw invalid(at, "must be a string or an array of content parts");
+        }
+        for (int j = 0; j < content.size(); j++) {
+            JsonNode p = content.get(j);
+            String type = p.path("type").asText();
+            if (!type.equals("text") && !type.equals("refusal")) {
+                throw unsupported(at + "[" + j + "].type", "only text parts are allowed here, got '" + type + "'");
+            }
+            String t = p.path(type).asText();
+            if (!t.isEmpty()) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    private static ArrayNode userParts(JsonNode content, String at) throws TranslationException {
+        ArrayNode parts = Json.arr();
+        if (content == null || content.isNull()) {
+            throw invalid(at, "is required for user messages");
+        }
+        if (content.isTextual()) {
+            parts.addObject().put("text", content.asText());
+            return parts;
+        }
+        if (!content.isArray()) {
+            throw invalid(at, "must be a string or an array of content parts");
+        }
+        for (int j = 0; j < content.size(); j++) {
+            JsonNode p = content.get(j);
+            String pat = at + "[" + j + "]";
+            String type = p.path("type").asText();
+            switch (type) {
+                case "text" -> {
+                    if (!p.path("text").asText().isEmpty()) {
+                        parts.addObject().put("text", p.path("text").asText());
+                    }
+                }
+                case "image_url" -> {
+                    JsonNode iu = p.get("image_url");
+                    String url = iu != null && iu.isTextual() ? iu.asText() : iu == null ? "" : iu.path("url").asText("");
+                    Optional<Media.DataUrl> data = Media.parseDataUrl(url);
+                    if (data.isPresent()) {
+                        inline(parts, data.get());
+                    } else if (Media.isHttpUrl(url) || url.startsWith("gs://")) {
+                        ObjectNode fd = parts.addObject().putObject("fileData");
+                        fd.put("mimeType", guessImageType(url));
+                        fd.put("fileUri", url);
+                    } else {
+                        throw invalid(pat + ".image_url.url", "must be an http(s) URL or a base64 data URL");
+                    }
+                }
+                case "input_audio" -> {
+                    JsonNode audio = p.path("input_audio");
+                    String format = audio.path("format").asText("wav");
+                    String data = Json.text(audio, "data").orElseThrow(() -> invalid(pat + ".input_audio.data", "is required"));
+                    inline(parts, new Media.DataUrl("audio/" + (format.equals("mp3") ? "mp3" : format), data));
+                }
+                case "file" -> {
+                    JsonNode file = p.path("file");
+                    if (Json.present(file, "file_id")) {
+                        throw unsupported(pat + ".file.file_id", "uploaded file ids cannot be resolved for gemini-generate backends; send file_data");
+                    }
+                    String fd = Json.text(file, "file_data").orElseThrow(() -> invalid(pat + ".file.file_data", "is required"));
+                    inline(parts, Media.parseDataUrl(fd).orElseThrow(() -> invalid(pat + ".file.file_data", "must be a base64 data URL")));
+                }
+                default -> throw invalid(pat + ".type", "unknown content part type '" + type + "'");
+            }
+        }
+        return parts;
+    }
+
+    private static void inline(ArrayNode parts, Media.DataUrl data) {
+        ObjectNode id = parts.addObject().putObject("inlineData");
+        id.put("mimeType", data.mediaType());
+        id.put("data", data.base64());
+    }
+
+    private static String guessImageType(String url) {
+        String path = url.toLowerCase(Locale.ROOT).replaceAll("[?#].*$", "");
+        if (path.endsWith(".png")) {
+            return "image/png";
+        } else if (path.endsWith(".webp")) {
+            return "image/webp";
+        } else if (path.endsWith(".gif")) {
+            return "image/gif";
+        } else if (path.endsWith(".heic")) {
+            return "image/heic";
+        }
+        return "image/jpeg";
+    }
+
+    private static void tools(ObjectNode in, ObjectNode out) throws TranslationException {
+        JsonNode tools = in.get("tools");
+        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
+            return;
+        }
+        if (!tools.isArray()) {
+            throw invalid("tools", "must be an array");
+        }
+        ArrayNode decls = out.putArray("tools").addObject().putArray("functionDeclarations");
+        for (int k = 0; k < tools.size(); k++) {
+            JsonNode t = tools.get(k);
+            String at = "tools[" + k + "]";
+            if (!t.path("type").asText("function").equals("function")) {
+                throw unsupported(at + ".type", "only function tools are supported");
+            }
+            JsonNode fn = t.path("function");
+            ObjectNode d = decls.addObject();
+            d.put("name", Json.text(fn, "name").orElseThrow(() -> invalid(at + ".function.name", "is required")));
+            Json.text(fn, "description").ifPresent(v -> d.put("description", v));
+            if (fn.get("parameters") instanceof ObjectNode p) {
+                d.set("parametersJsonSchema", p);
+            }
+        }
+        JsonNode tc = in.get("tool_choice");
+        if (tc == null || tc.isNull()) {
+            return;
+        }
+        ObjectNode cfg = out.putObject("toolConfig").putObject("functionCallingConfig");
+        if (tc.isTextual()) {
+            switch (tc.asText()) {
+                case "auto" -> cfg.put("mode", "AUTO");
+                case "none" -> cfg.put("mode", "NONE");
+                case "required" -> cfg.put("mode", "ANY");
+                default -> throw invalid("tool_choice", "must be auto, none, required or a named function");
+            }
+        } else {
+            cfg.put("mode", "ANY");
+            cfg.putArray("allowedFunctionNames").add(Json.text(tc.path("function"), "name")
+                    .orElseThrow(() -> invalid("tool_choice.function.name", "is required")));
+        }
+    }
+
+    // ---------------------------------------------------------------- response
+
+    static String mapFinishReason(String geminiReason, boolean sawToolCall) {
+        return switch (geminiReason) {
+            case "MAX_TOKENS" -> "length";
+            case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" -> "content_filter";
+            default -> sawToolCall ? "tool_calls" : "stop";
+        };
+    }
+
+    /** Gemini counts thoughts apart from candidates; OpenAI's completion_tokens include reasoning. */
+    static Usage parseUsage(JsonNode u) {
+        long prompt = Json.longOr0(u, "promptTokenCount") + Json.longOr0(u, "toolUsePromptTokenCount");
+        long thoughts = Json.longOr0(u, "thoughtsTokenCount");
+        long output = Json.longOr0(u, "candidatesTokenCount") + thoughts;
+        return Usage.of(prompt, output, Json.longOr0(u, "cachedContentTokenCount"), 0, thoughts);
+    }
+
+    static ObjectNode openAiUsage(Usage u) {
+        ObjectNode o = OpenAiChatToAnthropicMessages.openAiUsage(u);
+        o.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoning());
+        return o;
+    }
+
+    @Override
+    public TranslatedResponse response(ObjectNode up) {
+        String model = Json.text(up, "modelVersion").orElse(requestedModel);
+        ObjectNode out = Json.obj();
+        out.put("id", "chatcmpl-" + Json.text(up, "responseId").orElseGet(() -> ctx.ids().get()));
+        out.put("object", "chat.completion");
+        out.put("created", ctx.epochSeconds().getAsLong());
+        out.put("model", model);
+        ObjectNode choice = out.putArray("choices").addObject();
+        choice.put("index", 0);
+        ObjectNode message = choice.putObject("message");
+        message.put("role", "assistant");
+        JsonNode cand = up.path("candidates").path(0);
+        StringBuilder text = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
+        ArrayNode calls = Json.arr();
+        for (JsonNode part : cand.path("content").path("parts")) {
+            if (part.has("functionCall")) {
+                calls.add(toolCall(part, -1));
+            } else if (part.path("thought").asBoolean(false)) {
+                reasoning.append(part.path("text").asText(""));
+            } else if (part.has("text")) {
+                text.append(part.path("text").asText(""));
+            }
+        }
+        if (text.isEmpty() && !calls.isEmpty()) {
+            message.putNull("content");
+        } else {
+            message.put("content", text.toString());
+        }
+        if (!reasoning.isEmpty()) {
+            message.put("reasoning_content", reasoning.toString());
+        }
+        if (!calls.isEmpty()) {
+            message.set("tool_calls", calls);
+        }
+        choice.putNull("logprobs");
+        // No candidate at all means the prompt itself was blocked.
+        String reason = cand.isMissingNode() ? "content_filter"
+                : mapFinishReason(Json.text(cand, "finishReason").orElse("STOP"), !calls.isEmpty());
+        choice.put("finish_reason", reason);
+        Usage usage = parseUsage(up.path("usageMetadata"));
+        out.set("usage", openAiUsage(usage));
+        return new TranslatedResponse(out, usage, Optional.of(model), Optional.of(reason));
+    }
+
+    /**
+     * Gemini's thought signature must come back with the call in the next request, so it rides
+     * along where Google's own OpenAI-compatible endpoint puts it: extra_content.google.
+     */
+    private ObjectNode toolCall(JsonNode part, int index) {
+        JsonNode fc = part.get("functionCall");
+        ObjectNode call = Json.obj();
+        if (index >= 0) {
+            call.put("index", index);
+        }
+        call.put("id", Json.text(fc, "id").orElseGet(() -> "call_" + ctx.ids().get()));
+        call.put("type", "function");
+        ObjectNode fn = call.putObject("function");
+        fn.put("name", fc.path("name").asText());
+        JsonNode args = fc.get("args");
+        fn.put("arguments", args == null || args.isNull() ? "{}" : Json.write(args));
+        Json.text(part, "thoughtSignature").ifPresent(sig ->
+                call.putObject("extra_content").putObject("google").put("thought_signature", sig));
+        return call;
+    }
+
+    // ---------------------------------------------------------------- error
+
+    @Override
+    public TranslatedError error(int status, ObjectNode upstream) {
+        String code = upstream == null ? "" : upstream.path("error").path("status").asText("");
+        return new TranslatedError(status, ErrorBodies.openAi(ErrorBodies.message(upstream, status),
+                ErrorBodies.openAiTypeForStatus(status), null,
+                status == 429 ? "rate_limit_exceeded" : code.isEmpty() ? null : code.toLowerCase(Locale.ROOT)));
+    }
+
+    @Override
+    public TranslatedError error(TranslationException e) {
+        return new TranslatedError(e.status(), ErrorBodies.openAi(e.getMessage(), "invalid_request_error", e.field(), null));
+    }
+
+    // ---------------------------------------------------------------- stream
+
+    @Override
+    public StreamTranslator stream() {
+        return new Stream();
+    }
+
+    /** Gemini streams whole response objects with no end marker; the connection close ends it. */
+    private final class Stream implements StreamTranslator {
+        private String id;
+        private long created = -1;
+        private String model = requestedModel;
+        private boolean modelSeen;
+        private boolean started;
+        private int toolCount;
+        private String finish;
+        private Usage usage = Usage.ZERO;
+        private boolean done;
+        private boolean completed;
+
+        @Override
+        public List<SseEvent> onEvent(SseEvent e) {
+            List<SseEvent> out = new ArrayList<>();
+            if (done) {
+                return out;
+            }
+            Optional<ObjectNode> parsed = Json.parseObject(e.data());
+            if (parsed.isEmpty()) {
+                return out;
+            }
+            ObjectNode c = parsed.get();
+            if (c.has("error")) {
+                int status = c.path("error").path("code").asInt(500);
+                out.add(SseEvent.data(Json.write(error(status, c).body())));
+                out.add(SseEvent.done());
+                done = true;
+                return out;
+            }
+            if (id == null) {
+                id = "chatcmpl-" + Json.text(c, "responseId").orElseGet(() -> ctx.ids().get());
+            }
+            Json.text(c, "modelVersion").ifPresent(m -> {
+                model = m;
+                modelSeen = true;
+            });
+            if (c.has("usageMetadata")) {
+                usage = parseUsage(c.get("usageMetadata")); // cumulative in every chunk
+            }
+            if (!started) {
+                started = true;
+                ObjectNode delta = Json.obj();
+                delta.put("role", "assistant");
+                delta.put("content", "");
+                out.add(chunk(delta, null));
+            }
+            JsonNode cand = c.path("candidates").path(0);
+            for (JsonNode part : cand.path("content").path("parts")) {
+                ObjectNode delta = Json.obj();
+                if (part.has("functionCall")) {
+                    // Gemini sends each call whole, so name and full arguments go in one delta.
+                    delta.putArray("tool_calls").add(toolCall(part, toolCount++));
+                } else if (part.path("text").asText("").isEmpty()) {
+                    continue;
+                } else if (part.path("thought").asBoolean(false)) {
+                    delta.put("reasoning_content", part.get("text").asText());
+                } else {
+                    delta.put("content", part.get("text").asText());
+                }
+                out.add(chunk(delta, null));
+            }
+            Optional<String> reason = Json.text(cand, "finishReason");
+            if (reason.isPresent() && finish == null) {
+                finish = mapFinishReason(reason.get(), toolCount > 0);
+                out.add(chunk(Json.obj(), finish));
+            } else if (cand.isMissingNode() && c.path("promptFeedback").has("blockReason") && finish == null) {
+                finish = "content_filter";
+                out.add(chunk(Json.obj(), finish));
+            }
+            return out;
+        }
+
+        @Override
+        public List<SseEvent> onEnd() {
+            List<SseEvent> out = new ArrayList<>();
+            if (done) {
+                return out;
+            }
+            done = true;
+            if (finish == null) {
+                out.add(SseEvent.data(Json.write(ErrorBodies.openAi(
+                        "upstream stream ended before the response was complete", "server_error", null,
+                        "upstream_stream_truncated"))));
+                out.add(SseEvent.done());
+                return out;
+            }
+            completed = true;
+            if (includeUsage) {
+                ObjectNode c = base();
+                c.putArray("choices");
+                c.set("usage", openAiUsage(usage));
+                out.add(SseEvent.data(Json.write(c)));
+            }
+            out.add(SseEvent.done());
+            return out;
+        }
+
+        private ObjectNode base() {
+            if (id == null) {
+                id = "chatcmpl-" + ctx.ids().get();
+            }
+            if (created < 0) {
+                created = ctx.epochSeconds().getAsLong();
+            }
+            ObjectNode c = Json.obj();
+            c.put("id", id);
+            c.put("object", "chat.completion.chunk");
+            c.put("created", created);
+            c.put("model", model);
+            return c;
+        }
+
+        private SseEvent chunk(ObjectNode delta, String finishReason) {
+            ObjectNode c = base();
+            ObjectNode choice = c.putArray("choices").addObject();
+            choice.put("index", 0);
+            choice.set("delta", delta);
+            choice.putNull("logprobs");
+            if (finishReason == null) {
+                choice.putNull("finish_reason");
+            } else {
+                choice.put("finish_reason", finishReason);
+            }
+            return SseEvent.data(Json.write(c));
+        }
+
+        @Override
+        public Usage usage() {
+            return usage;
+        }
+
+        @Override
+        public Optional<String> model() {
+            return modelSeen ? Optional.of(model) : Optional.empty();
+        }
+
+        @Override
+        public Optional<String> finishReason() {
+            return Optional.ofNullable(finish);
+        }
+
+        @Override
+        public boolean completed() {
+            return completed;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.aigw.translate;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Stateful translation of one upstream event stream. Feed it parsed upstream events in order,
+ * then call {@link #onEnd()} once when the upstream closes, whether or not it finished cleanly:
+ * the output always ends the way a client of the client schema expects.
+ */
+public interface StreamTranslator {
+
+    List<SseEvent> onEvent(SseEvent upstreamEvent);
+
+    List<SseEvent> onEnd();
+
+    /** Usage seen so far; final once {@link #onEnd()} has run. */
+    Usage usage();
+
+    Optional<String> model();
+
+    /** Finish reason in the client's vocabulary, empty if the upstream never said. */
+    Optional<String> finishReason();
+
+    /** True once the upstream signalled a clean end (not cut off, not an error event). */
+    boolean completed();
+}

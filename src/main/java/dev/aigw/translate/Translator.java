@@ -1,0 +1,31 @@
+package dev.aigw.translate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Translation for one (client schema, backend schema) pair and one client request.
+ *
+ * <p>An instance serves a single exchange: {@link #request} remembers what the later phases
+ * need from the client's body (for example whether the client asked for stream usage), so call
+ * it first and create a fresh instance per request via {@link Translators#create}. Nothing here
+ * does I/O.
+ */
+public interface Translator {
+
+    Schema client();
+
+    Schema backend();
+
+    TranslatedRequest request(ObjectNode clientBody, RequestContext ctx) throws TranslationException;
+
+    TranslatedResponse response(ObjectNode upstreamBody);
+
+    /** A new stream translator; call after {@link #request}. */
+    StreamTranslator stream();
+
+    /** Translates an upstream error body (which may be empty or not JSON-shaped as documented). */
+    TranslatedError error(int status, ObjectNode upstreamError);
+
+    /** The client-format error for a request this translator rejected. */
+    TranslatedError error(TranslationException e);
+}

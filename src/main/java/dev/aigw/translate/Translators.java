@@ -1,0 +1,24 @@
+package dev.aigw.translate;
+
+import java.util.Optional;
+
+/** Factory for the supported pairs. */
+public final class Translators {
+    private Translators() {
+    }
+
+    public static Optional<Translator> create(Schema client, Schema backend) {
+        return switch (client) {
+            case OPENAI_CHAT -> switch (backend) {
+                case ANTHROPIC_MESSAGES -> Optional.of(new OpenAiChatToAnthropicMessages());
+                case GEMINI_GENERATE -> Optional.of(new OpenAiChatToGeminiGenerate());
+                default -> Optional.empty();
+            };
+            case ANTHROPIC_MESSAGES -> switch (backend) {
+                case OPENAI_CHAT -> Optional.of(new AnthropicMessagesToOpenAiChat());
+                default -> Optional.empty();
+            };
+            default -> Optional.empty();
+        };
+    }
+}

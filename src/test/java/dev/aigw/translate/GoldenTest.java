@@ -1,0 +1,249 @@
+package dev.aigw.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Walks {@code golden/<client>_to_<backend>/<case>/} and checks every translation the case has
+ * files for. Run with {@code -Dgolden.update=true} to rewrite the expected files from the
+ * current output (then review the diff).
+ */
+class GoldenTest {
+
+    private static final Path ROOT = Path.of("src/test/resources/golden");
+    private static final boolean UPDATE = Boolean.getBoolean("golden.update");
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final long NOW = 1_700_000_000L;
+
+    /** Fixed clock and a counter for ids, so outputs are byte-for-byte reproducible. */
+    static RequestContext deterministicContext() {
+        AtomicInteger n = new AtomicInteger();
+        return new RequestContext(() -> NOW, () -> String.format("gen%04d", n.incrementAndGet()),
+                Optional.empty(), RequestContext.DEFAULT_MAX_TOKENS);
+    }
+
+    @TestFactory
+    Stream<DynamicNode> golden() throws IOException {
+        List<DynamicNode> pairs = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(ROOT)) {
+            for (Path pairDir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                String[] ids = pairDir.getFileName().toString().split("_to_");
+                Schema client = Schema.fromId(ids[0]).orElseThrow(() -> new IllegalStateException("bad dir " + pairDir));
+                Schema backend = Schema.fromId(ids[1]).orElseThrow(() -> new IllegalStateException("bad dir " + pairDir));
+                List<DynamicNode> cases = new ArrayList<>();
+                try (Stream<Path> caseDirs = Files.list(pairDir)) {
+                    for (Path c : caseDirs.filter(Files::isDirectory).sorted().toList()) {
+                        cases.add(DynamicContainer.dynamicContainer(c.getFileName().toString(), tests(client, backend, c)));
+                    }
+                }
+                pairs.add(DynamicContainer.dynamicContainer(pairDir.getFileName().toString(), cases));
+            }
+        }
+        return pairs.stream();
+    }
+
+    private List<DynamicNode> tests(Schema client, Schema backend, Path dir) {
+        List<DynamicNode> t = new ArrayList<>();
+        if (!Files.exists(dir.resolve("request.json"))) {
+            t.add(DynamicTest.dynamicTest("has request.json", () -> fail("every case needs request.json: " + dir)));
+            return t;
+        }
+        t.add(DynamicTest.dynamicTest("request", () -> checkRequest(client, backend, dir)));
+        if (Files.exists(dir.resolve("upstream-response.json"))) {
+            t.add(DynamicTest.dynamicTest("response", () -> checkResponse(client, backend, dir)));
+        }
+        if (Files.exists(dir.resolve("upstream-stream.sse"))) {
+            t.add(DynamicTest.dynamicTest("stream", () -> checkStream(client, backend, dir)));
+        }
+        if (Files.exists(dir.resolve("upstream-error.json"))) {
+            t.add(DynamicTest.dynamicTest("error", () -> checkError(client, backend, dir)));
+        }
+        return t;
+    }
+
+    private static Translator begin(Schema client, Schema backend, Path dir) throws TranslationException, IOException {
+        Translator tr = Translators.create(client, backend).orElseThrow();
+        tr.request(readObject(dir.resolve("request.json")), deterministicContext());
+        return tr;
+    }
+
+    private void checkRequest(Schema client, Schema backend, Path dir) throws IOException {
+        Translator tr = Translators.create(client, backend).orElseThrow();
+        ObjectNode actual;
+        Path expected;
+        try {
+            TranslatedRequest r = tr.request(readObject(dir.resolve("request.json")), deterministicContext());
+            actual = r.body();
+            expected = dir.resolve("upstream-request.json");
+            if (!Files.exists(expected) && !UPDATE) {
+                fail("translation succeeded but the case expects request-error.json: " + Json.write(actual));
+            }
+        } catch (TranslationException e) {
+            TranslatedError err = tr.error(e);
+            actual = statusAndBody(err.status(), err.body());
+            expected = dir.resolve("request-error.json");
+            if (!Files.exists(expected) && !UPDATE) {
+                fail("translation failed: " + e.getMessage());
+            }
+        }
+        compareJson(expected, actual);
+    }
+
+    private void checkResponse(Schema client, Schema backend, Path dir) throws Exception {
+        Translator tr = begin(client, backend, dir);
+        TranslatedResponse r = tr.response(readObject(dir.resolve("upstream-response.json")));
+        compareJson(dir.resolve("response.json"), r.body());
+        compareJson(dir.resolve("usage.json"), usageJson(r.usage(), r.model(), r.finishReason(), Optional.empty()));
+    }
+
+    private void checkStream(Schema client, Schema backend, Path dir) throws Exception {
+        byte[] upstream = Files.readAllBytes(dir.resolve("upstream-stream.sse"));
+        // The same bytes chunked three ways must give identical client streams.
+        StreamRun whole = runStream(begin(client, backend, dir), List.of(upstream));
+        List<byte[]> perEvent = new ArrayList<>();
+        SseParser splitter = new SseParser();
+        List<SseEvent> events = new ArrayList<>(splitter.feed(upstream));
+        events.addAll(splitter.finish());
+        for (SseEvent e : events) {
+            perEvent.add(e.bytes());
+        }
+        StreamRun byEvent = runStream(begin(client, backend, dir), perEvent);
+        List<byte[]> perByte = new ArrayList<>();
+        for (byte b : upstream) {
+            perByte.add(new byte[] {b});
+        }
+        StreamRun byByte = runStream(begin(client, backend, dir), perByte);
+        assertThat(byEvent.wire).as("event-by-event output").isEqualTo(whole.wire);
+        assertThat(byByte.wire).as("byte-by-byte output").isEqualTo(whole.wire);
+
+        Path expected = dir.resolve("stream.sse");
+        if (UPDATE) {
+            Files.writeString(expected, whole.wire);
+        } else {
+            List<SseEvent> want = parseAll(Files.readAllBytes(expected));
+            List<SseEvent> got = parseAll(whole.wire.getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < Math.min(want.size(), got.size()); i++) {
+                SseEvent w = want.get(i);
+                SseEvent g = got.get(i);
+                assertThat(g.event()).as("event %d name", i).isEqualTo(w.event());
+                Optional<JsonNode> wj = Json.parse(w.data());
+                if (wj.isPresent() && !w.isDone()) {
+                    assertThat(normalize(Json.parse(g.data()).orElse(null))).as("event %d data", i).isEqualTo(wj.get());
+                } else {
+                    assertThat(g.data()).as("event %d data", i).isEqualTo(w.data());
+                }
+            }
+            assertThat(got).as("event count").hasSameSizeAs(want);
+        }
+        if (!Files.exists(dir.resolve("upstream-response.json"))) {
+            StreamTranslator st = whole.translator;
+            compareJson(dir.resolve("usage.json"),
+                    usageJson(st.usage(), st.model(), st.finishReason(), Optional.of(st.completed())));
+        }
+    }
+
+    private record StreamRun(String wire, StreamTranslator translator) {
+    }
+
+    private static StreamRun runStream(Translator tr, List<byte[]> chunks) {
+        StreamTranslator st = tr.stream();
+        SseParser parser = new SseParser();
+        List<SseEvent> out = new ArrayList<>();
+        for (byte[] chunk : chunks) {
+            for (SseEvent e : parser.feed(chunk)) {
+                out.addAll(st.onEvent(e));
+            }
+        }
+        for (SseEvent e : parser.finish()) {
+            out.addAll(st.onEvent(e));
+        }
+        out.addAll(st.onEnd());
+        return new StreamRun(SseWriter.encodeToString(out), st);
+    }
+
+    private void checkError(Schema client, Schema backend, Path dir) throws Exception {
+        Translator tr = begin(client, backend, dir);
+        ObjectNode up = readObject(dir.resolve("upstream-error.json"));
+        JsonNode body = up.get("body");
+        TranslatedError err = tr.error(up.path("status").asInt(), body instanceof ObjectNode o ? o : null);
+        compareJson(dir.resolve("error.json"), statusAndBody(err.status(), err.body()));
+    }
+
+    private static ObjectNode statusAndBody(int status, ObjectNode body) {
+        ObjectNode o = Json.obj();
+        o.put("status", status);
+        o.set("body", body);
+        return o;
+    }
+
+    private static ObjectNode usageJson(Usage u, Optional<String> model, Optional<String> finish, Optional<Boolean> completed) {
+        ObjectNode o = Json.obj();
+        ObjectNode usage = o.putObject("usage");
+        usage.put("input", u.input());
+        usage.put("output", u.output());
+        usage.put("total", u.total());
+        usage.put("cache_read", u.cacheRead());
+        usage.put("cache_write", u.cacheWrite());
+        usage.put("reasoning", u.reasoning());
+        model.ifPresentOrElse(m -> o.put("model", m), () -> o.putNull("model"));
+        finish.ifPresentOrElse(f -> o.put("finish_reason", f), () -> o.putNull("finish_reason"));
+        completed.ifPresent(c -> o.put("completed", c));
+        return o;
+    }
+
+    private static List<SseEvent> parseAll(byte[] bytes) {
+        SseParser p = new SseParser();
+        List<SseEvent> out = new ArrayList<>(p.feed(bytes));
+        out.addAll(p.finish());
+        return out;
+    }
+
+    private static void compareJson(Path expected, JsonNode actual) {
+        try {
+            if (UPDATE) {
+                Files.writeString(expected, MAPPER.writeValueAsString(actual) + "\n");
+                return;
+            }
+            if (!Files.exists(expected)) {
+                fail("missing " + expected + "; actual:\n" + MAPPER.writeValueAsString(actual));
+            }
+            JsonNode want = MAPPER.readTree(Files.readString(expected));
+            JsonNode got = normalize(actual);
+            if (!got.equals(want)) {
+                assertThat(MAPPER.writeValueAsString(got)).as(expected.toString())
+                        .isEqualTo(MAPPER.writeValueAsString(want));
+                fail(expected + " differs (key order only?)");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Re-parses so that int/long node kinds compare equal with parsed files. */
+    private static JsonNode normalize(JsonNode n) {
+        return n == null ? null : Json.parse(Json.write(n)).orElseThrow();
+    }
+
+    private static ObjectNode readObject(Path p) throws IOException {
+        return (ObjectNode) MAPPER.readTree(Files.readString(p));
+    }
+}
