@@ -8,10 +8,16 @@ import java.util.function.Function;
 
 /**
  * What a provider needs to know of the client's request: its path and query, a header lookup,
- * and the parsed JSON body (already copied: a provider may change it).
+ * and the parsed JSON body (already copied: a provider may change it). {@code forceStream} is set
+ * when a translated request must stream though the client's path does not say so.
  */
 public record ClientCall(String method, String path, Map<String, List<String>> query,
-                         Function<String, String> header, ObjectNode body) {
+                         Function<String, String> header, ObjectNode body, boolean forceStream) {
+
+    public ClientCall(String method, String path, Map<String, List<String>> query, Function<String, String> header,
+                      ObjectNode body) {
+        this(method, path, query, header, body, false);
+    }
 
     public String queryParam(String name) {
         List<String> v = query.get(name);

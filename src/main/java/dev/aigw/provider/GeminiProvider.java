@@ -30,6 +30,6 @@ public record GeminiProvider(String name, BackendResource.Gemini spec, Target ta
 
     /** Gemini streams on another path: chosen by the client's path, {@code alt=sse}, or the route type. */
     static boolean wantsStream(ClientCall call) {
-        return call.path().endsWith(":streamGenerateContent") || "sse".equals(call.queryParam("alt"));
+        return call.forceStream() || call.path().endsWith(":streamGenerateContent") || "sse".equals(call.queryParam("alt"));
     }
 }

@@ -62,6 +62,20 @@ public final class Providers {
         };
     }
 
+    /** The wire format a provider speaks natively; empty when the gateway cannot translate to it yet. */
+    public static java.util.Optional<dev.aigw.translate.Schema> schema(Provider p) {
+        return switch (p) {
+            case OpenAiProvider o -> Optional.of(dev.aigw.translate.Schema.OPENAI_CHAT);
+            case AzureOpenAiProvider a -> Optional.of(dev.aigw.translate.Schema.OPENAI_CHAT);
+            case MockProvider m -> Optional.of(dev.aigw.translate.Schema.OPENAI_CHAT);
+            case AnthropicProvider a -> Optional.of(dev.aigw.translate.Schema.ANTHROPIC_MESSAGES);
+            case GeminiProvider g -> Optional.of(dev.aigw.translate.Schema.GEMINI_GENERATE);
+            case VertexAiProvider v -> Optional.of(v.spec().publisher().equals("ANTHROPIC")
+                    ? dev.aigw.translate.Schema.ANTHROPIC_MESSAGES : dev.aigw.translate.Schema.GEMINI_GENERATE);
+            case BedrockProvider b -> Optional.empty();
+        };
+    }
+
     public static String stripBearer(String token) {
         String t = token.strip();
         return t.regionMatches(true, 0, "Bearer ", 0, 7) ? t.substring(7).strip() : t;

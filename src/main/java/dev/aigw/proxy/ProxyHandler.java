@@ -9,6 +9,18 @@ import dev.aigw.provider.ClientCall;
 import dev.aigw.provider.MockProvider;
 import dev.aigw.provider.Provider;
 import dev.aigw.provider.ProviderException;
+import dev.aigw.provider.Providers;
+import dev.aigw.translate.RequestContext;
+import dev.aigw.translate.Schema;
+import dev.aigw.translate.SseEvent;
+import dev.aigw.translate.SseParser;
+import dev.aigw.translate.SseWriter;
+import dev.aigw.translate.StreamTranslator;
+import dev.aigw.translate.TranslatedError;
+import dev.aigw.translate.TranslatedRequest;
+import dev.aigw.translate.TranslationException;
+import dev.aigw.translate.Translator;
+import dev.aigw.translate.Translators;
 import dev.aigw.provider.UpstreamRequest;
 import dev.aigw.route.CompiledRule;
 import dev.aigw.route.Destination;
@@ -54,6 +66,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MOCK_CHUNK_DELAY_MS = 15;
+    private static final long MAX_ERROR_BODY = 1024 * 1024;
+    private static final long MAX_TRANSLATED_BODY = 64L * 1024 * 1024;
 
     private final Vertx vertx;
     private final int port;
@@ -98,7 +112,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         switch (dest.get()) {
             case Destination.Unavailable u -> Errors.send(req, 500, "gateway_error",
                     "route " + rule.id() + " cannot be served: " + u.reason());
-            case Destination.Ai ai -> readBody(ex, body -> forwardAi(ex, ai, body));
+            case Destination.Ai ai -> {
+                ClientFormat format = ClientFormat.detect(req.method().name(), path);
+                if (format instanceof ClientFormat.ModelList) modelList(req, rule);
+                else readBody(ex, body -> forwardAi(ex, ai, body, format));
+            }
             case Destination.Static s -> forwardStatic(ex, s);
         }
     }
@@ -153,7 +171,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
     // ---- AI backends ----
 
-    private void forwardAi(Exchange ex, Destination.Ai ai, Buffer raw) {
+    private void forwardAi(Exchange ex, Destination.Ai ai, Buffer raw, ClientFormat format) {
         HttpServerRequest req = ex.req();
         ObjectNode body = null;
         if (raw.length() > 0) {
@@ -176,15 +194,46 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             }
         }
         Provider provider = ai.primary();
+        Translator tr = null;
+        boolean forceStream = false;
+        Optional<Schema> client = format.api();
+        Optional<Schema> backend = Providers.schema(provider);
+        if (client.isPresent() && body != null && !client.equals(backend)) {
+            if (backend.isEmpty()) {
+                Errors.send(req, 501, "not_implemented", "Backend " + ai.name() + ": the " + provider.kind()
+                        + " provider cannot be reached from the " + client.get().id() + " API yet");
+                return;
+            }
+            Optional<Translator> t = Translators.create(client.get(), backend.get());
+            if (t.isEmpty()) {
+                Errors.send(req, 501, "not_implemented", "Backend " + ai.name() + ": translating "
+                        + client.get().id() + " requests to " + backend.get().id() + " (" + provider.kind()
+                        + ") is not supported yet; send the provider's own format instead");
+                return;
+            }
+            tr = t.get();
+            try {
+                RequestContext ctx = provider.model().map(RequestContext.defaults()::withModel)
+                        .orElse(RequestContext.defaults());
+                TranslatedRequest translated = tr.request(body, ctx);
+                body = translated.body();
+                forceStream = translated.streaming();
+            } catch (TranslationException e) {
+                TranslatedError err = tr.error(e);
+                sendJson(req, err.status(), err.body());
+                return;
+            }
+        }
         UpstreamRequest up;
         try {
-            up = provider.prepare(new ClientCall(req.method().name(), req.path(), ex.query(), req::getHeader, body));
+            up = provider.prepare(new ClientCall(req.method().name(), req.path(), ex.query(), req::getHeader, body,
+                    forceStream));
         } catch (ProviderException e) {
             Errors.send(req, e.status(), e.type(), "Backend " + ai.name() + ": " + e.getMessage());
             return;
         }
         if (provider instanceof MockProvider mock) {
-            serveMock(ex, mock, up);
+            serveMock(ex, mock, up, tr);
             return;
         }
         MultiMap headers = Headers.copy(req.headers(), Headers.CREDENTIALS);
@@ -192,11 +241,41 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         headers.remove("content-length");
         applyRequestFilters(ex.rule(), headers);
         headers.set("x-request-id", ex.requestId());
+        if (tr != null) {
+            // A translated body must be read, so ask for it uncompressed; the client's format headers do not apply.
+            headers.set("accept-encoding", "identity");
+            headers.remove("anthropic-version");
+            headers.remove("anthropic-beta");
+        }
         up.headers().forEach(headers::set);
         Buffer out = Buffer.buffer(up.body().toString());
         headers.set("content-type", "application/json");
         headers.set("content-length", Integer.toString(out.length()));
-        send(ex, ai.name(), up.host(), up.port(), up.tls(), HttpMethod.POST, up.pathAndQuery(), headers, out, null);
+        send(ex, ai.name(), up.host(), up.port(), up.tls(), HttpMethod.POST, up.pathAndQuery(), headers, out, null, tr);
+    }
+
+    /** {@code GET …/models}: the models this rule's AI backends serve, as OpenAI lists them. */
+    private static void modelList(HttpServerRequest req, CompiledRule rule) {
+        ObjectNode list = JSON.createObjectNode();
+        list.put("object", "list");
+        var data = list.putArray("data");
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        for (CompiledRule.Weighted w : rule.destinations()) {
+            if (!(w.destination() instanceof Destination.Ai ai)) continue;
+            for (List<Provider> group : ai.groups()) {
+                for (Provider p : group) {
+                    String id = p.model().orElse(null);
+                    if (id == null || !seen.add(id)) continue;
+                    ObjectNode m = data.addObject();
+                    m.put("id", id).put("object", "model").put("created", 0).put("owned_by", p.kind());
+                }
+            }
+        }
+        sendJson(req, 200, list);
+    }
+
+    private static void sendJson(HttpServerRequest req, int status, ObjectNode body) {
+        req.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.toString());
     }
 
     // ---- static backends ----
@@ -239,7 +318,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         if (req.authority() != null) headers.set("x-forwarded-host", req.authority().toString());
         headers.set("x-request-id", ex.requestId());
         if (hostHeader != null) headers.set("host", hostHeader);
-        send(ex, s.name(), hp.host(), hp.port(), false, req.method(), uri, headers, null, pipe);
+        send(ex, s.name(), hp.host(), hp.port(), false, req.method(), uri, headers, null, pipe, null);
     }
 
     private static String rewritePath(HttpServerRequest req, RouteMatch m, HttpRouteResource.UrlRewrite rw) {
@@ -275,7 +354,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
      * wait for the response head; a streaming body, once started, is not cut by them.
      */
     private void send(Exchange ex, String backend, String host, int port, boolean tls, HttpMethod method, String uri,
-                      MultiMap headers, Buffer body, Pipe<Buffer> pipe) {
+                      MultiMap headers, Buffer body, Pipe<Buffer> pipe, Translator tr) {
         HttpServerRequest req = ex.req();
         HttpServerResponse resp = req.response();
         HttpRouteResource.Timeouts t = ex.rule().timeouts();
@@ -320,7 +399,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                     upstreamFailed(req, where, rar.cause());
                     return;
                 }
-                relay(ex, rar.result(), up);
+                if (tr == null) relay(ex, rar.result(), up);
+                else translateResponse(ex, rar.result(), up, tr);
             });
             up.exceptionHandler(e -> {
                 // Failures before the response head surface through response(); after it, cut the client off.
@@ -380,29 +460,125 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         Errors.send(req, status, status == 504 ? "gateway_timeout" : "bad_gateway", where + ": " + reason);
     }
 
+    // ---- translated responses ----
+
+    /**
+     * Relays a response in the client's format: errors and plain bodies are read whole (bounded)
+     * and translated; event streams are parsed and translated event by event as they arrive.
+     */
+    private void translateResponse(Exchange ex, HttpClientResponse upResp, HttpClientRequest up, Translator tr) {
+        HttpServerResponse resp = ex.req().response();
+        String ct = String.valueOf(upResp.getHeader("content-type"));
+        if (upResp.statusCode() >= 200 && upResp.statusCode() < 300 && ct.startsWith("text/event-stream")) {
+            streamTranslated(ex, upResp, up, tr.stream());
+            return;
+        }
+        long max = upResp.statusCode() >= 400 ? MAX_ERROR_BODY : MAX_TRANSLATED_BODY;
+        Buffer body = Buffer.buffer();
+        boolean[] tooBig = {false};
+        upResp.handler(b -> {
+            if (tooBig[0]) return;
+            if (body.length() + b.length() > max) {
+                tooBig[0] = true;
+                up.reset();
+                Errors.send(ex.req(), 502, "bad_gateway", "the provider's response is larger than " + max
+                        + " bytes, too large to translate");
+                return;
+            }
+            body.appendBuffer(b);
+        });
+        upResp.exceptionHandler(e -> Errors.send(ex.req(), 502, "bad_gateway",
+                "the provider's response broke off: " + e.getMessage()));
+        upResp.endHandler(v -> {
+            if (tooBig[0] || resp.ended()) return;
+            ObjectNode node = null;
+            try {
+                if (body.length() > 0 && JSON.readTree(body.getBytes()) instanceof ObjectNode o) node = o;
+            } catch (java.io.IOException e) {
+                node = null;
+            }
+            if (upResp.statusCode() >= 300) {
+                TranslatedError err = tr.error(upResp.statusCode(), node);
+                sendJson(ex.req(), err.status(), err.body());
+            } else if (node == null) {
+                Errors.send(ex.req(), 502, "bad_gateway", "the provider answered " + upResp.statusCode()
+                        + " with a body that is not a JSON object");
+            } else {
+                sendJson(ex.req(), 200, tr.response(node).body());
+            }
+        });
+    }
+
+    private void streamTranslated(Exchange ex, HttpClientResponse upResp, HttpClientRequest up, StreamTranslator st) {
+        HttpServerResponse resp = ex.req().response();
+        resp.setStatusCode(200).setChunked(true);
+        resp.headers().set("content-type", "text/event-stream");
+        resp.headers().set("cache-control", "no-cache");
+        SseParser parser = new SseParser();
+        boolean[] finished = {false};
+        Runnable finish = () -> {
+            if (finished[0]) return;
+            finished[0] = true;
+            List<SseEvent> tail = new java.util.ArrayList<>();
+            try {
+                for (SseEvent e : parser.finish()) tail.addAll(st.onEvent(e));
+            } catch (RuntimeException e) {
+                log.debug("unparseable stream tail: {}", e.toString());
+            }
+            tail.addAll(st.onEnd());
+            if (!resp.ended() && !resp.closed()) resp.end(Buffer.buffer(SseWriter.encode(tail)));
+        };
+        upResp.handler(b -> {
+            if (finished[0]) return;
+            List<SseEvent> out = new java.util.ArrayList<>();
+            try {
+                for (SseEvent e : parser.feed(b.getBytes())) out.addAll(st.onEvent(e));
+            } catch (RuntimeException e) {
+                log.warn("provider stream could not be parsed for request {}: {}", ex.requestId(), e.getMessage());
+                up.reset();
+                finish.run();
+                return;
+            }
+            if (out.isEmpty()) return;
+            resp.write(Buffer.buffer(SseWriter.encode(out)));
+            if (resp.writeQueueFull()) {
+                upResp.pause();
+                resp.drainHandler(v -> upResp.resume());
+            }
+        });
+        upResp.exceptionHandler(e -> finish.run());
+        upResp.endHandler(v -> finish.run());
+    }
+
     // ---- the mock provider ----
 
-    private void serveMock(Exchange ex, MockProvider mock, UpstreamRequest up) {
+    private void serveMock(Exchange ex, MockProvider mock, UpstreamRequest up, Translator tr) {
         HttpServerResponse resp = ex.req().response();
         if (!up.streaming()) {
-            resp.headers().set("content-type", "application/json");
-            resp.end(mock.completion(up.body()).toString());
+            ObjectNode answer = mock.completion(up.body());
+            sendJson(ex.req(), 200, tr == null ? answer : tr.response(answer).body());
             return;
         }
         resp.setChunked(true);
         resp.headers().set("content-type", "text/event-stream");
         resp.headers().set("cache-control", "no-cache");
-        Iterator<String> it = mock.chunks(up.body()).iterator();
-        writeMockChunk(resp, it);
+        StreamTranslator st = tr == null ? null : tr.stream();
+        writeMockChunk(resp, mock.chunks(up.body()).iterator(), st);
     }
 
-    private void writeMockChunk(HttpServerResponse resp, Iterator<String> it) {
+    private void writeMockChunk(HttpServerResponse resp, Iterator<String> it, StreamTranslator st) {
         if (resp.closed() || resp.ended()) return;
         if (!it.hasNext()) {
-            resp.end();
+            if (st == null) resp.end();
+            else resp.end(Buffer.buffer(SseWriter.encode(st.onEnd())));
             return;
         }
-        resp.write("data: " + it.next() + "\n\n");
-        vertx.setTimer(MOCK_CHUNK_DELAY_MS, id -> writeMockChunk(resp, it));
+        SseEvent e = SseEvent.data(it.next());
+        if (st == null) resp.write(Buffer.buffer(SseWriter.encode(List.of(e))));
+        else {
+            List<SseEvent> out = st.onEvent(e);
+            if (!out.isEmpty()) resp.write(Buffer.buffer(SseWriter.encode(out)));
+        }
+        vertx.setTimer(MOCK_CHUNK_DELAY_MS, id -> writeMockChunk(resp, it, st));
     }
 }
