@@ -45,7 +45,9 @@ public final class YamlResources {
                 doc++;
                 Location docAt = at(sourceName, p);
                 JsonNode root = build(sourceName, p, locator, problems);
-                if (root == null || root.isNull() || root.isMissingNode()) continue;
+                // An empty document ("---" followed by nothing, or only comments) comes as an empty plain scalar.
+                if (root == null || root.isNull() || root.isMissingNode()
+                        || root.isTextual() && root.asText().isEmpty()) continue;
                 if (!root.isObject()) {
                     problems.add(Problem.error(docAt, "", "document " + doc
                             + " is not a mapping (expected a Kubernetes resource with apiVersion, kind and metadata)"));
