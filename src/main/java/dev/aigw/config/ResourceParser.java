@@ -531,8 +531,16 @@ public final class ResourceParser {
         Map<String, SecretValue> data = new TreeMap<>();
         JsonNode d = c.r.body().path("data");
         for (var e : d.properties()) {
+            // ${VAR} is expanded in the text as written (as the shell would), then decoded.
+            SecretValue raw = substitute(e.getValue().asText(), "data." + e.getKey());
+            if (raw instanceof SecretValue.Unresolved) {
+                data.put(e.getKey(), raw);
+                continue;
+            }
+            String encoded = ((SecretValue.Present) raw).value().replaceAll("\\s", "");
             try {
-                byte[] bytes = Base64.getMimeDecoder().decode(e.getValue().asText());
+                // The strict decoder: the MIME one skips every non-base64 character and accepted garbage.
+                byte[] bytes = Base64.getDecoder().decode(encoded);
                 data.put(e.getKey(), new SecretValue.Present(new String(bytes, StandardCharsets.UTF_8).strip()));
             } catch (IllegalArgumentException ex) {
                 c.error(e.getValue(), "data." + e.getKey() + " is not valid base64 (use stringData for plain text)");

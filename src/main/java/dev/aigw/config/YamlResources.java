@@ -5,7 +5,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
@@ -45,7 +49,9 @@ public final class YamlResources {
                 doc++;
                 Location docAt = at(sourceName, p);
                 JsonNode root = build(sourceName, p, locator, problems);
-                if (root == null || root.isNull() || root.isMissingNode()) continue;
+                // An empty document ("---" followed by nothing, or only comments) comes as an empty plain scalar.
+                if (root == null || root.isNull() || root.isMissingNode()
+                        || root.isTextual() && root.asText().isEmpty()) continue;
                 if (!root.isObject()) {
                     problems.add(Problem.error(docAt, "", "document " + doc
                             + " is not a mapping (expected a Kubernetes resource with apiVersion, kind and metadata)"));
@@ -137,16 +143,20 @@ public final class YamlResources {
                 yield a;
             }
             case VALUE_STRING -> NODES.textNode(p.getText());
-            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                    ? NODES.numberNode(p.getBigIntegerValue()) : NODES.numberNode(p.getLongValue());
-            case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDoubleValue());
+            // Fresh instances (the factory caches small ints), so each number's line can be recorded.
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> new IntNode(p.getIntValue());
+                case LONG -> new LongNode(p.getLongValue());
+                default -> new BigIntegerNode(p.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> new DoubleNode(p.getDoubleValue());
             case VALUE_TRUE -> NODES.booleanNode(true);
             case VALUE_FALSE -> NODES.booleanNode(false);
             case VALUE_NULL -> NODES.nullNode();
             case VALUE_EMBEDDED_OBJECT -> NODES.textNode(p.getText());
             default -> throw new JsonParseProblem(p, "unexpected token " + t);
         };
-        if (node.isContainerNode() || node.isTextual()) locator.put(node, here);
+        if (node.isContainerNode() || node.isTextual() || node.isNumber()) locator.put(node, here);
         return node;
     }
 

@@ -194,7 +194,8 @@ public final class SnapshotCompiler {
         if (v == null) for (String k : data.keySet()) if (k.equalsIgnoreCase(header)) v = data.get(k);
         if (v == null && data.size() == 1) v = data.values().iterator().next();
         if (v == null) {
-            reasons.add("secret " + s.key().name() + " has no key Authorization (tried Authorization, " + header
+            String tried = header.equalsIgnoreCase("Authorization") ? "Authorization" : "Authorization, " + header;
+            reasons.add("secret " + s.key().name() + " has no key Authorization (tried " + tried
                     + (data.isEmpty() ? ", and it has no keys at all)" : ", then the only key, but it has "
                     + data.size() + ": " + String.join(", ", data.keySet()) + ")"));
             return null;
