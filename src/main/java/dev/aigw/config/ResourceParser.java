@@ -365,7 +365,7 @@ public final class ResourceParser {
             if (PROVIDERS.contains(f)) found.add(f);
             else if (holder != n || !LLM_FIELDS.contains(f)) unknown.add(f);
         });
-        if (found.size() != 1) {
+        if (found.size() != 1 || !unknown.isEmpty()) {
             if (!unknown.isEmpty()) {
                 c.error(holder, where + ": unknown provider " + String.join(", ", unknown) + " (expected one of "
                         + String.join(", ", new TreeSet<>(PROVIDERS)) + ")");
@@ -384,7 +384,18 @@ public final class ResourceParser {
         JsonNode ho = n.get("hostOverride");
         if (ho != null && n.has("host")) c.error(ho, where + ": set either hostOverride or host, not both");
         if (ho != null) {
-            if (ho.isTextual()) host = Optional.of(hostPort(c, ho, ho.asText(), 443, where + ".hostOverride"));
+            if (ho.isTextual()) {
+                // The seed writes a bare host; "host:port" in the same string is accepted too.
+                String text = stripScheme(ho.asText());
+                int colon = text.lastIndexOf(':');
+                int port = 443;
+                if (colon > 0 && text.substring(colon + 1).matches("\\d{1,5}")) {
+                    port = Integer.parseInt(text.substring(colon + 1));
+                    text = text.substring(0, colon);
+                    if (port < 1 || port > 65535) c.error(ho, where + ".hostOverride: port " + port + " is out of range");
+                }
+                host = Optional.of(hostPort(c, ho, text, port, where + ".hostOverride"));
+            }
             else {
                 String h = c.text(ho, "host", true);
                 int port = ho.has("port") ? c.port(ho, "port", true) : 443;

@@ -24,7 +24,7 @@ public record GeminiProvider(String name, BackendResource.Gemini spec, Target ta
         boolean stream = wantsStream(call);
         String path = "/" + spec.apiVersion() + "/models/" + spec.model()
                 + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
-        return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.path(target, path),
+        return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.streamingPath(target, path, stream),
                 Providers.authHeaders(target, call), body, stream);
     }
 

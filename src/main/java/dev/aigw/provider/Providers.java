@@ -105,6 +105,19 @@ public final class Providers {
         return t.pathOverride().orElse(providerPath);
     }
 
+    /**
+     * Like {@link #path}, for Gemini-style APIs that stream on another method: an override that
+     * ends in {@code :generateContent} is switched to {@code :streamGenerateContent?alt=sse}.
+     */
+    static String streamingPath(Target t, String providerPath, boolean stream) {
+        if (t.pathOverride().isEmpty()) return providerPath;
+        String o = t.pathOverride().get();
+        if (stream && o.endsWith(":generateContent")) {
+            return o.substring(0, o.length() - ":generateContent".length()) + ":streamGenerateContent?alt=sse";
+        }
+        return o;
+    }
+
     static boolean streamFlag(ObjectNode body) {
         return body != null && body.path("stream").asBoolean(false);
     }

@@ -37,7 +37,8 @@ public record VertexAiProvider(String name, BackendResource.VertexAi spec, Targe
             path = base + "google/models/" + spec.model()
                     + (stream ? ":streamGenerateContent?alt=sse" : ":" + spec.modelPath());
         }
-        return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.path(target, path),
+        return new UpstreamRequest(target.host(), target.port(), target.tls(),
+                spec.publisher().equals("ANTHROPIC") ? Providers.path(target, path) : Providers.streamingPath(target, path, stream),
                 Providers.authHeaders(target, call), body, stream);
     }
 }

@@ -55,6 +55,19 @@ class ResourceParserTest {
                 """.formatted(name) + spec.indent(2);
     }
 
+    @Test
+    void anUnknownProviderBesideAKnownOneIsAnError() {
+        parse(backend("b", """
+                type: AI
+                ai:
+                  llm:
+                    provider:
+                      openai: {authToken: {kind: Inline, inline: k}}
+                      cohere: {authToken: {kind: Inline, inline: k}}
+                """));
+        assertThat(onlyError().message()).contains("unknown provider cohere");
+    }
+
     // ---- the three Backend shapes ----
 
     @Test

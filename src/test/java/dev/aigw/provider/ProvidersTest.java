@@ -272,6 +272,29 @@ class ProvidersTest {
         assertThat(plain.streaming()).isFalse();
     }
 
+    @Test
+    void geminiPathOverrideSwitchesToTheStreamingMethod() throws Exception {
+        Provider p = provider("""
+                gemini: {authToken: {kind: Inline, inline: g}, model: m, apiVersion: v1beta}
+                path: {full: /proxy/v1beta/models/m:generateContent}
+                """);
+        assertThat(p.prepare(call("/g", "{}")).pathAndQuery()).isEqualTo("/proxy/v1beta/models/m:generateContent");
+        assertThat(p.prepare(call("/g:streamGenerateContent", "{}")).pathAndQuery())
+                .isEqualTo("/proxy/v1beta/models/m:streamGenerateContent?alt=sse");
+    }
+
+    @Test
+    void bareStringHostOverrideMayCarryAPort() throws Exception {
+        Provider p = provider("""
+                hostOverride: localhost:11434
+                provider:
+                  openai: {authToken: {kind: Inline, inline: ollama}}
+                """);
+        assertThat(p.target().host()).isEqualTo("localhost");
+        assertThat(p.target().port()).isEqualTo(11434);
+        assertThat(p.target().tls()).isFalse();
+    }
+
     // ---- vertex ----
 
     @Test
