@@ -91,11 +91,11 @@ class FailuresTest {
 
             r = gw.post("/down", CHAT);
             assertThat(r.statusCode()).isEqualTo(502);
-            assertThat(error(r).path("message").asText()).contains("backend default/down", "127.0.0.1:" + dead, "refused");
+            assertThat(error(r).path("message").asText()).contains("Backend default/down", "127.0.0.1:" + dead, "refused");
 
             r = gw.post("/slow", CHAT);
             assertThat(r.statusCode()).isEqualTo(504);
-            assertThat(error(r).path("message").asText()).contains("backend default/slow", "300 ms");
+            assertThat(error(r).path("message").asText()).contains("Backend default/slow", "300 ms");
 
             r = gw.post("/ok", "{\"model\": \"m\", \"messages\": [");
             assertThat(r.statusCode()).isEqualTo(400);

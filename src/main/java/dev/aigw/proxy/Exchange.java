@@ -1,0 +1,16 @@
+package dev.aigw.proxy;
+
+import dev.aigw.route.CompiledRule;
+import dev.aigw.route.RouteMatch;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.util.List;
+import java.util.Map;
+
+/** Per-request state shared by the stages: the client request and what the route decided. */
+record Exchange(HttpServerRequest req, RouteMatch match, String requestId, Map<String, List<String>> query,
+                long startNanos) {
+    CompiledRule rule() {
+        return match.rule();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.aigw.proxy;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+
+/** Copies an upstream response to the client as it arrives: status, headers (filtered), body by pipe. */
+final class Relay {
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+    private Relay() {
+    }
+
+    /** Status and headers; the body is the caller's. */
+    static void head(Exchange ex, HttpClientResponse upResp, MultiMap extra) {
+        HttpServerResponse resp = ex.req().response();
+        resp.setStatusCode(upResp.statusCode());
+        String msg = upResp.statusMessage();
+        if (msg != null && !msg.isEmpty()) resp.setStatusMessage(msg);
+        String requestId = resp.headers().get("x-request-id");
+        resp.headers().setAll(Headers.copy(upResp.headers(), Set.of()));
+        if (requestId != null) resp.headers().set("x-request-id", requestId);
+        if (extra != null) resp.headers().addAll(extra);
+        Filters.response(ex.rule(), resp.headers());
+    }
+
+    static void pipe(Exchange ex, HttpClientResponse upResp, HttpClientRequest up, MultiMap extra) {
+        HttpServerResponse resp = ex.req().response();
+        head(ex, upResp, extra);
+        if (!resp.headers().contains("content-length")) resp.setChunked(true);
+        upResp.pipeTo(resp).onFailure(e -> {
+            if (!resp.ended() && !resp.closed()) {
+                log.debug("stream from upstream broke for request {}: {}", ex.requestId(), e.toString());
+                resp.reset();
+            }
+            up.reset();
+        });
+    }
+}

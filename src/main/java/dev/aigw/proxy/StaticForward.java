@@ -1,0 +1,72 @@
+package dev.aigw.proxy;
+
+import dev.aigw.config.BackendResource;
+import dev.aigw.config.HttpRouteResource;
+import dev.aigw.route.Destination;
+import dev.aigw.route.RouteMatch;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.streams.Pipe;
+
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Plain HTTP proxying to a Static backend: the body streams through, URLRewrite applies. */
+final class StaticForward {
+    private StaticForward() {
+    }
+
+    static void forward(Vertx vertx, Upstreams upstreams, ProxyOptions options, Exchange ex, Destination.Static s) {
+        HttpServerRequest req = ex.req();
+        if (!ProxyHandler.withinLimit(req, options.maxBodyBytes())) return;
+        // The request is already flowing: take the pipe before the upstream request exists.
+        Pipe<Buffer> pipe = req.pipe();
+        BackendResource.HostPort hp = s.hosts().size() == 1 ? s.hosts().getFirst()
+                : s.hosts().get(ThreadLocalRandom.current().nextInt(s.hosts().size()));
+        MultiMap headers = Headers.copy(req.headers(), Set.of());
+        headers.remove("host");
+        String uri = req.uri();
+        String hostHeader = null;
+        for (HttpRouteResource.Filter f : ex.rule().filters()) {
+            if (f instanceof HttpRouteResource.UrlRewrite rw) {
+                if (rw.hostname().isPresent()) hostHeader = rw.hostname().get();
+                if (rw.path().isPresent()) uri = rewritePath(req, ex.match(), rw);
+            }
+        }
+        Filters.request(ex.rule(), headers);
+        String xff = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+        if (xff != null) {
+            String prior = headers.get("x-forwarded-for");
+            headers.set("x-forwarded-for", prior == null ? xff : prior + ", " + xff);
+        }
+        headers.set("x-forwarded-proto", req.isSSL() ? "https" : "http");
+        if (req.authority() != null) headers.set("x-forwarded-host", req.authority().toString());
+        headers.set("x-request-id", ex.requestId());
+        if (hostHeader != null) headers.set("host", hostHeader);
+        UpstreamCall call = new UpstreamCall(vertx, upstreams, "backend " + s.name() + " (" + hp + ")");
+        req.response().closeHandler(v -> call.cancel());
+        var t = ex.rule().timeouts();
+        call.send(hp.host(), hp.port(), false, req.method(), uri, headers, null, pipe,
+                        AiExchange.shorter(t.backendRequest(), t.request()))
+                .onSuccess(resp -> Relay.pipe(ex, resp, call.request(), null))
+                .onFailure(e -> {
+                    UpstreamFailure f = UpstreamFailure.classify(call.where(), e);
+                    Errors.send(req, f.status(), f.type(), f.getMessage());
+                });
+    }
+
+    static String rewritePath(HttpServerRequest req, RouteMatch m, HttpRouteResource.UrlRewrite rw) {
+        String path = req.path();
+        String query = req.query() == null ? "" : "?" + req.query();
+        String replacement = rw.path().orElse("/");
+        if (rw.fullPath()) return replacement + query;
+        String prefix = m.prefix();
+        if (prefix.endsWith("/")) prefix = prefix.substring(0, prefix.length() - 1);
+        String rest = path.length() >= prefix.length() ? path.substring(prefix.length()) : "";
+        String r = replacement.endsWith("/") && rest.startsWith("/") ? replacement + rest.substring(1) : replacement + rest;
+        if (r.isEmpty()) r = "/";
+        return r + query;
+    }
+}
