@@ -9,6 +9,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.TrustOptions;
 
@@ -27,28 +29,41 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pooled upstream clients: one for TLS (HTTP/2 by ALPN when the provider offers it, else
  * HTTP/1.1), one for plain HTTP/1.1. Certificates are checked against the JVM's trust store
  * (so {@code -Djavax.net.ssl.trustStore} works) plus any configured CA files; host names are
  * verified and SNI is always sent.
+ *
+ * <p>Each event loop has its own pair of clients, so a request always gets an upstream
+ * connection owned by the event loop serving it. (A Vert.x pool hands any idle connection to
+ * any caller; a connection owned by another loop costs two thread hand-offs and wake-ups per
+ * request, which showed up as added latency and lost throughput in bench/run.sh.)
  */
 public final class Upstreams {
-    private final HttpClientAgent tls;
-    private final HttpClientAgent plain;
+    private final Vertx vertx;
+    private final HttpClientOptions plainOptions;
+    private final HttpClientOptions tlsOptions;
+    private final PoolOptions pool;
+    private final Map<Object, Clients> perLoop = new ConcurrentHashMap<>();
     private final Map<String, String> connectTo;
     private final long connectTimeoutMs;
 
+    private record Clients(HttpClientAgent tls, HttpClientAgent plain) {
+    }
+
     public Upstreams(Vertx vertx, ProxyOptions options) {
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(1024).setHttp2MaxSize(8).setMaxWaitQueueSize(-1);
-        this.plain = vertx.createHttpClient(new HttpClientOptions()
+        this.vertx = vertx;
+        this.pool = new PoolOptions().setHttp1MaxSize(1024).setHttp2MaxSize(8).setMaxWaitQueueSize(-1);
+        this.plainOptions = new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
                 .setKeepAlive(true)
                 .setPipelining(false)
                 .setTcpNoDelay(true)
-                .setDecompressionSupported(false), pool);
-        this.tls = vertx.createHttpClient(new HttpClientOptions()
+                .setDecompressionSupported(false);
+        this.tlsOptions = new HttpClientOptions()
                 .setSsl(true)
                 .setUseAlpn(true)
                 .setProtocolVersion(HttpVersion.HTTP_2)
@@ -56,9 +71,17 @@ public final class Upstreams {
                 .setForceSni(true)
                 .setTcpNoDelay(true)
                 .setTrustOptions(TrustOptions.wrap(trustManager(options.caFiles())))
-                .setDecompressionSupported(false), pool);
+                .setDecompressionSupported(false);
         this.connectTo = options.connectTo();
         this.connectTimeoutMs = options.connectTimeout().toMillis();
+    }
+
+    /** The clients of the calling event loop (or of "no loop" when called from elsewhere). */
+    private Clients clients() {
+        ContextInternal ctx = ((VertxInternal) vertx).getContext();
+        Object key = ctx == null ? "none" : ctx.nettyEventLoop();
+        return perLoop.computeIfAbsent(key, k -> new Clients(vertx.createHttpClient(tlsOptions, pool),
+                vertx.createHttpClient(plainOptions, pool)));
     }
 
     public Future<HttpClientRequest> request(HttpMethod method, String host, int port, boolean useTls, String uri) {
@@ -74,11 +97,17 @@ public final class Upstreams {
             ro.setServer(SocketAddress.inetSocketAddress(Integer.parseInt(redirect.substring(colon + 1)),
                     redirect.substring(0, colon)));
         }
-        return (useTls ? tls : plain).request(ro);
+        Clients c = clients();
+        return (useTls ? c.tls() : c.plain()).request(ro);
     }
 
     public Future<Void> close() {
-        return Future.all(tls.close(), plain.close()).mapEmpty();
+        List<Future<?>> fs = new ArrayList<>();
+        for (Clients c : perLoop.values()) {
+            fs.add(c.tls().close());
+            fs.add(c.plain().close());
+        }
+        return Future.all(fs).mapEmpty();
     }
 
     /** The JVM's default trust plus the given PEM files: a certificate either accepts is trusted. */
