@@ -84,8 +84,15 @@ public final class Main implements Runnable {
             }
             ProxyOptions proxy = ProxyOptions.defaults().withBindAddress(bindAddress).withMaxBodyBytes(maxBodyBytes)
                     .withCaFiles(caFiles).withConnectTo(ct);
+            Duration watch;
+            try {
+                watch = parseDuration(watchInterval);
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
             GatewayApp.Settings settings = new GatewayApp.Settings(config.files, config.implicitPort, adminAddress,
-                    adminPort, proxy, parseDuration(watchInterval), System::getenv);
+                    adminPort, proxy, watch, System::getenv);
             GatewayApp app;
             try {
                 app = GatewayApp.start(settings);
@@ -128,10 +135,14 @@ public final class Main implements Runnable {
 
     static Duration parseDuration(String s) {
         String t = s.strip();
-        if (t.equals("0")) return Duration.ZERO;
-        if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        if (t.endsWith("s")) return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-        if (t.endsWith("m")) return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-        throw new CommandLine.ParameterException(new CommandLine(new Main()), "not a duration: " + s + " (expected e.g. 1s, 500ms)");
+        try {
+            if (t.equals("0")) return Duration.ZERO;
+            if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            if (t.endsWith("s")) return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+            if (t.endsWith("m")) return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("--watch-interval " + s + " is not a duration (expected e.g. 1s, 500ms, 2m or 0)");
     }
 }

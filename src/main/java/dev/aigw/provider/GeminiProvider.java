@@ -28,7 +28,7 @@ public record GeminiProvider(String name, BackendResource.Gemini spec, Target ta
                 Providers.authHeaders(target, call), body, stream);
     }
 
-    /** Gemini streams on another path: chosen by the client's path, {@code alt=sse}, or the route type. */
+    /** Gemini streams on another path: chosen by the client's path, {@code alt=sse}, or a translated request that streams. */
     static boolean wantsStream(ClientCall call) {
         return call.forceStream() || call.path().endsWith(":streamGenerateContent") || "sse".equals(call.queryParam("alt"));
     }

@@ -90,7 +90,8 @@ public final class Providers {
                 String c = call.clientToken(t.authHeader());
                 if (c == null) {
                     throw new ProviderException(401, "authentication_error", "this route forwards the client's "
-                            + "credential (authToken kind Passthrough) but the request has no Authorization header");
+                            + "credential (authToken kind Passthrough) but the request carries none (looked in "
+                            + "Authorization, " + t.authHeader() + ", x-api-key, api-key, x-goog-api-key and ?key=)");
                 }
                 yield c;
             }

@@ -121,11 +121,11 @@ public final class SnapshotCompiler {
                     }
                     groups.add(List.copyOf(ps));
                 }
-                if (!reasons.isEmpty()) {
-                    String reason = String.join("; ", reasons);
-                    problems.add(Problem.unresolved(b.location(), b.key().toString(), reason));
-                    yield new Destination.Unavailable(name, "Backend " + name + ": " + reason);
-                }
+                String reason = String.join("; ", reasons);
+                if (!reasons.isEmpty()) problems.add(Problem.unresolved(b.location(), b.key().toString(), reason));
+                // Providers whose credentials resolved still serve; the others are left out of their group.
+                groups.removeIf(List::isEmpty);
+                if (groups.isEmpty()) yield new Destination.Unavailable(name, "Backend " + name + ": " + reason);
                 yield new Destination.Ai(name, List.copyOf(groups));
             }
         };
