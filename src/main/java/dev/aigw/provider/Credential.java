@@ -13,6 +13,18 @@ public sealed interface Credential {
     record Passthrough() implements Credential {
     }
 
+    /** AWS keys from a Secret ({@code accessKey}, {@code secretKey}, optional {@code sessionToken}). */
+    record AwsKeys(String accessKey, String secretKey, java.util.Optional<String> sessionToken) implements Credential {
+        @Override
+        public String toString() {
+            return "AwsKeys[<redacted>]";
+        }
+    }
+
+    /** The default AWS credential chain: environment, profile, web identity, container, instance. */
+    record AwsDefaultChain() implements Credential {
+    }
+
     /** No credential (the mock provider). */
     record None() implements Credential {
     }

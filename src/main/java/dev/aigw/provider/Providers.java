@@ -96,6 +96,8 @@ public final class Providers {
                 yield c;
             }
             case Credential.None n -> null;
+            case Credential.AwsKeys k -> null;
+            case Credential.AwsDefaultChain c -> null;
         };
         if (token != null) h.put(t.authHeader(), t.authPrefix() + token);
         return h;

@@ -140,27 +140,11 @@ public final class SnapshotCompiler {
             case BackendResource.Anthropic a -> a.auth();
             case BackendResource.Gemini g -> g.auth();
             case BackendResource.VertexAi v -> v.auth();
-            case BackendResource.Bedrock br -> {
-                if (br.secretRef().isPresent()) {
-                    SecretResource s = secrets.get(new ResourceKey("Secret", b.key().namespace(), br.secretRef().get()));
-                    if (s == null) {
-                        reasons.add("secret " + br.secretRef().get() + " not found in " + b.key().namespace());
-                        yield null;
-                    }
-                    for (String k : List.of("accessKey", "secretKey")) {
-                        if (!(s.data().get(k) instanceof SecretValue.Present)) {
-                            reasons.add("secret " + br.secretRef().get() + " has no key " + k
-                                    + " (a Bedrock secret needs accessKey and secretKey, optionally sessionToken)");
-                        }
-                    }
-                }
-                yield null;
-            }
+            case BackendResource.Bedrock br -> null;
             case BackendResource.Mock m -> null;
         };
-        if (spec instanceof BackendResource.Bedrock || spec instanceof BackendResource.Mock) {
-            return new Credential.None();
-        }
+        if (spec instanceof BackendResource.Bedrock br) return awsCredential(b, br, secrets, reasons);
+        if (spec instanceof BackendResource.Mock) return new Credential.None();
         return switch (auth) {
             case AuthToken.Passthrough p -> new Credential.Passthrough();
             case AuthToken.Inline in -> switch (in.value()) {
@@ -181,6 +165,38 @@ public final class SnapshotCompiler {
                 yield secretToken(s, header, reasons);
             }
         };
+    }
+
+    /** Bedrock: keys from the named Secret, else the default AWS chain (resolved once here, off the event loop). */
+    private static Credential awsCredential(BackendResource b, BackendResource.Bedrock br,
+                                            Map<ResourceKey, SecretResource> secrets, List<String> reasons) {
+        if (br.secretRef().isEmpty()) {
+            Optional<String> missing = dev.aigw.provider.BedrockProvider.DefaultChain.warm();
+            missing.ifPresent(m -> reasons.add("no secret named and the default AWS credential chain found no credentials: " + m));
+            return missing.isPresent() ? null : new Credential.AwsDefaultChain();
+        }
+        String name = br.secretRef().get();
+        SecretResource s = secrets.get(new ResourceKey("Secret", b.key().namespace(), name));
+        if (s == null) {
+            reasons.add("secret " + name + " not found in " + b.key().namespace());
+            return null;
+        }
+        Map<String, String> values = new HashMap<>();
+        for (String k : List.of("accessKey", "secretKey", "sessionToken")) {
+            switch (s.data().get(k)) {
+                case SecretValue.Present p when !p.value().isBlank() -> values.put(k, p.value());
+                case SecretValue.Unresolved u -> reasons.add("secret " + name + " " + u.reason());
+                case null, default -> {
+                    if (!k.equals("sessionToken")) {
+                        reasons.add("secret " + name + " has no key " + k
+                                + " (a Bedrock secret needs accessKey and secretKey, optionally sessionToken)");
+                    }
+                }
+            }
+        }
+        if (!values.containsKey("accessKey") || !values.containsKey("secretKey")) return null;
+        return new Credential.AwsKeys(values.get("accessKey"), values.get("secretKey"),
+                Optional.ofNullable(values.get("sessionToken")));
     }
 
     /**
