@@ -281,7 +281,7 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
                         inline(parts, data.get());
                     } else if (Media.isHttpUrl(url) || url.startsWith("gs://")) {
                         ObjectNode fd = parts.addObject().putObject("fileData");
-                        fd.put("mimeType", guessImageType(url));
+                        fd.put("mimeType", Media.guessImageType(url));
                         fd.put("fileUri", url);
                     } else {
                         throw invalid(pat + ".image_url.url", "must be an http(s) URL or a base64 data URL");
@@ -311,20 +311,6 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
         ObjectNode id = parts.addObject().putObject("inlineData");
         id.put("mimeType", data.mediaType());
         id.put("data", data.base64());
-    }
-
-    private static String guessImageType(String url) {
-        String path = url.toLowerCase(Locale.ROOT).replaceAll("[?#].*$", "");
-        if (path.endsWith(".png")) {
-            return "image/png";
-        } else if (path.endsWith(".webp")) {
-            return "image/webp";
-        } else if (path.endsWith(".gif")) {
-            return "image/gif";
-        } else if (path.endsWith(".heic")) {
-            return "image/heic";
-        }
-        return "image/jpeg";
     }
 
     private static void tools(ObjectNode in, ObjectNode out) throws TranslationException {

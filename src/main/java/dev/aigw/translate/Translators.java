@@ -12,6 +12,7 @@ public final class Translators {
             case OPENAI_CHAT -> switch (backend) {
                 case ANTHROPIC_MESSAGES -> Optional.of(new OpenAiChatToAnthropicMessages());
                 case GEMINI_GENERATE -> Optional.of(new OpenAiChatToGeminiGenerate());
+                case BEDROCK_CONVERSE -> Optional.of(new OpenAiChatToBedrockConverse());
                 default -> Optional.empty();
             };
             case ANTHROPIC_MESSAGES -> switch (backend) {
