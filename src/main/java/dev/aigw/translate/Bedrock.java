@@ -210,6 +210,19 @@ final class Bedrock {
         };
     }
 
+    /** 408 (model timeout) and 424 (model error) are the model's failures, not the client's. */
+    static String anthropicErrorType(int status) {
+        return switch (status) {
+            case 408 -> "timeout_error";
+            case 424 -> "api_error";
+            default -> ErrorBodies.anthropicTypeForStatus(status);
+        };
+    }
+
+    static String openAiErrorType(int status) {
+        return status == 408 || status == 424 ? "server_error" : ErrorBodies.openAiTypeForStatus(status);
+    }
+
     /** Bedrock error bodies are {@code {"message": ...}} (the type travels in a header); some gateways capitalize it. */
     static String errorMessage(ObjectNode body, int status) {
         if (body != null) {

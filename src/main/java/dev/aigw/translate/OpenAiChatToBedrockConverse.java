@@ -341,7 +341,7 @@ public final class OpenAiChatToBedrockConverse implements Translator {
             case 404 -> "model_not_found";
             default -> null;
         };
-        return new TranslatedError(status, ErrorBodies.openAi(message, ErrorBodies.openAiTypeForStatus(status), null, code));
+        return new TranslatedError(status, ErrorBodies.openAi(message, Bedrock.openAiErrorType(status), null, code));
     }
 
     @Override

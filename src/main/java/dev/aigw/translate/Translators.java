@@ -17,6 +17,7 @@ public final class Translators {
             };
             case ANTHROPIC_MESSAGES -> switch (backend) {
                 case OPENAI_CHAT -> Optional.of(new AnthropicMessagesToOpenAiChat());
+                case BEDROCK_CONVERSE -> Optional.of(new AnthropicMessagesToBedrockConverse());
                 default -> Optional.empty();
             };
             default -> Optional.empty();
