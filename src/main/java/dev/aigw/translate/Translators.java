@@ -17,6 +17,7 @@ public final class Translators {
             };
             case ANTHROPIC_MESSAGES -> switch (backend) {
                 case OPENAI_CHAT -> Optional.of(new AnthropicMessagesToOpenAiChat());
+                case GEMINI_GENERATE -> Optional.of(new AnthropicMessagesToGeminiGenerate());
                 case BEDROCK_CONVERSE -> Optional.of(new AnthropicMessagesToBedrockConverse());
                 default -> Optional.empty();
             };
