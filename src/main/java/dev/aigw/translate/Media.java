@@ -1,5 +1,6 @@
 package dev.aigw.translate;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /** RFC 2397 data URLs, the way OpenAI carries inline images and files. */
@@ -40,5 +41,20 @@ final class Media {
 
     static boolean isHttpUrl(String url) {
         return url.regionMatches(true, 0, "https://", 0, 8) || url.regionMatches(true, 0, "http://", 0, 7);
+    }
+
+    /** Image MIME type from a URL's extension, jpeg when unknown. */
+    static String guessImageType(String url) {
+        String path = url.toLowerCase(Locale.ROOT).replaceAll("[?#].*$", "");
+        if (path.endsWith(".png")) {
+            return "image/png";
+        } else if (path.endsWith(".webp")) {
+            return "image/webp";
+        } else if (path.endsWith(".gif")) {
+            return "image/gif";
+        } else if (path.endsWith(".heic")) {
+            return "image/heic";
+        }
+        return "image/jpeg";
     }
 }

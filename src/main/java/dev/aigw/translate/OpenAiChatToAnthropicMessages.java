@@ -383,7 +383,7 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
         return t;
     }
 
-    private static Optional<String> responseFormat(ObjectNode in) throws TranslationException {
+    static Optional<String> responseFormat(ObjectNode in) throws TranslationException {
         JsonNode rf = in.get("response_format");
         if (rf == null || rf.isNull()) {
             return Optional.empty();
@@ -406,7 +406,7 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
         };
     }
 
-    private static Optional<ArrayNode> stop(ObjectNode in) throws TranslationException {
+    static Optional<ArrayNode> stop(ObjectNode in) throws TranslationException {
         JsonNode stop = in.get("stop");
         if (stop == null || stop.isNull()) {
             return Optional.empty();

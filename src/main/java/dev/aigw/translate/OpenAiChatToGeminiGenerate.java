@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -74,12 +73,7 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
         ObjectNode gen = Json.obj();
         for (String[] f : new String[][] {{"temperature", "temperature"}, {"top_p", "topP"}, {"top_k", "topK"},
                 {"seed", "seed"}, {"presence_penalty", "presencePenalty"}, {"frequency_penalty", "frequencyPenalty"}}) {
-            if (Json.present(in, f[0])) {
-                if (!in.get(f[0]).isNumber()) {
-                    throw invalid(f[0], "must be a number");
-                }
-                gen.set(f[1], in.get(f[0]));
-            }
+            Gemini.number(in, f[0], gen, f[1]);
         }
         for (String f : new String[] {"max_completion_tokens", "max_tokens"}) {
             if (Json.present(in, f)) {
@@ -135,8 +129,7 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
 
         boolean stream = in.path("stream").asBoolean(false);
         includeUsage = stream && in.path("stream_options").path("include_usage").asBoolean(false);
-        String path = "/v1beta/models/" + model + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
-        return new TranslatedRequest(out, path, stream, model);
+        return new TranslatedRequest(out, Gemini.path(model, stream), stream, model);
     }
 
     private ArrayNode contents(ObjectNode in, ArrayNode system) throws TranslationException {
@@ -181,14 +174,12 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
                         String tat = at + ".tool_calls[" + k + "]";
                         String name = Json.text(tc.path("function"), "name").orElseThrow(() -> invalid(tat + ".function.name", "is required"));
                         Json.text(tc, "id").ifPresent(id -> toolNames.put(id, name));
-                        ObjectNode part = parts.addObject();
-                        ObjectNode fc = part.putObject("functionCall");
-                        fc.put("name", name);
                         String args = tc.path("function").path("arguments").asText("");
-                        fc.set("args", args.isBlank() ? Json.obj() : Json.parseObject(args)
+                        ObjectNode part = Gemini.functionCall(name, args.isBlank() ? Json.obj() : Json.parseObject(args)
                                 .orElseThrow(() -> invalid(tat + ".function.arguments", "must be a JSON object encoded as a string")));
                         Json.text(tc.path("extra_content").path("google"), "thought_signature")
                                 .ifPresent(sig -> part.put("thoughtSignature", sig));
+                        parts.add(part);
                     }
                     if (!parts.isEmpty()) {
                         ObjectNode c = out.addObject();
@@ -208,14 +199,7 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
                         pendingResponses = c.putArray("parts");
                     }
                     String text = String.join("\n", texts(m.get("content"), at + ".content"));
-                    ObjectNode fr = pendingResponses.addObject().putObject("functionResponse");
-                    fr.put("name", name);
-                    // Gemini wants a JSON object; keep a JSON object result as is so the model sees its fields.
-                    fr.set("response", Json.parseObject(text).orElseGet(() -> {
-                        ObjectNode o = Json.obj();
-                        o.put("content", text);
-                        return o;
-                    }));
+                    pendingResponses.add(Gemini.functionResponse(name, text, "content"));
                 }
                 default -> throw invalid(at + ".role", "unknown role '" + role + "'");
             }
@@ -280,9 +264,7 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
                     if (data.isPresent()) {
                         inline(parts, data.get());
                     } else if (Media.isHttpUrl(url) || url.startsWith("gs://")) {
-                        ObjectNode fd = parts.addObject().putObject("fileData");
-                        fd.put("mimeType", guessImageType(url));
-                        fd.put("fileUri", url);
+                        Gemini.fileData(parts, Media.guessImageType(url), url);
                     } else {
                         throw invalid(pat + ".image_url.url", "must be an http(s) URL or a base64 data URL");
                     }
@@ -308,23 +290,7 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
     }
 
     private static void inline(ArrayNode parts, Media.DataUrl data) {
-        ObjectNode id = parts.addObject().putObject("inlineData");
-        id.put("mimeType", data.mediaType());
-        id.put("data", data.base64());
-    }
-
-    private static String guessImageType(String url) {
-        String path = url.toLowerCase(Locale.ROOT).replaceAll("[?#].*$", "");
-        if (path.endsWith(".png")) {
-            return "image/png";
-        } else if (path.endsWith(".webp")) {
-            return "image/webp";
-        } else if (path.endsWith(".gif")) {
-            return "image/gif";
-        } else if (path.endsWith(".heic")) {
-            return "image/heic";
-        }
-        return "image/jpeg";
+        Gemini.inline(parts, data.mediaType(), data.base64());
     }
 
     private static void tools(ObjectNode in, ObjectNode out) throws TranslationException {
@@ -335,7 +301,7 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
         if (!tools.isArray()) {
             throw invalid("tools", "must be an array");
         }
-        ArrayNode decls = out.putArray("tools").addObject().putArray("functionDeclarations");
+        ArrayNode decls = Gemini.functionDeclarations(out);
         for (int k = 0; k < tools.size(); k++) {
             JsonNode t = tools.get(k);
             String at = "tools[" + k + "]";
@@ -343,28 +309,22 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
                 throw unsupported(at + ".type", "only function tools are supported");
             }
             JsonNode fn = t.path("function");
-            ObjectNode d = decls.addObject();
-            d.put("name", Json.text(fn, "name").orElseThrow(() -> invalid(at + ".function.name", "is required")));
-            Json.text(fn, "description").ifPresent(v -> d.put("description", v));
-            if (fn.get("parameters") instanceof ObjectNode p) {
-                d.set("parametersJsonSchema", p);
-            }
+            decls.add(Gemini.functionDeclaration(Json.text(fn, "name").orElseThrow(() -> invalid(at + ".function.name", "is required")),
+                    Json.text(fn, "description"), fn.get("parameters")));
         }
         JsonNode tc = in.get("tool_choice");
         if (tc == null || tc.isNull()) {
             return;
         }
-        ObjectNode cfg = out.putObject("toolConfig").putObject("functionCallingConfig");
         if (tc.isTextual()) {
             switch (tc.asText()) {
-                case "auto" -> cfg.put("mode", "AUTO");
-                case "none" -> cfg.put("mode", "NONE");
-                case "required" -> cfg.put("mode", "ANY");
+                case "auto" -> Gemini.functionCallingConfig(out, "AUTO", null);
+                case "none" -> Gemini.functionCallingConfig(out, "NONE", null);
+                case "required" -> Gemini.functionCallingConfig(out, "ANY", null);
                 default -> throw invalid("tool_choice", "must be auto, none, required or a named function");
             }
         } else {
-            cfg.put("mode", "ANY");
-            cfg.putArray("allowedFunctionNames").add(Json.text(tc.path("function"), "name")
+            Gemini.functionCallingConfig(out, "ANY", Json.text(tc.path("function"), "name")
                     .orElseThrow(() -> invalid("tool_choice.function.name", "is required")));
         }
     }
@@ -372,19 +332,11 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
     // ---------------------------------------------------------------- response
 
     static String mapFinishReason(String geminiReason, boolean sawToolCall) {
-        return switch (geminiReason) {
-            case "MAX_TOKENS" -> "length";
-            case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" -> "content_filter";
-            default -> sawToolCall ? "tool_calls" : "stop";
+        return switch (Gemini.finish(geminiReason)) {
+            case LENGTH -> "length";
+            case FILTER -> "content_filter";
+            case STOP -> sawToolCall ? "tool_calls" : "stop";
         };
-    }
-
-    /** Gemini counts thoughts apart from candidates; OpenAI's completion_tokens include reasoning. */
-    static Usage parseUsage(JsonNode u) {
-        long prompt = Json.longOr0(u, "promptTokenCount") + Json.longOr0(u, "toolUsePromptTokenCount");
-        long thoughts = Json.longOr0(u, "thoughtsTokenCount");
-        long output = Json.longOr0(u, "candidatesTokenCount") + thoughts;
-        return Usage.of(prompt, output, Json.longOr0(u, "cachedContentTokenCount"), 0, thoughts);
     }
 
     static ObjectNode openAiUsage(Usage u) {
@@ -434,7 +386,7 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
         String reason = cand.isMissingNode() ? "content_filter"
                 : mapFinishReason(Json.text(cand, "finishReason").orElse("STOP"), !calls.isEmpty());
         choice.put("finish_reason", reason);
-        Usage usage = parseUsage(up.path("usageMetadata"));
+        Usage usage = Gemini.parseUsage(up.path("usageMetadata"));
         out.set("usage", openAiUsage(usage));
         return new TranslatedResponse(out, usage, Optional.of(model), Optional.of(reason));
     }
@@ -464,10 +416,9 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
 
     @Override
     public TranslatedError error(int status, ObjectNode upstream) {
-        String code = upstream == null ? "" : upstream.path("error").path("status").asText("");
         return new TranslatedError(status, ErrorBodies.openAi(ErrorBodies.message(upstream, status),
                 ErrorBodies.openAiTypeForStatus(status), null,
-                status == 429 ? "rate_limit_exceeded" : code.isEmpty() ? null : code.toLowerCase(Locale.ROOT)));
+                status == 429 ? "rate_limit_exceeded" : Gemini.errorCode(upstream).orElse(null)));
     }
 
     @Override
@@ -506,8 +457,9 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
                 return out;
             }
             ObjectNode c = parsed.get();
-            if (c.has("error")) {
-                int status = c.path("error").path("code").asInt(500);
+            Optional<Integer> errorStatus = Gemini.streamErrorStatus(c);
+            if (errorStatus.isPresent()) {
+                int status = errorStatus.get();
                 out.add(SseEvent.data(Json.write(error(status, c).body())));
                 out.add(SseEvent.done());
                 done = true;
@@ -521,7 +473,7 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
                 modelSeen = true;
             });
             if (c.has("usageMetadata")) {
-                usage = parseUsage(c.get("usageMetadata")); // cumulative in every chunk
+                usage = Gemini.parseUsage(c.get("usageMetadata")); // cumulative in every chunk
             }
             if (!started) {
                 started = true;

@@ -14,19 +14,50 @@ import java.util.function.Supplier;
  * @param ids             source of unique suffixes for ids a backend does not supply
  * @param model           model to put in the upstream request instead of the client's
  * @param defaultMaxTokens max_tokens sent to backends that require it when the client gave none
+ * @param guardrail       Bedrock guardrail to apply, from the backend's configuration; ignored by
+ *                        backends without guardrails
  */
 public record RequestContext(LongSupplier epochSeconds, Supplier<String> ids, Optional<String> model,
-                             int defaultMaxTokens) {
+                             int defaultMaxTokens, Optional<Guardrail> guardrail) {
 
     public static final int DEFAULT_MAX_TOKENS = 4096;
+
+    /**
+     * A Bedrock guardrail ({@code guardrailConfig} of Converse).
+     *
+     * @param identifier guardrail id or ARN
+     * @param version    guardrail version, e.g. {@code 1} or {@code DRAFT}
+     * @param trace      {@code enabled}, {@code disabled} or {@code enabled_full}; empty leaves
+     *                   Bedrock's default
+     */
+    public record Guardrail(String identifier, String version, Optional<String> trace) {
+        public Guardrail {
+            Objects.requireNonNull(identifier, "identifier");
+            Objects.requireNonNull(version, "version");
+            Objects.requireNonNull(trace, "trace");
+            if (identifier.isBlank() || version.isBlank()) {
+                throw new IllegalArgumentException("guardrail identifier and version must not be blank");
+            }
+        }
+
+        public Guardrail(String identifier, String version) {
+            this(identifier, version, Optional.empty());
+        }
+    }
 
     public RequestContext {
         Objects.requireNonNull(epochSeconds, "epochSeconds");
         Objects.requireNonNull(ids, "ids");
         Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(guardrail, "guardrail");
         if (defaultMaxTokens <= 0) {
             throw new IllegalArgumentException("defaultMaxTokens must be positive");
         }
+    }
+
+    /** Without a guardrail, as before guardrails existed. */
+    public RequestContext(LongSupplier epochSeconds, Supplier<String> ids, Optional<String> model, int defaultMaxTokens) {
+        this(epochSeconds, ids, model, defaultMaxTokens, Optional.empty());
     }
 
     public static RequestContext defaults() {
@@ -36,6 +67,14 @@ public record RequestContext(LongSupplier epochSeconds, Supplier<String> ids, Op
     }
 
     public RequestContext withModel(String model) {
-        return new RequestContext(epochSeconds, ids, Optional.of(model), defaultMaxTokens);
+        return new RequestContext(epochSeconds, ids, Optional.of(model), defaultMaxTokens, guardrail);
+    }
+
+    public RequestContext withGuardrail(Guardrail guardrail) {
+        return new RequestContext(epochSeconds, ids, model, defaultMaxTokens, Optional.of(guardrail));
+    }
+
+    public RequestContext withGuardrail(String identifier, String version) {
+        return withGuardrail(new Guardrail(identifier, version));
     }
 }

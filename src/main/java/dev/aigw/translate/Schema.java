@@ -5,18 +5,27 @@ import java.util.Optional;
 
 /** Wire formats, named by the ids used in configuration and golden-test folder names. */
 public enum Schema {
-    OPENAI_CHAT("openai-chat"),
-    ANTHROPIC_MESSAGES("anthropic-messages"),
-    GEMINI_GENERATE("gemini-generate");
+    OPENAI_CHAT("openai-chat", StreamFraming.SSE),
+    ANTHROPIC_MESSAGES("anthropic-messages", StreamFraming.SSE),
+    GEMINI_GENERATE("gemini-generate", StreamFraming.SSE),
+    /** Amazon Bedrock Converse / ConverseStream. */
+    BEDROCK_CONVERSE("bedrock-converse", StreamFraming.AWS_EVENT_STREAM);
 
     private final String id;
+    private final StreamFraming streamFraming;
 
-    Schema(String id) {
+    Schema(String id, StreamFraming streamFraming) {
         this.id = id;
+        this.streamFraming = streamFraming;
     }
 
     public String id() {
         return id;
+    }
+
+    /** How this schema frames a streamed response, so the proxy picks the matching parser. */
+    public StreamFraming streamFraming() {
+        return streamFraming;
     }
 
     public static Optional<Schema> fromId(String id) {

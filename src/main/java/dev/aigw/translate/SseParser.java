@@ -14,7 +14,7 @@ import java.util.Optional;
  * sequence split across chunks decodes correctly. LF, CR and CRLF all end a line, including a
  * CRLF whose two bytes arrive in different chunks. Not thread-safe: one parser per stream.
  */
-public final class SseParser {
+public final class SseParser implements StreamParser {
 
     /** Large enough for base64 images some providers stream inline, small enough to bound memory. */
     public static final int DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
@@ -42,16 +42,19 @@ public final class SseParser {
         this.maxEventBytes = maxEventBytes;
     }
 
+    @Override
     public List<SseEvent> feed(byte[] chunk) {
         return feed(chunk, 0, chunk.length);
     }
 
+    @Override
     public List<SseEvent> feed(ByteBuffer chunk) {
         byte[] copy = new byte[chunk.remaining()];
         chunk.get(copy);
         return feed(copy);
     }
 
+    @Override
     public List<SseEvent> feed(byte[] chunk, int off, int len) {
         if (failed) {
             throw new SseException("parser already failed");
@@ -81,6 +84,7 @@ public final class SseParser {
      * dispatches it: a truncated upstream often omits only the final blank line, and its last
      * complete payload (for example a usage chunk) is still worth translating.
      */
+    @Override
     public List<SseEvent> finish() {
         if (failed) {
             return List.of();

@@ -12,10 +12,13 @@ public final class Translators {
             case OPENAI_CHAT -> switch (backend) {
                 case ANTHROPIC_MESSAGES -> Optional.of(new OpenAiChatToAnthropicMessages());
                 case GEMINI_GENERATE -> Optional.of(new OpenAiChatToGeminiGenerate());
+                case BEDROCK_CONVERSE -> Optional.of(new OpenAiChatToBedrockConverse());
                 default -> Optional.empty();
             };
             case ANTHROPIC_MESSAGES -> switch (backend) {
                 case OPENAI_CHAT -> Optional.of(new AnthropicMessagesToOpenAiChat());
+                case GEMINI_GENERATE -> Optional.of(new AnthropicMessagesToGeminiGenerate());
+                case BEDROCK_CONVERSE -> Optional.of(new AnthropicMessagesToBedrockConverse());
                 default -> Optional.empty();
             };
             default -> Optional.empty();

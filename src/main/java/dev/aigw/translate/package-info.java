@@ -4,8 +4,9 @@
  *
  * <p>One {@link dev.aigw.translate.Translator} class per (client schema, backend schema) pair,
  * named client first (for example {@code OpenAiChatToAnthropicMessages}), created per request
- * through {@link dev.aigw.translate.Translators}. Streams go through
- * {@link dev.aigw.translate.SseParser}, a per-request
+ * through {@link dev.aigw.translate.Translators}. Streams go through the parser the backend's
+ * {@link dev.aigw.translate.Schema#streamFraming()} makes ({@link dev.aigw.translate.SseParser}, or
+ * {@link dev.aigw.translate.EventStreamParser} for Bedrock's AWS event stream), a per-request
  * {@link dev.aigw.translate.StreamTranslator} and {@link dev.aigw.translate.SseEvent#encode()}.
  * Token usage, model and finish reason come back as return values
  * ({@link dev.aigw.translate.Usage}), so metering never depends on side effects.

@@ -41,6 +41,28 @@ class GoldenTest {
                 Optional.empty(), RequestContext.DEFAULT_MAX_TOKENS);
     }
 
+    /**
+     * The deterministic context, plus what a case's optional {@code context.json} sets:
+     * {@code {"model": ..., "guardrail": {"identifier", "version", "trace"}}}.
+     */
+    static RequestContext contextFor(Path dir) throws IOException {
+        RequestContext ctx = deterministicContext();
+        Path file = dir.resolve("context.json");
+        if (!Files.exists(file)) {
+            return ctx;
+        }
+        JsonNode c = MAPPER.readTree(Files.readString(file));
+        if (c.has("model")) {
+            ctx = ctx.withModel(c.get("model").asText());
+        }
+        JsonNode g = c.get("guardrail");
+        if (g != null) {
+            ctx = ctx.withGuardrail(new RequestContext.Guardrail(g.path("identifier").asText(), g.path("version").asText(),
+                    Optional.ofNullable(g.get("trace")).map(JsonNode::asText)));
+        }
+        return ctx;
+    }
+
     @TestFactory
     Stream<DynamicNode> golden() throws IOException {
         List<DynamicNode> pairs = new ArrayList<>();
@@ -71,7 +93,7 @@ class GoldenTest {
         if (Files.exists(dir.resolve("upstream-response.json"))) {
             t.add(DynamicTest.dynamicTest("response", () -> checkResponse(client, backend, dir)));
         }
-        if (Files.exists(dir.resolve("upstream-stream.sse"))) {
+        if (Files.exists(dir.resolve("upstream-stream.sse")) || Files.exists(dir.resolve("upstream-stream.events.json"))) {
             t.add(DynamicTest.dynamicTest("stream", () -> checkStream(client, backend, dir)));
         }
         if (Files.exists(dir.resolve("upstream-error.json"))) {
@@ -82,7 +104,7 @@ class GoldenTest {
 
     private static Translator begin(Schema client, Schema backend, Path dir) throws TranslationException, IOException {
         Translator tr = Translators.create(client, backend).orElseThrow();
-        tr.request(readObject(dir.resolve("request.json")), deterministicContext());
+        tr.request(readObject(dir.resolve("request.json")), contextFor(dir));
         return tr;
     }
 
@@ -91,8 +113,11 @@ class GoldenTest {
         ObjectNode actual;
         Path expected;
         try {
-            TranslatedRequest r = tr.request(readObject(dir.resolve("request.json")), deterministicContext());
+            TranslatedRequest r = tr.request(readObject(dir.resolve("request.json")), contextFor(dir));
             actual = r.body();
+            if (Files.exists(dir.resolve("upstream-path.txt")) || UPDATE && !r.path().equals(defaultPath(backend))) {
+                comparePath(dir.resolve("upstream-path.txt"), r.path() + (r.streaming() ? " (streaming)" : ""));
+            }
             expected = dir.resolve("upstream-request.json");
             if (!Files.exists(expected) && !UPDATE) {
                 fail("translation succeeded but the case expects request-error.json: " + Json.write(actual));
@@ -116,24 +141,34 @@ class GoldenTest {
     }
 
     private void checkStream(Schema client, Schema backend, Path dir) throws Exception {
-        byte[] upstream = Files.readAllBytes(dir.resolve("upstream-stream.sse"));
         // The same bytes chunked three ways must give identical client streams.
-        StreamRun whole = runStream(begin(client, backend, dir), List.of(upstream));
         List<byte[]> perEvent = new ArrayList<>();
-        SseParser splitter = new SseParser();
-        List<SseEvent> events = new ArrayList<>(splitter.feed(upstream));
-        events.addAll(splitter.finish());
-        for (SseEvent e : events) {
-            perEvent.add(e.bytes());
+        byte[] upstream;
+        if (Files.exists(dir.resolve("upstream-stream.events.json"))) {
+            assertThat(backend.streamFraming()).isEqualTo(StreamFraming.AWS_EVENT_STREAM);
+            perEvent.addAll(EventStreamFixtures.encode(MAPPER.readTree(Files.readString(dir.resolve("upstream-stream.events.json")))));
+            upstream = EventStreamFixtures.concat(perEvent);
+        } else {
+            assertThat(backend.streamFraming()).isEqualTo(StreamFraming.SSE);
+            upstream = Files.readAllBytes(dir.resolve("upstream-stream.sse"));
+            SseParser splitter = new SseParser();
+            List<SseEvent> events = new ArrayList<>(splitter.feed(upstream));
+            events.addAll(splitter.finish());
+            for (SseEvent e : events) {
+                perEvent.add(e.bytes());
+            }
         }
-        StreamRun byEvent = runStream(begin(client, backend, dir), perEvent);
+        StreamRun whole = runStream(begin(client, backend, dir), backend, List.of(upstream));
+        StreamRun byEvent = runStream(begin(client, backend, dir), backend, perEvent);
         List<byte[]> perByte = new ArrayList<>();
         for (byte b : upstream) {
             perByte.add(new byte[] {b});
         }
-        StreamRun byByte = runStream(begin(client, backend, dir), perByte);
+        StreamRun byByte = runStream(begin(client, backend, dir), backend, perByte);
         assertThat(byEvent.wire).as("event-by-event output").isEqualTo(whole.wire);
         assertThat(byByte.wire).as("byte-by-byte output").isEqualTo(whole.wire);
+        assertThat(byEvent.framingError).isEqualTo(whole.framingError);
+        assertThat(byByte.framingError).isEqualTo(whole.framingError);
 
         Path expected = dir.resolve("stream.sse");
         if (UPDATE) {
@@ -156,28 +191,54 @@ class GoldenTest {
         }
         if (!Files.exists(dir.resolve("upstream-response.json"))) {
             StreamTranslator st = whole.translator;
-            compareJson(dir.resolve("usage.json"),
-                    usageJson(st.usage(), st.model(), st.finishReason(), Optional.of(st.completed())));
+            ObjectNode usage = usageJson(st.usage(), st.model(), st.finishReason(), Optional.of(st.completed()));
+            if (whole.framingError) {
+                usage.put("framing_error", true);
+            }
+            compareJson(dir.resolve("usage.json"), usage);
         }
     }
 
-    private record StreamRun(String wire, StreamTranslator translator) {
+    /** Paths that hold no per-request information are not worth a file per case. */
+    private static String defaultPath(Schema backend) {
+        return switch (backend) {
+            case OPENAI_CHAT -> AnthropicMessagesToOpenAiChat.PATH;
+            case ANTHROPIC_MESSAGES -> OpenAiChatToAnthropicMessages.PATH;
+            default -> "";
+        };
     }
 
-    private static StreamRun runStream(Translator tr, List<byte[]> chunks) {
+    private static void comparePath(Path expected, String actual) throws IOException {
+        if (UPDATE) {
+            Files.writeString(expected, actual + "\n");
+        } else {
+            assertThat(actual).as(expected.toString()).isEqualTo(Files.readString(expected).strip());
+        }
+    }
+
+    private record StreamRun(String wire, StreamTranslator translator, boolean framingError) {
+    }
+
+    /** Feeds chunks as the proxy would: a framing error stops the feed and the translator is ended. */
+    private static StreamRun runStream(Translator tr, Schema backend, List<byte[]> chunks) {
         StreamTranslator st = tr.stream();
-        SseParser parser = new SseParser();
+        StreamParser parser = backend.streamFraming().newParser();
         List<SseEvent> out = new ArrayList<>();
-        for (byte[] chunk : chunks) {
-            for (SseEvent e : parser.feed(chunk)) {
+        boolean framingError = false;
+        try {
+            for (byte[] chunk : chunks) {
+                for (SseEvent e : parser.feed(chunk)) {
+                    out.addAll(st.onEvent(e));
+                }
+            }
+            for (SseEvent e : parser.finish()) {
                 out.addAll(st.onEvent(e));
             }
-        }
-        for (SseEvent e : parser.finish()) {
-            out.addAll(st.onEvent(e));
+        } catch (StreamFramingException e) {
+            framingError = true;
         }
         out.addAll(st.onEnd());
-        return new StreamRun(SseWriter.encodeToString(out), st);
+        return new StreamRun(SseWriter.encodeToString(out), st, framingError);
     }
 
     private void checkError(Schema client, Schema backend, Path dir) throws Exception {

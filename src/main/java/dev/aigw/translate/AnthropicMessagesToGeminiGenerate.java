@@ -1,0 +1,607 @@
+package dev.aigw.translate;
+
+import static dev.aigw.translate.TranslationException.invalid;
+import static dev.aigw.translate.TranslationException.unsupported;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Client speaks Anthropic Messages, backend speaks Gemini generateContent /
+ * streamGenerateContent?alt=sse.
+ *
+ * <p>Notes:
+ * <ul>
+ *   <li>Gemini matches a function response to its call by name, so tool_result blocks are
+ *       resolved to names through the tool_use blocks before them. A result with
+ *       {@code is_error} is sent as {@code {"error": text}}, others as the JSON object they hold
+ *       or {@code {"content": text}}.</li>
+ *   <li>Gemini's {@code thoughtSignature} on a function call or text part must come back with it
+ *       in the next request. It travels as a {@code thinking} block with empty text whose
+ *       {@code signature} is the Gemini signature, placed just before the block it belongs to;
+ *       Anthropic clients return thinking blocks unchanged, and such a block is put back on the
+ *       part that follows it. Thought summaries become ordinary thinking blocks.</li>
+ *   <li>{@code thinking} maps to {@code thinkingConfig} (budget, includeThoughts); URL images and
+ *       documents become {@code fileData}. Dropped: {@code cache_control}, {@code metadata},
+ *       {@code disable_parallel_tool_use}, {@code redacted_thinking}, citations.</li>
+ *   <li>Gemini gives no tool call ids; they are generated as {@code toolu_<id>}.</li>
+ * </ul>
+ */
+public final class AnthropicMessagesToGeminiGenerate implements Translator {
+
+    private RequestContext ctx = RequestContext.defaults();
+    private String requestedModel = "";
+
+    @Override
+    public Schema client() {
+        return Schema.ANTHROPIC_MESSAGES;
+    }
+
+    @Override
+    public Schema backend() {
+        return Schema.GEMINI_GENERATE;
+    }
+
+    // ---------------------------------------------------------------- request
+
+    @Override
+    public TranslatedRequest request(ObjectNode in, RequestContext ctx) throws TranslationException {
+        this.ctx = ctx;
+        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
+        if (model.isEmpty()) {
+            throw invalid("model", "is required");
+        }
+        requestedModel = model;
+        ObjectNode out = Json.obj();
+        out.set("contents", contents(in));
+        ArrayNode system = system(in.get("system"));
+        if (!system.isEmpty()) {
+            out.putObject("systemInstruction").set("parts", system);
+        }
+        tools(in, out);
+
+        ObjectNode gen = Json.obj();
+        if (Json.present(in, "max_tokens")) {
+            if (!in.get("max_tokens").canConvertToLong() || in.get("max_tokens").asLong() <= 0) {
+                throw invalid("max_tokens", "must be a positive integer");
+            }
+            gen.put("maxOutputTokens", in.get("max_tokens").asLong());
+        }
+        Gemini.number(in, "temperature", gen, "temperature");
+        Gemini.number(in, "top_p", gen, "topP");
+        Gemini.number(in, "top_k", gen, "topK");
+        JsonNode stops = in.get("stop_sequences");
+        if (stops != null && stops.isArray() && !stops.isEmpty()) {
+            gen.set("stopSequences", stops);
+        }
+        JsonNode thinking = in.get("thinking");
+        if (thinking != null && thinking.isObject()) {
+            switch (thinking.path("type").asText()) {
+                case "enabled" -> {
+                    ObjectNode tc = gen.putObject("thinkingConfig");
+                    tc.put("thinkingBudget", thinking.path("budget_tokens").asLong(1024));
+                    tc.put("includeThoughts", true);
+                }
+                case "disabled" -> gen.putObject("thinkingConfig").put("thinkingBudget", 0);
+                default -> throw invalid("thinking.type", "must be enabled or disabled");
+            }
+        }
+        if (!gen.isEmpty()) {
+            out.set("generationConfig", gen);
+        }
+        boolean stream = in.path("stream").asBoolean(false);
+        return new TranslatedRequest(out, Gemini.path(model, stream), stream, model);
+    }
+
+    private static ArrayNode system(JsonNode system) throws TranslationException {
+        ArrayNode parts = Json.arr();
+        if (system == null || system.isNull()) {
+            return parts;
+        }
+        if (system.isTextual()) {
+            if (!system.asText().isEmpty()) {
+                parts.addObject().put("text", system.asText());
+            }
+            return parts;
+        }
+        if (!system.isArray()) {
+            throw invalid("system", "must be a string or an array of text blocks");
+        }
+        for (int j = 0; j < system.size(); j++) {
+            JsonNode b = system.get(j);
+            if (!b.path("type").asText().equals("text")) {
+                throw invalid("system[" + j + "].type", "must be text");
+            }
+            parts.addObject().put("text", b.path("text").asText());
+        }
+        return parts;
+    }
+
+    private static ArrayNode contents(ObjectNode in) throws TranslationException {
+        JsonNode msgs = in.get("messages");
+        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
+            throw invalid("messages", "must be a non-empty array");
+        }
+        ArrayNode out = Json.arr();
+        Map<String, String> toolNames = new HashMap<>();
+        for (int i = 0; i < msgs.size(); i++) {
+            JsonNode m = msgs.get(i);
+            String at = "messages[" + i + "]";
+            String role = Json.text(m, "role").orElseThrow(() -> invalid(at + ".role", "is required"));
+            if (!role.equals("user") && !role.equals("assistant")) {
+                throw invalid(at + ".role", "must be user or assistant, got '" + role + "'");
+            }
+            ArrayNode parts = parts(m.get("content"), at + ".content", toolNames);
+            if (!parts.isEmpty()) {
+                ObjectNode c = out.addObject();
+                c.put("role", role.equals("user") ? "user" : "model");
+                c.set("parts", parts);
+            }
+        }
+        return out;
+    }
+
+    private static ArrayNode parts(JsonNode content, String at, Map<String, String> toolNames) throws TranslationException {
+        ArrayNode parts = Json.arr();
+        if (content != null && content.isTextual()) {
+            if (!content.asText().isEmpty()) {
+                parts.addObject().put("text", content.asText());
+            }
+            return parts;
+        }
+        if (content == null || !content.isArray()) {
+            throw invalid(at, "must be a string or an array of content blocks");
+        }
+        String pendingSignature = null;
+        for (int j = 0; j < content.size(); j++) {
+            JsonNode b = content.get(j);
+            String bat = at + "[" + j + "]";
+            String type = b.path("type").asText();
+            int before = parts.size();
+            switch (type) {
+                case "text" -> {
+                    if (!b.path("text").asText().isEmpty()) {
+                        parts.addObject().put("text", b.path("text").asText());
+                    }
+                }
+                case "image" -> media(b.path("source"), bat + ".source", parts, true);
+                case "document" -> {
+                    if (b.path("source").path("type").asText().equals("text")) {
+                        parts.addObject().put("text", b.path("source").path("data").asText(""));
+                    } else {
+                        media(b.path("source"), bat + ".source", parts, false);
+                    }
+                }
+                case "tool_use" -> {
+                    String id = Json.text(b, "id").orElseThrow(() -> invalid(bat + ".id", "is required"));
+                    String name = Json.text(b, "name").orElseThrow(() -> invalid(bat + ".name", "is required"));
+                    toolNames.put(id, name);
+                    parts.add(Gemini.functionCall(name, b.get("input")));
+                }
+                case "tool_result" -> {
+                    String id = Json.text(b, "tool_use_id").orElseThrow(() -> invalid(bat + ".tool_use_id", "is required"));
+                    String name = toolNames.get(id);
+                    if (name == null) {
+                        throw invalid(bat + ".tool_use_id", "does not match a tool_use block of an earlier assistant message");
+                    }
+                    parts.add(Gemini.functionResponse(name, toolResultText(b.get("content"), bat + ".content"),
+                            b.path("is_error").asBoolean(false) ? "error" : "content"));
+                }
+                case "thinking" -> {
+                    String text = b.path("thinking").asText("");
+                    String sig = Json.text(b, "signature").filter(s -> !s.isEmpty()).orElse(null);
+                    if (text.isEmpty()) {
+                        pendingSignature = sig; // a Gemini signature riding before its part
+                        continue;
+                    }
+                    ObjectNode p = parts.addObject();
+                    p.put("text", text);
+                    p.put("thought", true);
+                    if (sig != null) {
+                        p.put("thoughtSignature", sig);
+                    }
+                }
+                case "redacted_thinking" -> {
+                    // Claude's encrypted reasoning means nothing to Gemini.
+                }
+                default -> throw unsupported(bat + ".type", "content block '" + type + "' is not supported by gemini-generate backends");
+            }
+            if (pendingSignature != null && parts.size() > before) {
+                ((ObjectNode) parts.get(before)).put("thoughtSignature", pendingSignature);
+                pendingSignature = null;
+            }
+        }
+        return parts;
+    }
+
+    private static void media(JsonNode source, String at, ArrayNode parts, boolean image) throws TranslationException {
+        switch (source.path("type").asText()) {
+            case "base64" -> Gemini.inline(parts,
+                    Json.text(source, "media_type").orElseThrow(() -> invalid(at + ".media_type", "is required")),
+                    Json.text(source, "data").orElseThrow(() -> invalid(at + ".data", "is required")));
+            case "url" -> {
+                String url = Json.text(source, "url").orElseThrow(() -> invalid(at + ".url", "is required"));
+                Gemini.fileData(parts, image ? Media.guessImageType(url) : "application/pdf", url);
+            }
+            default -> throw unsupported(at + ".type", "source must be base64 or url for gemini-generate backends");
+        }
+    }
+
+    private static String toolResultText(JsonNode content, String at) throws TranslationException {
+        if (content == null || content.isNull()) {
+            return "";
+        }
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        if (!content.isArray()) {
+            throw invalid(at, "must be a string or an array of content blocks");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < content.size(); k++) {
+            JsonNode b = content.get(k);
+            if (!b.path("type").asText().equals("text")) {
+                throw unsupported(at + "[" + k + "].type", "gemini-generate function responses carry text only");
+            }
+            if (!sb.isEmpty()) {
+                sb.append("\n");
+            }
+            sb.append(b.path("text").asText());
+        }
+        return sb.toString();
+    }
+
+    private static void tools(ObjectNode in, ObjectNode out) throws TranslationException {
+        JsonNode tools = in.get("tools");
+        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
+            return;
+        }
+        if (!tools.isArray()) {
+            throw invalid("tools", "must be an array");
+        }
+        ArrayNode decls = Gemini.functionDeclarations(out);
+        for (int k = 0; k < tools.size(); k++) {
+            JsonNode t = tools.get(k);
+            String at = "tools[" + k + "]";
+            String type = t.path("type").asText("custom");
+            if (!type.equals("custom")) {
+                throw unsupported(at + ".type", "server tool '" + type + "' is not available on gemini-generate backends");
+            }
+            JsonNode schema = t.get("input_schema");
+            if (schema == null || !schema.isObject()) {
+                throw invalid(at + ".input_schema", "is required and must be an object");
+            }
+            decls.add(Gemini.functionDeclaration(Json.text(t, "name").orElseThrow(() -> invalid(at + ".name", "is required")),
+                    Json.text(t, "description"), schema));
+        }
+        JsonNode tc = in.get("tool_choice");
+        if (tc == null || tc.isNull()) {
+            return;
+        }
+        if (!tc.isObject()) {
+            throw invalid("tool_choice", "must be an object");
+        }
+        switch (tc.path("type").asText()) {
+            case "auto" -> Gemini.functionCallingConfig(out, "AUTO", null);
+            case "any" -> Gemini.functionCallingConfig(out, "ANY", null);
+            case "none" -> Gemini.functionCallingConfig(out, "NONE", null);
+            case "tool" -> Gemini.functionCallingConfig(out, "ANY",
+                    Json.text(tc, "name").orElseThrow(() -> invalid("tool_choice.name", "is required")));
+            default -> throw invalid("tool_choice.type", "must be auto, any, tool or none");
+        }
+    }
+
+    // ---------------------------------------------------------------- response
+
+    static String mapFinishReason(String geminiReason, boolean sawToolCall) {
+        return switch (Gemini.finish(geminiReason)) {
+            case LENGTH -> "max_tokens";
+            case FILTER -> "refusal";
+            case STOP -> sawToolCall ? "tool_use" : "end_turn";
+        };
+    }
+
+    private static ObjectNode signatureBlock(String signature) {
+        ObjectNode b = Json.obj();
+        b.put("type", "thinking");
+        b.put("thinking", "");
+        b.put("signature", signature);
+        return b;
+    }
+
+    @Override
+    public TranslatedResponse response(ObjectNode up) {
+        String model = Json.text(up, "modelVersion").orElse(requestedModel);
+        ObjectNode out = Json.obj();
+        out.put("id", "msg_" + Json.text(up, "responseId").orElseGet(() -> ctx.ids().get()));
+        out.put("type", "message");
+        out.put("role", "assistant");
+        out.put("model", model);
+        ArrayNode content = out.putArray("content");
+        JsonNode cand = up.path("candidates").path(0);
+        boolean sawCall = false;
+        ObjectNode lastText = null;
+        for (JsonNode part : cand.path("content").path("parts")) {
+            Optional<String> sig = Json.text(part, "thoughtSignature");
+            if (part.path("thought").asBoolean(false)) {
+                ObjectNode b = content.addObject();
+                b.put("type", "thinking");
+                b.put("thinking", part.path("text").asText(""));
+                b.put("signature", sig.orElse(""));
+                lastText = null;
+                continue;
+            }
+            if (sig.isPresent()) {
+                content.add(signatureBlock(sig.get()));
+                lastText = null;
+            }
+            if (part.has("functionCall")) {
+                sawCall = true;
+                JsonNode fc = part.get("functionCall");
+                ObjectNode b = content.addObject();
+                b.put("type", "tool_use");
+                b.put("id", "toolu_" + Json.text(fc, "id").orElseGet(() -> ctx.ids().get()));
+                b.put("name", fc.path("name").asText());
+                b.set("input", fc.get("args") instanceof ObjectNode args ? args : Json.obj());
+                lastText = null;
+            } else if (part.has("text")) {
+                // Gemini may split one answer over several parts; Anthropic clients expect one block.
+                if (lastText == null) {
+                    lastText = content.addObject();
+                    lastText.put("type", "text");
+                    lastText.put("text", "");
+                }
+                lastText.put("text", lastText.get("text").asText() + part.path("text").asText(""));
+            }
+        }
+        String stop = cand.isMissingNode() ? "refusal"
+                : mapFinishReason(Json.text(cand, "finishReason").orElse("STOP"), sawCall);
+        out.put("stop_reason", stop);
+        out.putNull("stop_sequence");
+        Usage usage = Gemini.parseUsage(up.path("usageMetadata"));
+        out.set("usage", AnthropicMessagesToOpenAiChat.anthropicUsage(usage));
+        return new TranslatedResponse(out, usage, Optional.of(model), Optional.of(stop));
+    }
+
+    // ---------------------------------------------------------------- error
+
+    @Override
+    public TranslatedError error(int status, ObjectNode upstream) {
+        return new TranslatedError(status, ErrorBodies.anthropic(ErrorBodies.anthropicTypeForStatus(status),
+                ErrorBodies.message(upstream, status)));
+    }
+
+    @Override
+    public TranslatedError error(TranslationException e) {
+        return new TranslatedError(e.status(), ErrorBodies.anthropic("invalid_request_error", e.getMessage()));
+    }
+
+    // ---------------------------------------------------------------- stream
+
+    @Override
+    public StreamTranslator stream() {
+        return new Stream();
+    }
+
+    /** Gemini streams whole response objects with no end marker; the connection close ends it. */
+    private final class Stream implements StreamTranslator {
+        private enum Block { NONE, TEXT, THINKING }
+
+        private boolean started;
+        private boolean done;
+        private boolean completed;
+        private String model = requestedModel;
+        private boolean modelSeen;
+        private Block open = Block.NONE;
+        private int nextIndex;
+        private boolean sawCall;
+        private String stop;
+        private Usage usage = Usage.ZERO;
+
+        @Override
+        public List<SseEvent> onEvent(SseEvent e) {
+            List<SseEvent> out = new ArrayList<>();
+            if (done) {
+                return out;
+            }
+            Optional<ObjectNode> parsed = Json.parseObject(e.data());
+            if (parsed.isEmpty()) {
+                return out;
+            }
+            ObjectNode c = parsed.get();
+            Optional<Integer> errorStatus = Gemini.streamErrorStatus(c);
+            if (errorStatus.isPresent()) {
+                start(c, out);
+                closeBlock(out);
+                out.add(event("error", error(errorStatus.get(), c).body()));
+                done = true;
+                return out;
+            }
+            Json.text(c, "modelVersion").ifPresent(m -> {
+                model = m;
+                modelSeen = true;
+            });
+            start(c, out);
+            if (c.has("usageMetadata")) {
+                usage = Gemini.parseUsage(c.get("usageMetadata")); // cumulative in every chunk
+            }
+            JsonNode cand = c.path("candidates").path(0);
+            for (JsonNode part : cand.path("content").path("parts")) {
+                Optional<String> sig = Json.text(part, "thoughtSignature");
+                String text = part.path("text").asText("");
+                if (part.path("thought").asBoolean(false)) {
+                    ensure(Block.THINKING, out);
+                    if (!text.isEmpty()) {
+                        out.add(blockDelta("thinking_delta", "thinking", text));
+                    }
+                    sig.ifPresent(s -> out.add(blockDelta("signature_delta", "signature", s)));
+                    continue;
+                }
+                if (sig.isPresent()) {
+                    closeBlock(out);
+                    ensure(Block.THINKING, out);
+                    out.add(blockDelta("signature_delta", "signature", sig.get()));
+                    closeBlock(out);
+                }
+                if (part.has("functionCall")) {
+                    closeBlock(out);
+                    sawCall = true;
+                    JsonNode fc = part.get("functionCall");
+                    int index = nextIndex++;
+                    ObjectNode ev = Json.obj();
+                    ev.put("type", "content_block_start");
+                    ev.put("index", index);
+                    ObjectNode block = ev.putObject("content_block");
+                    block.put("type", "tool_use");
+                    block.put("id", "toolu_" + Json.text(fc, "id").orElseGet(() -> ctx.ids().get()));
+                    block.put("name", fc.path("name").asText());
+                    block.putObject("input");
+                    out.add(event("content_block_start", ev));
+                    // Gemini sends each call whole, so the arguments go in one delta.
+                    ObjectNode d = Json.obj();
+                    d.put("type", "content_block_delta");
+                    d.put("index", index);
+                    ObjectNode delta = d.putObject("delta");
+                    delta.put("type", "input_json_delta");
+                    delta.put("partial_json", Json.write(fc.get("args") instanceof ObjectNode a ? a : Json.obj()));
+                    out.add(event("content_block_delta", d));
+                    ObjectNode stopEv = Json.obj();
+                    stopEv.put("type", "content_block_stop");
+                    stopEv.put("index", index);
+                    out.add(event("content_block_stop", stopEv));
+                } else if (!text.isEmpty()) {
+                    ensure(Block.TEXT, out);
+                    out.add(blockDelta("text_delta", "text", text));
+                }
+            }
+            Optional<String> reason = Json.text(cand, "finishReason");
+            if (reason.isPresent() && stop == null) {
+                stop = mapFinishReason(reason.get(), sawCall);
+                closeBlock(out);
+            } else if (cand.isMissingNode() && c.path("promptFeedback").has("blockReason") && stop == null) {
+                stop = "refusal";
+                closeBlock(out);
+            }
+            return out;
+        }
+
+        private void start(ObjectNode c, List<SseEvent> out) {
+            if (started) {
+                return;
+            }
+            started = true;
+            ObjectNode ev = Json.obj();
+            ev.put("type", "message_start");
+            ObjectNode msg = ev.putObject("message");
+            msg.put("id", "msg_" + Json.text(c, "responseId").orElseGet(() -> ctx.ids().get()));
+            msg.put("type", "message");
+            msg.put("role", "assistant");
+            msg.put("model", model);
+            msg.putArray("content");
+            msg.putNull("stop_reason");
+            msg.putNull("stop_sequence");
+            msg.set("usage", AnthropicMessagesToOpenAiChat.anthropicUsage(Usage.ZERO));
+            out.add(event("message_start", ev));
+        }
+
+        private void ensure(Block kind, List<SseEvent> out) {
+            if (open == kind) {
+                return;
+            }
+            closeBlock(out);
+            open = kind;
+            ObjectNode ev = Json.obj();
+            ev.put("type", "content_block_start");
+            ev.put("index", nextIndex);
+            ObjectNode block = ev.putObject("content_block");
+            if (kind == Block.TEXT) {
+                block.put("type", "text");
+                block.put("text", "");
+            } else {
+                block.put("type", "thinking");
+                block.put("thinking", "");
+                block.put("signature", "");
+            }
+            out.add(event("content_block_start", ev));
+        }
+
+        private void closeBlock(List<SseEvent> out) {
+            if (open == Block.NONE) {
+                return;
+            }
+            ObjectNode ev = Json.obj();
+            ev.put("type", "content_block_stop");
+            ev.put("index", nextIndex++);
+            out.add(event("content_block_stop", ev));
+            open = Block.NONE;
+        }
+
+        private SseEvent blockDelta(String type, String field, String text) {
+            ObjectNode ev = Json.obj();
+            ev.put("type", "content_block_delta");
+            ev.put("index", nextIndex);
+            ObjectNode d = ev.putObject("delta");
+            d.put("type", type);
+            d.put(field, text);
+            return event("content_block_delta", ev);
+        }
+
+        @Override
+        public List<SseEvent> onEnd() {
+            List<SseEvent> out = new ArrayList<>();
+            if (done) {
+                return out;
+            }
+            done = true;
+            start(Json.obj(), out);
+            closeBlock(out);
+            if (stop == null) {
+                out.add(event("error", ErrorBodies.anthropic("api_error",
+                        "upstream stream ended before the response was complete")));
+                return out;
+            }
+            completed = true;
+            ObjectNode ev = Json.obj();
+            ev.put("type", "message_delta");
+            ObjectNode d = ev.putObject("delta");
+            d.put("stop_reason", stop);
+            d.putNull("stop_sequence");
+            ev.set("usage", AnthropicMessagesToOpenAiChat.anthropicUsage(usage));
+            out.add(event("message_delta", ev));
+            ObjectNode end = Json.obj();
+            end.put("type", "message_stop");
+            out.add(event("message_stop", end));
+            return out;
+        }
+
+        private SseEvent event(String name, ObjectNode body) {
+            return SseEvent.of(name, Json.write(body));
+        }
+
+        @Override
+        public Usage usage() {
+            return usage;
+        }
+
+        @Override
+        public Optional<String> model() {
+            return modelSeen ? Optional.of(model) : Optional.empty();
+        }
+
+        @Override
+        public Optional<String> finishReason() {
+            return Optional.ofNullable(stop);
+        }
+
+        @Override
+        public boolean completed() {
+            return completed;
+        }
+    }
+}

@@ -1,0 +1,559 @@
+package dev.aigw.translate;
+
+import static dev.aigw.translate.TranslationException.invalid;
+import static dev.aigw.translate.TranslationException.unsupported;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Client speaks OpenAI Chat Completions, backend speaks Amazon Bedrock Converse
+ * ({@code POST /model/{modelId}/converse}) and ConverseStream ({@code /converse-stream}, framed
+ * as an AWS binary event stream: parse it with {@link EventStreamParser}).
+ *
+ * <p>Notes:
+ * <ul>
+ *   <li>The model goes in the path, percent-encoded; the body has none. Signing (SigV4) or the
+ *       Bedrock API key header is the proxy's job.</li>
+ *   <li>Images must be inline (base64 data URLs) or {@code s3://} URIs; Bedrock fetches no http
+ *       URLs, so those are rejected with 400. Files become {@code document} blocks.</li>
+ *   <li>{@code response_format} becomes a system instruction (best effort, not enforced), as for
+ *       Anthropic backends. {@code top_k} goes in {@code additionalModelRequestFields}.</li>
+ *   <li>{@code tool_choice: none} has no Converse form: the tools are left out, unless the
+ *       history holds tool calls (Converse then requires toolConfig) and the model may call.</li>
+ *   <li>A guardrail comes from {@link RequestContext#guardrail()}, never from the client.</li>
+ *   <li>Dropped: {@code reasoning_effort} (model-specific on Bedrock), {@code seed},
+ *       {@code user}, penalties, {@code logit_bias}, {@code logprobs}, {@code parallel_tool_calls},
+ *       image {@code detail}, the response's {@code metrics} and guardrail {@code trace}.
+ *       {@code n} other than 1 is rejected.</li>
+ * </ul>
+ */
+public final class OpenAiChatToBedrockConverse implements Translator {
+
+    private RequestContext ctx = RequestContext.defaults();
+    private boolean includeUsage;
+    private String requestedModel = "";
+
+    @Override
+    public Schema client() {
+        return Schema.OPENAI_CHAT;
+    }
+
+    @Override
+    public Schema backend() {
+        return Schema.BEDROCK_CONVERSE;
+    }
+
+    // ---------------------------------------------------------------- request
+
+    @Override
+    public TranslatedRequest request(ObjectNode in, RequestContext ctx) throws TranslationException {
+        this.ctx = ctx;
+        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
+        if (model.isEmpty()) {
+            throw invalid("model", "is required");
+        }
+        requestedModel = model;
+        ObjectNode out = Json.obj();
+        ArrayNode system = Json.arr();
+        ArrayNode messages = messages(in, system);
+        out.set("messages", messages);
+        OpenAiChatToAnthropicMessages.responseFormat(in).ifPresent(s -> system.add(Bedrock.text(s)));
+        if (!system.isEmpty()) {
+            out.set("system", system);
+        }
+
+        ObjectNode inference = out.putObject("inferenceConfig");
+        inference.put("maxTokens", ctx.defaultMaxTokens());
+        for (String f : new String[] {"max_completion_tokens", "max_tokens"}) {
+            if (Json.present(in, f)) {
+                Bedrock.positiveInt(in, f, inference, "maxTokens");
+                break;
+            }
+        }
+        Bedrock.number(in, "temperature", inference, "temperature");
+        Bedrock.number(in, "top_p", inference, "topP");
+        OpenAiChatToAnthropicMessages.stop(in).ifPresent(s -> inference.set("stopSequences", s));
+        if (Json.present(in, "top_k")) {
+            Bedrock.number(in, "top_k", out.putObject("additionalModelRequestFields"), "top_k");
+        }
+        if (Json.present(in, "n") && in.get("n").asInt(1) != 1) {
+            throw unsupported("n", "bedrock-converse backends return a single choice; n must be 1");
+        }
+        tools(in, out, messages);
+        Bedrock.guardrail(ctx, out);
+
+        boolean stream = in.path("stream").asBoolean(false);
+        includeUsage = stream && in.path("stream_options").path("include_usage").asBoolean(false);
+        return new TranslatedRequest(out, Bedrock.path(model, stream), stream, model);
+    }
+
+    private ArrayNode messages(ObjectNode in, ArrayNode system) throws TranslationException {
+        JsonNode msgs = in.get("messages");
+        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
+            throw invalid("messages", "must be a non-empty array");
+        }
+        ArrayNode out = Json.arr();
+        for (int i = 0; i < msgs.size(); i++) {
+            JsonNode m = msgs.get(i);
+            String at = "messages[" + i + "]";
+            String role = Json.text(m, "role").orElseThrow(() -> invalid(at + ".role", "is required"));
+            switch (role) {
+                case "system", "developer" -> {
+                    for (String t : texts(m.get("content"), at + ".content")) {
+                        system.add(Bedrock.text(t));
+                    }
+                }
+                case "user" -> Bedrock.addMessage(out, "user", userContent(m.get("content"), at + ".content"));
+                case "assistant" -> Bedrock.addMessage(out, "assistant", assistant(m, at));
+                case "tool" -> {
+                    // Consecutive tool messages merge into one user turn, as Converse requires.
+                    ObjectNode block = Json.obj();
+                    ObjectNode tr = block.putObject("toolResult");
+                    tr.put("toolUseId", Json.text(m, "tool_call_id").orElseThrow(() -> invalid(at + ".tool_call_id", "is required")));
+                    tr.putArray("content").add(Bedrock.toolResultContent(String.join("\n", texts(m.get("content"), at + ".content"))));
+                    ArrayNode content = Json.arr();
+                    content.add(block);
+                    Bedrock.addMessage(out, "user", content);
+                }
+                case "function" -> throw unsupported(at + ".role", "legacy function messages are not supported; use tool");
+                default -> throw invalid(at + ".role", "unknown role '" + role + "'");
+            }
+        }
+        return out;
+    }
+
+    private static List<String> texts(JsonNode content, String at) throws TranslationException {
+        List<String> out = new ArrayList<>();
+        if (content == null || content.isNull()) {
+            return out;
+        }
+        if (content.isTextual()) {
+            if (!content.asText().isEmpty()) {
+                out.add(content.asText());
+            }
+            return out;
+        }
+        if (!content.isArray()) {
+            throw invalid(at, "must be a string or an array of content parts");
+        }
+        for (int j = 0; j < content.size(); j++) {
+            JsonNode p = content.get(j);
+            String type = p.path("type").asText();
+            if (!type.equals("text") && !type.equals("refusal")) {
+                throw unsupported(at + "[" + j + "].type", "only text parts are allowed here, got '" + type + "'");
+            }
+            String t = p.path(type).asText();
+            if (!t.isEmpty()) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    private static ArrayNode userContent(JsonNode content, String at) throws TranslationException {
+        if (content == null || content.isNull()) {
+            throw invalid(at, "is required for user messages");
+        }
+        ArrayNode blocks = Json.arr();
+        if (content.isTextual()) {
+            blocks.add(Bedrock.text(content.asText()));
+            return blocks;
+        }
+        if (!content.isArray()) {
+            throw invalid(at, "must be a string or an array of content parts");
+        }
+        for (int j = 0; j < content.size(); j++) {
+            JsonNode p = content.get(j);
+            String pat = at + "[" + j + "]";
+            String type = p.path("type").asText();
+            switch (type) {
+                case "text" -> {
+                    if (!p.path("text").asText().isEmpty()) { // Converse rejects blank text blocks
+                        blocks.add(Bedrock.text(p.path("text").asText()));
+                    }
+                }
+                case "image_url" -> {
+                    JsonNode iu = p.get("image_url");
+                    String url = iu != null && iu.isTextual() ? iu.asText() : iu == null ? "" : iu.path("url").asText("");
+                    Optional<Media.DataUrl> data = Media.parseDataUrl(url);
+                    if (data.isPresent()) {
+                        blocks.add(Bedrock.image(data.get().mediaType(), data.get().base64(), pat + ".image_url.url"));
+                    } else if (url.startsWith("s3://")) {
+                        blocks.add(Bedrock.s3Image(url, pat + ".image_url.url"));
+                    } else {
+                        throw unsupported(pat + ".image_url.url", "bedrock-converse backends take images as base64 data URLs or s3:// URIs only");
+                    }
+                }
+                case "file" -> {
+                    JsonNode file = p.path("file");
+                    if (Json.present(file, "file_id")) {
+                        throw unsupported(pat + ".file.file_id", "uploaded file ids cannot be resolved for bedrock-converse backends; send file_data");
+                    }
+                    String fd = Json.text(file, "file_data").orElseThrow(() -> invalid(pat + ".file.file_data", "is required"));
+                    Media.DataUrl data = Media.parseDataUrl(fd).orElseThrow(() -> invalid(pat + ".file.file_data", "must be a base64 data URL"));
+                    blocks.add(Bedrock.document(data.mediaType(), data.base64(), Json.text(file, "filename").orElse(null), pat + ".file.file_data"));
+                }
+                case "input_audio" -> throw unsupported(pat + ".type", "audio input is not supported by bedrock-converse backends");
+                default -> throw invalid(pat + ".type", "unknown content part type '" + type + "'");
+            }
+        }
+        if (blocks.isEmpty()) {
+            throw invalid(at, "must contain at least one non-empty part");
+        }
+        return blocks;
+    }
+
+    private static ArrayNode assistant(JsonNode m, String at) throws TranslationException {
+        ArrayNode blocks = Json.arr();
+        for (String t : texts(m.get("content"), at + ".content")) {
+            blocks.add(Bedrock.text(t));
+        }
+        JsonNode calls = m.path("tool_calls");
+        for (int k = 0; k < calls.size(); k++) {
+            JsonNode tc = calls.get(k);
+            String tat = at + ".tool_calls[" + k + "]";
+            String id = Json.text(tc, "id").orElseThrow(() -> invalid(tat + ".id", "is required"));
+            String name = Json.text(tc.path("function"), "name").orElseThrow(() -> invalid(tat + ".function.name", "is required"));
+            String args = tc.path("function").path("arguments").asText("");
+            ObjectNode input = args.isBlank() ? Json.obj() : Json.parseObject(args)
+                    .orElseThrow(() -> invalid(tat + ".function.arguments", "must be a JSON object encoded as a string"));
+            blocks.add(Bedrock.toolUse(id, name, input));
+        }
+        return blocks;
+    }
+
+    private static void tools(ObjectNode in, ObjectNode out, ArrayNode messages) throws TranslationException {
+        JsonNode tools = in.get("tools");
+        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
+            return;
+        }
+        if (!tools.isArray()) {
+            throw invalid("tools", "must be an array");
+        }
+        ObjectNode config = out.putObject("toolConfig");
+        ArrayNode specs = config.putArray("tools");
+        for (int k = 0; k < tools.size(); k++) {
+            JsonNode t = tools.get(k);
+            String at = "tools[" + k + "]";
+            if (!t.path("type").asText("function").equals("function")) {
+                throw unsupported(at + ".type", "only function tools are supported");
+            }
+            JsonNode fn = t.path("function");
+            specs.add(Bedrock.toolSpec(Json.text(fn, "name").orElseThrow(() -> invalid(at + ".function.name", "is required")),
+                    Json.text(fn, "description"), fn.get("parameters")));
+        }
+        JsonNode tc = in.get("tool_choice");
+        if (tc == null || tc.isNull()) {
+            return;
+        }
+        if (tc.isTextual()) {
+            switch (tc.asText()) {
+                case "auto" -> config.set("toolChoice", Bedrock.toolChoice("auto", null));
+                case "required" -> config.set("toolChoice", Bedrock.toolChoice("any", null));
+                case "none" -> Bedrock.toolChoiceNone(out, messages);
+                default -> throw invalid("tool_choice", "must be auto, none, required or a named function");
+            }
+        } else if (tc.isObject()) {
+            config.set("toolChoice", Bedrock.toolChoice("tool", Json.text(tc.path("function"), "name")
+                    .orElseThrow(() -> invalid("tool_choice.function.name", "is required"))));
+        } else {
+            throw invalid("tool_choice", "must be a string or an object");
+        }
+    }
+
+    // ---------------------------------------------------------------- response
+
+    static String mapStopReason(String bedrockStopReason, boolean sawToolCall) {
+        return switch (bedrockStopReason) {
+            case "max_tokens", "model_context_window_exceeded" -> "length";
+            case "tool_use" -> "tool_calls";
+            case "guardrail_intervened", "content_filtered" -> "content_filter";
+            default -> sawToolCall ? "tool_calls" : "stop"; // end_turn, stop_sequence
+        };
+    }
+
+    @Override
+    public TranslatedResponse response(ObjectNode up) {
+        ObjectNode out = Json.obj();
+        out.put("id", "chatcmpl-" + ctx.ids().get());
+        out.put("object", "chat.completion");
+        out.put("created", ctx.epochSeconds().getAsLong());
+        out.put("model", requestedModel);
+        ObjectNode choice = out.putArray("choices").addObject();
+        choice.put("index", 0);
+        ObjectNode message = choice.putObject("message");
+        message.put("role", "assistant");
+        StringBuilder text = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
+        ArrayNode calls = Json.arr();
+        for (JsonNode b : up.path("output").path("message").path("content")) {
+            if (b.has("text")) {
+                text.append(b.path("text").asText(""));
+            } else if (b.has("toolUse")) {
+                JsonNode u = b.get("toolUse");
+                ObjectNode call = calls.addObject();
+                call.put("id", Json.text(u, "toolUseId").orElseGet(() -> "call_" + ctx.ids().get()));
+                call.put("type", "function");
+                ObjectNode fn = call.putObject("function");
+                fn.put("name", u.path("name").asText());
+                JsonNode input = u.get("input");
+                fn.put("arguments", input == null || input.isNull() ? "{}" : Json.write(input));
+            } else if (b.has("reasoningContent")) {
+                reasoning.append(b.path("reasoningContent").path("reasoningText").path("text").asText(""));
+            }
+        }
+        if (text.isEmpty() && !calls.isEmpty()) {
+            message.putNull("content");
+        } else {
+            message.put("content", text.toString());
+        }
+        if (!reasoning.isEmpty()) {
+            message.put("reasoning_content", reasoning.toString());
+        }
+        if (!calls.isEmpty()) {
+            message.set("tool_calls", calls);
+        }
+        choice.putNull("logprobs");
+        String finish = mapStopReason(Json.text(up, "stopReason").orElse("end_turn"), !calls.isEmpty());
+        choice.put("finish_reason", finish);
+        Usage usage = Bedrock.parseUsage(up.path("usage"));
+        out.set("usage", OpenAiChatToAnthropicMessages.openAiUsage(usage));
+        return new TranslatedResponse(out, usage, Optional.of(requestedModel), Optional.of(finish));
+    }
+
+    // ---------------------------------------------------------------- error
+
+    @Override
+    public TranslatedError error(int status, ObjectNode upstream) {
+        return openAiError(status, Bedrock.errorMessage(upstream, status));
+    }
+
+    private static TranslatedError openAiError(int status, String message) {
+        String code = switch (status) {
+            case 429 -> "rate_limit_exceeded";
+            case 404 -> "model_not_found";
+            default -> null;
+        };
+        return new TranslatedError(status, ErrorBodies.openAi(message, Bedrock.openAiErrorType(status), null, code));
+    }
+
+    @Override
+    public TranslatedError error(TranslationException e) {
+        return new TranslatedError(e.status(), ErrorBodies.openAi(e.getMessage(), "invalid_request_error", e.field(), null));
+    }
+
+    // ---------------------------------------------------------------- stream
+
+    @Override
+    public StreamTranslator stream() {
+        return new Stream();
+    }
+
+    /**
+     * ConverseStream events: messageStart, contentBlockStart (tool use only), contentBlockDelta,
+     * contentBlockStop, messageStop (stop reason), then metadata (usage). Text blocks get no
+     * start event.
+     */
+    private final class Stream implements StreamTranslator {
+        private String id;
+        private long created = -1;
+        private boolean started;
+        private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+        private String finish;
+        private Usage usage = Usage.ZERO;
+        private boolean usageSeen;
+        private boolean done;
+        private boolean completed;
+
+        @Override
+        public List<SseEvent> onEvent(SseEvent e) {
+            List<SseEvent> out = new ArrayList<>();
+            if (done) {
+                return out;
+            }
+            String type = e.event().orElse("");
+            ObjectNode d = Json.parseObject(e.data()).orElseGet(Json::obj);
+            if (type.startsWith("exception:") || type.startsWith("error:")) {
+                int status = Bedrock.statusForException(type.substring(type.indexOf(':') + 1));
+                out.add(SseEvent.data(Json.write(openAiError(status, Bedrock.errorMessage(d, status)).body())));
+                out.add(SseEvent.done());
+                done = true;
+                return out;
+            }
+            switch (type) {
+                case "messageStart" -> start(out);
+                case "contentBlockStart" -> {
+                    JsonNode tu = d.path("start").path("toolUse");
+                    if (tu.isObject()) {
+                        start(out);
+                        int toolIndex = toolIndexByBlock.size();
+                        toolIndexByBlock.put(d.path("contentBlockIndex").asInt(), toolIndex);
+                        ObjectNode call = Json.obj();
+                        call.put("index", toolIndex);
+                        call.put("id", Json.text(tu, "toolUseId").orElseGet(() -> "call_" + ctx.ids().get()));
+                        call.put("type", "function");
+                        ObjectNode fn = call.putObject("function");
+                        fn.put("name", tu.path("name").asText());
+                        fn.put("arguments", "");
+                        out.add(toolChunk(call));
+                    }
+                }
+                case "contentBlockDelta" -> {
+                    JsonNode delta = d.path("delta");
+                    start(out);
+                    if (delta.has("text")) {
+                        String t = delta.path("text").asText("");
+                        if (!t.isEmpty()) {
+                            out.add(textChunk("content", t));
+                        }
+                    } else if (delta.has("toolUse")) {
+                        String partial = delta.path("toolUse").path("input").asText("");
+                        Integer toolIndex = toolIndexByBlock.get(d.path("contentBlockIndex").asInt());
+                        if (!partial.isEmpty() && toolIndex != null) {
+                            ObjectNode call = Json.obj();
+                            call.put("index", toolIndex);
+                            call.putObject("function").put("arguments", partial);
+                            out.add(toolChunk(call));
+                        }
+                    } else if (delta.path("reasoningContent").has("text")) {
+                        String t = delta.path("reasoningContent").path("text").asText("");
+                        if (!t.isEmpty()) {
+                            out.add(textChunk("reasoning_content", t));
+                        }
+                    }
+                    // reasoning signature and redactedContent have no Chat Completions form.
+                }
+                case "messageStop" -> {
+                    if (finish == null) {
+                        start(out);
+                        finish = mapStopReason(Json.text(d, "stopReason").orElse("end_turn"), !toolIndexByBlock.isEmpty());
+                        out.add(chunk(Json.obj(), finish));
+                    }
+                }
+                case "metadata" -> {
+                    usage = Bedrock.parseUsage(d.path("usage"));
+                    usageSeen = true;
+                    if (finish != null) {
+                        completed = true;
+                        finishStream(out);
+                    }
+                }
+                default -> {
+                    // contentBlockStop and future event types need no output.
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public List<SseEvent> onEnd() {
+            List<SseEvent> out = new ArrayList<>();
+            if (done) {
+                return out;
+            }
+            if (finish != null) {
+                // Only the metadata event is missing: the answer is whole, usage unknown.
+                completed = true;
+                finishStream(out);
+                return out;
+            }
+            out.add(SseEvent.data(Json.write(ErrorBodies.openAi(
+                    "upstream stream ended before the response was complete", "server_error", null,
+                    "upstream_stream_truncated"))));
+            out.add(SseEvent.done());
+            done = true;
+            return out;
+        }
+
+        private void start(List<SseEvent> out) {
+            if (started) {
+                return;
+            }
+            started = true;
+            ObjectNode delta = Json.obj();
+            delta.put("role", "assistant");
+            delta.put("content", "");
+            out.add(chunk(delta, null));
+        }
+
+        private void finishStream(List<SseEvent> out) {
+            if (includeUsage && usageSeen) { // zeros would read as a real count
+                ObjectNode c = base();
+                c.putArray("choices");
+                c.set("usage", OpenAiChatToAnthropicMessages.openAiUsage(usage));
+                out.add(SseEvent.data(Json.write(c)));
+            }
+            out.add(SseEvent.done());
+            done = true;
+        }
+
+        private ObjectNode base() {
+            if (id == null) {
+                id = "chatcmpl-" + ctx.ids().get();
+            }
+            if (created < 0) {
+                created = ctx.epochSeconds().getAsLong();
+            }
+            ObjectNode c = Json.obj();
+            c.put("id", id);
+            c.put("object", "chat.completion.chunk");
+            c.put("created", created);
+            c.put("model", requestedModel);
+            return c;
+        }
+
+        private SseEvent chunk(ObjectNode delta, String finishReason) {
+            ObjectNode c = base();
+            ObjectNode choice = c.putArray("choices").addObject();
+            choice.put("index", 0);
+            choice.set("delta", delta);
+            choice.putNull("logprobs");
+            if (finishReason == null) {
+                choice.putNull("finish_reason");
+            } else {
+                choice.put("finish_reason", finishReason);
+            }
+            return SseEvent.data(Json.write(c));
+        }
+
+        private SseEvent textChunk(String field, String text) {
+            ObjectNode delta = Json.obj();
+            delta.put(field, text);
+            return chunk(delta, null);
+        }
+
+        private SseEvent toolChunk(ObjectNode call) {
+            ObjectNode delta = Json.obj();
+            delta.putArray("tool_calls").add(call);
+            return chunk(delta, null);
+        }
+
+        @Override
+        public Usage usage() {
+            return usage;
+        }
+
+        /** ConverseStream never names the model. */
+        @Override
+        public Optional<String> model() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> finishReason() {
+            return Optional.ofNullable(finish);
+        }
+
+        @Override
+        public boolean completed() {
+            return completed;
+        }
+    }
+}
