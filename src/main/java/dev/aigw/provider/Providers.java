@@ -62,7 +62,7 @@ public final class Providers {
         };
     }
 
-    /** The wire format a provider speaks natively; empty when the gateway cannot translate to it yet. */
+    /** The wire format a provider speaks natively. */
     public static java.util.Optional<dev.aigw.translate.Schema> schema(Provider p) {
         return switch (p) {
             case OpenAiProvider o -> Optional.of(dev.aigw.translate.Schema.OPENAI_CHAT);
@@ -72,7 +72,7 @@ public final class Providers {
             case GeminiProvider g -> Optional.of(dev.aigw.translate.Schema.GEMINI_GENERATE);
             case VertexAiProvider v -> Optional.of(v.spec().publisher().equals("ANTHROPIC")
                     ? dev.aigw.translate.Schema.ANTHROPIC_MESSAGES : dev.aigw.translate.Schema.GEMINI_GENERATE);
-            case BedrockProvider b -> Optional.empty();
+            case BedrockProvider b -> Optional.of(dev.aigw.translate.Schema.BEDROCK_CONVERSE);
         };
     }
 

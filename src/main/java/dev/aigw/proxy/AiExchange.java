@@ -14,7 +14,8 @@ import dev.aigw.route.Destination;
 import dev.aigw.translate.RequestContext;
 import dev.aigw.translate.Schema;
 import dev.aigw.translate.SseEvent;
-import dev.aigw.translate.SseParser;
+import dev.aigw.translate.StreamFraming;
+import dev.aigw.translate.StreamParser;
 import dev.aigw.translate.SseWriter;
 import dev.aigw.translate.StreamTranslator;
 import dev.aigw.translate.TranslatedError;
@@ -214,7 +215,7 @@ final class AiExchange {
             headers.remove("anthropic-beta");
         }
         up.headers().forEach(headers::set);
-        Buffer out = Buffer.buffer(up.body().toString());
+        Buffer out = Buffer.buffer(up.bytes());
         headers.set("content-type", "application/json");
         headers.set("content-length", Integer.toString(out.length()));
         UpstreamCall call = new UpstreamCall(vertx, upstreams, "Backend " + ai.name() + " provider " + p.name()
@@ -249,7 +250,7 @@ final class AiExchange {
                     .set("x-gateway-provider", p.kind() + "/" + p.name());
             if (!model.isEmpty()) extra.set("x-gateway-model", model);
             if (translator == null) Relay.pipe(ex, resp, call.request(), extra);
-            else translateResponse(resp, call.request(), translator, extra);
+            else translateResponse(resp, call.request(), translator, extra, backend.orElseThrow().streamFraming());
         });
     }
 
@@ -273,13 +274,15 @@ final class AiExchange {
      * Relays a response in the client's format: errors and plain bodies are read whole (bounded)
      * and translated; event streams are parsed and translated event by event as they arrive.
      */
-    private void translateResponse(HttpClientResponse upResp, HttpClientRequest up, Translator tr, MultiMap extra) {
+    private void translateResponse(HttpClientResponse upResp, HttpClientRequest up, Translator tr, MultiMap extra,
+                                   StreamFraming framing) {
         HttpServerResponse resp = req().response();
         resp.headers().addAll(extra);
         Filters.response(ex.rule(), resp.headers());
         String ct = String.valueOf(upResp.getHeader("content-type"));
-        if (upResp.statusCode() >= 200 && upResp.statusCode() < 300 && ct.startsWith("text/event-stream")) {
-            streamTranslated(upResp, up, tr.stream());
+        if (upResp.statusCode() >= 200 && upResp.statusCode() < 300
+                && (ct.startsWith("text/event-stream") || ct.startsWith(framing.contentType()))) {
+            streamTranslated(upResp, up, tr.stream(), framing.newParser());
             return;
         }
         long max = upResp.statusCode() >= 400 ? MAX_ERROR_BODY : MAX_TRANSLATED_BODY;
@@ -318,12 +321,12 @@ final class AiExchange {
         });
     }
 
-    private void streamTranslated(HttpClientResponse upResp, HttpClientRequest up, StreamTranslator st) {
+    private void streamTranslated(HttpClientResponse upResp, HttpClientRequest up, StreamTranslator st,
+                                  StreamParser parser) {
         HttpServerResponse resp = req().response();
         resp.setStatusCode(200).setChunked(true);
         resp.headers().set("content-type", "text/event-stream");
         resp.headers().set("cache-control", "no-cache");
-        SseParser parser = new SseParser();
         boolean[] finished = {false};
         Runnable finish = () -> {
             if (finished[0]) return;

@@ -359,18 +359,44 @@ class ProvidersTest {
     // ---- bedrock ----
 
     @Test
-    void bedrockIsNotServedYet() {
-        Provider p = provider("""
-                bedrock:
-                  model: anthropic.claude-3-haiku-20240307-v1:0
-                  region: eu-west-1
-                """);
+    void bedrockSignsWithTheSecretsKeysAndPutsTheModelInThePath() throws Exception {
+        String yaml = """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: aws, namespace: kgateway-system}
+                stringData: {accessKey: AKID, secretKey: s3cr3t, sessionToken: tok}
+                ---
+                apiVersion: gateway.kgateway.dev/v1alpha1
+                kind: Backend
+                metadata: {name: b, namespace: kgateway-system}
+                spec:
+                  type: AI
+                  ai:
+                    llm:
+                      bedrock:
+                        model: anthropic.claude-3-haiku-20240307-v1:0
+                        region: eu-west-1
+                        auth: {type: Secret, secretRef: {name: aws}}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: r, namespace: kgateway-system}
+                spec:
+                  parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
+                  rules:
+                  - backendRefs: [{name: b, group: gateway.kgateway.dev, kind: Backend}]
+                """;
+        Provider p = compile(YamlResources.parse("t.yaml", yaml).resources());
         assertThat(p.target().host()).isEqualTo("bedrock-runtime.eu-west-1.amazonaws.com");
-        assertThatThrownBy(() -> p.prepare(call("/", CHAT)))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.status()).isEqualTo(501);
-                    assertThat(e.getMessage()).contains("bedrock").contains("SigV4");
-                });
+        UpstreamRequest up = p.prepare(call("/", "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"hi\"}]}]}"));
+        assertThat(up.pathAndQuery()).isEqualTo("/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse");
+        assertThat(up.headers().get("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=AKID/")
+                .contains("/eu-west-1/bedrock/aws4_request");
+        assertThat(up.headers().get("X-Amz-Security-Token")).isEqualTo("tok");
+        assertThat(up.headers()).containsKey("X-Amz-Date");
+        UpstreamRequest stream = p.prepare(call("/model/x/converse-stream", "{\"messages\":[]}"));
+        assertThat(stream.pathAndQuery()).endsWith("/converse-stream");
+        assertThat(stream.headers().get("accept")).isEqualTo("application/vnd.amazon.eventstream");
     }
 
     @Test

@@ -23,12 +23,12 @@ import software.amazon.eventstream.Message;
  * </ul>
  * Binaries are generated rather than committed so that fixtures stay reviewable.
  */
-final class EventStreamFixtures {
+public final class EventStreamFixtures {
     private EventStreamFixtures() {
     }
 
     /** One byte array per message, in order. */
-    static List<byte[]> encode(JsonNode entries) {
+    public static List<byte[]> encode(JsonNode entries) {
         List<byte[]> out = new ArrayList<>();
         for (JsonNode e : entries) {
             if (e.has("truncate")) {
@@ -58,7 +58,7 @@ final class EventStreamFixtures {
         return out;
     }
 
-    static byte[] concat(List<byte[]> parts) {
+    public static byte[] concat(List<byte[]> parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         parts.forEach(out::writeBytes);
         return out.toByteArray();
