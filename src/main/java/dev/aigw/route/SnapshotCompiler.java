@@ -126,7 +126,7 @@ public final class SnapshotCompiler {
                     problems.add(Problem.unresolved(b.location(), b.key().toString(), reason));
                     yield new Destination.Unavailable(name, "Backend " + name + ": " + reason);
                 }
-                yield new Destination.Ai(name, List.copyOf(groups));
+                yield new Destination.Ai(name, List.copyOf(groups), ai.balancing());
             }
         };
     }
@@ -297,7 +297,8 @@ public final class SnapshotCompiler {
             problems.add(Problem.warning(rule.location(), route.key().toString(), "rule " + rule.index()
                     + " has no backendRefs: matching requests get 500"));
         }
-        return new CompiledRule(route.key(), rule.index(), rule.name(), rule.filters(), List.copyOf(ds), rule.timeouts());
+        return new CompiledRule(route.key(), rule.index(), rule.name(), rule.filters(), List.copyOf(ds), rule.timeouts(),
+                rule.retry(), route.streamKeepAlive());
     }
 
     private Destination destination(HttpRouteResource route, HttpRouteResource.Rule rule,
