@@ -174,8 +174,12 @@ public final class ProviderHealth {
     /** Nanoseconds until requests may go to the provider; 0 when they may now. */
     public long availableInNanos(ProviderKey key) {
         AtomicReference<State> r = states.get(key);
-        if (r == null) return 0;
-        return Math.max(0, r.get().availableAt() - ticker.nanoTime());
+        return r == null ? 0 : until(r.get().availableAt(), ticker.nanoTime());
+    }
+
+    /** Nanoseconds from {@code now} to {@code at}, 0 when past (no overflow for "never set"). */
+    private static long until(long at, long now) {
+        return at <= now ? 0 : at - now;
     }
 
     /**
@@ -200,7 +204,7 @@ public final class ProviderHealth {
                 : now < s.limitedUntil() ? Status.RATE_LIMITED
                 : s.probation() ? Status.PROBATION : Status.HEALTHY;
         boolean fresh = s.ewmaNanos() >= 0 && now - s.ewmaAt() <= settings.latencyStaleAfter().toNanos();
-        return new View(key, status, Duration.ofNanos(Math.max(0, s.availableAt() - now)), s.consecutive(),
+        return new View(key, status, Duration.ofNanos(until(s.availableAt(), now)), s.consecutive(),
                 s.ejections(), Optional.ofNullable(s.lastFailure()),
                 fresh ? Optional.of(s.ewmaNanos() / 1e6) : Optional.empty());
     }
