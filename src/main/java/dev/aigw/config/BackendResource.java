@@ -9,10 +9,39 @@ public record BackendResource(ResourceKey key, Spec spec, Location location) {
     public sealed interface Spec permits Ai, Static {
     }
 
-    /** Priority groups of LLM providers; the 2.0 {@code llm} shape is one group of one. */
-    public record Ai(List<List<Llm>> groups) implements Spec {
+    /**
+     * Priority groups of LLM providers; the 2.0 {@code llm} shape is one group of one.
+     * {@code balancing} comes from the annotation {@link #LOAD_BALANCING}.
+     */
+    public record Ai(List<List<Llm>> groups, LoadBalancing balancing) implements Spec {
+        public Ai(List<List<Llm>> groups) {
+            this(groups, LoadBalancing.ROUND_ROBIN);
+        }
+
         public Llm first() {
             return groups.getFirst().getFirst();
+        }
+    }
+
+    /** The Backend annotation that chooses how a priority group spreads requests. */
+    public static final String LOAD_BALANCING = "ai.gateway.dev/load-balancing";
+
+    /** How requests spread over the providers of one priority group. */
+    public enum LoadBalancing {
+        /** In turn (the default). */
+        ROUND_ROBIN("round-robin"),
+        /** Power of two choices over a moving average of time to first byte. */
+        LEAST_LATENCY("least-latency");
+
+        private final String annotation;
+
+        LoadBalancing(String annotation) {
+            this.annotation = annotation;
+        }
+
+        /** The value as written in the annotation. */
+        public String annotation() {
+            return annotation;
         }
     }
 

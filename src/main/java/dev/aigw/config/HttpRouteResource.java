@@ -9,14 +9,27 @@ import java.util.regex.Pattern;
 
 /** A Gateway API {@code HTTPRoute}, parsed and validated. */
 public record HttpRouteResource(ResourceKey key, Instant created, List<ParentRef> parentRefs, List<String> hostnames,
-                                List<Rule> rules, Location location) {
+                                List<Rule> rules, Optional<Duration> streamKeepAlive, Location location) {
+
+    /** The annotation that turns on SSE comment keep-alives while a streamed response waits for its first byte. */
+    public static final String STREAM_KEEPALIVE = "ai.gateway.dev/stream-keepalive";
 
     public record ParentRef(String group, String kind, String namespace, String name, Optional<String> sectionName,
                             Optional<Integer> port) {
     }
 
     public record Rule(int index, Optional<String> name, List<Match> matches, List<Filter> filters,
-                       List<BackendRef> backendRefs, Timeouts timeouts, Location location) {
+                       List<BackendRef> backendRefs, Timeouts timeouts, Optional<Retry> retry, Location location) {
+    }
+
+    /**
+     * Gateway API {@code HTTPRouteRetry} (GEP-1731, experimental). {@code codes}: HTTP statuses
+     * (400 to 599) that are retried; empty means the gateway's own choice (429, 5xx, overload).
+     * {@code attempts}: how many retries after the first try (0 turns retries off); empty means
+     * every provider of the Backend may be tried once. {@code backoff}: the least wait between
+     * attempts; empty means the gateway's jittered default.
+     */
+    public record Retry(List<Integer> codes, Optional<Integer> attempts, Optional<Duration> backoff) {
     }
 
     public record Match(PathMatch path, List<ValueMatch> headers, List<ValueMatch> queryParams,

@@ -29,6 +29,10 @@ public final class ResourceParser {
     private static final Set<String> PROVIDERS =
             Set.of("openai", "azureopenai", "anthropic", "gemini", "vertexai", "bedrock", "mock");
 
+    /** Annotations of this gateway: {@code ai.gateway.dev/...}; others are left to their owners. */
+    static final String ANNOTATION_PREFIX = "ai.gateway.dev/";
+    private static final Set<String> RETRY_FIELDS = Set.of("codes", "attempts", "backoff");
+
     private static final Set<String> LLM_FIELDS = Set.of("provider", "hostOverride", "pathOverride",
             "authHeaderOverride", "host", "port", "path", "authHeader", "name");
 
@@ -151,11 +155,17 @@ public final class ResourceParser {
         if (rulesNode.isEmpty()) {
             // Gateway API defaults to one rule matching everything with no backends.
             rules.add(new Rule(0, Optional.empty(), List.of(new Match(PathMatch.ROOT, List.of(), List.of(),
-                    Optional.empty())), List.of(), List.of(), Timeouts.NONE, c.r.location()));
+                    Optional.empty())), List.of(), List.of(), Timeouts.NONE, Optional.empty(), c.r.location()));
         }
         for (JsonNode rn : rulesNode) rules.add(rule(c, rn, i++));
+        JsonNode annotations = c.annotations(Set.of(HttpRouteResource.STREAM_KEEPALIVE));
+        Duration keepAlive = c.duration(annotations, HttpRouteResource.STREAM_KEEPALIVE);
+        if (keepAlive != null && keepAlive.isZero()) {
+            c.error(annotations.get(HttpRouteResource.STREAM_KEEPALIVE), HttpRouteResource.STREAM_KEEPALIVE
+                    + " must be longer than 0 (e.g. 15s); leave the annotation out to send no keep-alives");
+        }
         return new HttpRouteResource(c.r.key(), c.r.created(), List.copyOf(parents), List.copyOf(hostnames),
-                List.copyOf(rules), c.r.location());
+                List.copyOf(rules), Optional.ofNullable(keepAlive), c.r.location());
     }
 
     private Rule rule(Ctx c, JsonNode rn, int index) {
@@ -184,11 +194,61 @@ public final class ResourceParser {
         JsonNode t = rn.path("timeouts");
         Timeouts timeouts = new Timeouts(Optional.ofNullable(c.duration(t, "request")),
                 Optional.ofNullable(c.duration(t, "backendRequest")));
-        if (rn.has("retry") || rn.has("sessionPersistence")) {
-            problems.add(Problem.warning(c.r.at(rn), c.name(), "rule fields retry/sessionPersistence are not applied yet"));
+        Optional<Retry> retry = rn.has("retry") ? Optional.ofNullable(retry(c, rn.get("retry"), index))
+                : Optional.empty();
+        if (rn.has("sessionPersistence")) {
+            problems.add(Problem.warning(c.r.at(rn.get("sessionPersistence")), c.name(),
+                    "rule field sessionPersistence is not applied yet"));
         }
         return new Rule(index, Optional.ofNullable(c.text(rn, "name", false)), List.copyOf(matches),
-                List.copyOf(filters), List.copyOf(refs), timeouts, c.r.at(rn));
+                List.copyOf(filters), List.copyOf(refs), timeouts, retry, c.r.at(rn));
+    }
+
+    /** GEP-1731 {@code retry: {codes, attempts, backoff}}; null after an error. */
+    private Retry retry(Ctx c, JsonNode r, int rule) {
+        String where = "rule " + rule + " retry";
+        if (r.isNull()) return null;
+        if (!r.isObject()) {
+            c.error(r, where + " must be a mapping with codes, attempts and/or backoff");
+            return null;
+        }
+        r.fieldNames().forEachRemaining(f -> {
+            if (!RETRY_FIELDS.contains(f)) {
+                c.error(r.get(f), where + "." + f + " is not a retry field (expected codes, attempts, backoff)");
+            }
+        });
+        List<Integer> codes = new ArrayList<>();
+        JsonNode cn = r.get("codes");
+        if (cn != null && !cn.isNull()) {
+            if (!cn.isArray()) {
+                c.error(cn, where + ".codes must be a list of HTTP status codes (e.g. [429, 500, 503])");
+            } else {
+                for (JsonNode code : cn) {
+                    if (!code.canConvertToInt() || !code.isIntegralNumber() || code.asInt() < 400 || code.asInt() > 599) {
+                        c.error(code, where + ".codes: " + code.asText() + " is not an HTTP status from 400 to 599");
+                    } else if (codes.contains(code.asInt())) {
+                        c.error(code, where + ".codes: " + code.asInt() + " is listed twice");
+                    } else {
+                        codes.add(code.asInt());
+                    }
+                }
+            }
+        }
+        Optional<Integer> attempts = Optional.empty();
+        JsonNode an = r.get("attempts");
+        if (an != null && !an.isNull()) {
+            if (!an.isIntegralNumber() || !an.canConvertToInt() || an.asInt() < 0 || an.asInt() > 10) {
+                c.error(an, where + ".attempts: " + an.asText() + " is not a number of retries from 0 to 10");
+            } else {
+                attempts = Optional.of(an.asInt());
+            }
+        }
+        Optional<Duration> backoff = Optional.ofNullable(c.duration(r, "backoff"));
+        if (backoff.isPresent() && backoff.get().compareTo(Duration.ofMinutes(1)) > 0) {
+            c.error(r.get("backoff"), where + ".backoff " + r.get("backoff").asText()
+                    + " is longer than 1m; the client would rather get the error");
+        }
+        return new Retry(List.copyOf(codes), attempts, backoff);
     }
 
     private Match match(Ctx c, JsonNode m) {
@@ -334,11 +394,17 @@ public final class ResourceParser {
                     c.error(ai, present.getFirst() + " has no providers");
                     return null;
                 }
+                BackendResource.LoadBalancing balancing = loadBalancing(c);
                 if (c.failed) return null;
-                return new BackendResource(c.r.key(), new BackendResource.Ai(groups.stream().map(List::copyOf).toList()),
-                        c.r.location());
+                return new BackendResource(c.r.key(), new BackendResource.Ai(groups.stream().map(List::copyOf).toList(),
+                        balancing), c.r.location());
             }
             case "Static" -> {
+                JsonNode annotations = c.annotations(Set.of(BackendResource.LOAD_BALANCING));
+                if (annotations.has(BackendResource.LOAD_BALANCING)) {
+                    problems.add(Problem.warning(c.r.at(annotations.get(BackendResource.LOAD_BALANCING)), c.name(),
+                            BackendResource.LOAD_BALANCING + " applies to type AI Backends only; ignored"));
+                }
                 List<HostPort> hosts = new ArrayList<>();
                 for (JsonNode h : spec.path("static").path("hosts")) {
                     String host = c.text(h, "host", true);
@@ -354,6 +420,19 @@ public final class ResourceParser {
                 return null;
             }
         }
+    }
+
+    /** The Backend's {@code ai.gateway.dev/load-balancing} annotation; round-robin when absent. */
+    private static BackendResource.LoadBalancing loadBalancing(Ctx c) {
+        JsonNode annotations = c.annotations(Set.of(BackendResource.LOAD_BALANCING));
+        String v = c.text(annotations, BackendResource.LOAD_BALANCING, false);
+        if (v == null) return BackendResource.LoadBalancing.ROUND_ROBIN;
+        for (BackendResource.LoadBalancing lb : BackendResource.LoadBalancing.values()) {
+            if (lb.annotation().equals(v.trim())) return lb;
+        }
+        c.error(annotations.get(BackendResource.LOAD_BALANCING), BackendResource.LOAD_BALANCING + ": " + v
+                + " (expected round-robin or least-latency)");
+        return BackendResource.LoadBalancing.ROUND_ROBIN;
     }
 
     private Llm llm(Ctx c, JsonNode n, String where) {
@@ -589,6 +668,7 @@ public final class ResourceParser {
     private final class Ctx {
         final RawResource r;
         boolean failed;
+        boolean annotationsChecked;
 
         Ctx(RawResource r) {
             this.r = r;
@@ -605,6 +685,26 @@ public final class ResourceParser {
                 return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             }
             return s;
+        }
+
+        /**
+         * {@code metadata.annotations}, or an empty node. Warns once per resource about an
+         * {@code ai.gateway.dev/} annotation not in {@code known} (most likely a typo).
+         */
+        JsonNode annotations(Set<String> known) {
+            JsonNode a = r.body().path("metadata").path("annotations");
+            if (!a.isObject()) return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            if (!annotationsChecked) {
+                annotationsChecked = true;
+                a.fieldNames().forEachRemaining(k -> {
+                    if (k.startsWith(ANNOTATION_PREFIX) && !known.contains(k)) {
+                        problems.add(Problem.warning(r.at(a.get(k)), name(), "annotation " + k + " is not one this "
+                                + "gateway reads on a " + r.kind() + " (known: " + String.join(", ", new TreeSet<>(known))
+                                + "); ignored"));
+                    }
+                });
+            }
+            return a;
         }
 
         boolean expectGroup(String group, String expected) {

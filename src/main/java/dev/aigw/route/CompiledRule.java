@@ -3,14 +3,25 @@ package dev.aigw.route;
 import dev.aigw.config.HttpRouteResource;
 import dev.aigw.config.ResourceKey;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** One HTTPRoute rule, ready to serve: its filters, weighted destinations and timeouts. */
+/**
+ * One HTTPRoute rule, ready to serve: its filters, weighted destinations, timeouts, retry policy
+ * (Gateway API {@code retry}, empty when the rule has none) and the route's stream keep-alive
+ * interval (annotation {@code ai.gateway.dev/stream-keepalive}, empty when off).
+ */
 public record CompiledRule(ResourceKey route, int index, Optional<String> name,
                            List<HttpRouteResource.Filter> filters, List<Weighted> destinations,
-                           HttpRouteResource.Timeouts timeouts) {
+                           HttpRouteResource.Timeouts timeouts, Optional<HttpRouteResource.Retry> retry,
+                           Optional<Duration> streamKeepAlive) {
+
+    public CompiledRule(ResourceKey route, int index, Optional<String> name, List<HttpRouteResource.Filter> filters,
+                        List<Weighted> destinations, HttpRouteResource.Timeouts timeouts) {
+        this(route, index, name, filters, destinations, timeouts, Optional.empty(), Optional.empty());
+    }
 
     public record Weighted(Destination destination, int weight) {
     }

@@ -1,6 +1,7 @@
 package dev.aigw.route;
 
 import dev.aigw.config.BackendResource.HostPort;
+import dev.aigw.config.BackendResource.LoadBalancing;
 import dev.aigw.provider.Provider;
 
 import java.util.List;
@@ -9,8 +10,15 @@ import java.util.List;
 public sealed interface Destination {
     String name();
 
-    /** A Backend of type AI: priority groups of providers (the first provider serves until failover lands). */
-    record Ai(String name, List<List<Provider>> groups) implements Destination {
+    /**
+     * A Backend of type AI: priority groups of providers, and how each group spreads requests
+     * (the Backend's {@code ai.gateway.dev/load-balancing} annotation).
+     */
+    record Ai(String name, List<List<Provider>> groups, LoadBalancing balancing) implements Destination {
+        public Ai(String name, List<List<Provider>> groups) {
+            this(name, groups, LoadBalancing.ROUND_ROBIN);
+        }
+
         public Provider primary() {
             return groups.getFirst().getFirst();
         }

@@ -126,7 +126,7 @@ public final class SnapshotCompiler {
                 // Providers whose credentials resolved still serve; the others are left out of their group.
                 groups.removeIf(List::isEmpty);
                 if (groups.isEmpty()) yield new Destination.Unavailable(name, "Backend " + name + ": " + reason);
-                yield new Destination.Ai(name, List.copyOf(groups));
+                yield new Destination.Ai(name, List.copyOf(groups), ai.balancing());
             }
         };
     }
@@ -313,7 +313,8 @@ public final class SnapshotCompiler {
             problems.add(Problem.warning(rule.location(), route.key().toString(), "rule " + rule.index()
                     + " has no backendRefs: matching requests get 500"));
         }
-        return new CompiledRule(route.key(), rule.index(), rule.name(), rule.filters(), List.copyOf(ds), rule.timeouts());
+        return new CompiledRule(route.key(), rule.index(), rule.name(), rule.filters(), List.copyOf(ds), rule.timeouts(),
+                rule.retry(), route.streamKeepAlive());
     }
 
     private Destination destination(HttpRouteResource route, HttpRouteResource.Rule rule,
