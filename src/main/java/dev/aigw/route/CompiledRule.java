@@ -2,15 +2,29 @@ package dev.aigw.route;
 
 import dev.aigw.config.HttpRouteResource;
 import dev.aigw.config.ResourceKey;
+import dev.aigw.policy.AiPolicy;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** One HTTPRoute rule, ready to serve: its filters, weighted destinations and timeouts. */
+/**
+ * One HTTPRoute rule, ready to serve: its filters, weighted destinations, timeouts and the AI
+ * policy merged from the TrafficPolicies that reach it (on the Gateway listener it is served on).
+ */
 public record CompiledRule(ResourceKey route, int index, Optional<String> name,
                            List<HttpRouteResource.Filter> filters, List<Weighted> destinations,
-                           HttpRouteResource.Timeouts timeouts) {
+                           HttpRouteResource.Timeouts timeouts, Optional<AiPolicy> policy) {
+
+    public CompiledRule(ResourceKey route, int index, Optional<String> name, List<HttpRouteResource.Filter> filters,
+                        List<Weighted> destinations, HttpRouteResource.Timeouts timeouts) {
+        this(route, index, name, filters, destinations, timeouts, Optional.empty());
+    }
+
+    public CompiledRule withPolicy(Optional<AiPolicy> policy) {
+        return policy.equals(this.policy) ? this
+                : new CompiledRule(route, index, name, filters, destinations, timeouts, policy);
+    }
 
     public record Weighted(Destination destination, int weight) {
     }
