@@ -49,7 +49,8 @@ public final class ResourceParser {
 
     /** The typed resources of one kind each; resources with errors are absent. */
     public record Parsed(List<GatewayResource> gateways, List<HttpRouteResource> routes,
-                         List<BackendResource> backends, List<SecretResource> secrets, List<RawResource> ignored) {
+                         List<BackendResource> backends, List<SecretResource> secrets,
+                         List<TrafficPolicyResource> policies, List<RawResource> ignored) {
     }
 
     public Parsed parse(Collection<RawResource> raws) {
@@ -57,6 +58,7 @@ public final class ResourceParser {
         List<HttpRouteResource> routes = new ArrayList<>();
         List<BackendResource> backends = new ArrayList<>();
         List<SecretResource> secrets = new ArrayList<>();
+        List<TrafficPolicyResource> policies = new ArrayList<>();
         List<RawResource> ignored = new ArrayList<>();
         for (RawResource r : raws) {
             String group = r.apiVersion().contains("/") ? r.apiVersion().substring(0, r.apiVersion().indexOf('/')) : "";
@@ -74,14 +76,17 @@ public final class ResourceParser {
                 case "Secret" -> {
                     if (c.expectGroup(group, "")) add(secrets, secret(c), c);
                 }
-                // Accepted and used later (policies land with their own issue); nothing to serve standalone.
-                case "GatewayClass", "GatewayParameters", "TrafficPolicy", "RoutePolicy", "ReferenceGrant",
+                case "TrafficPolicy", "RoutePolicy" -> {
+                    if (c.expectGroup(group, KGATEWAY)) add(policies, trafficPolicy(c), c);
+                }
+                // Accepted; nothing to serve standalone.
+                case "GatewayClass", "GatewayParameters", "ReferenceGrant",
                      "ConfigMap", "Namespace" -> ignored.add(r);
                 default -> problems.add(Problem.warning(r.location(), r.key().toString(),
                         "kind " + r.kind() + " (" + r.apiVersion() + ") is not used by this gateway; ignored"));
             }
         }
-        return new Parsed(gateways, routes, backends, secrets, ignored);
+        return new Parsed(gateways, routes, backends, secrets, List.copyOf(policies), ignored);
     }
 
     private <T> void add(List<T> list, T value, Ctx c) {
@@ -613,6 +618,303 @@ public final class ResourceParser {
     private static Optional<String> opt(Ctx c, JsonNode p, String field) {
         JsonNode v = p.get(field);
         return v == null || v.isNull() || v.asText().isEmpty() ? Optional.empty() : Optional.of(v.asText());
+    }
+
+    // ---- TrafficPolicy / RoutePolicy ----
+
+    private static final Set<String> AI_FIELDS = Set.of("routeType", "promptEnrichment", "defaults", "promptGuard");
+
+    private TrafficPolicyResource trafficPolicy(Ctx c) {
+        JsonNode spec = c.spec();
+        String ns = c.r.namespace();
+        List<TrafficPolicyResource.TargetRef> targets = new ArrayList<>();
+        JsonNode refs = spec.path("targetRefs");
+        if (spec.has("targetRef") && spec.get("targetRef").isObject()) {
+            // Older single-target spelling.
+            refs = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(spec.get("targetRef"));
+        }
+        for (JsonNode t : refs) {
+            String kind = t.path("kind").asText("HTTPRoute");
+            String name = c.text(t, "name", true);
+            if (name == null) continue;
+            if (!kind.equals("HTTPRoute") && !kind.equals("Gateway")) {
+                c.error(t.get("kind"), "targetRefs: kind " + kind + " is not supported (expected HTTPRoute or Gateway)");
+                continue;
+            }
+            String group = t.path("group").asText(GATEWAY_API);
+            if (!group.equals(GATEWAY_API)) {
+                c.error(t.get("group"), "targetRefs: group " + group + " (expected " + GATEWAY_API + ")");
+                continue;
+            }
+            // Policy attachment is same-namespace; a namespace field is read but must agree.
+            String tns = t.path("namespace").asText(ns);
+            if (!tns.equals(ns)) {
+                c.error(t.get("namespace"), "targetRefs: a policy attaches only to resources in its own namespace "
+                        + ns + " (found " + tns + ")");
+                continue;
+            }
+            targets.add(new TrafficPolicyResource.TargetRef(group, kind, ns, name,
+                    Optional.ofNullable(c.text(t, "sectionName", false)), c.r.at(t)));
+        }
+        if (targets.isEmpty() && !c.failed) {
+            c.error(spec, "spec.targetRefs is empty: name the HTTPRoute (or Gateway) this policy applies to");
+        }
+        JsonNode ai = spec.get("ai");
+        TrafficPolicyResource.Ai parsed = TrafficPolicyResource.Ai.EMPTY;
+        if (ai == null || !ai.isObject()) {
+            problems.add(Problem.warning(c.r.at(spec), c.name(), "spec.ai is missing: this gateway applies only the "
+                    + "ai policies of a TrafficPolicy; nothing to do"));
+        } else {
+            parsed = aiPolicy(c, ai);
+        }
+        for (var e : spec.properties()) {
+            if (!Set.of("targetRefs", "targetRef", "targetSelectors", "ai").contains(e.getKey())) {
+                problems.add(Problem.warning(c.r.at(e.getValue()), c.name(), "spec." + e.getKey()
+                        + " is not applied by this gateway (only spec.ai); ignored"));
+            }
+        }
+        return new TrafficPolicyResource(c.r.key(), c.r.created(), List.copyOf(targets), parsed, c.r.location());
+    }
+
+    private TrafficPolicyResource.Ai aiPolicy(Ctx c, JsonNode ai) {
+        for (var e : ai.properties()) {
+            if (!AI_FIELDS.contains(e.getKey())) {
+                c.error(e.getValue(), "spec.ai." + e.getKey() + " is not a known field (expected one of "
+                        + String.join(", ", new TreeSet<>(AI_FIELDS)) + ")");
+            }
+        }
+        Optional<TrafficPolicyResource.RouteType> routeType = Optional.empty();
+        if (ai.has("routeType")) {
+            String rt = ai.get("routeType").asText();
+            switch (rt) {
+                case "CHAT" -> routeType = Optional.of(TrafficPolicyResource.RouteType.CHAT);
+                case "CHAT_STREAMING" -> routeType = Optional.of(TrafficPolicyResource.RouteType.CHAT_STREAMING);
+                default -> c.error(ai.get("routeType"), "spec.ai.routeType: " + rt + " (expected CHAT or CHAT_STREAMING)");
+            }
+        }
+        Optional<TrafficPolicyResource.Enrichment> enrichment = Optional.empty();
+        JsonNode pe = ai.get("promptEnrichment");
+        if (pe != null && !pe.isNull()) {
+            enrichment = Optional.of(new TrafficPolicyResource.Enrichment(
+                    messages(c, pe.path("prepend"), "spec.ai.promptEnrichment.prepend"),
+                    messages(c, pe.path("append"), "spec.ai.promptEnrichment.append")));
+        }
+        Optional<List<TrafficPolicyResource.FieldDefault>> defaults = Optional.empty();
+        JsonNode dn = ai.get("defaults");
+        if (dn != null && !dn.isNull()) {
+            List<TrafficPolicyResource.FieldDefault> ds = new ArrayList<>();
+            if (!dn.isArray()) c.error(dn, "spec.ai.defaults must be a list of {field, value, override}");
+            for (JsonNode d : dn) {
+                String field = c.text(d, "field", true);
+                JsonNode value = d.get("value");
+                if (value == null) {
+                    c.error(d, "spec.ai.defaults: value is required for field " + field);
+                    continue;
+                }
+                if (field == null) continue;
+                if (field.startsWith(".") || field.endsWith(".") || field.contains("..")) {
+                    c.error(d.get("field"), "spec.ai.defaults: field " + field + " is not a dotted path (e.g. temperature, generationConfig.topK)");
+                    continue;
+                }
+                ds.add(new TrafficPolicyResource.FieldDefault(field, value.deepCopy(), d.path("override").asBoolean(false)));
+            }
+            defaults = Optional.of(List.copyOf(ds));
+        }
+        Optional<TrafficPolicyResource.RequestGuard> request = Optional.empty();
+        Optional<TrafficPolicyResource.ResponseGuard> response = Optional.empty();
+        JsonNode pg = ai.get("promptGuard");
+        if (pg != null && !pg.isNull()) {
+            JsonNode rq = pg.get("request");
+            if (rq != null && !rq.isNull()) {
+                Optional<TrafficPolicyResource.CustomResponse> custom = Optional.empty();
+                JsonNode cr = rq.get("customResponse");
+                if (cr != null && !cr.isNull()) {
+                    int status = 403;
+                    if (cr.has("statusCode")) {
+                        JsonNode sc = cr.get("statusCode");
+                        if (!sc.canConvertToInt() || sc.asInt() < 200 || sc.asInt() > 599) {
+                            c.error(sc, "promptGuard.request.customResponse.statusCode " + sc.asText()
+                                    + " is not an HTTP status from 200 to 599");
+                        } else status = sc.asInt();
+                    }
+                    custom = Optional.of(new TrafficPolicyResource.CustomResponse(
+                            cr.path("message").asText(TrafficPolicyResource.CustomResponse.DEFAULT_MESSAGE), status));
+                }
+                Optional<TrafficPolicyResource.Moderation> moderation = Optional.empty();
+                JsonNode mod = rq.get("moderation");
+                if (mod != null && !mod.isNull()) {
+                    JsonNode oai = mod.get("openAIModeration");
+                    if (oai == null || !oai.isObject()) {
+                        c.error(mod, "promptGuard.request.moderation: openAIModeration is required (the only moderation this gateway knows)");
+                    } else {
+                        moderation = Optional.of(moderation(c, oai, "promptGuard.request.moderation.openAIModeration"));
+                    }
+                }
+                request = Optional.of(new TrafficPolicyResource.RequestGuard(custom,
+                        regexGuard(c, rq.get("regex"), "promptGuard.request.regex"),
+                        webhook(c, rq.get("webhook"), "promptGuard.request.webhook"), moderation));
+            }
+            JsonNode rs = pg.get("response");
+            if (rs != null && !rs.isNull()) {
+                response = Optional.of(new TrafficPolicyResource.ResponseGuard(
+                        regexGuard(c, rs.get("regex"), "promptGuard.response.regex"),
+                        webhook(c, rs.get("webhook"), "promptGuard.response.webhook")));
+            }
+        }
+        return new TrafficPolicyResource.Ai(routeType, enrichment, defaults, request, response);
+    }
+
+    private List<TrafficPolicyResource.Message> messages(Ctx c, JsonNode list, String where) {
+        List<TrafficPolicyResource.Message> out = new ArrayList<>();
+        for (JsonNode m : list) {
+            String role = m.path("role").asText("user").toLowerCase(Locale.ROOT);
+            if (!Set.of("system", "user", "assistant").contains(role)) {
+                c.error(m.get("role"), where + ": role " + role + " (expected system, user or assistant)");
+                continue;
+            }
+            JsonNode content = m.get("content");
+            if (content == null || !content.isValueNode()) {
+                c.error(m, where + ": content is required and must be text");
+                continue;
+            }
+            out.add(new TrafficPolicyResource.Message(role, content.asText()));
+        }
+        return List.copyOf(out);
+    }
+
+    private Optional<TrafficPolicyResource.Regex> regexGuard(Ctx c, JsonNode n, String where) {
+        if (n == null || n.isNull()) return Optional.empty();
+        List<TrafficPolicyResource.RegexMatch> matches = new ArrayList<>();
+        for (JsonNode m : n.path("matches")) {
+            String pattern = c.text(m, "pattern", true);
+            if (pattern == null) continue;
+            Pattern p = c.regex(m.get("pattern"), pattern);
+            if (p != null) {
+                if (p.matcher("").matches()) {
+                    c.error(m.get("pattern"), where + ": pattern " + pattern + " matches empty text");
+                    continue;
+                }
+                matches.add(new TrafficPolicyResource.RegexMatch(p, Optional.ofNullable(c.text(m, "name", false))));
+            }
+        }
+        List<TrafficPolicyResource.Builtin> builtins = new ArrayList<>();
+        for (JsonNode b : n.path("builtins")) {
+            try {
+                TrafficPolicyResource.Builtin bi = TrafficPolicyResource.Builtin.valueOf(b.asText());
+                if (!builtins.contains(bi)) builtins.add(bi);
+            } catch (IllegalArgumentException e) {
+                c.error(b, where + ".builtins: " + b.asText() + " is not a builtin (expected SSN, CREDIT_CARD, PHONE_NUMBER or EMAIL)");
+            }
+        }
+        TrafficPolicyResource.Action action = TrafficPolicyResource.Action.MASK;
+        if (n.has("action")) {
+            String a = n.get("action").asText();
+            switch (a) {
+                case "MASK" -> action = TrafficPolicyResource.Action.MASK;
+                case "REJECT" -> action = TrafficPolicyResource.Action.REJECT;
+                default -> c.error(n.get("action"), where + ".action: " + a + " (expected MASK or REJECT)");
+            }
+        }
+        if (matches.isEmpty() && builtins.isEmpty() && !c.failed) {
+            problems.add(Problem.warning(c.r.at(n), c.name(), where + " has no matches and no builtins; it does nothing"));
+        }
+        return Optional.of(new TrafficPolicyResource.Regex(List.copyOf(matches), List.copyOf(builtins), action));
+    }
+
+    private Optional<TrafficPolicyResource.Webhook> webhook(Ctx c, JsonNode n, String where) {
+        if (n == null || n.isNull()) return Optional.empty();
+        // 2.0 and 2.1 write host {host, port}; some releases read endpoint. Accept both, and a "host:port" string.
+        JsonNode at = n.has("host") ? n.get("host") : n.get("endpoint");
+        if (n.has("host") && n.has("endpoint")) c.error(n.get("endpoint"), where + ": set either host or endpoint, not both");
+        if (at == null) {
+            c.error(n, where + ": host {host, port} is required");
+            return Optional.empty();
+        }
+        String host;
+        int port;
+        if (at.isTextual()) {
+            String text = stripScheme(at.asText());
+            int colon = text.lastIndexOf(':');
+            if (colon <= 0 || !text.substring(colon + 1).matches("\\d{1,5}")) {
+                c.error(at, where + ": " + at.asText() + " needs a port (host:port, or {host, port})");
+                return Optional.empty();
+            }
+            host = text.substring(0, colon);
+            port = Integer.parseInt(text.substring(colon + 1));
+            if (port < 1 || port > 65535) {
+                c.error(at, where + ": port " + port + " is out of range");
+                return Optional.empty();
+            }
+        } else {
+            host = c.text(at, "host", true);
+            port = c.port(at, "port", true);
+            if (host == null || port == 0) return Optional.empty();
+            host = stripScheme(host);
+        }
+        if (host.isEmpty() || host.contains("/") || host.contains(" ")) {
+            c.error(at, where + ": " + host + " is not a host name");
+            return Optional.empty();
+        }
+        List<TrafficPolicyResource.HeaderMatch> headers = new ArrayList<>();
+        for (String f : List.of("forwardHeaders", "forwardHeaderMatches")) {
+            for (JsonNode h : n.path(f)) {
+                if (h.isTextual()) {
+                    headers.add(new TrafficPolicyResource.HeaderMatch(h.asText(), Optional.empty(), Optional.empty()));
+                    continue;
+                }
+                String name = c.text(h, "name", true);
+                if (name == null) continue;
+                String type = h.path("type").asText("Exact");
+                String value = c.text(h, "value", false);
+                switch (type) {
+                    case "Exact" -> headers.add(new TrafficPolicyResource.HeaderMatch(name, Optional.ofNullable(value),
+                            Optional.empty()));
+                    case "RegularExpression" -> {
+                        if (value == null) {
+                            c.error(h, where + "." + f + ": a RegularExpression match needs a value");
+                            continue;
+                        }
+                        Pattern p = c.regex(h.get("value"), value);
+                        if (p != null) headers.add(new TrafficPolicyResource.HeaderMatch(name, Optional.of(value),
+                                Optional.of(p)));
+                    }
+                    default -> c.error(h.get("type"), where + "." + f + ": type " + type
+                            + " (expected Exact or RegularExpression)");
+                }
+            }
+        }
+        Duration timeout = TrafficPolicyResource.Webhook.DEFAULT_TIMEOUT;
+        if (n.has("timeout")) {
+            Duration d = c.duration(n, "timeout");
+            if (d != null && !d.isZero()) timeout = d;
+        }
+        boolean failOpen = n.path("failOpen").asBoolean(false);
+        if (n.has("failOpen") && !n.get("failOpen").isBoolean()) {
+            c.error(n.get("failOpen"), where + ".failOpen must be true or false");
+        }
+        return Optional.of(new TrafficPolicyResource.Webhook(host, port, List.copyOf(headers), timeout, failOpen));
+    }
+
+    private TrafficPolicyResource.Moderation moderation(Ctx c, JsonNode n, String where) {
+        // Either an llm block ({openai: {...}, host/port or hostOverride}) or the openai fields directly.
+        Llm llm;
+        if (n.has("openai") || n.has("provider")) {
+            llm = llm(c, n, where);
+        } else {
+            var wrapper = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            wrapper.set("openai", n);
+            for (String f : List.of("hostOverride", "host", "port", "pathOverride", "path")) {
+                if (n.has(f)) wrapper.set(f, n.get(f));
+            }
+            llm = llm(c, wrapper, where);
+        }
+        if (!(llm.provider() instanceof BackendResource.OpenAi openai)) {
+            c.error(n, where + ": the moderation endpoint is an openai llm block (found another provider)");
+            return new TrafficPolicyResource.Moderation(new AuthToken.Passthrough(),
+                    TrafficPolicyResource.Moderation.DEFAULT_MODEL, Optional.empty(), Optional.empty());
+        }
+        return new TrafficPolicyResource.Moderation(openai.auth(),
+                openai.model().orElse(TrafficPolicyResource.Moderation.DEFAULT_MODEL), llm.host(), llm.path());
     }
 
     // ---- Secret ----

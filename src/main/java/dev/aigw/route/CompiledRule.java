@@ -2,6 +2,7 @@ package dev.aigw.route;
 
 import dev.aigw.config.HttpRouteResource;
 import dev.aigw.config.ResourceKey;
+import dev.aigw.policy.AiPolicy;
 
 import java.time.Duration;
 import java.util.List;
@@ -10,17 +11,34 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One HTTPRoute rule, ready to serve: its filters, weighted destinations, timeouts, retry policy
- * (Gateway API {@code retry}, empty when the rule has none) and the route's stream keep-alive
- * interval (annotation {@code ai.gateway.dev/stream-keepalive}, empty when off).
+ * (Gateway API {@code retry}, empty when the rule has none), the route's stream keep-alive
+ * interval (annotation {@code ai.gateway.dev/stream-keepalive}, empty when off), and the AI
+ * policy merged from the TrafficPolicies that reach it (on the Gateway listener it is served on).
  */
 public record CompiledRule(ResourceKey route, int index, Optional<String> name,
                            List<HttpRouteResource.Filter> filters, List<Weighted> destinations,
                            HttpRouteResource.Timeouts timeouts, Optional<HttpRouteResource.Retry> retry,
-                           Optional<Duration> streamKeepAlive) {
+                           Optional<Duration> streamKeepAlive, Optional<AiPolicy> policy) {
 
     public CompiledRule(ResourceKey route, int index, Optional<String> name, List<HttpRouteResource.Filter> filters,
                         List<Weighted> destinations, HttpRouteResource.Timeouts timeouts) {
-        this(route, index, name, filters, destinations, timeouts, Optional.empty(), Optional.empty());
+        this(route, index, name, filters, destinations, timeouts, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public CompiledRule(ResourceKey route, int index, Optional<String> name, List<HttpRouteResource.Filter> filters,
+                        List<Weighted> destinations, HttpRouteResource.Timeouts timeouts,
+                        Optional<HttpRouteResource.Retry> retry, Optional<Duration> streamKeepAlive) {
+        this(route, index, name, filters, destinations, timeouts, retry, streamKeepAlive, Optional.empty());
+    }
+
+    public CompiledRule(ResourceKey route, int index, Optional<String> name, List<HttpRouteResource.Filter> filters,
+                        List<Weighted> destinations, HttpRouteResource.Timeouts timeouts, Optional<AiPolicy> policy) {
+        this(route, index, name, filters, destinations, timeouts, Optional.empty(), Optional.empty(), policy);
+    }
+
+    public CompiledRule withPolicy(Optional<AiPolicy> policy) {
+        return policy.equals(this.policy) ? this
+                : new CompiledRule(route, index, name, filters, destinations, timeouts, retry, streamKeepAlive, policy);
     }
 
     public record Weighted(Destination destination, int weight) {

@@ -139,6 +139,7 @@ public final class RouteTable {
             }
             sb.append(ds.isEmpty() ? "(no backends: 500)" : String.join(", ", ds));
             sb.append("   [").append(e.rule().id()).append("]\n");
+            e.rule().policy().ifPresent(p -> sb.append("      ").append(p.describe()).append('\n'));
         }
         return sb.toString();
     }

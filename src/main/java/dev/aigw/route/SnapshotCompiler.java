@@ -11,6 +11,7 @@ import dev.aigw.config.ResourceKey;
 import dev.aigw.config.ResourceParser;
 import dev.aigw.config.SecretResource;
 import dev.aigw.config.SecretValue;
+import dev.aigw.policy.PolicyCompiler;
 import dev.aigw.provider.Credential;
 import dev.aigw.provider.Provider;
 import dev.aigw.provider.Providers;
@@ -91,10 +92,15 @@ public final class SnapshotCompiler {
             }
         }
 
+        Map<ResourceKey, HttpRouteResource> routeByKey = new HashMap<>();
+        for (HttpRouteResource route : parsed.routes()) routeByKey.put(route.key(), route);
+        PolicyCompiler policies = new PolicyCompiler(parsed.policies(), secrets::get, problems);
+        policies.checkTargets(routeByKey, gatewayByKey);
+
         Map<Integer, List<RouteTable.Entry>> byPort = new TreeMap<>();
         for (GatewayResource g : gateways) for (GatewayResource.Listener l : g.listeners()) byPort.putIfAbsent(l.port(), new ArrayList<>());
         for (HttpRouteResource route : parsed.routes()) {
-            attach(route, gatewayByKey, backends, nsLabels, byPort);
+            attach(route, gatewayByKey, backends, nsLabels, byPort, policies);
         }
         Map<Integer, RouteTable> tables = new TreeMap<>();
         byPort.forEach((port, entries) -> tables.put(port, new RouteTable(entries)));
@@ -233,7 +239,7 @@ public final class SnapshotCompiler {
 
     private void attach(HttpRouteResource route, Map<ResourceKey, GatewayResource> gateways,
                         Map<ResourceKey, Destination> backends, Map<String, Map<String, String>> nsLabels,
-                        Map<Integer, List<RouteTable.Entry>> byPort) {
+                        Map<Integer, List<RouteTable.Entry>> byPort, PolicyCompiler policies) {
         List<CompiledRule> rules = new ArrayList<>();
         for (HttpRouteResource.Rule rule : route.rules()) rules.add(compileRule(route, rule, backends));
         for (HttpRouteResource.ParentRef parent : route.parentRefs()) {
@@ -258,8 +264,10 @@ public final class SnapshotCompiler {
                 attachedAny = true;
                 List<RouteTable.Entry> entries = byPort.get(l.port());
                 for (int i = 0; i < rules.size(); i++) {
-                    for (HttpRouteResource.Match m : route.rules().get(i).matches()) {
-                        entries.add(new RouteTable.Entry(rules.get(i), m, hosts, route.created()));
+                    HttpRouteResource.Rule rule = route.rules().get(i);
+                    CompiledRule compiled = rules.get(i).withPolicy(policies.policyFor(g.key(), l.name(), route, rule));
+                    for (HttpRouteResource.Match m : rule.matches()) {
+                        entries.add(new RouteTable.Entry(compiled, m, hosts, route.created()));
                     }
                 }
             }

@@ -1,0 +1,92 @@
+package dev.aigw.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A kgateway {@code TrafficPolicy} (or its older name {@code RoutePolicy}), parsed and validated:
+ * where it attaches ({@code targetRefs}) and its {@code spec.ai} policies. Every field of
+ * {@link Ai} is optional so that policies on a Gateway, a route and a rule merge field by field.
+ */
+public record TrafficPolicyResource(ResourceKey key, Instant created, List<TargetRef> targetRefs, Ai ai,
+                                    Location location) {
+
+    /** {@code kind} is {@code HTTPRoute} or {@code Gateway}; {@code sectionName} names a rule (or a listener). */
+    public record TargetRef(String group, String kind, String namespace, String name, Optional<String> sectionName,
+                            Location location) {
+    }
+
+    public enum RouteType { CHAT, CHAT_STREAMING }
+
+    public record Ai(Optional<RouteType> routeType, Optional<Enrichment> promptEnrichment,
+                     Optional<List<FieldDefault>> defaults, Optional<RequestGuard> request,
+                     Optional<ResponseGuard> response) {
+        public static final Ai EMPTY = new Ai(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    public record Message(String role, String content) {
+    }
+
+    public record Enrichment(List<Message> prepend, List<Message> append) {
+    }
+
+    /** {@code field} is a dotted path in the client's body; {@code value} keeps its JSON type. */
+    public record FieldDefault(String field, JsonNode value, boolean override) {
+    }
+
+    /** {@code promptGuard.request}; each part merges on its own. */
+    public record RequestGuard(Optional<CustomResponse> customResponse, Optional<Regex> regex,
+                               Optional<Webhook> webhook, Optional<Moderation> moderation) {
+    }
+
+    /** {@code promptGuard.response}: regex always masks. */
+    public record ResponseGuard(Optional<Regex> regex, Optional<Webhook> webhook) {
+    }
+
+    public record CustomResponse(String message, int statusCode) {
+        public static final String DEFAULT_MESSAGE = "The request was rejected due to inappropriate content";
+        public static final CustomResponse DEFAULT = new CustomResponse(DEFAULT_MESSAGE, 403);
+    }
+
+    public enum Builtin { SSN, CREDIT_CARD, PHONE_NUMBER, EMAIL }
+
+    public enum Action { MASK, REJECT }
+
+    /** A custom pattern, compiled at parse time (so an invalid one is a problem with its line). */
+    public record RegexMatch(Pattern pattern, Optional<String> name) {
+    }
+
+    public record Regex(List<RegexMatch> matches, List<Builtin> builtins, Action action) {
+    }
+
+    /**
+     * A guardrail webhook (plain HTTP). {@code forwardHeaders}: request headers sent along.
+     * {@code timeout} (our addition, default 5s) bounds the call; {@code failOpen} (our addition,
+     * default false) lets traffic through when the webhook cannot be reached or answers garbage.
+     */
+    public record Webhook(String host, int port, List<HeaderMatch> forwardHeaders, Duration timeout,
+                          boolean failOpen) {
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    }
+
+    /** A header to forward: by name (any value), or by name and exact / regular-expression value. */
+    public record HeaderMatch(String name, Optional<String> value, Optional<Pattern> regex) {
+        public boolean matches(String actual) {
+            if (actual == null) return false;
+            if (regex.isPresent()) return regex.get().matcher(actual).matches();
+            return value.map(actual::equals).orElse(true);
+        }
+    }
+
+    /** {@code moderation.openAIModeration}: an openai llm block (its host override reaches any compatible service). */
+    public record Moderation(BackendResource.AuthToken auth, String model, Optional<BackendResource.HostPort> host,
+                             Optional<String> path) {
+        public static final String DEFAULT_MODEL = "omni-moderation-latest";
+    }
+}

@@ -1,0 +1,224 @@
+package dev.aigw.policy;
+
+import dev.aigw.config.BackendResource;
+import dev.aigw.config.GatewayResource;
+import dev.aigw.config.HttpRouteResource;
+import dev.aigw.config.Problem;
+import dev.aigw.config.ResourceKey;
+import dev.aigw.config.SecretResource;
+import dev.aigw.config.SecretValue;
+import dev.aigw.config.TrafficPolicyResource;
+import dev.aigw.config.TrafficPolicyResource.Ai;
+import dev.aigw.config.TrafficPolicyResource.FieldDefault;
+import dev.aigw.config.TrafficPolicyResource.TargetRef;
+import dev.aigw.provider.Credential;
+
+import java.util.*;
+import java.util.function.Function;
+
+/**
+ * Attaches TrafficPolicies to route rules and compiles the result, once per snapshot.
+ *
+ * <p>Merge order, least to most important; a more important policy wins field by field
+ * ({@code routeType}, {@code promptEnrichment}, each {@code defaults[]} field by name,
+ * {@code promptGuard.request.customResponse / regex / webhook / moderation},
+ * {@code promptGuard.response.regex / webhook}):
+ * <ol>
+ * <li>policies targeting the Gateway (a {@code sectionName} there names a listener),</li>
+ * <li>policies targeting the whole HTTPRoute,</li>
+ * <li>policies targeting the rule ({@code sectionName} = the rule's name).</li>
+ * </ol>
+ * Several policies on the same target follow Gateway API policy attachment: the oldest
+ * {@code creationTimestamp} wins a conflict, then the first by namespace/name.
+ *
+ * <p>Regexes are compiled once per policy resource and shared by every rule it reaches. A
+ * target that does not exist is an UNRESOLVED problem: the config is served without that
+ * attachment.
+ */
+public final class PolicyCompiler {
+    private static final Comparator<TrafficPolicyResource> IMPORTANCE = Comparator
+            .comparing(TrafficPolicyResource::created)
+            .thenComparing(p -> p.key().namespace())
+            .thenComparing(p -> p.key().name())
+            .reversed(); // least important first, so the oldest is folded last
+
+    private final List<TrafficPolicyResource> policies;
+    private final Function<ResourceKey, SecretResource> secrets;
+    private final List<Problem> problems;
+    private final Map<TrafficPolicyResource.Regex, RegexGuard> regexes = new IdentityHashMap<>();
+    private final Map<TrafficPolicyResource.Moderation, AiPolicy.Moderation> moderations = new IdentityHashMap<>();
+    private final Map<TrafficPolicyResource.Moderation, TrafficPolicyResource> moderationOwner = new IdentityHashMap<>();
+    private final Map<List<Object>, Optional<AiPolicy>> cache = new HashMap<>();
+
+    public PolicyCompiler(List<TrafficPolicyResource> policies, Function<ResourceKey, SecretResource> secrets,
+                          List<Problem> problems) {
+        List<TrafficPolicyResource> sorted = new ArrayList<>(policies);
+        sorted.sort(IMPORTANCE);
+        this.policies = List.copyOf(sorted);
+        this.secrets = secrets;
+        this.problems = problems;
+        for (TrafficPolicyResource p : policies) {
+            p.ai().request().flatMap(TrafficPolicyResource.RequestGuard::moderation)
+                    .ifPresent(m -> moderationOwner.put(m, p));
+        }
+    }
+
+    /** Reports every target that does not exist (UNRESOLVED: served without it). */
+    public void checkTargets(Map<ResourceKey, HttpRouteResource> routes, Map<ResourceKey, GatewayResource> gateways) {
+        for (TrafficPolicyResource p : policies) {
+            for (TargetRef t : p.targetRefs()) {
+                String what = t.kind() + " " + t.namespace() + "/" + t.name();
+                if (t.kind().equals("Gateway")) {
+                    GatewayResource g = gateways.get(new ResourceKey("Gateway", t.namespace(), t.name()));
+                    if (g == null) {
+                        unresolved(p, t, "target " + what + " not found; the policy is not applied there");
+                    } else if (t.sectionName().isPresent()
+                            && g.listeners().stream().noneMatch(l -> l.name().equals(t.sectionName().get()))) {
+                        unresolved(p, t, "target " + what + " has no listener named " + t.sectionName().get()
+                                + "; the policy is not applied there");
+                    }
+                } else {
+                    HttpRouteResource r = routes.get(new ResourceKey("HTTPRoute", t.namespace(), t.name()));
+                    if (r == null) {
+                        unresolved(p, t, "target " + what + " not found; the policy is not applied there");
+                    } else if (t.sectionName().isPresent() && r.rules().stream()
+                            .noneMatch(rule -> rule.name().equals(t.sectionName()))) {
+                        unresolved(p, t, "target " + what + " has no rule named " + t.sectionName().get()
+                                + " (sectionName names a rule by its name); the policy is not applied there");
+                    }
+                }
+            }
+        }
+    }
+
+    private void unresolved(TrafficPolicyResource p, TargetRef t, String message) {
+        problems.add(Problem.unresolved(t.location(), p.key().toString(), message));
+    }
+
+    /** The merged policy of one rule of a route, served on one Gateway listener; empty when none applies. */
+    public Optional<AiPolicy> policyFor(ResourceKey gateway, String listener, HttpRouteResource route,
+                                        HttpRouteResource.Rule rule) {
+        List<TrafficPolicyResource> gw = new ArrayList<>();
+        List<TrafficPolicyResource> rt = new ArrayList<>();
+        List<TrafficPolicyResource> rl = new ArrayList<>();
+        for (TrafficPolicyResource p : policies) {
+            for (TargetRef t : p.targetRefs()) {
+                if (t.kind().equals("Gateway")) {
+                    if (t.namespace().equals(gateway.namespace()) && t.name().equals(gateway.name())
+                            && t.sectionName().map(listener::equals).orElse(true)) add(gw, p);
+                } else if (t.namespace().equals(route.key().namespace()) && t.name().equals(route.key().name())) {
+                    if (t.sectionName().isEmpty()) add(rt, p);
+                    else if (rule.name().equals(t.sectionName())) add(rl, p);
+                }
+            }
+        }
+        if (gw.isEmpty() && rt.isEmpty() && rl.isEmpty()) return Optional.empty();
+        List<TrafficPolicyResource> ordered = new ArrayList<>(gw);
+        ordered.addAll(rt);
+        ordered.addAll(rl);
+        List<Object> key = List.copyOf(ordered.stream().map(TrafficPolicyResource::key).map(Object.class::cast).toList());
+        return cache.computeIfAbsent(key, k -> Optional.of(compile(ordered)));
+    }
+
+    private static void add(List<TrafficPolicyResource> list, TrafficPolicyResource p) {
+        if (!list.contains(p)) list.add(p);
+    }
+
+    /** Folds {@code ordered} (least important first) into one policy and compiles it. */
+    AiPolicy compile(List<TrafficPolicyResource> ordered) {
+        Ai merged = Ai.EMPTY;
+        for (TrafficPolicyResource p : ordered) merged = merge(merged, p.ai());
+        Optional<AiPolicy.RequestGuard> request = merged.request().map(r -> new AiPolicy.RequestGuard(
+                r.customResponse().orElse(TrafficPolicyResource.CustomResponse.DEFAULT),
+                r.regex().map(this::regex).filter(g -> !g.isEmpty()),
+                r.webhook(),
+                r.moderation().map(this::moderation)));
+        Optional<AiPolicy.ResponsePolicy> response = merged.response().map(r -> new AiPolicy.ResponsePolicy(
+                r.regex().map(this::regex).filter(g -> !g.isEmpty()).map(RegexGuard::masking), r.webhook()));
+        return new AiPolicy(ordered.stream().map(TrafficPolicyResource::key).toList(),
+                merged.routeType().orElse(TrafficPolicyResource.RouteType.CHAT), merged.promptEnrichment(),
+                merged.defaults().orElse(List.of()), request, response);
+    }
+
+    /** {@code b} over {@code a}, field by field. */
+    static Ai merge(Ai a, Ai b) {
+        Optional<List<FieldDefault>> defaults = a.defaults();
+        if (b.defaults().isPresent()) {
+            Map<String, FieldDefault> byField = new LinkedHashMap<>();
+            a.defaults().orElse(List.of()).forEach(d -> byField.put(d.field(), d));
+            b.defaults().get().forEach(d -> byField.put(d.field(), d));
+            defaults = Optional.of(List.copyOf(byField.values()));
+        }
+        Optional<TrafficPolicyResource.RequestGuard> request = a.request();
+        if (b.request().isPresent()) {
+            var x = a.request();
+            var y = b.request().get();
+            request = Optional.of(new TrafficPolicyResource.RequestGuard(
+                    y.customResponse().or(() -> x.flatMap(TrafficPolicyResource.RequestGuard::customResponse)),
+                    y.regex().or(() -> x.flatMap(TrafficPolicyResource.RequestGuard::regex)),
+                    y.webhook().or(() -> x.flatMap(TrafficPolicyResource.RequestGuard::webhook)),
+                    y.moderation().or(() -> x.flatMap(TrafficPolicyResource.RequestGuard::moderation))));
+        }
+        Optional<TrafficPolicyResource.ResponseGuard> response = a.response();
+        if (b.response().isPresent()) {
+            var x = a.response();
+            var y = b.response().get();
+            response = Optional.of(new TrafficPolicyResource.ResponseGuard(
+                    y.regex().or(() -> x.flatMap(TrafficPolicyResource.ResponseGuard::regex)),
+                    y.webhook().or(() -> x.flatMap(TrafficPolicyResource.ResponseGuard::webhook))));
+        }
+        return new Ai(b.routeType().or(a::routeType), b.promptEnrichment().or(a::promptEnrichment), defaults,
+                request, response);
+    }
+
+    private RegexGuard regex(TrafficPolicyResource.Regex r) {
+        return regexes.computeIfAbsent(r, RegexGuard::compile);
+    }
+
+    private AiPolicy.Moderation moderation(TrafficPolicyResource.Moderation m) {
+        return moderations.computeIfAbsent(m, this::compileModeration);
+    }
+
+    private AiPolicy.Moderation compileModeration(TrafficPolicyResource.Moderation m) {
+        String host = m.host().map(BackendResource.HostPort::host).orElse("api.openai.com");
+        int port = m.host().map(BackendResource.HostPort::port).orElse(443);
+        String path = m.path().orElse("/v1/moderations");
+        TrafficPolicyResource owner = moderationOwner.get(m);
+        Optional<String> unavailable = Optional.empty();
+        Credential cred = switch (m.auth()) {
+            case BackendResource.AuthToken.Passthrough p -> new Credential.Passthrough();
+            case BackendResource.AuthToken.Inline in -> switch (in.value()) {
+                case SecretValue.Present v -> new Credential.Token(stripBearer(v.value()));
+                case SecretValue.Unresolved u -> {
+                    unavailable = Optional.of(u.reason());
+                    yield new Credential.None();
+                }
+            };
+            case BackendResource.AuthToken.SecretRef ref -> {
+                String ns = owner == null ? ResourceKey.DEFAULT_NAMESPACE : owner.key().namespace();
+                SecretResource s = secrets.apply(new ResourceKey("Secret", ns, ref.name()));
+                SecretValue v = null;
+                if (s != null) {
+                    for (var e : s.data().entrySet()) if (e.getKey().equalsIgnoreCase("Authorization")) v = e.getValue();
+                    if (v == null && s.data().size() == 1) v = s.data().values().iterator().next();
+                }
+                if (v instanceof SecretValue.Present p && !p.value().isBlank()) yield new Credential.Token(stripBearer(p.value()));
+                unavailable = Optional.of(s == null ? "secret " + ref.name() + " not found in " + ns
+                        : v instanceof SecretValue.Unresolved u ? "secret " + ref.name() + " " + u.reason()
+                        : "secret " + ref.name() + " has no key Authorization (nor a single key)");
+                yield new Credential.None();
+            }
+        };
+        if (unavailable.isPresent()) {
+            problems.add(Problem.unresolved(owner == null ? dev.aigw.config.Location.UNKNOWN : owner.location(),
+                    owner == null ? "" : owner.key().toString(),
+                    "promptGuard.request.moderation: " + unavailable.get() + "; requests it guards are rejected with 500"));
+        }
+        return new AiPolicy.Moderation(host, port, port == 443, path, m.model(), cred, unavailable);
+    }
+
+    private static String stripBearer(String t) {
+        String s = t.strip();
+        return s.regionMatches(true, 0, "Bearer ", 0, 7) ? s.substring(7).strip() : s;
+    }
+}

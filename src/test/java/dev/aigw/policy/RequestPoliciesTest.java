@@ -1,0 +1,202 @@
+package dev.aigw.policy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.config.ResourceKey;
+import dev.aigw.config.TrafficPolicyResource;
+import dev.aigw.config.TrafficPolicyResource.Action;
+import dev.aigw.config.TrafficPolicyResource.Builtin;
+import dev.aigw.config.TrafficPolicyResource.FieldDefault;
+import dev.aigw.config.TrafficPolicyResource.Message;
+import dev.aigw.translate.Schema;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static dev.aigw.policy.Policies.json;
+import static dev.aigw.policy.Policies.tree;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Enrichment, defaults and the regex guard on OpenAI-, Anthropic- and Gemini-format request bodies. */
+class RequestPoliciesTest {
+    static Vertx vertx;
+    static PolicyEngine engine;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        engine = new PolicyEngine(vertx);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    static AiPolicy policy(Optional<TrafficPolicyResource.Enrichment> enrichment, List<FieldDefault> defaults,
+                           Optional<AiPolicy.RequestGuard> request) {
+        return new AiPolicy(List.of(new ResourceKey("TrafficPolicy", "ns", "p")), TrafficPolicyResource.RouteType.CHAT,
+                enrichment, defaults, request, Optional.empty());
+    }
+
+    static AiPolicy regexPolicy(Action action) {
+        return policy(Optional.empty(), List.of(), Optional.of(new AiPolicy.RequestGuard(
+                new TrafficPolicyResource.CustomResponse("no personal data, please", 422),
+                Optional.of(Policies.guard(action, List.of(Builtin.values()))), Optional.empty(), Optional.empty())));
+    }
+
+    static PolicyOutcome apply(AiPolicy p, Schema s, ObjectNode body) throws Exception {
+        return engine.applyRequest(p, s, body, h -> null).await(10, TimeUnit.SECONDS);
+    }
+
+    private static final String TRICKY = "Answer in \"quotes\" \\ and\nnew lines";
+    private static final TrafficPolicyResource.Enrichment ENRICH = new TrafficPolicyResource.Enrichment(
+            List.of(new Message("system", TRICKY), new Message("user", "context first")),
+            List.of(new Message("user", "be brief")));
+
+    @Test
+    void enrichmentOnOpenAi() throws Exception {
+        ObjectNode body = json("""
+                {"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}""");
+        apply(policy(Optional.of(ENRICH), List.of(), Optional.empty()), Schema.OPENAI_CHAT, body);
+        assertThat(body.get("messages")).isEqualTo(tree("""
+                [{"role":"system","content":"Answer in \\"quotes\\" \\\\ and\\nnew lines"},
+                 {"role":"user","content":"context first"},{"role":"user","content":"hi"},
+                 {"role":"user","content":"be brief"}]"""));
+        // Serialized, the content is escaped JSON that reads back as the same text.
+        assertThat(tree(body.toString()).path("messages").get(0).path("content").asText()).isEqualTo(TRICKY);
+    }
+
+    @Test
+    void enrichmentOnAnthropicPutsSystemInTheTopLevelSystem() throws Exception {
+        ObjectNode body = json("""
+                {"model":"claude","max_tokens":10,"system":"You are terse.","messages":[{"role":"user","content":"hi"}]}""");
+        apply(policy(Optional.of(ENRICH), List.of(), Optional.empty()), Schema.ANTHROPIC_MESSAGES, body);
+        assertThat(body.get("system").asText()).isEqualTo(TRICKY + "\n\nYou are terse.");
+        assertThat(body.get("messages")).isEqualTo(tree("""
+                [{"role":"user","content":"context first"},{"role":"user","content":"hi"},
+                 {"role":"user","content":"be brief"}]"""));
+        ObjectNode blocks = json("""
+                {"system":[{"type":"text","text":"cached","cache_control":{"type":"ephemeral"}}],"messages":[]}""");
+        Enrichment.apply(Schema.ANTHROPIC_MESSAGES, blocks, ENRICH.prepend(), List.of(new Message("system", "last")));
+        assertThat(blocks.get("system")).isEqualTo(tree("""
+                [{"type":"text","text":"Answer in \\"quotes\\" \\\\ and\\nnew lines"},
+                 {"type":"text","text":"cached","cache_control":{"type":"ephemeral"}},{"type":"text","text":"last"}]"""));
+    }
+
+    @Test
+    void enrichmentOnGeminiUsesSystemInstructionAndModelRole() throws Exception {
+        ObjectNode body = json("""
+                {"contents":[{"role":"user","parts":[{"text":"hi"}]}]}""");
+        TrafficPolicyResource.Enrichment e = new TrafficPolicyResource.Enrichment(
+                List.of(new Message("system", TRICKY), new Message("assistant", "I am ready")),
+                List.of(new Message("user", "be brief")));
+        apply(policy(Optional.of(e), List.of(), Optional.empty()), Schema.GEMINI_GENERATE, body);
+        assertThat(body.get("systemInstruction")).isEqualTo(tree("""
+                {"parts":[{"text":"Answer in \\"quotes\\" \\\\ and\\nnew lines"}]}"""));
+        assertThat(body.get("contents")).isEqualTo(tree("""
+                [{"role":"model","parts":[{"text":"I am ready"}]},{"role":"user","parts":[{"text":"hi"}]},
+                 {"role":"user","parts":[{"text":"be brief"}]}]"""));
+    }
+
+    static final List<FieldDefault> DEFAULTS = List.of(
+            new FieldDefault("temperature", tree("0.2"), false),
+            new FieldDefault("max_tokens", tree("256"), true),
+            new FieldDefault("metadata.tags", tree("[\"a\",\"b\"]"), false),
+            new FieldDefault("stream", tree("false"), false));
+
+    @Test
+    void defaultsOnOpenAiAndAnthropicKeepJsonTypesAndRespectOverride() throws Exception {
+        for (Schema s : List.of(Schema.OPENAI_CHAT, Schema.ANTHROPIC_MESSAGES)) {
+            ObjectNode body = json("""
+                    {"model":"m","temperature":0.9,"max_tokens":4000,"messages":[{"role":"user","content":"hi"}]}""");
+            apply(policy(Optional.empty(), DEFAULTS, Optional.empty()), s, body);
+            assertThat(body.get("temperature").asDouble()).as(s.id()).isEqualTo(0.9); // kept: override false
+            assertThat(body.get("max_tokens").isInt()).isTrue();
+            assertThat(body.get("max_tokens").asInt()).isEqualTo(256); // override true
+            assertThat(body.get("metadata")).isEqualTo(tree("{\"tags\":[\"a\",\"b\"]}"));
+            assertThat(body.get("stream").isBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void defaultsOnGeminiWalkDottedPaths() throws Exception {
+        ObjectNode body = json("""
+                {"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"topK":3}}""");
+        List<FieldDefault> d = List.of(new FieldDefault("generationConfig.temperature", tree("0.1"), false),
+                new FieldDefault("generationConfig.topK", tree("5"), false),
+                new FieldDefault("safetySettings", tree("[{\"category\":\"HARM_CATEGORY_HARASSMENT\",\"threshold\":\"BLOCK_NONE\"}]"), true));
+        apply(policy(Optional.empty(), d, Optional.empty()), Schema.GEMINI_GENERATE, body);
+        assertThat(body.get("generationConfig")).isEqualTo(tree("{\"topK\":3,\"temperature\":0.1}"));
+        assertThat(body.get("safetySettings").get(0).get("threshold").asText()).isEqualTo("BLOCK_NONE");
+    }
+
+    @Test
+    void regexMaskOnEveryFormat() throws Exception {
+        ObjectNode openai = json("""
+                {"messages":[{"role":"system","content":"agent mail: ops@corp.example"},
+                 {"role":"user","content":[{"type":"text","text":"my card is 4111-1111-1111-1111"},
+                   {"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}}]}]}""");
+        assertThat(apply(regexPolicy(Action.MASK), Schema.OPENAI_CHAT, openai)).isInstanceOf(PolicyOutcome.Continue.class);
+        assertThat(openai.at("/messages/0/content").asText()).isEqualTo("agent mail: <EMAIL>");
+        assertThat(openai.at("/messages/1/content/0/text").asText()).isEqualTo("my card is <CREDIT_CARD>");
+
+        ObjectNode anthropic = json("""
+                {"system":"call 555-123-4567","messages":[{"role":"user","content":[{"type":"text","text":"SSN 123-45-6789"}]},
+                 {"role":"assistant","content":"ok"},{"role":"user","content":"order 1234567812345678"}]}""");
+        apply(regexPolicy(Action.MASK), Schema.ANTHROPIC_MESSAGES, anthropic);
+        assertThat(anthropic.get("system").asText()).isEqualTo("call <PHONE_NUMBER>");
+        assertThat(anthropic.at("/messages/0/content/0/text").asText()).isEqualTo("SSN <SSN>");
+        assertThat(anthropic.at("/messages/2/content").asText()).isEqualTo("order 1234567812345678");
+
+        ObjectNode gemini = json("""
+                {"systemInstruction":{"parts":[{"text":"escalate to boss@corp.example"}]},
+                 "contents":[{"role":"user","parts":[{"text":"card 4111111111111111"},{"inlineData":{"mimeType":"image/png","data":"AAAA"}}]}]}""");
+        apply(regexPolicy(Action.MASK), Schema.GEMINI_GENERATE, gemini);
+        assertThat(gemini.at("/systemInstruction/parts/0/text").asText()).isEqualTo("escalate to <EMAIL>");
+        assertThat(gemini.at("/contents/0/parts/0/text").asText()).isEqualTo("card <CREDIT_CARD>");
+        assertThat(gemini.at("/contents/0/parts/1/inlineData/data").asText()).isEqualTo("AAAA");
+    }
+
+    @Test
+    void regexRejectOnEveryFormatWithTheCustomResponse() throws Exception {
+        ObjectNode openai = json("{\"messages\":[{\"role\":\"user\",\"content\":\"ssn 123-45-6789\"}]}");
+        ObjectNode anthropic = json("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"mail a@b.io\"}]}]}");
+        ObjectNode gemini = json("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"4111 1111 1111 1111\"}]}]}");
+        for (var c : List.of(java.util.Map.entry(Schema.OPENAI_CHAT, openai), java.util.Map.entry(Schema.ANTHROPIC_MESSAGES, anthropic),
+                java.util.Map.entry(Schema.GEMINI_GENERATE, gemini))) {
+            PolicyOutcome o = apply(regexPolicy(Action.REJECT), c.getKey(), c.getValue());
+            assertThat(o).as(c.getKey().id()).isInstanceOf(PolicyOutcome.Reject.class);
+            PolicyOutcome.Reject r = (PolicyOutcome.Reject) o;
+            assertThat(r.status()).isEqualTo(422);
+            assertThat(r.message()).isEqualTo("no personal data, please");
+        }
+        ObjectNode clean = json("{\"messages\":[{\"role\":\"user\",\"content\":\"order 1234567812345678\"}]}");
+        assertThat(apply(regexPolicy(Action.REJECT), Schema.OPENAI_CHAT, clean)).isInstanceOf(PolicyOutcome.Continue.class);
+    }
+
+    @Test
+    void rejectionsRenderInTheClientsFormat() {
+        PolicyOutcome.Reject r = new PolicyOutcome.Reject(403, "nope", "test");
+        assertThat(Rejections.body(Schema.OPENAI_CHAT, r)).isEqualTo(tree("""
+                {"error":{"message":"nope","type":"invalid_request_error","param":null,"code":"content_policy_violation"}}"""));
+        assertThat(Rejections.body(Schema.ANTHROPIC_MESSAGES, r)).isEqualTo(tree("""
+                {"type":"error","error":{"type":"permission_error","message":"nope"}}"""));
+        assertThat(Rejections.body(Schema.GEMINI_GENERATE, r)).isEqualTo(tree("""
+                {"error":{"code":403,"message":"nope","status":"PERMISSION_DENIED"}}"""));
+    }
+
+    @Test
+    void guardsRunBeforeEnrichmentSoOperatorTextIsNotMasked() throws Exception {
+        AiPolicy p = policy(Optional.of(new TrafficPolicyResource.Enrichment(
+                        List.of(new Message("system", "Support line: 555-123-4567")), List.of())), List.of(),
+                regexPolicy(Action.REJECT).request());
+        ObjectNode body = json("{\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
+        assertThat(apply(p, Schema.OPENAI_CHAT, body)).isInstanceOf(PolicyOutcome.Continue.class);
+        assertThat(body.at("/messages/0/content").asText()).isEqualTo("Support line: 555-123-4567");
+    }
+}
