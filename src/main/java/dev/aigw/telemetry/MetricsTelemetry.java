@@ -205,7 +205,7 @@ public final class MetricsTelemetry implements Telemetry {
                 return;
             }
             if (model != null) {
-                responseModel = models.label(model);
+                responseModel = models.responseLabel(model);
             }
             outputTokens = usage.output();
             Tags tags = genAiTags();

@@ -33,7 +33,23 @@ public final class ModelLabels {
         this.known = known;
     }
 
+    /**
+     * Label for a model the client asked for: known exactly (or as {@code models/<known>}), else
+     * {@value #OTHER}. Strict, since the client chooses the string.
+     */
     public String label(String model) {
+        return label(model, false);
+    }
+
+    /**
+     * Label for the model a provider says answered: also a dated or versioned variant of a known
+     * model, up to {@value #MAX_VARIANTS} distinct variants per process.
+     */
+    public String responseLabel(String model) {
+        return label(model, true);
+    }
+
+    private String label(String model, boolean variantsAllowed) {
         if (model == null || model.isEmpty()) {
             return NONE;
         }
@@ -51,10 +67,16 @@ public final class ModelLabels {
         if (k.contains(m)) {
             return m;
         }
+        if (!variantsAllowed) {
+            return OTHER;
+        }
+        if (variants.containsKey(m)) {
+            return m;
+        }
         for (String base : k) {
             if (m.length() > base.length() + 1 && m.startsWith(base) && (m.charAt(base.length()) == '-'
                     || m.charAt(base.length()) == '@') && isVersionSuffix(m.substring(base.length() + 1))) {
-                return m;
+                return variants.size() < MAX_VARIANTS && variants.putIfAbsent(m, Boolean.TRUE) == null ? m : OTHER;
             }
         }
         return OTHER;
