@@ -17,18 +17,30 @@ import java.util.function.Supplier;
 /**
  * {@code /healthz} (the process is up), {@code /readyz} (a config is loaded), {@code /config_dump}
  * (the effective resources as JSON, secrets redacted, with the problems found), {@code /routes}
- * (the route table of each port, in precedence order, as text).
+ * (the route table of each port, in precedence order, as text), {@code /metrics} (Prometheus text
+ * exposition, when a metrics supplier is given).
  */
 public final class AdminServer {
     private final Vertx vertx;
     private final Supplier<Snapshot> snapshot;
     private final Supplier<Map<Integer, Integer>> boundPorts;
+    private final Supplier<String> metrics;
     private HttpServer server;
 
+    /** Prometheus' text exposition format, as {@code /metrics} serves it. */
+    public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
     public AdminServer(Vertx vertx, Supplier<Snapshot> snapshot, Supplier<Map<Integer, Integer>> boundPorts) {
+        this(vertx, snapshot, boundPorts, null);
+    }
+
+    /** @param metrics Prometheus text for {@code /metrics} (for example {@code MetricsTelemetry::scrape}); null: no endpoint */
+    public AdminServer(Vertx vertx, Supplier<Snapshot> snapshot, Supplier<Map<Integer, Integer>> boundPorts,
+                       Supplier<String> metrics) {
         this.vertx = vertx;
         this.snapshot = snapshot;
         this.boundPorts = boundPorts;
+        this.metrics = metrics;
     }
 
     public Future<HttpServer> start(String address, int port) {
@@ -54,7 +66,11 @@ public final class AdminServer {
             }
             case "/config_dump" -> json(req, configDump(s));
             case "/routes" -> text(req, 200, routes(s));
-            default -> text(req, 404, "not found; try /healthz /readyz /config_dump /routes\n");
+            case "/metrics" -> {
+                if (metrics == null) text(req, 404, "metrics are not enabled\n");
+                else prometheus(req);
+            }
+            default -> text(req, 404, "not found; try /healthz /readyz /config_dump /routes /metrics\n");
         }
     }
 
@@ -92,6 +108,17 @@ public final class AdminServer {
             for (Problem p : s.problems()) sb.append("  ").append(p).append('\n');
         }
         return sb.toString();
+    }
+
+    /** Scrapes off the event loop: a large registry takes a while to render. */
+    private void prometheus(HttpServerRequest req) {
+        vertx.executeBlocking(metrics::get, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                req.response().setStatusCode(200).putHeader("content-type", PROMETHEUS_CONTENT_TYPE).end(ar.result());
+            } else {
+                text(req, 500, "metrics failed: " + ar.cause() + "\n");
+            }
+        });
     }
 
     private static void text(HttpServerRequest req, int status, String body) {

@@ -24,4 +24,28 @@ public interface StreamTranslator {
 
     /** True once the upstream signalled a clean end (not cut off, not an error event). */
     boolean completed();
+
+    /**
+     * True when {@link #onEvent} returns every event exactly as given, so the proxy may write the
+     * upstream's raw bytes to the client and feed the parsed events here only for accounting.
+     */
+    default boolean passthrough() {
+        return false;
+    }
+
+    /**
+     * The completion text streamed so far (content, reasoning, tool arguments), for estimating
+     * tokens when the upstream reports none. Empty when this translator does not keep it.
+     */
+    default StreamedText streamedText() {
+        return StreamedText.NONE;
+    }
+
+    /**
+     * @param text  the text kept (bounded)
+     * @param chars the length of all text seen, which may exceed {@code text.length()}
+     */
+    record StreamedText(String text, long chars) {
+        public static final StreamedText NONE = new StreamedText("", 0);
+    }
 }

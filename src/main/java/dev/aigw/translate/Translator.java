@@ -16,6 +16,15 @@ public interface Translator {
 
     Schema backend();
 
+    /**
+     * True for {@link Identity}: client and backend speak the same schema, {@link #response} and
+     * {@link #error} return their input unchanged (they are called for usage, model and finish
+     * reason only), so the proxy may relay the upstream's raw bytes.
+     */
+    default boolean identity() {
+        return false;
+    }
+
     TranslatedRequest request(ObjectNode clientBody, RequestContext ctx) throws TranslationException;
 
     TranslatedResponse response(ObjectNode upstreamBody);

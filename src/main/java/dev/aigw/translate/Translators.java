@@ -7,7 +7,14 @@ public final class Translators {
     private Translators() {
     }
 
+    /**
+     * The translator for a pair; for {@code client == backend} an {@link Identity} that passes
+     * bodies through and still reports usage.
+     */
     public static Optional<Translator> create(Schema client, Schema backend) {
+        if (client == backend) {
+            return Optional.of(new Identity(client));
+        }
         return switch (client) {
             case OPENAI_CHAT -> switch (backend) {
                 case ANTHROPIC_MESSAGES -> Optional.of(new OpenAiChatToAnthropicMessages());

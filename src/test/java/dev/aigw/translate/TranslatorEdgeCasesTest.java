@@ -45,7 +45,11 @@ class TranslatorEdgeCasesTest {
                 .isInstanceOf(AnthropicMessagesToOpenAiChat.class);
         assertThat(Translators.create(Schema.OPENAI_CHAT, Schema.GEMINI_GENERATE)).get()
                 .isInstanceOf(OpenAiChatToGeminiGenerate.class);
-        assertThat(Translators.create(Schema.ANTHROPIC_MESSAGES, Schema.ANTHROPIC_MESSAGES)).isEmpty();
+        for (Schema s : Schema.values()) {
+            assertThat(Translators.create(s, s)).get().isInstanceOf(Identity.class)
+                    .satisfies(t -> assertThat(t.identity()).isTrue());
+        }
+        assertThat(Translators.create(Schema.GEMINI_GENERATE, Schema.OPENAI_CHAT)).isEmpty();
         assertThat(Schema.fromId("anthropic-messages")).contains(Schema.ANTHROPIC_MESSAGES);
         assertThat(Schema.fromId("nope")).isEmpty();
     }

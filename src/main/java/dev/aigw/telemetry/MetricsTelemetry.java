@@ -1,0 +1,268 @@
+package dev.aigw.telemetry;
+
+import dev.aigw.translate.Usage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Prometheus metrics through Micrometer.
+ *
+ * <p>OpenTelemetry GenAI names (as agentgateway exports them): {@code gen_ai_client_token_usage}
+ * (histogram; labels {@code gen_ai_token_type} input|output, {@code gen_ai_operation_name},
+ * {@code gen_ai_system}, {@code gen_ai_request_model}, {@code gen_ai_response_model}, {@code route},
+ * {@code backend}), {@code gen_ai_server_request_duration}, {@code gen_ai_server_time_to_first_token},
+ * {@code gen_ai_server_time_per_output_token} (histograms in seconds, same labels less the token type),
+ * with the semantic conventions' bucket boundaries.
+ *
+ * <p>kgateway's counters with labels {@code llm} (provider kind) and {@code model} (requested model):
+ * {@code ai_prompt_tokens_total}, {@code ai_completion_tokens_total}, {@code ai_rate_limited_tokens_total},
+ * {@code ai_exception_raised_total} (a failed upstream attempt).
+ *
+ * <p>HTTP: {@code aigw_requests_total} (route, backend, status), {@code aigw_upstream_latency_seconds}
+ * (backend, provider; time to the response head of each attempt), {@code aigw_upstream_failures_total}
+ * (backend, provider, status; 0 when no response came), {@code aigw_active_requests},
+ * {@code aigw_active_streams} (responses being written), {@code aigw_config_reloads_total} (result
+ * ok|failed), {@code aigw_config_generation}.
+ *
+ * <p>Every label value comes from configuration (route, backend, provider kind), from a small fixed
+ * set (status codes, token types) or through {@link ModelLabels}.
+ */
+public final class MetricsTelemetry implements Telemetry {
+    static final double[] TOKEN_BUCKETS = {1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304,
+            16777216, 67108864};
+    static final double[] DURATION_BUCKETS = {0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24,
+            20.48, 40.96, 81.92};
+    static final double[] TTFT_BUCKETS = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5,
+            5.0, 7.5, 10.0};
+    static final double[] TPOT_BUCKETS = {0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5};
+    private static final Duration[] UPSTREAM_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+    /** The only operation the gateway serves today (chat completions, messages, generateContent). */
+    public static final String OPERATION_CHAT = "chat";
+
+    private final MeterRegistry registry;
+    private final PrometheusMeterRegistry prometheus;
+    private final ModelLabels models;
+    private final LongSupplier nanoTime;
+    private final AtomicLong activeRequests = new AtomicLong();
+    private final AtomicLong activeStreams = new AtomicLong();
+    private final AtomicLong generation = new AtomicLong();
+    private final Counter reloadsOk;
+    private final Counter reloadsFailed;
+
+    /** A Prometheus registry of its own; models known from config come from {@code knownModels}. */
+    public MetricsTelemetry(Supplier<Set<String>> knownModels) {
+        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), knownModels, System::nanoTime);
+    }
+
+    public MetricsTelemetry(MeterRegistry registry, Supplier<Set<String>> knownModels, LongSupplier nanoTime) {
+        this.registry = registry;
+        this.prometheus = registry instanceof PrometheusMeterRegistry p ? p : null;
+        this.models = new ModelLabels(knownModels);
+        this.nanoTime = nanoTime;
+        Gauge.builder("aigw.active.requests", activeRequests, AtomicLong::get)
+                .description("Client requests in flight").register(registry);
+        Gauge.builder("aigw.active.streams", activeStreams, AtomicLong::get)
+                .description("Responses being written to clients (streams in progress)").register(registry);
+        Gauge.builder("aigw.config.generation", generation, AtomicLong::get)
+                .description("Generation of the configuration being served").register(registry);
+        reloadsOk = Counter.builder("aigw.config.reloads").tag("result", "ok")
+                .description("Configuration loads, by result").register(registry);
+        reloadsFailed = Counter.builder("aigw.config.reloads").tag("result", "failed")
+                .description("Configuration loads, by result").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Prometheus text exposition (version 0.0.4), for the admin server's {@code /metrics}. */
+    public String scrape() {
+        return prometheus == null ? "" : prometheus.scrape();
+    }
+
+    @Override
+    public void configLoaded(boolean accepted, long gen) {
+        if (accepted) {
+            reloadsOk.increment();
+            generation.set(gen);
+        } else {
+            reloadsFailed.increment();
+        }
+    }
+
+    @Override
+    public ExchangeObserver begin(RequestInfo info) {
+        activeRequests.incrementAndGet();
+        return new Observer(info.startNanos());
+    }
+
+    /** OpenTelemetry's {@code gen_ai.system} value for a provider kind. */
+    static String genAiSystem(String providerKind) {
+        if (providerKind == null) {
+            return "";
+        }
+        return switch (providerKind) {
+            case "openai" -> "openai";
+            case "azureopenai" -> "az.ai.openai";
+            case "anthropic" -> "anthropic";
+            case "gemini" -> "gcp.gemini";
+            case "vertexai" -> "gcp.vertex_ai";
+            case "bedrock" -> "aws.bedrock";
+            default -> providerKind;
+        };
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    private final class Observer implements ExchangeObserver {
+        private final long start;
+        private String route = "";
+        private String backend = "";
+        private String kind;
+        private String requestModel = ModelLabels.NONE;
+        private String responseModel = ModelLabels.NONE;
+        private long attemptStart;
+        private long firstChunk = -1;
+        private long outputTokens;
+        private boolean ai;
+        private boolean streamCounted;
+        private boolean done;
+
+        Observer(long start) {
+            this.start = start;
+        }
+
+        @Override
+        public void routed(String route, String backend) {
+            this.route = nz(route);
+            this.backend = nz(backend);
+        }
+
+        @Override
+        public void attemptStarted(String providerKind, String providerName, String requestedModel, String upstreamHost) {
+            kind = providerKind;
+            ai = providerKind != null;
+            requestModel = models.label(requestedModel);
+            attemptStart = nanoTime.getAsLong();
+        }
+
+        @Override
+        public void attemptFailed(String reason, int status) {
+            Counter.builder("aigw.upstream.failures").tags("backend", backend, "provider", nz(kind),
+                    "status", Integer.toString(status)).register(registry).increment();
+            if (ai) {
+                Counter.builder("ai.exception.raised").tags("llm", nz(kind), "model", requestModel)
+                        .register(registry).increment();
+            }
+        }
+
+        @Override
+        public void responseHeaders(int status) {
+            if (attemptStart != 0) {
+                Timer.builder("aigw.upstream.latency").tags("backend", backend, "provider", nz(kind))
+                        .serviceLevelObjectives(UPSTREAM_BUCKETS).register(registry)
+                        .record(nanoTime.getAsLong() - attemptStart, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        @Override
+        public void firstChunk() {
+            if (firstChunk < 0) {
+                firstChunk = nanoTime.getAsLong();
+                if (!done) {
+                    activeStreams.incrementAndGet();
+                    streamCounted = true;
+                }
+            }
+        }
+
+        private Tags genAiTags() {
+            return Tags.of("gen_ai_operation_name", OPERATION_CHAT, "gen_ai_system", genAiSystem(kind),
+                    "gen_ai_request_model", requestModel, "gen_ai_response_model", responseModel,
+                    "route", route, "backend", backend);
+        }
+
+        @Override
+        public void usage(Usage usage, String model, String finishReason, boolean estimated) {
+            if (usage == null) {
+                return;
+            }
+            if (model != null) {
+                responseModel = models.responseLabel(model);
+            }
+            outputTokens = usage.output();
+            Tags tags = genAiTags();
+            DistributionSummary.builder("gen_ai.client.token.usage").tags(tags).tag("gen_ai_token_type", "input")
+                    .description("Tokens used per request, by type").serviceLevelObjectives(TOKEN_BUCKETS)
+                    .register(registry).record(usage.input());
+            DistributionSummary.builder("gen_ai.client.token.usage").tags(tags).tag("gen_ai_token_type", "output")
+                    .description("Tokens used per request, by type").serviceLevelObjectives(TOKEN_BUCKETS)
+                    .register(registry).record(usage.output());
+            String llm = nz(kind);
+            String m = requestModel.isEmpty() ? responseModel : requestModel;
+            Counter.builder("ai.prompt.tokens").tags("llm", llm, "model", m).register(registry).increment(usage.input());
+            Counter.builder("ai.completion.tokens").tags("llm", llm, "model", m).register(registry)
+                    .increment(usage.output());
+        }
+
+        @Override
+        public void rateLimited(long tokens) {
+            Counter.builder("ai.rate.limited.tokens").tags("llm", nz(kind), "model", requestModel).register(registry)
+                    .increment(tokens);
+        }
+
+        @Override
+        public void finished(int status, boolean streamed, long bytesOut) {
+            if (done) {
+                return;
+            }
+            done = true;
+            long now = nanoTime.getAsLong();
+            activeRequests.decrementAndGet();
+            if (streamCounted) {
+                activeStreams.decrementAndGet();
+            }
+            Counter.builder("aigw.requests").tags("route", route, "backend", backend, "status", Integer.toString(status))
+                    .description("Client requests, by route, backend and status").register(registry).increment();
+            if (!ai) {
+                return;
+            }
+            Tags tags = genAiTags();
+            DistributionSummary.builder("gen_ai.server.request.duration").tags(tags)
+                    .description("Seconds from request to the end of the response")
+                    .serviceLevelObjectives(DURATION_BUCKETS).register(registry).record(seconds(now - start));
+            if (streamed && firstChunk >= 0) {
+                DistributionSummary.builder("gen_ai.server.time_to_first_token").tags(tags)
+                        .description("Seconds to the first streamed chunk")
+                        .serviceLevelObjectives(TTFT_BUCKETS).register(registry).record(seconds(firstChunk - start));
+                if (outputTokens > 1) {
+                    DistributionSummary.builder("gen_ai.server.time_per_output_token").tags(tags)
+                            .description("Seconds per output token after the first")
+                            .serviceLevelObjectives(TPOT_BUCKETS).register(registry)
+                            .record(seconds(now - firstChunk) / (outputTokens - 1));
+                }
+            }
+        }
+
+        private static double seconds(long nanos) {
+            return nanos / 1e9;
+        }
+    }
+}

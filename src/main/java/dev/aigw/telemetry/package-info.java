@@ -1,0 +1,23 @@
+/**
+ * What the gateway reports about the traffic it serves: token usage, Prometheus metrics, a JSON
+ * access log and OpenTelemetry traces.
+ *
+ * <p>The proxy reports each request through one {@link dev.aigw.telemetry.ExchangeObserver},
+ * obtained from the gateway's {@link dev.aigw.telemetry.Telemetry} with
+ * {@link dev.aigw.telemetry.Telemetry#begin}; the events come in the order a request lives
+ * through them (routed, attempt started, response headers, first chunk, usage, finished), in
+ * the style of OkHttp's {@code EventListener}. Observers are cheap, are called on the request's
+ * event loop, and never throw: {@link dev.aigw.telemetry.Telemetry#composite} isolates each
+ * sink, so a broken sink cannot fail a request.
+ *
+ * <p>Sinks: {@link dev.aigw.telemetry.MetricsTelemetry} (Micrometer, Prometheus text with the
+ * OpenTelemetry GenAI names and kgateway's), {@link dev.aigw.telemetry.AccessLogTelemetry} (one
+ * JSON line per request on the {@code access} logger; never prompt or completion text, never
+ * credentials) and {@link dev.aigw.telemetry.TracingTelemetry} (a server span per request and a
+ * client span per upstream attempt, W3C trace context in and out, OTLP export only when the
+ * standard {@code OTEL_*} variables ask for it). Label values are bounded:
+ * {@link dev.aigw.telemetry.ModelLabels} maps a model the configuration does not know to
+ * {@code other}. {@link dev.aigw.telemetry.TokenEstimator} counts tokens when a provider reports
+ * none.
+ */
+package dev.aigw.telemetry;
