@@ -8,6 +8,11 @@ import dev.aigw.proxy.GatewayServer;
 import dev.aigw.proxy.ProxyOptions;
 import dev.aigw.route.Snapshot;
 import dev.aigw.route.SnapshotCompiler;
+import dev.aigw.telemetry.AccessLogTelemetry;
+import dev.aigw.telemetry.MetricsTelemetry;
+import dev.aigw.telemetry.ModelLabels;
+import dev.aigw.telemetry.Telemetry;
+import dev.aigw.telemetry.TracingTelemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -50,7 +55,16 @@ public final class GatewayApp implements AutoCloseable {
     private final ConfigReloader reloader;
     private java.util.concurrent.ScheduledExecutorService watcher;
 
-    private GatewayApp(Vertx vertx, GatewayServer server, AdminServer admin, ConfigReloader reloader) {
+    private final Telemetry telemetry;
+    private final java.util.concurrent.atomic.AtomicReference<java.util.Set<String>> knownModels;
+    private final java.util.Optional<TracingTelemetry> tracing;
+
+    private GatewayApp(Vertx vertx, GatewayServer server, AdminServer admin, ConfigReloader reloader,
+                       Telemetry telemetry, java.util.concurrent.atomic.AtomicReference<java.util.Set<String>> knownModels,
+                       java.util.Optional<TracingTelemetry> tracing) {
+        this.telemetry = telemetry;
+        this.knownModels = knownModels;
+        this.tracing = tracing;
         this.vertx = vertx;
         this.server = server;
         this.admin = admin;
@@ -66,17 +80,25 @@ public final class GatewayApp implements AutoCloseable {
             throw new StartupException("the configuration has errors", first.problems());
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-        GatewayServer server = new GatewayServer(vertx, settings.proxy());
-        AdminServer admin = new AdminServer(vertx, server::snapshot, server::boundPorts);
-        GatewayApp app = new GatewayApp(vertx, server, admin, reloader);
+        // Model labels come from config, so a client cannot create unbounded metric series.
+        java.util.concurrent.atomic.AtomicReference<java.util.Set<String>> knownModels =
+                new java.util.concurrent.atomic.AtomicReference<>(ModelLabels.fromSnapshot(first.result().snapshot()));
+        MetricsTelemetry metrics = new MetricsTelemetry(knownModels::get);
+        java.util.Optional<TracingTelemetry> tracing = TracingTelemetry.fromEnvironment(settings.env());
+        Telemetry telemetry = Telemetry.composite(metrics, new AccessLogTelemetry(),
+                tracing.<Telemetry>map(t -> t).orElse(Telemetry.NOOP));
+        GatewayServer server = new GatewayServer(vertx, settings.proxy(), telemetry);
+        AdminServer admin = new AdminServer(vertx, server::snapshot, server::boundPorts, metrics::scrape);
+        GatewayApp app = new GatewayApp(vertx, server, admin, reloader, telemetry, knownModels, tracing);
         try {
             server.apply(first.result().snapshot()).await(30, TimeUnit.SECONDS);
+            telemetry.configLoaded(true, first.result().snapshot().generation());
             admin.start(settings.adminAddress(), settings.adminPort()).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             app.close();
             throw new StartupException(e.getMessage(), List.of());
         }
-        log.info("admin on http://{}:{} (/healthz /readyz /config_dump /routes)", settings.adminAddress(),
+        log.info("admin on http://{}:{} (/healthz /readyz /config_dump /routes /metrics)", settings.adminAddress(),
                 admin.actualPort());
         if (!settings.watchInterval().isZero()) app.watch(settings.watchInterval());
         return app;
@@ -118,14 +140,18 @@ public final class GatewayApp implements AutoCloseable {
             long errors = o.problems().stream().filter(Problem::isError).count();
             log.error("config change refused ({} error{}); still serving generation {}", errors,
                     errors == 1 ? "" : "s", server.snapshot().generation());
+            telemetry.configLoaded(false, server.snapshot().generation());
             return false;
         }
         try {
+            knownModels.set(ModelLabels.fromSnapshot(o.result().snapshot()));
             server.apply(o.result().snapshot()).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.error("config generation {} not applied: {}", o.result().snapshot().generation(), e.getMessage());
+            telemetry.configLoaded(false, server.snapshot().generation());
             return false;
         }
+        telemetry.configLoaded(true, o.result().snapshot().generation());
         log.info("config generation {} loaded", o.result().snapshot().generation());
         return true;
     }
@@ -158,6 +184,7 @@ public final class GatewayApp implements AutoCloseable {
         } catch (Exception e) {
             log.warn("shutdown: {}", e.getMessage());
         } finally {
+            tracing.ifPresent(TracingTelemetry::close);
             try {
                 vertx.close().await(10, TimeUnit.SECONDS);
             } catch (Exception ignored) {

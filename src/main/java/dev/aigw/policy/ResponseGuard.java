@@ -98,6 +98,11 @@ public final class ResponseGuard {
             public boolean completed() {
                 return inner.completed();
             }
+
+            @Override
+            public StreamTranslator.StreamedText streamedText() {
+                return inner.streamedText();
+            }
         };
     }
 

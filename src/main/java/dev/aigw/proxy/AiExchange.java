@@ -4,27 +4,41 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.policy.AiPolicy;
+import dev.aigw.policy.PolicyOutcome;
+import dev.aigw.policy.Rejections;
+import dev.aigw.policy.ResponseGuard;
 import dev.aigw.provider.ClientCall;
 import dev.aigw.provider.MockProvider;
 import dev.aigw.provider.Provider;
 import dev.aigw.provider.ProviderException;
 import dev.aigw.provider.Providers;
 import dev.aigw.provider.UpstreamRequest;
+import dev.aigw.proxy.resilience.AttemptPlanner;
+import dev.aigw.proxy.resilience.Classifier;
+import dev.aigw.proxy.resilience.FailureKind;
+import dev.aigw.proxy.resilience.ProviderKey;
+import dev.aigw.proxy.resilience.RetryBudget;
+import dev.aigw.proxy.resilience.RetryPolicy;
 import dev.aigw.route.Destination;
+import dev.aigw.telemetry.ExchangeObserver;
+import dev.aigw.telemetry.TokenEstimator;
 import dev.aigw.translate.RequestContext;
 import dev.aigw.translate.Schema;
 import dev.aigw.translate.SseEvent;
+import dev.aigw.translate.SseWriter;
 import dev.aigw.translate.StreamFraming;
 import dev.aigw.translate.StreamParser;
-import dev.aigw.translate.SseWriter;
 import dev.aigw.translate.StreamTranslator;
 import dev.aigw.translate.TranslatedError;
 import dev.aigw.translate.TranslatedRequest;
+import dev.aigw.translate.TranslatedResponse;
 import dev.aigw.translate.TranslationException;
 import dev.aigw.translate.Translator;
 import dev.aigw.translate.Translators;
+import dev.aigw.translate.Usage;
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -41,48 +55,62 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One request to an AI backend. Request scope: the JSON body is parsed once. Attempt scope:
- * for each provider in the plan (priority groups in order), the body is translated into that
- * provider's format, prepared (path, model, credential) and sent; a failure before the
- * response (connect, reset, timeout, 429, 5xx) moves to the next provider. Once a response is
- * chosen it is relayed as is or translated back, event by event for streams.
+ * One request to an AI backend.
+ *
+ * <p>Request scope: the JSON body is parsed once, then the route's AI policy runs (guards,
+ * defaults, enrichment; a rejection never reaches a provider). Attempt scope: the planner orders
+ * the Backend's providers (priority groups, health, balancing); each attempt translates the body
+ * into that provider's format, prepares it (path, model, credential, signature) and sends it; a
+ * failure before the response (connect, reset, timeout, 429, 5xx, overload) moves to the next
+ * provider while the retry policy and budget allow. The chosen response goes back through the
+ * translator (identity when formats match, so usage is always read), the response guard, and
+ * telemetry.
  */
 final class AiExchange {
     private static final Logger log = LoggerFactory.getLogger(AiExchange.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MOCK_CHUNK_DELAY_MS = 15;
     private static final long MAX_ERROR_BODY = 1024 * 1024;
-    private static final long MAX_TRANSLATED_BODY = 64L * 1024 * 1024;
+    private static final long MAX_RESPONSE_BODY = 64L * 1024 * 1024;
 
-    private final Vertx vertx;
-    private final Upstreams upstreams;
+    private final ProxyServices services;
     private final Exchange ex;
     private final Destination.Ai ai;
     private final ClientFormat format;
+    private final ExchangeObserver obs;
+    private final Context context;
+    private final Optional<AiPolicy> policy;
     private ObjectNode clientBody;
     private Schema clientSchema;
-    private Iterator<Provider> plan;
+    private AttemptPlanner.Plan plan;
+    private RetryPolicy retryPolicy;
+    private RetryBudget budget;
+    private int maxAttempts;
+    private ProviderKey lastKey;
     private UpstreamCall current;
     private UpstreamFailure lastFailure;
-    private int attempts;
     private boolean done;
     private long overallTimer = -1;
 
-    private AiExchange(Vertx vertx, Upstreams upstreams, Exchange ex, Destination.Ai ai, ClientFormat format) {
-        this.vertx = vertx;
-        this.upstreams = upstreams;
+    private AiExchange(ProxyServices services, Exchange ex, Destination.Ai ai, ClientFormat format) {
+        this.services = services;
         this.ex = ex;
         this.ai = ai;
         this.format = format;
+        this.obs = ex.obs();
+        this.context = services.vertx().getOrCreateContext();
+        this.policy = ex.rule().policy();
     }
 
-    static void start(Vertx vertx, Upstreams upstreams, Exchange ex, Destination.Ai ai, ClientFormat format, Buffer raw) {
-        new AiExchange(vertx, upstreams, ex, ai, format).run(raw);
+    static void start(ProxyServices services, Exchange ex, Destination.Ai ai, ClientFormat format, Buffer raw) {
+        new AiExchange(services, ex, ai, format).run(raw);
     }
 
     private HttpServerRequest req() {
         return ex.req();
     }
+
+    // ---- request scope ----
 
     private void run(Buffer raw) {
         if (raw.length() > 0) {
@@ -106,68 +134,110 @@ final class AiExchange {
         }
         // A client in no known API speaks the primary provider's own format.
         clientSchema = format.api().orElse(Providers.schema(ai.primary()).orElse(null));
-        List<Provider> order = new ArrayList<>();
-        ai.groups().forEach(order::addAll);
-        plan = order.iterator();
         req().response().closeHandler(v -> {
             done = true;
+            vertx().cancelTimer(overallTimer);
             if (current != null) current.cancel();
         });
-        ex.rule().timeouts().request().filter(d -> !d.isZero()).ifPresent(d -> overallTimer = vertx.setTimer(d.toMillis(),
+        ex.rule().timeouts().request().filter(d -> !d.isZero()).ifPresent(d -> overallTimer = vertx().setTimer(d.toMillis(),
                 id -> {
                     if (done) return;
                     done = true;
                     if (current != null) current.cancel();
+                    obs.attemptFailed("timeouts.request of " + d.toMillis() + " ms", 504);
                     Errors.send(req(), 504, "gateway_timeout", "Backend " + ai.name() + " did not answer within "
                             + d.toMillis() + " ms (timeouts.request)");
                 }));
-        next();
+        if (policy.isPresent() && clientBody != null && clientSchema != null) {
+            services.policies().applyRequest(policy.get(), clientSchema, clientBody, req()::getHeader)
+                    .onComplete(ar -> context.runOnContext(v -> {
+                        if (done) return;
+                        if (ar.failed()) {
+                            finish();
+                            Errors.send(req(), 500, "gateway_error", "the route's AI policy failed: " + ar.cause().getMessage());
+                        } else if (ar.result() instanceof PolicyOutcome.Reject r) {
+                            finish();
+                            log.info("request {} rejected by policy: {}", ex.requestId(), r.reason());
+                            sendJson(r.status(), Rejections.body(clientSchema, r));
+                        } else {
+                            startAttempts();
+                        }
+                    }));
+        } else {
+            startAttempts();
+        }
+    }
+
+    private io.vertx.core.Vertx vertx() {
+        return services.vertx();
     }
 
     private void finish() {
         done = true;
-        vertx.cancelTimer(overallTimer);
+        vertx().cancelTimer(overallTimer);
     }
 
-    private void next() {
+    // ---- attempt scope ----
+
+    private void startAttempts() {
+        plan = services.planner().plan(ai);
+        retryPolicy = RetryPolicy.of(ex.rule());
+        budget = services.budgets().of(ai.name());
+        budget.onRequest();
+        maxAttempts = retryPolicy.maxAttempts(plan.size());
+        attempt(0);
+    }
+
+    /** Whether attempt {@code i + 1} may run: the policy allows it, a provider is left, the budget has room. */
+    private boolean another(int i) {
+        return i + 1 < maxAttempts && plan.attempt(i + 1).isPresent() && budget.tryAcquireRetry();
+    }
+
+    private void giveUp() {
+        finish();
+        UpstreamFailure f = lastFailure != null ? lastFailure
+                : new UpstreamFailure(UpstreamFailure.Kind.OTHER, "Backend " + ai.name() + " has no provider to try");
+        Errors.send(req(), f.status(), f.type(), f.getMessage());
+    }
+
+    private void attempt(int i) {
         if (done) return;
-        if (!plan.hasNext()) {
-            finish();
-            UpstreamFailure f = lastFailure != null ? lastFailure
-                    : new UpstreamFailure(UpstreamFailure.Kind.OTHER, "Backend " + ai.name() + " has no provider to try");
-            Errors.send(req(), f.status(), f.type(), f.getMessage());
+        Optional<AttemptPlanner.Candidate> c = plan.attempt(i);
+        if (c.isEmpty()) {
+            giveUp();
             return;
         }
-        attempt(plan.next());
+        Duration delay = i == 0 ? Duration.ZERO : retryPolicy.delayBeforeRetry(i, c.get().key().equals(lastKey));
+        if (delay.isZero() || delay.isNegative()) send(i, c.get());
+        else vertx().setTimer(delay.toMillis(), id -> send(i, c.get()));
     }
 
-    /** Skips a provider that cannot take this request, or answers with why when it was the last. */
-    private void skip(Provider p, int status, String type, String message) {
-        if (plan.hasNext()) {
-            log.debug("request {}: skipping provider {} of {}: {}", ex.requestId(), p.name(), ai.name(), message);
-            lastFailure = new UpstreamFailure(UpstreamFailure.Kind.OTHER, message);
-            next();
+    /** A provider that cannot take this request: the next one, or an answer saying why. */
+    private void skip(int i, int status, String type, String message) {
+        obs.attemptFailed(message, status);
+        lastFailure = new UpstreamFailure(UpstreamFailure.Kind.OTHER, message);
+        if (i + 1 < plan.size() && plan.attempt(i + 1).isPresent()) {
+            attempt(i + 1);
         } else {
             finish();
             Errors.send(req(), status, type, message);
         }
     }
 
-    private void attempt(Provider p) {
-        attempts++;
-        Translator tr = null;
-        boolean forceStream = false;
-        ObjectNode body = clientBody == null ? null : clientBody.deepCopy();
+    private void send(int i, AttemptPlanner.Candidate candidate) {
+        if (done) return;
+        Provider p = candidate.provider();
+        lastKey = candidate.key();
         Optional<Schema> backend = Providers.schema(p);
-        if (clientSchema != null && body != null && !Optional.of(clientSchema).equals(backend)) {
-            if (backend.isEmpty()) {
-                skip(p, 501, "not_implemented", "Backend " + ai.name() + ": the " + p.kind()
-                        + " provider cannot be reached from the " + clientSchema.id() + " API yet");
-                return;
-            }
+        Translator tr;
+        ObjectNode body = clientBody == null ? null : clientBody.deepCopy();
+        boolean forceStream = policy.map(AiPolicy::forceStreaming).orElse(false);
+        if (clientSchema == null || backend.isEmpty() || body == null) {
+            tr = null;
+        } else {
             Optional<Translator> t = Translators.create(clientSchema, backend.get());
             if (t.isEmpty()) {
-                skip(p, 501, "not_implemented", "Backend " + ai.name() + ": translating " + clientSchema.id()
+                skip(i, 501, "not_implemented", "Backend " + ai.name() + ": translating " + clientSchema.id()
                         + " requests to " + backend.get().id() + " (" + p.kind()
                         + ") is not supported yet; send the provider's own format instead");
                 return;
@@ -177,7 +247,7 @@ final class AiExchange {
                 RequestContext ctx = p.model().map(RequestContext.defaults()::withModel).orElse(RequestContext.defaults());
                 TranslatedRequest translated = tr.request(body, ctx);
                 body = translated.body();
-                forceStream = translated.streaming();
+                forceStream |= translated.streaming();
             } catch (TranslationException e) {
                 // The client's request is wrong for any provider: answer, do not fail over.
                 finish();
@@ -191,16 +261,19 @@ final class AiExchange {
             up = p.prepare(new ClientCall(req().method().name(), req().path(), ex.query(), req()::getHeader, body,
                     forceStream));
         } catch (ProviderException e) {
-            if (e.status() == 501) skip(p, e.status(), e.type(), "Backend " + ai.name() + ": " + e.getMessage());
+            if (e.status() >= 500) skip(i, e.status(), e.type(), "Backend " + ai.name() + ": " + e.getMessage());
             else {
                 finish();
                 Errors.send(req(), e.status(), e.type(), "Backend " + ai.name() + ": " + e.getMessage());
             }
             return;
         }
+        String model = up.body() == null ? p.model().orElse("") : up.body().path("model").asText(p.model().orElse(""));
+        obs.attemptStarted(p.kind(), p.name(), model, up.host() + ":" + up.port());
         if (p instanceof MockProvider mock) {
             finish();
-            serveMock(mock, up, tr);
+            obs.responseHeaders(200);
+            serveMock(mock, up, tr, model);
             return;
         }
         MultiMap headers = Headers.copy(req().headers(), Headers.CREDENTIALS);
@@ -208,84 +281,108 @@ final class AiExchange {
         headers.remove("content-length");
         Filters.request(ex.rule(), headers);
         headers.set("x-request-id", ex.requestId());
-        if (tr != null) {
+        if (tr != null && !tr.identity()) {
             // A translated body must be read, so ask for it uncompressed; the client's format headers do not apply.
-            headers.set("accept-encoding", "identity");
             headers.remove("anthropic-version");
             headers.remove("anthropic-beta");
         }
+        // Responses are read for usage and guards: ask for them uncompressed.
+        headers.set("accept-encoding", "identity");
+        obs.upstreamHeaders().forEach(headers::set);
         up.headers().forEach(headers::set);
         Buffer out = Buffer.buffer(up.bytes());
         headers.set("content-type", "application/json");
         headers.set("content-length", Integer.toString(out.length()));
-        UpstreamCall call = new UpstreamCall(vertx, upstreams, "Backend " + ai.name() + " provider " + p.name()
-                + " (" + p.kind() + " " + up.host() + ":" + up.port() + ")");
+        UpstreamCall call = new UpstreamCall(vertx(), services.upstreams(), "Backend " + ai.name() + " provider "
+                + p.name() + " (" + p.kind() + " " + up.host() + ":" + up.port() + ")");
         current = call;
-        Translator translator = tr;
-        String model = up.body().path("model").asText(p.model().orElse(""));
+        long sentAt = System.nanoTime();
         call.send(up.host(), up.port(), up.tls(), HttpMethod.POST, up.pathAndQuery(), headers, out, null,
                 ex.rule().timeouts().backendRequest()).onComplete(ar -> {
             if (done) return;
             if (ar.failed()) {
-                lastFailure = UpstreamFailure.classify(call.where(), ar.cause());
-                log.warn("request {}: {}", ex.requestId(), lastFailure.getMessage());
-                if (lastFailure.retryable()) next();
-                else {
-                    finish();
-                    Errors.send(req(), lastFailure.status(), lastFailure.type(), lastFailure.getMessage());
-                }
+                UpstreamFailure f = UpstreamFailure.classify(call.where(), ar.cause());
+                if (f.kind() == UpstreamFailure.Kind.CANCELLED) return;
+                lastFailure = f;
+                FailureKind kind = switch (f.kind()) {
+                    case CONNECT, DNS, TLS -> FailureKind.CONNECT;
+                    case TIMEOUT -> FailureKind.TIMEOUT_BEFORE_FIRST_BYTE;
+                    default -> FailureKind.RESET;
+                };
+                services.health().onFailure(candidate.key(), kind, null);
+                obs.attemptFailed(f.getMessage(), f.status());
+                log.warn("request {}: {}", ex.requestId(), f.getMessage());
+                if (f.retryable() && retryPolicy.retryable(kind, 0) && another(i)) attempt(i + 1);
+                else giveUp();
                 return;
             }
             HttpClientResponse resp = ar.result();
-            if (retryableStatus(resp.statusCode()) && plan.hasNext()) {
-                lastFailure = new UpstreamFailure(UpstreamFailure.Kind.OTHER, call.where() + " answered "
-                        + resp.statusCode());
-                log.warn("request {}: {}; trying the next provider", ex.requestId(), lastFailure.getMessage());
-                call.request().reset();
-                next();
-                return;
+            int status = resp.statusCode();
+            Optional<FailureKind> failure = Classifier.ofStatus(status);
+            if (failure.isPresent()) {
+                services.health().onFailure(candidate.key(), failure.get(), resp.headers()::get);
+                obs.attemptFailed(call.where() + " answered " + status, status);
+                if (retryPolicy.retryable(failure.get(), status) && another(i)) {
+                    lastFailure = new UpstreamFailure(UpstreamFailure.Kind.OTHER, call.where() + " answered " + status);
+                    log.warn("request {}: {}; trying the next provider", ex.requestId(), lastFailure.getMessage());
+                    call.request().reset();
+                    attempt(i + 1);
+                    return;
+                }
+            } else if (status < 400) {
+                services.health().onSuccess(candidate.key(), System.nanoTime() - sentAt, resp.headers()::get);
             }
             finish();
-            MultiMap extra = MultiMap.caseInsensitiveMultiMap()
-                    .set("x-gateway-provider", p.kind() + "/" + p.name());
+            obs.responseHeaders(status);
+            MultiMap extra = MultiMap.caseInsensitiveMultiMap().set("x-gateway-provider", p.kind() + "/" + p.name());
             if (!model.isEmpty()) extra.set("x-gateway-model", model);
-            if (translator == null) Relay.pipe(ex, resp, call.request(), extra);
-            else translateResponse(resp, call.request(), translator, extra, backend.orElseThrow().streamFraming());
+            if (tr == null) Relay.pipe(ex, resp, call.request(), extra);
+            else respond(resp, call.request(), tr, extra, backend.get().streamFraming(), model);
         });
     }
 
-    /** Statuses another provider may answer better: rate limits, server errors, overload (529). */
-    static boolean retryableStatus(int status) {
-        return status == 429 || status >= 500;
-    }
+    // ---- the response ----
 
-    static Optional<Duration> shorter(Optional<Duration> a, Optional<Duration> b) {
-        if (a.isPresent() && b.isPresent()) return Optional.of(a.get().compareTo(b.get()) < 0 ? a.get() : b.get());
-        return a.or(() -> b);
-    }
-
-    private void sendJson(int status, ObjectNode body) {
-        req().response().setStatusCode(status).putHeader("content-type", "application/json").end(body.toString());
-    }
-
-    // ---- translated responses ----
-
-    /**
-     * Relays a response in the client's format: errors and plain bodies are read whole (bounded)
-     * and translated; event streams are parsed and translated event by event as they arrive.
-     */
-    private void translateResponse(HttpClientResponse upResp, HttpClientRequest up, Translator tr, MultiMap extra,
-                                   StreamFraming framing) {
+    private void respond(HttpClientResponse upResp, HttpClientRequest up, Translator tr, MultiMap extra,
+                         StreamFraming framing, String model) {
         HttpServerResponse resp = req().response();
-        resp.headers().addAll(extra);
-        Filters.response(ex.rule(), resp.headers());
-        String ct = String.valueOf(upResp.getHeader("content-type"));
-        if (upResp.statusCode() >= 200 && upResp.statusCode() < 300
-                && (ct.startsWith("text/event-stream") || ct.startsWith(framing.contentType()))) {
-            streamTranslated(upResp, up, tr.stream(), framing.newParser());
+        int status = upResp.statusCode();
+        if (status >= 300 && tr.identity()) {
+            // Provider errors pass through unchanged.
+            Relay.pipe(ex, upResp, up, extra);
             return;
         }
-        long max = upResp.statusCode() >= 400 ? MAX_ERROR_BODY : MAX_TRANSLATED_BODY;
+        String ct = String.valueOf(upResp.getHeader("content-type"));
+        boolean stream = status < 300 && (ct.startsWith("text/event-stream") || ct.startsWith(framing.contentType()));
+        Optional<ResponseGuard> guard = policy.flatMap(p -> p.responseGuard(clientSchema));
+        if (stream) {
+            StreamTranslator st = tr.stream();
+            if (guard.isPresent()) st = guard.get().wrap(st);
+            StreamRelay relay = new StreamRelay(st, model);
+            if (relay.raw) {
+                Relay.head(ex, upResp, extra);
+                resp.headers().remove("content-length");
+            } else {
+                resp.setStatusCode(200);
+                resp.headers().addAll(extra);
+                resp.headers().set("content-type", "text/event-stream");
+                resp.headers().set("cache-control", "no-cache");
+                Filters.response(ex.rule(), resp.headers());
+            }
+            resp.setChunked(true);
+            StreamParser parser = framing.newParser();
+            upResp.handler(b -> {
+                relay.bytes(b, parser);
+                if (resp.writeQueueFull()) {
+                    upResp.pause();
+                    resp.drainHandler(v -> upResp.resume());
+                }
+            });
+            upResp.exceptionHandler(e -> relay.end(parser));
+            upResp.endHandler(v -> relay.end(parser));
+            return;
+        }
+        long max = status >= 400 ? MAX_ERROR_BODY : MAX_RESPONSE_BODY;
         Buffer body = Buffer.buffer();
         boolean[] tooBig = {false};
         upResp.handler(b -> {
@@ -294,7 +391,7 @@ final class AiExchange {
                 tooBig[0] = true;
                 up.reset();
                 Errors.send(req(), 502, "bad_gateway", "the provider's response is larger than " + max
-                        + " bytes, too large to translate");
+                        + " bytes, too large to read");
                 return;
             }
             body.appendBuffer(b);
@@ -309,90 +406,221 @@ final class AiExchange {
             } catch (java.io.IOException e) {
                 node = null;
             }
-            if (upResp.statusCode() >= 300) {
-                TranslatedError err = tr.error(upResp.statusCode(), node);
+            if (status >= 300) {
+                TranslatedError err = tr.error(status, node);
+                resp.headers().addAll(extra);
                 sendJson(err.status(), err.body());
+            } else if (node == null && tr.identity()) {
+                // Same format both sides: what the provider sent is the client's answer, readable or not.
+                Relay.head(ex, upResp, extra);
+                resp.headers().remove("transfer-encoding");
+                obs.firstChunk();
+                resp.end(body);
             } else if (node == null) {
-                Errors.send(req(), 502, "bad_gateway", "the provider answered " + upResp.statusCode()
+                Errors.send(req(), 502, "bad_gateway", "the provider answered " + status
                         + " with a body that is not a JSON object");
             } else {
-                sendJson(200, tr.response(node).body());
+                TranslatedResponse r = tr.response(node);
+                recordUsage(r.usage(), r.model().orElse(null), r.finishReason().orElse(null),
+                        TranslatorText.NONE, true, model);
+                if (tr.identity()) Relay.head(ex, upResp, extra);
+                else {
+                    resp.headers().addAll(extra);
+                    Filters.response(ex.rule(), resp.headers());
+                }
+                deliverWhole(r.body(), tr.identity() && !policy.map(AiPolicy::guardsResponses).orElse(false) ? body : null);
             }
         });
     }
 
-    private void streamTranslated(HttpClientResponse upResp, HttpClientRequest up, StreamTranslator st,
-                                  StreamParser parser) {
+    /** Sends a whole client-format body, after the response guard when the policy has one. */
+    private void deliverWhole(ObjectNode clientFormatBody, Buffer unchangedBytes) {
         HttpServerResponse resp = req().response();
-        resp.setStatusCode(200).setChunked(true);
-        resp.headers().set("content-type", "text/event-stream");
-        resp.headers().set("cache-control", "no-cache");
-        boolean[] finished = {false};
-        Runnable finish = () -> {
-            if (finished[0]) return;
-            finished[0] = true;
-            List<SseEvent> tail = new ArrayList<>();
-            try {
-                for (SseEvent e : parser.finish()) tail.addAll(st.onEvent(e));
-            } catch (RuntimeException e) {
-                log.debug("unparseable stream tail: {}", e.toString());
+        resp.headers().remove("content-length");
+        resp.headers().remove("transfer-encoding");
+        resp.headers().set("content-type", "application/json");
+        if (policy.isEmpty() || !policy.get().guardsResponses() || clientSchema == null) {
+            obs.firstChunk();
+            resp.setStatusCode(200);
+            resp.end(unchangedBytes != null ? unchangedBytes : Buffer.buffer(clientFormatBody.toString()));
+            return;
+        }
+        services.policies().applyResponse(policy.get(), clientSchema, clientFormatBody, req()::getHeader)
+                .onComplete(ar -> context.runOnContext(v -> {
+                    if (resp.ended() || resp.closed()) return;
+                    if (ar.failed()) {
+                        Errors.send(req(), 500, "gateway_error", "the route's response guard failed: " + ar.cause().getMessage());
+                    } else if (ar.result() instanceof PolicyOutcome.Reject r) {
+                        log.info("response of request {} rejected by policy: {}", ex.requestId(), r.reason());
+                        sendJson(r.status(), Rejections.body(clientSchema, r));
+                    } else if (ar.result() instanceof PolicyOutcome.Continue c) {
+                        obs.firstChunk();
+                        resp.setStatusCode(200).end(c.body().toString());
+                    }
+                }));
+    }
+
+    /** The text a translator saw, for estimating tokens a provider did not report. */
+    private static final class TranslatorText {
+        static final StreamTranslator.StreamedText NONE = StreamTranslator.StreamedText.NONE;
+    }
+
+    private void recordUsage(Usage usage, String responseModel, String finish, StreamTranslator.StreamedText text,
+                             boolean completed, String model) {
+        TokenEstimator.Estimate e = TokenEstimator.shared().resolve(usage, model, clientBody, text, completed);
+        obs.usage(e.usage(), responseModel, finish, e.estimated());
+    }
+
+    /**
+     * Relays one event stream: raw bytes when nothing must change (the events are still parsed, to
+     * read usage), else the translated, guarded events as they come.
+     */
+    private final class StreamRelay {
+        private final StreamTranslator st;
+        private final boolean raw;
+        private final String model;
+        private boolean first = true;
+        private boolean parsing = true;
+        private boolean ended;
+
+        StreamRelay(StreamTranslator st, String model) {
+            this.st = st;
+            this.raw = st.passthrough();
+            this.model = model;
+        }
+
+        void bytes(Buffer b, StreamParser parser) {
+            if (ended) return;
+            HttpServerResponse resp = req().response();
+            if (raw) {
+                write(b);
+                if (!parsing) return;
+                try {
+                    for (SseEvent e : parser.feed(b.getBytes())) st.onEvent(e);
+                } catch (RuntimeException e) {
+                    parsing = false; // accounting only: the client's bytes are unaffected
+                    log.debug("request {}: stream not parseable for accounting: {}", ex.requestId(), e.toString());
+                }
+                return;
             }
-            tail.addAll(st.onEnd());
-            if (!resp.ended() && !resp.closed()) resp.end(Buffer.buffer(SseWriter.encode(tail)));
-        };
-        upResp.handler(b -> {
-            if (finished[0]) return;
             List<SseEvent> out = new ArrayList<>();
             try {
                 for (SseEvent e : parser.feed(b.getBytes())) out.addAll(st.onEvent(e));
             } catch (RuntimeException e) {
                 log.warn("provider stream could not be parsed for request {}: {}", ex.requestId(), e.getMessage());
-                up.reset();
-                finish.run();
+                if (current != null && current.request() != null) current.request().reset();
+                if (!out.isEmpty()) write(Buffer.buffer(SseWriter.encode(out)));
+                end(null);
                 return;
             }
-            if (out.isEmpty()) return;
-            resp.write(Buffer.buffer(SseWriter.encode(out)));
-            if (resp.writeQueueFull()) {
-                upResp.pause();
-                resp.drainHandler(v -> upResp.resume());
+            if (!out.isEmpty() && !resp.closed()) write(Buffer.buffer(SseWriter.encode(out)));
+        }
+
+        void events(List<SseEvent> events) {
+            List<SseEvent> out = new ArrayList<>();
+            for (SseEvent e : events) out.addAll(st.onEvent(e));
+            if (!out.isEmpty()) write(Buffer.buffer(SseWriter.encode(out)));
+        }
+
+        private void write(Buffer b) {
+            HttpServerResponse resp = req().response();
+            if (resp.closed() || resp.ended()) return;
+            if (first) {
+                first = false;
+                obs.firstChunk();
             }
-        });
-        upResp.exceptionHandler(e -> finish.run());
-        upResp.endHandler(v -> finish.run());
+            resp.write(b);
+        }
+
+        void end(StreamParser parser) {
+            if (ended) return;
+            ended = true;
+            List<SseEvent> tail = new ArrayList<>();
+            if (parser != null && parsing) {
+                try {
+                    for (SseEvent e : parser.finish()) tail.addAll(st.onEvent(e));
+                } catch (RuntimeException e) {
+                    log.debug("unparseable stream tail: {}", e.toString());
+                }
+            }
+            tail.addAll(st.onEnd());
+            HttpServerResponse resp = req().response();
+            if (!resp.ended() && !resp.closed()) {
+                if (raw || tail.isEmpty()) resp.end();
+                else resp.end(Buffer.buffer(SseWriter.encode(tail)));
+            }
+            recordUsage(st.usage(), st.model().orElse(null), st.finishReason().orElse(null), st.streamedText(),
+                    st.completed(), model);
+        }
+    }
+
+    private void sendJson(int status, ObjectNode body) {
+        req().response().setStatusCode(status).putHeader("content-type", "application/json").end(body.toString());
     }
 
     // ---- the mock provider ----
 
-    private void serveMock(MockProvider mock, UpstreamRequest up, Translator tr) {
+    private void serveMock(MockProvider mock, UpstreamRequest up, Translator tr, String model) {
         HttpServerResponse resp = req().response();
+        Translator t = tr != null ? tr : Translators.create(Schema.OPENAI_CHAT, Schema.OPENAI_CHAT).orElseThrow();
         resp.headers().set("x-gateway-provider", "mock/" + mock.name());
+        resp.headers().set("x-gateway-model", mock.model().orElse(model));
         Filters.response(ex.rule(), resp.headers());
         if (!up.streaming()) {
-            ObjectNode answer = mock.completion(up.body());
-            sendJson(200, tr == null ? answer : tr.response(answer).body());
+            TranslatedResponse r = t.response(mock.completion(up.body()));
+            recordUsage(r.usage(), r.model().orElse(null), r.finishReason().orElse(null), TranslatorText.NONE, true, model);
+            deliverWhole(r.body(), null);
             return;
         }
         resp.setChunked(true);
         resp.headers().set("content-type", "text/event-stream");
         resp.headers().set("cache-control", "no-cache");
-        StreamTranslator st = tr == null ? null : tr.stream();
-        writeMockChunk(resp, mock.chunks(up.body()).iterator(), st);
+        StreamTranslator st = t.stream();
+        Optional<ResponseGuard> guard = policy.flatMap(p -> p.responseGuard(clientSchema));
+        if (guard.isPresent()) st = guard.get().wrap(st);
+        StreamRelay relay = new StreamRelay(new Reemit(st), model);
+        writeMockChunk(mock.chunks(up.body()).iterator(), relay);
     }
 
-    private void writeMockChunk(HttpServerResponse resp, Iterator<String> it, StreamTranslator st) {
+    private void writeMockChunk(Iterator<String> it, StreamRelay relay) {
+        HttpServerResponse resp = req().response();
         if (resp.closed() || resp.ended()) return;
         if (!it.hasNext()) {
-            if (st == null) resp.end();
-            else resp.end(Buffer.buffer(SseWriter.encode(st.onEnd())));
+            relay.end(null);
             return;
         }
-        SseEvent e = SseEvent.data(it.next());
-        if (st == null) resp.write(Buffer.buffer(SseWriter.encode(List.of(e))));
-        else {
-            List<SseEvent> out = st.onEvent(e);
-            if (!out.isEmpty()) resp.write(Buffer.buffer(SseWriter.encode(out)));
+        relay.events(List.of(SseEvent.data(it.next())));
+        vertx().setTimer(MOCK_CHUNK_DELAY_MS, id -> writeMockChunk(it, relay));
+    }
+
+    /** A stream translator that always re-emits (the mock has no upstream bytes to relay). */
+    private record Reemit(StreamTranslator inner) implements StreamTranslator {
+        public List<SseEvent> onEvent(SseEvent e) {
+            return inner.onEvent(e);
         }
-        vertx.setTimer(MOCK_CHUNK_DELAY_MS, id -> writeMockChunk(resp, it, st));
+
+        public List<SseEvent> onEnd() {
+            return inner.onEnd();
+        }
+
+        public Usage usage() {
+            return inner.usage();
+        }
+
+        public Optional<String> model() {
+            return inner.model();
+        }
+
+        public Optional<String> finishReason() {
+            return inner.finishReason();
+        }
+
+        public boolean completed() {
+            return inner.completed();
+        }
+
+        public StreamedText streamedText() {
+            return inner.streamedText();
+        }
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /** Per-request state shared by the stages: the client request and what the route decided. */
 record Exchange(HttpServerRequest req, RouteMatch match, String requestId, Map<String, List<String>> query,
-                long startNanos) {
+                long startNanos, dev.aigw.telemetry.ExchangeObserver obs) {
     CompiledRule rule() {
         return match.rule();
     }

@@ -28,15 +28,15 @@ public final class GatewayServer {
 
     private final Vertx vertx;
     private final ProxyOptions options;
-    private final Upstreams upstreams;
+    private final ProxyServices services;
     private final AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.empty());
     private final Map<Integer, List<HttpServer>> servers = new HashMap<>();
     private final int instances;
 
-    public GatewayServer(Vertx vertx, ProxyOptions options) {
+    public GatewayServer(Vertx vertx, ProxyOptions options, dev.aigw.telemetry.Telemetry telemetry) {
         this.vertx = vertx;
         this.options = options;
-        this.upstreams = new Upstreams(vertx, options);
+        this.services = ProxyServices.create(vertx, options, telemetry);
         this.instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
@@ -51,6 +51,7 @@ public final class GatewayServer {
         for (int port : wanted) if (!servers.containsKey(port)) opening.add(open(port));
         return Future.all(opening).compose(v -> {
             current.set(next);
+            services.health().retain(dev.aigw.proxy.resilience.ProviderKey.allIn(next));
             List<Future<?>> closing = new ArrayList<>();
             synchronized (this) {
                 for (Integer port : new ArrayList<>(servers.keySet())) {
@@ -82,7 +83,7 @@ public final class GatewayServer {
             io.vertx.core.Promise<HttpServer> p = io.vertx.core.Promise.promise();
             ctx.runOnContext(v -> {
                 HttpServer s = vertx.createHttpServer(opts)
-                        .requestHandler(new ProxyHandler(vertx, port, current::get, upstreams, options));
+                        .requestHandler(new ProxyHandler(services, port, current::get));
                 synchronized (list) {
                     list.add(s);
                 }
@@ -126,6 +127,6 @@ public final class GatewayServer {
         synchronized (this) {
             for (Integer port : new ArrayList<>(servers.keySet())) fs.add(close(port));
         }
-        return Future.all(fs).compose(v -> upstreams.close());
+        return Future.all(fs).compose(v -> Future.all(services.upstreams().close(), services.policies().close())).mapEmpty();
     }
 }

@@ -10,11 +10,14 @@ import dev.aigw.route.RouteTable;
 import dev.aigw.route.Snapshot;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
+import dev.aigw.telemetry.ExchangeObserver;
+import dev.aigw.telemetry.RequestInfo;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,18 +35,14 @@ import java.util.function.Supplier;
 public final class ProxyHandler implements Handler<HttpServerRequest> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Vertx vertx;
+    private final ProxyServices services;
     private final int port;
     private final Supplier<Snapshot> snapshot;
-    private final Upstreams upstreams;
-    private final ProxyOptions options;
 
-    public ProxyHandler(Vertx vertx, int port, Supplier<Snapshot> snapshot, Upstreams upstreams, ProxyOptions options) {
-        this.vertx = vertx;
+    public ProxyHandler(ProxyServices services, int port, Supplier<Snapshot> snapshot) {
+        this.services = services;
         this.port = port;
         this.snapshot = snapshot;
-        this.upstreams = upstreams;
-        this.options = options;
     }
 
     @Override
@@ -52,6 +51,15 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         String requestId = req.getHeader("x-request-id");
         if (requestId == null || requestId.isBlank()) requestId = UUID.randomUUID().toString();
         req.response().headers().set("x-request-id", requestId);
+        ExchangeObserver obs = services.telemetry().begin(new RequestInfo(requestId, Instant.now(), start,
+                req.method().name(), req.path(), req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(),
+                req.getHeader("user-agent"), req::getHeader));
+        HttpServerResponse response = req.response();
+        response.endHandler(v -> obs.finished(response.getStatusCode(), isStream(response), response.bytesWritten()));
+        response.closeHandler(v -> {
+            // 499, as nginx and Envoy log a client that left before the answer was complete.
+            if (!response.ended()) obs.finished(499, isStream(response), response.bytesWritten());
+        });
         RouteTable table = snapshot.get().ports().get(port);
         String path = req.path();
         Map<String, List<String>> query = new QueryStringDecoder(req.uri()).parameters();
@@ -70,23 +78,29 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             Errors.send(req, 500, "gateway_error", "route " + rule.id() + " has no backend that can take traffic");
             return;
         }
-        Exchange ex = new Exchange(req, match.get(), requestId, query, start);
+        obs.routed(rule.id(), dest.get().name());
+        Exchange ex = new Exchange(req, match.get(), requestId, query, start, obs);
         switch (dest.get()) {
             case Destination.Unavailable u -> Errors.send(req, 500, "gateway_error",
                     "route " + rule.id() + " cannot be served: " + u.reason());
             case Destination.Ai ai -> {
                 ClientFormat format = ClientFormat.detect(req.method().name(), path);
                 if (format instanceof ClientFormat.ModelList) modelList(req, rule);
-                else readBody(req, body -> AiExchange.start(vertx, upstreams, ex, ai, format, body));
+                else readBody(req, body -> AiExchange.start(services, ex, ai, format, body));
             }
-            case Destination.Static s -> StaticForward.forward(vertx, upstreams, options, ex, s);
+            case Destination.Static s -> StaticForward.forward(services, ex, s);
         }
+    }
+
+    private static boolean isStream(HttpServerResponse r) {
+        String ct = r.headers().get("content-type");
+        return ct != null && (ct.startsWith("text/event-stream") || ct.startsWith("application/vnd.amazon.eventstream"));
     }
 
     /** Reads the whole body, refusing it with 413 past the limit. */
     private void readBody(HttpServerRequest req, Handler<Buffer> then) {
-        if (!withinLimit(req, options.maxBodyBytes())) return;
-        long max = options.maxBodyBytes();
+        long max = services.options().maxBodyBytes();
+        if (!withinLimit(req, max)) return;
         String cl = req.getHeader("content-length");
         Buffer body = Buffer.buffer(cl == null ? 1024 : (int) Math.min(Long.parseLong(cl.strip()), max));
         boolean[] failed = {false};

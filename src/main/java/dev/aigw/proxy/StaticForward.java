@@ -18,7 +18,10 @@ final class StaticForward {
     private StaticForward() {
     }
 
-    static void forward(Vertx vertx, Upstreams upstreams, ProxyOptions options, Exchange ex, Destination.Static s) {
+    static void forward(ProxyServices services, Exchange ex, Destination.Static s) {
+        Vertx vertx = services.vertx();
+        Upstreams upstreams = services.upstreams();
+        ProxyOptions options = services.options();
         HttpServerRequest req = ex.req();
         if (!ProxyHandler.withinLimit(req, options.maxBodyBytes())) return;
         // The request is already flowing: take the pipe before the upstream request exists.
@@ -46,15 +49,27 @@ final class StaticForward {
         headers.set("x-request-id", ex.requestId());
         if (hostHeader != null) headers.set("host", hostHeader);
         UpstreamCall call = new UpstreamCall(vertx, upstreams, "backend " + s.name() + " (" + hp + ")");
+        ex.obs().attemptStarted(null, null, null, hp.toString());
+        ex.obs().upstreamHeaders().forEach(headers::set);
         req.response().closeHandler(v -> call.cancel());
         var t = ex.rule().timeouts();
         call.send(hp.host(), hp.port(), false, req.method(), uri, headers, null, pipe,
-                        AiExchange.shorter(t.backendRequest(), t.request()))
-                .onSuccess(resp -> Relay.pipe(ex, resp, call.request(), null))
+                        shorter(t.backendRequest(), t.request()))
+                .onSuccess(resp -> {
+                    ex.obs().responseHeaders(resp.statusCode());
+                    Relay.pipe(ex, resp, call.request(), null);
+                })
                 .onFailure(e -> {
                     UpstreamFailure f = UpstreamFailure.classify(call.where(), e);
+                    ex.obs().attemptFailed(f.getMessage(), f.status());
                     Errors.send(req, f.status(), f.type(), f.getMessage());
                 });
+    }
+
+    static java.util.Optional<java.time.Duration> shorter(java.util.Optional<java.time.Duration> a,
+                                                          java.util.Optional<java.time.Duration> b) {
+        if (a.isPresent() && b.isPresent()) return java.util.Optional.of(a.get().compareTo(b.get()) < 0 ? a.get() : b.get());
+        return a.or(() -> b);
     }
 
     static String rewritePath(HttpServerRequest req, RouteMatch m, HttpRouteResource.UrlRewrite rw) {
