@@ -291,7 +291,7 @@ row() { printf '| %s | %s | %s | %s |\n' "$@"; }
         "$(costv $f-gateway mock_writes) / $(costv $f-gateway gw_writes)" ""
   done
   gcs=$(grep -c 'Pause' "$OUT/gateway-gc.log" 2>/dev/null || true)
-  gcmax=$(grep -o '[0-9.]*ms$' "$OUT/gateway-gc.log" 2>/dev/null | sort -g | tail -n 1)
+  gcmax=$(grep 'Pause' "$OUT/gateway-gc.log" 2>/dev/null | grep -o '[0-9.]*ms$' | sort -g | tail -n 1)
   row "gateway GC pauses over the whole run (longest)" "" "${gcs:-0} (${gcmax:-0ms})" ""
   echo
   echo "errors (non-2xx, socket errors, failed requests) over all runs: $errors"
