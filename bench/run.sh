@@ -17,7 +17,8 @@
 #   BENCH_SEQ_SECONDS [10]   concurrency-1 measurement, after BENCH_WARMUP
 #   BENCH_CONNECTIONS [64]   wrk connections;  BENCH_THREADS [2] wrk threads
 #   BENCH_MOCK_PORT [18081] BENCH_GW_PORT [18080] BENCH_ADMIN_PORT [19001]
-#   BENCH_QUIET_WAIT [60]    wait up to this many seconds for other CPU load to calm down first
+#   BENCH_QUIET_WAIT [30]    before each measurement, wait up to this many seconds while other
+#                            processes keep the CPUs more than 25% busy (the figure is recorded)
 #   GATEWAY_JAVA_OPTS [-Xms256m -Xmx512m]   JVM flags of the gateway (passed as JAVA_OPTS)
 # Everything it starts is stopped on exit. Total run time with the defaults: about 2.5 minutes.
 set -euo pipefail
@@ -38,7 +39,7 @@ THREADS="${BENCH_THREADS:-2}"
 MOCK_PORT="${BENCH_MOCK_PORT:-18081}"
 GW_PORT="${BENCH_GW_PORT:-18080}"
 ADMIN_PORT="${BENCH_ADMIN_PORT:-19001}"
-QUIET_WAIT="${BENCH_QUIET_WAIT:-60}"
+QUIET_WAIT="${BENCH_QUIET_WAIT:-30}"
 GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xms256m -Xmx512m}"
 
 OUT="$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)"
@@ -82,14 +83,24 @@ for p in "$MOCK_PORT" "$GW_PORT" "$ADMIN_PORT"; do
 done
 
 cpu_pressure() { awk '/^some/ { sub("avg10=", "", $2); print $2 }' /proc/pressure/cpu 2>/dev/null || echo 0; }
-# Waits (bounded) for other load on the machine to calm down; records what it saw.
+# Busy % of all CPUs over the next 2 s (between runs our own processes are idle, so this is other work).
+cpu_busy() {
+  local a b
+  a="$(awk '/^cpu / { print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9 }' /proc/stat)"
+  sleep 2
+  b="$(awk '/^cpu / { print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9 }' /proc/stat)"
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); d = y[2] - x[2]; printf "%.0f", (d > 0 ? 100 * (y[1] - x[1]) / d : 0) }'
+}
+# Waits (bounded by BENCH_QUIET_WAIT) for other work on the machine to calm down; records what it saw.
 quiet() {
-  local waited=0
-  while [ "$waited" -lt "$QUIET_WAIT" ] && awk -v p="$(cpu_pressure)" 'BEGIN { exit !(p > 20) }'; do
-    [ "$waited" = 0 ] && log "other CPU load on the machine (pressure avg10=$(cpu_pressure)%); waiting up to ${QUIET_WAIT}s"
-    sleep 5; waited=$((waited + 5))
+  local waited=0 busy
+  busy="$(cpu_busy)"
+  while [ "$busy" -gt 25 ] && [ "$waited" -lt "$QUIET_WAIT" ]; do
+    [ "$waited" = 0 ] && log "other processes keep the CPUs ${busy}% busy; waiting up to ${QUIET_WAIT}s for them"
+    sleep 3; waited=$((waited + 5))
+    busy="$(cpu_busy)"
   done
-  echo "$1: loadavg $(cut -d' ' -f1-3 /proc/loadavg), cpu pressure avg10 $(cpu_pressure)%" >>"$OUT/machine-load.txt"
+  echo "$1: other CPU use ${busy}% (waited ${waited}s), loadavg $(cut -d' ' -f1-3 /proc/loadavg), cpu pressure avg10 $(cpu_pressure)%" >>"$OUT/machine-load.txt"
 }
 
 # ---- the machine ----------------------------------------------------------------
@@ -159,7 +170,7 @@ EOF
 cp "$TMP/gateway.yaml" "$OUT/gateway.yaml"
 
 log "starting the gateway on 127.0.0.1:$GW_PORT (JAVA_OPTS=$GATEWAY_JAVA_OPTS)"
-JAVA_OPTS="$GATEWAY_JAVA_OPTS" "$ROOT/bin/ai-gateway" run -f "$TMP/gateway.yaml" --bind-address 127.0.0.1 \
+JAVA_OPTS="$GATEWAY_JAVA_OPTS -Xlog:gc:file=$OUT/gateway-gc.log" "$ROOT/bin/ai-gateway" run -f "$TMP/gateway.yaml" --bind-address 127.0.0.1 \
   --admin-port "$ADMIN_PORT" --watch-interval 0 >"$OUT/gateway.log" 2>&1 &
 GW_PID=$!   # bin/ai-gateway execs java: this is the JVM's pid
 
@@ -186,21 +197,39 @@ n="$(curl -fsS -N -X POST -H 'content-type: application/json' -d "$STREAM_BODY" 
 log "sanity checks passed (same ${#d}-byte completion direct and via the gateway; 21 SSE events)"
 
 # ---- measurements -------------------------------------------------------------------
+# Cost accounting around each measurement: CPU time (utime+stime, clock ticks) and write
+# syscalls (/proc/PID/io syscw) of the gateway and the mock. Robust to other load on the machine.
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+cost() { echo "$(awk '{ print $14 + $15 }' "/proc/$1/stat") $(awk '/^syscw/ { print $2 }' "/proc/$1/io")"; }
+begin_cost() { c_gw0="$(cost "$GW_PID")"; c_mock0="$(cost "$MOCK_PID")"; }
+end_cost() {  # NAME REQUESTS
+  local g m
+  g="$(cost "$GW_PID")"; m="$(cost "$MOCK_PID")"
+  awk -v n="$2" -v t="$TICK_US" -v g0="$c_gw0" -v g1="$g" -v m0="$c_mock0" -v m1="$m" 'BEGIN {
+    split(g0, a, " "); split(g1, b, " "); split(m0, c, " "); split(m1, d, " ");
+    if (n > 0) printf "COST gw_cpu_us=%.1f gw_writes=%.2f mock_cpu_us=%.1f mock_writes=%.2f\n",
+      (b[1] - a[1]) * t / n, (b[2] - a[2]) / n, (d[1] - c[1]) * t / n, (d[2] - c[2]) / n }' >>"$OUT/$1.txt"
+}
 # wrk_run NAME URL LUA: warm-up, then the measured run into $OUT/NAME.txt
 wrk_run() {
   local name="$1" url="$2" lua="$3"
   quiet "$name"
   wrk -t"$THREADS" -c"$CONNS" -d"${WRK_WARMUP}s" -s "$lua" "$url" >/dev/null
   log "wrk $name (${DURATION}s)"
+  begin_cost
   wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$lua" "$url" >"$OUT/$name.txt"
+  end_cost "$name" "$(awk '/requests in/ { print $1 }' "$OUT/$name.txt")"
 }
 # fixed NAME URL RATE SECONDS (RATE 0 = concurrency 1)
 fixed() {
   local name="$1" url="$2" rate="$3" secs="$4"
   quiet "$name"
   log "FixedRate $name (rate ${rate/#0/sequential}, ${WARMUP}s warm-up + ${secs}s)"
+  begin_cost
   "$JAVA" -Xms64m -Xmx256m -cp "$JAR" "$ROOT/bench/FixedRate.java" "$url" "$TMP/body.json" "$rate" "$secs" "$WARMUP" "$CONNS" \
     >"$OUT/$name.txt" 2>&1
+  # (includes the warm-up requests, which were sent at the same rate)
+  end_cost "$name" "$(sed -n 's/^RESULT .*sent=\([0-9]*\).*/\1/p' "$OUT/$name.txt" | awk -v r="$rate" -v w="$WARMUP" '{ print (r > 0 ? $1 + r * w : $1) }')"
 }
 
 wrk_run saturation-direct "$DIRECT" "$TMP/plain.lua"
@@ -223,6 +252,7 @@ wrk_pct() { to_us "$(awk -v p="$2%" '$1 == p { print $2 }' "$OUT/$1.txt")"; }
 wrk_err() {
   awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$OUT/$1.txt"
 }
+costv() { sed -n 's/^COST //p' "$OUT/$1.txt" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 res() { sed -n 's/^RESULT //p' "$OUT/$1.txt" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 ms() { awk -v u="$1" 'BEGIN { printf "%.2f ms", u / 1000 }'; }
 diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f ms", (b - a) / 1000 }'; }
@@ -254,6 +284,15 @@ row() { printf '| %s | %s | %s | %s |\n' "$@"; }
   row "concurrency 1, req/s" "$(res sequential-direct rps | cut -d. -f1)" "$(res sequential-gateway rps | cut -d. -f1)" ""
   row "SSE streams/s (20 chunks + [DONE]), wrk -t$THREADS -c$CONNS" "$ed" "$eg" "$(pct "$ed" "$eg")"
   row "gateway memory after the runs, VmRSS (peak VmHWM)" "" "$rss ($hwm)" ""
+  for f in saturation sse; do
+    row "$f: CPU per request, mock / gateway (us)" "$(costv $f-direct mock_cpu_us)" \
+        "$(costv $f-gateway mock_cpu_us) / $(costv $f-gateway gw_cpu_us)" ""
+    row "$f: write syscalls per request, mock / gateway" "$(costv $f-direct mock_writes)" \
+        "$(costv $f-gateway mock_writes) / $(costv $f-gateway gw_writes)" ""
+  done
+  gcs=$(grep -c 'Pause' "$OUT/gateway-gc.log" 2>/dev/null || true)
+  gcmax=$(grep 'Pause' "$OUT/gateway-gc.log" 2>/dev/null | grep -o '[0-9.]*ms$' | sort -g | tail -n 1)
+  row "gateway GC pauses over the whole run (longest)" "" "${gcs:-0} (${gcmax:-0ms})" ""
   echo
   echo "errors (non-2xx, socket errors, failed requests) over all runs: $errors"
   echo
