@@ -134,7 +134,7 @@ final class AiExchange {
         }
         // A client in no known API speaks the primary provider's own format.
         clientSchema = format.api().orElse(Providers.schema(ai.primary()).orElse(null));
-        req().response().closeHandler(v -> {
+        ex.onClientGone(() -> {
             done = true;
             vertx().cancelTimer(overallTimer);
             if (current != null) current.cancel();

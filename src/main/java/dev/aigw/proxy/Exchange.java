@@ -9,7 +9,16 @@ import java.util.Map;
 
 /** Per-request state shared by the stages: the client request and what the route decided. */
 record Exchange(HttpServerRequest req, RouteMatch match, String requestId, Map<String, List<String>> query,
-                long startNanos, dev.aigw.telemetry.ExchangeObserver obs) {
+                long startNanos, dev.aigw.telemetry.ExchangeObserver obs, List<Runnable> closeActions) {
+
+    /**
+     * Runs {@code action} if the client's connection closes before the response ends. Vert.x keeps
+     * one close handler per response; the handler installs it once and runs these.
+     */
+    void onClientGone(Runnable action) {
+        closeActions.add(action);
+    }
+
     CompiledRule rule() {
         return match.rule();
     }

@@ -56,9 +56,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                 req.getHeader("user-agent"), req::getHeader));
         HttpServerResponse response = req.response();
         response.endHandler(v -> obs.finished(response.getStatusCode(), isStream(response), response.bytesWritten()));
+        List<Runnable> closeActions = new java.util.ArrayList<>(2);
         response.closeHandler(v -> {
+            if (response.ended()) return;
+            for (Runnable r : closeActions) r.run();
             // 499, as nginx and Envoy log a client that left before the answer was complete.
-            if (!response.ended()) obs.finished(499, isStream(response), response.bytesWritten());
+            obs.finished(499, isStream(response), response.bytesWritten());
         });
         RouteTable table = snapshot.get().ports().get(port);
         String path = req.path();
@@ -79,7 +82,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             return;
         }
         obs.routed(rule.id(), dest.get().name());
-        Exchange ex = new Exchange(req, match.get(), requestId, query, start, obs);
+        Exchange ex = new Exchange(req, match.get(), requestId, query, start, obs, closeActions);
         switch (dest.get()) {
             case Destination.Unavailable u -> Errors.send(req, 500, "gateway_error",
                     "route " + rule.id() + " cannot be served: " + u.reason());

@@ -33,12 +33,31 @@ final class Relay {
         HttpServerResponse resp = ex.req().response();
         head(ex, upResp, extra);
         if (!resp.headers().contains("content-length")) resp.setChunked(true);
-        upResp.pipeTo(resp).onFailure(e -> {
-            if (!resp.ended() && !resp.closed()) {
-                log.debug("stream from upstream broke for request {}: {}", ex.requestId(), e.toString());
-                resp.reset();
+        // By hand rather than pipeTo: a client that leaves mid-stream must stop the copy quietly
+        // (pipeTo would keep writing to the closed response) and cancel the upstream request.
+        boolean[] first = {true};
+        upResp.handler(b -> {
+            if (resp.closed() || resp.ended()) {
+                up.reset();
+                return;
             }
-            up.reset();
+            if (first[0]) {
+                first[0] = false;
+                ex.obs().firstChunk();
+            }
+            resp.write(b);
+            if (resp.writeQueueFull()) {
+                upResp.pause();
+                resp.drainHandler(v -> upResp.resume());
+            }
         });
+        upResp.exceptionHandler(e -> {
+            log.debug("stream from upstream broke for request {}: {}", ex.requestId(), e.toString());
+            if (!resp.ended() && !resp.closed()) resp.reset();
+        });
+        upResp.endHandler(v -> {
+            if (!resp.ended() && !resp.closed()) resp.end();
+        });
+        ex.onClientGone(up::reset);
     }
 }

@@ -51,7 +51,7 @@ final class StaticForward {
         UpstreamCall call = new UpstreamCall(vertx, upstreams, "backend " + s.name() + " (" + hp + ")");
         ex.obs().attemptStarted(null, null, null, hp.toString());
         ex.obs().upstreamHeaders().forEach(headers::set);
-        req.response().closeHandler(v -> call.cancel());
+        ex.onClientGone(call::cancel);
         var t = ex.rule().timeouts();
         call.send(hp.host(), hp.port(), false, req.method(), uri, headers, null, pipe,
                         shorter(t.backendRequest(), t.request()))
