@@ -544,13 +544,14 @@ final class AiExchange {
                 }
             }
             tail.addAll(st.onEnd());
+            // Usage first: ending the response closes the exchange's record (access log, metrics).
+            recordUsage(st.usage(), st.model().orElse(null), st.finishReason().orElse(null), st.streamedText(),
+                    st.completed(), model);
             HttpServerResponse resp = req().response();
             if (!resp.ended() && !resp.closed()) {
                 if (raw || tail.isEmpty()) resp.end();
                 else resp.end(Buffer.buffer(SseWriter.encode(tail)));
             }
-            recordUsage(st.usage(), st.model().orElse(null), st.finishReason().orElse(null), st.streamedText(),
-                    st.completed(), model);
         }
     }
 
