@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code /healthz} (the process is up), {@code /readyz} (a config is loaded), {@code /config_dump}
+ * {@code /healthz} (the process is up), {@code /readyz} (a config is loaded; see {@link Readiness}), {@code /config_dump}
  * (the effective resources as JSON, secrets redacted, with the problems found), {@code /routes}
  * (the route table of each port, in precedence order, as text), {@code /metrics} (Prometheus text
  * exposition, when a metrics supplier is given).
@@ -25,22 +25,39 @@ public final class AdminServer {
     private final Supplier<Snapshot> snapshot;
     private final Supplier<Map<Integer, Integer>> boundPorts;
     private final Supplier<String> metrics;
+    private final Supplier<Readiness> readiness;
     private HttpServer server;
 
     /** Prometheus' text exposition format, as {@code /metrics} serves it. */
     public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+    /**
+     * What a config source adds to {@code /readyz}: {@code ready} false answers 503 (e.g. the
+     * first sync has not arrived); {@code detail} (may be null) is appended either way, e.g.
+     * "stale since …" while the Kubernetes API is unreachable, which stays ready (200): the last
+     * good config keeps serving, and a 503 on every replica would take them all out of the Service.
+     */
+    public record Readiness(boolean ready, String detail) {
+        public static final Readiness READY = new Readiness(true, null);
+    }
+
     public AdminServer(Vertx vertx, Supplier<Snapshot> snapshot, Supplier<Map<Integer, Integer>> boundPorts) {
-        this(vertx, snapshot, boundPorts, null);
+        this(vertx, snapshot, boundPorts, null, () -> Readiness.READY);
     }
 
     /** @param metrics Prometheus text for {@code /metrics} (for example {@code MetricsTelemetry::scrape}); null: no endpoint */
     public AdminServer(Vertx vertx, Supplier<Snapshot> snapshot, Supplier<Map<Integer, Integer>> boundPorts,
                        Supplier<String> metrics) {
+        this(vertx, snapshot, boundPorts, metrics, () -> Readiness.READY);
+    }
+
+    public AdminServer(Vertx vertx, Supplier<Snapshot> snapshot, Supplier<Map<Integer, Integer>> boundPorts,
+                       Supplier<String> metrics, Supplier<Readiness> readiness) {
         this.vertx = vertx;
         this.snapshot = snapshot;
         this.boundPorts = boundPorts;
         this.metrics = metrics;
+        this.readiness = readiness;
     }
 
     public Future<HttpServer> start(String address, int port) {
@@ -61,8 +78,11 @@ public final class AdminServer {
         switch (req.path()) {
             case "/healthz" -> text(req, 200, "ok\n");
             case "/readyz" -> {
-                if (s.generation() > 0) text(req, 200, "ready: config generation " + s.generation() + "\n");
-                else text(req, 503, "not ready: no configuration loaded yet\n");
+                Readiness r = readiness.get();
+                String detail = r.detail() == null ? "" : "; " + r.detail();
+                if (s.generation() == 0) text(req, 503, "not ready: no configuration loaded yet" + detail + "\n");
+                else if (!r.ready()) text(req, 503, "not ready: config generation " + s.generation() + detail + "\n");
+                else text(req, 200, "ready: config generation " + s.generation() + detail + "\n");
             }
             case "/config_dump" -> json(req, configDump(s));
             case "/routes" -> text(req, 200, routes(s));

@@ -3,19 +3,25 @@ package dev.aigw.cli;
 import dev.aigw.config.FileSource;
 import dev.aigw.config.Problem;
 import dev.aigw.config.RawResource;
+import dev.aigw.config.ResourceKey;
 import dev.aigw.config.ResourceStore;
+import dev.aigw.route.Snapshot;
 import dev.aigw.route.SnapshotCompiler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Loads the files, compiles them with everything else in the store, and reports the outcome.
- * A change with errors is refused whole (the last good snapshot keeps serving); blocking: runs
- * on a worker thread, never an event loop.
+ * A file change with errors is refused whole (the last good snapshot keeps serving); a source
+ * whose resources stand alone (Kubernetes) is offered with {@link #offer}, where a bad resource
+ * is rejected by itself. Blocking: runs on a worker thread, never an event loop.
  */
 final class ConfigReloader {
     private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
@@ -32,8 +38,14 @@ final class ConfigReloader {
         this.options = options;
     }
 
-    /** The outcome of one load: a snapshot to serve, or the problems that refused it. */
-    record Outcome(SnapshotCompiler.Result result, List<Problem> problems, boolean accepted) {
+    /**
+     * The outcome of one load: a snapshot to serve, or the problems that refused it. {@code
+     * rejected}: resources left out alone (Kubernetes mode), whose problems are in {@code problems}.
+     */
+    record Outcome(SnapshotCompiler.Result result, List<Problem> problems, boolean accepted, Set<ResourceKey> rejected) {
+        Outcome(SnapshotCompiler.Result result, List<Problem> problems, boolean accepted) {
+            this(result, problems, accepted, Set.of());
+        }
     }
 
     /** The files' sizes and modification times now: cheap, no parsing. */
@@ -59,6 +71,47 @@ final class ConfigReloader {
             generation.incrementAndGet();
         }
         return new Outcome(result, List.copyOf(problems), ok);
+    }
+
+    /**
+     * Offers a source's whole set where each resource stands alone, as in Kubernetes: a resource
+     * that does not validate is rejected by itself and the rest is served, instead of the whole
+     * change being refused as with files (a cluster has no "previous version of the file" to keep:
+     * the API server already holds the new object, and one bad object must not freeze everyone's
+     * config). So: compile; drop the source's resources that have ERROR problems; compile again
+     * without them, so the snapshot and every reference to them is consistent (a route to a
+     * rejected Backend answers 500 "not found" and says so). Rarely, dropping one resource turns up
+     * an error in another; a few rounds settle it. The rejected resources' errors stay in the
+     * outcome (and the snapshot's problems) so that status and {@code /config_dump} can say why.
+     */
+    synchronized Outcome offer(String source, List<RawResource> resources) {
+        List<RawResource> kept = new ArrayList<>(resources);
+        Set<ResourceKey> rejected = new TreeSet<>();
+        List<Problem> rejections = new ArrayList<>();
+        SnapshotCompiler.Result result;
+        for (int round = 0; ; round++) {
+            result = SnapshotCompiler.compile(store.allWith(source, kept), generation.get() + 1, options);
+            Set<String> bad = new HashSet<>();
+            for (Problem p : result.problems()) if (p.isError()) bad.add(p.resource());
+            List<RawResource> drop = kept.stream().filter(r -> bad.contains(r.key().toString())).toList();
+            if (drop.isEmpty() || round == 4) break;
+            Set<String> dropped = new HashSet<>();
+            for (RawResource r : drop) {
+                rejected.add(r.key());
+                dropped.add(r.key().toString());
+            }
+            for (Problem p : result.problems()) if (p.isError() && dropped.contains(p.resource())) rejections.add(p);
+            kept.removeAll(drop);
+        }
+        List<Problem> problems = new ArrayList<>(rejections);
+        problems.addAll(result.problems());
+        Snapshot s = result.snapshot();
+        Snapshot withRejections = new Snapshot(s.generation(), s.loadedAt(), s.ports(), s.listeners(),
+                List.copyOf(problems), s.resources());
+        store.replace(source, kept);
+        generation.incrementAndGet();
+        return new Outcome(new SnapshotCompiler.Result(withRejections, List.copyOf(problems)), List.copyOf(problems),
+                true, Set.copyOf(rejected));
     }
 
     static void report(List<Problem> problems) {

@@ -3,7 +3,11 @@ package dev.aigw.cli;
 import dev.aigw.admin.AdminServer;
 import dev.aigw.config.FileSource;
 import dev.aigw.config.Problem;
+import dev.aigw.config.RawResource;
 import dev.aigw.config.ResourceStore;
+import dev.aigw.kube.KubeOptions;
+import dev.aigw.kube.KubeSource;
+import dev.aigw.kube.StatusWriter;
 import dev.aigw.proxy.GatewayServer;
 import dev.aigw.proxy.ProxyOptions;
 import dev.aigw.route.Snapshot;
@@ -21,18 +25,31 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * A running gateway: Vert.x, the listeners, the admin server and the file watcher, wired from
+ * A running gateway: Vert.x, the listeners, the admin server, the file watcher and (Kubernetes
+ * mode) the cluster watcher and status writer, wired from
  * {@link Settings}. {@link #start} blocks until it serves (or fails with every problem found).
  */
 public final class GatewayApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayApp.class);
 
+    /** @param kubernetes when present, the cluster's resources are served too (Kubernetes mode) */
     public record Settings(List<Path> files, int implicitPort, String adminAddress, int adminPort,
-                           ProxyOptions proxy, Duration watchInterval, Function<String, String> env) {
+                           ProxyOptions proxy, Duration watchInterval, Function<String, String> env,
+                           Optional<KubeOptions> kubernetes) {
+        public Settings(List<Path> files, int implicitPort, String adminAddress, int adminPort,
+                        ProxyOptions proxy, Duration watchInterval, Function<String, String> env) {
+            this(files, implicitPort, adminAddress, adminPort, proxy, watchInterval, env, Optional.empty());
+        }
+
+        public Settings withKubernetes(KubeOptions options) {
+            return new Settings(files, implicitPort, adminAddress, adminPort, proxy, watchInterval, env,
+                    Optional.of(options));
+        }
     }
 
     /** The gateway did not start; {@code problems} says why (file, line, resource). */
@@ -54,6 +71,9 @@ public final class GatewayApp implements AutoCloseable {
     private final AdminServer admin;
     private final ConfigReloader reloader;
     private java.util.concurrent.ScheduledExecutorService watcher;
+    private KubeSource kube;
+    private StatusWriter status;
+    private List<Problem> lastKubeProblems = List.of();
 
     private final Telemetry telemetry;
     private final java.util.concurrent.atomic.AtomicReference<java.util.Set<String>> knownModels;
@@ -72,8 +92,9 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     public static GatewayApp start(Settings settings) throws StartupException {
+        // In Kubernetes mode the cluster's Gateways decide what listens: no implicit Gateway.
         ConfigReloader reloader = new ConfigReloader(new FileSource(settings.files()), new ResourceStore(),
-                new SnapshotCompiler.Options(settings.implicitPort(), settings.env()));
+                new SnapshotCompiler.Options(settings.implicitPort(), settings.env(), settings.kubernetes().isEmpty()));
         ConfigReloader.Outcome first = reloader.load();
         ConfigReloader.report(first.problems());
         if (!first.accepted()) {
@@ -88,8 +109,11 @@ public final class GatewayApp implements AutoCloseable {
         Telemetry telemetry = Telemetry.composite(metrics, new AccessLogTelemetry(),
                 tracing.<Telemetry>map(t -> t).orElse(Telemetry.NOOP));
         GatewayServer server = new GatewayServer(vertx, settings.proxy(), telemetry);
-        AdminServer admin = new AdminServer(vertx, server::snapshot, server::boundPorts, metrics::scrape);
+        GatewayApp[] self = new GatewayApp[1];
+        AdminServer admin = new AdminServer(vertx, server::snapshot, server::boundPorts, metrics::scrape,
+                () -> self[0].readiness());
         GatewayApp app = new GatewayApp(vertx, server, admin, reloader, telemetry, knownModels, tracing);
+        self[0] = app;
         try {
             server.apply(first.result().snapshot()).await(30, TimeUnit.SECONDS);
             telemetry.configLoaded(true, first.result().snapshot().generation());
@@ -100,8 +124,67 @@ public final class GatewayApp implements AutoCloseable {
         }
         log.info("admin on http://{}:{} (/healthz /readyz /config_dump /routes /metrics)", settings.adminAddress(),
                 admin.actualPort());
-        if (!settings.watchInterval().isZero()) app.watch(settings.watchInterval());
+        if (!settings.watchInterval().isZero() && !settings.files().isEmpty()) app.watch(settings.watchInterval());
+        if (settings.kubernetes().isPresent()) {
+            try {
+                app.watchKubernetes(settings.kubernetes().get());
+            } catch (RuntimeException e) {
+                app.close();
+                throw new StartupException("cannot watch the Kubernetes API: " + e.getMessage(), List.of());
+            }
+        }
         return app;
+    }
+
+    /**
+     * Kubernetes mode: a second source feeding the same store and compiler. Each change of the
+     * cluster's resources is offered whole ({@link ConfigReloader#offer}: bad resources rejected
+     * alone), served, and reported to the status writer.
+     */
+    private void watchKubernetes(KubeOptions options) {
+        kube = new KubeSource(options, this::applyKubernetes);
+        status = new StatusWriter(kube);
+        status.start();
+        if (kube.start(Duration.ofSeconds(30))) {
+            log.info("watching the Kubernetes API ({}; gateway classes {})", options.namespaces().isEmpty()
+                    ? "all namespaces" : "namespaces " + options.namespaces(), options.gatewayClasses());
+        }
+    }
+
+    /** Serves the cluster's current resources; called by the source, off the event loop. */
+    private synchronized void applyKubernetes(List<RawResource> resources) {
+        ConfigReloader.Outcome o = reloader.offer(KubeSource.SOURCE, resources);
+        if (!o.problems().equals(lastKubeProblems)) ConfigReloader.report(o.problems());
+        lastKubeProblems = o.problems();
+        boolean programmed;
+        try {
+            knownModels.set(ModelLabels.fromSnapshot(o.result().snapshot()));
+            server.apply(o.result().snapshot()).await(30, TimeUnit.SECONDS);
+            telemetry.configLoaded(true, o.result().snapshot().generation());
+            programmed = true;
+            log.info("config generation {} loaded ({} resources from Kubernetes{})", o.result().snapshot().generation(),
+                    resources.size(), o.rejected().isEmpty() ? "" : "; rejected: " + o.rejected());
+        } catch (Exception e) {
+            programmed = false;
+            telemetry.configLoaded(false, server.snapshot().generation());
+            log.error("config generation {} not applied: {}", o.result().snapshot().generation(), e.getMessage());
+        }
+        status.report(new StatusWriter.Report(resources, o.problems(), programmed));
+    }
+
+    private AdminServer.Readiness readiness() {
+        KubeSource k = kube;
+        if (k == null) return AdminServer.Readiness.READY;
+        if (!k.synced()) return new AdminServer.Readiness(false, "waiting for the first list from the Kubernetes API");
+        return k.staleSince()
+                .map(t -> new AdminServer.Readiness(true, "stale since " + t
+                        + " (the Kubernetes API is unreachable; serving the last good config)"))
+                .orElse(AdminServer.Readiness.READY);
+    }
+
+    /** The Kubernetes status writer, in Kubernetes mode. */
+    public Optional<StatusWriter> statusWriter() {
+        return Optional.ofNullable(status);
     }
 
     /**
@@ -178,6 +261,8 @@ public final class GatewayApp implements AutoCloseable {
     @Override
     public void close() {
         if (watcher != null) watcher.shutdownNow();
+        if (status != null) status.close();
+        if (kube != null) kube.close();
         try {
             admin.close().await(10, TimeUnit.SECONDS);
             server.close().await(35, TimeUnit.SECONDS);

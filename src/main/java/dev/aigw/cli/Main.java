@@ -3,6 +3,7 @@ package dev.aigw.cli;
 import dev.aigw.config.FileSource;
 import dev.aigw.config.Problem;
 import dev.aigw.config.ResourceStore;
+import dev.aigw.kube.KubeOptions;
 import dev.aigw.proxy.ProxyOptions;
 import dev.aigw.route.SnapshotCompiler;
 import picocli.CommandLine;
@@ -13,8 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -34,8 +37,8 @@ public final class Main implements Runnable {
     }
 
     static class ConfigOptions {
-        @Option(names = {"-f", "--file"}, required = true, paramLabel = "PATH",
-                description = "A YAML file or directory of resources (repeatable).")
+        @Option(names = {"-f", "--file"}, paramLabel = "PATH",
+                description = "A YAML file or directory of resources (repeatable; required unless --kubernetes).")
         List<Path> files = new ArrayList<>();
 
         @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
@@ -68,11 +71,35 @@ public final class Main implements Runnable {
                 description = "Connect to ADDR:PORT instead of HOST:PORT for upstream requests; Host, SNI and certificate checks keep HOST (repeatable).")
         List<String> connectTo = new ArrayList<>();
 
+        @Option(names = "--kubernetes", description = "Also serve the resources of a Kubernetes cluster (client "
+                + "config: in-cluster service account, $KUBECONFIG or ~/.kube/config), and write their status.")
+        boolean kubernetes;
+
+        @Option(names = "--namespace", paramLabel = "NS", description = "With --kubernetes: a namespace to watch "
+                + "(repeatable; default: all namespaces).")
+        List<String> namespaces = new ArrayList<>();
+
+        @Option(names = "--gateway-class", paramLabel = "NAME", description = "With --kubernetes: a GatewayClass "
+                + "whose Gateways this deployment serves (repeatable; default: " + KubeOptions.DEFAULT_GATEWAY_CLASS + ").")
+        List<String> gatewayClasses = new ArrayList<>();
+
+        @Option(names = "--lease-namespace", paramLabel = "NS", description = "With --kubernetes: the namespace of the "
+                + "leader-election Lease (only the leader writes status; default: the pod's namespace).")
+        String leaseNamespace;
+
         @Option(names = "--watch-interval", defaultValue = "1s", description = "How often files are checked for changes; 0 turns watching off (default: ${DEFAULT-VALUE}).")
         String watchInterval;
 
         @Override
         public Integer call() throws Exception {
+            if (config.files.isEmpty() && !kubernetes) {
+                System.err.println("ai-gateway run: give the configuration with -f PATH, or --kubernetes");
+                return 2;
+            }
+            if (!kubernetes && (!namespaces.isEmpty() || !gatewayClasses.isEmpty() || leaseNamespace != null)) {
+                System.err.println("ai-gateway run: --namespace, --gateway-class and --lease-namespace need --kubernetes");
+                return 2;
+            }
             Map<String, String> ct = new LinkedHashMap<>();
             for (String s : connectTo) {
                 String[] kv = s.split("=", 2);
@@ -93,6 +120,7 @@ public final class Main implements Runnable {
             }
             GatewayApp.Settings settings = new GatewayApp.Settings(config.files, config.implicitPort, adminAddress,
                     adminPort, proxy, watch, System::getenv);
+            if (kubernetes) settings = settings.withKubernetes(kubeOptions(this));
             GatewayApp app;
             try {
                 app = GatewayApp.start(settings);
@@ -111,6 +139,16 @@ public final class Main implements Runnable {
         }
     }
 
+    private static KubeOptions kubeOptions(Run run) {
+        String identity = System.getenv("POD_NAME");
+        if (identity == null || identity.isEmpty()) identity = System.getenv("HOSTNAME");
+        if (identity == null || identity.isEmpty()) identity = "ai-gateway-" + UUID.randomUUID();
+        KubeOptions o = KubeOptions.defaults(identity).withNamespaces(run.namespaces)
+                .withLeaseNamespace(run.leaseNamespace);
+        if (!run.gatewayClasses.isEmpty()) o = o.withGatewayClasses(new LinkedHashSet<>(run.gatewayClasses));
+        return o;
+    }
+
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = "Check the configuration and print every problem; exit 1 when there is one.")
     static final class Validate implements Callable<Integer> {
@@ -119,6 +157,10 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() {
+            if (config.files.isEmpty()) {
+                System.err.println("ai-gateway validate: give the configuration with -f PATH");
+                return 2;
+            }
             FileSource.Load load = new FileSource(config.files).load();
             SnapshotCompiler.Result r = SnapshotCompiler.compile(new ResourceStore().allWith(FileSource.SOURCE,
                     load.resources()), 1, new SnapshotCompiler.Options(config.implicitPort, System::getenv));

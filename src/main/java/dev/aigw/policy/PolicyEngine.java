@@ -58,8 +58,10 @@ public final class PolicyEngine {
 
     private final HttpClient http;
     private final HttpClient https;
+    private final Vertx vertx;
 
     public PolicyEngine(Vertx vertx) {
+        this.vertx = vertx;
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true));
         this.https = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true)
                 .setSsl(true).setUseAlpn(true));
@@ -184,23 +186,43 @@ public final class PolicyEngine {
         return post(http, ro, Buffer.buffer(payload.toString()), w.timeout().toMillis());
     }
 
+    /**
+     * POSTs and reads a JSON reply. On timeout the request is reset, which closes its connection:
+     * a hung webhook must not keep a pooled connection that later requests would queue behind.
+     */
     private Future<JsonNode> post(HttpClient client, RequestOptions ro, Buffer body, long timeoutMs) {
-        return client.request(ro)
-                .compose(req -> req.send(body))
-                .compose(resp -> resp.body().map(b -> {
-                    if (resp.statusCode() / 100 != 2) {
-                        String text = b.length() > 300 ? b.getString(0, 300) + "…" : b.toString();
-                        throw new IllegalStateException("answered HTTP " + resp.statusCode()
-                                + (text.isBlank() ? "" : ": " + text.strip()));
-                    }
-                    if (b.length() > MAX_REPLY) throw new IllegalStateException("answered more than " + MAX_REPLY + " bytes");
-                    try {
-                        return JSON.readTree(b.getBytes());
-                    } catch (java.io.IOException e) {
-                        throw new IllegalStateException("answered with a body that is not JSON");
-                    }
-                }))
-                .timeout(timeoutMs, TimeUnit.MILLISECONDS);
+        io.vertx.core.Promise<JsonNode> result = io.vertx.core.Promise.promise();
+        client.request(ro).onComplete(ar -> {
+            if (ar.failed()) {
+                result.tryFail(ar.cause());
+                return;
+            }
+            io.vertx.core.http.HttpClientRequest req = ar.result();
+            long timer = vertx.setTimer(timeoutMs, id -> {
+                req.reset(0, new TimeoutException("timed out"));
+                result.tryFail(new TimeoutException("timed out after " + timeoutMs + " ms"));
+            });
+            req.send(body)
+                    .compose(resp -> resp.body().map(b -> {
+                        if (resp.statusCode() / 100 != 2) {
+                            String text = b.length() > 300 ? b.getString(0, 300) + "…" : b.toString();
+                            throw new IllegalStateException("answered HTTP " + resp.statusCode()
+                                    + (text.isBlank() ? "" : ": " + text.strip()));
+                        }
+                        if (b.length() > MAX_REPLY) throw new IllegalStateException("answered more than " + MAX_REPLY + " bytes");
+                        try {
+                            return JSON.readTree(b.getBytes());
+                        } catch (java.io.IOException e) {
+                            throw new IllegalStateException("answered with a body that is not JSON");
+                        }
+                    }))
+                    .onComplete(r -> {
+                        vertx.cancelTimer(timer);
+                        if (r.succeeded()) result.tryComplete(r.result());
+                        else result.tryFail(r.cause());
+                    });
+        });
+        return result.future();
     }
 
     private static PolicyOutcome webhookDown(Webhook w, String phase, Throwable cause, ObjectNode body) {

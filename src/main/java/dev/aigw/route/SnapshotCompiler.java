@@ -30,7 +30,14 @@ public final class SnapshotCompiler {
     /** The Gateway the seed's routes attach to when the config defines none (kgateway's setup step). */
     public static final ResourceKey IMPLICIT_GATEWAY = new ResourceKey("Gateway", "kgateway-system", "ai-gateway");
 
-    public record Options(int implicitPort, Function<String, String> env) {
+    /**
+     * @param implicitGateway whether {@link #IMPLICIT_GATEWAY} stands in when no Gateway is
+     *                        defined (files: yes; in Kubernetes mode the cluster's Gateways decide)
+     */
+    public record Options(int implicitPort, Function<String, String> env, boolean implicitGateway) {
+        public Options(int implicitPort, Function<String, String> env) {
+            this(implicitPort, env, true);
+        }
     }
 
     public record Result(Snapshot snapshot, List<Problem> problems) {
@@ -77,7 +84,7 @@ public final class SnapshotCompiler {
         }
 
         List<GatewayResource> gateways = new ArrayList<>(parsed.gateways());
-        boolean implicit = gateways.isEmpty();
+        boolean implicit = gateways.isEmpty() && options.implicitGateway();
         if (implicit) {
             gateways.add(new GatewayResource(IMPLICIT_GATEWAY, "kgateway", List.of(new GatewayResource.Listener("http",
                     options.implicitPort(), "HTTP", Optional.empty(), GatewayResource.From.ALL, Map.of())),

@@ -77,9 +77,14 @@ class WebhookModerationTest {
     }
 
     static Webhook webhook(int port, boolean failOpen) {
+        // Generous: a loaded 2-core CI machine must not turn a healthy webhook into a timeout.
+        return webhook(port, failOpen, Duration.ofSeconds(10));
+    }
+
+    static Webhook webhook(int port, boolean failOpen, Duration timeout) {
         return new Webhook("127.0.0.1", port, List.of(new HeaderMatch("x-user", Optional.empty(), Optional.empty()),
                 new HeaderMatch("x-tenant", Optional.empty(), Optional.of(java.util.regex.Pattern.compile("acme-.*")))),
-                Duration.ofMillis(800), failOpen);
+                timeout, failOpen);
     }
 
     static AiPolicy requestPolicy(Optional<Webhook> w, Optional<AiPolicy.Moderation> m) {
@@ -142,7 +147,7 @@ class WebhookModerationTest {
                 .contains("connection refused").contains("was not forwarded").contains("failOpen");
         // A webhook that hangs past its timeout, or answers 500, fails closed too.
         answers.put("/request", b -> "HANG");
-        PolicyOutcome hang = request(requestPolicy(Optional.of(webhook(port, false)), Optional.empty()), Schema.OPENAI_CHAT,
+        PolicyOutcome hang = request(requestPolicy(Optional.of(webhook(port, false, Duration.ofMillis(800))), Optional.empty()), Schema.OPENAI_CHAT,
                 json("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
         assertThat(((PolicyOutcome.Reject) hang).message()).contains("no answer within 800 ms");
         answers.put("/request", b -> "HTTP 500 boom");
