@@ -130,6 +130,12 @@ final class MockCluster implements AutoCloseable {
     @Override
     public void close() {
         operator.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // The mock server's own shutdown can time out while watch connections linger (seen on
+            // a loaded 2-core machine); the port is freed with the JVM, and the test has already spoken.
+            System.err.println("mock API server shutdown: " + e.getMessage());
+        }
     }
 }
