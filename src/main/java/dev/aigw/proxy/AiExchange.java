@@ -103,7 +103,15 @@ final class AiExchange {
     }
 
     static void start(ProxyServices services, Exchange ex, Destination.Ai ai, ClientFormat format, Buffer raw) {
-        new AiExchange(services, ex, ai, format).run(raw);
+        start(services, ex, ai, format, raw, null);
+    }
+
+    /** {@code parsed}: the body already parsed (model routing reads it before matching), else null. */
+    static void start(ProxyServices services, Exchange ex, Destination.Ai ai, ClientFormat format, Buffer raw,
+                      ObjectNode parsed) {
+        AiExchange a = new AiExchange(services, ex, ai, format);
+        a.clientBody = parsed;
+        a.run(parsed != null ? Buffer.buffer() : raw);
     }
 
     private HttpServerRequest req() {

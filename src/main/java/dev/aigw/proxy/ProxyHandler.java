@@ -48,8 +48,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest req) {
         long start = System.nanoTime();
-        String requestId = req.getHeader("x-request-id");
-        if (requestId == null || requestId.isBlank()) requestId = UUID.randomUUID().toString();
+        String clientId = req.getHeader("x-request-id");
+        String requestId = clientId == null || clientId.isBlank() ? UUID.randomUUID().toString() : clientId;
         req.response().headers().set("x-request-id", requestId);
         ExchangeObserver obs = services.telemetry().begin(new RequestInfo(requestId, Instant.now(), start,
                 req.method().name(), req.path(), req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(),
@@ -64,13 +64,35 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             obs.finished(499, isStream(response), response.bytesWritten());
         });
         RouteTable table = snapshot.get().ports().get(port);
-        String path = req.path();
         Map<String, List<String>> query = new QueryStringDecoder(req.uri()).parameters();
+        if (table != null && table.routesByModel() && req.method() == io.vertx.core.http.HttpMethod.POST) {
+            // Model routing: the body's "model" becomes the x-gateway-model header before matching.
+            readBody(req, body -> {
+                ObjectNode parsed = parseQuietly(body);
+                String model = parsed != null && parsed.path("model").isTextual() ? parsed.get("model").asText() : null;
+                route(req, table, query, start, requestId, obs, closeActions, model, body, parsed);
+            });
+            return;
+        }
+        route(req, table, query, start, requestId, obs, closeActions, null, null, null);
+    }
+
+    private void route(HttpServerRequest req, RouteTable table, Map<String, List<String>> query, long start,
+                       String requestId, ExchangeObserver obs, List<Runnable> closeActions, String model,
+                       Buffer body, ObjectNode parsed) {
+        String path = req.path();
         HostAndPort authority = req.authority();
         String host = authority == null ? "" : authority.host();
+        java.util.function.Function<String, String> headers = model == null ? req::getHeader
+                : name -> name.equalsIgnoreCase(MODEL_HEADER) ? model : req.getHeader(name);
         Optional<RouteMatch> match = table == null ? Optional.empty()
-                : table.match(host, path, req.method().name(), req::getHeader, query);
+                : table.match(host, path, req.method().name(), headers, query);
         if (match.isEmpty()) {
+            if (model != null) {
+                Errors.send(req, 404, "model_not_found", "no route serves model " + model + "; models routed on "
+                        + "this listener: " + String.join(", ", table.routedModels()));
+                return;
+            }
             Errors.send(req, 404, "not_found", "no route matches " + req.method() + " " + path
                     + (host.isEmpty() ? "" : " on host " + host) + " (listener port " + port + ")");
             return;
@@ -89,9 +111,25 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             case Destination.Ai ai -> {
                 ClientFormat format = ClientFormat.detect(req.method().name(), path);
                 if (format instanceof ClientFormat.ModelList) modelList(req, rule);
-                else readBody(req, body -> AiExchange.start(services, ex, ai, format, body));
+                else if (body != null) AiExchange.start(services, ex, ai, format, body, parsed);
+                else readBody(req, b -> AiExchange.start(services, ex, ai, format, b));
             }
-            case Destination.Static s -> StaticForward.forward(services, ex, s);
+            case Destination.Static s -> {
+                if (body == null) StaticForward.forward(services, ex, s);
+                else Errors.send(req, 400, "invalid_request_error", "route " + rule.id() + " matched by model "
+                        + model + " leads to a Static backend, which cannot take a body the gateway has read");
+            }
+        }
+    }
+
+    /** The header a request's body model is copied into for HTTPRoute header matches. */
+    public static final String MODEL_HEADER = "x-gateway-model";
+
+    private static ObjectNode parseQuietly(Buffer body) {
+        try {
+            return JSON.readTree(body.getBytes()) instanceof ObjectNode o ? o : null;
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 

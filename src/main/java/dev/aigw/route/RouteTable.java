@@ -26,11 +26,30 @@ public final class RouteTable {
     }
 
     private final List<Entry> entries;
+    private final List<String> routedModels;
 
     public RouteTable(List<Entry> entries) {
         List<Entry> sorted = new ArrayList<>(entries);
         sorted.sort(PRECEDENCE);
         this.entries = List.copyOf(sorted);
+        java.util.Set<String> models = new java.util.TreeSet<>();
+        for (Entry e : this.entries) {
+            for (ValueMatch h : e.match().headers()) if (h.name().equals(MODEL_HEADER)) models.add(h.value());
+        }
+        this.routedModels = List.copyOf(models);
+    }
+
+    /** The header the proxy copies a request body's {@code model} into, for matches on it. */
+    static final String MODEL_HEADER = "x-gateway-model";
+
+    /** Whether any rule matches on {@code x-gateway-model}: only then is the body read before routing. */
+    public boolean routesByModel() {
+        return !routedModels.isEmpty();
+    }
+
+    /** The model values (or patterns) rules match on, for a helpful 404. */
+    public List<String> routedModels() {
+        return routedModels;
     }
 
     public List<Entry> entries() {
