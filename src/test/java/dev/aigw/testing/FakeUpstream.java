@@ -41,8 +41,12 @@ public final class FakeUpstream implements AutoCloseable {
             .end("no responder set");
 
     private FakeUpstream(boolean tls) {
+        this(tls, 0);
+    }
+
+    private FakeUpstream(boolean tls, int port) {
         vertx = Vertx.vertx();
-        HttpServerOptions o = new HttpServerOptions().setHost("127.0.0.1").setPort(0);
+        HttpServerOptions o = new HttpServerOptions().setHost("127.0.0.1").setPort(port);
         if (tls) {
             o.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PfxOptions()
                     .setPath(TestCerts.keyStore().toString()).setPassword(TestCerts.PASSWORD));
@@ -67,6 +71,11 @@ public final class FakeUpstream implements AutoCloseable {
 
     public static FakeUpstream plain() {
         return new FakeUpstream(false);
+    }
+
+    /** On a given port: to restart a "provider" where the gateway expects it. */
+    public static FakeUpstream plain(int port) {
+        return new FakeUpstream(false, port);
     }
 
     public int port() {
