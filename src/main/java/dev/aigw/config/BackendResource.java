@@ -76,6 +76,10 @@ public record BackendResource(ResourceKey key, Spec spec, Location location) {
 
         record Passthrough() implements AuthToken {
         }
+
+        /** No authToken: the platform's own credentials (Vertex AI: Google Application Default Credentials). */
+        record Ambient() implements AuthToken {
+        }
     }
 
     public sealed interface ProviderSpec {

@@ -548,7 +548,9 @@ public final class ResourceParser {
                 if (!publisher.equals("GOOGLE") && !publisher.equals("ANTHROPIC")) {
                     c.error(p.get("publisher"), where + ".publisher: " + publisher + " (expected GOOGLE or ANTHROPIC)");
                 }
-                yield new BackendResource.VertexAi(auth(c, p, where, true), req(c, p, "model", where),
+                // Without an authToken, Vertex uses Google Application Default Credentials.
+                yield new BackendResource.VertexAi(p.has("authToken") ? auth(c, p, where, true)
+                        : new AuthToken.Ambient(), req(c, p, "model", where),
                         req(c, p, "apiVersion", where), req(c, p, "projectId", where), req(c, p, "location", where),
                         p.path("modelPath").asText("generateContent"), publisher);
             }

@@ -187,6 +187,7 @@ public final class PolicyCompiler {
         Optional<String> unavailable = Optional.empty();
         Credential cred = switch (m.auth()) {
             case BackendResource.AuthToken.Passthrough p -> new Credential.Passthrough();
+            case BackendResource.AuthToken.Ambient a -> new Credential.None();
             case BackendResource.AuthToken.Inline in -> switch (in.value()) {
                 case SecretValue.Present v -> new Credential.Token(stripBearer(v.value()));
                 case SecretValue.Unresolved u -> {

@@ -321,6 +321,7 @@ public final class PolicyEngine {
             case Credential.None n -> null;
             case Credential.AwsKeys k -> null;
             case Credential.AwsDefaultChain c -> null;
+            case Credential.GoogleOAuth g -> null;
         };
         if (token != null && !token.isEmpty()) h.set("authorization", "Bearer " + token);
         long timeout = 10_000;

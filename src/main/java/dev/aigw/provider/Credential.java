@@ -25,6 +25,10 @@ public sealed interface Credential {
     record AwsDefaultChain() implements Credential {
     }
 
+    /** Google OAuth2 access tokens, minted and refreshed off the event loop (Vertex AI). */
+    record GoogleOAuth(GoogleTokens tokens) implements Credential {
+    }
+
     /** No credential (the mock provider). */
     record None() implements Credential {
     }

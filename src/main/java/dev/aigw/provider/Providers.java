@@ -98,6 +98,7 @@ public final class Providers {
             case Credential.None n -> null;
             case Credential.AwsKeys k -> null;
             case Credential.AwsDefaultChain c -> null;
+            case Credential.GoogleOAuth g -> g.tokens().current();
         };
         if (token != null) h.put(t.authHeader(), t.authPrefix() + token);
         return h;

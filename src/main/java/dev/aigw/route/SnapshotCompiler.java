@@ -160,6 +160,15 @@ public final class SnapshotCompiler {
         if (spec instanceof BackendResource.Mock) return new Credential.None();
         return switch (auth) {
             case AuthToken.Passthrough p -> new Credential.Passthrough();
+            case AuthToken.Ambient a -> {
+                try {
+                    yield new Credential.GoogleOAuth(dev.aigw.provider.GoogleTokens.applicationDefault());
+                } catch (java.io.IOException | RuntimeException e) {
+                    reasons.add("no authToken, and Google Application Default Credentials gave no token ("
+                            + e.getMessage() + "); set GOOGLE_APPLICATION_CREDENTIALS or an authToken");
+                    yield null;
+                }
+            }
             case AuthToken.Inline in -> switch (in.value()) {
                 case SecretValue.Present v -> new Credential.Token(Providers.stripBearer(v.value()));
                 case SecretValue.Unresolved u -> {
@@ -175,7 +184,19 @@ public final class SnapshotCompiler {
                 }
                 String header = llm.authHeader().map(BackendResource.AuthHeader::headerName)
                         .orElse(Providers.defaultAuthHeader(spec));
-                yield secretToken(s, header, reasons);
+                Credential token = secretToken(s, header, reasons);
+                // Vertex: a secret holding a service-account JSON key mints OAuth2 tokens instead.
+                if (spec instanceof BackendResource.VertexAi && token instanceof Credential.Token t
+                        && t.value().startsWith("{")) {
+                    try {
+                        yield new Credential.GoogleOAuth(dev.aigw.provider.GoogleTokens.fromJson(t.value()));
+                    } catch (java.io.IOException | RuntimeException e) {
+                        reasons.add("secret " + ref.name() + " holds a JSON key that gave no Google access token: "
+                                + e.getMessage());
+                        yield null;
+                    }
+                }
+                yield token;
             }
         };
     }
