@@ -91,6 +91,7 @@ final class AiExchange {
     private UpstreamFailure lastFailure;
     private boolean done;
     private long overallTimer = -1;
+    private long keepAliveTimer = -1;
 
     private AiExchange(ProxyServices services, Exchange ex, Destination.Ai ai, ClientFormat format) {
         this.services = services;
@@ -183,6 +184,7 @@ final class AiExchange {
     private void finish() {
         done = true;
         vertx().cancelTimer(overallTimer);
+        vertx().cancelTimer(keepAliveTimer);
     }
 
     // ---- attempt scope ----
@@ -193,7 +195,37 @@ final class AiExchange {
         budget = services.budgets().of(ai.name());
         budget.onRequest();
         maxAttempts = retryPolicy.maxAttempts(plan.size());
+        ex.rule().streamKeepAlive().filter(d -> wantsStream()).ifPresent(this::keepAlive);
         attempt(0);
+    }
+
+    /** Whether the client asked for a stream of server-sent events. */
+    private boolean wantsStream() {
+        if (clientSchema == Schema.BEDROCK_CONVERSE) return false; // its streams are not SSE
+        return clientBody != null && clientBody.path("stream").asBoolean(false)
+                || req().path().endsWith(":streamGenerateContent") || "sse".equals(ex.query().getOrDefault("alt",
+                List.of("")).getFirst()) || policy.map(AiPolicy::forceStreaming).orElse(false);
+    }
+
+    /**
+     * While no provider has answered, sends SSE comments every {@code every} so load balancers with
+     * idle timeouts keep the stream open. The first one commits the response as a 200 event
+     * stream; a failure after that is reported as an error event (see {@link Errors}).
+     */
+    private void keepAlive(Duration every) {
+        keepAliveTimer = vertx().setPeriodic(every.toMillis(), every.toMillis(), id -> {
+            HttpServerResponse resp = req().response();
+            if (resp.ended() || resp.closed() || (done && !resp.headWritten())) {
+                vertx().cancelTimer(id);
+                return;
+            }
+            if (!resp.headWritten()) {
+                resp.setStatusCode(200).setChunked(true);
+                resp.headers().set("content-type", "text/event-stream");
+                resp.headers().set("cache-control", "no-cache");
+            }
+            resp.write(": keep-alive\n\n");
+        });
     }
 
     /** Whether attempt {@code i + 1} may run: the policy allows it, a provider is left, the budget has room. */
@@ -355,6 +387,22 @@ final class AiExchange {
                          StreamFraming framing, String model) {
         HttpServerResponse resp = req().response();
         int status = upResp.statusCode();
+        if (status >= 300 && resp.headWritten()) {
+            // Keep-alives committed a 200 event stream: the provider's error becomes its last event.
+            upResp.body().onComplete(ar -> {
+                ObjectNode node = null;
+                if (ar.succeeded() && ar.result().length() <= MAX_ERROR_BODY) {
+                    try {
+                        if (JSON.readTree(ar.result().getBytes()) instanceof ObjectNode o) node = o;
+                    } catch (java.io.IOException e) {
+                        node = null;
+                    }
+                }
+                TranslatedError err = tr.error(status, node);
+                if (!resp.ended() && !resp.closed()) resp.end("event: error\ndata: " + err.body() + "\n\n");
+            });
+            return;
+        }
         if (status >= 300 && tr.identity()) {
             // Provider errors pass through unchanged.
             Relay.pipe(ex, upResp, up, extra);
@@ -367,7 +415,9 @@ final class AiExchange {
             StreamTranslator st = tr.stream();
             if (guard.isPresent()) st = guard.get().wrap(st);
             StreamRelay relay = new StreamRelay(st, model);
-            if (relay.raw) {
+            if (resp.headWritten()) {
+                // Keep-alives already committed a 200 event stream; the events follow.
+            } else if (relay.raw) {
                 Relay.head(ex, upResp, extra);
                 resp.headers().remove("content-length");
             } else {
@@ -377,7 +427,7 @@ final class AiExchange {
                 resp.headers().set("cache-control", "no-cache");
                 Filters.response(ex.rule(), resp.headers());
             }
-            resp.setChunked(true);
+            if (!resp.headWritten()) resp.setChunked(true);
             StreamParser parser = framing.newParser();
             upResp.handler(b -> {
                 relay.bytes(b, parser);
@@ -444,6 +494,12 @@ final class AiExchange {
     /** Sends a whole client-format body, after the response guard when the policy has one. */
     private void deliverWhole(ObjectNode clientFormatBody, Buffer unchangedBytes) {
         HttpServerResponse resp = req().response();
+        if (resp.headWritten()) {
+            // Keep-alives committed an event stream, but the provider answered in one piece.
+            obs.firstChunk();
+            resp.end("data: " + clientFormatBody + "\n\n");
+            return;
+        }
         resp.headers().remove("content-length");
         resp.headers().remove("transfer-encoding");
         resp.headers().set("content-type", "application/json");

@@ -13,16 +13,22 @@ public final class Errors {
     public static void send(HttpServerRequest req, int status, String type, String message) {
         HttpServerResponse resp = req.response();
         if (resp.ended() || resp.closed()) return;
-        if (resp.headWritten()) {
-            // The status line is gone; all that is left is to cut the response short.
-            resp.reset();
-            return;
-        }
         ObjectNode err = JsonNodeFactory.instance.objectNode();
         ObjectNode e = err.putObject("error");
         e.put("message", message);
         e.put("type", type);
         e.put("code", status);
+        if (resp.headWritten()) {
+            String ct = String.valueOf(resp.headers().get("content-type"));
+            if (ct.startsWith("text/event-stream")) {
+                // An event stream already under way (keep-alives): the error becomes its last event.
+                resp.end("event: error\ndata: " + err + "\n\n");
+            } else {
+                // The status line is gone; all that is left is to cut the response short.
+                resp.reset();
+            }
+            return;
+        }
         resp.setStatusCode(status);
         resp.headers().set("content-type", "application/json");
         resp.end(err.toString());

@@ -19,6 +19,7 @@ final class Relay {
     /** Status and headers; the body is the caller's. */
     static void head(Exchange ex, HttpClientResponse upResp, MultiMap extra) {
         HttpServerResponse resp = ex.req().response();
+        if (resp.headWritten()) return; // keep-alives already sent a 200 head
         resp.setStatusCode(upResp.statusCode());
         String msg = upResp.statusMessage();
         if (msg != null && !msg.isEmpty()) resp.setStatusMessage(msg);
@@ -32,7 +33,7 @@ final class Relay {
     static void pipe(Exchange ex, HttpClientResponse upResp, HttpClientRequest up, MultiMap extra) {
         HttpServerResponse resp = ex.req().response();
         head(ex, upResp, extra);
-        if (!resp.headers().contains("content-length")) resp.setChunked(true);
+        if (!resp.headWritten() && !resp.headers().contains("content-length")) resp.setChunked(true);
         // By hand rather than pipeTo: a client that leaves mid-stream must stop the copy quietly
         // (pipeTo would keep writing to the closed response) and cancel the upstream request.
         boolean[] first = {true};

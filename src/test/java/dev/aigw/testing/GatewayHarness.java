@@ -104,7 +104,14 @@ public final class GatewayHarness implements AutoCloseable {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(20))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).header("content-type", "application/json");
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        // The request timeout covers only the response head; bound the whole exchange too.
+        try {
+            return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("no complete response within 30 s", e);
+        }
     }
 
     public HttpResponse<String> get(String url) throws IOException, InterruptedException {
