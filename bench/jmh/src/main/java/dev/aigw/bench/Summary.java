@@ -41,7 +41,8 @@ public final class Summary {
             JsonNode params = r.path("params");
             String param = params.isObject() && params.size() > 0 ? params.elements().next().asText() : "";
             JsonNode pm = r.path("primaryMetric");
-            JsonNode alloc = r.path("secondaryMetrics").path("·gc.alloc.rate.norm");
+            JsonNode sec = r.path("secondaryMetrics");
+            JsonNode alloc = sec.has("gc.alloc.rate.norm") ? sec.path("gc.alloc.rate.norm") : sec.path("·gc.alloc.rate.norm");
             if (!"us/op".equals(pm.path("scoreUnit").asText())) {
                 throw new IllegalStateException(bench + ": unit " + pm.path("scoreUnit").asText());
             }
