@@ -359,10 +359,12 @@ final class AiExchange {
             HttpClientResponse resp = ar.result();
             int status = resp.statusCode();
             Optional<FailureKind> failure = Classifier.ofStatus(status);
-            if (failure.isPresent()) {
-                services.health().onFailure(candidate.key(), failure.get(), resp.headers()::get);
+            // A status the route's retry.codes lists is retried too, without counting against the provider.
+            boolean routeRetries = failure.isEmpty() && status >= 400 && retryPolicy.retryableStatus(status);
+            if (failure.isPresent() || routeRetries) {
+                failure.ifPresent(k -> services.health().onFailure(candidate.key(), k, resp.headers()::get));
                 obs.attemptFailed(call.where() + " answered " + status, status);
-                if (retryPolicy.retryable(failure.get(), status) && another(i)) {
+                if ((routeRetries || retryPolicy.retryable(failure.get(), status)) && another(i)) {
                     lastFailure = new UpstreamFailure(UpstreamFailure.Kind.OTHER, call.where() + " answered " + status);
                     log.warn("request {}: {}; trying the next provider", ex.requestId(), lastFailure.getMessage());
                     call.request().reset();

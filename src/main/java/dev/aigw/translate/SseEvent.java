@@ -41,9 +41,18 @@ public record SseEvent(Optional<String> event, String data, Optional<String> id)
         event.ifPresent(e -> sb.append("event: ").append(e).append('\n'));
         id.ifPresent(i -> sb.append("id: ").append(i).append('\n'));
         // Each line of a multi-line payload needs its own data field to survive the round trip.
-        for (String line : data.split("\r\n|\r|\n", -1)) {
-            sb.append("data: ").append(line).append('\n');
+        // Scanned by hand: a regex split here cost ~40% of stream translation (bench/jmh).
+        int start = 0;
+        int n = data.length();
+        for (int i = 0; i < n; i++) {
+            char c = data.charAt(i);
+            if (c == '\n' || c == '\r') {
+                sb.append("data: ").append(data, start, i).append('\n');
+                if (c == '\r' && i + 1 < n && data.charAt(i + 1) == '\n') i++;
+                start = i + 1;
+            }
         }
+        sb.append("data: ").append(data, start, n).append('\n');
         return sb.append('\n').toString();
     }
 

@@ -104,4 +104,43 @@ class FailoverTest {
             assertThat(JSON.readTree(r.body()).path("error").path("message").asText()).contains("gemini overloaded");
         }
     }
+
+    @Test
+    void aRoutesRetryCodesAddStatusesToFailOverOn() throws Exception {
+        try (FakeUpstream a = FakeUpstream.plain().respondWith(409, "application/json", "{\"error\":{\"message\":\"conflict\"}}");
+             FakeUpstream b = FakeUpstream.plain().respondWith(200, "application/json", Fixtures.read("openai/chat-completion.json"))) {
+            String backend = """
+                    apiVersion: gateway.kgateway.dev/v1alpha1
+                    kind: Backend
+                    metadata: {name: two}
+                    spec:
+                      type: AI
+                      ai:
+                        priorityGroups:
+                        - providers:
+                          - {name: a, openai: {authToken: {kind: Inline, inline: k}}, host: 127.0.0.1, port: %d}
+                        - providers:
+                          - {name: b, openai: {authToken: {kind: Inline, inline: k}}, host: 127.0.0.1, port: %d}
+                    ---
+                    apiVersion: gateway.networking.k8s.io/v1
+                    kind: HTTPRoute
+                    metadata: {name: r}
+                    spec:
+                      parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
+                      rules:
+                      - matches: [{path: {type: PathPrefix, value: /retrying}}]
+                        retry: {codes: [409], attempts: 1}
+                        backendRefs: [{name: two, group: gateway.kgateway.dev, kind: Backend}]
+                      - matches: [{path: {type: PathPrefix, value: /plain}}]
+                        backendRefs: [{name: two, group: gateway.kgateway.dev, kind: Backend}]
+                    """.formatted(a.port(), b.port());
+            try (GatewayHarness gw = GatewayHarness.builder().file("c.yaml", backend).start()) {
+                assertThat(gw.post("/plain/v1/chat/completions", CHAT).statusCode()).as("409 is the client's answer by default")
+                        .isEqualTo(409);
+                HttpResponse<String> r = gw.post("/retrying/v1/chat/completions", CHAT);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.headers().firstValue("x-gateway-provider")).hasValue("openai/b");
+            }
+        }
+    }
 }
