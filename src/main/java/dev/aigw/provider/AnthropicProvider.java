@@ -26,7 +26,8 @@ public record AnthropicProvider(String name, BackendResource.Anthropic spec, Tar
         String clientVersion = call.header().apply("anthropic-version");
         headers.put("anthropic-version", spec.apiVersion()
                 .orElse(clientVersion == null || clientVersion.isBlank() ? DEFAULT_VERSION : clientVersion));
-        return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.path(target, "/v1/messages"),
+        String path = call.path().endsWith("/count_tokens") ? "/v1/messages/count_tokens" : "/v1/messages";
+        return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.path(target, path),
                 headers, body, Providers.streamFlag(body));
     }
 }

@@ -143,6 +143,14 @@ final class AiExchange {
         }
         // A client in no known API speaks the primary provider's own format.
         clientSchema = format.api().orElse(Providers.schema(ai.primary()).orElse(null));
+        if (format instanceof ClientFormat.CountTokens) {
+            // Counting generates nothing: relayed as is to Anthropic (no usage, no policies), estimated otherwise.
+            if (!(ai.primary() instanceof dev.aigw.provider.AnthropicProvider)) {
+                estimateTokens();
+                return;
+            }
+            clientSchema = null;
+        }
         ex.onClientGone(() -> {
             done = true;
             vertx().cancelTimer(overallTimer);
@@ -175,6 +183,18 @@ final class AiExchange {
         } else {
             startAttempts();
         }
+    }
+
+    /** count_tokens for a provider without it: the prompt counted with a tokenizer, marked as an estimate. */
+    private void estimateTokens() {
+        if (clientBody == null) {
+            Errors.send(req(), 400, "invalid_request_error", "count_tokens needs an Anthropic Messages body");
+            return;
+        }
+        String model = ai.primary().model().orElse(clientBody.path("model").asText(""));
+        long n = TokenEstimator.shared().promptTokens(model, clientBody);
+        req().response().putHeader("x-gateway-estimated", "true");
+        sendJson(200, JSON.createObjectNode().put("input_tokens", n));
     }
 
     private io.vertx.core.Vertx vertx() {

@@ -16,6 +16,10 @@ sealed interface ClientFormat {
     record ModelList() implements ClientFormat {
     }
 
+    /** Anthropic's {@code /v1/messages/count_tokens}: nothing is generated, no tokens are spent. */
+    record CountTokens() implements ClientFormat {
+    }
+
     record Native() implements ClientFormat {
     }
 
@@ -23,6 +27,7 @@ sealed interface ClientFormat {
         String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         if (p.endsWith("/chat/completions")) return new Api(Schema.OPENAI_CHAT);
         if (p.endsWith("/v1/messages")) return new Api(Schema.ANTHROPIC_MESSAGES);
+        if (p.endsWith("/v1/messages/count_tokens")) return new CountTokens();
         if (p.endsWith(":generateContent") || p.endsWith(":streamGenerateContent")) {
             return new Api(Schema.GEMINI_GENERATE);
         }

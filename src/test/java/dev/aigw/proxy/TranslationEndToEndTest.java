@@ -316,4 +316,20 @@ class TranslationEndToEndTest {
         assertThat(anthropic.received()).isZero();
     }
 
+
+    @Test
+    void countTokensGoesToAnthropicOrIsEstimatedWithATokenizer() throws Exception {
+        String body = "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"How many tokens is this sentence?\"}]}";
+        HttpResponse<String> native_ = gw.post("/anthropic/v1/messages/count_tokens", body);
+        assertThat(native_.statusCode()).isEqualTo(200);
+        FakeUpstream.Recorded up = anthropic.take();
+        assertThat(up.uri()).isEqualTo("/v1/messages/count_tokens");
+        assertThat(up.headers().get("x-api-key")).isEqualTo("sk-ant");
+
+        HttpResponse<String> estimated = gw.post("/openai/v1/messages/count_tokens", body);
+        assertThat(estimated.statusCode()).isEqualTo(200);
+        assertThat(estimated.headers().firstValue("x-gateway-estimated")).hasValue("true");
+        assertThat(JSON.readTree(estimated.body()).path("input_tokens").asLong()).isBetween(5L, 20L);
+        assertThat(openai.received()).isZero();
+    }
 }
