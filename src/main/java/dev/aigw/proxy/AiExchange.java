@@ -458,7 +458,7 @@ final class AiExchange {
                     resp.drainHandler(v -> upResp.resume());
                 }
             });
-            upResp.exceptionHandler(e -> relay.end(parser));
+            upResp.exceptionHandler(e -> relay.broken(parser, e));
             upResp.endHandler(v -> relay.end(parser));
             return;
         }
@@ -616,6 +616,25 @@ final class AiExchange {
                 obs.firstChunk();
             }
             resp.write(b);
+        }
+
+        /**
+         * The provider's stream broke off. Translated streams end the client's way by themselves
+         * (onEnd); a relayed one gets an error event so the client sees why, not just a cut.
+         */
+        void broken(StreamParser parser, Throwable cause) {
+            if (ended) return;
+            log.warn("request {}: the provider's stream broke off: {}", ex.requestId(), cause.toString());
+            if (raw && !st.completed()) {
+                HttpServerResponse resp = req().response();
+                if (!resp.ended() && !resp.closed()) {
+                    var err = JSON.createObjectNode();
+                    err.putObject("error").put("message", "the provider's stream broke off before it finished")
+                            .put("type", "upstream_stream_truncated").put("code", 502);
+                    write(Buffer.buffer("event: error\ndata: " + err + "\n\n"));
+                }
+            }
+            end(parser);
         }
 
         void end(StreamParser parser) {

@@ -100,6 +100,23 @@ class StreamingTest {
         }
     }
 
+    @Test
+    void aStreamThatBreaksMidwayEndsWithAnErrorEvent() throws Exception {
+        try (FakeUpstream fake = FakeUpstream.plain().respond((r, req) -> {
+            var resp = req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+            resp.write("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                    + "\"delta\":{\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n");
+            io.vertx.core.Vertx.currentContext().owner().setTimer(100, t -> req.connection().close());
+        }); GatewayHarness gw = GatewayHarness.builder().file("c.yaml", config(fake.port())).start()) {
+            HttpResponse<String> r = gw.post("/v1/chat/completions",
+                    "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("\"content\":\"Hel\"")
+                    .contains("event: error").contains("upstream_stream_truncated");
+        }
+    }
+
     /** Sends an event every 20 ms until the response is closed. */
     static final class FakeUpstreamTicker {
         static void tick(io.vertx.core.http.HttpServerResponse resp, AtomicInteger sent) {
