@@ -57,6 +57,11 @@ public record AiPolicy(List<ResourceKey> sources, RouteType routeType,
         return response.isPresent() && (response.get().regex().isPresent() || response.get().webhook().isPresent());
     }
 
+    /** Whether a response webhook judges responses: then streams are held until it has answered. */
+    public boolean hasResponseWebhook() {
+        return response.isPresent() && response.get().webhook().isPresent();
+    }
+
     /** A new response guard for one exchange in the client's schema; empty when there is nothing to guard. */
     public Optional<ResponseGuard> responseGuard(Schema clientSchema) {
         if (response.isEmpty() || response.get().regex().isEmpty()) return Optional.empty();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.policy.AiPolicy;
+import dev.aigw.policy.HeldStream;
 import dev.aigw.policy.PolicyOutcome;
 import dev.aigw.policy.Rejections;
 import dev.aigw.policy.ResponseGuard;
@@ -436,7 +437,7 @@ final class AiExchange {
         if (stream) {
             StreamTranslator st = tr.stream();
             if (guard.isPresent()) st = guard.get().wrap(st);
-            StreamRelay relay = new StreamRelay(st, model);
+            StreamRelay relay = new StreamRelay(st, model, held());
             if (resp.headWritten()) {
                 // Keep-alives already committed a 200 event stream; the events follow.
             } else if (relay.raw) {
@@ -561,17 +562,25 @@ final class AiExchange {
      * Relays one event stream: raw bytes when nothing must change (the events are still parsed, to
      * read usage), else the translated, guarded events as they come.
      */
+    /** A holder for the stream when a response webhook must judge it first; null otherwise. */
+    private HeldStream held() {
+        return policy.filter(AiPolicy::hasResponseWebhook).isPresent() && clientSchema != null
+                && clientSchema != Schema.BEDROCK_CONVERSE ? new HeldStream(clientSchema) : null;
+    }
+
     private final class StreamRelay {
         private final StreamTranslator st;
         private final boolean raw;
         private final String model;
+        private final HeldStream held;
         private boolean first = true;
         private boolean parsing = true;
         private boolean ended;
 
-        StreamRelay(StreamTranslator st, String model) {
+        StreamRelay(StreamTranslator st, String model, HeldStream held) {
             this.st = st;
-            this.raw = st.passthrough();
+            this.held = held;
+            this.raw = st.passthrough() && held == null;
             this.model = model;
         }
 
@@ -595,17 +604,54 @@ final class AiExchange {
             } catch (RuntimeException e) {
                 log.warn("provider stream could not be parsed for request {}: {}", ex.requestId(), e.getMessage());
                 if (current != null && current.request() != null) current.request().reset();
-                if (!out.isEmpty()) write(Buffer.buffer(SseWriter.encode(out)));
+                emit(out);
                 end(null);
                 return;
             }
-            if (!out.isEmpty() && !resp.closed()) write(Buffer.buffer(SseWriter.encode(out)));
+            emit(out);
         }
 
         void events(List<SseEvent> events) {
             List<SseEvent> out = new ArrayList<>();
             for (SseEvent e : events) out.addAll(st.onEvent(e));
-            if (!out.isEmpty()) write(Buffer.buffer(SseWriter.encode(out)));
+            emit(out);
+        }
+
+        private void emit(List<SseEvent> out) {
+            if (out.isEmpty() || req().response().closed()) return;
+            if (held != null) held.add(out);
+            else write(Buffer.buffer(SseWriter.encode(out)));
+        }
+
+        /** The response webhook judges the held text; the events go out as it decides. */
+        private void judge() {
+            HttpServerResponse resp = req().response();
+            if (held.hasToolCalls() || held.text().isEmpty()) {
+                finishWith(held.events());
+                return;
+            }
+            ObjectNode body = held.asBody();
+            services.policies().applyResponse(policy.get(), clientSchema, body, req()::getHeader)
+                    .onComplete(ar -> context.runOnContext(v -> {
+                        if (resp.ended() || resp.closed()) return;
+                        if (ar.failed()) {
+                            Errors.send(req(), 500, "gateway_error", "the route's response guard failed: " + ar.cause().getMessage());
+                        } else if (ar.result() instanceof PolicyOutcome.Reject r) {
+                            log.info("streamed response of request {} rejected by policy: {}", ex.requestId(), r.reason());
+                            write(Buffer.buffer("event: error\ndata: " + Rejections.body(clientSchema, r) + "\n\n"));
+                            resp.end();
+                        } else if (ar.result() instanceof PolicyOutcome.Continue c) {
+                            String text = held.textOf(c.body());
+                            finishWith(text.equals(held.text()) ? held.events() : held.withText(text));
+                        }
+                    }));
+        }
+
+        private void finishWith(List<SseEvent> events) {
+            HttpServerResponse resp = req().response();
+            if (resp.ended() || resp.closed()) return;
+            if (!events.isEmpty()) write(Buffer.buffer(SseWriter.encode(events)));
+            resp.end();
         }
 
         private void write(Buffer b) {
@@ -653,6 +699,11 @@ final class AiExchange {
             recordUsage(st.usage(), st.model().orElse(null), st.finishReason().orElse(null), st.streamedText(),
                     st.completed(), model);
             HttpServerResponse resp = req().response();
+            if (held != null) {
+                held.add(tail);
+                judge();
+                return;
+            }
             if (!resp.ended() && !resp.closed()) {
                 if (raw || tail.isEmpty()) resp.end();
                 else resp.end(Buffer.buffer(SseWriter.encode(tail)));
@@ -684,7 +735,7 @@ final class AiExchange {
         StreamTranslator st = t.stream();
         Optional<ResponseGuard> guard = policy.flatMap(p -> p.responseGuard(clientSchema));
         if (guard.isPresent()) st = guard.get().wrap(st);
-        StreamRelay relay = new StreamRelay(new Reemit(st), model);
+        StreamRelay relay = new StreamRelay(new Reemit(st), model, held());
         writeMockChunk(mock.chunks(up.body()).iterator(), relay);
     }
 
