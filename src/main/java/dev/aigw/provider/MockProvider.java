@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public record MockProvider(String name, BackendResource.Mock spec) implements Provider {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final AtomicLong IDS = new AtomicLong();
-    private static final Target TARGET = new Target("mock.invalid", 0, Optional.empty(), "Authorization", "",
+    private static final Target TARGET = new Target("builtin", 0, Optional.empty(), "Authorization", "",
             new Credential.None());
 
     public String kind() {

@@ -41,7 +41,7 @@ public final class Providers {
                             : v.location() + "-aiplatform.googleapis.com", 443);
             case BackendResource.Bedrock b -> new BackendResource.HostPort(
                     "bedrock-runtime." + b.region() + ".amazonaws.com", 443);
-            case BackendResource.Mock m -> new BackendResource.HostPort("mock.invalid", 0);
+            case BackendResource.Mock m -> new BackendResource.HostPort("builtin", 0);
         };
     }
 
