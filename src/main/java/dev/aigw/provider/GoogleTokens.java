@@ -38,6 +38,7 @@ public final class GoogleTokens {
     private final GoogleCredentials credentials;
     private volatile AccessToken token;
     private volatile String lastError;
+    private long failureBackoffMs;
 
     private GoogleTokens(String description, GoogleCredentials credentials) {
         this.description = description;
@@ -80,11 +81,15 @@ public final class GoogleTokens {
         AccessToken t = token;
         long delay = t == null || t.getExpirationTime() == null ? Duration.ofMinutes(30).toMillis()
                 : Math.max(1_000, t.getExpirationTime().getTime() - System.currentTimeMillis() - REFRESH_BEFORE.toMillis());
+        // After a failed refresh (revoked key, network), retry with back-off rather than every second.
+        if (failureBackoffMs > 0) delay = failureBackoffMs;
         REFRESHER.schedule(() -> {
             try {
                 refresh();
+                failureBackoffMs = 0;
             } catch (IOException | RuntimeException e) {
                 lastError = e.getMessage();
+                failureBackoffMs = failureBackoffMs == 0 ? 5_000 : Math.min(failureBackoffMs * 2, Duration.ofMinutes(10).toMillis());
             } finally {
                 schedule();
             }

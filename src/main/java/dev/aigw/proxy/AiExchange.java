@@ -157,15 +157,19 @@ final class AiExchange {
             vertx().cancelTimer(overallTimer);
             if (current != null) current.cancel();
         });
+        // timeouts.request bounds the whole exchange, streamed body included (Gateway API, as Envoy's route timeout).
         ex.rule().timeouts().request().filter(d -> !d.isZero()).ifPresent(d -> overallTimer = vertx().setTimer(d.toMillis(),
                 id -> {
-                    if (done) return;
+                    HttpServerResponse resp = req().response();
+                    if (resp.ended() || resp.closed()) return;
                     done = true;
-                    if (current != null) current.cancel();
                     obs.attemptFailed("timeouts.request of " + d.toMillis() + " ms", 504);
+                    // Answer first, then cut the upstream: its reset must not be what the client reads.
                     Errors.send(req(), 504, "gateway_timeout", "Backend " + ai.name() + " did not answer within "
                             + d.toMillis() + " ms (timeouts.request)");
+                    if (current != null) current.cancel();
                 }));
+        ex.onDone(() -> vertx().cancelTimer(overallTimer));
         if (policy.isPresent() && clientBody != null && clientSchema != null) {
             services.policies().applyRequest(policy.get(), clientSchema, clientBody, req()::getHeader)
                     .onComplete(ar -> context.runOnContext(v -> {
@@ -193,18 +197,25 @@ final class AiExchange {
             return;
         }
         String model = ai.primary().model().orElse(clientBody.path("model").asText(""));
-        long n = TokenEstimator.shared().promptTokens(model, clientBody);
-        req().response().putHeader("x-gateway-estimated", "true");
-        sendJson(200, JSON.createObjectNode().put("input_tokens", n));
+        // Tokenizing up to the body limit is CPU work for a worker, not the event loop.
+        vertx().executeBlocking(() -> TokenEstimator.shared().promptTokens(model, clientBody), false)
+                .onComplete(ar -> context.runOnContext(v -> {
+                    if (ar.failed()) {
+                        Errors.send(req(), 500, "gateway_error", "token estimate failed: " + ar.cause().getMessage());
+                        return;
+                    }
+                    req().response().putHeader("x-gateway-estimated", "true");
+                    sendJson(200, JSON.createObjectNode().put("input_tokens", ar.result()));
+                }));
     }
 
     private io.vertx.core.Vertx vertx() {
         return services.vertx();
     }
 
+    /** A response was chosen (or an answer given): no more attempts. The overall timer runs on to the end. */
     private void finish() {
         done = true;
-        vertx().cancelTimer(overallTimer);
         vertx().cancelTimer(keepAliveTimer);
     }
 
@@ -388,6 +399,7 @@ final class AiExchange {
                 if ((routeRetries || retryPolicy.retryable(failure.get(), status)) && another(i)) {
                     lastFailure = new UpstreamFailure(UpstreamFailure.Kind.OTHER, call.where() + " answered " + status);
                     log.warn("request {}: {}; trying the next provider", ex.requestId(), lastFailure.getMessage());
+                    resp.exceptionHandler(x -> { }); // the reset below is ours, not a failure to log
                     call.request().reset();
                     attempt(i + 1);
                     return;
@@ -412,14 +424,17 @@ final class AiExchange {
         int status = upResp.statusCode();
         if (status >= 300 && resp.headWritten()) {
             // Keep-alives committed a 200 event stream: the provider's error becomes its last event.
-            upResp.body().onComplete(ar -> {
+            Buffer errBody = Buffer.buffer();
+            upResp.handler(b -> {
+                if (errBody.length() + b.length() <= MAX_ERROR_BODY) errBody.appendBuffer(b);
+            });
+            upResp.exceptionHandler(e -> { });
+            upResp.endHandler(v -> {
                 ObjectNode node = null;
-                if (ar.succeeded() && ar.result().length() <= MAX_ERROR_BODY) {
-                    try {
-                        if (JSON.readTree(ar.result().getBytes()) instanceof ObjectNode o) node = o;
-                    } catch (java.io.IOException e) {
-                        node = null;
-                    }
+                try {
+                    if (errBody.length() > 0 && JSON.readTree(errBody.getBytes()) instanceof ObjectNode o) node = o;
+                } catch (java.io.IOException e) {
+                    node = null;
                 }
                 TranslatedError err = tr.error(status, node);
                 if (!resp.ended() && !resp.closed()) resp.end("event: error\ndata: " + err.body() + "\n\n");
@@ -712,7 +727,14 @@ final class AiExchange {
     }
 
     private void sendJson(int status, ObjectNode body) {
-        req().response().setStatusCode(status).putHeader("content-type", "application/json").end(body.toString());
+        HttpServerResponse resp = req().response();
+        if (resp.ended() || resp.closed()) return;
+        if (resp.headWritten()) {
+            // Keep-alives already committed a 200 event stream: the answer becomes its last event.
+            resp.end("event: error\ndata: " + body + "\n\n");
+            return;
+        }
+        resp.setStatusCode(status).putHeader("content-type", "application/json").end(body.toString());
     }
 
     // ---- the mock provider ----
@@ -720,18 +742,22 @@ final class AiExchange {
     private void serveMock(MockProvider mock, UpstreamRequest up, Translator tr, String model) {
         HttpServerResponse resp = req().response();
         Translator t = tr != null ? tr : Translators.create(Schema.OPENAI_CHAT, Schema.OPENAI_CHAT).orElseThrow();
-        resp.headers().set("x-gateway-provider", "mock/" + mock.name());
-        resp.headers().set("x-gateway-model", mock.model().orElse(model));
-        Filters.response(ex.rule(), resp.headers());
+        if (!resp.headWritten()) {
+            resp.headers().set("x-gateway-provider", "mock/" + mock.name());
+            resp.headers().set("x-gateway-model", mock.model().orElse(model));
+            Filters.response(ex.rule(), resp.headers());
+        }
         if (!up.streaming()) {
             TranslatedResponse r = t.response(mock.completion(up.body()));
             recordUsage(r.usage(), r.model().orElse(null), r.finishReason().orElse(null), TranslatorText.NONE, true, model);
             deliverWhole(r.body(), null);
             return;
         }
-        resp.setChunked(true);
-        resp.headers().set("content-type", "text/event-stream");
-        resp.headers().set("cache-control", "no-cache");
+        if (!resp.headWritten()) {
+            resp.setChunked(true);
+            resp.headers().set("content-type", "text/event-stream");
+            resp.headers().set("cache-control", "no-cache");
+        }
         StreamTranslator st = t.stream();
         Optional<ResponseGuard> guard = policy.flatMap(p -> p.responseGuard(clientSchema));
         if (guard.isPresent()) st = guard.get().wrap(st);

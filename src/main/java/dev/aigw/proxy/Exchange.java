@@ -9,7 +9,13 @@ import java.util.Map;
 
 /** Per-request state shared by the stages: the client request and what the route decided. */
 record Exchange(HttpServerRequest req, RouteMatch match, String requestId, Map<String, List<String>> query,
-                long startNanos, dev.aigw.telemetry.ExchangeObserver obs, List<Runnable> closeActions) {
+                long startNanos, dev.aigw.telemetry.ExchangeObserver obs, List<Runnable> closeActions,
+                List<Runnable> endActions) {
+
+    /** Runs {@code action} when the response has ended (or the connection closed): timers to cancel. */
+    void onDone(Runnable action) {
+        endActions.add(action);
+    }
 
     /**
      * Runs {@code action} if the client's connection closes before the response ends. Vert.x keeps

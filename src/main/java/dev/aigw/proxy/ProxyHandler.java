@@ -34,6 +34,7 @@ import java.util.function.Supplier;
  */
 public final class ProxyHandler implements Handler<HttpServerRequest> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProxyHandler.class);
 
     private final ProxyServices services;
     private final int port;
@@ -47,6 +48,16 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest req) {
+        try {
+            serve(req);
+        } catch (RuntimeException e) {
+            // A bug must still answer the client, not leave it waiting.
+            log.error("request {} {} failed in the gateway", req.method(), req.path(), e);
+            Errors.send(req, 500, "gateway_error", "the gateway failed to handle this request: " + e);
+        }
+    }
+
+    private void serve(HttpServerRequest req) {
         long start = System.nanoTime();
         String clientId = req.getHeader("x-request-id");
         String requestId = clientId == null || clientId.isBlank() ? UUID.randomUUID().toString() : clientId;
@@ -55,7 +66,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                 req.method().name(), req.path(), req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(),
                 req.getHeader("user-agent"), req::getHeader));
         HttpServerResponse response = req.response();
-        response.endHandler(v -> obs.finished(response.getStatusCode(), isStream(response), response.bytesWritten()));
+        // On a client abort Vert.x calls the end handler before the close handler, with the response not ended.
+        List<Runnable> endActions = new java.util.ArrayList<>(1);
+        response.endHandler(v -> {
+            for (Runnable r : endActions) r.run();
+            obs.finished(response.ended() ? response.getStatusCode() : 499, isStream(response), response.bytesWritten());
+        });
         List<Runnable> closeActions = new java.util.ArrayList<>(2);
         response.closeHandler(v -> {
             if (response.ended()) return;
@@ -64,21 +80,28 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             obs.finished(499, isStream(response), response.bytesWritten());
         });
         RouteTable table = snapshot.get().ports().get(port);
-        Map<String, List<String>> query = new QueryStringDecoder(req.uri()).parameters();
+        Map<String, List<String>> query;
+        try {
+            query = new QueryStringDecoder(req.uri()).parameters();
+        } catch (IllegalArgumentException e) {
+            Errors.send(req, 400, "invalid_request_error", "the query string cannot be decoded: " + e.getMessage());
+            return;
+        }
         if (table != null && table.routesByModel() && req.method() == io.vertx.core.http.HttpMethod.POST) {
             // Model routing: the body's "model" becomes the x-gateway-model header before matching.
             readBody(req, body -> {
                 ObjectNode parsed = parseQuietly(body);
                 String model = parsed != null && parsed.path("model").isTextual() ? parsed.get("model").asText() : null;
-                route(req, table, query, start, requestId, obs, closeActions, model, body, parsed);
+                route(req, table, query, start, requestId, obs, closeActions, endActions, model, body, parsed);
             });
             return;
         }
-        route(req, table, query, start, requestId, obs, closeActions, null, null, null);
+        route(req, table, query, start, requestId, obs, closeActions, endActions, null, null, null);
     }
 
     private void route(HttpServerRequest req, RouteTable table, Map<String, List<String>> query, long start,
-                       String requestId, ExchangeObserver obs, List<Runnable> closeActions, String model,
+                       String requestId, ExchangeObserver obs, List<Runnable> closeActions,
+                       List<Runnable> endActions, String model,
                        Buffer body, ObjectNode parsed) {
         String path = req.path();
         HostAndPort authority = req.authority();
@@ -104,7 +127,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             return;
         }
         obs.routed(rule.id(), dest.get().name());
-        Exchange ex = new Exchange(req, match.get(), requestId, query, start, obs, closeActions);
+        Exchange ex = new Exchange(req, match.get(), requestId, query, start, obs, closeActions, endActions);
         switch (dest.get()) {
             case Destination.Unavailable u -> Errors.send(req, 500, "gateway_error",
                     "route " + rule.id() + " cannot be served: " + u.reason());
@@ -143,7 +166,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         long max = services.options().maxBodyBytes();
         if (!withinLimit(req, max)) return;
         String cl = req.getHeader("content-length");
-        Buffer body = Buffer.buffer(cl == null ? 1024 : (int) Math.min(Long.parseLong(cl.strip()), max));
+        // A declared length is a hint, not a reason to allocate it before a byte arrives.
+        Buffer body = Buffer.buffer(cl == null ? 1024 : (int) Math.min(Long.parseLong(cl.strip()), 64 * 1024));
         boolean[] failed = {false};
         req.handler(chunk -> {
             if (failed[0]) return;

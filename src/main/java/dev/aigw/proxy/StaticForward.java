@@ -24,14 +24,19 @@ final class StaticForward {
         ProxyOptions options = services.options();
         HttpServerRequest req = ex.req();
         if (!ProxyHandler.withinLimit(req, options.maxBodyBytes())) return;
+        // A body comes with a length or chunked; without either there is none to stream.
+        String cl = req.getHeader("content-length");
+        boolean hasBody = cl != null && !cl.strip().equals("0")
+                || "chunked".equalsIgnoreCase(String.valueOf(req.getHeader("transfer-encoding")).strip());
         // The request is already flowing: take the pipe before the upstream request exists.
-        Pipe<Buffer> pipe = req.pipe();
+        Pipe<Buffer> pipe = hasBody ? req.pipe() : null;
         BackendResource.HostPort hp = s.hosts().size() == 1 ? s.hosts().getFirst()
                 : s.hosts().get(ThreadLocalRandom.current().nextInt(s.hosts().size()));
         MultiMap headers = Headers.copy(req.headers(), Set.of());
+        // The client's Host goes upstream as it came (virtual hosts), unless URLRewrite sets one.
+        String hostHeader = req.authority() == null ? null : req.authority().toString();
         headers.remove("host");
         String uri = req.uri();
-        String hostHeader = null;
         for (HttpRouteResource.Filter f : ex.rule().filters()) {
             if (f instanceof HttpRouteResource.UrlRewrite rw) {
                 if (rw.hostname().isPresent()) hostHeader = rw.hostname().get();
@@ -53,7 +58,7 @@ final class StaticForward {
         ex.obs().upstreamHeaders().forEach(headers::set);
         ex.onClientGone(call::cancel);
         var t = ex.rule().timeouts();
-        call.send(hp.host(), hp.port(), false, req.method(), uri, headers, null, pipe,
+        call.send(hp.host(), hp.port(), false, req.method(), uri, headers, hasBody ? null : Buffer.buffer(), pipe,
                         shorter(t.backendRequest(), t.request()))
                 .onSuccess(resp -> {
                     ex.obs().responseHeaders(resp.statusCode());

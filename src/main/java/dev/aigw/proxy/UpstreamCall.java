@@ -60,7 +60,10 @@ final class UpstreamCall {
             }
             request = up;
             up.headers().setAll(headers);
-            if (headers.contains("host")) up.authority(HostAndPort.create(headers.get("host"), port));
+            if (headers.contains("host")) {
+                HostAndPort a = HostAndPort.parseAuthority(headers.get("host"), -1);
+                if (a != null) up.authority(a);
+            }
             up.response().onComplete(rar -> {
                 if (rar.failed()) fail(UpstreamFailure.classify(where, rar.cause()), pipe);
                 else if (!settled) {

@@ -50,6 +50,7 @@ public final class Upstreams {
     private final Map<Object, Clients> perLoop = new ConcurrentHashMap<>();
     private final Map<String, String> connectTo;
     private final long connectTimeoutMs;
+    static final long IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 
     private record Clients(HttpClientAgent tls, HttpClientAgent plain) {
     }
@@ -90,7 +91,10 @@ public final class Upstreams {
                 .setHost(host)
                 .setPort(port)
                 .setURI(uri)
-                .setConnectTimeout(connectTimeoutMs);
+                .setConnectTimeout(connectTimeoutMs)
+                // A response that sends nothing for this long is dead, even mid-stream; LLM answers
+                // can think for minutes before a byte, so this is generous.
+                .setIdleTimeout(IDLE_TIMEOUT_MS);
         String redirect = connectTo.get(host + ":" + port);
         if (redirect != null) {
             int colon = redirect.lastIndexOf(':');
