@@ -517,28 +517,11 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
         return Usage.of(uncached + read + write, Json.longOr0(u, "output_tokens"), read, write, 0);
     }
 
-    static ObjectNode openAiUsage(Usage u) {
-        ObjectNode o = Json.obj();
-        o.put("prompt_tokens", u.input());
-        o.put("completion_tokens", u.output());
-        o.put("total_tokens", u.total());
-        o.putObject("prompt_tokens_details").put("cached_tokens", u.cacheRead());
-        return o;
-    }
-
     @Override
     public TranslatedResponse response(ObjectNode up) {
         String model = Json.text(up, "model").orElse(requestedModel);
-        ObjectNode out = Json.obj();
-        out.put("id", Json.text(up, "id").orElseGet(() -> "chatcmpl-" + ctx.ids().get()));
-        out.put("object", "chat.completion");
-        out.put("created", ctx.epochSeconds().getAsLong());
-        out.put("model", model);
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-
+        String id = Json.text(up, "id").orElseGet(() -> "chatcmpl-" + ctx.ids().get());
+        long created = ctx.epochSeconds().getAsLong();
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         ArrayNode toolCalls = Json.arr();
@@ -546,37 +529,16 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
             switch (b.path("type").asText()) {
                 case "text" -> text.append(b.path("text").asText());
                 case "thinking" -> reasoning.append(b.path("thinking").asText());
-                case "tool_use" -> {
-                    ObjectNode call = toolCalls.addObject();
-                    call.put("id", Json.text(b, "id").orElseGet(() -> "call_" + ctx.ids().get()));
-                    call.put("type", "function");
-                    ObjectNode fn = call.putObject("function");
-                    fn.put("name", b.path("name").asText());
-                    JsonNode input = b.get("input");
-                    fn.put("arguments", input == null || input.isNull() ? "{}" : Json.write(input));
-                }
+                case "tool_use" -> toolCalls.add(OpenAiOut.toolCall(
+                        Json.text(b, "id").orElseGet(() -> "call_" + ctx.ids().get()), b.path("name").asText(), b.get("input")));
                 default -> {
                     // redacted_thinking and server-tool blocks have no Chat Completions form.
                 }
             }
         }
-        if (text.isEmpty() && !toolCalls.isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", text.toString());
-        }
-        if (!reasoning.isEmpty()) {
-            message.put("reasoning_content", reasoning.toString());
-        }
-        if (!toolCalls.isEmpty()) {
-            message.set("tool_calls", toolCalls);
-        }
-        choice.putNull("logprobs");
         String finish = mapStopReason(Json.text(up, "stop_reason").orElse("end_turn"));
-        choice.put("finish_reason", finish);
-
         Usage usage = parseUsage(up.path("usage"));
-        out.set("usage", openAiUsage(usage));
+        ObjectNode out = OpenAiOut.completion(id, created, model, text, reasoning, toolCalls, finish, OpenAiOut.usage(usage));
         return new TranslatedResponse(out, usage, Optional.of(model), Optional.of(finish));
     }
 
@@ -601,7 +563,7 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
 
     @Override
     public TranslatedError error(TranslationException e) {
-        return new TranslatedError(e.status(), ErrorBodies.openAi(e.getMessage(), "invalid_request_error", e.field(), null));
+        return OpenAiOut.invalidRequest(e);
     }
 
     // ---------------------------------------------------------------- stream
@@ -611,16 +573,14 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
         return new Stream();
     }
 
-    private final class Stream implements StreamTranslator {
-        private String id;
-        private String model = requestedModel;
-        private boolean modelSeen;
-        private long created = -1;
+    private final class Stream extends AbstractStream {
+        private final OpenAiOut.Chunks chunks = new OpenAiOut.Chunks(ctx, () -> model);
         private long uncached, cacheRead, cacheWrite, output;
         private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
-        private String finish;
-        private boolean done;
-        private boolean completed;
+
+        Stream() {
+            super(requestedModel);
+        }
 
         @Override
         public List<SseEvent> onEvent(SseEvent e) {
@@ -637,16 +597,10 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
             switch (type) {
                 case "message_start" -> {
                     JsonNode msg = d.path("message");
-                    Json.text(msg, "id").ifPresent(v -> id = v);
-                    Json.text(msg, "model").ifPresent(v -> {
-                        model = v;
-                        modelSeen = true;
-                    });
+                    Json.text(msg, "id").ifPresent(v -> chunks.id = v);
+                    Json.text(msg, "model").ifPresent(this::seeModel);
                     absorbUsage(msg.path("usage"));
-                    ObjectNode delta = Json.obj();
-                    delta.put("role", "assistant");
-                    delta.put("content", "");
-                    out.add(chunk(delta, null));
+                    out.add(chunks.role());
                 }
                 case "content_block_start" -> {
                     JsonNode block = d.path("content_block");
@@ -654,19 +608,13 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
                         case "tool_use" -> {
                             int toolIndex = toolIndexByBlock.size();
                             toolIndexByBlock.put(d.path("index").asInt(), toolIndex);
-                            ObjectNode call = Json.obj();
-                            call.put("index", toolIndex);
-                            call.put("id", Json.text(block, "id").orElseGet(() -> "call_" + ctx.ids().get()));
-                            call.put("type", "function");
-                            ObjectNode fn = call.putObject("function");
-                            fn.put("name", block.path("name").asText());
-                            fn.put("arguments", "");
-                            out.add(toolChunk(call));
+                            out.add(chunks.toolStart(toolIndex, Json.text(block, "id").orElseGet(() -> "call_" + ctx.ids().get()),
+                                    block.path("name").asText()));
                         }
                         case "text" -> {
                             String t = block.path("text").asText("");
                             if (!t.isEmpty()) {
-                                out.add(textChunk("content", t));
+                                out.add(chunks.text("content", t));
                             }
                         }
                         default -> {
@@ -676,16 +624,13 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
                 case "content_block_delta" -> {
                     JsonNode delta = d.path("delta");
                     switch (delta.path("type").asText()) {
-                        case "text_delta" -> out.add(textChunk("content", delta.path("text").asText()));
-                        case "thinking_delta" -> out.add(textChunk("reasoning_content", delta.path("thinking").asText()));
+                        case "text_delta" -> out.add(chunks.text("content", delta.path("text").asText()));
+                        case "thinking_delta" -> out.add(chunks.text("reasoning_content", delta.path("thinking").asText()));
                         case "input_json_delta" -> {
                             String partial = delta.path("partial_json").asText("");
                             Integer toolIndex = toolIndexByBlock.get(d.path("index").asInt());
                             if (!partial.isEmpty() && toolIndex != null) {
-                                ObjectNode call = Json.obj();
-                                call.put("index", toolIndex);
-                                call.putObject("function").put("arguments", partial);
-                                out.add(toolChunk(call));
+                                out.add(chunks.toolArguments(toolIndex, partial));
                             }
                         }
                         default -> {
@@ -697,7 +642,7 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
                     Json.text(d.path("delta"), "stop_reason").ifPresent(r -> finish = mapStopReason(r));
                     absorbUsage(d.path("usage"));
                     if (finish != null) {
-                        out.add(chunk(Json.obj(), finish));
+                        out.add(chunks.finish(finish));
                     }
                 }
                 case "message_stop" -> {
@@ -713,8 +658,7 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
                         case "invalid_request_error" -> 400;
                         default -> 500;
                     };
-                    out.add(SseEvent.data(Json.write(error(status, d).body())));
-                    out.add(SseEvent.done());
+                    OpenAiOut.fail(out, error(status, d).body());
                     done = true;
                 }
                 default -> {
@@ -736,20 +680,14 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
                 finishStream(out);
                 return out;
             }
-            out.add(SseEvent.data(Json.write(ErrorBodies.openAi(
-                    "upstream stream ended before the response was complete", "server_error", null,
-                    "upstream_stream_truncated"))));
-            out.add(SseEvent.done());
+            OpenAiOut.truncated(out);
             done = true;
             return out;
         }
 
         private void finishStream(List<SseEvent> out) {
             if (includeUsage) {
-                ObjectNode c = base();
-                c.putArray("choices");
-                c.set("usage", openAiUsage(usage()));
-                out.add(SseEvent.data(Json.write(c)));
+                out.add(chunks.usage(OpenAiOut.usage(usage())));
             }
             out.add(SseEvent.done());
             done = true;
@@ -771,65 +709,9 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
             }
         }
 
-        private ObjectNode base() {
-            if (id == null) {
-                id = "chatcmpl-" + ctx.ids().get();
-            }
-            if (created < 0) {
-                created = ctx.epochSeconds().getAsLong();
-            }
-            ObjectNode c = Json.obj();
-            c.put("id", id);
-            c.put("object", "chat.completion.chunk");
-            c.put("created", created);
-            c.put("model", model);
-            return c;
-        }
-
-        private SseEvent chunk(ObjectNode delta, String finishReason) {
-            ObjectNode c = base();
-            ObjectNode choice = c.putArray("choices").addObject();
-            choice.put("index", 0);
-            choice.set("delta", delta);
-            choice.putNull("logprobs");
-            if (finishReason == null) {
-                choice.putNull("finish_reason");
-            } else {
-                choice.put("finish_reason", finishReason);
-            }
-            return SseEvent.data(Json.write(c));
-        }
-
-        private SseEvent textChunk(String field, String text) {
-            ObjectNode delta = Json.obj();
-            delta.put(field, text);
-            return chunk(delta, null);
-        }
-
-        private SseEvent toolChunk(ObjectNode call) {
-            ObjectNode delta = Json.obj();
-            delta.putArray("tool_calls").add(call);
-            return chunk(delta, null);
-        }
-
         @Override
         public Usage usage() {
             return Usage.of(uncached + cacheRead + cacheWrite, output, cacheRead, cacheWrite, 0);
-        }
-
-        @Override
-        public Optional<String> model() {
-            return modelSeen ? Optional.of(model) : Optional.empty();
-        }
-
-        @Override
-        public Optional<String> finishReason() {
-            return Optional.ofNullable(finish);
-        }
-
-        @Override
-        public boolean completed() {
-            return completed;
         }
     }
 }

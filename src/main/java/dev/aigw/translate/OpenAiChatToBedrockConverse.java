@@ -324,7 +324,7 @@ public final class OpenAiChatToBedrockConverse implements Translator {
         String finish = mapStopReason(Json.text(up, "stopReason").orElse("end_turn"), !calls.isEmpty());
         choice.put("finish_reason", finish);
         Usage usage = Bedrock.parseUsage(up.path("usage"));
-        out.set("usage", OpenAiChatToAnthropicMessages.openAiUsage(usage));
+        out.set("usage", OpenAiOut.usage(usage));
         return new TranslatedResponse(out, usage, Optional.of(requestedModel), Optional.of(finish));
     }
 
@@ -487,7 +487,7 @@ public final class OpenAiChatToBedrockConverse implements Translator {
             if (includeUsage && usageSeen) { // zeros would read as a real count
                 ObjectNode c = base();
                 c.putArray("choices");
-                c.set("usage", OpenAiChatToAnthropicMessages.openAiUsage(usage));
+                c.set("usage", OpenAiOut.usage(usage));
                 out.add(SseEvent.data(Json.write(c)));
             }
             out.add(SseEvent.done());

@@ -340,7 +340,7 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
     }
 
     static ObjectNode openAiUsage(Usage u) {
-        ObjectNode o = OpenAiChatToAnthropicMessages.openAiUsage(u);
+        ObjectNode o = OpenAiOut.usage(u);
         o.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoning());
         return o;
     }
