@@ -281,15 +281,8 @@ public final class OpenAiChatToBedrockConverse implements Translator {
 
     @Override
     public TranslatedResponse response(ObjectNode up) {
-        ObjectNode out = Json.obj();
-        out.put("id", "chatcmpl-" + ctx.ids().get());
-        out.put("object", "chat.completion");
-        out.put("created", ctx.epochSeconds().getAsLong());
-        out.put("model", requestedModel);
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
+        String id = "chatcmpl-" + ctx.ids().get();
+        long created = ctx.epochSeconds().getAsLong();
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         ArrayNode calls = Json.arr();
@@ -298,33 +291,15 @@ public final class OpenAiChatToBedrockConverse implements Translator {
                 text.append(b.path("text").asText(""));
             } else if (b.has("toolUse")) {
                 JsonNode u = b.get("toolUse");
-                ObjectNode call = calls.addObject();
-                call.put("id", Json.text(u, "toolUseId").orElseGet(() -> "call_" + ctx.ids().get()));
-                call.put("type", "function");
-                ObjectNode fn = call.putObject("function");
-                fn.put("name", u.path("name").asText());
-                JsonNode input = u.get("input");
-                fn.put("arguments", input == null || input.isNull() ? "{}" : Json.write(input));
+                calls.add(OpenAiOut.toolCall(Json.text(u, "toolUseId").orElseGet(() -> "call_" + ctx.ids().get()),
+                        u.path("name").asText(), u.get("input")));
             } else if (b.has("reasoningContent")) {
                 reasoning.append(b.path("reasoningContent").path("reasoningText").path("text").asText(""));
             }
         }
-        if (text.isEmpty() && !calls.isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", text.toString());
-        }
-        if (!reasoning.isEmpty()) {
-            message.put("reasoning_content", reasoning.toString());
-        }
-        if (!calls.isEmpty()) {
-            message.set("tool_calls", calls);
-        }
-        choice.putNull("logprobs");
         String finish = mapStopReason(Json.text(up, "stopReason").orElse("end_turn"), !calls.isEmpty());
-        choice.put("finish_reason", finish);
         Usage usage = Bedrock.parseUsage(up.path("usage"));
-        out.set("usage", OpenAiOut.usage(usage));
+        ObjectNode out = OpenAiOut.completion(id, created, requestedModel, text, reasoning, calls, finish, OpenAiOut.usage(usage));
         return new TranslatedResponse(out, usage, Optional.of(requestedModel), Optional.of(finish));
     }
 
@@ -346,7 +321,7 @@ public final class OpenAiChatToBedrockConverse implements Translator {
 
     @Override
     public TranslatedError error(TranslationException e) {
-        return new TranslatedError(e.status(), ErrorBodies.openAi(e.getMessage(), "invalid_request_error", e.field(), null));
+        return OpenAiOut.invalidRequest(e);
     }
 
     // ---------------------------------------------------------------- stream
@@ -359,18 +334,17 @@ public final class OpenAiChatToBedrockConverse implements Translator {
     /**
      * ConverseStream events: messageStart, contentBlockStart (tool use only), contentBlockDelta,
      * contentBlockStop, messageStop (stop reason), then metadata (usage). Text blocks get no
-     * start event.
+     * start event. ConverseStream never names the model.
      */
-    private final class Stream implements StreamTranslator {
-        private String id;
-        private long created = -1;
+    private final class Stream extends AbstractStream {
+        private final OpenAiOut.Chunks chunks = new OpenAiOut.Chunks(ctx, () -> model);
         private boolean started;
         private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
-        private String finish;
-        private Usage usage = Usage.ZERO;
         private boolean usageSeen;
-        private boolean done;
-        private boolean completed;
+
+        Stream() {
+            super(requestedModel);
+        }
 
         @Override
         public List<SseEvent> onEvent(SseEvent e) {
@@ -382,8 +356,7 @@ public final class OpenAiChatToBedrockConverse implements Translator {
             ObjectNode d = Json.parseObject(e.data()).orElseGet(Json::obj);
             if (type.startsWith("exception:") || type.startsWith("error:")) {
                 int status = Bedrock.statusForException(type.substring(type.indexOf(':') + 1));
-                out.add(SseEvent.data(Json.write(openAiError(status, Bedrock.errorMessage(d, status)).body())));
-                out.add(SseEvent.done());
+                OpenAiOut.fail(out, openAiError(status, Bedrock.errorMessage(d, status)).body());
                 done = true;
                 return out;
             }
@@ -395,14 +368,8 @@ public final class OpenAiChatToBedrockConverse implements Translator {
                         start(out);
                         int toolIndex = toolIndexByBlock.size();
                         toolIndexByBlock.put(d.path("contentBlockIndex").asInt(), toolIndex);
-                        ObjectNode call = Json.obj();
-                        call.put("index", toolIndex);
-                        call.put("id", Json.text(tu, "toolUseId").orElseGet(() -> "call_" + ctx.ids().get()));
-                        call.put("type", "function");
-                        ObjectNode fn = call.putObject("function");
-                        fn.put("name", tu.path("name").asText());
-                        fn.put("arguments", "");
-                        out.add(toolChunk(call));
+                        out.add(chunks.toolStart(toolIndex, Json.text(tu, "toolUseId").orElseGet(() -> "call_" + ctx.ids().get()),
+                                tu.path("name").asText()));
                     }
                 }
                 case "contentBlockDelta" -> {
@@ -411,21 +378,18 @@ public final class OpenAiChatToBedrockConverse implements Translator {
                     if (delta.has("text")) {
                         String t = delta.path("text").asText("");
                         if (!t.isEmpty()) {
-                            out.add(textChunk("content", t));
+                            out.add(chunks.text("content", t));
                         }
                     } else if (delta.has("toolUse")) {
                         String partial = delta.path("toolUse").path("input").asText("");
                         Integer toolIndex = toolIndexByBlock.get(d.path("contentBlockIndex").asInt());
                         if (!partial.isEmpty() && toolIndex != null) {
-                            ObjectNode call = Json.obj();
-                            call.put("index", toolIndex);
-                            call.putObject("function").put("arguments", partial);
-                            out.add(toolChunk(call));
+                            out.add(chunks.toolArguments(toolIndex, partial));
                         }
                     } else if (delta.path("reasoningContent").has("text")) {
                         String t = delta.path("reasoningContent").path("text").asText("");
                         if (!t.isEmpty()) {
-                            out.add(textChunk("reasoning_content", t));
+                            out.add(chunks.text("reasoning_content", t));
                         }
                     }
                     // reasoning signature and redactedContent have no Chat Completions form.
@@ -434,7 +398,7 @@ public final class OpenAiChatToBedrockConverse implements Translator {
                     if (finish == null) {
                         start(out);
                         finish = mapStopReason(Json.text(d, "stopReason").orElse("end_turn"), !toolIndexByBlock.isEmpty());
-                        out.add(chunk(Json.obj(), finish));
+                        out.add(chunks.finish(finish));
                     }
                 }
                 case "metadata" -> {
@@ -464,10 +428,7 @@ public final class OpenAiChatToBedrockConverse implements Translator {
                 finishStream(out);
                 return out;
             }
-            out.add(SseEvent.data(Json.write(ErrorBodies.openAi(
-                    "upstream stream ended before the response was complete", "server_error", null,
-                    "upstream_stream_truncated"))));
-            out.add(SseEvent.done());
+            OpenAiOut.truncated(out);
             done = true;
             return out;
         }
@@ -477,83 +438,15 @@ public final class OpenAiChatToBedrockConverse implements Translator {
                 return;
             }
             started = true;
-            ObjectNode delta = Json.obj();
-            delta.put("role", "assistant");
-            delta.put("content", "");
-            out.add(chunk(delta, null));
+            out.add(chunks.role());
         }
 
         private void finishStream(List<SseEvent> out) {
             if (includeUsage && usageSeen) { // zeros would read as a real count
-                ObjectNode c = base();
-                c.putArray("choices");
-                c.set("usage", OpenAiOut.usage(usage));
-                out.add(SseEvent.data(Json.write(c)));
+                out.add(chunks.usage(OpenAiOut.usage(usage)));
             }
             out.add(SseEvent.done());
             done = true;
-        }
-
-        private ObjectNode base() {
-            if (id == null) {
-                id = "chatcmpl-" + ctx.ids().get();
-            }
-            if (created < 0) {
-                created = ctx.epochSeconds().getAsLong();
-            }
-            ObjectNode c = Json.obj();
-            c.put("id", id);
-            c.put("object", "chat.completion.chunk");
-            c.put("created", created);
-            c.put("model", requestedModel);
-            return c;
-        }
-
-        private SseEvent chunk(ObjectNode delta, String finishReason) {
-            ObjectNode c = base();
-            ObjectNode choice = c.putArray("choices").addObject();
-            choice.put("index", 0);
-            choice.set("delta", delta);
-            choice.putNull("logprobs");
-            if (finishReason == null) {
-                choice.putNull("finish_reason");
-            } else {
-                choice.put("finish_reason", finishReason);
-            }
-            return SseEvent.data(Json.write(c));
-        }
-
-        private SseEvent textChunk(String field, String text) {
-            ObjectNode delta = Json.obj();
-            delta.put(field, text);
-            return chunk(delta, null);
-        }
-
-        private SseEvent toolChunk(ObjectNode call) {
-            ObjectNode delta = Json.obj();
-            delta.putArray("tool_calls").add(call);
-            return chunk(delta, null);
-        }
-
-        @Override
-        public Usage usage() {
-            return usage;
-        }
-
-        /** ConverseStream never names the model. */
-        @Override
-        public Optional<String> model() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> finishReason() {
-            return Optional.ofNullable(finish);
-        }
-
-        @Override
-        public boolean completed() {
-            return completed;
         }
     }
 }

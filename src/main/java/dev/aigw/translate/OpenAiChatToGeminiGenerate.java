@@ -339,24 +339,11 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
         };
     }
 
-    static ObjectNode openAiUsage(Usage u) {
-        ObjectNode o = OpenAiOut.usage(u);
-        o.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoning());
-        return o;
-    }
-
     @Override
     public TranslatedResponse response(ObjectNode up) {
         String model = Json.text(up, "modelVersion").orElse(requestedModel);
-        ObjectNode out = Json.obj();
-        out.put("id", "chatcmpl-" + Json.text(up, "responseId").orElseGet(() -> ctx.ids().get()));
-        out.put("object", "chat.completion");
-        out.put("created", ctx.epochSeconds().getAsLong());
-        out.put("model", model);
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
+        String id = "chatcmpl-" + Json.text(up, "responseId").orElseGet(() -> ctx.ids().get());
+        long created = ctx.epochSeconds().getAsLong();
         JsonNode cand = up.path("candidates").path(0);
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
@@ -370,24 +357,12 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
                 text.append(part.path("text").asText(""));
             }
         }
-        if (text.isEmpty() && !calls.isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", text.toString());
-        }
-        if (!reasoning.isEmpty()) {
-            message.put("reasoning_content", reasoning.toString());
-        }
-        if (!calls.isEmpty()) {
-            message.set("tool_calls", calls);
-        }
-        choice.putNull("logprobs");
         // No candidate at all means the prompt itself was blocked.
         String reason = cand.isMissingNode() ? "content_filter"
                 : mapFinishReason(Json.text(cand, "finishReason").orElse("STOP"), !calls.isEmpty());
-        choice.put("finish_reason", reason);
         Usage usage = Gemini.parseUsage(up.path("usageMetadata"));
-        out.set("usage", openAiUsage(usage));
+        ObjectNode out = OpenAiOut.completion(id, created, model, text, reasoning, calls, reason,
+                OpenAiOut.usageWithReasoning(usage));
         return new TranslatedResponse(out, usage, Optional.of(model), Optional.of(reason));
     }
 
@@ -423,7 +398,7 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
 
     @Override
     public TranslatedError error(TranslationException e) {
-        return new TranslatedError(e.status(), ErrorBodies.openAi(e.getMessage(), "invalid_request_error", e.field(), null));
+        return OpenAiOut.invalidRequest(e);
     }
 
     // ---------------------------------------------------------------- stream
@@ -434,17 +409,14 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
     }
 
     /** Gemini streams whole response objects with no end marker; the connection close ends it. */
-    private final class Stream implements StreamTranslator {
-        private String id;
-        private long created = -1;
-        private String model = requestedModel;
-        private boolean modelSeen;
+    private final class Stream extends AbstractStream {
+        private final OpenAiOut.Chunks chunks = new OpenAiOut.Chunks(ctx, () -> model);
         private boolean started;
         private int toolCount;
-        private String finish;
-        private Usage usage = Usage.ZERO;
-        private boolean done;
-        private boolean completed;
+
+        Stream() {
+            super(requestedModel);
+        }
 
         @Override
         public List<SseEvent> onEvent(SseEvent e) {
@@ -459,28 +431,20 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
             ObjectNode c = parsed.get();
             Optional<Integer> errorStatus = Gemini.streamErrorStatus(c);
             if (errorStatus.isPresent()) {
-                int status = errorStatus.get();
-                out.add(SseEvent.data(Json.write(error(status, c).body())));
-                out.add(SseEvent.done());
+                OpenAiOut.fail(out, error(errorStatus.get(), c).body());
                 done = true;
                 return out;
             }
-            if (id == null) {
-                id = "chatcmpl-" + Json.text(c, "responseId").orElseGet(() -> ctx.ids().get());
+            if (chunks.id == null) {
+                chunks.id = "chatcmpl-" + Json.text(c, "responseId").orElseGet(() -> ctx.ids().get());
             }
-            Json.text(c, "modelVersion").ifPresent(m -> {
-                model = m;
-                modelSeen = true;
-            });
+            Json.text(c, "modelVersion").ifPresent(this::seeModel);
             if (c.has("usageMetadata")) {
                 usage = Gemini.parseUsage(c.get("usageMetadata")); // cumulative in every chunk
             }
             if (!started) {
                 started = true;
-                ObjectNode delta = Json.obj();
-                delta.put("role", "assistant");
-                delta.put("content", "");
-                out.add(chunk(delta, null));
+                out.add(chunks.role());
             }
             JsonNode cand = c.path("candidates").path(0);
             for (JsonNode part : cand.path("content").path("parts")) {
@@ -495,15 +459,15 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
                 } else {
                     delta.put("content", part.get("text").asText());
                 }
-                out.add(chunk(delta, null));
+                out.add(chunks.chunk(delta, null));
             }
             Optional<String> reason = Json.text(cand, "finishReason");
             if (reason.isPresent() && finish == null) {
                 finish = mapFinishReason(reason.get(), toolCount > 0);
-                out.add(chunk(Json.obj(), finish));
+                out.add(chunks.finish(finish));
             } else if (cand.isMissingNode() && c.path("promptFeedback").has("blockReason") && finish == null) {
                 finish = "content_filter";
-                out.add(chunk(Json.obj(), finish));
+                out.add(chunks.finish(finish));
             }
             return out;
         }
@@ -516,70 +480,15 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
             }
             done = true;
             if (finish == null) {
-                out.add(SseEvent.data(Json.write(ErrorBodies.openAi(
-                        "upstream stream ended before the response was complete", "server_error", null,
-                        "upstream_stream_truncated"))));
-                out.add(SseEvent.done());
+                OpenAiOut.truncated(out);
                 return out;
             }
             completed = true;
             if (includeUsage) {
-                ObjectNode c = base();
-                c.putArray("choices");
-                c.set("usage", openAiUsage(usage));
-                out.add(SseEvent.data(Json.write(c)));
+                out.add(chunks.usage(OpenAiOut.usageWithReasoning(usage)));
             }
             out.add(SseEvent.done());
             return out;
-        }
-
-        private ObjectNode base() {
-            if (id == null) {
-                id = "chatcmpl-" + ctx.ids().get();
-            }
-            if (created < 0) {
-                created = ctx.epochSeconds().getAsLong();
-            }
-            ObjectNode c = Json.obj();
-            c.put("id", id);
-            c.put("object", "chat.completion.chunk");
-            c.put("created", created);
-            c.put("model", model);
-            return c;
-        }
-
-        private SseEvent chunk(ObjectNode delta, String finishReason) {
-            ObjectNode c = base();
-            ObjectNode choice = c.putArray("choices").addObject();
-            choice.put("index", 0);
-            choice.set("delta", delta);
-            choice.putNull("logprobs");
-            if (finishReason == null) {
-                choice.putNull("finish_reason");
-            } else {
-                choice.put("finish_reason", finishReason);
-            }
-            return SseEvent.data(Json.write(c));
-        }
-
-        @Override
-        public Usage usage() {
-            return usage;
-        }
-
-        @Override
-        public Optional<String> model() {
-            return modelSeen ? Optional.of(model) : Optional.empty();
-        }
-
-        @Override
-        public Optional<String> finishReason() {
-            return Optional.ofNullable(finish);
-        }
-
-        @Override
-        public boolean completed() {
-            return completed;
         }
     }
 }
