@@ -321,7 +321,7 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
         Optional<String> seq = Json.text(up.path("additionalModelResponseFields"), "stop_sequence");
         seq.ifPresentOrElse(s -> out.put("stop_sequence", s), () -> out.putNull("stop_sequence"));
         Usage usage = Bedrock.parseUsage(up.path("usage"));
-        out.set("usage", AnthropicMessagesToOpenAiChat.anthropicUsage(usage));
+        out.set("usage", AnthropicOut.usage(usage));
         return new TranslatedResponse(out, usage, Optional.of(requestedModel), Optional.of(stop));
     }
 
@@ -467,7 +467,7 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
             msg.putNull("stop_reason");
             msg.putNull("stop_sequence");
             // Converse reports usage only in the closing metadata event; message_delta carries it.
-            msg.set("usage", AnthropicMessagesToOpenAiChat.anthropicUsage(Usage.ZERO));
+            msg.set("usage", AnthropicOut.usage(Usage.ZERO));
             out.add(event("message_start", ev));
         }
 
@@ -517,7 +517,7 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
             ObjectNode d = ev.putObject("delta");
             d.put("stop_reason", stop);
             d.putNull("stop_sequence");
-            ev.set("usage", AnthropicMessagesToOpenAiChat.anthropicUsage(usage));
+            ev.set("usage", AnthropicOut.usage(usage));
             out.add(event("message_delta", ev));
             ObjectNode end = Json.obj();
             end.put("type", "message_stop");

@@ -365,7 +365,7 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
         out.put("stop_reason", stop);
         out.putNull("stop_sequence");
         Usage usage = Gemini.parseUsage(up.path("usageMetadata"));
-        out.set("usage", AnthropicMessagesToOpenAiChat.anthropicUsage(usage));
+        out.set("usage", AnthropicOut.usage(usage));
         return new TranslatedResponse(out, usage, Optional.of(model), Optional.of(stop));
     }
 
@@ -506,7 +506,7 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
             msg.putArray("content");
             msg.putNull("stop_reason");
             msg.putNull("stop_sequence");
-            msg.set("usage", AnthropicMessagesToOpenAiChat.anthropicUsage(Usage.ZERO));
+            msg.set("usage", AnthropicOut.usage(Usage.ZERO));
             out.add(event("message_start", ev));
         }
 
@@ -572,7 +572,7 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
             ObjectNode d = ev.putObject("delta");
             d.put("stop_reason", stop);
             d.putNull("stop_sequence");
-            ev.set("usage", AnthropicMessagesToOpenAiChat.anthropicUsage(usage));
+            ev.set("usage", AnthropicOut.usage(usage));
             out.add(event("message_delta", ev));
             ObjectNode end = Json.obj();
             end.put("type", "message_stop");
