@@ -318,11 +318,7 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
     @Override
     public TranslatedResponse response(ObjectNode up) {
         String model = Json.text(up, "modelVersion").orElse(requestedModel);
-        ObjectNode out = Json.obj();
-        out.put("id", "msg_" + Json.text(up, "responseId").orElseGet(() -> ctx.ids().get()));
-        out.put("type", "message");
-        out.put("role", "assistant");
-        out.put("model", model);
+        ObjectNode out = AnthropicOut.message("msg_" + Json.text(up, "responseId").orElseGet(() -> ctx.ids().get()), model);
         ArrayNode content = out.putArray("content");
         JsonNode cand = up.path("candidates").path(0);
         boolean sawCall = false;
@@ -362,10 +358,8 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
         }
         String stop = cand.isMissingNode() ? "refusal"
                 : mapFinishReason(Json.text(cand, "finishReason").orElse("STOP"), sawCall);
-        out.put("stop_reason", stop);
-        out.putNull("stop_sequence");
         Usage usage = Gemini.parseUsage(up.path("usageMetadata"));
-        out.set("usage", AnthropicOut.usage(usage));
+        AnthropicOut.end(out, stop, null, usage);
         return new TranslatedResponse(out, usage, Optional.of(model), Optional.of(stop));
     }
 
@@ -373,13 +367,12 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
 
     @Override
     public TranslatedError error(int status, ObjectNode upstream) {
-        return new TranslatedError(status, ErrorBodies.anthropic(ErrorBodies.anthropicTypeForStatus(status),
-                ErrorBodies.message(upstream, status)));
+        return AnthropicOut.error(status, ErrorBodies.anthropicTypeForStatus(status), ErrorBodies.message(upstream, status));
     }
 
     @Override
     public TranslatedError error(TranslationException e) {
-        return new TranslatedError(e.status(), ErrorBodies.anthropic("invalid_request_error", e.getMessage()));
+        return AnthropicOut.invalidRequest(e);
     }
 
     // ---------------------------------------------------------------- stream
@@ -390,19 +383,17 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
     }
 
     /** Gemini streams whole response objects with no end marker; the connection close ends it. */
-    private final class Stream implements StreamTranslator {
+    private final class Stream extends AbstractStream {
         private enum Block { NONE, TEXT, THINKING }
 
         private boolean started;
-        private boolean done;
-        private boolean completed;
-        private String model = requestedModel;
-        private boolean modelSeen;
         private Block open = Block.NONE;
         private int nextIndex;
         private boolean sawCall;
-        private String stop;
-        private Usage usage = Usage.ZERO;
+
+        Stream() {
+            super(requestedModel);
+        }
 
         @Override
         public List<SseEvent> onEvent(SseEvent e) {
@@ -419,14 +410,11 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
             if (errorStatus.isPresent()) {
                 start(c, out);
                 closeBlock(out);
-                out.add(event("error", error(errorStatus.get(), c).body()));
+                out.add(AnthropicOut.errorEvent(error(errorStatus.get(), c).body()));
                 done = true;
                 return out;
             }
-            Json.text(c, "modelVersion").ifPresent(m -> {
-                model = m;
-                modelSeen = true;
-            });
+            Json.text(c, "modelVersion").ifPresent(this::seeModel);
             start(c, out);
             if (c.has("usageMetadata")) {
                 usage = Gemini.parseUsage(c.get("usageMetadata")); // cumulative in every chunk
@@ -438,15 +426,15 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
                 if (part.path("thought").asBoolean(false)) {
                     ensure(Block.THINKING, out);
                     if (!text.isEmpty()) {
-                        out.add(blockDelta("thinking_delta", "thinking", text));
+                        out.add(AnthropicOut.blockDelta(nextIndex, "thinking_delta", "thinking", text));
                     }
-                    sig.ifPresent(s -> out.add(blockDelta("signature_delta", "signature", s)));
+                    sig.ifPresent(s -> out.add(AnthropicOut.blockDelta(nextIndex, "signature_delta", "signature", s)));
                     continue;
                 }
                 if (sig.isPresent()) {
                     closeBlock(out);
                     ensure(Block.THINKING, out);
-                    out.add(blockDelta("signature_delta", "signature", sig.get()));
+                    out.add(AnthropicOut.blockDelta(nextIndex, "signature_delta", "signature", sig.get()));
                     closeBlock(out);
                 }
                 if (part.has("functionCall")) {
@@ -454,38 +442,23 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
                     sawCall = true;
                     JsonNode fc = part.get("functionCall");
                     int index = nextIndex++;
-                    ObjectNode ev = Json.obj();
-                    ev.put("type", "content_block_start");
-                    ev.put("index", index);
-                    ObjectNode block = ev.putObject("content_block");
-                    block.put("type", "tool_use");
-                    block.put("id", "toolu_" + Json.text(fc, "id").orElseGet(() -> ctx.ids().get()));
-                    block.put("name", fc.path("name").asText());
-                    block.putObject("input");
-                    out.add(event("content_block_start", ev));
+                    out.add(AnthropicOut.blockStart(index, AnthropicOut.toolUseBlock(
+                            "toolu_" + Json.text(fc, "id").orElseGet(() -> ctx.ids().get()), fc.path("name").asText())));
                     // Gemini sends each call whole, so the arguments go in one delta.
-                    ObjectNode d = Json.obj();
-                    d.put("type", "content_block_delta");
-                    d.put("index", index);
-                    ObjectNode delta = d.putObject("delta");
-                    delta.put("type", "input_json_delta");
-                    delta.put("partial_json", Json.write(fc.get("args") instanceof ObjectNode a ? a : Json.obj()));
-                    out.add(event("content_block_delta", d));
-                    ObjectNode stopEv = Json.obj();
-                    stopEv.put("type", "content_block_stop");
-                    stopEv.put("index", index);
-                    out.add(event("content_block_stop", stopEv));
+                    out.add(AnthropicOut.blockDelta(index, "input_json_delta", "partial_json",
+                            Json.write(fc.get("args") instanceof ObjectNode a ? a : Json.obj())));
+                    out.add(AnthropicOut.blockStop(index));
                 } else if (!text.isEmpty()) {
                     ensure(Block.TEXT, out);
-                    out.add(blockDelta("text_delta", "text", text));
+                    out.add(AnthropicOut.blockDelta(nextIndex, "text_delta", "text", text));
                 }
             }
             Optional<String> reason = Json.text(cand, "finishReason");
-            if (reason.isPresent() && stop == null) {
-                stop = mapFinishReason(reason.get(), sawCall);
+            if (reason.isPresent() && finish == null) {
+                finish = mapFinishReason(reason.get(), sawCall);
                 closeBlock(out);
-            } else if (cand.isMissingNode() && c.path("promptFeedback").has("blockReason") && stop == null) {
-                stop = "refusal";
+            } else if (cand.isMissingNode() && c.path("promptFeedback").has("blockReason") && finish == null) {
+                finish = "refusal";
                 closeBlock(out);
             }
             return out;
@@ -496,18 +469,7 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
                 return;
             }
             started = true;
-            ObjectNode ev = Json.obj();
-            ev.put("type", "message_start");
-            ObjectNode msg = ev.putObject("message");
-            msg.put("id", "msg_" + Json.text(c, "responseId").orElseGet(() -> ctx.ids().get()));
-            msg.put("type", "message");
-            msg.put("role", "assistant");
-            msg.put("model", model);
-            msg.putArray("content");
-            msg.putNull("stop_reason");
-            msg.putNull("stop_sequence");
-            msg.set("usage", AnthropicOut.usage(Usage.ZERO));
-            out.add(event("message_start", ev));
+            out.add(AnthropicOut.messageStart("msg_" + Json.text(c, "responseId").orElseGet(() -> ctx.ids().get()), model));
         }
 
         private void ensure(Block kind, List<SseEvent> out) {
@@ -516,40 +478,16 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
             }
             closeBlock(out);
             open = kind;
-            ObjectNode ev = Json.obj();
-            ev.put("type", "content_block_start");
-            ev.put("index", nextIndex);
-            ObjectNode block = ev.putObject("content_block");
-            if (kind == Block.TEXT) {
-                block.put("type", "text");
-                block.put("text", "");
-            } else {
-                block.put("type", "thinking");
-                block.put("thinking", "");
-                block.put("signature", "");
-            }
-            out.add(event("content_block_start", ev));
+            out.add(AnthropicOut.blockStart(nextIndex,
+                    kind == Block.TEXT ? AnthropicOut.textBlock() : AnthropicOut.thinkingBlock(true)));
         }
 
         private void closeBlock(List<SseEvent> out) {
             if (open == Block.NONE) {
                 return;
             }
-            ObjectNode ev = Json.obj();
-            ev.put("type", "content_block_stop");
-            ev.put("index", nextIndex++);
-            out.add(event("content_block_stop", ev));
+            out.add(AnthropicOut.blockStop(nextIndex++));
             open = Block.NONE;
-        }
-
-        private SseEvent blockDelta(String type, String field, String text) {
-            ObjectNode ev = Json.obj();
-            ev.put("type", "content_block_delta");
-            ev.put("index", nextIndex);
-            ObjectNode d = ev.putObject("delta");
-            d.put("type", type);
-            d.put(field, text);
-            return event("content_block_delta", ev);
         }
 
         @Override
@@ -561,47 +499,13 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
             done = true;
             start(Json.obj(), out);
             closeBlock(out);
-            if (stop == null) {
-                out.add(event("error", ErrorBodies.anthropic("api_error",
-                        "upstream stream ended before the response was complete")));
+            if (finish == null) {
+                out.add(AnthropicOut.truncated());
                 return out;
             }
             completed = true;
-            ObjectNode ev = Json.obj();
-            ev.put("type", "message_delta");
-            ObjectNode d = ev.putObject("delta");
-            d.put("stop_reason", stop);
-            d.putNull("stop_sequence");
-            ev.set("usage", AnthropicOut.usage(usage));
-            out.add(event("message_delta", ev));
-            ObjectNode end = Json.obj();
-            end.put("type", "message_stop");
-            out.add(event("message_stop", end));
+            AnthropicOut.messageEnd(out, finish, usage);
             return out;
-        }
-
-        private SseEvent event(String name, ObjectNode body) {
-            return SseEvent.of(name, Json.write(body));
-        }
-
-        @Override
-        public Usage usage() {
-            return usage;
-        }
-
-        @Override
-        public Optional<String> model() {
-            return modelSeen ? Optional.of(model) : Optional.empty();
-        }
-
-        @Override
-        public Optional<String> finishReason() {
-            return Optional.ofNullable(stop);
-        }
-
-        @Override
-        public boolean completed() {
-            return completed;
         }
     }
 }
