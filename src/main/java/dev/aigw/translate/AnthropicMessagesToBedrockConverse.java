@@ -286,11 +286,7 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
 
     @Override
     public TranslatedResponse response(ObjectNode up) {
-        ObjectNode out = Json.obj();
-        out.put("id", "msg_" + ctx.ids().get());
-        out.put("type", "message");
-        out.put("role", "assistant");
-        out.put("model", requestedModel);
+        ObjectNode out = AnthropicOut.message("msg_" + ctx.ids().get(), requestedModel);
         ArrayNode content = out.putArray("content");
         for (JsonNode b : up.path("output").path("message").path("content")) {
             if (b.has("text")) {
@@ -317,11 +313,8 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
             }
         }
         String stop = mapStopReason(Json.text(up, "stopReason").orElse("end_turn"));
-        out.put("stop_reason", stop);
-        Optional<String> seq = Json.text(up.path("additionalModelResponseFields"), "stop_sequence");
-        seq.ifPresentOrElse(s -> out.put("stop_sequence", s), () -> out.putNull("stop_sequence"));
         Usage usage = Bedrock.parseUsage(up.path("usage"));
-        out.set("usage", AnthropicOut.usage(usage));
+        AnthropicOut.end(out, stop, Json.text(up.path("additionalModelResponseFields"), "stop_sequence").orElse(null), usage);
         return new TranslatedResponse(out, usage, Optional.of(requestedModel), Optional.of(stop));
     }
 
@@ -329,13 +322,12 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
 
     @Override
     public TranslatedError error(int status, ObjectNode upstream) {
-        return new TranslatedError(status, ErrorBodies.anthropic(Bedrock.anthropicErrorType(status),
-                Bedrock.errorMessage(upstream, status)));
+        return AnthropicOut.error(status, Bedrock.anthropicErrorType(status), Bedrock.errorMessage(upstream, status));
     }
 
     @Override
     public TranslatedError error(TranslationException e) {
-        return new TranslatedError(e.status(), ErrorBodies.anthropic("invalid_request_error", e.getMessage()));
+        return AnthropicOut.invalidRequest(e);
     }
 
     // ---------------------------------------------------------------- stream
@@ -346,14 +338,14 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
     }
 
     /** Bedrock numbers blocks as Anthropic does, but starts only tool-use blocks explicitly. */
-    private final class Stream implements StreamTranslator {
+    private final class Stream extends AbstractStream {
         private boolean started;
-        private boolean done;
-        private boolean completed;
         private final Map<Integer, Integer> indexByBlock = new HashMap<>();
         private final Map<Integer, Boolean> openByIndex = new HashMap<>();
-        private String stop;
-        private Usage usage = Usage.ZERO;
+
+        Stream() {
+            super(requestedModel);
+        }
 
         @Override
         public List<SseEvent> onEvent(SseEvent e) {
@@ -367,8 +359,7 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
                 int status = Bedrock.statusForException(type.substring(type.indexOf(':') + 1));
                 start(out);
                 closeAll(out);
-                out.add(event("error", ErrorBodies.anthropic(Bedrock.anthropicErrorType(status),
-                        Bedrock.errorMessage(d, status))));
+                out.add(AnthropicOut.errorEvent(error(status, d).body()));
                 done = true;
                 return out;
             }
@@ -378,12 +369,8 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
                 case "contentBlockStart" -> {
                     JsonNode tu = d.path("start").path("toolUse");
                     if (tu.isObject()) {
-                        ObjectNode cb = Json.obj();
-                        cb.put("type", "tool_use");
-                        cb.put("id", Json.text(tu, "toolUseId").orElseGet(() -> "toolu_" + ctx.ids().get()));
-                        cb.put("name", tu.path("name").asText());
-                        cb.putObject("input");
-                        open(block, cb, out);
+                        open(block, AnthropicOut.toolUseBlock(Json.text(tu, "toolUseId").orElseGet(() -> "toolu_" + ctx.ids().get()),
+                                tu.path("name").asText()), out);
                     }
                 }
                 case "contentBlockDelta" -> delta(block, d.path("delta"), out);
@@ -394,13 +381,13 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
                     }
                 }
                 case "messageStop" -> {
-                    if (stop == null) {
-                        stop = mapStopReason(Json.text(d, "stopReason").orElse("end_turn"));
+                    if (finish == null) {
+                        finish = mapStopReason(Json.text(d, "stopReason").orElse("end_turn"));
                     }
                 }
                 case "metadata" -> {
                     usage = Bedrock.parseUsage(d.path("usage"));
-                    if (stop != null) {
+                    if (finish != null) {
                         completed = true;
                         finishStream(out);
                     }
@@ -414,10 +401,7 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
         private void delta(int block, JsonNode delta, List<SseEvent> out) {
             if (delta.has("text")) {
                 if (!indexByBlock.containsKey(block)) {
-                    ObjectNode cb = Json.obj();
-                    cb.put("type", "text");
-                    cb.put("text", "");
-                    open(block, cb, out);
+                    open(block, AnthropicOut.textBlock(), out);
                 }
                 out.add(blockDelta(block, "text_delta", "text", delta.path("text").asText("")));
             } else if (delta.has("toolUse")) {
@@ -437,11 +421,7 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
                     return;
                 }
                 if (!indexByBlock.containsKey(block)) {
-                    ObjectNode cb = Json.obj();
-                    cb.put("type", "thinking");
-                    cb.put("thinking", "");
-                    cb.put("signature", "");
-                    open(block, cb, out);
+                    open(block, AnthropicOut.thinkingBlock(true), out);
                 }
                 if (r.has("text")) {
                     out.add(blockDelta(block, "thinking_delta", "thinking", r.path("text").asText("")));
@@ -456,19 +436,8 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
                 return;
             }
             started = true;
-            ObjectNode ev = Json.obj();
-            ev.put("type", "message_start");
-            ObjectNode msg = ev.putObject("message");
-            msg.put("id", "msg_" + ctx.ids().get());
-            msg.put("type", "message");
-            msg.put("role", "assistant");
-            msg.put("model", requestedModel);
-            msg.putArray("content");
-            msg.putNull("stop_reason");
-            msg.putNull("stop_sequence");
             // Converse reports usage only in the closing metadata event; message_delta carries it.
-            msg.set("usage", AnthropicOut.usage(Usage.ZERO));
-            out.add(event("message_start", ev));
+            out.add(AnthropicOut.messageStart("msg_" + ctx.ids().get(), model));
         }
 
         private void open(int block, ObjectNode contentBlock, List<SseEvent> out) {
@@ -476,19 +445,12 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
             int index = indexByBlock.size();
             indexByBlock.put(block, index);
             openByIndex.put(index, true);
-            ObjectNode ev = Json.obj();
-            ev.put("type", "content_block_start");
-            ev.put("index", index);
-            ev.set("content_block", contentBlock);
-            out.add(event("content_block_start", ev));
+            out.add(AnthropicOut.blockStart(index, contentBlock));
         }
 
         private void close(int index, List<SseEvent> out) {
             openByIndex.put(index, false);
-            ObjectNode ev = Json.obj();
-            ev.put("type", "content_block_stop");
-            ev.put("index", index);
-            out.add(event("content_block_stop", ev));
+            out.add(AnthropicOut.blockStop(index));
         }
 
         private void closeAll(List<SseEvent> out) {
@@ -500,28 +462,13 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
         }
 
         private SseEvent blockDelta(int block, String type, String field, String value) {
-            ObjectNode ev = Json.obj();
-            ev.put("type", "content_block_delta");
-            ev.put("index", indexByBlock.get(block));
-            ObjectNode d = ev.putObject("delta");
-            d.put("type", type);
-            d.put(field, value);
-            return event("content_block_delta", ev);
+            return AnthropicOut.blockDelta(indexByBlock.get(block), type, field, value);
         }
 
         private void finishStream(List<SseEvent> out) {
             start(out);
             closeAll(out);
-            ObjectNode ev = Json.obj();
-            ev.put("type", "message_delta");
-            ObjectNode d = ev.putObject("delta");
-            d.put("stop_reason", stop);
-            d.putNull("stop_sequence");
-            ev.set("usage", AnthropicOut.usage(usage));
-            out.add(event("message_delta", ev));
-            ObjectNode end = Json.obj();
-            end.put("type", "message_stop");
-            out.add(event("message_stop", end));
+            AnthropicOut.messageEnd(out, finish, usage);
             done = true;
         }
 
@@ -531,7 +478,7 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
             if (done) {
                 return out;
             }
-            if (stop != null) {
+            if (finish != null) {
                 // Only the metadata event is missing: the answer is whole, usage unknown.
                 completed = true;
                 finishStream(out);
@@ -539,35 +486,9 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
             }
             start(out);
             closeAll(out);
-            out.add(event("error", ErrorBodies.anthropic("api_error",
-                    "upstream stream ended before the response was complete")));
+            out.add(AnthropicOut.truncated());
             done = true;
             return out;
-        }
-
-        private SseEvent event(String name, ObjectNode body) {
-            return SseEvent.of(name, Json.write(body));
-        }
-
-        @Override
-        public Usage usage() {
-            return usage;
-        }
-
-        /** ConverseStream never names the model. */
-        @Override
-        public Optional<String> model() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> finishReason() {
-            return Optional.ofNullable(stop);
-        }
-
-        @Override
-        public boolean completed() {
-            return completed;
         }
     }
 }
