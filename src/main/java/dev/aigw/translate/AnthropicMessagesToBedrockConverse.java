@@ -36,31 +36,17 @@ import java.util.Optional;
  *       {@code msg_} id are reported.</li>
  * </ul>
  */
-public final class AnthropicMessagesToBedrockConverse implements Translator {
+public final class AnthropicMessagesToBedrockConverse extends PairTranslator {
 
-    private RequestContext ctx = RequestContext.defaults();
-    private String requestedModel = "";
-
-    @Override
-    public Schema client() {
-        return Schema.ANTHROPIC_MESSAGES;
-    }
-
-    @Override
-    public Schema backend() {
-        return Schema.BEDROCK_CONVERSE;
+    public AnthropicMessagesToBedrockConverse() {
+        super(Schema.ANTHROPIC_MESSAGES, Schema.BEDROCK_CONVERSE);
     }
 
     // ---------------------------------------------------------------- request
 
     @Override
     public TranslatedRequest request(ObjectNode in, RequestContext ctx) throws TranslationException {
-        this.ctx = ctx;
-        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
-        if (model.isEmpty()) {
-            throw invalid("model", "is required");
-        }
-        requestedModel = model;
+        String model = begin(in, ctx);
         ObjectNode out = Json.obj();
         ArrayNode messages = out.putArray("messages");
         JsonNode msgs = in.get("messages");

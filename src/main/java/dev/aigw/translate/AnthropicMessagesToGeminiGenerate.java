@@ -33,31 +33,17 @@ import java.util.Optional;
  *   <li>Gemini gives no tool call ids; they are generated as {@code toolu_<id>}.</li>
  * </ul>
  */
-public final class AnthropicMessagesToGeminiGenerate implements Translator {
+public final class AnthropicMessagesToGeminiGenerate extends PairTranslator {
 
-    private RequestContext ctx = RequestContext.defaults();
-    private String requestedModel = "";
-
-    @Override
-    public Schema client() {
-        return Schema.ANTHROPIC_MESSAGES;
-    }
-
-    @Override
-    public Schema backend() {
-        return Schema.GEMINI_GENERATE;
+    public AnthropicMessagesToGeminiGenerate() {
+        super(Schema.ANTHROPIC_MESSAGES, Schema.GEMINI_GENERATE);
     }
 
     // ---------------------------------------------------------------- request
 
     @Override
     public TranslatedRequest request(ObjectNode in, RequestContext ctx) throws TranslationException {
-        this.ctx = ctx;
-        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
-        if (model.isEmpty()) {
-            throw invalid("model", "is required");
-        }
-        requestedModel = model;
+        String model = begin(in, ctx);
         ObjectNode out = Json.obj();
         out.set("contents", contents(in));
         ArrayNode system = system(in.get("system"));

@@ -29,34 +29,20 @@ import java.util.Optional;
  *       {@code stop_sequence} is null and {@code cache_creation_input_tokens} is 0.</li>
  * </ul>
  */
-public final class AnthropicMessagesToOpenAiChat implements Translator {
+public final class AnthropicMessagesToOpenAiChat extends PairTranslator {
 
     static final String PATH = "/v1/chat/completions";
 
-    private RequestContext ctx = RequestContext.defaults();
-    private String requestedModel = "";
-
-    @Override
-    public Schema client() {
-        return Schema.ANTHROPIC_MESSAGES;
-    }
-
-    @Override
-    public Schema backend() {
-        return Schema.OPENAI_CHAT;
+    public AnthropicMessagesToOpenAiChat() {
+        super(Schema.ANTHROPIC_MESSAGES, Schema.OPENAI_CHAT);
     }
 
     // ---------------------------------------------------------------- request
 
     @Override
     public TranslatedRequest request(ObjectNode in, RequestContext ctx) throws TranslationException {
-        this.ctx = ctx;
+        String model = begin(in, ctx);
         ObjectNode out = Json.obj();
-        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
-        if (model.isEmpty()) {
-            throw invalid("model", "is required");
-        }
-        requestedModel = model;
         out.put("model", model);
 
         ArrayNode messages = out.putArray("messages");

@@ -34,36 +34,22 @@ import java.util.Optional;
  *       OpenAI-compatible servers use; the Anthropic signature is not carried.</li>
  * </ul>
  */
-public final class OpenAiChatToAnthropicMessages implements Translator {
+public final class OpenAiChatToAnthropicMessages extends PairTranslator {
 
     static final String PATH = "/v1/messages";
 
-    private RequestContext ctx = RequestContext.defaults();
     private boolean includeUsage;
-    private String requestedModel = "";
 
-    @Override
-    public Schema client() {
-        return Schema.OPENAI_CHAT;
-    }
-
-    @Override
-    public Schema backend() {
-        return Schema.ANTHROPIC_MESSAGES;
+    public OpenAiChatToAnthropicMessages() {
+        super(Schema.OPENAI_CHAT, Schema.ANTHROPIC_MESSAGES);
     }
 
     // ---------------------------------------------------------------- request
 
     @Override
     public TranslatedRequest request(ObjectNode in, RequestContext ctx) throws TranslationException {
-        this.ctx = ctx;
+        String model = begin(in, ctx);
         ObjectNode out = Json.obj();
-
-        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
-        if (model.isEmpty()) {
-            throw invalid("model", "is required");
-        }
-        requestedModel = model;
         out.put("model", model);
 
         ArrayNode system = Json.arr();

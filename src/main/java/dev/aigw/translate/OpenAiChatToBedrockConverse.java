@@ -34,32 +34,19 @@ import java.util.Optional;
  *       {@code n} other than 1 is rejected.</li>
  * </ul>
  */
-public final class OpenAiChatToBedrockConverse implements Translator {
+public final class OpenAiChatToBedrockConverse extends PairTranslator {
 
-    private RequestContext ctx = RequestContext.defaults();
     private boolean includeUsage;
-    private String requestedModel = "";
 
-    @Override
-    public Schema client() {
-        return Schema.OPENAI_CHAT;
-    }
-
-    @Override
-    public Schema backend() {
-        return Schema.BEDROCK_CONVERSE;
+    public OpenAiChatToBedrockConverse() {
+        super(Schema.OPENAI_CHAT, Schema.BEDROCK_CONVERSE);
     }
 
     // ---------------------------------------------------------------- request
 
     @Override
     public TranslatedRequest request(ObjectNode in, RequestContext ctx) throws TranslationException {
-        this.ctx = ctx;
-        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
-        if (model.isEmpty()) {
-            throw invalid("model", "is required");
-        }
-        requestedModel = model;
+        String model = begin(in, ctx);
         ObjectNode out = Json.obj();
         ArrayNode system = Json.arr();
         ArrayNode messages = messages(in, system);

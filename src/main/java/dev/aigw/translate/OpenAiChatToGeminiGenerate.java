@@ -36,32 +36,19 @@ import java.util.Optional;
  *       {@code store}, {@code metadata}, image {@code detail}. {@code n} other than 1 is rejected.</li>
  * </ul>
  */
-public final class OpenAiChatToGeminiGenerate implements Translator {
+public final class OpenAiChatToGeminiGenerate extends PairTranslator {
 
-    private RequestContext ctx = RequestContext.defaults();
     private boolean includeUsage;
-    private String requestedModel = "";
 
-    @Override
-    public Schema client() {
-        return Schema.OPENAI_CHAT;
-    }
-
-    @Override
-    public Schema backend() {
-        return Schema.GEMINI_GENERATE;
+    public OpenAiChatToGeminiGenerate() {
+        super(Schema.OPENAI_CHAT, Schema.GEMINI_GENERATE);
     }
 
     // ---------------------------------------------------------------- request
 
     @Override
     public TranslatedRequest request(ObjectNode in, RequestContext ctx) throws TranslationException {
-        this.ctx = ctx;
-        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
-        if (model.isEmpty()) {
-            throw invalid("model", "is required");
-        }
-        requestedModel = model;
+        String model = begin(in, ctx);
         ObjectNode out = Json.obj();
         ArrayNode system = Json.arr();
         out.set("contents", contents(in, system));
