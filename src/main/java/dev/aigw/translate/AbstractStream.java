@@ -1,5 +1,7 @@
 package dev.aigw.translate;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,6 +21,41 @@ abstract class AbstractStream implements StreamTranslator {
 
     AbstractStream(String requestedModel) {
         this.model = requestedModel;
+    }
+
+    /** Translates one backend event into client events; called only while the stream is open. */
+    abstract void translate(SseEvent e, List<SseEvent> out);
+
+    /** Writes the client's clean end: last usage, stop reason, end marker. */
+    abstract void finishStream(List<SseEvent> out);
+
+    /** Writes the client's error for a backend stream that closed before its answer was whole. */
+    abstract void truncated(List<SseEvent> out);
+
+    @Override
+    public final List<SseEvent> onEvent(SseEvent e) {
+        List<SseEvent> out = new ArrayList<>();
+        if (!done) {
+            translate(e, out);
+        }
+        return out;
+    }
+
+    @Override
+    public final List<SseEvent> onEnd() {
+        List<SseEvent> out = new ArrayList<>();
+        if (done) {
+            return out;
+        }
+        if (finish != null) {
+            // Only the backend's closing events (end marker, late usage) are missing: the answer is whole.
+            completed = true;
+            finishStream(out);
+        } else {
+            truncated(out);
+        }
+        done = true;
+        return out;
     }
 
     void seeModel(String m) {

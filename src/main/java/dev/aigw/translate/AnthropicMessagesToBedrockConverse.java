@@ -334,11 +334,7 @@ public final class AnthropicMessagesToBedrockConverse extends PairTranslator {
         }
 
         @Override
-        public List<SseEvent> onEvent(SseEvent e) {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
+        void translate(SseEvent e, List<SseEvent> out) {
             String type = e.event().orElse("");
             ObjectNode d = Json.parseObject(e.data()).orElseGet(Json::obj);
             if (type.startsWith("exception:") || type.startsWith("error:")) {
@@ -347,7 +343,7 @@ public final class AnthropicMessagesToBedrockConverse extends PairTranslator {
                 closeAll(out);
                 out.add(AnthropicOut.errorEvent(error(status, d).body()));
                 done = true;
-                return out;
+                return;
             }
             int block = d.path("contentBlockIndex").asInt(-1);
             switch (type) {
@@ -381,7 +377,6 @@ public final class AnthropicMessagesToBedrockConverse extends PairTranslator {
                 default -> {
                 }
             }
-            return out;
         }
 
         private void delta(int block, JsonNode delta, List<SseEvent> out) {
@@ -451,7 +446,8 @@ public final class AnthropicMessagesToBedrockConverse extends PairTranslator {
             return AnthropicOut.blockDelta(indexByBlock.get(block), type, field, value);
         }
 
-        private void finishStream(List<SseEvent> out) {
+        @Override
+        void finishStream(List<SseEvent> out) {
             start(out);
             closeAll(out);
             AnthropicOut.messageEnd(out, finish, usage);
@@ -459,22 +455,10 @@ public final class AnthropicMessagesToBedrockConverse extends PairTranslator {
         }
 
         @Override
-        public List<SseEvent> onEnd() {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
-            if (finish != null) {
-                // Only the metadata event is missing: the answer is whole, usage unknown.
-                completed = true;
-                finishStream(out);
-                return out;
-            }
+        void truncated(List<SseEvent> out) {
             start(out);
             closeAll(out);
             out.add(AnthropicOut.truncated());
-            done = true;
-            return out;
         }
     }
 }

@@ -382,14 +382,10 @@ public final class AnthropicMessagesToGeminiGenerate extends PairTranslator {
         }
 
         @Override
-        public List<SseEvent> onEvent(SseEvent e) {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
+        void translate(SseEvent e, List<SseEvent> out) {
             Optional<ObjectNode> parsed = Json.parseObject(e.data());
             if (parsed.isEmpty()) {
-                return out;
+                return;
             }
             ObjectNode c = parsed.get();
             Optional<Integer> errorStatus = Gemini.streamErrorStatus(c);
@@ -398,7 +394,7 @@ public final class AnthropicMessagesToGeminiGenerate extends PairTranslator {
                 closeBlock(out);
                 out.add(AnthropicOut.errorEvent(error(errorStatus.get(), c).body()));
                 done = true;
-                return out;
+                return;
             }
             Json.text(c, "modelVersion").ifPresent(this::seeModel);
             start(c, out);
@@ -447,7 +443,6 @@ public final class AnthropicMessagesToGeminiGenerate extends PairTranslator {
                 finish = "refusal";
                 closeBlock(out);
             }
-            return out;
         }
 
         private void start(ObjectNode c, List<SseEvent> out) {
@@ -477,21 +472,17 @@ public final class AnthropicMessagesToGeminiGenerate extends PairTranslator {
         }
 
         @Override
-        public List<SseEvent> onEnd() {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
-            done = true;
+        void finishStream(List<SseEvent> out) {
             start(Json.obj(), out);
             closeBlock(out);
-            if (finish == null) {
-                out.add(AnthropicOut.truncated());
-                return out;
-            }
-            completed = true;
             AnthropicOut.messageEnd(out, finish, usage);
-            return out;
+        }
+
+        @Override
+        void truncated(List<SseEvent> out) {
+            start(Json.obj(), out);
+            closeBlock(out);
+            out.add(AnthropicOut.truncated());
         }
     }
 }

@@ -422,19 +422,15 @@ public final class AnthropicMessagesToOpenAiChat extends PairTranslator {
         }
 
         @Override
-        public List<SseEvent> onEvent(SseEvent e) {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
+        void translate(SseEvent e, List<SseEvent> out) {
             if (e.isDone()) {
                 completed = true;
                 finishStream(out);
-                return out;
+                return;
             }
             Optional<ObjectNode> parsed = Json.parseObject(e.data());
             if (parsed.isEmpty()) {
-                return out;
+                return;
             }
             ObjectNode c = parsed.get();
             if (Json.present(c, "error")) {
@@ -442,7 +438,7 @@ public final class AnthropicMessagesToOpenAiChat extends PairTranslator {
                 closeBlock(out);
                 out.add(AnthropicOut.errorEvent(error(status >= 400 ? status : 500, c).body()));
                 done = true;
-                return out;
+                return;
             }
             Json.text(c, "model").filter(m -> !m.isEmpty()).ifPresent(this::seeModel);
             if (!started) {
@@ -468,7 +464,6 @@ public final class AnthropicMessagesToOpenAiChat extends PairTranslator {
                 finish = mapFinishReason(r);
                 closeBlock(out);
             });
-            return out;
         }
 
         private void toolDelta(JsonNode call, List<SseEvent> out) {
@@ -516,7 +511,8 @@ public final class AnthropicMessagesToOpenAiChat extends PairTranslator {
             openIndex = -1;
         }
 
-        private void finishStream(List<SseEvent> out) {
+        @Override
+        void finishStream(List<SseEvent> out) {
             if (!started) {
                 start(Json.obj(), out);
             }
@@ -529,24 +525,12 @@ public final class AnthropicMessagesToOpenAiChat extends PairTranslator {
         }
 
         @Override
-        public List<SseEvent> onEnd() {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
-            if (finish != null) {
-                // Some compatible servers close without [DONE] after the finish chunk.
-                completed = true;
-                finishStream(out);
-                return out;
-            }
+        void truncated(List<SseEvent> out) {
             if (!started) {
                 start(Json.obj(), out);
             }
             closeBlock(out);
             out.add(AnthropicOut.truncated());
-            done = true;
-            return out;
         }
     }
 }

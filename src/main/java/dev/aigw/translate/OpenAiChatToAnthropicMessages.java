@@ -569,14 +569,10 @@ public final class OpenAiChatToAnthropicMessages extends PairTranslator {
         }
 
         @Override
-        public List<SseEvent> onEvent(SseEvent e) {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
+        void translate(SseEvent e, List<SseEvent> out) {
             Optional<ObjectNode> parsed = Json.parseObject(e.data());
             if (parsed.isEmpty()) {
-                return out; // not JSON: nothing a client could use
+                return; // not JSON: nothing a client could use
             }
             ObjectNode d = parsed.get();
             String type = Json.text(d, "type").or(e::event).orElse("");
@@ -651,31 +647,16 @@ public final class OpenAiChatToAnthropicMessages extends PairTranslator {
                     // ping, content_block_stop and future event types need no output.
                 }
             }
-            return out;
         }
 
         @Override
-        public List<SseEvent> onEnd() {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
-            if (finish != null) {
-                // Only message_stop is missing: the answer itself is whole.
-                completed = true;
-                finishStream(out);
-                return out;
-            }
+        void truncated(List<SseEvent> out) {
             OpenAiOut.truncated(out);
-            done = true;
-            return out;
         }
 
-        private void finishStream(List<SseEvent> out) {
-            if (includeUsage) {
-                out.add(chunks.usage(OpenAiOut.usage(usage())));
-            }
-            out.add(SseEvent.done());
+        @Override
+        void finishStream(List<SseEvent> out) {
+            chunks.end(out, includeUsage ? OpenAiOut.usage(usage()) : null);
             done = true;
         }
 

@@ -334,18 +334,14 @@ public final class OpenAiChatToBedrockConverse extends PairTranslator {
         }
 
         @Override
-        public List<SseEvent> onEvent(SseEvent e) {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
+        void translate(SseEvent e, List<SseEvent> out) {
             String type = e.event().orElse("");
             ObjectNode d = Json.parseObject(e.data()).orElseGet(Json::obj);
             if (type.startsWith("exception:") || type.startsWith("error:")) {
                 int status = Bedrock.statusForException(type.substring(type.indexOf(':') + 1));
                 OpenAiOut.fail(out, openAiError(status, Bedrock.errorMessage(d, status)).body());
                 done = true;
-                return out;
+                return;
             }
             switch (type) {
                 case "messageStart" -> start(out);
@@ -400,24 +396,11 @@ public final class OpenAiChatToBedrockConverse extends PairTranslator {
                     // contentBlockStop and future event types need no output.
                 }
             }
-            return out;
         }
 
         @Override
-        public List<SseEvent> onEnd() {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
-            if (finish != null) {
-                // Only the metadata event is missing: the answer is whole, usage unknown.
-                completed = true;
-                finishStream(out);
-                return out;
-            }
+        void truncated(List<SseEvent> out) {
             OpenAiOut.truncated(out);
-            done = true;
-            return out;
         }
 
         private void start(List<SseEvent> out) {
@@ -428,11 +411,10 @@ public final class OpenAiChatToBedrockConverse extends PairTranslator {
             out.add(chunks.role());
         }
 
-        private void finishStream(List<SseEvent> out) {
-            if (includeUsage && usageSeen) { // zeros would read as a real count
-                out.add(chunks.usage(OpenAiOut.usage(usage)));
-            }
-            out.add(SseEvent.done());
+        @Override
+        void finishStream(List<SseEvent> out) {
+            // Without a metadata event the usage is unknown, and zeros would read as a real count.
+            chunks.end(out, includeUsage && usageSeen ? OpenAiOut.usage(usage) : null);
             done = true;
         }
     }

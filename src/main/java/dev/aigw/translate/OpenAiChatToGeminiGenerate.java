@@ -406,21 +406,17 @@ public final class OpenAiChatToGeminiGenerate extends PairTranslator {
         }
 
         @Override
-        public List<SseEvent> onEvent(SseEvent e) {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
+        void translate(SseEvent e, List<SseEvent> out) {
             Optional<ObjectNode> parsed = Json.parseObject(e.data());
             if (parsed.isEmpty()) {
-                return out;
+                return;
             }
             ObjectNode c = parsed.get();
             Optional<Integer> errorStatus = Gemini.streamErrorStatus(c);
             if (errorStatus.isPresent()) {
                 OpenAiOut.fail(out, error(errorStatus.get(), c).body());
                 done = true;
-                return out;
+                return;
             }
             if (chunks.id == null) {
                 chunks.id = "chatcmpl-" + Json.text(c, "responseId").orElseGet(() -> ctx.ids().get());
@@ -456,26 +452,16 @@ public final class OpenAiChatToGeminiGenerate extends PairTranslator {
                 finish = "content_filter";
                 out.add(chunks.finish(finish));
             }
-            return out;
         }
 
         @Override
-        public List<SseEvent> onEnd() {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
-            done = true;
-            if (finish == null) {
-                OpenAiOut.truncated(out);
-                return out;
-            }
-            completed = true;
-            if (includeUsage) {
-                out.add(chunks.usage(OpenAiOut.usageWithReasoning(usage)));
-            }
-            out.add(SseEvent.done());
-            return out;
+        void finishStream(List<SseEvent> out) {
+            chunks.end(out, includeUsage ? OpenAiOut.usageWithReasoning(usage) : null);
+        }
+
+        @Override
+        void truncated(List<SseEvent> out) {
+            OpenAiOut.truncated(out);
         }
     }
 }

@@ -175,6 +175,14 @@ final class OpenAiOut {
             return chunk(Json.obj(), finishReason);
         }
 
+        /** The clean end: the usage chunk when there is one to send, then [DONE]. */
+        void end(List<SseEvent> out, ObjectNode usage) {
+            if (usage != null) {
+                out.add(usage(usage));
+            }
+            out.add(SseEvent.done());
+        }
+
         /** The usage-only chunk stream_options.include_usage asks for, with no choices. */
         SseEvent usage(ObjectNode usage) {
             ObjectNode c = base();
