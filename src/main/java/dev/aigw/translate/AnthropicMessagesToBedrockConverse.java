@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -49,14 +48,11 @@ public final class AnthropicMessagesToBedrockConverse extends PairTranslator {
         String model = begin(in, ctx);
         ObjectNode out = Json.obj();
         ArrayNode messages = out.putArray("messages");
-        JsonNode msgs = in.get("messages");
-        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
-            throw invalid("messages", "must be a non-empty array");
-        }
+        JsonNode msgs = RequestFields.messages(in);
         for (int i = 0; i < msgs.size(); i++) {
             JsonNode m = msgs.get(i);
             String at = "messages[" + i + "]";
-            String role = Json.text(m, "role").orElseThrow(() -> invalid(at + ".role", "is required"));
+            String role = RequestFields.role(m, at);
             if (!role.equals("user") && !role.equals("assistant")) {
                 throw invalid(at + ".role", "must be user or assistant, got '" + role + "'");
             }
@@ -217,12 +213,9 @@ public final class AnthropicMessagesToBedrockConverse extends PairTranslator {
     }
 
     private static void tools(ObjectNode in, ObjectNode out, ArrayNode messages) throws TranslationException {
-        JsonNode tools = in.get("tools");
-        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
+        JsonNode tools = RequestFields.tools(in);
+        if (tools == null) {
             return;
-        }
-        if (!tools.isArray()) {
-            throw invalid("tools", "must be an array");
         }
         ObjectNode config = out.putObject("toolConfig");
         ArrayNode specs = config.putArray("tools");

@@ -6,7 +6,6 @@ import static dev.aigw.translate.TranslationException.unsupported;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,16 +109,13 @@ public final class AnthropicMessagesToGeminiGenerate extends PairTranslator {
     }
 
     private static ArrayNode contents(ObjectNode in) throws TranslationException {
-        JsonNode msgs = in.get("messages");
-        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
-            throw invalid("messages", "must be a non-empty array");
-        }
+        JsonNode msgs = RequestFields.messages(in);
         ArrayNode out = Json.arr();
         Map<String, String> toolNames = new HashMap<>();
         for (int i = 0; i < msgs.size(); i++) {
             JsonNode m = msgs.get(i);
             String at = "messages[" + i + "]";
-            String role = Json.text(m, "role").orElseThrow(() -> invalid(at + ".role", "is required"));
+            String role = RequestFields.role(m, at);
             if (!role.equals("user") && !role.equals("assistant")) {
                 throw invalid(at + ".role", "must be user or assistant, got '" + role + "'");
             }
@@ -244,12 +240,9 @@ public final class AnthropicMessagesToGeminiGenerate extends PairTranslator {
     }
 
     private static void tools(ObjectNode in, ObjectNode out) throws TranslationException {
-        JsonNode tools = in.get("tools");
-        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
+        JsonNode tools = RequestFields.tools(in);
+        if (tools == null) {
             return;
-        }
-        if (!tools.isArray()) {
-            throw invalid("tools", "must be an array");
         }
         ArrayNode decls = Gemini.functionDeclarations(out);
         for (int k = 0; k < tools.size(); k++) {

@@ -6,7 +6,6 @@ import static dev.aigw.translate.TranslationException.unsupported;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +46,11 @@ public final class AnthropicMessagesToOpenAiChat extends PairTranslator {
 
         ArrayNode messages = out.putArray("messages");
         system(in.get("system"), messages);
-        JsonNode msgs = in.get("messages");
-        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
-            throw invalid("messages", "must be a non-empty array");
-        }
+        JsonNode msgs = RequestFields.messages(in);
         for (int i = 0; i < msgs.size(); i++) {
             JsonNode m = msgs.get(i);
             String at = "messages[" + i + "]";
-            String role = Json.text(m, "role").orElseThrow(() -> invalid(at + ".role", "is required"));
+            String role = RequestFields.role(m, at);
             switch (role) {
                 case "user" -> user(m.get("content"), at + ".content", messages);
                 case "assistant" -> assistant(m.get("content"), at + ".content", messages);
@@ -270,12 +266,9 @@ public final class AnthropicMessagesToOpenAiChat extends PairTranslator {
     }
 
     private static void tools(ObjectNode in, ObjectNode out) throws TranslationException {
-        JsonNode tools = in.get("tools");
-        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
+        JsonNode tools = RequestFields.tools(in);
+        if (tools == null) {
             return;
-        }
-        if (!tools.isArray()) {
-            throw invalid("tools", "must be an array");
         }
         ArrayNode outTools = out.putArray("tools");
         for (int k = 0; k < tools.size(); k++) {

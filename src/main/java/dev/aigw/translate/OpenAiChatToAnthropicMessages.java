@@ -6,7 +6,6 @@ import static dev.aigw.translate.TranslationException.unsupported;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,23 +103,20 @@ public final class OpenAiChatToAnthropicMessages extends PairTranslator {
     }
 
     private ArrayNode messages(ObjectNode in, ArrayNode system) throws TranslationException {
-        JsonNode msgs = in.get("messages");
-        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
-            throw invalid("messages", "must be a non-empty array");
-        }
+        JsonNode msgs = RequestFields.messages(in);
         ArrayNode out = Json.arr();
         ArrayNode pendingToolResults = null; // content of the user message that collects tool results
         for (int i = 0; i < msgs.size(); i++) {
             JsonNode m = msgs.get(i);
             String at = "messages[" + i + "]";
-            String role = Json.text(m, "role").orElseThrow(() -> invalid(at + ".role", "is required"));
+            String role = RequestFields.role(m, at);
             ArrayNode lastToolResults = pendingToolResults;
             if (!role.equals("tool")) {
                 pendingToolResults = null;
             }
             switch (role) {
                 case "system", "developer" -> {
-                    for (String text : texts(m.get("content"), at + ".content")) {
+                    for (String text : OpenAiIn.texts(m.get("content"), at + ".content", false)) {
                         system.add(textBlock(text));
                     }
                 }
@@ -151,35 +147,6 @@ public final class OpenAiChatToAnthropicMessages extends PairTranslator {
                 }
                 case "function" -> throw unsupported(at + ".role", "legacy function messages are not supported; use tool");
                 default -> throw invalid(at + ".role", "unknown role '" + role + "'");
-            }
-        }
-        return out;
-    }
-
-    /** Text of a system, developer or tool message: a string or an array of text parts. */
-    private static List<String> texts(JsonNode content, String at) throws TranslationException {
-        List<String> out = new ArrayList<>();
-        if (content == null || content.isNull()) {
-            return out;
-        }
-        if (content.isTextual()) {
-            if (!content.asText().isEmpty()) {
-                out.add(content.asText());
-            }
-            return out;
-        }
-        if (!content.isArray()) {
-            throw invalid(at, "must be a string or an array of content parts");
-        }
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode p = content.get(j);
-            String type = p.path("type").asText();
-            if (!type.equals("text")) {
-                throw unsupported(at + "[" + j + "].type", "only text parts are allowed here, got '" + type + "'");
-            }
-            String t = p.path("text").asText();
-            if (!t.isEmpty()) {
-                out.add(t);
             }
         }
         return out;
@@ -323,7 +290,7 @@ public final class OpenAiChatToAnthropicMessages extends PairTranslator {
             block.set("content", content);
         } else {
             ArrayNode parts = block.putArray("content");
-            for (String t : texts(content, at + ".content")) {
+            for (String t : OpenAiIn.texts(content, at + ".content", false)) {
                 parts.add(textBlock(t));
             }
         }
@@ -414,12 +381,9 @@ public final class OpenAiChatToAnthropicMessages extends PairTranslator {
     }
 
     private static void tools(ObjectNode in, ObjectNode out) throws TranslationException {
-        JsonNode tools = in.get("tools");
-        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
+        JsonNode tools = RequestFields.tools(in);
+        if (tools == null) {
             return; // Anthropic rejects tool_choice without tools, so drop it too
-        }
-        if (!tools.isArray()) {
-            throw invalid("tools", "must be an array");
         }
         ArrayNode outTools = out.putArray("tools");
         for (int k = 0; k < tools.size(); k++) {

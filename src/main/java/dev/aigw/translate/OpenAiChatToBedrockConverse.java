@@ -6,7 +6,6 @@ import static dev.aigw.translate.TranslationException.unsupported;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,18 +81,15 @@ public final class OpenAiChatToBedrockConverse extends PairTranslator {
     }
 
     private ArrayNode messages(ObjectNode in, ArrayNode system) throws TranslationException {
-        JsonNode msgs = in.get("messages");
-        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
-            throw invalid("messages", "must be a non-empty array");
-        }
+        JsonNode msgs = RequestFields.messages(in);
         ArrayNode out = Json.arr();
         for (int i = 0; i < msgs.size(); i++) {
             JsonNode m = msgs.get(i);
             String at = "messages[" + i + "]";
-            String role = Json.text(m, "role").orElseThrow(() -> invalid(at + ".role", "is required"));
+            String role = RequestFields.role(m, at);
             switch (role) {
                 case "system", "developer" -> {
-                    for (String t : texts(m.get("content"), at + ".content")) {
+                    for (String t : OpenAiIn.texts(m.get("content"), at + ".content", true)) {
                         system.add(Bedrock.text(t));
                     }
                 }
@@ -104,41 +100,13 @@ public final class OpenAiChatToBedrockConverse extends PairTranslator {
                     ObjectNode block = Json.obj();
                     ObjectNode tr = block.putObject("toolResult");
                     tr.put("toolUseId", Json.text(m, "tool_call_id").orElseThrow(() -> invalid(at + ".tool_call_id", "is required")));
-                    tr.putArray("content").add(Bedrock.toolResultContent(String.join("\n", texts(m.get("content"), at + ".content"))));
+                    tr.putArray("content").add(Bedrock.toolResultContent(String.join("\n", OpenAiIn.texts(m.get("content"), at + ".content", true))));
                     ArrayNode content = Json.arr();
                     content.add(block);
                     Bedrock.addMessage(out, "user", content);
                 }
                 case "function" -> throw unsupported(at + ".role", "legacy function messages are not supported; use tool");
                 default -> throw invalid(at + ".role", "unknown role '" + role + "'");
-            }
-        }
-        return out;
-    }
-
-    private static List<String> texts(JsonNode content, String at) throws TranslationException {
-        List<String> out = new ArrayList<>();
-        if (content == null || content.isNull()) {
-            return out;
-        }
-        if (content.isTextual()) {
-            if (!content.asText().isEmpty()) {
-                out.add(content.asText());
-            }
-            return out;
-        }
-        if (!content.isArray()) {
-            throw invalid(at, "must be a string or an array of content parts");
-        }
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode p = content.get(j);
-            String type = p.path("type").asText();
-            if (!type.equals("text") && !type.equals("refusal")) {
-                throw unsupported(at + "[" + j + "].type", "only text parts are allowed here, got '" + type + "'");
-            }
-            String t = p.path(type).asText();
-            if (!t.isEmpty()) {
-                out.add(t);
             }
         }
         return out;
@@ -199,7 +167,7 @@ public final class OpenAiChatToBedrockConverse extends PairTranslator {
 
     private static ArrayNode assistant(JsonNode m, String at) throws TranslationException {
         ArrayNode blocks = Json.arr();
-        for (String t : texts(m.get("content"), at + ".content")) {
+        for (String t : OpenAiIn.texts(m.get("content"), at + ".content", true)) {
             blocks.add(Bedrock.text(t));
         }
         JsonNode calls = m.path("tool_calls");
@@ -217,12 +185,9 @@ public final class OpenAiChatToBedrockConverse extends PairTranslator {
     }
 
     private static void tools(ObjectNode in, ObjectNode out, ArrayNode messages) throws TranslationException {
-        JsonNode tools = in.get("tools");
-        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
+        JsonNode tools = RequestFields.tools(in);
+        if (tools == null) {
             return;
-        }
-        if (!tools.isArray()) {
-            throw invalid("tools", "must be an array");
         }
         ObjectNode config = out.putObject("toolConfig");
         ArrayNode specs = config.putArray("tools");

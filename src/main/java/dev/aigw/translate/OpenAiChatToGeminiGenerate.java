@@ -6,7 +6,6 @@ import static dev.aigw.translate.TranslationException.unsupported;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,23 +119,20 @@ public final class OpenAiChatToGeminiGenerate extends PairTranslator {
     }
 
     private ArrayNode contents(ObjectNode in, ArrayNode system) throws TranslationException {
-        JsonNode msgs = in.get("messages");
-        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
-            throw invalid("messages", "must be a non-empty array");
-        }
+        JsonNode msgs = RequestFields.messages(in);
         ArrayNode out = Json.arr();
         Map<String, String> toolNames = new HashMap<>();
         ArrayNode pendingResponses = null;
         for (int i = 0; i < msgs.size(); i++) {
             JsonNode m = msgs.get(i);
             String at = "messages[" + i + "]";
-            String role = Json.text(m, "role").orElseThrow(() -> invalid(at + ".role", "is required"));
+            String role = RequestFields.role(m, at);
             if (!role.equals("tool")) {
                 pendingResponses = null;
             }
             switch (role) {
                 case "system", "developer" -> {
-                    for (String t : texts(m.get("content"), at + ".content")) {
+                    for (String t : OpenAiIn.texts(m.get("content"), at + ".content", true)) {
                         system.addObject().put("text", t);
                     }
                 }
@@ -151,7 +147,7 @@ public final class OpenAiChatToGeminiGenerate extends PairTranslator {
                     if (content != null && content.isTextual() && !content.asText().isEmpty()) {
                         parts.addObject().put("text", content.asText());
                     } else if (content != null && content.isArray()) {
-                        for (String t : texts(content, at + ".content")) {
+                        for (String t : OpenAiIn.texts(content, at + ".content", true)) {
                             parts.addObject().put("text", t);
                         }
                     }
@@ -185,38 +181,10 @@ public final class OpenAiChatToGeminiGenerate extends PairTranslator {
                         c.put("role", "user");
                         pendingResponses = c.putArray("parts");
                     }
-                    String text = String.join("\n", texts(m.get("content"), at + ".content"));
+                    String text = String.join("\n", OpenAiIn.texts(m.get("content"), at + ".content", true));
                     pendingResponses.add(Gemini.functionResponse(name, text, "content"));
                 }
                 default -> throw invalid(at + ".role", "unknown role '" + role + "'");
-            }
-        }
-        return out;
-    }
-
-    private static List<String> texts(JsonNode content, String at) throws TranslationException {
-        List<String> out = new ArrayList<>();
-        if (content == null || content.isNull()) {
-            return out;
-        }
-        if (content.isTextual()) {
-            if (!content.asText().isEmpty()) {
-                out.add(content.asText());
-            }
-            return out;
-        }
-        if (!content.isArray()) {
-            throw invalid(at, "must be a string or an array of content parts");
-        }
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode p = content.get(j);
-            String type = p.path("type").asText();
-            if (!type.equals("text") && !type.equals("refusal")) {
-                throw unsupported(at + "[" + j + "].type", "only text parts are allowed here, got '" + type + "'");
-            }
-            String t = p.path(type).asText();
-            if (!t.isEmpty()) {
-                out.add(t);
             }
         }
         return out;
@@ -281,12 +249,9 @@ public final class OpenAiChatToGeminiGenerate extends PairTranslator {
     }
 
     private static void tools(ObjectNode in, ObjectNode out) throws TranslationException {
-        JsonNode tools = in.get("tools");
-        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
+        JsonNode tools = RequestFields.tools(in);
+        if (tools == null) {
             return;
-        }
-        if (!tools.isArray()) {
-            throw invalid("tools", "must be an array");
         }
         ArrayNode decls = Gemini.functionDeclarations(out);
         for (int k = 0; k < tools.size(); k++) {
