@@ -304,11 +304,6 @@ public final class AnthropicMessagesToBedrockConverse extends PairTranslator {
         return AnthropicOut.error(status, Bedrock.anthropicErrorType(status), Bedrock.errorMessage(upstream, status));
     }
 
-    @Override
-    public TranslatedError error(TranslationException e) {
-        return AnthropicOut.invalidRequest(e);
-    }
-
     // ---------------------------------------------------------------- stream
 
     @Override

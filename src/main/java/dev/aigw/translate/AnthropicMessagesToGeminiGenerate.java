@@ -349,11 +349,6 @@ public final class AnthropicMessagesToGeminiGenerate extends PairTranslator {
         return AnthropicOut.error(status, ErrorBodies.anthropicTypeForStatus(status), ErrorBodies.message(upstream, status));
     }
 
-    @Override
-    public TranslatedError error(TranslationException e) {
-        return AnthropicOut.invalidRequest(e);
-    }
-
     // ---------------------------------------------------------------- stream
 
     @Override

@@ -511,11 +511,6 @@ public final class OpenAiChatToAnthropicMessages extends PairTranslator {
                 ErrorBodies.openAiTypeForStatus(outStatus), null, code));
     }
 
-    @Override
-    public TranslatedError error(TranslationException e) {
-        return OpenAiOut.invalidRequest(e);
-    }
-
     // ---------------------------------------------------------------- stream
 
     @Override

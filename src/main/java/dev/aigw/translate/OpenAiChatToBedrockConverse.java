@@ -271,11 +271,6 @@ public final class OpenAiChatToBedrockConverse extends PairTranslator {
         return new TranslatedError(status, ErrorBodies.openAi(message, Bedrock.openAiErrorType(status), null, code));
     }
 
-    @Override
-    public TranslatedError error(TranslationException e) {
-        return OpenAiOut.invalidRequest(e);
-    }
-
     // ---------------------------------------------------------------- stream
 
     @Override

@@ -348,11 +348,6 @@ public final class OpenAiChatToGeminiGenerate extends PairTranslator {
                 status == 429 ? "rate_limit_exceeded" : Gemini.errorCode(upstream).orElse(null)));
     }
 
-    @Override
-    public TranslatedError error(TranslationException e) {
-        return OpenAiOut.invalidRequest(e);
-    }
-
     // ---------------------------------------------------------------- stream
 
     @Override

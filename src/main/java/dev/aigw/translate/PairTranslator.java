@@ -30,6 +30,16 @@ abstract class PairTranslator implements Translator {
         return backend;
     }
 
+    /** A request this translator refused, in the error shape of the client's schema. */
+    @Override
+    public TranslatedError error(TranslationException e) {
+        return switch (client) {
+            case OPENAI_CHAT -> OpenAiOut.invalidRequest(e);
+            case ANTHROPIC_MESSAGES -> AnthropicOut.invalidRequest(e);
+            default -> throw new IllegalStateException("no translator has " + client + " clients");
+        };
+    }
+
     /** Keeps the context and returns the model: the route's choice wins over the body's. */
     final String begin(ObjectNode in, RequestContext ctx) throws TranslationException {
         this.ctx = ctx;
