@@ -520,7 +520,7 @@ public final class OpenAiChatToAnthropicMessages extends PairTranslator {
 
     private final class Stream extends AbstractStream {
         private final OpenAiOut.Chunks chunks = new OpenAiOut.Chunks(ctx, () -> model);
-        private long uncached, cacheRead, cacheWrite, output;
+        private final AnthropicStreamUsage counts = new AnthropicStreamUsage();
         private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
 
         Stream() {
@@ -540,7 +540,7 @@ public final class OpenAiChatToAnthropicMessages extends PairTranslator {
                     JsonNode msg = d.path("message");
                     Json.text(msg, "id").ifPresent(v -> chunks.id = v);
                     Json.text(msg, "model").ifPresent(this::seeModel);
-                    absorbUsage(msg.path("usage"));
+                    counts.absorb(msg.path("usage"));
                     out.add(chunks.role());
                 }
                 case "content_block_start" -> {
@@ -581,7 +581,7 @@ public final class OpenAiChatToAnthropicMessages extends PairTranslator {
                 }
                 case "message_delta" -> {
                     Json.text(d.path("delta"), "stop_reason").ifPresent(r -> finish = mapStopReason(r));
-                    absorbUsage(d.path("usage"));
+                    counts.absorb(d.path("usage"));
                     if (finish != null) {
                         out.add(chunks.finish(finish));
                     }
@@ -619,25 +619,9 @@ public final class OpenAiChatToAnthropicMessages extends PairTranslator {
             done = true;
         }
 
-        private void absorbUsage(JsonNode u) {
-            // message_delta carries cumulative counts; a field it omits keeps its earlier value.
-            if (u.has("input_tokens")) {
-                uncached = Json.longOr0(u, "input_tokens");
-            }
-            if (u.has("cache_read_input_tokens")) {
-                cacheRead = Json.longOr0(u, "cache_read_input_tokens");
-            }
-            if (u.has("cache_creation_input_tokens")) {
-                cacheWrite = Json.longOr0(u, "cache_creation_input_tokens");
-            }
-            if (u.has("output_tokens")) {
-                output = Json.longOr0(u, "output_tokens");
-            }
-        }
-
         @Override
         public Usage usage() {
-            return Usage.of(uncached + cacheRead + cacheWrite, output, cacheRead, cacheWrite, 0);
+            return counts.usage();
         }
     }
 }
