@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -36,41 +35,24 @@ import java.util.Optional;
  *       {@code msg_} id are reported.</li>
  * </ul>
  */
-public final class AnthropicMessagesToBedrockConverse implements Translator {
+public final class AnthropicMessagesToBedrockConverse extends PairTranslator {
 
-    private RequestContext ctx = RequestContext.defaults();
-    private String requestedModel = "";
-
-    @Override
-    public Schema client() {
-        return Schema.ANTHROPIC_MESSAGES;
-    }
-
-    @Override
-    public Schema backend() {
-        return Schema.BEDROCK_CONVERSE;
+    public AnthropicMessagesToBedrockConverse() {
+        super(Schema.ANTHROPIC_MESSAGES, Schema.BEDROCK_CONVERSE);
     }
 
     // ---------------------------------------------------------------- request
 
     @Override
     public TranslatedRequest request(ObjectNode in, RequestContext ctx) throws TranslationException {
-        this.ctx = ctx;
-        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
-        if (model.isEmpty()) {
-            throw invalid("model", "is required");
-        }
-        requestedModel = model;
+        String model = begin(in, ctx);
         ObjectNode out = Json.obj();
         ArrayNode messages = out.putArray("messages");
-        JsonNode msgs = in.get("messages");
-        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
-            throw invalid("messages", "must be a non-empty array");
-        }
+        JsonNode msgs = RequestFields.messages(in);
         for (int i = 0; i < msgs.size(); i++) {
             JsonNode m = msgs.get(i);
             String at = "messages[" + i + "]";
-            String role = Json.text(m, "role").orElseThrow(() -> invalid(at + ".role", "is required"));
+            String role = RequestFields.role(m, at);
             if (!role.equals("user") && !role.equals("assistant")) {
                 throw invalid(at + ".role", "must be user or assistant, got '" + role + "'");
             }
@@ -231,12 +213,9 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
     }
 
     private static void tools(ObjectNode in, ObjectNode out, ArrayNode messages) throws TranslationException {
-        JsonNode tools = in.get("tools");
-        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
+        JsonNode tools = RequestFields.tools(in);
+        if (tools == null) {
             return;
-        }
-        if (!tools.isArray()) {
-            throw invalid("tools", "must be an array");
         }
         ObjectNode config = out.putObject("toolConfig");
         ArrayNode specs = config.putArray("tools");
@@ -286,11 +265,7 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
 
     @Override
     public TranslatedResponse response(ObjectNode up) {
-        ObjectNode out = Json.obj();
-        out.put("id", "msg_" + ctx.ids().get());
-        out.put("type", "message");
-        out.put("role", "assistant");
-        out.put("model", requestedModel);
+        ObjectNode out = AnthropicOut.message("msg_" + ctx.ids().get(), requestedModel);
         ArrayNode content = out.putArray("content");
         for (JsonNode b : up.path("output").path("message").path("content")) {
             if (b.has("text")) {
@@ -317,11 +292,8 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
             }
         }
         String stop = mapStopReason(Json.text(up, "stopReason").orElse("end_turn"));
-        out.put("stop_reason", stop);
-        Optional<String> seq = Json.text(up.path("additionalModelResponseFields"), "stop_sequence");
-        seq.ifPresentOrElse(s -> out.put("stop_sequence", s), () -> out.putNull("stop_sequence"));
         Usage usage = Bedrock.parseUsage(up.path("usage"));
-        out.set("usage", AnthropicMessagesToOpenAiChat.anthropicUsage(usage));
+        AnthropicOut.end(out, stop, Json.text(up.path("additionalModelResponseFields"), "stop_sequence").orElse(null), usage);
         return new TranslatedResponse(out, usage, Optional.of(requestedModel), Optional.of(stop));
     }
 
@@ -329,13 +301,7 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
 
     @Override
     public TranslatedError error(int status, ObjectNode upstream) {
-        return new TranslatedError(status, ErrorBodies.anthropic(Bedrock.anthropicErrorType(status),
-                Bedrock.errorMessage(upstream, status)));
-    }
-
-    @Override
-    public TranslatedError error(TranslationException e) {
-        return new TranslatedError(e.status(), ErrorBodies.anthropic("invalid_request_error", e.getMessage()));
+        return AnthropicOut.error(status, Bedrock.anthropicErrorType(status), Bedrock.errorMessage(upstream, status));
     }
 
     // ---------------------------------------------------------------- stream
@@ -346,31 +312,26 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
     }
 
     /** Bedrock numbers blocks as Anthropic does, but starts only tool-use blocks explicitly. */
-    private final class Stream implements StreamTranslator {
+    private final class Stream extends AbstractStream {
         private boolean started;
-        private boolean done;
-        private boolean completed;
         private final Map<Integer, Integer> indexByBlock = new HashMap<>();
         private final Map<Integer, Boolean> openByIndex = new HashMap<>();
-        private String stop;
-        private Usage usage = Usage.ZERO;
+
+        Stream() {
+            super(requestedModel);
+        }
 
         @Override
-        public List<SseEvent> onEvent(SseEvent e) {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
+        void translate(SseEvent e, List<SseEvent> out) {
             String type = e.event().orElse("");
             ObjectNode d = Json.parseObject(e.data()).orElseGet(Json::obj);
             if (type.startsWith("exception:") || type.startsWith("error:")) {
                 int status = Bedrock.statusForException(type.substring(type.indexOf(':') + 1));
                 start(out);
                 closeAll(out);
-                out.add(event("error", ErrorBodies.anthropic(Bedrock.anthropicErrorType(status),
-                        Bedrock.errorMessage(d, status))));
+                out.add(AnthropicOut.errorEvent(error(status, d).body()));
                 done = true;
-                return out;
+                return;
             }
             int block = d.path("contentBlockIndex").asInt(-1);
             switch (type) {
@@ -378,12 +339,8 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
                 case "contentBlockStart" -> {
                     JsonNode tu = d.path("start").path("toolUse");
                     if (tu.isObject()) {
-                        ObjectNode cb = Json.obj();
-                        cb.put("type", "tool_use");
-                        cb.put("id", Json.text(tu, "toolUseId").orElseGet(() -> "toolu_" + ctx.ids().get()));
-                        cb.put("name", tu.path("name").asText());
-                        cb.putObject("input");
-                        open(block, cb, out);
+                        open(block, AnthropicOut.toolUseBlock(Json.text(tu, "toolUseId").orElseGet(() -> "toolu_" + ctx.ids().get()),
+                                tu.path("name").asText()), out);
                     }
                 }
                 case "contentBlockDelta" -> delta(block, d.path("delta"), out);
@@ -394,13 +351,13 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
                     }
                 }
                 case "messageStop" -> {
-                    if (stop == null) {
-                        stop = mapStopReason(Json.text(d, "stopReason").orElse("end_turn"));
+                    if (finish == null) {
+                        finish = mapStopReason(Json.text(d, "stopReason").orElse("end_turn"));
                     }
                 }
                 case "metadata" -> {
                     usage = Bedrock.parseUsage(d.path("usage"));
-                    if (stop != null) {
+                    if (finish != null) {
                         completed = true;
                         finishStream(out);
                     }
@@ -408,16 +365,12 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
                 default -> {
                 }
             }
-            return out;
         }
 
         private void delta(int block, JsonNode delta, List<SseEvent> out) {
             if (delta.has("text")) {
                 if (!indexByBlock.containsKey(block)) {
-                    ObjectNode cb = Json.obj();
-                    cb.put("type", "text");
-                    cb.put("text", "");
-                    open(block, cb, out);
+                    open(block, AnthropicOut.textBlock(), out);
                 }
                 out.add(blockDelta(block, "text_delta", "text", delta.path("text").asText("")));
             } else if (delta.has("toolUse")) {
@@ -437,11 +390,7 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
                     return;
                 }
                 if (!indexByBlock.containsKey(block)) {
-                    ObjectNode cb = Json.obj();
-                    cb.put("type", "thinking");
-                    cb.put("thinking", "");
-                    cb.put("signature", "");
-                    open(block, cb, out);
+                    open(block, AnthropicOut.thinkingBlock(true), out);
                 }
                 if (r.has("text")) {
                     out.add(blockDelta(block, "thinking_delta", "thinking", r.path("text").asText("")));
@@ -456,19 +405,8 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
                 return;
             }
             started = true;
-            ObjectNode ev = Json.obj();
-            ev.put("type", "message_start");
-            ObjectNode msg = ev.putObject("message");
-            msg.put("id", "msg_" + ctx.ids().get());
-            msg.put("type", "message");
-            msg.put("role", "assistant");
-            msg.put("model", requestedModel);
-            msg.putArray("content");
-            msg.putNull("stop_reason");
-            msg.putNull("stop_sequence");
             // Converse reports usage only in the closing metadata event; message_delta carries it.
-            msg.set("usage", AnthropicMessagesToOpenAiChat.anthropicUsage(Usage.ZERO));
-            out.add(event("message_start", ev));
+            out.add(AnthropicOut.messageStart("msg_" + ctx.ids().get(), model));
         }
 
         private void open(int block, ObjectNode contentBlock, List<SseEvent> out) {
@@ -476,19 +414,12 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
             int index = indexByBlock.size();
             indexByBlock.put(block, index);
             openByIndex.put(index, true);
-            ObjectNode ev = Json.obj();
-            ev.put("type", "content_block_start");
-            ev.put("index", index);
-            ev.set("content_block", contentBlock);
-            out.add(event("content_block_start", ev));
+            out.add(AnthropicOut.blockStart(index, contentBlock));
         }
 
         private void close(int index, List<SseEvent> out) {
             openByIndex.put(index, false);
-            ObjectNode ev = Json.obj();
-            ev.put("type", "content_block_stop");
-            ev.put("index", index);
-            out.add(event("content_block_stop", ev));
+            out.add(AnthropicOut.blockStop(index));
         }
 
         private void closeAll(List<SseEvent> out) {
@@ -500,74 +431,22 @@ public final class AnthropicMessagesToBedrockConverse implements Translator {
         }
 
         private SseEvent blockDelta(int block, String type, String field, String value) {
-            ObjectNode ev = Json.obj();
-            ev.put("type", "content_block_delta");
-            ev.put("index", indexByBlock.get(block));
-            ObjectNode d = ev.putObject("delta");
-            d.put("type", type);
-            d.put(field, value);
-            return event("content_block_delta", ev);
+            return AnthropicOut.blockDelta(indexByBlock.get(block), type, field, value);
         }
 
-        private void finishStream(List<SseEvent> out) {
+        @Override
+        void finishStream(List<SseEvent> out) {
             start(out);
             closeAll(out);
-            ObjectNode ev = Json.obj();
-            ev.put("type", "message_delta");
-            ObjectNode d = ev.putObject("delta");
-            d.put("stop_reason", stop);
-            d.putNull("stop_sequence");
-            ev.set("usage", AnthropicMessagesToOpenAiChat.anthropicUsage(usage));
-            out.add(event("message_delta", ev));
-            ObjectNode end = Json.obj();
-            end.put("type", "message_stop");
-            out.add(event("message_stop", end));
+            AnthropicOut.messageEnd(out, finish, usage);
             done = true;
         }
 
         @Override
-        public List<SseEvent> onEnd() {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
-            if (stop != null) {
-                // Only the metadata event is missing: the answer is whole, usage unknown.
-                completed = true;
-                finishStream(out);
-                return out;
-            }
+        void truncated(List<SseEvent> out) {
             start(out);
             closeAll(out);
-            out.add(event("error", ErrorBodies.anthropic("api_error",
-                    "upstream stream ended before the response was complete")));
-            done = true;
-            return out;
-        }
-
-        private SseEvent event(String name, ObjectNode body) {
-            return SseEvent.of(name, Json.write(body));
-        }
-
-        @Override
-        public Usage usage() {
-            return usage;
-        }
-
-        /** ConverseStream never names the model. */
-        @Override
-        public Optional<String> model() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> finishReason() {
-            return Optional.ofNullable(stop);
-        }
-
-        @Override
-        public boolean completed() {
-            return completed;
+            out.add(AnthropicOut.truncated());
         }
     }
 }

@@ -6,7 +6,6 @@ import static dev.aigw.translate.TranslationException.unsupported;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,31 +32,17 @@ import java.util.Optional;
  *   <li>Gemini gives no tool call ids; they are generated as {@code toolu_<id>}.</li>
  * </ul>
  */
-public final class AnthropicMessagesToGeminiGenerate implements Translator {
+public final class AnthropicMessagesToGeminiGenerate extends PairTranslator {
 
-    private RequestContext ctx = RequestContext.defaults();
-    private String requestedModel = "";
-
-    @Override
-    public Schema client() {
-        return Schema.ANTHROPIC_MESSAGES;
-    }
-
-    @Override
-    public Schema backend() {
-        return Schema.GEMINI_GENERATE;
+    public AnthropicMessagesToGeminiGenerate() {
+        super(Schema.ANTHROPIC_MESSAGES, Schema.GEMINI_GENERATE);
     }
 
     // ---------------------------------------------------------------- request
 
     @Override
     public TranslatedRequest request(ObjectNode in, RequestContext ctx) throws TranslationException {
-        this.ctx = ctx;
-        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
-        if (model.isEmpty()) {
-            throw invalid("model", "is required");
-        }
-        requestedModel = model;
+        String model = begin(in, ctx);
         ObjectNode out = Json.obj();
         out.set("contents", contents(in));
         ArrayNode system = system(in.get("system"));
@@ -124,16 +109,13 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
     }
 
     private static ArrayNode contents(ObjectNode in) throws TranslationException {
-        JsonNode msgs = in.get("messages");
-        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
-            throw invalid("messages", "must be a non-empty array");
-        }
+        JsonNode msgs = RequestFields.messages(in);
         ArrayNode out = Json.arr();
         Map<String, String> toolNames = new HashMap<>();
         for (int i = 0; i < msgs.size(); i++) {
             JsonNode m = msgs.get(i);
             String at = "messages[" + i + "]";
-            String role = Json.text(m, "role").orElseThrow(() -> invalid(at + ".role", "is required"));
+            String role = RequestFields.role(m, at);
             if (!role.equals("user") && !role.equals("assistant")) {
                 throw invalid(at + ".role", "must be user or assistant, got '" + role + "'");
             }
@@ -258,12 +240,9 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
     }
 
     private static void tools(ObjectNode in, ObjectNode out) throws TranslationException {
-        JsonNode tools = in.get("tools");
-        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
+        JsonNode tools = RequestFields.tools(in);
+        if (tools == null) {
             return;
-        }
-        if (!tools.isArray()) {
-            throw invalid("tools", "must be an array");
         }
         ArrayNode decls = Gemini.functionDeclarations(out);
         for (int k = 0; k < tools.size(); k++) {
@@ -318,11 +297,7 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
     @Override
     public TranslatedResponse response(ObjectNode up) {
         String model = Json.text(up, "modelVersion").orElse(requestedModel);
-        ObjectNode out = Json.obj();
-        out.put("id", "msg_" + Json.text(up, "responseId").orElseGet(() -> ctx.ids().get()));
-        out.put("type", "message");
-        out.put("role", "assistant");
-        out.put("model", model);
+        ObjectNode out = AnthropicOut.message("msg_" + Json.text(up, "responseId").orElseGet(() -> ctx.ids().get()), model);
         ArrayNode content = out.putArray("content");
         JsonNode cand = up.path("candidates").path(0);
         boolean sawCall = false;
@@ -362,10 +337,8 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
         }
         String stop = cand.isMissingNode() ? "refusal"
                 : mapFinishReason(Json.text(cand, "finishReason").orElse("STOP"), sawCall);
-        out.put("stop_reason", stop);
-        out.putNull("stop_sequence");
         Usage usage = Gemini.parseUsage(up.path("usageMetadata"));
-        out.set("usage", AnthropicMessagesToOpenAiChat.anthropicUsage(usage));
+        AnthropicOut.end(out, stop, null, usage);
         return new TranslatedResponse(out, usage, Optional.of(model), Optional.of(stop));
     }
 
@@ -373,13 +346,7 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
 
     @Override
     public TranslatedError error(int status, ObjectNode upstream) {
-        return new TranslatedError(status, ErrorBodies.anthropic(ErrorBodies.anthropicTypeForStatus(status),
-                ErrorBodies.message(upstream, status)));
-    }
-
-    @Override
-    public TranslatedError error(TranslationException e) {
-        return new TranslatedError(e.status(), ErrorBodies.anthropic("invalid_request_error", e.getMessage()));
+        return AnthropicOut.error(status, ErrorBodies.anthropicTypeForStatus(status), ErrorBodies.message(upstream, status));
     }
 
     // ---------------------------------------------------------------- stream
@@ -390,43 +357,34 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
     }
 
     /** Gemini streams whole response objects with no end marker; the connection close ends it. */
-    private final class Stream implements StreamTranslator {
+    private final class Stream extends AbstractStream {
         private enum Block { NONE, TEXT, THINKING }
 
         private boolean started;
-        private boolean done;
-        private boolean completed;
-        private String model = requestedModel;
-        private boolean modelSeen;
         private Block open = Block.NONE;
         private int nextIndex;
         private boolean sawCall;
-        private String stop;
-        private Usage usage = Usage.ZERO;
+
+        Stream() {
+            super(requestedModel);
+        }
 
         @Override
-        public List<SseEvent> onEvent(SseEvent e) {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
+        void translate(SseEvent e, List<SseEvent> out) {
             Optional<ObjectNode> parsed = Json.parseObject(e.data());
             if (parsed.isEmpty()) {
-                return out;
+                return;
             }
             ObjectNode c = parsed.get();
             Optional<Integer> errorStatus = Gemini.streamErrorStatus(c);
             if (errorStatus.isPresent()) {
                 start(c, out);
                 closeBlock(out);
-                out.add(event("error", error(errorStatus.get(), c).body()));
+                out.add(AnthropicOut.errorEvent(error(errorStatus.get(), c).body()));
                 done = true;
-                return out;
+                return;
             }
-            Json.text(c, "modelVersion").ifPresent(m -> {
-                model = m;
-                modelSeen = true;
-            });
+            Json.text(c, "modelVersion").ifPresent(this::seeModel);
             start(c, out);
             if (c.has("usageMetadata")) {
                 usage = Gemini.parseUsage(c.get("usageMetadata")); // cumulative in every chunk
@@ -438,15 +396,15 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
                 if (part.path("thought").asBoolean(false)) {
                     ensure(Block.THINKING, out);
                     if (!text.isEmpty()) {
-                        out.add(blockDelta("thinking_delta", "thinking", text));
+                        out.add(AnthropicOut.blockDelta(nextIndex, "thinking_delta", "thinking", text));
                     }
-                    sig.ifPresent(s -> out.add(blockDelta("signature_delta", "signature", s)));
+                    sig.ifPresent(s -> out.add(AnthropicOut.blockDelta(nextIndex, "signature_delta", "signature", s)));
                     continue;
                 }
                 if (sig.isPresent()) {
                     closeBlock(out);
                     ensure(Block.THINKING, out);
-                    out.add(blockDelta("signature_delta", "signature", sig.get()));
+                    out.add(AnthropicOut.blockDelta(nextIndex, "signature_delta", "signature", sig.get()));
                     closeBlock(out);
                 }
                 if (part.has("functionCall")) {
@@ -454,41 +412,25 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
                     sawCall = true;
                     JsonNode fc = part.get("functionCall");
                     int index = nextIndex++;
-                    ObjectNode ev = Json.obj();
-                    ev.put("type", "content_block_start");
-                    ev.put("index", index);
-                    ObjectNode block = ev.putObject("content_block");
-                    block.put("type", "tool_use");
-                    block.put("id", "toolu_" + Json.text(fc, "id").orElseGet(() -> ctx.ids().get()));
-                    block.put("name", fc.path("name").asText());
-                    block.putObject("input");
-                    out.add(event("content_block_start", ev));
+                    out.add(AnthropicOut.blockStart(index, AnthropicOut.toolUseBlock(
+                            "toolu_" + Json.text(fc, "id").orElseGet(() -> ctx.ids().get()), fc.path("name").asText())));
                     // Gemini sends each call whole, so the arguments go in one delta.
-                    ObjectNode d = Json.obj();
-                    d.put("type", "content_block_delta");
-                    d.put("index", index);
-                    ObjectNode delta = d.putObject("delta");
-                    delta.put("type", "input_json_delta");
-                    delta.put("partial_json", Json.write(fc.get("args") instanceof ObjectNode a ? a : Json.obj()));
-                    out.add(event("content_block_delta", d));
-                    ObjectNode stopEv = Json.obj();
-                    stopEv.put("type", "content_block_stop");
-                    stopEv.put("index", index);
-                    out.add(event("content_block_stop", stopEv));
+                    out.add(AnthropicOut.blockDelta(index, "input_json_delta", "partial_json",
+                            Json.write(fc.get("args") instanceof ObjectNode a ? a : Json.obj())));
+                    out.add(AnthropicOut.blockStop(index));
                 } else if (!text.isEmpty()) {
                     ensure(Block.TEXT, out);
-                    out.add(blockDelta("text_delta", "text", text));
+                    out.add(AnthropicOut.blockDelta(nextIndex, "text_delta", "text", text));
                 }
             }
             Optional<String> reason = Json.text(cand, "finishReason");
-            if (reason.isPresent() && stop == null) {
-                stop = mapFinishReason(reason.get(), sawCall);
+            if (reason.isPresent() && finish == null) {
+                finish = mapFinishReason(reason.get(), sawCall);
                 closeBlock(out);
-            } else if (cand.isMissingNode() && c.path("promptFeedback").has("blockReason") && stop == null) {
-                stop = "refusal";
+            } else if (cand.isMissingNode() && c.path("promptFeedback").has("blockReason") && finish == null) {
+                finish = "refusal";
                 closeBlock(out);
             }
-            return out;
         }
 
         private void start(ObjectNode c, List<SseEvent> out) {
@@ -496,18 +438,7 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
                 return;
             }
             started = true;
-            ObjectNode ev = Json.obj();
-            ev.put("type", "message_start");
-            ObjectNode msg = ev.putObject("message");
-            msg.put("id", "msg_" + Json.text(c, "responseId").orElseGet(() -> ctx.ids().get()));
-            msg.put("type", "message");
-            msg.put("role", "assistant");
-            msg.put("model", model);
-            msg.putArray("content");
-            msg.putNull("stop_reason");
-            msg.putNull("stop_sequence");
-            msg.set("usage", AnthropicMessagesToOpenAiChat.anthropicUsage(Usage.ZERO));
-            out.add(event("message_start", ev));
+            out.add(AnthropicOut.messageStart("msg_" + Json.text(c, "responseId").orElseGet(() -> ctx.ids().get()), model));
         }
 
         private void ensure(Block kind, List<SseEvent> out) {
@@ -516,92 +447,30 @@ public final class AnthropicMessagesToGeminiGenerate implements Translator {
             }
             closeBlock(out);
             open = kind;
-            ObjectNode ev = Json.obj();
-            ev.put("type", "content_block_start");
-            ev.put("index", nextIndex);
-            ObjectNode block = ev.putObject("content_block");
-            if (kind == Block.TEXT) {
-                block.put("type", "text");
-                block.put("text", "");
-            } else {
-                block.put("type", "thinking");
-                block.put("thinking", "");
-                block.put("signature", "");
-            }
-            out.add(event("content_block_start", ev));
+            out.add(AnthropicOut.blockStart(nextIndex,
+                    kind == Block.TEXT ? AnthropicOut.textBlock() : AnthropicOut.thinkingBlock(true)));
         }
 
         private void closeBlock(List<SseEvent> out) {
             if (open == Block.NONE) {
                 return;
             }
-            ObjectNode ev = Json.obj();
-            ev.put("type", "content_block_stop");
-            ev.put("index", nextIndex++);
-            out.add(event("content_block_stop", ev));
+            out.add(AnthropicOut.blockStop(nextIndex++));
             open = Block.NONE;
         }
 
-        private SseEvent blockDelta(String type, String field, String text) {
-            ObjectNode ev = Json.obj();
-            ev.put("type", "content_block_delta");
-            ev.put("index", nextIndex);
-            ObjectNode d = ev.putObject("delta");
-            d.put("type", type);
-            d.put(field, text);
-            return event("content_block_delta", ev);
-        }
-
         @Override
-        public List<SseEvent> onEnd() {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
-            done = true;
+        void finishStream(List<SseEvent> out) {
             start(Json.obj(), out);
             closeBlock(out);
-            if (stop == null) {
-                out.add(event("error", ErrorBodies.anthropic("api_error",
-                        "upstream stream ended before the response was complete")));
-                return out;
-            }
-            completed = true;
-            ObjectNode ev = Json.obj();
-            ev.put("type", "message_delta");
-            ObjectNode d = ev.putObject("delta");
-            d.put("stop_reason", stop);
-            d.putNull("stop_sequence");
-            ev.set("usage", AnthropicMessagesToOpenAiChat.anthropicUsage(usage));
-            out.add(event("message_delta", ev));
-            ObjectNode end = Json.obj();
-            end.put("type", "message_stop");
-            out.add(event("message_stop", end));
-            return out;
-        }
-
-        private SseEvent event(String name, ObjectNode body) {
-            return SseEvent.of(name, Json.write(body));
+            AnthropicOut.messageEnd(out, finish, usage);
         }
 
         @Override
-        public Usage usage() {
-            return usage;
-        }
-
-        @Override
-        public Optional<String> model() {
-            return modelSeen ? Optional.of(model) : Optional.empty();
-        }
-
-        @Override
-        public Optional<String> finishReason() {
-            return Optional.ofNullable(stop);
-        }
-
-        @Override
-        public boolean completed() {
-            return completed;
+        void truncated(List<SseEvent> out) {
+            start(Json.obj(), out);
+            closeBlock(out);
+            out.add(AnthropicOut.truncated());
         }
     }
 }

@@ -6,7 +6,6 @@ import static dev.aigw.translate.TranslationException.unsupported;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,46 +28,29 @@ import java.util.Optional;
  *       {@code stop_sequence} is null and {@code cache_creation_input_tokens} is 0.</li>
  * </ul>
  */
-public final class AnthropicMessagesToOpenAiChat implements Translator {
+public final class AnthropicMessagesToOpenAiChat extends PairTranslator {
 
     static final String PATH = "/v1/chat/completions";
 
-    private RequestContext ctx = RequestContext.defaults();
-    private String requestedModel = "";
-
-    @Override
-    public Schema client() {
-        return Schema.ANTHROPIC_MESSAGES;
-    }
-
-    @Override
-    public Schema backend() {
-        return Schema.OPENAI_CHAT;
+    public AnthropicMessagesToOpenAiChat() {
+        super(Schema.ANTHROPIC_MESSAGES, Schema.OPENAI_CHAT);
     }
 
     // ---------------------------------------------------------------- request
 
     @Override
     public TranslatedRequest request(ObjectNode in, RequestContext ctx) throws TranslationException {
-        this.ctx = ctx;
+        String model = begin(in, ctx);
         ObjectNode out = Json.obj();
-        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
-        if (model.isEmpty()) {
-            throw invalid("model", "is required");
-        }
-        requestedModel = model;
         out.put("model", model);
 
         ArrayNode messages = out.putArray("messages");
         system(in.get("system"), messages);
-        JsonNode msgs = in.get("messages");
-        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
-            throw invalid("messages", "must be a non-empty array");
-        }
+        JsonNode msgs = RequestFields.messages(in);
         for (int i = 0; i < msgs.size(); i++) {
             JsonNode m = msgs.get(i);
             String at = "messages[" + i + "]";
-            String role = Json.text(m, "role").orElseThrow(() -> invalid(at + ".role", "is required"));
+            String role = RequestFields.role(m, at);
             switch (role) {
                 case "user" -> user(m.get("content"), at + ".content", messages);
                 case "assistant" -> assistant(m.get("content"), at + ".content", messages);
@@ -284,12 +266,9 @@ public final class AnthropicMessagesToOpenAiChat implements Translator {
     }
 
     private static void tools(ObjectNode in, ObjectNode out) throws TranslationException {
-        JsonNode tools = in.get("tools");
-        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
+        JsonNode tools = RequestFields.tools(in);
+        if (tools == null) {
             return;
-        }
-        if (!tools.isArray()) {
-            throw invalid("tools", "must be an array");
         }
         ArrayNode outTools = out.putArray("tools");
         for (int k = 0; k < tools.size(); k++) {
@@ -358,15 +337,6 @@ public final class AnthropicMessagesToOpenAiChat implements Translator {
         return Usage.of(Json.longOr0(u, "prompt_tokens"), Json.longOr0(u, "completion_tokens"), cached, 0, reasoning);
     }
 
-    static ObjectNode anthropicUsage(Usage u) {
-        ObjectNode o = Json.obj();
-        o.put("input_tokens", u.input() - u.cacheRead() - u.cacheWrite());
-        o.put("cache_creation_input_tokens", u.cacheWrite());
-        o.put("cache_read_input_tokens", u.cacheRead());
-        o.put("output_tokens", u.output());
-        return o;
-    }
-
     /** Anthropic tool_use ids must match ^[a-zA-Z0-9_-]+$; some OpenAI-compatible servers omit or decorate them. */
     private String toolId(JsonNode call) {
         String id = Json.text(call, "id").orElse("");
@@ -382,11 +352,7 @@ public final class AnthropicMessagesToOpenAiChat implements Translator {
     @Override
     public TranslatedResponse response(ObjectNode up) {
         String model = Json.text(up, "model").orElse(requestedModel);
-        ObjectNode out = Json.obj();
-        out.put("id", Json.text(up, "id").orElseGet(() -> "msg_" + ctx.ids().get()));
-        out.put("type", "message");
-        out.put("role", "assistant");
-        out.put("model", model);
+        ObjectNode out = AnthropicOut.message(Json.text(up, "id").orElseGet(() -> "msg_" + ctx.ids().get()), model);
         ArrayNode content = out.putArray("content");
         JsonNode choice = up.path("choices").path(0);
         JsonNode message = choice.path("message");
@@ -411,10 +377,8 @@ public final class AnthropicMessagesToOpenAiChat implements Translator {
             b.set("input", parseArguments(call.path("function").path("arguments").asText("")));
         }
         String stop = refusal.isPresent() ? "refusal" : mapFinishReason(Json.text(choice, "finish_reason").orElse("stop"));
-        out.put("stop_reason", stop);
-        out.putNull("stop_sequence");
         Usage usage = parseUsage(up.path("usage"));
-        out.set("usage", anthropicUsage(usage));
+        AnthropicOut.end(out, stop, null, usage);
         return new TranslatedResponse(out, usage, Optional.of(model), Optional.of(stop));
     }
 
@@ -422,13 +386,7 @@ public final class AnthropicMessagesToOpenAiChat implements Translator {
 
     @Override
     public TranslatedError error(int status, ObjectNode upstream) {
-        return new TranslatedError(status, ErrorBodies.anthropic(ErrorBodies.anthropicTypeForStatus(status),
-                ErrorBodies.message(upstream, status)));
-    }
-
-    @Override
-    public TranslatedError error(TranslationException e) {
-        return new TranslatedError(e.status(), ErrorBodies.anthropic("invalid_request_error", e.getMessage()));
+        return AnthropicOut.error(status, ErrorBodies.anthropicTypeForStatus(status), ErrorBodies.message(upstream, status));
     }
 
     // ---------------------------------------------------------------- stream
@@ -438,48 +396,39 @@ public final class AnthropicMessagesToOpenAiChat implements Translator {
         return new Stream();
     }
 
-    private final class Stream implements StreamTranslator {
+    private final class Stream extends AbstractStream {
         private enum Block { NONE, TEXT, THINKING, TOOL }
 
         private boolean started;
-        private boolean done;
-        private boolean completed;
-        private String model = requestedModel;
-        private boolean modelSeen;
         private Block open = Block.NONE;
         private int nextBlockIndex;
         private int openIndex = -1;
         private final Map<Integer, Integer> blockByToolIndex = new HashMap<>();
-        private String stop;
-        private Usage usage = Usage.ZERO;
+
+        Stream() {
+            super(requestedModel);
+        }
 
         @Override
-        public List<SseEvent> onEvent(SseEvent e) {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
+        void translate(SseEvent e, List<SseEvent> out) {
             if (e.isDone()) {
                 completed = true;
                 finishStream(out);
-                return out;
+                return;
             }
             Optional<ObjectNode> parsed = Json.parseObject(e.data());
             if (parsed.isEmpty()) {
-                return out;
+                return;
             }
             ObjectNode c = parsed.get();
             if (Json.present(c, "error")) {
                 int status = c.path("error").path("code").asInt(500);
                 closeBlock(out);
-                out.add(event("error", error(status >= 400 ? status : 500, c).body()));
+                out.add(AnthropicOut.errorEvent(error(status >= 400 ? status : 500, c).body()));
                 done = true;
-                return out;
+                return;
             }
-            Json.text(c, "model").filter(m -> !m.isEmpty()).ifPresent(m -> {
-                model = m;
-                modelSeen = true;
-            });
+            Json.text(c, "model").filter(m -> !m.isEmpty()).ifPresent(this::seeModel);
             if (!started) {
                 start(c, out);
             }
@@ -490,20 +439,19 @@ public final class AnthropicMessagesToOpenAiChat implements Translator {
             JsonNode delta = choice.path("delta");
             Json.text(delta, "reasoning_content").filter(t -> !t.isEmpty()).ifPresent(t -> {
                 ensure(Block.THINKING, out);
-                out.add(blockDelta("thinking_delta", "thinking", t));
+                out.add(AnthropicOut.blockDelta(openIndex, "thinking_delta", "thinking", t));
             });
             Json.text(delta, "content").or(() -> Json.text(delta, "refusal")).filter(t -> !t.isEmpty()).ifPresent(t -> {
                 ensure(Block.TEXT, out);
-                out.add(blockDelta("text_delta", "text", t));
+                out.add(AnthropicOut.blockDelta(openIndex, "text_delta", "text", t));
             });
             for (JsonNode call : delta.path("tool_calls")) {
                 toolDelta(call, out);
             }
             Json.text(choice, "finish_reason").ifPresent(r -> {
-                stop = mapFinishReason(r);
+                finish = mapFinishReason(r);
                 closeBlock(out);
             });
-            return out;
         }
 
         private void toolDelta(JsonNode call, List<SseEvent> out) {
@@ -515,44 +463,20 @@ public final class AnthropicMessagesToOpenAiChat implements Translator {
                 blockByToolIndex.put(toolIndex, blockIndex);
                 open = Block.TOOL;
                 openIndex = blockIndex;
-                ObjectNode ev = Json.obj();
-                ev.put("type", "content_block_start");
-                ev.put("index", blockIndex);
-                ObjectNode block = ev.putObject("content_block");
-                block.put("type", "tool_use");
-                block.put("id", toolId(call));
-                block.put("name", call.path("function").path("name").asText());
-                block.putObject("input");
-                out.add(event("content_block_start", ev));
+                out.add(AnthropicOut.blockStart(blockIndex,
+                        AnthropicOut.toolUseBlock(toolId(call), call.path("function").path("name").asText())));
             }
             String args = call.path("function").path("arguments").asText("");
             if (!args.isEmpty()) {
                 // OpenAI streams calls one after another; a late fragment still names its own block.
-                ObjectNode ev = Json.obj();
-                ev.put("type", "content_block_delta");
-                ev.put("index", blockIndex);
-                ObjectNode d = ev.putObject("delta");
-                d.put("type", "input_json_delta");
-                d.put("partial_json", args);
-                out.add(event("content_block_delta", ev));
+                out.add(AnthropicOut.blockDelta(blockIndex, "input_json_delta", "partial_json", args));
             }
         }
 
         private void start(ObjectNode c, List<SseEvent> out) {
             started = true;
-            ObjectNode ev = Json.obj();
-            ev.put("type", "message_start");
-            ObjectNode msg = ev.putObject("message");
-            msg.put("id", Json.text(c, "id").orElseGet(() -> "msg_" + ctx.ids().get()));
-            msg.put("type", "message");
-            msg.put("role", "assistant");
-            msg.put("model", model);
-            msg.putArray("content");
-            msg.putNull("stop_reason");
-            msg.putNull("stop_sequence");
             // OpenAI reports usage only at the end; message_delta carries the real counts.
-            msg.set("usage", anthropicUsage(Usage.ZERO));
-            out.add(event("message_start", ev));
+            out.add(AnthropicOut.messageStart(Json.text(c, "id").orElseGet(() -> "msg_" + ctx.ids().get()), model));
         }
 
         private void ensure(Block kind, List<SseEvent> out) {
@@ -562,107 +486,39 @@ public final class AnthropicMessagesToOpenAiChat implements Translator {
             closeBlock(out);
             open = kind;
             openIndex = nextBlockIndex++;
-            ObjectNode ev = Json.obj();
-            ev.put("type", "content_block_start");
-            ev.put("index", openIndex);
-            ObjectNode block = ev.putObject("content_block");
-            if (kind == Block.TEXT) {
-                block.put("type", "text");
-                block.put("text", "");
-            } else {
-                block.put("type", "thinking");
-                block.put("thinking", "");
-            }
-            out.add(event("content_block_start", ev));
+            out.add(AnthropicOut.blockStart(openIndex,
+                    kind == Block.TEXT ? AnthropicOut.textBlock() : AnthropicOut.thinkingBlock(false)));
         }
 
         private void closeBlock(List<SseEvent> out) {
             if (open == Block.NONE) {
                 return;
             }
-            ObjectNode ev = Json.obj();
-            ev.put("type", "content_block_stop");
-            ev.put("index", openIndex);
-            out.add(event("content_block_stop", ev));
+            out.add(AnthropicOut.blockStop(openIndex));
             open = Block.NONE;
             openIndex = -1;
         }
 
-        private SseEvent blockDelta(String type, String field, String text) {
-            ObjectNode ev = Json.obj();
-            ev.put("type", "content_block_delta");
-            ev.put("index", openIndex);
-            ObjectNode d = ev.putObject("delta");
-            d.put("type", type);
-            d.put(field, text);
-            return event("content_block_delta", ev);
-        }
-
-        private void finishStream(List<SseEvent> out) {
+        @Override
+        void finishStream(List<SseEvent> out) {
             if (!started) {
                 start(Json.obj(), out);
             }
             closeBlock(out);
-            if (stop == null) {
-                stop = "end_turn";
+            if (finish == null) {
+                finish = "end_turn";
             }
-            ObjectNode ev = Json.obj();
-            ev.put("type", "message_delta");
-            ObjectNode d = ev.putObject("delta");
-            d.put("stop_reason", stop);
-            d.putNull("stop_sequence");
-            ev.set("usage", anthropicUsage(usage));
-            out.add(event("message_delta", ev));
-            ObjectNode end = Json.obj();
-            end.put("type", "message_stop");
-            out.add(event("message_stop", end));
+            AnthropicOut.messageEnd(out, finish, usage);
             done = true;
         }
 
         @Override
-        public List<SseEvent> onEnd() {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
-            if (stop != null) {
-                // Some compatible servers close without [DONE] after the finish chunk.
-                completed = true;
-                finishStream(out);
-                return out;
-            }
+        void truncated(List<SseEvent> out) {
             if (!started) {
                 start(Json.obj(), out);
             }
             closeBlock(out);
-            out.add(event("error", ErrorBodies.anthropic("api_error",
-                    "upstream stream ended before the response was complete")));
-            done = true;
-            return out;
-        }
-
-        private SseEvent event(String name, ObjectNode body) {
-            return SseEvent.of(name, Json.write(body));
-        }
-
-        @Override
-        public Usage usage() {
-            return usage;
-        }
-
-        @Override
-        public Optional<String> model() {
-            return modelSeen ? Optional.of(model) : Optional.empty();
-        }
-
-        @Override
-        public Optional<String> finishReason() {
-            return Optional.ofNullable(stop);
-        }
-
-        @Override
-        public boolean completed() {
-            return completed;
+            out.add(AnthropicOut.truncated());
         }
     }
 }

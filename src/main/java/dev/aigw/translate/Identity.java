@@ -161,10 +161,7 @@ public final class Identity implements Translator {
         private boolean completed;
         private boolean failed;
         // Anthropic reports counts in two places, each field cumulative; OpenAI and Gemini give totals.
-        private long uncached;
-        private long cacheRead;
-        private long cacheWrite;
-        private long output;
+        private final AnthropicStreamUsage anthropicUsage = new AnthropicStreamUsage();
         private Usage usage = Usage.ZERO;
 
         Stream(Schema schema, boolean hideUsage) {
@@ -308,19 +305,8 @@ public final class Identity implements Translator {
             if (!u.isObject()) {
                 return;
             }
-            if (u.has("input_tokens")) {
-                uncached = Json.longOr0(u, "input_tokens");
-            }
-            if (u.has("cache_read_input_tokens")) {
-                cacheRead = Json.longOr0(u, "cache_read_input_tokens");
-            }
-            if (u.has("cache_creation_input_tokens")) {
-                cacheWrite = Json.longOr0(u, "cache_creation_input_tokens");
-            }
-            if (u.has("output_tokens")) {
-                output = Json.longOr0(u, "output_tokens");
-            }
-            usage = Usage.of(uncached + cacheRead + cacheWrite, output, cacheRead, cacheWrite, 0);
+            anthropicUsage.absorb(u);
+            usage = anthropicUsage.usage();
         }
 
         private void gemini(ObjectNode d) {

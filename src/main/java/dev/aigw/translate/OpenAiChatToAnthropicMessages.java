@@ -6,7 +6,6 @@ import static dev.aigw.translate.TranslationException.unsupported;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,36 +33,22 @@ import java.util.Optional;
  *       OpenAI-compatible servers use; the Anthropic signature is not carried.</li>
  * </ul>
  */
-public final class OpenAiChatToAnthropicMessages implements Translator {
+public final class OpenAiChatToAnthropicMessages extends PairTranslator {
 
     static final String PATH = "/v1/messages";
 
-    private RequestContext ctx = RequestContext.defaults();
     private boolean includeUsage;
-    private String requestedModel = "";
 
-    @Override
-    public Schema client() {
-        return Schema.OPENAI_CHAT;
-    }
-
-    @Override
-    public Schema backend() {
-        return Schema.ANTHROPIC_MESSAGES;
+    public OpenAiChatToAnthropicMessages() {
+        super(Schema.OPENAI_CHAT, Schema.ANTHROPIC_MESSAGES);
     }
 
     // ---------------------------------------------------------------- request
 
     @Override
     public TranslatedRequest request(ObjectNode in, RequestContext ctx) throws TranslationException {
-        this.ctx = ctx;
+        String model = begin(in, ctx);
         ObjectNode out = Json.obj();
-
-        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
-        if (model.isEmpty()) {
-            throw invalid("model", "is required");
-        }
-        requestedModel = model;
         out.put("model", model);
 
         ArrayNode system = Json.arr();
@@ -118,23 +103,20 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
     }
 
     private ArrayNode messages(ObjectNode in, ArrayNode system) throws TranslationException {
-        JsonNode msgs = in.get("messages");
-        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
-            throw invalid("messages", "must be a non-empty array");
-        }
+        JsonNode msgs = RequestFields.messages(in);
         ArrayNode out = Json.arr();
         ArrayNode pendingToolResults = null; // content of the user message that collects tool results
         for (int i = 0; i < msgs.size(); i++) {
             JsonNode m = msgs.get(i);
             String at = "messages[" + i + "]";
-            String role = Json.text(m, "role").orElseThrow(() -> invalid(at + ".role", "is required"));
+            String role = RequestFields.role(m, at);
             ArrayNode lastToolResults = pendingToolResults;
             if (!role.equals("tool")) {
                 pendingToolResults = null;
             }
             switch (role) {
                 case "system", "developer" -> {
-                    for (String text : texts(m.get("content"), at + ".content")) {
+                    for (String text : OpenAiIn.texts(m.get("content"), at + ".content", false)) {
                         system.add(textBlock(text));
                     }
                 }
@@ -165,35 +147,6 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
                 }
                 case "function" -> throw unsupported(at + ".role", "legacy function messages are not supported; use tool");
                 default -> throw invalid(at + ".role", "unknown role '" + role + "'");
-            }
-        }
-        return out;
-    }
-
-    /** Text of a system, developer or tool message: a string or an array of text parts. */
-    private static List<String> texts(JsonNode content, String at) throws TranslationException {
-        List<String> out = new ArrayList<>();
-        if (content == null || content.isNull()) {
-            return out;
-        }
-        if (content.isTextual()) {
-            if (!content.asText().isEmpty()) {
-                out.add(content.asText());
-            }
-            return out;
-        }
-        if (!content.isArray()) {
-            throw invalid(at, "must be a string or an array of content parts");
-        }
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode p = content.get(j);
-            String type = p.path("type").asText();
-            if (!type.equals("text")) {
-                throw unsupported(at + "[" + j + "].type", "only text parts are allowed here, got '" + type + "'");
-            }
-            String t = p.path("text").asText();
-            if (!t.isEmpty()) {
-                out.add(t);
             }
         }
         return out;
@@ -337,7 +290,7 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
             block.set("content", content);
         } else {
             ArrayNode parts = block.putArray("content");
-            for (String t : texts(content, at + ".content")) {
+            for (String t : OpenAiIn.texts(content, at + ".content", false)) {
                 parts.add(textBlock(t));
             }
         }
@@ -428,12 +381,9 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
     }
 
     private static void tools(ObjectNode in, ObjectNode out) throws TranslationException {
-        JsonNode tools = in.get("tools");
-        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
+        JsonNode tools = RequestFields.tools(in);
+        if (tools == null) {
             return; // Anthropic rejects tool_choice without tools, so drop it too
-        }
-        if (!tools.isArray()) {
-            throw invalid("tools", "must be an array");
         }
         ArrayNode outTools = out.putArray("tools");
         for (int k = 0; k < tools.size(); k++) {
@@ -517,28 +467,11 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
         return Usage.of(uncached + read + write, Json.longOr0(u, "output_tokens"), read, write, 0);
     }
 
-    static ObjectNode openAiUsage(Usage u) {
-        ObjectNode o = Json.obj();
-        o.put("prompt_tokens", u.input());
-        o.put("completion_tokens", u.output());
-        o.put("total_tokens", u.total());
-        o.putObject("prompt_tokens_details").put("cached_tokens", u.cacheRead());
-        return o;
-    }
-
     @Override
     public TranslatedResponse response(ObjectNode up) {
         String model = Json.text(up, "model").orElse(requestedModel);
-        ObjectNode out = Json.obj();
-        out.put("id", Json.text(up, "id").orElseGet(() -> "chatcmpl-" + ctx.ids().get()));
-        out.put("object", "chat.completion");
-        out.put("created", ctx.epochSeconds().getAsLong());
-        out.put("model", model);
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-
+        String id = Json.text(up, "id").orElseGet(() -> "chatcmpl-" + ctx.ids().get());
+        long created = ctx.epochSeconds().getAsLong();
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         ArrayNode toolCalls = Json.arr();
@@ -546,37 +479,16 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
             switch (b.path("type").asText()) {
                 case "text" -> text.append(b.path("text").asText());
                 case "thinking" -> reasoning.append(b.path("thinking").asText());
-                case "tool_use" -> {
-                    ObjectNode call = toolCalls.addObject();
-                    call.put("id", Json.text(b, "id").orElseGet(() -> "call_" + ctx.ids().get()));
-                    call.put("type", "function");
-                    ObjectNode fn = call.putObject("function");
-                    fn.put("name", b.path("name").asText());
-                    JsonNode input = b.get("input");
-                    fn.put("arguments", input == null || input.isNull() ? "{}" : Json.write(input));
-                }
+                case "tool_use" -> toolCalls.add(OpenAiOut.toolCall(
+                        Json.text(b, "id").orElseGet(() -> "call_" + ctx.ids().get()), b.path("name").asText(), b.get("input")));
                 default -> {
                     // redacted_thinking and server-tool blocks have no Chat Completions form.
                 }
             }
         }
-        if (text.isEmpty() && !toolCalls.isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", text.toString());
-        }
-        if (!reasoning.isEmpty()) {
-            message.put("reasoning_content", reasoning.toString());
-        }
-        if (!toolCalls.isEmpty()) {
-            message.set("tool_calls", toolCalls);
-        }
-        choice.putNull("logprobs");
         String finish = mapStopReason(Json.text(up, "stop_reason").orElse("end_turn"));
-        choice.put("finish_reason", finish);
-
         Usage usage = parseUsage(up.path("usage"));
-        out.set("usage", openAiUsage(usage));
+        ObjectNode out = OpenAiOut.completion(id, created, model, text, reasoning, toolCalls, finish, OpenAiOut.usage(usage));
         return new TranslatedResponse(out, usage, Optional.of(model), Optional.of(finish));
     }
 
@@ -599,11 +511,6 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
                 ErrorBodies.openAiTypeForStatus(outStatus), null, code));
     }
 
-    @Override
-    public TranslatedError error(TranslationException e) {
-        return new TranslatedError(e.status(), ErrorBodies.openAi(e.getMessage(), "invalid_request_error", e.field(), null));
-    }
-
     // ---------------------------------------------------------------- stream
 
     @Override
@@ -611,42 +518,30 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
         return new Stream();
     }
 
-    private final class Stream implements StreamTranslator {
-        private String id;
-        private String model = requestedModel;
-        private boolean modelSeen;
-        private long created = -1;
-        private long uncached, cacheRead, cacheWrite, output;
+    private final class Stream extends AbstractStream {
+        private final OpenAiOut.Chunks chunks = new OpenAiOut.Chunks(ctx, () -> model);
+        private final AnthropicStreamUsage counts = new AnthropicStreamUsage();
         private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
-        private String finish;
-        private boolean done;
-        private boolean completed;
+
+        Stream() {
+            super(requestedModel);
+        }
 
         @Override
-        public List<SseEvent> onEvent(SseEvent e) {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
+        void translate(SseEvent e, List<SseEvent> out) {
             Optional<ObjectNode> parsed = Json.parseObject(e.data());
             if (parsed.isEmpty()) {
-                return out; // not JSON: nothing a client could use
+                return; // not JSON: nothing a client could use
             }
             ObjectNode d = parsed.get();
             String type = Json.text(d, "type").or(e::event).orElse("");
             switch (type) {
                 case "message_start" -> {
                     JsonNode msg = d.path("message");
-                    Json.text(msg, "id").ifPresent(v -> id = v);
-                    Json.text(msg, "model").ifPresent(v -> {
-                        model = v;
-                        modelSeen = true;
-                    });
-                    absorbUsage(msg.path("usage"));
-                    ObjectNode delta = Json.obj();
-                    delta.put("role", "assistant");
-                    delta.put("content", "");
-                    out.add(chunk(delta, null));
+                    Json.text(msg, "id").ifPresent(v -> chunks.id = v);
+                    Json.text(msg, "model").ifPresent(this::seeModel);
+                    counts.absorb(msg.path("usage"));
+                    out.add(chunks.role());
                 }
                 case "content_block_start" -> {
                     JsonNode block = d.path("content_block");
@@ -654,19 +549,13 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
                         case "tool_use" -> {
                             int toolIndex = toolIndexByBlock.size();
                             toolIndexByBlock.put(d.path("index").asInt(), toolIndex);
-                            ObjectNode call = Json.obj();
-                            call.put("index", toolIndex);
-                            call.put("id", Json.text(block, "id").orElseGet(() -> "call_" + ctx.ids().get()));
-                            call.put("type", "function");
-                            ObjectNode fn = call.putObject("function");
-                            fn.put("name", block.path("name").asText());
-                            fn.put("arguments", "");
-                            out.add(toolChunk(call));
+                            out.add(chunks.toolStart(toolIndex, Json.text(block, "id").orElseGet(() -> "call_" + ctx.ids().get()),
+                                    block.path("name").asText()));
                         }
                         case "text" -> {
                             String t = block.path("text").asText("");
                             if (!t.isEmpty()) {
-                                out.add(textChunk("content", t));
+                                out.add(chunks.text("content", t));
                             }
                         }
                         default -> {
@@ -676,16 +565,13 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
                 case "content_block_delta" -> {
                     JsonNode delta = d.path("delta");
                     switch (delta.path("type").asText()) {
-                        case "text_delta" -> out.add(textChunk("content", delta.path("text").asText()));
-                        case "thinking_delta" -> out.add(textChunk("reasoning_content", delta.path("thinking").asText()));
+                        case "text_delta" -> out.add(chunks.text("content", delta.path("text").asText()));
+                        case "thinking_delta" -> out.add(chunks.text("reasoning_content", delta.path("thinking").asText()));
                         case "input_json_delta" -> {
                             String partial = delta.path("partial_json").asText("");
                             Integer toolIndex = toolIndexByBlock.get(d.path("index").asInt());
                             if (!partial.isEmpty() && toolIndex != null) {
-                                ObjectNode call = Json.obj();
-                                call.put("index", toolIndex);
-                                call.putObject("function").put("arguments", partial);
-                                out.add(toolChunk(call));
+                                out.add(chunks.toolArguments(toolIndex, partial));
                             }
                         }
                         default -> {
@@ -695,9 +581,9 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
                 }
                 case "message_delta" -> {
                     Json.text(d.path("delta"), "stop_reason").ifPresent(r -> finish = mapStopReason(r));
-                    absorbUsage(d.path("usage"));
+                    counts.absorb(d.path("usage"));
                     if (finish != null) {
-                        out.add(chunk(Json.obj(), finish));
+                        out.add(chunks.finish(finish));
                     }
                 }
                 case "message_stop" -> {
@@ -713,123 +599,29 @@ public final class OpenAiChatToAnthropicMessages implements Translator {
                         case "invalid_request_error" -> 400;
                         default -> 500;
                     };
-                    out.add(SseEvent.data(Json.write(error(status, d).body())));
-                    out.add(SseEvent.done());
+                    OpenAiOut.fail(out, error(status, d).body());
                     done = true;
                 }
                 default -> {
                     // ping, content_block_stop and future event types need no output.
                 }
             }
-            return out;
         }
 
         @Override
-        public List<SseEvent> onEnd() {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
-            if (finish != null) {
-                // Only message_stop is missing: the answer itself is whole.
-                completed = true;
-                finishStream(out);
-                return out;
-            }
-            out.add(SseEvent.data(Json.write(ErrorBodies.openAi(
-                    "upstream stream ended before the response was complete", "server_error", null,
-                    "upstream_stream_truncated"))));
-            out.add(SseEvent.done());
+        void truncated(List<SseEvent> out) {
+            OpenAiOut.truncated(out);
+        }
+
+        @Override
+        void finishStream(List<SseEvent> out) {
+            chunks.end(out, includeUsage ? OpenAiOut.usage(usage()) : null);
             done = true;
-            return out;
-        }
-
-        private void finishStream(List<SseEvent> out) {
-            if (includeUsage) {
-                ObjectNode c = base();
-                c.putArray("choices");
-                c.set("usage", openAiUsage(usage()));
-                out.add(SseEvent.data(Json.write(c)));
-            }
-            out.add(SseEvent.done());
-            done = true;
-        }
-
-        private void absorbUsage(JsonNode u) {
-            // message_delta carries cumulative counts; a field it omits keeps its earlier value.
-            if (u.has("input_tokens")) {
-                uncached = Json.longOr0(u, "input_tokens");
-            }
-            if (u.has("cache_read_input_tokens")) {
-                cacheRead = Json.longOr0(u, "cache_read_input_tokens");
-            }
-            if (u.has("cache_creation_input_tokens")) {
-                cacheWrite = Json.longOr0(u, "cache_creation_input_tokens");
-            }
-            if (u.has("output_tokens")) {
-                output = Json.longOr0(u, "output_tokens");
-            }
-        }
-
-        private ObjectNode base() {
-            if (id == null) {
-                id = "chatcmpl-" + ctx.ids().get();
-            }
-            if (created < 0) {
-                created = ctx.epochSeconds().getAsLong();
-            }
-            ObjectNode c = Json.obj();
-            c.put("id", id);
-            c.put("object", "chat.completion.chunk");
-            c.put("created", created);
-            c.put("model", model);
-            return c;
-        }
-
-        private SseEvent chunk(ObjectNode delta, String finishReason) {
-            ObjectNode c = base();
-            ObjectNode choice = c.putArray("choices").addObject();
-            choice.put("index", 0);
-            choice.set("delta", delta);
-            choice.putNull("logprobs");
-            if (finishReason == null) {
-                choice.putNull("finish_reason");
-            } else {
-                choice.put("finish_reason", finishReason);
-            }
-            return SseEvent.data(Json.write(c));
-        }
-
-        private SseEvent textChunk(String field, String text) {
-            ObjectNode delta = Json.obj();
-            delta.put(field, text);
-            return chunk(delta, null);
-        }
-
-        private SseEvent toolChunk(ObjectNode call) {
-            ObjectNode delta = Json.obj();
-            delta.putArray("tool_calls").add(call);
-            return chunk(delta, null);
         }
 
         @Override
         public Usage usage() {
-            return Usage.of(uncached + cacheRead + cacheWrite, output, cacheRead, cacheWrite, 0);
-        }
-
-        @Override
-        public Optional<String> model() {
-            return modelSeen ? Optional.of(model) : Optional.empty();
-        }
-
-        @Override
-        public Optional<String> finishReason() {
-            return Optional.ofNullable(finish);
-        }
-
-        @Override
-        public boolean completed() {
-            return completed;
+            return counts.usage();
         }
     }
 }

@@ -6,7 +6,6 @@ import static dev.aigw.translate.TranslationException.unsupported;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,32 +33,19 @@ import java.util.Optional;
  *       {@code n} other than 1 is rejected.</li>
  * </ul>
  */
-public final class OpenAiChatToBedrockConverse implements Translator {
+public final class OpenAiChatToBedrockConverse extends PairTranslator {
 
-    private RequestContext ctx = RequestContext.defaults();
     private boolean includeUsage;
-    private String requestedModel = "";
 
-    @Override
-    public Schema client() {
-        return Schema.OPENAI_CHAT;
-    }
-
-    @Override
-    public Schema backend() {
-        return Schema.BEDROCK_CONVERSE;
+    public OpenAiChatToBedrockConverse() {
+        super(Schema.OPENAI_CHAT, Schema.BEDROCK_CONVERSE);
     }
 
     // ---------------------------------------------------------------- request
 
     @Override
     public TranslatedRequest request(ObjectNode in, RequestContext ctx) throws TranslationException {
-        this.ctx = ctx;
-        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
-        if (model.isEmpty()) {
-            throw invalid("model", "is required");
-        }
-        requestedModel = model;
+        String model = begin(in, ctx);
         ObjectNode out = Json.obj();
         ArrayNode system = Json.arr();
         ArrayNode messages = messages(in, system);
@@ -95,18 +81,15 @@ public final class OpenAiChatToBedrockConverse implements Translator {
     }
 
     private ArrayNode messages(ObjectNode in, ArrayNode system) throws TranslationException {
-        JsonNode msgs = in.get("messages");
-        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
-            throw invalid("messages", "must be a non-empty array");
-        }
+        JsonNode msgs = RequestFields.messages(in);
         ArrayNode out = Json.arr();
         for (int i = 0; i < msgs.size(); i++) {
             JsonNode m = msgs.get(i);
             String at = "messages[" + i + "]";
-            String role = Json.text(m, "role").orElseThrow(() -> invalid(at + ".role", "is required"));
+            String role = RequestFields.role(m, at);
             switch (role) {
                 case "system", "developer" -> {
-                    for (String t : texts(m.get("content"), at + ".content")) {
+                    for (String t : OpenAiIn.texts(m.get("content"), at + ".content", true)) {
                         system.add(Bedrock.text(t));
                     }
                 }
@@ -117,41 +100,13 @@ public final class OpenAiChatToBedrockConverse implements Translator {
                     ObjectNode block = Json.obj();
                     ObjectNode tr = block.putObject("toolResult");
                     tr.put("toolUseId", Json.text(m, "tool_call_id").orElseThrow(() -> invalid(at + ".tool_call_id", "is required")));
-                    tr.putArray("content").add(Bedrock.toolResultContent(String.join("\n", texts(m.get("content"), at + ".content"))));
+                    tr.putArray("content").add(Bedrock.toolResultContent(String.join("\n", OpenAiIn.texts(m.get("content"), at + ".content", true))));
                     ArrayNode content = Json.arr();
                     content.add(block);
                     Bedrock.addMessage(out, "user", content);
                 }
                 case "function" -> throw unsupported(at + ".role", "legacy function messages are not supported; use tool");
                 default -> throw invalid(at + ".role", "unknown role '" + role + "'");
-            }
-        }
-        return out;
-    }
-
-    private static List<String> texts(JsonNode content, String at) throws TranslationException {
-        List<String> out = new ArrayList<>();
-        if (content == null || content.isNull()) {
-            return out;
-        }
-        if (content.isTextual()) {
-            if (!content.asText().isEmpty()) {
-                out.add(content.asText());
-            }
-            return out;
-        }
-        if (!content.isArray()) {
-            throw invalid(at, "must be a string or an array of content parts");
-        }
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode p = content.get(j);
-            String type = p.path("type").asText();
-            if (!type.equals("text") && !type.equals("refusal")) {
-                throw unsupported(at + "[" + j + "].type", "only text parts are allowed here, got '" + type + "'");
-            }
-            String t = p.path(type).asText();
-            if (!t.isEmpty()) {
-                out.add(t);
             }
         }
         return out;
@@ -212,7 +167,7 @@ public final class OpenAiChatToBedrockConverse implements Translator {
 
     private static ArrayNode assistant(JsonNode m, String at) throws TranslationException {
         ArrayNode blocks = Json.arr();
-        for (String t : texts(m.get("content"), at + ".content")) {
+        for (String t : OpenAiIn.texts(m.get("content"), at + ".content", true)) {
             blocks.add(Bedrock.text(t));
         }
         JsonNode calls = m.path("tool_calls");
@@ -230,12 +185,9 @@ public final class OpenAiChatToBedrockConverse implements Translator {
     }
 
     private static void tools(ObjectNode in, ObjectNode out, ArrayNode messages) throws TranslationException {
-        JsonNode tools = in.get("tools");
-        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
+        JsonNode tools = RequestFields.tools(in);
+        if (tools == null) {
             return;
-        }
-        if (!tools.isArray()) {
-            throw invalid("tools", "must be an array");
         }
         ObjectNode config = out.putObject("toolConfig");
         ArrayNode specs = config.putArray("tools");
@@ -281,15 +233,8 @@ public final class OpenAiChatToBedrockConverse implements Translator {
 
     @Override
     public TranslatedResponse response(ObjectNode up) {
-        ObjectNode out = Json.obj();
-        out.put("id", "chatcmpl-" + ctx.ids().get());
-        out.put("object", "chat.completion");
-        out.put("created", ctx.epochSeconds().getAsLong());
-        out.put("model", requestedModel);
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
+        String id = "chatcmpl-" + ctx.ids().get();
+        long created = ctx.epochSeconds().getAsLong();
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         ArrayNode calls = Json.arr();
@@ -298,33 +243,15 @@ public final class OpenAiChatToBedrockConverse implements Translator {
                 text.append(b.path("text").asText(""));
             } else if (b.has("toolUse")) {
                 JsonNode u = b.get("toolUse");
-                ObjectNode call = calls.addObject();
-                call.put("id", Json.text(u, "toolUseId").orElseGet(() -> "call_" + ctx.ids().get()));
-                call.put("type", "function");
-                ObjectNode fn = call.putObject("function");
-                fn.put("name", u.path("name").asText());
-                JsonNode input = u.get("input");
-                fn.put("arguments", input == null || input.isNull() ? "{}" : Json.write(input));
+                calls.add(OpenAiOut.toolCall(Json.text(u, "toolUseId").orElseGet(() -> "call_" + ctx.ids().get()),
+                        u.path("name").asText(), u.get("input")));
             } else if (b.has("reasoningContent")) {
                 reasoning.append(b.path("reasoningContent").path("reasoningText").path("text").asText(""));
             }
         }
-        if (text.isEmpty() && !calls.isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", text.toString());
-        }
-        if (!reasoning.isEmpty()) {
-            message.put("reasoning_content", reasoning.toString());
-        }
-        if (!calls.isEmpty()) {
-            message.set("tool_calls", calls);
-        }
-        choice.putNull("logprobs");
         String finish = mapStopReason(Json.text(up, "stopReason").orElse("end_turn"), !calls.isEmpty());
-        choice.put("finish_reason", finish);
         Usage usage = Bedrock.parseUsage(up.path("usage"));
-        out.set("usage", OpenAiChatToAnthropicMessages.openAiUsage(usage));
+        ObjectNode out = OpenAiOut.completion(id, created, requestedModel, text, reasoning, calls, finish, OpenAiOut.usage(usage));
         return new TranslatedResponse(out, usage, Optional.of(requestedModel), Optional.of(finish));
     }
 
@@ -344,11 +271,6 @@ public final class OpenAiChatToBedrockConverse implements Translator {
         return new TranslatedError(status, ErrorBodies.openAi(message, Bedrock.openAiErrorType(status), null, code));
     }
 
-    @Override
-    public TranslatedError error(TranslationException e) {
-        return new TranslatedError(e.status(), ErrorBodies.openAi(e.getMessage(), "invalid_request_error", e.field(), null));
-    }
-
     // ---------------------------------------------------------------- stream
 
     @Override
@@ -359,33 +281,27 @@ public final class OpenAiChatToBedrockConverse implements Translator {
     /**
      * ConverseStream events: messageStart, contentBlockStart (tool use only), contentBlockDelta,
      * contentBlockStop, messageStop (stop reason), then metadata (usage). Text blocks get no
-     * start event.
+     * start event. ConverseStream never names the model.
      */
-    private final class Stream implements StreamTranslator {
-        private String id;
-        private long created = -1;
+    private final class Stream extends AbstractStream {
+        private final OpenAiOut.Chunks chunks = new OpenAiOut.Chunks(ctx, () -> model);
         private boolean started;
         private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
-        private String finish;
-        private Usage usage = Usage.ZERO;
         private boolean usageSeen;
-        private boolean done;
-        private boolean completed;
+
+        Stream() {
+            super(requestedModel);
+        }
 
         @Override
-        public List<SseEvent> onEvent(SseEvent e) {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
+        void translate(SseEvent e, List<SseEvent> out) {
             String type = e.event().orElse("");
             ObjectNode d = Json.parseObject(e.data()).orElseGet(Json::obj);
             if (type.startsWith("exception:") || type.startsWith("error:")) {
                 int status = Bedrock.statusForException(type.substring(type.indexOf(':') + 1));
-                out.add(SseEvent.data(Json.write(openAiError(status, Bedrock.errorMessage(d, status)).body())));
-                out.add(SseEvent.done());
+                OpenAiOut.fail(out, openAiError(status, Bedrock.errorMessage(d, status)).body());
                 done = true;
-                return out;
+                return;
             }
             switch (type) {
                 case "messageStart" -> start(out);
@@ -395,14 +311,8 @@ public final class OpenAiChatToBedrockConverse implements Translator {
                         start(out);
                         int toolIndex = toolIndexByBlock.size();
                         toolIndexByBlock.put(d.path("contentBlockIndex").asInt(), toolIndex);
-                        ObjectNode call = Json.obj();
-                        call.put("index", toolIndex);
-                        call.put("id", Json.text(tu, "toolUseId").orElseGet(() -> "call_" + ctx.ids().get()));
-                        call.put("type", "function");
-                        ObjectNode fn = call.putObject("function");
-                        fn.put("name", tu.path("name").asText());
-                        fn.put("arguments", "");
-                        out.add(toolChunk(call));
+                        out.add(chunks.toolStart(toolIndex, Json.text(tu, "toolUseId").orElseGet(() -> "call_" + ctx.ids().get()),
+                                tu.path("name").asText()));
                     }
                 }
                 case "contentBlockDelta" -> {
@@ -411,21 +321,18 @@ public final class OpenAiChatToBedrockConverse implements Translator {
                     if (delta.has("text")) {
                         String t = delta.path("text").asText("");
                         if (!t.isEmpty()) {
-                            out.add(textChunk("content", t));
+                            out.add(chunks.text("content", t));
                         }
                     } else if (delta.has("toolUse")) {
                         String partial = delta.path("toolUse").path("input").asText("");
                         Integer toolIndex = toolIndexByBlock.get(d.path("contentBlockIndex").asInt());
                         if (!partial.isEmpty() && toolIndex != null) {
-                            ObjectNode call = Json.obj();
-                            call.put("index", toolIndex);
-                            call.putObject("function").put("arguments", partial);
-                            out.add(toolChunk(call));
+                            out.add(chunks.toolArguments(toolIndex, partial));
                         }
                     } else if (delta.path("reasoningContent").has("text")) {
                         String t = delta.path("reasoningContent").path("text").asText("");
                         if (!t.isEmpty()) {
-                            out.add(textChunk("reasoning_content", t));
+                            out.add(chunks.text("reasoning_content", t));
                         }
                     }
                     // reasoning signature and redactedContent have no Chat Completions form.
@@ -434,7 +341,7 @@ public final class OpenAiChatToBedrockConverse implements Translator {
                     if (finish == null) {
                         start(out);
                         finish = mapStopReason(Json.text(d, "stopReason").orElse("end_turn"), !toolIndexByBlock.isEmpty());
-                        out.add(chunk(Json.obj(), finish));
+                        out.add(chunks.finish(finish));
                     }
                 }
                 case "metadata" -> {
@@ -449,27 +356,11 @@ public final class OpenAiChatToBedrockConverse implements Translator {
                     // contentBlockStop and future event types need no output.
                 }
             }
-            return out;
         }
 
         @Override
-        public List<SseEvent> onEnd() {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
-            if (finish != null) {
-                // Only the metadata event is missing: the answer is whole, usage unknown.
-                completed = true;
-                finishStream(out);
-                return out;
-            }
-            out.add(SseEvent.data(Json.write(ErrorBodies.openAi(
-                    "upstream stream ended before the response was complete", "server_error", null,
-                    "upstream_stream_truncated"))));
-            out.add(SseEvent.done());
-            done = true;
-            return out;
+        void truncated(List<SseEvent> out) {
+            OpenAiOut.truncated(out);
         }
 
         private void start(List<SseEvent> out) {
@@ -477,83 +368,14 @@ public final class OpenAiChatToBedrockConverse implements Translator {
                 return;
             }
             started = true;
-            ObjectNode delta = Json.obj();
-            delta.put("role", "assistant");
-            delta.put("content", "");
-            out.add(chunk(delta, null));
+            out.add(chunks.role());
         }
 
-        private void finishStream(List<SseEvent> out) {
-            if (includeUsage && usageSeen) { // zeros would read as a real count
-                ObjectNode c = base();
-                c.putArray("choices");
-                c.set("usage", OpenAiChatToAnthropicMessages.openAiUsage(usage));
-                out.add(SseEvent.data(Json.write(c)));
-            }
-            out.add(SseEvent.done());
+        @Override
+        void finishStream(List<SseEvent> out) {
+            // Without a metadata event the usage is unknown, and zeros would read as a real count.
+            chunks.end(out, includeUsage && usageSeen ? OpenAiOut.usage(usage) : null);
             done = true;
-        }
-
-        private ObjectNode base() {
-            if (id == null) {
-                id = "chatcmpl-" + ctx.ids().get();
-            }
-            if (created < 0) {
-                created = ctx.epochSeconds().getAsLong();
-            }
-            ObjectNode c = Json.obj();
-            c.put("id", id);
-            c.put("object", "chat.completion.chunk");
-            c.put("created", created);
-            c.put("model", requestedModel);
-            return c;
-        }
-
-        private SseEvent chunk(ObjectNode delta, String finishReason) {
-            ObjectNode c = base();
-            ObjectNode choice = c.putArray("choices").addObject();
-            choice.put("index", 0);
-            choice.set("delta", delta);
-            choice.putNull("logprobs");
-            if (finishReason == null) {
-                choice.putNull("finish_reason");
-            } else {
-                choice.put("finish_reason", finishReason);
-            }
-            return SseEvent.data(Json.write(c));
-        }
-
-        private SseEvent textChunk(String field, String text) {
-            ObjectNode delta = Json.obj();
-            delta.put(field, text);
-            return chunk(delta, null);
-        }
-
-        private SseEvent toolChunk(ObjectNode call) {
-            ObjectNode delta = Json.obj();
-            delta.putArray("tool_calls").add(call);
-            return chunk(delta, null);
-        }
-
-        @Override
-        public Usage usage() {
-            return usage;
-        }
-
-        /** ConverseStream never names the model. */
-        @Override
-        public Optional<String> model() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> finishReason() {
-            return Optional.ofNullable(finish);
-        }
-
-        @Override
-        public boolean completed() {
-            return completed;
         }
     }
 }

@@ -6,7 +6,6 @@ import static dev.aigw.translate.TranslationException.unsupported;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,32 +35,19 @@ import java.util.Optional;
  *       {@code store}, {@code metadata}, image {@code detail}. {@code n} other than 1 is rejected.</li>
  * </ul>
  */
-public final class OpenAiChatToGeminiGenerate implements Translator {
+public final class OpenAiChatToGeminiGenerate extends PairTranslator {
 
-    private RequestContext ctx = RequestContext.defaults();
     private boolean includeUsage;
-    private String requestedModel = "";
 
-    @Override
-    public Schema client() {
-        return Schema.OPENAI_CHAT;
-    }
-
-    @Override
-    public Schema backend() {
-        return Schema.GEMINI_GENERATE;
+    public OpenAiChatToGeminiGenerate() {
+        super(Schema.OPENAI_CHAT, Schema.GEMINI_GENERATE);
     }
 
     // ---------------------------------------------------------------- request
 
     @Override
     public TranslatedRequest request(ObjectNode in, RequestContext ctx) throws TranslationException {
-        this.ctx = ctx;
-        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
-        if (model.isEmpty()) {
-            throw invalid("model", "is required");
-        }
-        requestedModel = model;
+        String model = begin(in, ctx);
         ObjectNode out = Json.obj();
         ArrayNode system = Json.arr();
         out.set("contents", contents(in, system));
@@ -133,23 +119,20 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
     }
 
     private ArrayNode contents(ObjectNode in, ArrayNode system) throws TranslationException {
-        JsonNode msgs = in.get("messages");
-        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
-            throw invalid("messages", "must be a non-empty array");
-        }
+        JsonNode msgs = RequestFields.messages(in);
         ArrayNode out = Json.arr();
         Map<String, String> toolNames = new HashMap<>();
         ArrayNode pendingResponses = null;
         for (int i = 0; i < msgs.size(); i++) {
             JsonNode m = msgs.get(i);
             String at = "messages[" + i + "]";
-            String role = Json.text(m, "role").orElseThrow(() -> invalid(at + ".role", "is required"));
+            String role = RequestFields.role(m, at);
             if (!role.equals("tool")) {
                 pendingResponses = null;
             }
             switch (role) {
                 case "system", "developer" -> {
-                    for (String t : texts(m.get("content"), at + ".content")) {
+                    for (String t : OpenAiIn.texts(m.get("content"), at + ".content", true)) {
                         system.addObject().put("text", t);
                     }
                 }
@@ -164,7 +147,7 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
                     if (content != null && content.isTextual() && !content.asText().isEmpty()) {
                         parts.addObject().put("text", content.asText());
                     } else if (content != null && content.isArray()) {
-                        for (String t : texts(content, at + ".content")) {
+                        for (String t : OpenAiIn.texts(content, at + ".content", true)) {
                             parts.addObject().put("text", t);
                         }
                     }
@@ -198,38 +181,10 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
                         c.put("role", "user");
                         pendingResponses = c.putArray("parts");
                     }
-                    String text = String.join("\n", texts(m.get("content"), at + ".content"));
+                    String text = String.join("\n", OpenAiIn.texts(m.get("content"), at + ".content", true));
                     pendingResponses.add(Gemini.functionResponse(name, text, "content"));
                 }
                 default -> throw invalid(at + ".role", "unknown role '" + role + "'");
-            }
-        }
-        return out;
-    }
-
-    private static List<String> texts(JsonNode content, String at) throws TranslationException {
-        List<String> out = new ArrayList<>();
-        if (content == null || content.isNull()) {
-            return out;
-        }
-        if (content.isTextual()) {
-            if (!content.asText().isEmpty()) {
-                out.add(content.asText());
-            }
-            return out;
-        }
-        if (!content.isArray()) {
-            throw invalid(at, "must be a string or an array of content parts");
-        }
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode p = content.get(j);
-            String type = p.path("type").asText();
-            if (!type.equals("text") && !type.equals("refusal")) {
-                throw unsupported(at + "[" + j + "].type", "only text parts are allowed here, got '" + type + "'");
-            }
-            String t = p.path(type).asText();
-            if (!t.isEmpty()) {
-                out.add(t);
             }
         }
         return out;
@@ -294,12 +249,9 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
     }
 
     private static void tools(ObjectNode in, ObjectNode out) throws TranslationException {
-        JsonNode tools = in.get("tools");
-        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
+        JsonNode tools = RequestFields.tools(in);
+        if (tools == null) {
             return;
-        }
-        if (!tools.isArray()) {
-            throw invalid("tools", "must be an array");
         }
         ArrayNode decls = Gemini.functionDeclarations(out);
         for (int k = 0; k < tools.size(); k++) {
@@ -339,24 +291,11 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
         };
     }
 
-    static ObjectNode openAiUsage(Usage u) {
-        ObjectNode o = OpenAiChatToAnthropicMessages.openAiUsage(u);
-        o.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoning());
-        return o;
-    }
-
     @Override
     public TranslatedResponse response(ObjectNode up) {
         String model = Json.text(up, "modelVersion").orElse(requestedModel);
-        ObjectNode out = Json.obj();
-        out.put("id", "chatcmpl-" + Json.text(up, "responseId").orElseGet(() -> ctx.ids().get()));
-        out.put("object", "chat.completion");
-        out.put("created", ctx.epochSeconds().getAsLong());
-        out.put("model", model);
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
+        String id = "chatcmpl-" + Json.text(up, "responseId").orElseGet(() -> ctx.ids().get());
+        long created = ctx.epochSeconds().getAsLong();
         JsonNode cand = up.path("candidates").path(0);
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
@@ -370,24 +309,12 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
                 text.append(part.path("text").asText(""));
             }
         }
-        if (text.isEmpty() && !calls.isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", text.toString());
-        }
-        if (!reasoning.isEmpty()) {
-            message.put("reasoning_content", reasoning.toString());
-        }
-        if (!calls.isEmpty()) {
-            message.set("tool_calls", calls);
-        }
-        choice.putNull("logprobs");
         // No candidate at all means the prompt itself was blocked.
         String reason = cand.isMissingNode() ? "content_filter"
                 : mapFinishReason(Json.text(cand, "finishReason").orElse("STOP"), !calls.isEmpty());
-        choice.put("finish_reason", reason);
         Usage usage = Gemini.parseUsage(up.path("usageMetadata"));
-        out.set("usage", openAiUsage(usage));
+        ObjectNode out = OpenAiOut.completion(id, created, model, text, reasoning, calls, reason,
+                OpenAiOut.usageWithReasoning(usage));
         return new TranslatedResponse(out, usage, Optional.of(model), Optional.of(reason));
     }
 
@@ -421,11 +348,6 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
                 status == 429 ? "rate_limit_exceeded" : Gemini.errorCode(upstream).orElse(null)));
     }
 
-    @Override
-    public TranslatedError error(TranslationException e) {
-        return new TranslatedError(e.status(), ErrorBodies.openAi(e.getMessage(), "invalid_request_error", e.field(), null));
-    }
-
     // ---------------------------------------------------------------- stream
 
     @Override
@@ -434,53 +356,38 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
     }
 
     /** Gemini streams whole response objects with no end marker; the connection close ends it. */
-    private final class Stream implements StreamTranslator {
-        private String id;
-        private long created = -1;
-        private String model = requestedModel;
-        private boolean modelSeen;
+    private final class Stream extends AbstractStream {
+        private final OpenAiOut.Chunks chunks = new OpenAiOut.Chunks(ctx, () -> model);
         private boolean started;
         private int toolCount;
-        private String finish;
-        private Usage usage = Usage.ZERO;
-        private boolean done;
-        private boolean completed;
+
+        Stream() {
+            super(requestedModel);
+        }
 
         @Override
-        public List<SseEvent> onEvent(SseEvent e) {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
+        void translate(SseEvent e, List<SseEvent> out) {
             Optional<ObjectNode> parsed = Json.parseObject(e.data());
             if (parsed.isEmpty()) {
-                return out;
+                return;
             }
             ObjectNode c = parsed.get();
             Optional<Integer> errorStatus = Gemini.streamErrorStatus(c);
             if (errorStatus.isPresent()) {
-                int status = errorStatus.get();
-                out.add(SseEvent.data(Json.write(error(status, c).body())));
-                out.add(SseEvent.done());
+                OpenAiOut.fail(out, error(errorStatus.get(), c).body());
                 done = true;
-                return out;
+                return;
             }
-            if (id == null) {
-                id = "chatcmpl-" + Json.text(c, "responseId").orElseGet(() -> ctx.ids().get());
+            if (chunks.id == null) {
+                chunks.id = "chatcmpl-" + Json.text(c, "responseId").orElseGet(() -> ctx.ids().get());
             }
-            Json.text(c, "modelVersion").ifPresent(m -> {
-                model = m;
-                modelSeen = true;
-            });
+            Json.text(c, "modelVersion").ifPresent(this::seeModel);
             if (c.has("usageMetadata")) {
                 usage = Gemini.parseUsage(c.get("usageMetadata")); // cumulative in every chunk
             }
             if (!started) {
                 started = true;
-                ObjectNode delta = Json.obj();
-                delta.put("role", "assistant");
-                delta.put("content", "");
-                out.add(chunk(delta, null));
+                out.add(chunks.role());
             }
             JsonNode cand = c.path("candidates").path(0);
             for (JsonNode part : cand.path("content").path("parts")) {
@@ -495,91 +402,26 @@ public final class OpenAiChatToGeminiGenerate implements Translator {
                 } else {
                     delta.put("content", part.get("text").asText());
                 }
-                out.add(chunk(delta, null));
+                out.add(chunks.chunk(delta, null));
             }
             Optional<String> reason = Json.text(cand, "finishReason");
             if (reason.isPresent() && finish == null) {
                 finish = mapFinishReason(reason.get(), toolCount > 0);
-                out.add(chunk(Json.obj(), finish));
+                out.add(chunks.finish(finish));
             } else if (cand.isMissingNode() && c.path("promptFeedback").has("blockReason") && finish == null) {
                 finish = "content_filter";
-                out.add(chunk(Json.obj(), finish));
+                out.add(chunks.finish(finish));
             }
-            return out;
         }
 
         @Override
-        public List<SseEvent> onEnd() {
-            List<SseEvent> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
-            done = true;
-            if (finish == null) {
-                out.add(SseEvent.data(Json.write(ErrorBodies.openAi(
-                        "upstream stream ended before the response was complete", "server_error", null,
-                        "upstream_stream_truncated"))));
-                out.add(SseEvent.done());
-                return out;
-            }
-            completed = true;
-            if (includeUsage) {
-                ObjectNode c = base();
-                c.putArray("choices");
-                c.set("usage", openAiUsage(usage));
-                out.add(SseEvent.data(Json.write(c)));
-            }
-            out.add(SseEvent.done());
-            return out;
-        }
-
-        private ObjectNode base() {
-            if (id == null) {
-                id = "chatcmpl-" + ctx.ids().get();
-            }
-            if (created < 0) {
-                created = ctx.epochSeconds().getAsLong();
-            }
-            ObjectNode c = Json.obj();
-            c.put("id", id);
-            c.put("object", "chat.completion.chunk");
-            c.put("created", created);
-            c.put("model", model);
-            return c;
-        }
-
-        private SseEvent chunk(ObjectNode delta, String finishReason) {
-            ObjectNode c = base();
-            ObjectNode choice = c.putArray("choices").addObject();
-            choice.put("index", 0);
-            choice.set("delta", delta);
-            choice.putNull("logprobs");
-            if (finishReason == null) {
-                choice.putNull("finish_reason");
-            } else {
-                choice.put("finish_reason", finishReason);
-            }
-            return SseEvent.data(Json.write(c));
+        void finishStream(List<SseEvent> out) {
+            chunks.end(out, includeUsage ? OpenAiOut.usageWithReasoning(usage) : null);
         }
 
         @Override
-        public Usage usage() {
-            return usage;
-        }
-
-        @Override
-        public Optional<String> model() {
-            return modelSeen ? Optional.of(model) : Optional.empty();
-        }
-
-        @Override
-        public Optional<String> finishReason() {
-            return Optional.ofNullable(finish);
-        }
-
-        @Override
-        public boolean completed() {
-            return completed;
+        void truncated(List<SseEvent> out) {
+            OpenAiOut.truncated(out);
         }
     }
 }

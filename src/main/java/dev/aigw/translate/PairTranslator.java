@@ -1,0 +1,53 @@
+package dev.aigw.translate;
+
+import static dev.aigw.translate.TranslationException.invalid;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * What every translator between two schemas remembers of the request: its context and the model
+ * it asked for, which the response and the stream report when the backend names none.
+ */
+abstract class PairTranslator implements Translator {
+
+    private final Schema client;
+    private final Schema backend;
+    RequestContext ctx = RequestContext.defaults();
+    String requestedModel = "";
+
+    PairTranslator(Schema client, Schema backend) {
+        this.client = client;
+        this.backend = backend;
+    }
+
+    @Override
+    public final Schema client() {
+        return client;
+    }
+
+    @Override
+    public final Schema backend() {
+        return backend;
+    }
+
+    /** A request this translator refused, in the error shape of the client's schema. */
+    @Override
+    public TranslatedError error(TranslationException e) {
+        return switch (client) {
+            case OPENAI_CHAT -> OpenAiOut.invalidRequest(e);
+            case ANTHROPIC_MESSAGES -> AnthropicOut.invalidRequest(e);
+            default -> throw new IllegalStateException("no translator has " + client + " clients");
+        };
+    }
+
+    /** Keeps the context and returns the model: the route's choice wins over the body's. */
+    final String begin(ObjectNode in, RequestContext ctx) throws TranslationException {
+        this.ctx = ctx;
+        String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
+        if (model.isEmpty()) {
+            throw invalid("model", "is required");
+        }
+        requestedModel = model;
+        return model;
+    }
+}
