@@ -64,8 +64,10 @@ class OutlierEjectionLoadTest {
             Map<String, AtomicInteger> down = load(gw, 1000);
             assertThat(down.keySet()).as("every request answered by a: %s", down).containsOnly("openai/a");
             double bFailures = failures(gw, "anthropic");
+            // Without ejection b would take every other request (~500 failures). With 50 requests in
+            // flight when it dies, up to ~50 of them may already be on their way to it.
             assertThat(bFailures).as("b is ejected after a few failures, not tried for every other request")
-                    .isBetween(1.0, 20.0);
+                    .isBetween(1.0, 75.0);
 
             b = anthropic(bPort);
             Thread.sleep(6_000); // the first ejection lasts 5 s; b is readmitted by the clock, not by a failing client
