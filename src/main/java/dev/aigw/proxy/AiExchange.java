@@ -410,6 +410,8 @@ final class AiExchange {
             finish();
             obs.responseHeaders(status);
             MultiMap extra = MultiMap.caseInsensitiveMultiMap().set("x-gateway-provider", p.kind() + "/" + p.name());
+            // Never a silent loss: fields the provider could not honour are named.
+            if (tr != null && !tr.warnings().isEmpty()) extra.set("x-gateway-warning", String.join("; ", tr.warnings()));
             if (!model.isEmpty()) extra.set("x-gateway-model", model);
             if (tr == null) Relay.pipe(ex, resp, call.request(), extra);
             else respond(resp, call.request(), tr, extra, backend.get().streamFraming(), model);

@@ -37,6 +37,13 @@ import java.util.Optional;
  */
 public final class AnthropicMessagesToBedrockConverse extends PairTranslator {
 
+    private static final java.util.Set<String> DROPPED = java.util.Set.of("metadata", "service_tier");
+
+    @Override
+    java.util.Set<String> droppedFields() {
+        return DROPPED;
+    }
+
     public AnthropicMessagesToBedrockConverse() {
         super(Schema.ANTHROPIC_MESSAGES, Schema.BEDROCK_CONVERSE);
     }

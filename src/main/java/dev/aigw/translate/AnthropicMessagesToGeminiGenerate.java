@@ -34,6 +34,13 @@ import java.util.Optional;
  */
 public final class AnthropicMessagesToGeminiGenerate extends PairTranslator {
 
+    private static final java.util.Set<String> DROPPED = java.util.Set.of("metadata");
+
+    @Override
+    java.util.Set<String> droppedFields() {
+        return DROPPED;
+    }
+
     public AnthropicMessagesToGeminiGenerate() {
         super(Schema.ANTHROPIC_MESSAGES, Schema.GEMINI_GENERATE);
     }

@@ -30,6 +30,13 @@ import java.util.Optional;
  */
 public final class AnthropicMessagesToOpenAiChat extends PairTranslator {
 
+    private static final java.util.Set<String> DROPPED = java.util.Set.of("thinking", "top_k");
+
+    @Override
+    java.util.Set<String> droppedFields() {
+        return DROPPED;
+    }
+
     static final String PATH = "/v1/chat/completions";
 
     public AnthropicMessagesToOpenAiChat() {

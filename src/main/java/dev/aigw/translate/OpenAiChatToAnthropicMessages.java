@@ -35,6 +35,13 @@ import java.util.Optional;
  */
 public final class OpenAiChatToAnthropicMessages extends PairTranslator {
 
+    private static final java.util.Set<String> DROPPED = java.util.Set.of("seed", "logprobs", "top_logprobs", "frequency_penalty", "presence_penalty", "logit_bias", "store", "metadata", "service_tier");
+
+    @Override
+    java.util.Set<String> droppedFields() {
+        return DROPPED;
+    }
+
     static final String PATH = "/v1/messages";
 
     private boolean includeUsage;

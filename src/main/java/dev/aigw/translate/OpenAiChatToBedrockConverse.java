@@ -35,6 +35,13 @@ import java.util.Optional;
  */
 public final class OpenAiChatToBedrockConverse extends PairTranslator {
 
+    private static final java.util.Set<String> DROPPED = java.util.Set.of("reasoning_effort", "seed", "user", "frequency_penalty", "presence_penalty", "logit_bias", "logprobs", "top_logprobs", "parallel_tool_calls");
+
+    @Override
+    java.util.Set<String> droppedFields() {
+        return DROPPED;
+    }
+
     private boolean includeUsage;
 
     public OpenAiChatToBedrockConverse() {

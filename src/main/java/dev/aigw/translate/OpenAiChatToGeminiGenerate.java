@@ -37,6 +37,13 @@ import java.util.Optional;
  */
 public final class OpenAiChatToGeminiGenerate extends PairTranslator {
 
+    private static final java.util.Set<String> DROPPED = java.util.Set.of("user", "parallel_tool_calls", "logit_bias", "logprobs", "top_logprobs", "store", "metadata");
+
+    @Override
+    java.util.Set<String> droppedFields() {
+        return DROPPED;
+    }
+
     private boolean includeUsage;
 
     public OpenAiChatToGeminiGenerate() {

@@ -14,6 +14,7 @@ abstract class PairTranslator implements Translator {
     private final Schema backend;
     RequestContext ctx = RequestContext.defaults();
     String requestedModel = "";
+    private final java.util.List<String> warnings = new java.util.ArrayList<>();
 
     PairTranslator(Schema client, Schema backend) {
         this.client = client;
@@ -40,9 +41,23 @@ abstract class PairTranslator implements Translator {
         };
     }
 
+    /** Top-level request fields this pair drops because the backend has no equivalent. */
+    java.util.Set<String> droppedFields() {
+        return java.util.Set.of();
+    }
+
+    @Override
+    public java.util.List<String> warnings() {
+        return java.util.List.copyOf(warnings);
+    }
+
     /** Keeps the context and returns the model: the route's choice wins over the body's. */
     final String begin(ObjectNode in, RequestContext ctx) throws TranslationException {
         this.ctx = ctx;
+        warnings.clear();
+        for (String f : droppedFields()) {
+            if (in.has(f) && !in.get(f).isNull()) warnings.add(f + ": not supported by " + backend.id() + ", dropped");
+        }
         String model = ctx.model().or(() -> Json.text(in, "model")).orElse("");
         if (model.isEmpty()) {
             throw invalid("model", "is required");

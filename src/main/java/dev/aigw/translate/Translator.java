@@ -21,6 +21,14 @@ public interface Translator {
      * {@link #error} return their input unchanged (they are called for usage, model and finish
      * reason only), so the proxy may relay the upstream's raw bytes.
      */
+    /**
+     * After {@link #request}: the client's fields the backend cannot honour and that were dropped,
+     * as {@code field: why}; the proxy reports them in {@code x-gateway-warning}.
+     */
+    default java.util.List<String> warnings() {
+        return java.util.List.of();
+    }
+
     default boolean identity() {
         return false;
     }

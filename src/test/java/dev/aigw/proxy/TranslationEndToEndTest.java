@@ -332,4 +332,22 @@ class TranslationEndToEndTest {
         assertThat(JSON.readTree(estimated.body()).path("input_tokens").asLong()).isBetween(5L, 20L);
         assertThat(openai.received()).isZero();
     }
+
+    @Test
+    void fieldsAProviderCannotHonourAreNamedInAWarningHeader() throws Exception {
+        HttpResponse<String> r = gw.post("/anthropic/v1/chat/completions",
+                "{\"model\":\"m\",\"seed\":7,\"logit_bias\":{\"50256\":-100},\"temperature\":0.5,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-gateway-warning")).hasValueSatisfying(w -> assertThat(w)
+                .contains("seed: not supported by anthropic-messages").contains("logit_bias").doesNotContain("temperature"));
+        JsonNode sent = anthropic.take().json();
+        assertThat(sent.has("seed")).isFalse();
+        assertThat(sent.path("temperature").asDouble()).isEqualTo(0.5);
+
+        HttpResponse<String> clean = gw.post("/anthropic/v1/chat/completions",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(clean.headers().firstValue("x-gateway-warning")).isEmpty();
+        anthropic.take();
+    }
 }
