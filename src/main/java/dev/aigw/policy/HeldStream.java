@@ -24,6 +24,7 @@ public final class HeldStream {
     private final List<ObjectNode> parsed = new ArrayList<>();
     private final StringBuilder text = new StringBuilder();
     private boolean toolCalls;
+    private long bytes;
 
     public HeldStream(Schema schema) {
         this.schema = schema;
@@ -31,6 +32,7 @@ public final class HeldStream {
 
     public void add(List<SseEvent> more) {
         for (SseEvent e : more) {
+            bytes += e.data().length();
             events.add(e);
             ObjectNode d = null;
             try {
@@ -67,6 +69,11 @@ public final class HeldStream {
                 // Converse streams are not SSE; the proxy never holds them.
             }
         }
+    }
+
+    /** How much is held (characters of event data), so the holder can bound it. */
+    public long size() {
+        return bytes;
     }
 
     /** Tool-call responses are not guarded. */

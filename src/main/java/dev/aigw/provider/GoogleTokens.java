@@ -100,8 +100,11 @@ public final class GoogleTokens {
     String current() throws ProviderException {
         AccessToken t = token;
         if (t == null || t.getExpirationTime() != null && t.getExpirationTime().toInstant().isBefore(Instant.now())) {
+            // The refresh error itself is logged, not shown: it can carry details of the key.
+            if (lastError != null) org.slf4j.LoggerFactory.getLogger(GoogleTokens.class)
+                    .warn("Google token refresh from {} failing: {}", description, lastError);
             throw new ProviderException(502, "gateway_error", "no valid Google access token from " + description
-                    + (lastError == null ? "" : ": " + lastError));
+                    + " (the refresh is failing; see the gateway's log)");
         }
         return t.getTokenValue();
     }

@@ -636,8 +636,18 @@ final class AiExchange {
 
         private void emit(List<SseEvent> out) {
             if (out.isEmpty() || req().response().closed()) return;
-            if (held != null) held.add(out);
-            else write(Buffer.buffer(SseWriter.encode(out)));
+            if (held == null) {
+                write(Buffer.buffer(SseWriter.encode(out)));
+                return;
+            }
+            held.add(out);
+            if (held.size() > MAX_RESPONSE_BODY) {
+                // Holding for the response webhook has a bound like any buffered response.
+                if (current != null && current.request() != null) current.request().reset();
+                ended = true;
+                Errors.send(req(), 502, "bad_gateway", "the streamed response is larger than " + MAX_RESPONSE_BODY
+                        + " bytes, too large to hold for the response webhook");
+            }
         }
 
         /** The response webhook judges the held text; the events go out as it decides. */
