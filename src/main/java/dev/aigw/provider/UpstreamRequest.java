@@ -16,9 +16,17 @@ public record UpstreamRequest(String host, int port, boolean tls, String pathAnd
         this(host, port, tls, pathAndQuery, headers, body, streaming, null);
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectWriter WRITER =
+            new com.fasterxml.jackson.databind.ObjectMapper().writer();
+
     /** The body as sent: the bytes a signature covers when the provider signed it, else {@code body} serialized. */
     public byte[] bytes() {
-        return encoded != null ? encoded : body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (encoded != null) return encoded;
+        try {
+            return WRITER.writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree that cannot be written: " + e.getMessage(), e);
+        }
     }
 
     @Override

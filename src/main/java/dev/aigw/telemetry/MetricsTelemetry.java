@@ -63,6 +63,30 @@ public final class MetricsTelemetry implements Telemetry {
     private final AtomicLong generation = new AtomicLong();
     private final Counter reloadsOk;
     private final Counter reloadsFailed;
+    /**
+     * Meters by name and tags. Registering looks a meter up by building its id each time, which
+     * cost ~5% of a proxied request; label values are bounded (config, `other`), so is this map.
+     */
+    private final java.util.Map<MeterKey, io.micrometer.core.instrument.Meter> meters =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record MeterKey(String name, Tags tags) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private <M extends io.micrometer.core.instrument.Meter> M meter(String name, Tags tags,
+                                                                    java.util.function.Supplier<M> make) {
+        return (M) meters.computeIfAbsent(new MeterKey(name, tags), k -> make.get());
+    }
+
+    private Counter counter(String name, Tags tags, String description) {
+        return meter(name, tags, () -> Counter.builder(name).tags(tags).description(description).register(registry));
+    }
+
+    private DistributionSummary summary(String name, Tags tags, String description, double[] buckets) {
+        return meter(name, tags, () -> DistributionSummary.builder(name).tags(tags).description(description)
+                .serviceLevelObjectives(buckets).register(registry));
+    }
 
     /** A Prometheus registry of its own; models known from config come from {@code knownModels}. */
     public MetricsTelemetry(Supplier<Set<String>> knownModels) {
@@ -165,20 +189,20 @@ public final class MetricsTelemetry implements Telemetry {
 
         @Override
         public void attemptFailed(String reason, int status) {
-            Counter.builder("aigw.upstream.failures").tags("backend", backend, "provider", nz(kind),
-                    "status", Integer.toString(status)).register(registry).increment();
+            counter("aigw.upstream.failures", Tags.of("backend", backend, "provider", nz(kind),
+                    "status", Integer.toString(status)), null).increment();
             if (ai) {
-                Counter.builder("ai.exception.raised").tags("llm", nz(kind), "model", requestModel)
-                        .register(registry).increment();
+                counter("ai.exception.raised", Tags.of("llm", nz(kind), "model", requestModel), null).increment();
             }
         }
 
         @Override
         public void responseHeaders(int status) {
             if (attemptStart != 0) {
-                Timer.builder("aigw.upstream.latency").tags("backend", backend, "provider", nz(kind))
-                        .serviceLevelObjectives(UPSTREAM_BUCKETS).register(registry)
-                        .record(nanoTime.getAsLong() - attemptStart, TimeUnit.NANOSECONDS);
+                Tags t = Tags.of("backend", backend, "provider", nz(kind));
+                Timer timer = meter("aigw.upstream.latency", t, () -> Timer.builder("aigw.upstream.latency").tags(t)
+                        .serviceLevelObjectives(UPSTREAM_BUCKETS).register(registry));
+                timer.record(nanoTime.getAsLong() - attemptStart, TimeUnit.NANOSECONDS);
             }
         }
 
@@ -209,23 +233,20 @@ public final class MetricsTelemetry implements Telemetry {
             }
             outputTokens = usage.output();
             Tags tags = genAiTags();
-            DistributionSummary.builder("gen_ai.client.token.usage").tags(tags).tag("gen_ai_token_type", "input")
-                    .description("Tokens used per request, by type").serviceLevelObjectives(TOKEN_BUCKETS)
-                    .register(registry).record(usage.input());
-            DistributionSummary.builder("gen_ai.client.token.usage").tags(tags).tag("gen_ai_token_type", "output")
-                    .description("Tokens used per request, by type").serviceLevelObjectives(TOKEN_BUCKETS)
-                    .register(registry).record(usage.output());
+            summary("gen_ai.client.token.usage", tags.and("gen_ai_token_type", "input"),
+                    "Tokens used per request, by type", TOKEN_BUCKETS).record(usage.input());
+            summary("gen_ai.client.token.usage", tags.and("gen_ai_token_type", "output"),
+                    "Tokens used per request, by type", TOKEN_BUCKETS).record(usage.output());
             String llm = nz(kind);
             String m = requestModel.isEmpty() ? responseModel : requestModel;
-            Counter.builder("ai.prompt.tokens").tags("llm", llm, "model", m).register(registry).increment(usage.input());
-            Counter.builder("ai.completion.tokens").tags("llm", llm, "model", m).register(registry)
-                    .increment(usage.output());
+            Tags lm = Tags.of("llm", llm, "model", m);
+            counter("ai.prompt.tokens", lm, null).increment(usage.input());
+            counter("ai.completion.tokens", lm, null).increment(usage.output());
         }
 
         @Override
         public void rateLimited(long tokens) {
-            Counter.builder("ai.rate.limited.tokens").tags("llm", nz(kind), "model", requestModel).register(registry)
-                    .increment(tokens);
+            counter("ai.rate.limited.tokens", Tags.of("llm", nz(kind), "model", requestModel), null).increment(tokens);
         }
 
         @Override
@@ -239,24 +260,20 @@ public final class MetricsTelemetry implements Telemetry {
             if (streamCounted) {
                 activeStreams.decrementAndGet();
             }
-            Counter.builder("aigw.requests").tags("route", route, "backend", backend, "status", Integer.toString(status))
-                    .description("Client requests, by route, backend and status").register(registry).increment();
+            counter("aigw.requests", Tags.of("route", route, "backend", backend, "status", Integer.toString(status)),
+                    "Client requests, by route, backend and status").increment();
             if (!ai) {
                 return;
             }
             Tags tags = genAiTags();
-            DistributionSummary.builder("gen_ai.server.request.duration").tags(tags)
-                    .description("Seconds from request to the end of the response")
-                    .serviceLevelObjectives(DURATION_BUCKETS).register(registry).record(seconds(now - start));
+            summary("gen_ai.server.request.duration", tags, "Seconds from request to the end of the response",
+                    DURATION_BUCKETS).record(seconds(now - start));
             if (streamed && firstChunk >= 0) {
-                DistributionSummary.builder("gen_ai.server.time_to_first_token").tags(tags)
-                        .description("Seconds to the first streamed chunk")
-                        .serviceLevelObjectives(TTFT_BUCKETS).register(registry).record(seconds(firstChunk - start));
+                summary("gen_ai.server.time_to_first_token", tags, "Seconds to the first streamed chunk", TTFT_BUCKETS)
+                        .record(seconds(firstChunk - start));
                 if (outputTokens > 1) {
-                    DistributionSummary.builder("gen_ai.server.time_per_output_token").tags(tags)
-                            .description("Seconds per output token after the first")
-                            .serviceLevelObjectives(TPOT_BUCKETS).register(registry)
-                            .record(seconds(now - firstChunk) / (outputTokens - 1));
+                    summary("gen_ai.server.time_per_output_token", tags, "Seconds per output token after the first",
+                            TPOT_BUCKETS).record(seconds(now - firstChunk) / (outputTokens - 1));
                 }
             }
         }

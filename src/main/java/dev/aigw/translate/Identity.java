@@ -235,6 +235,16 @@ public final class Identity implements Translator {
             }
             if (d.has("usage")) {
                 // "usage": null on every chunk, or usage on a content chunk: keep the chunk, drop the field.
+                // The common compact form is cut out of the text; re-writing the tree costs more.
+                if (!hasUsage) {
+                    String data = e.data();
+                    String nullUsage = ",\"usage\":null";
+                    int at = data.indexOf(nullUsage);
+                    if (at >= 0 && data.indexOf(nullUsage, at + 1) < 0) {
+                        return List.of(new SseEvent(e.event(), data.substring(0, at) + data.substring(at + nullUsage.length()),
+                                e.id()));
+                    }
+                }
                 d.remove("usage");
                 return List.of(new SseEvent(e.event(), Json.write(d), e.id()));
             }
