@@ -519,14 +519,14 @@ final class AiExchange {
                         + " with a body that is not a JSON object");
             } else {
                 TranslatedResponse r = tr.response(node);
-                recordUsage(r.usage(), r.model().orElse(null), r.finishReason().orElse(null),
-                        TranslatorText.NONE, true, model);
                 if (tr.identity()) Relay.head(ex, upResp, extra);
                 else {
                     resp.headers().addAll(extra);
                     Filters.response(ex.rule(), resp.headers());
                 }
-                deliverWhole(r.body(), tr.identity() && !policy.map(AiPolicy::guardsResponses).orElse(false) ? body : null);
+                Buffer unchanged = tr.identity() && !policy.map(AiPolicy::guardsResponses).orElse(false) ? body : null;
+                recordUsage(r.usage(), r.model().orElse(null), r.finishReason().orElse(null),
+                        TranslatorText.NONE, true, model, () -> deliverWhole(r.body(), unchanged));
             }
         });
     }
@@ -569,10 +569,26 @@ final class AiExchange {
         static final StreamTranslator.StreamedText NONE = StreamTranslator.StreamedText.NONE;
     }
 
+    /**
+     * Records usage, then runs {@code then} (which ends the response: the exchange's record closes
+     * with it). When the provider reported none, the tokenizer estimate runs on a worker thread:
+     * it is linear in the text and has no place on the event loop.
+     */
     private void recordUsage(Usage usage, String responseModel, String finish, StreamTranslator.StreamedText text,
-                             boolean completed, String model) {
-        TokenEstimator.Estimate e = TokenEstimator.shared().resolve(usage, model, clientBody, text, completed);
-        obs.usage(e.usage(), responseModel, finish, e.estimated());
+                             boolean completed, String model, Runnable then) {
+        Usage u = usage == null ? Usage.ZERO : usage;
+        if (u.input() > 0 && u.output() > 0) {
+            obs.usage(u, responseModel, finish, false);
+            then.run();
+            return;
+        }
+        ObjectNode request = clientBody;
+        vertx().executeBlocking(() -> TokenEstimator.shared().resolve(u, model, request, text, completed), false)
+                .onComplete(ar -> context.runOnContext(v -> {
+                    if (ar.succeeded()) obs.usage(ar.result().usage(), responseModel, finish, ar.result().estimated());
+                    else obs.usage(u, responseModel, finish, false);
+                    then.run();
+                }));
     }
 
     /**
@@ -724,17 +740,18 @@ final class AiExchange {
             tail.addAll(st.onEnd());
             // Usage first: ending the response closes the exchange's record (access log, metrics).
             recordUsage(st.usage(), st.model().orElse(null), st.finishReason().orElse(null), st.streamedText(),
-                    st.completed(), model);
-            HttpServerResponse resp = req().response();
-            if (held != null) {
-                held.add(tail);
-                judge();
-                return;
-            }
-            if (!resp.ended() && !resp.closed()) {
-                if (raw || tail.isEmpty()) resp.end();
-                else resp.end(Buffer.buffer(SseWriter.encode(tail)));
-            }
+                    st.completed(), model, () -> {
+                        HttpServerResponse resp = req().response();
+                        if (held != null) {
+                            held.add(tail);
+                            judge();
+                            return;
+                        }
+                        if (!resp.ended() && !resp.closed()) {
+                            if (raw || tail.isEmpty()) resp.end();
+                            else resp.end(Buffer.buffer(SseWriter.encode(tail)));
+                        }
+                    });
         }
     }
 
@@ -761,8 +778,8 @@ final class AiExchange {
         }
         if (!up.streaming()) {
             TranslatedResponse r = t.response(mock.completion(up.body()));
-            recordUsage(r.usage(), r.model().orElse(null), r.finishReason().orElse(null), TranslatorText.NONE, true, model);
-            deliverWhole(r.body(), null);
+            recordUsage(r.usage(), r.model().orElse(null), r.finishReason().orElse(null), TranslatorText.NONE, true, model,
+                    () -> deliverWhole(r.body(), null));
             return;
         }
         if (!resp.headWritten()) {
