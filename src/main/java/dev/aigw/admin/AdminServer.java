@@ -26,6 +26,7 @@ public final class AdminServer {
     private final Supplier<Map<Integer, Integer>> boundPorts;
     private final Supplier<String> metrics;
     private final Supplier<Readiness> readiness;
+    private Supplier<String> providers = () -> "not available\n";
     private HttpServer server;
 
     /** Prometheus' text exposition format, as {@code /metrics} serves it. */
@@ -65,6 +66,12 @@ public final class AdminServer {
         return server.listen(port, address);
     }
 
+    /** The providers' health report for {@code /providers}; set before {@link #start}. */
+    public AdminServer providers(Supplier<String> report) {
+        this.providers = report;
+        return this;
+    }
+
     public int actualPort() {
         return server.actualPort();
     }
@@ -86,11 +93,12 @@ public final class AdminServer {
             }
             case "/config_dump" -> json(req, configDump(s));
             case "/routes" -> text(req, 200, routes(s));
+            case "/providers" -> text(req, 200, providers.get());
             case "/metrics" -> {
                 if (metrics == null) text(req, 404, "metrics are not enabled\n");
                 else prometheus(req);
             }
-            default -> text(req, 404, "not found; try /healthz /readyz /config_dump /routes /metrics\n");
+            default -> text(req, 404, "not found; try /healthz /readyz /config_dump /routes /providers /metrics\n");
         }
     }
 

@@ -111,7 +111,7 @@ public final class GatewayApp implements AutoCloseable {
         GatewayServer server = new GatewayServer(vertx, settings.proxy(), telemetry);
         GatewayApp[] self = new GatewayApp[1];
         AdminServer admin = new AdminServer(vertx, server::snapshot, server::boundPorts, metrics::scrape,
-                () -> self[0].readiness());
+                () -> self[0].readiness()).providers(server::providers);
         GatewayApp app = new GatewayApp(vertx, server, admin, reloader, telemetry, knownModels, tracing);
         self[0] = app;
         try {
@@ -122,7 +122,7 @@ public final class GatewayApp implements AutoCloseable {
             app.close();
             throw new StartupException(e.getMessage(), List.of());
         }
-        log.info("admin on http://{}:{} (/healthz /readyz /config_dump /routes /metrics)", settings.adminAddress(),
+        log.info("admin on http://{}:{} (/healthz /readyz /config_dump /routes /providers /metrics)", settings.adminAddress(),
                 admin.actualPort());
         if (!settings.watchInterval().isZero() && !settings.files().isEmpty()) app.watch(settings.watchInterval());
         if (settings.kubernetes().isPresent()) {

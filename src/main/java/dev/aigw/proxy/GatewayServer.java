@@ -40,6 +40,11 @@ public final class GatewayServer {
         this.instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
+    /** The state of every provider tried so far (health, ejection, latency), as text. */
+    public String providers() {
+        return services.health().describe();
+    }
+
     public Snapshot snapshot() {
         return current.get();
     }

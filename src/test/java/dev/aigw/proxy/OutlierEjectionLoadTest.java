@@ -69,6 +69,10 @@ class OutlierEjectionLoadTest {
             assertThat(bFailures).as("b is ejected after a few failures, not tried for every other request")
                     .isBetween(1.0, 75.0);
 
+            String providers = gw.get(gw.adminUrl() + "/providers").body();
+            assertThat(providers).as(providers).containsPattern("pool b \\(anthropic 127\\.0\\.0\\.1:\\d+\\): EJECTED")
+                    .containsPattern("pool a \\(openai [^)]*\\): HEALTHY");
+
             b = anthropic(bPort);
             Thread.sleep(6_000); // the first ejection lasts 5 s; b is readmitted by the clock, not by a failing client
             Map<String, AtomicInteger> back = load(gw, 1000);

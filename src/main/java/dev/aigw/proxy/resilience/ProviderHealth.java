@@ -62,6 +62,22 @@ public final class ProviderHealth {
                        int ejections, Optional<FailureKind> lastFailure, Optional<Double> ttfbMillis) {
     }
 
+    /** Every known provider's state, one line each, for the admin server's {@code /providers}. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        known().stream().sorted(java.util.Comparator.comparing(ProviderKey::toString)).forEach(k -> {
+            View v = view(k);
+            sb.append(k.backend()).append(' ').append(k.name()).append(" (").append(k.kind()).append(' ')
+                    .append(k.hostPort()).append("): ").append(v.status());
+            if (!v.availableIn().isZero()) sb.append(", available in ").append(v.availableIn().toMillis()).append(" ms");
+            sb.append(", failures in a row ").append(v.consecutiveFailures()).append(", ejections ").append(v.ejections());
+            v.lastFailure().ifPresent(f -> sb.append(", last failure ").append(f));
+            v.ttfbMillis().ifPresent(t -> sb.append(String.format(java.util.Locale.ROOT, ", ttfb ~%.1f ms", t)));
+            sb.append('\n');
+        });
+        return sb.length() == 0 ? "no provider has been tried yet\n" : sb.toString();
+    }
+
     /** One provider's state; immutable, replaced as a whole. Times are {@link Ticker#nanoTime()}. */
     private record State(int consecutive, int ejections, boolean probation, long ejectedUntil, long limitedUntil,
                          double ewmaNanos, long ewmaAt, FailureKind lastFailure) {
