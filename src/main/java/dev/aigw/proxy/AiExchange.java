@@ -499,10 +499,16 @@ final class AiExchange {
         upResp.endHandler(v -> {
             if (tooBig[0] || resp.ended()) return;
             ObjectNode node = null;
-            try {
-                if (body.length() > 0 && JSON.readTree(body.getBytes()) instanceof ObjectNode o) node = o;
-            } catch (java.io.IOException e) {
-                node = null;
+            // Relayed as its own bytes and not guarded: only the accounting fields need parsing.
+            boolean skeletonOnly = tr.identity() && status < 300 && !policy.map(AiPolicy::guardsResponses).orElse(false);
+            if (skeletonOnly) {
+                node = dev.aigw.translate.UsageSkeleton.read(body.getBytes());
+            } else {
+                try {
+                    if (body.length() > 0 && JSON.readTree(body.getBytes()) instanceof ObjectNode o) node = o;
+                } catch (java.io.IOException e) {
+                    node = null;
+                }
             }
             if (status >= 300) {
                 TranslatedError err = tr.error(status, node);
@@ -537,7 +543,7 @@ final class AiExchange {
         if (resp.headWritten()) {
             // Keep-alives committed an event stream, but the provider answered in one piece.
             obs.firstChunk();
-            resp.end("data: " + clientFormatBody + "\n\n");
+            resp.end("data: " + (unchangedBytes != null ? unchangedBytes.toString() : clientFormatBody.toString()) + "\n\n");
             return;
         }
         resp.headers().remove("content-length");

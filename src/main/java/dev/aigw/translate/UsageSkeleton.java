@@ -1,0 +1,71 @@
+package dev.aigw.translate;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * The parts of a response body that accounting reads (usage, model, finish reasons), pulled out
+ * by a streaming parse that skips everything else. A relayed response is sent as its own bytes,
+ * so building its whole tree (content, tool calls) only to read a few numbers was wasted work.
+ * The result has the response's shape, so {@link Identity#response} reads it as it would the body.
+ */
+public final class UsageSkeleton {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = JSON.getFactory();
+    /** Top-level fields kept whole: small, and all that accounting needs. */
+    private static final Set<String> KEEP = Set.of("usage", "usageMetadata", "model", "modelVersion", "stop_reason",
+            "stopReason", "id", "object", "type");
+    /** Top-level arrays whose items keep only their finish reason. */
+    private static final Set<String> ITEMS = Set.of("choices", "candidates");
+    private static final Set<String> ITEM_KEEP = Set.of("finish_reason", "finishReason", "index");
+
+    private UsageSkeleton() {
+    }
+
+    /** The skeleton of a JSON object body; null when the bytes are not a JSON object. */
+    public static ObjectNode read(byte[] body) {
+        try (JsonParser p = FACTORY.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) return null;
+            ObjectNode out = JSON.createObjectNode();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (KEEP.contains(name)) {
+                    out.set(name, JSON.readTree(p));
+                } else if (ITEMS.contains(name) && t == JsonToken.START_ARRAY) {
+                    ArrayNode items = out.putArray(name);
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        if (p.currentToken() != JsonToken.START_OBJECT) {
+                            p.skipChildren();
+                            continue;
+                        }
+                        ObjectNode item = items.addObject();
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String f = p.currentName();
+                            p.nextToken();
+                            if (ITEM_KEEP.contains(f)) {
+                                JsonNode v = JSON.readTree(p);
+                                item.set(f, v);
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

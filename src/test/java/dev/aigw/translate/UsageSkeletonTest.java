@@ -1,0 +1,46 @@
+package dev.aigw.translate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The skeleton yields the same usage, model and finish reason as the whole body, for every recorded response. */
+class UsageSkeletonTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void sameAccountingAsTheWholeBody() throws Exception {
+        Path golden = Path.of("src/test/resources/golden");
+        List<Path> responses;
+        try (Stream<Path> s = Files.walk(golden)) {
+            responses = s.filter(p -> p.getFileName().toString().equals("upstream-response.json")).toList();
+        }
+        assertThat(responses).hasSizeGreaterThan(10);
+        int checked = 0;
+        for (Path p : responses) {
+            String pair = golden.relativize(p).getName(0).toString();
+            Schema backend = Schema.fromId(pair.substring(pair.indexOf("_to_") + 4)).orElseThrow();
+            byte[] bytes = Files.readAllBytes(p);
+            ObjectNode whole = (ObjectNode) JSON.readTree(bytes);
+            ObjectNode skeleton = UsageSkeleton.read(bytes);
+            Translator a = Translators.create(backend, backend).orElseThrow();
+            Translator b = Translators.create(backend, backend).orElseThrow();
+            TranslatedResponse full = a.response(whole);
+            TranslatedResponse skel = b.response(skeleton);
+            assertThat(skel.usage()).as(p.toString()).isEqualTo(full.usage());
+            assertThat(skel.model()).as(p.toString()).isEqualTo(full.model());
+            assertThat(skel.finishReason()).as(p.toString()).isEqualTo(full.finishReason());
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(10);
+        assertThat(UsageSkeleton.read("[1]".getBytes())).isNull();
+        assertThat(UsageSkeleton.read("{\"usage\":".getBytes())).isNull();
+    }
+}
