@@ -87,6 +87,11 @@ public final class Main implements Runnable {
                 + "leader-election Lease (only the leader writes status; default: the pod's namespace).")
         String leaseNamespace;
 
+        @Option(names = "--log-prompts", paramLabel = "CHARS", defaultValue = "0",
+                description = "Put up to CHARS characters of each prompt and completion in the access log. "
+                        + "Off (0) by default: prompts can hold personal data (default: ${DEFAULT-VALUE}).")
+        int logPrompts;
+
         @Option(names = "--watch-interval", defaultValue = "1s", description = "How often files are checked for changes; 0 turns watching off (default: ${DEFAULT-VALUE}).")
         String watchInterval;
 
@@ -110,7 +115,7 @@ public final class Main implements Runnable {
                 ct.put(kv[0], kv[1]);
             }
             ProxyOptions proxy = ProxyOptions.defaults().withBindAddress(bindAddress).withMaxBodyBytes(maxBodyBytes)
-                    .withCaFiles(caFiles).withConnectTo(ct);
+                    .withCaFiles(caFiles).withConnectTo(ct).withLogPrompts(Math.max(0, logPrompts));
             Duration watch;
             try {
                 watch = parseDuration(watchInterval);

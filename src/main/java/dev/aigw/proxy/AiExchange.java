@@ -500,7 +500,8 @@ final class AiExchange {
             if (tooBig[0] || resp.ended()) return;
             ObjectNode node = null;
             // Relayed as its own bytes and not guarded: only the accounting fields need parsing.
-            boolean skeletonOnly = tr.identity() && status < 300 && !policy.map(AiPolicy::guardsResponses).orElse(false);
+            boolean skeletonOnly = tr.identity() && status < 300 && !policy.map(AiPolicy::guardsResponses).orElse(false)
+                    && services.options().logPromptChars() == 0;
             if (skeletonOnly) {
                 node = dev.aigw.translate.UsageSkeleton.read(body.getBytes());
             } else {
@@ -531,6 +532,7 @@ final class AiExchange {
                     Filters.response(ex.rule(), resp.headers());
                 }
                 Buffer unchanged = tr.identity() && !policy.map(AiPolicy::guardsResponses).orElse(false) ? body : null;
+                logContent(responseText(r.body()));
                 recordUsage(r.usage(), r.model().orElse(null), r.finishReason().orElse(null),
                         TranslatorText.NONE, true, model, () -> deliverWhole(r.body(), unchanged));
             }
@@ -573,6 +575,33 @@ final class AiExchange {
     /** The text a translator saw, for estimating tokens a provider did not report. */
     private static final class TranslatorText {
         static final StreamTranslator.StreamedText NONE = StreamTranslator.StreamedText.NONE;
+    }
+
+    /** With {@code --log-prompts}: the prompt and the completion, bounded, for the access log. */
+    private void logContent(String completion) {
+        int max = services.options().logPromptChars();
+        if (max <= 0) return;
+        String prompt = null;
+        if (clientBody != null && clientSchema != null) {
+            StringBuilder sb = new StringBuilder();
+            for (var slot : dev.aigw.policy.BodyText.request(clientSchema, clientBody)) {
+                if (sb.length() > max) break;
+                sb.append(slot.role()).append(": ").append(slot.text()).append('\n');
+            }
+            prompt = bound(sb.toString(), max);
+        }
+        obs.content(prompt, completion == null ? null : bound(completion, max));
+    }
+
+    private String responseText(ObjectNode clientFormatBody) {
+        if (services.options().logPromptChars() <= 0 || clientSchema == null || clientFormatBody == null) return null;
+        StringBuilder sb = new StringBuilder();
+        for (var slot : dev.aigw.policy.BodyText.response(clientSchema, clientFormatBody)) sb.append(slot.text());
+        return sb.toString();
+    }
+
+    private static String bound(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "…";
     }
 
     /**
@@ -744,6 +773,7 @@ final class AiExchange {
                 }
             }
             tail.addAll(st.onEnd());
+            logContent(st.streamedText().text().isEmpty() ? null : st.streamedText().text());
             // Usage first: ending the response closes the exchange's record (access log, metrics).
             recordUsage(st.usage(), st.model().orElse(null), st.finishReason().orElse(null), st.streamedText(),
                     st.completed(), model, () -> {
@@ -784,6 +814,7 @@ final class AiExchange {
         }
         if (!up.streaming()) {
             TranslatedResponse r = t.response(mock.completion(up.body()));
+            logContent(responseText(r.body()));
             recordUsage(r.usage(), r.model().orElse(null), r.finishReason().orElse(null), TranslatorText.NONE, true, model,
                     () -> deliverWhole(r.body(), null));
             return;

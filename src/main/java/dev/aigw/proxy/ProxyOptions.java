@@ -11,7 +11,17 @@ import java.util.Map;
  * original host. {@code caFiles} are PEM certificates trusted in addition to the JVM's trust store.
  */
 public record ProxyOptions(long maxBodyBytes, Duration connectTimeout, Map<String, String> connectTo,
-                           List<Path> caFiles, String bindAddress) {
+                           List<Path> caFiles, String bindAddress, int logPromptChars) {
+
+    public ProxyOptions(long maxBodyBytes, Duration connectTimeout, Map<String, String> connectTo, List<Path> caFiles,
+                        String bindAddress) {
+        this(maxBodyBytes, connectTimeout, connectTo, caFiles, bindAddress, 0);
+    }
+
+    /** Logs up to {@code chars} characters of each prompt and completion in the access log; 0: never. */
+    public ProxyOptions withLogPrompts(int chars) {
+        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, caFiles, bindAddress, chars);
+    }
     public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
 
     public static ProxyOptions defaults() {
@@ -19,18 +29,18 @@ public record ProxyOptions(long maxBodyBytes, Duration connectTimeout, Map<Strin
     }
 
     public ProxyOptions withConnectTo(Map<String, String> map) {
-        return new ProxyOptions(maxBodyBytes, connectTimeout, Map.copyOf(map), caFiles, bindAddress);
+        return new ProxyOptions(maxBodyBytes, connectTimeout, Map.copyOf(map), caFiles, bindAddress, logPromptChars);
     }
 
     public ProxyOptions withCaFiles(List<Path> files) {
-        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, List.copyOf(files), bindAddress);
+        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, List.copyOf(files), bindAddress, logPromptChars);
     }
 
     public ProxyOptions withMaxBodyBytes(long max) {
-        return new ProxyOptions(max, connectTimeout, connectTo, caFiles, bindAddress);
+        return new ProxyOptions(max, connectTimeout, connectTo, caFiles, bindAddress, logPromptChars);
     }
 
     public ProxyOptions withBindAddress(String address) {
-        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, caFiles, address);
+        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, caFiles, address, logPromptChars);
     }
 }

@@ -58,6 +58,8 @@ public final class AccessLogTelemetry implements Telemetry {
         private String responseModel;
         private String finishReason;
         private String upstreamFailure;
+        private String prompt;
+        private String completion;
         private long ttfb = -1;
         private Usage usage;
         private boolean estimated;
@@ -92,6 +94,12 @@ public final class AccessLogTelemetry implements Telemetry {
             if (ttfb < 0) {
                 ttfb = nanoTime.getAsLong();
             }
+        }
+
+        @Override
+        public void content(String p, String c) {
+            prompt = p;
+            completion = c;
         }
 
         @Override
@@ -146,6 +154,9 @@ public final class AccessLogTelemetry implements Telemetry {
                 g.writeStringField("upstream_failure", bound(upstreamFailure));
                 g.writeStringField("client_address", info.clientAddress());
                 g.writeStringField("user_agent", bound(info.userAgent()));
+                // Only with --log-prompts: the proxy bounds both before they arrive here.
+                if (prompt != null) g.writeStringField("prompt", prompt);
+                if (completion != null) g.writeStringField("completion", completion);
                 g.writeEndObject();
             } catch (IOException e) {
                 return; // a StringWriter does not fail

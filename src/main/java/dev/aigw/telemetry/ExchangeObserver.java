@@ -46,6 +46,13 @@ public interface ExchangeObserver {
         return Map.of();
     }
 
+    /**
+     * The prompt and completion text, reported only when prompt logging is switched on
+     * ({@code --log-prompts}); already bounded by the proxy. Never called otherwise.
+     */
+    default void content(String prompt, String completion) {
+    }
+
     /** The current attempt failed. @param status the upstream status, or 0 when none came */
     default void attemptFailed(String reason, int status) {
     }

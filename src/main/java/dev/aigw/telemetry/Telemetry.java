@@ -127,6 +127,11 @@ public interface Telemetry {
         }
 
         @Override
+        public void content(String prompt, String completion) {
+            each(o -> o.content(prompt, completion));
+        }
+
+        @Override
         public void rateLimited(long tokens) {
             each(o -> o.rateLimited(tokens));
         }

@@ -96,4 +96,35 @@ class TelemetryEndToEndTest {
         return metrics.lines().filter(l -> l.startsWith(name + "{") && l.contains("model=\"" + model + "\""))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + name + " for " + model + " in\n" + metrics));
     }
+
+    @Test
+    void promptLoggingIsOptInAndBounded() throws Exception {
+        Logger access = (Logger) LoggerFactory.getLogger(AccessLogTelemetry.LOGGER);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        access.addAppender(lines);
+        try (GatewayHarness gw = GatewayHarness.builder().logPrompts(24).file("m.yaml", """
+                apiVersion: gateway.kgateway.dev/v1alpha1
+                kind: Backend
+                metadata: {name: mock}
+                spec: {type: AI, ai: {llm: {mock: {model: mock-1}}}}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: chat}
+                spec:
+                  parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
+                  rules: [{backendRefs: [{name: mock, group: gateway.kgateway.dev, kind: Backend}]}]
+                """).start()) {
+            assertThat(gw.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"tell me a long story about dragons and castles\"}]}").statusCode()).isEqualTo(200);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (lines.list.isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
+            JsonNode line = JSON.readTree(lines.list.getFirst().getFormattedMessage());
+            assertThat(line.path("prompt").asText()).isEqualTo("user: tell me a long sto…");
+            assertThat(line.path("completion").asText()).isEqualTo("Mock reply to: tell me a…");
+        } finally {
+            access.detachAppender(lines);
+        }
+    }
 }

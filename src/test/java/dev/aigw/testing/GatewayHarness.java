@@ -41,6 +41,7 @@ public final class GatewayHarness implements AutoCloseable {
         private final Map<String, String> env = new HashMap<>();
         private Duration watch = Duration.ZERO;
         private long maxBody = ProxyOptions.DEFAULT_MAX_BODY;
+        private int logPrompts;
 
         public Builder file(String name, String yaml) {
             files.put(name, yaml);
@@ -63,6 +64,11 @@ public final class GatewayHarness implements AutoCloseable {
             return this;
         }
 
+        public Builder logPrompts(int chars) {
+            this.logPrompts = chars;
+            return this;
+        }
+
         public Builder maxBody(long bytes) {
             this.maxBody = bytes;
             return this;
@@ -72,7 +78,7 @@ public final class GatewayHarness implements AutoCloseable {
             Path dir = Files.createTempDirectory("aigw-test");
             for (var e : files.entrySet()) Files.writeString(dir.resolve(e.getKey()), e.getValue());
             ProxyOptions proxy = ProxyOptions.defaults().withBindAddress("127.0.0.1").withConnectTo(connectTo)
-                    .withCaFiles(List.of(TestCerts.caPem())).withMaxBodyBytes(maxBody);
+                    .withCaFiles(List.of(TestCerts.caPem())).withMaxBodyBytes(maxBody).withLogPrompts(logPrompts);
             GatewayApp app = GatewayApp.start(new GatewayApp.Settings(List.of(dir), 0, "127.0.0.1", 0, proxy, watch,
                     env::get));
             return new GatewayHarness(dir, app);
