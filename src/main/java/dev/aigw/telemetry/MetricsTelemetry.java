@@ -73,6 +73,21 @@ public final class MetricsTelemetry implements Telemetry {
     private record MeterKey(String name, Tags tags) {
     }
 
+    /**
+     * Upstream requests in flight per upstream (host:port from config, so bounded): with HTTP/1.1
+     * pools that is the number of pooled connections in use, which Vert.x core does not expose.
+     */
+    private final java.util.Map<String, AtomicLong> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private AtomicLong inFlight(String upstream) {
+        return inFlight.computeIfAbsent(upstream, u -> {
+            AtomicLong n = new AtomicLong();
+            Gauge.builder("aigw.upstream.in_flight", n, AtomicLong::get).tag("upstream", u)
+                    .description("Upstream requests in flight (connections in use), by upstream").register(registry);
+            return n;
+        });
+    }
+
     @SuppressWarnings("unchecked")
     private <M extends io.micrometer.core.instrument.Meter> M meter(String name, Tags tags,
                                                                     java.util.function.Supplier<M> make) {
@@ -168,6 +183,7 @@ public final class MetricsTelemetry implements Telemetry {
         private boolean ai;
         private boolean streamCounted;
         private boolean done;
+        private AtomicLong upstream;
 
         Observer(long start) {
             this.start = start;
@@ -185,10 +201,24 @@ public final class MetricsTelemetry implements Telemetry {
             ai = providerKind != null;
             requestModel = models.label(requestedModel);
             attemptStart = nanoTime.getAsLong();
+            endAttempt();
+            if (upstreamHost != null && !upstreamHost.startsWith("builtin")) {
+                upstream = inFlight(upstreamHost);
+                upstream.incrementAndGet();
+            }
+        }
+
+        /** The attempt in flight, if any, is over (failed, or its exchange finished). */
+        private void endAttempt() {
+            if (upstream != null) {
+                upstream.decrementAndGet();
+                upstream = null;
+            }
         }
 
         @Override
         public void attemptFailed(String reason, int status) {
+            endAttempt();
             counter("aigw.upstream.failures", Tags.of("backend", backend, "provider", nz(kind),
                     "status", Integer.toString(status)), null).increment();
             if (ai) {
@@ -255,6 +285,7 @@ public final class MetricsTelemetry implements Telemetry {
                 return;
             }
             done = true;
+            endAttempt();
             long now = nanoTime.getAsLong();
             activeRequests.decrementAndGet();
             if (streamCounted) {

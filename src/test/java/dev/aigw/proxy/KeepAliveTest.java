@@ -37,7 +37,13 @@ class KeepAliveTest {
                 .setTimer(700, t -> req.response().putHeader("content-type", "text/event-stream")
                         .end(Fixtures.read("openai/chat-stream.sse"))));
              GatewayHarness gw = GatewayHarness.builder().file("k.yaml", config(slow.port())).start()) {
-            HttpResponse<String> r = gw.post("/v1/chat/completions", STREAM);
+            var pending = gw.http().sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.url() + "/v1/chat/completions"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(STREAM)).header("content-type", "application/json")
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(300);
+            assertThat(gw.get(gw.adminUrl() + "/metrics").body()).as("the waiting attempt holds a connection")
+                    .contains("aigw_upstream_in_flight{upstream=\"127.0.0.1:" + slow.port() + "\"} 1.0");
+            HttpResponse<String> r = pending.get(20, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).startsWith(": keep-alive\n\n");
             assertThat(r.body().split(": keep-alive", -1).length - 1).isBetween(2, 6);

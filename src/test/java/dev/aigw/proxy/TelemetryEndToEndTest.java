@@ -70,6 +70,8 @@ class TelemetryEndToEndTest {
             assertThat(line(metrics, "ai_prompt_tokens_total", "gpt-4o-mini")).endsWith(" 36.0"); // 17 streamed + 19 plain
             assertThat(line(metrics, "ai_completion_tokens_total", "gpt-4o-mini")).endsWith(" 14.0"); // 4 + 10
             assertThat(metrics).contains("aigw_config_generation");
+            assertThat(metrics).as("both attempts ended: no connection left counted as in use")
+                    .contains("aigw_upstream_in_flight{upstream=\"127.0.0.1:" + openai.port() + "\"} 0.0");
 
             List<JsonNode> logs = lines.list.stream().map(e -> {
                 try {
