@@ -28,7 +28,8 @@ import java.util.Set;
  *       {@code is_error}; a single string field is sent as that string, anything else as JSON.
  *       Anthropic's tool_use ids are not returned.</li>
  *   <li>{@code thinkingConfig.thinkingBudget} above 0 enables extended thinking with that budget
- *       (at least 1024, Anthropic's minimum); thinking comes back as {@code thought: true} parts
+ *       (at least 1024, Anthropic's minimum), and then temperature, topK and a topP below 0.95 are
+ *       dropped, as Anthropic refuses them with thinking; thinking comes back as {@code thought: true} parts
  *       only when {@code includeThoughts} is set. Anthropic counts thinking inside output_tokens,
  *       so thoughtsTokenCount is never reported and candidatesTokenCount includes thinking.</li>
  *   <li>JSON output (responseMimeType application/json, responseSchema) becomes a system
@@ -112,6 +113,15 @@ public final class GeminiGenerateToAnthropicMessages extends PairTranslator {
         GeminiIn.number(gen, "topP", out, "top_p");
         GeminiIn.number(gen, "topK", out, "top_k");
         GeminiIn.stopSequences(gen).ifPresent(s -> out.set("stop_sequences", s));
+        if (out.has("thinking")) {
+            // Extended thinking refuses sampling changes: temperature, top_k, and top_p below 0.95.
+            for (String[] f : new String[][] {{"temperature", "temperature"}, {"top_k", "topK"}, {"top_p", "topP"}}) {
+                if (out.has(f[0]) && !(f[0].equals("top_p") && out.get(f[0]).asDouble() >= 0.95)) {
+                    out.remove(f[0]);
+                    warn("generationConfig." + f[1], "not allowed with extended thinking on anthropic-messages, dropped");
+                }
+            }
+        }
         var fields = gen.fieldNames();
         while (fields.hasNext()) {
             String f = fields.next();
