@@ -37,6 +37,34 @@ final class ErrorBodies {
         return root;
     }
 
+    /** Gemini (google.rpc.Status): {@code {"error":{"code","message","status"}}}. */
+    static ObjectNode gemini(int code, String message, String status) {
+        ObjectNode root = Json.obj();
+        ObjectNode e = root.putObject("error");
+        e.put("code", code);
+        e.put("message", message);
+        e.put("status", status);
+        return root;
+    }
+
+    /** The google.rpc.Code name Google APIs send with each HTTP status. */
+    static String geminiStatusForCode(int status) {
+        return switch (status) {
+            case 400, 413, 422 -> "INVALID_ARGUMENT";
+            case 401 -> "UNAUTHENTICATED";
+            case 402, 403 -> "PERMISSION_DENIED";
+            case 404 -> "NOT_FOUND";
+            case 409 -> "ABORTED";
+            case 412 -> "FAILED_PRECONDITION";
+            case 429 -> "RESOURCE_EXHAUSTED";
+            case 499 -> "CANCELLED";
+            case 501 -> "NOT_IMPLEMENTED";
+            case 503, 529 -> "UNAVAILABLE";
+            case 504 -> "DEADLINE_EXCEEDED";
+            default -> status >= 500 ? "INTERNAL" : "INVALID_ARGUMENT";
+        };
+    }
+
     static String anthropicTypeForStatus(int status) {
         return switch (status) {
             case 400, 422 -> "invalid_request_error";

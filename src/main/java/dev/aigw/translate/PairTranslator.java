@@ -37,6 +37,7 @@ abstract class PairTranslator implements Translator {
         return switch (client) {
             case OPENAI_CHAT -> OpenAiOut.invalidRequest(e);
             case ANTHROPIC_MESSAGES -> AnthropicOut.invalidRequest(e);
+            case GEMINI_GENERATE -> GeminiOut.invalidRequest(e);
             default -> throw new IllegalStateException("no translator has " + client + " clients");
         };
     }
@@ -49,6 +50,11 @@ abstract class PairTranslator implements Translator {
     @Override
     public java.util.List<String> warnings() {
         return java.util.List.copyOf(warnings);
+    }
+
+    /** A client field below the top level that was dropped, reported like {@link #droppedFields()}. */
+    final void warn(String field, String why) {
+        warnings.add(field + ": " + why);
     }
 
     /** Keeps the context and returns the model: the route's choice wins over the body's. */

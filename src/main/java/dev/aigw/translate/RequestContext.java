@@ -16,9 +16,12 @@ import java.util.function.Supplier;
  * @param defaultMaxTokens max_tokens sent to backends that require it when the client gave none
  * @param guardrail       Bedrock guardrail to apply, from the backend's configuration; ignored by
  *                        backends without guardrails
+ * @param clientStream    whether the client asked for a stream where its body cannot say so: Gemini
+ *                        clients stream by path ({@code :streamGenerateContent?alt=sse}), so the
+ *                        proxy sets this from the path; translators of body-flagged schemas ignore it
  */
 public record RequestContext(LongSupplier epochSeconds, Supplier<String> ids, Optional<String> model,
-                             int defaultMaxTokens, Optional<Guardrail> guardrail) {
+                             int defaultMaxTokens, Optional<Guardrail> guardrail, boolean clientStream) {
 
     public static final int DEFAULT_MAX_TOKENS = 4096;
 
@@ -55,6 +58,11 @@ public record RequestContext(LongSupplier epochSeconds, Supplier<String> ids, Op
         }
     }
 
+    public RequestContext(LongSupplier epochSeconds, Supplier<String> ids, Optional<String> model, int defaultMaxTokens,
+                          Optional<Guardrail> guardrail) {
+        this(epochSeconds, ids, model, defaultMaxTokens, guardrail, false);
+    }
+
     /** Without a guardrail, as before guardrails existed. */
     public RequestContext(LongSupplier epochSeconds, Supplier<String> ids, Optional<String> model, int defaultMaxTokens) {
         this(epochSeconds, ids, model, defaultMaxTokens, Optional.empty());
@@ -67,11 +75,16 @@ public record RequestContext(LongSupplier epochSeconds, Supplier<String> ids, Op
     }
 
     public RequestContext withModel(String model) {
-        return new RequestContext(epochSeconds, ids, Optional.of(model), defaultMaxTokens, guardrail);
+        return new RequestContext(epochSeconds, ids, Optional.of(model), defaultMaxTokens, guardrail, clientStream);
     }
 
     public RequestContext withGuardrail(Guardrail guardrail) {
-        return new RequestContext(epochSeconds, ids, model, defaultMaxTokens, Optional.of(guardrail));
+        return new RequestContext(epochSeconds, ids, model, defaultMaxTokens, Optional.of(guardrail), clientStream);
+    }
+
+    /** The client wants a stream though its body does not say so (a Gemini streamGenerateContent path). */
+    public RequestContext withClientStream(boolean stream) {
+        return new RequestContext(epochSeconds, ids, model, defaultMaxTokens, guardrail, stream);
     }
 
     public RequestContext withGuardrail(String identifier, String version) {

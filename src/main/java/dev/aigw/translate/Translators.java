@@ -28,6 +28,11 @@ public final class Translators {
                 case BEDROCK_CONVERSE -> Optional.of(new AnthropicMessagesToBedrockConverse());
                 default -> Optional.empty();
             };
+            case GEMINI_GENERATE -> switch (backend) {
+                case OPENAI_CHAT -> Optional.of(new GeminiGenerateToOpenAiChat());
+                case ANTHROPIC_MESSAGES -> Optional.of(new GeminiGenerateToAnthropicMessages());
+                default -> Optional.empty();
+            };
             default -> Optional.empty();
         };
     }

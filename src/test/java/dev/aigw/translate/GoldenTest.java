@@ -43,7 +43,8 @@ class GoldenTest {
 
     /**
      * The deterministic context, plus what a case's optional {@code context.json} sets:
-     * {@code {"model": ..., "guardrail": {"identifier", "version", "trace"}}}.
+     * {@code {"model": ..., "stream": true, "guardrail": {"identifier", "version", "trace"}}}; {@code stream}
+     * is what a Gemini client's streamGenerateContent path says.
      */
     static RequestContext contextFor(Path dir) throws IOException {
         RequestContext ctx = deterministicContext();
@@ -54,6 +55,9 @@ class GoldenTest {
         JsonNode c = MAPPER.readTree(Files.readString(file));
         if (c.has("model")) {
             ctx = ctx.withModel(c.get("model").asText());
+        }
+        if (c.path("stream").asBoolean(false)) {
+            ctx = ctx.withClientStream(true);
         }
         JsonNode g = c.get("guardrail");
         if (g != null) {

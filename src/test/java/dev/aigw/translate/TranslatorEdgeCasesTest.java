@@ -49,7 +49,11 @@ class TranslatorEdgeCasesTest {
             assertThat(Translators.create(s, s)).get().isInstanceOf(Identity.class)
                     .satisfies(t -> assertThat(t.identity()).isTrue());
         }
-        assertThat(Translators.create(Schema.GEMINI_GENERATE, Schema.OPENAI_CHAT)).isEmpty();
+        assertThat(Translators.create(Schema.GEMINI_GENERATE, Schema.OPENAI_CHAT)).get()
+                .isInstanceOf(GeminiGenerateToOpenAiChat.class);
+        assertThat(Translators.create(Schema.GEMINI_GENERATE, Schema.ANTHROPIC_MESSAGES)).get()
+                .isInstanceOf(GeminiGenerateToAnthropicMessages.class);
+        assertThat(Translators.create(Schema.GEMINI_GENERATE, Schema.BEDROCK_CONVERSE)).isEmpty();
         assertThat(Schema.fromId("anthropic-messages")).contains(Schema.ANTHROPIC_MESSAGES);
         assertThat(Schema.fromId("nope")).isEmpty();
     }

@@ -1,0 +1,143 @@
+package dev.aigw.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * Writes Gemini GenerateContentResponse bodies, stream chunks and errors: the client side of every
+ * {@code GeminiGenerateTo*} translator, so all backends answer Gemini clients in the same shape.
+ */
+final class GeminiOut {
+
+    private GeminiOut() {
+    }
+
+    /** Gemini's own finish reasons for the gateway's three outcomes. */
+    static String finishReason(Gemini.Finish f) {
+        return switch (f) {
+            case STOP -> "STOP";
+            case LENGTH -> "MAX_TOKENS";
+            case FILTER -> "SAFETY";
+        };
+    }
+
+    /**
+     * usageMetadata: Gemini counts thoughts apart from candidates, so reasoning is taken out of
+     * the output; cachedContentTokenCount and thoughtsTokenCount only when non-zero, as Gemini does.
+     */
+    static ObjectNode usage(Usage u) {
+        ObjectNode o = Json.obj();
+        o.put("promptTokenCount", u.input());
+        o.put("candidatesTokenCount", Math.max(0, u.output() - u.reasoning()));
+        o.put("totalTokenCount", u.total());
+        if (u.cacheRead() > 0) {
+            o.put("cachedContentTokenCount", u.cacheRead());
+        }
+        if (u.reasoning() > 0) {
+            o.put("thoughtsTokenCount", u.reasoning());
+        }
+        return o;
+    }
+
+    static ObjectNode text(String text, boolean thought) {
+        ObjectNode p = Json.obj();
+        p.put("text", text);
+        if (thought) {
+            p.put("thought", true);
+        }
+        return p;
+    }
+
+    /** A whole response (or one chunk of a stream): one candidate, index 0. */
+    static ObjectNode response(ArrayNode parts, String finishReason, Usage usage, String model, String responseId) {
+        ObjectNode out = Json.obj();
+        ObjectNode cand = out.putArray("candidates").addObject();
+        ObjectNode content = cand.putObject("content");
+        content.put("role", "model");
+        content.set("parts", parts);
+        if (finishReason != null) {
+            cand.put("finishReason", finishReason);
+        }
+        cand.put("index", 0);
+        if (usage != null) {
+            out.set("usageMetadata", usage(usage));
+        }
+        out.put("modelVersion", model);
+        out.put("responseId", responseId);
+        return out;
+    }
+
+    static TranslatedError error(int status, String message) {
+        return new TranslatedError(status, ErrorBodies.gemini(status, message, ErrorBodies.geminiStatusForCode(status)));
+    }
+
+    static TranslatedError invalidRequest(TranslationException e) {
+        return error(e.status(), e.getMessage());
+    }
+
+    /** Upstream error bodies of any schema: the message is kept, the status named the Google way. */
+    static TranslatedError upstreamError(int status, JsonNode upstream) {
+        // Anthropic's 529 overloaded is not an HTTP status Google clients retry on; 503 is.
+        int out = status == 529 ? 503 : status;
+        return error(out, ErrorBodies.message(upstream, status));
+    }
+
+    /**
+     * The chunks of one stream: every chunk repeats responseId and modelVersion, as Gemini's do.
+     * Gemini has no end marker; the last chunk carries the finish reason and usage.
+     */
+    static final class Chunks {
+        private final java.util.function.Supplier<String> model;
+        private final java.util.function.Supplier<String> newId;
+        String id;
+
+        Chunks(java.util.function.Supplier<String> model, java.util.function.Supplier<String> newId) {
+            this.model = model;
+            this.newId = newId;
+        }
+
+        private SseEvent chunk(ArrayNode parts, String finishReason, Usage usage) {
+            if (id == null) {
+                id = newId.get();
+            }
+            return SseEvent.data(Json.write(response(parts, finishReason, usage, model.get(), id)));
+        }
+
+        SseEvent text(String text, boolean thought) {
+            ArrayNode parts = Json.arr();
+            parts.add(GeminiOut.text(text, thought));
+            return chunk(parts, null, null);
+        }
+
+        /** One whole call: Gemini never splits a function call across chunks. */
+        SseEvent functionCall(String name, JsonNode args) {
+            ArrayNode parts = Json.arr();
+            parts.add(Gemini.functionCall(name, args));
+            return chunk(parts, null, null);
+        }
+
+        /** The last chunk: an empty text part, the finish reason and the final usage. */
+        SseEvent finish(String finishReason, Usage usage) {
+            ArrayNode parts = Json.arr();
+            parts.add(GeminiOut.text("", false));
+            return chunk(parts, finishReason, usage);
+        }
+
+        /** An error chunk ends the stream, as Gemini reports errors after the 200. */
+        static void fail(List<SseEvent> out, TranslatedError err) {
+            out.add(SseEvent.data(Json.write(err.body())));
+        }
+
+        static void truncated(List<SseEvent> out) {
+            fail(out, error(500, "upstream stream ended before the response was complete"));
+        }
+    }
+
+    /** Arguments accumulated from streamed fragments; a model's broken JSON becomes an empty object. */
+    static ObjectNode arguments(CharSequence json) {
+        String s = json.toString();
+        return s.isBlank() ? Json.obj() : Json.parseObject(s).orElseGet(Json::obj);
+    }
+}
