@@ -316,7 +316,9 @@ final class AiExchange {
             }
             tr = t.get();
             try {
-                RequestContext ctx = p.model().map(RequestContext.defaults()::withModel).orElse(RequestContext.defaults());
+                RequestContext ctx = p.model().map(RequestContext.defaults()::withModel).orElse(RequestContext.defaults())
+                        // Gemini clients ask for a stream in the URL, not the body.
+                        .withClientStream(clientSchema == Schema.GEMINI_GENERATE && wantsStream());
                 TranslatedRequest translated = tr.request(body, ctx);
                 body = translated.body();
                 forceStream |= translated.streaming();

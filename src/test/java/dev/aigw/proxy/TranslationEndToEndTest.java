@@ -301,10 +301,29 @@ class TranslationEndToEndTest {
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(list.body()).path("data").get(0).path("id").asText()).isEqualTo("claude-sonnet-4-5");
 
-        HttpResponse<String> r = gw.post("/openai/v1beta/models/x:generateContent", "{\"contents\":[]}");
-        assertThat(r.statusCode()).isEqualTo(501);
-        assertThat(r.body()).contains("gemini-generate", "openai-chat", "not supported yet");
-        assertThat(openai.received()).isZero();
+        // A Bedrock backend cannot take Gemini-format requests yet.
+        try (GatewayHarness g = GatewayHarness.builder().file("b.yaml", """
+                apiVersion: gateway.kgateway.dev/v1alpha1
+                kind: Backend
+                metadata: {name: b}
+                spec: {type: AI, ai: {llm: {bedrock: {model: m, region: us-east-1, auth: {type: Secret, secretRef: {name: aws}}}}}}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: aws}
+                stringData: {accessKey: a, secretKey: s}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: r}
+                spec:
+                  parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
+                  rules: [{backendRefs: [{name: b, group: gateway.kgateway.dev, kind: Backend}]}]
+                """).start()) {
+            HttpResponse<String> r = g.post("/v1beta/models/x:generateContent", "{\"contents\":[]}");
+            assertThat(r.statusCode()).isEqualTo(501);
+            assertThat(r.body()).contains("gemini-generate", "bedrock-converse", "not supported yet");
+        }
     }
 
     @Test
@@ -349,5 +368,29 @@ class TranslationEndToEndTest {
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(clean.headers().firstValue("x-gateway-warning")).isEmpty();
         anthropic.take();
+    }
+
+    private static com.google.genai.Client geminiSdk(String prefix) {
+        return com.google.genai.Client.builder().apiKey("unused")
+                .httpOptions(com.google.genai.types.HttpOptions.builder().baseUrl(gw.url() + prefix).build()).build();
+    }
+
+    @Test
+    void geminiSdkReachesOpenAiAndAnthropic() {
+        com.google.genai.types.GenerateContentResponse o = geminiSdk("/openai").models.generateContent("gemini-x", "Say hello", null);
+        assertThat(o.text()).isEqualTo("Hello! How can I assist you today?");
+        FakeUpstream.Recorded up = openai.take();
+        assertThat(up.uri()).isEqualTo("/v1/chat/completions");
+        assertThat(up.json().path("model").asText()).isEqualTo("gpt-4o-mini");
+        assertThat(up.json().path("messages").get(0).path("content").toString()).contains("Say hello");
+
+        StringBuilder text = new StringBuilder();
+        try (var s = geminiSdk("/anthropic").models.generateContentStream("gemini-x", "Say hello", null)) {
+            for (var chunk : s) if (chunk.text() != null) text.append(chunk.text());
+        }
+        assertThat(text.toString()).isEqualTo("Hello!");
+        FakeUpstream.Recorded a = anthropic.take();
+        assertThat(a.json().path("stream").asBoolean()).isTrue();
+        assertThat(a.json().path("model").asText()).isEqualTo("claude-sonnet-4-5");
     }
 }
