@@ -107,7 +107,7 @@ final class ConfigReloader {
         problems.addAll(result.problems());
         Snapshot s = result.snapshot();
         Snapshot withRejections = new Snapshot(s.generation(), s.loadedAt(), s.ports(), s.listeners(),
-                List.copyOf(problems), s.resources());
+                List.copyOf(problems), s.resources(), s.tls());
         store.replace(source, kept);
         generation.incrementAndGet();
         return new Outcome(new SnapshotCompiler.Result(withRejections, List.copyOf(problems)), List.copyOf(problems),

@@ -107,9 +107,23 @@ public final class ResourceParser {
                 c.error(l.get("protocol"), "listener " + name + ": protocol " + protocol
                         + " is not supported (expected HTTP or HTTPS)");
             }
+            Optional<ResourceKey> certificate = Optional.empty();
             if ("HTTPS".equals(protocol)) {
-                c.error(l.get("protocol"), "listener " + name
-                        + ": HTTPS listeners (TLS termination) are not supported yet; terminate TLS in front of the gateway or use HTTP");
+                JsonNode tls = l.path("tls");
+                String mode = tls.path("mode").asText("Terminate");
+                JsonNode ref = tls.path("certificateRefs").path(0);
+                if (!mode.equals("Terminate")) {
+                    c.error(tls.get("mode"), "listener " + name + ": tls.mode " + mode + " is not supported (expected Terminate)");
+                } else if (ref.isMissingNode() || !ref.has("name")) {
+                    c.error(l, "listener " + name + ": an HTTPS listener needs tls.certificateRefs with the name of a "
+                            + "Secret holding tls.crt and tls.key");
+                } else {
+                    String kind = ref.path("kind").asText("Secret");
+                    if (!kind.equals("Secret")) c.error(ref, "listener " + name + ": certificateRefs kind " + kind
+                            + " is not supported (expected Secret)");
+                    certificate = Optional.of(new ResourceKey("Secret", ref.path("namespace").asText(c.r.namespace()),
+                            ref.get("name").asText()));
+                }
             }
             if (name != null && !names.add(name)) c.error(l, "listener name " + name + " is used twice");
             JsonNode ns = l.path("allowedRoutes").path("namespaces");
@@ -127,7 +141,7 @@ public final class ResourceParser {
             ns.path("selector").path("matchLabels").properties()
                     .forEach(e -> selector.put(e.getKey(), e.getValue().asText()));
             listeners.add(new GatewayResource.Listener(name, port, protocol, Optional.ofNullable(c.text(l, "hostname", false)),
-                    f, Map.copyOf(selector)));
+                    f, Map.copyOf(selector), certificate));
         }
         if (listeners.isEmpty()) c.error(spec, "spec.listeners is empty (expected at least one HTTP listener)");
         return new GatewayResource(c.r.key(), spec.path("gatewayClassName").asText(""), List.copyOf(listeners),

@@ -31,6 +31,7 @@ public final class GatewayServer {
     private final ProxyServices services;
     private final AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.empty());
     private final Map<Integer, List<HttpServer>> servers = new HashMap<>();
+    private final Map<Integer, Snapshot.TlsCertificate> certificates = new HashMap<>();
     private final int instances;
 
     public GatewayServer(Vertx vertx, ProxyOptions options, dev.aigw.telemetry.Telemetry telemetry) {
@@ -53,7 +54,22 @@ public final class GatewayServer {
     public synchronized Future<Void> apply(Snapshot next) {
         Set<Integer> wanted = new TreeSet<>(next.ports().keySet());
         List<Future<?>> opening = new ArrayList<>();
-        for (int port : wanted) if (!servers.containsKey(port)) opening.add(open(port));
+        List<Future<?>> switching = new ArrayList<>();
+        for (int port : wanted) {
+            Snapshot.TlsCertificate cert = next.tls().get(port);
+            Snapshot.TlsCertificate had = certificates.get(port);
+            if (servers.containsKey(port) && (cert == null) != (had == null)) {
+                // HTTP became HTTPS or back: the socket is re-opened with the other protocol.
+                switching.add(close(port).compose(v -> open(port, cert)));
+            } else if (!servers.containsKey(port)) {
+                opening.add(open(port, cert));
+            } else if (cert != null && !cert.equals(had)) {
+                // A rotated certificate: new handshakes use it, open connections keep theirs.
+                certificates.put(port, cert);
+                for (HttpServer s : servers.get(port)) switching.add(s.updateSSLOptions(sslOptions(cert)));
+            }
+        }
+        opening.addAll(switching);
         return Future.all(opening).compose(v -> {
             current.set(next);
             services.health().retain(dev.aigw.proxy.resilience.ProviderKey.allIn(next));
@@ -72,16 +88,30 @@ public final class GatewayServer {
         });
     }
 
-    private Future<Void> open(int port) {
+    private static io.vertx.core.net.ServerSSLOptions sslOptions(Snapshot.TlsCertificate cert) {
+        return new io.vertx.core.net.ServerSSLOptions().setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                .setCertValue(io.vertx.core.buffer.Buffer.buffer(cert.certPem()))
+                .setKeyValue(io.vertx.core.buffer.Buffer.buffer(cert.keyPem())));
+    }
+
+    private Future<Void> open(int port, Snapshot.TlsCertificate cert) {
         List<HttpServer> list = new ArrayList<>();
         servers.put(port, list);
+        if (cert != null) certificates.put(port, cert);
+        else certificates.remove(port);
         List<Future<HttpServer>> started = new ArrayList<>();
         HttpServerOptions opts = new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
                 .setMaxInitialLineLength(16 * 1024)
                 .setMaxHeaderSize(64 * 1024)
-                .setIdleTimeout(0);
+                // Idle client connections are closed after this long (streams write, so they are not idle).
+                .setIdleTimeout(600);
+        if (cert != null) {
+            opts.setSsl(true).setUseAlpn(false).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                    .setCertValue(io.vertx.core.buffer.Buffer.buffer(cert.certPem()))
+                    .setKeyValue(io.vertx.core.buffer.Buffer.buffer(cert.keyPem())));
+        }
         for (int i = 0; i < instances; i++) {
             // Each server gets its own event-loop context, so accepted connections spread across loops.
             io.vertx.core.Context ctx = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
@@ -97,7 +127,7 @@ public final class GatewayServer {
             started.add(p.future());
         }
         return Future.all(started).<Void>mapEmpty()
-                .onSuccess(v -> log.info("listening on {}:{}", options.bindAddress(), port))
+                .onSuccess(v -> log.info("listening on {}:{}{}", options.bindAddress(), port, cert != null ? " (HTTPS)" : ""))
                 .recover(e -> {
                     close(port);
                     return Future.failedFuture(new IllegalStateException("cannot listen on port " + port + ": "
@@ -106,6 +136,7 @@ public final class GatewayServer {
     }
 
     private Future<Void> close(int port) {
+        certificates.remove(port);
         List<HttpServer> list = servers.remove(port);
         if (list == null) return Future.succeededFuture();
         List<Future<?>> fs = new ArrayList<>();

@@ -12,7 +12,21 @@ import java.util.Map;
  * reload builds a new one and swaps it in; requests in flight keep the one they started with.
  */
 public record Snapshot(long generation, Instant loadedAt, Map<Integer, RouteTable> ports,
-                       List<ListenerInfo> listeners, List<Problem> problems, List<RawResource> resources) {
+                       List<ListenerInfo> listeners, List<Problem> problems, List<RawResource> resources,
+                       Map<Integer, TlsCertificate> tls) {
+
+    public Snapshot(long generation, Instant loadedAt, Map<Integer, RouteTable> ports, List<ListenerInfo> listeners,
+                    List<Problem> problems, List<RawResource> resources) {
+        this(generation, loadedAt, ports, listeners, problems, resources, Map.of());
+    }
+
+    /** The certificate and key (PEM) an HTTPS port serves. Never printed. */
+    public record TlsCertificate(String certPem, String keyPem) {
+        @Override
+        public String toString() {
+            return "TlsCertificate[<redacted>]";
+        }
+    }
 
     /** A Gateway listener as served. */
     public record ListenerInfo(String gateway, String name, int port, boolean implicit) {

@@ -109,12 +109,53 @@ public final class SnapshotCompiler {
         for (HttpRouteResource route : parsed.routes()) {
             attach(route, gatewayByKey, backends, nsLabels, byPort, policies);
         }
+        Map<Integer, Snapshot.TlsCertificate> tls = new TreeMap<>();
+        java.util.Set<Integer> unservable = tlsPorts(gateways, secrets, tls);
         Map<Integer, RouteTable> tables = new TreeMap<>();
-        byPort.forEach((port, entries) -> tables.put(port, new RouteTable(entries)));
+        byPort.forEach((port, entries) -> {
+            if (!unservable.contains(port)) tables.put(port, new RouteTable(entries));
+        });
         List<Problem> sorted = new ArrayList<>(problems);
         Snapshot snapshot = new Snapshot(generation, Instant.now(), Collections.unmodifiableMap(tables),
-                List.copyOf(listeners), List.copyOf(sorted), List.copyOf(unique.values()));
+                List.copyOf(listeners), List.copyOf(sorted), List.copyOf(unique.values()), Map.copyOf(tls));
         return new Result(snapshot, List.copyOf(sorted));
+    }
+
+    /**
+     * The certificate of each HTTPS port, from its listener's Secret ({@code tls.crt}, {@code tls.key}).
+     * Returns the ports that cannot be served: an HTTPS port without a usable certificate is left
+     * closed (with the reason) rather than served in plain text.
+     */
+    private java.util.Set<Integer> tlsPorts(List<GatewayResource> gateways, Map<ResourceKey, SecretResource> secrets,
+                                            Map<Integer, Snapshot.TlsCertificate> out) {
+        java.util.Set<Integer> unservable = new java.util.TreeSet<>();
+        Map<Integer, String> protocolOf = new HashMap<>();
+        for (GatewayResource g : gateways) {
+            for (GatewayResource.Listener l : g.listeners()) {
+                String prior = protocolOf.putIfAbsent(l.port(), l.protocol());
+                if (prior != null && !prior.equals(l.protocol())) {
+                    problems.add(Problem.error(g.location(), g.key().toString(), "listener " + l.name() + ": port "
+                            + l.port() + " is used by both HTTP and HTTPS listeners; give them different ports"));
+                }
+                if (l.certificate().isEmpty()) continue;
+                ResourceKey ref = l.certificate().get();
+                SecretResource s = secrets.get(ref);
+                String why = null;
+                if (s == null) why = "certificate secret " + ref.ref() + " not found";
+                else if (!(s.data().get("tls.crt") instanceof SecretValue.Present crt)
+                        || !(s.data().get("tls.key") instanceof SecretValue.Present key)) {
+                    why = "certificate secret " + ref.ref() + " has no tls.crt and tls.key";
+                } else {
+                    out.put(l.port(), new Snapshot.TlsCertificate(crt.value(), key.value()));
+                }
+                if (why != null) {
+                    unservable.add(l.port());
+                    problems.add(Problem.unresolved(g.location(), g.key().toString(), "listener " + l.name()
+                            + " (HTTPS, port " + l.port() + "): " + why + "; the port is not opened"));
+                }
+            }
+        }
+        return unservable;
     }
 
     // ---- backends ----
