@@ -200,6 +200,13 @@ public final class KubeSource implements AutoCloseable {
                             if (!options.gatewayClasses().contains(r.body().path("spec").path("gatewayClassName").asText())) {
                                 continue;
                             }
+                            // HTTPS listeners' certificates are Secrets too.
+                            for (JsonNode l : r.body().path("spec").path("listeners")) {
+                                for (JsonNode ref : l.path("tls").path("certificateRefs")) {
+                                    if (ref.hasNonNull("name")) referenced.add(new ResourceKey("Secret",
+                                            ref.path("namespace").asText(r.namespace()), ref.get("name").asText()));
+                                }
+                            }
                         }
                         case BACKEND -> collectSecretRefs(r.body().path("spec"), r.namespace(), referenced);
                         case SECRET -> {
