@@ -31,6 +31,7 @@ public final class Translators {
             case GEMINI_GENERATE -> switch (backend) {
                 case OPENAI_CHAT -> Optional.of(new GeminiGenerateToOpenAiChat());
                 case ANTHROPIC_MESSAGES -> Optional.of(new GeminiGenerateToAnthropicMessages());
+                case BEDROCK_CONVERSE -> Optional.of(new GeminiGenerateToBedrockConverse());
                 default -> Optional.empty();
             };
             default -> Optional.empty();

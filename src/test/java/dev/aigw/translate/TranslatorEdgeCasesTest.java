@@ -53,7 +53,8 @@ class TranslatorEdgeCasesTest {
                 .isInstanceOf(GeminiGenerateToOpenAiChat.class);
         assertThat(Translators.create(Schema.GEMINI_GENERATE, Schema.ANTHROPIC_MESSAGES)).get()
                 .isInstanceOf(GeminiGenerateToAnthropicMessages.class);
-        assertThat(Translators.create(Schema.GEMINI_GENERATE, Schema.BEDROCK_CONVERSE)).isEmpty();
+        assertThat(Translators.create(Schema.GEMINI_GENERATE, Schema.BEDROCK_CONVERSE)).get()
+                .isInstanceOf(GeminiGenerateToBedrockConverse.class);
         assertThat(Schema.fromId("anthropic-messages")).contains(Schema.ANTHROPIC_MESSAGES);
         assertThat(Schema.fromId("nope")).isEmpty();
     }
