@@ -296,34 +296,10 @@ class TranslationEndToEndTest {
     }
 
     @Test
-    void modelListAndUnsupportedPairs() throws Exception {
+    void modelList() throws Exception {
         HttpResponse<String> list = gw.get(gw.url() + "/anthropic/v1/models");
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(list.body()).path("data").get(0).path("id").asText()).isEqualTo("claude-sonnet-4-5");
-
-        // A Bedrock backend cannot take Gemini-format requests yet.
-        try (GatewayHarness g = GatewayHarness.builder().file("b.yaml", """
-                apiVersion: gateway.kgateway.dev/v1alpha1
-                kind: Backend
-                metadata: {name: b}
-                spec: {type: AI, ai: {llm: {bedrock: {model: m, region: us-east-1, auth: {type: Secret, secretRef: {name: aws}}}}}}
-                ---
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: aws}
-                stringData: {accessKey: a, secretKey: s}
-                ---
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: HTTPRoute
-                metadata: {name: r}
-                spec:
-                  parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
-                  rules: [{backendRefs: [{name: b, group: gateway.kgateway.dev, kind: Backend}]}]
-                """).start()) {
-            HttpResponse<String> r = g.post("/v1beta/models/x:generateContent", "{\"contents\":[]}");
-            assertThat(r.statusCode()).isEqualTo(501);
-            assertThat(r.body()).contains("gemini-generate", "bedrock-converse", "not supported yet");
-        }
     }
 
     @Test
