@@ -121,8 +121,13 @@ public final class ResourceParser {
                     String kind = ref.path("kind").asText("Secret");
                     if (!kind.equals("Secret")) c.error(ref, "listener " + name + ": certificateRefs kind " + kind
                             + " is not supported (expected Secret)");
-                    certificate = Optional.of(new ResourceKey("Secret", ref.path("namespace").asText(c.r.namespace()),
-                            ref.get("name").asText()));
+                    String ns = ref.path("namespace").asText(c.r.namespace());
+                    if (!ns.equals(c.r.namespace())) {
+                        c.error(ref, "listener " + name + ": a certificate Secret in another namespace (" + ns
+                                + ") needs a ReferenceGrant, which this gateway does not read; put the Secret in "
+                                + c.r.namespace());
+                    }
+                    certificate = Optional.of(new ResourceKey("Secret", ns, ref.get("name").asText()));
                 }
             }
             if (name != null && !names.add(name)) c.error(l, "listener name " + name + " is used twice");

@@ -93,6 +93,7 @@ final class AiExchange {
     private boolean done;
     private long overallTimer = -1;
     private long keepAliveTimer = -1;
+    private boolean holding;
 
     private AiExchange(ProxyServices services, Exchange ex, Destination.Ai ai, ClientFormat format) {
         this.services = services;
@@ -247,7 +248,7 @@ final class AiExchange {
     private void keepAlive(Duration every) {
         keepAliveTimer = vertx().setPeriodic(every.toMillis(), every.toMillis(), id -> {
             HttpServerResponse resp = req().response();
-            if (resp.ended() || resp.closed() || (done && !resp.headWritten())) {
+            if (resp.ended() || resp.closed() || (done && !holding && !resp.headWritten())) {
                 vertx().cancelTimer(id);
                 return;
             }
@@ -544,6 +545,8 @@ final class AiExchange {
     /** Sends a whole client-format body, after the response guard when the policy has one. */
     private void deliverWhole(ObjectNode clientFormatBody, Buffer unchangedBytes) {
         HttpServerResponse resp = req().response();
+        // The usage step may have run on a worker: a timeout or the client may have ended things since.
+        if (resp.ended() || resp.closed()) return;
         if (resp.headWritten()) {
             // Keep-alives committed an event stream, but the provider answered in one piece.
             obs.firstChunk();
@@ -650,6 +653,11 @@ final class AiExchange {
         StreamRelay(StreamTranslator st, String model, HeldStream held) {
             this.st = st;
             this.held = held;
+            if (held != null && wantsStream()) {
+                // Nothing reaches the client while the stream is held: keep its connection warm.
+                holding = true;
+                ex.rule().streamKeepAlive().ifPresent(AiExchange.this::keepAlive);
+            }
             this.raw = st.passthrough() && held == null;
             this.model = model;
         }

@@ -60,7 +60,12 @@ public final class GatewayServer {
             Snapshot.TlsCertificate had = certificates.get(port);
             if (servers.containsKey(port) && (cert == null) != (had == null)) {
                 // HTTP became HTTPS or back: the socket is re-opened with the other protocol.
-                switching.add(close(port).compose(v -> open(port, cert)));
+                // A short drain: the port is closed until the old servers stop, and apply is awaited.
+                switching.add(close(port, SWITCH_DRAIN_SECONDS).compose(v -> {
+                    synchronized (this) {
+                        return open(port, cert);
+                    }
+                }));
             } else if (!servers.containsKey(port)) {
                 opening.add(open(port, cert));
             } else if (cert != null && !cert.equals(had)) {
@@ -126,22 +131,32 @@ public final class GatewayServer {
             });
             started.add(p.future());
         }
-        return Future.all(started).<Void>mapEmpty()
+        // join, not all: on a failure every instance has settled (and is in the list) before the port is closed.
+        return Future.join(started).<Void>mapEmpty()
                 .onSuccess(v -> log.info("listening on {}:{}{}", options.bindAddress(), port, cert != null ? " (HTTPS)" : ""))
                 .recover(e -> {
-                    close(port);
+                    synchronized (GatewayServer.this) {
+                        close(port);
+                    }
                     return Future.failedFuture(new IllegalStateException("cannot listen on port " + port + ": "
                             + e.getMessage(), e));
                 });
     }
 
+    private static final int SWITCH_DRAIN_SECONDS = 5;
+    private static final int DRAIN_SECONDS = 30;
+
     private Future<Void> close(int port) {
+        return close(port, DRAIN_SECONDS);
+    }
+
+    private Future<Void> close(int port, int drainSeconds) {
         certificates.remove(port);
         List<HttpServer> list = servers.remove(port);
         if (list == null) return Future.succeededFuture();
         List<Future<?>> fs = new ArrayList<>();
         synchronized (list) {
-            for (HttpServer s : list) fs.add(s.shutdown(30, java.util.concurrent.TimeUnit.SECONDS));
+            for (HttpServer s : list) fs.add(s.shutdown(drainSeconds, java.util.concurrent.TimeUnit.SECONDS));
         }
         log.info("closed port {}", port);
         return Future.all(fs).mapEmpty();

@@ -87,7 +87,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             Errors.send(req, 400, "invalid_request_error", "the query string cannot be decoded: " + e.getMessage());
             return;
         }
-        if (table != null && table.routesByModel() && req.method() == io.vertx.core.http.HttpMethod.POST) {
+        if (table != null && table.routesByModel() && req.method() == io.vertx.core.http.HttpMethod.POST
+                && ClientFormat.detect(req.method().name(), req.path()) instanceof ClientFormat.Api) {
             // Model routing: the body's "model" becomes the x-gateway-model header before matching.
             readBody(req, body -> {
                 ObjectNode parsed = parseQuietly(body);

@@ -145,8 +145,17 @@ public final class SnapshotCompiler {
                 else if (!(s.data().get("tls.crt") instanceof SecretValue.Present crt)
                         || !(s.data().get("tls.key") instanceof SecretValue.Present key)) {
                     why = "certificate secret " + ref.ref() + " has no tls.crt and tls.key";
+                } else if (!crt.value().contains("-----BEGIN CERTIFICATE-----")
+                        || !key.value().matches("(?s).*-----BEGIN [A-Z ]*PRIVATE KEY-----.*")) {
+                    why = "certificate secret " + ref.ref() + ": tls.crt and tls.key must be PEM (a CERTIFICATE and a PRIVATE KEY block)";
                 } else {
-                    out.put(l.port(), new Snapshot.TlsCertificate(crt.value(), key.value()));
+                    Snapshot.TlsCertificate cert = new Snapshot.TlsCertificate(crt.value(), key.value());
+                    Snapshot.TlsCertificate other = out.putIfAbsent(l.port(), cert);
+                    if (other != null && !other.equals(cert)) {
+                        problems.add(Problem.error(g.location(), g.key().toString(), "listener " + l.name()
+                                + ": HTTPS listeners on port " + l.port() + " use different certificates; choosing by "
+                                + "SNI is not supported, so give them one certificate or different ports"));
+                    }
                 }
                 if (why != null) {
                     unservable.add(l.port());

@@ -110,4 +110,33 @@ class HttpsListenerTest {
             assertThat(gw.app().snapshot().ports()).doesNotContainKey(port);
         }
     }
+
+    @Test
+    void certificatesMustBePemAndInTheGatewaysNamespace() {
+        String gw = """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: bad, namespace: infra}
+                stringData: {tls.crt: not a certificate, tls.key: nor a key}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: gw, namespace: infra}
+                spec:
+                  listeners:
+                  - {name: a, port: 8443, protocol: HTTPS, tls: {certificateRefs: [{name: bad}]}}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: gw2, namespace: infra}
+                spec:
+                  listeners:
+                  - {name: b, port: 9443, protocol: HTTPS, tls: {certificateRefs: [{name: other, namespace: elsewhere}]}}
+                """;
+        var r = dev.aigw.route.SnapshotCompiler.compile(dev.aigw.config.YamlResources.parse("g.yaml", gw).resources(), 1,
+                new dev.aigw.route.SnapshotCompiler.Options(8080, k -> null));
+        assertThat(r.problems()).anyMatch(p -> p.message().contains("tls.crt and tls.key must be PEM"));
+        assertThat(r.snapshot().ports()).doesNotContainKey(8443);
+        assertThat(r.problems()).anyMatch(p -> p.isError() && p.message().contains("needs a ReferenceGrant"));
+    }
 }

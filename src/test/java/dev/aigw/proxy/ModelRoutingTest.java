@@ -21,6 +21,7 @@ class ModelRoutingTest {
     void theBodysModelPicksTheBackend() throws Exception {
         try (FakeUpstream openai = FakeUpstream.plain().respondWith(200, "application/json", Fixtures.read("openai/chat-completion.json"));
              FakeUpstream anthropic = FakeUpstream.plain().respondWith(200, "application/json", Fixtures.read("anthropic/message.json"));
+             FakeUpstream web = FakeUpstream.plain().respond((r, req) -> req.response().end("stored " + r.body().length()));
              GatewayHarness gw = GatewayHarness.builder().file("m.yaml", """
                      apiVersion: gateway.kgateway.dev/v1alpha1
                      kind: Backend
@@ -42,7 +43,14 @@ class ModelRoutingTest {
                          backendRefs: [{name: openai, group: gateway.kgateway.dev, kind: Backend}]
                        - matches: [{path: {type: PathPrefix, value: /v1}, headers: [{name: x-gateway-model, type: RegularExpression, value: "claude-.*"}]}]
                          backendRefs: [{name: anthropic, group: gateway.kgateway.dev, kind: Backend}]
-                     """.formatted(openai.port(), anthropic.port())).start()) {
+                       - matches: [{path: {type: PathPrefix, value: /upload}}]
+                         backendRefs: [{name: web, group: gateway.kgateway.dev, kind: Backend}]
+                     ---
+                     apiVersion: gateway.kgateway.dev/v1alpha1
+                     kind: Backend
+                     metadata: {name: web}
+                     spec: {type: Static, static: {hosts: [{host: 127.0.0.1, port: %d}]}}
+                     """.formatted(openai.port(), anthropic.port(), web.port())).start()) {
             OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gw.url() + "/v1").apiKey("unused").maxRetries(0).build();
             var a = client.chat().completions().create(ChatCompletionCreateParams.builder().model("claude-sonnet-4-5")
                     .addUserMessage("hi").build());
@@ -53,6 +61,11 @@ class ModelRoutingTest {
                     .addUserMessage("hi").build());
             assertThat(o.choices().getFirst().message().content()).hasValue("Hello! How can I assist you today?");
             assertThat(openai.take().uri()).isEqualTo("/v1/chat/completions");
+
+            // A plain upload on the same listener is streamed to its Static backend, not read for a model.
+            HttpResponse<String> upload = gw.post("/upload/file", "0123456789");
+            assertThat(upload.statusCode()).isEqualTo(200);
+            assertThat(upload.body()).isEqualTo("stored 10");
 
             HttpResponse<String> none = gw.post("/v1/chat/completions", "{\"model\":\"llama-3\",\"messages\":[]}");
             assertThat(none.statusCode()).isEqualTo(404);
