@@ -537,7 +537,7 @@ final class AiExchange {
                 Buffer unchanged = tr.identity() && !policy.map(AiPolicy::guardsResponses).orElse(false) ? body : null;
                 logContent(responseText(r.body()));
                 recordUsage(r.usage(), r.model().orElse(null), r.finishReason().orElse(null),
-                        TranslatorText.NONE, true, model, () -> deliverWhole(r.body(), unchanged));
+                        StreamTranslator.StreamedText.NONE, true, model, () -> deliverWhole(r.body(), unchanged));
             }
         });
     }
@@ -577,10 +577,6 @@ final class AiExchange {
                 }));
     }
 
-    /** The text a translator saw, for estimating tokens a provider did not report. */
-    private static final class TranslatorText {
-        static final StreamTranslator.StreamedText NONE = StreamTranslator.StreamedText.NONE;
-    }
 
     /** With {@code --log-prompts}: the prompt and the completion, bounded, for the access log. */
     private void logContent(String completion) {
@@ -825,7 +821,7 @@ final class AiExchange {
         if (!up.streaming()) {
             TranslatedResponse r = t.response(mock.completion(up.body()));
             logContent(responseText(r.body()));
-            recordUsage(r.usage(), r.model().orElse(null), r.finishReason().orElse(null), TranslatorText.NONE, true, model,
+            recordUsage(r.usage(), r.model().orElse(null), r.finishReason().orElse(null), StreamTranslator.StreamedText.NONE, true, model,
                     () -> deliverWhole(r.body(), null));
             return;
         }
