@@ -5,6 +5,7 @@
  * header hygiene and the one place errors become responses ({@link dev.aigw.proxy.Errors}).
  * Runs on event loops: nothing here blocks.
  *
- * <p>May depend on {@code route}, {@code provider}, {@code config} and Vert.x.
+ * <p>May depend on {@code route}, {@code provider}, {@code translate}, {@code policy},
+ * {@code telemetry}, {@code config} and Vert.x; nothing depends on it but {@code cli}.
  */
 package dev.aigw.proxy;

@@ -5,6 +5,7 @@
  * dev.aigw.route.SnapshotCompiler} builds a {@link dev.aigw.route.Snapshot} from resources; the
  * proxy swaps snapshots atomically.
  *
- * <p>May depend on {@code config} and {@code provider}; not on Vert.x or the proxy.
+ * <p>May depend on {@code config}, {@code provider} and {@code policy} (a rule carries its compiled
+ * AI policy); not on Vert.x or the proxy.
  */
 package dev.aigw.route;

@@ -12,7 +12,8 @@
  *
  * <p>Sinks: {@link dev.aigw.telemetry.MetricsTelemetry} (Micrometer, Prometheus text with the
  * OpenTelemetry GenAI names and kgateway's), {@link dev.aigw.telemetry.AccessLogTelemetry} (one
- * JSON line per request on the {@code access} logger; never prompt or completion text, never
+ * JSON line per request on the {@code access} logger; no prompt or completion text unless
+ * {@code --log-prompts} asks for it (bounded), never
  * credentials) and {@link dev.aigw.telemetry.TracingTelemetry} (a server span per request and a
  * client span per upstream attempt, W3C trace context in and out, OTLP export only when the
  * standard {@code OTEL_*} variables ask for it). Label values are bounded:
