@@ -1,0 +1,51 @@
+package dev.aigw;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The "may depend on" lines of each package-info, held by the compiled classes. */
+class LayoutTest {
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.aigw");
+
+    @Test
+    void translatorsArePureFunctionsOverJackson() {
+        noClasses().that().resideInAPackage("dev.aigw.translate..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..", "dev.aigw.config..",
+                        "dev.aigw.route..", "dev.aigw.provider..", "dev.aigw.proxy..", "dev.aigw.policy..",
+                        "dev.aigw.telemetry..", "dev.aigw.cli..", "dev.aigw.kube..", "dev.aigw.admin..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void configKnowsNothingOfWhatIsBuiltFromIt() {
+        noClasses().that().resideInAPackage("dev.aigw.config..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "dev.aigw.route..", "dev.aigw.provider..",
+                        "dev.aigw.proxy..", "dev.aigw.policy..", "dev.aigw.telemetry..", "dev.aigw.cli..",
+                        "dev.aigw.kube..", "dev.aigw.admin..", "dev.aigw.translate..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void providersAndRoutesDoNoNetworking() {
+        noClasses().that().resideInAnyPackage("dev.aigw.provider..", "dev.aigw.route..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "dev.aigw.proxy..", "dev.aigw.cli..",
+                        "dev.aigw.kube..", "dev.aigw.admin..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void onlyTheCliSeesEverything() {
+        noClasses().that().resideOutsideOfPackage("dev.aigw.cli..")
+                .should().dependOnClassesThat().resideInAPackage("dev.aigw.cli..")
+                .check(CLASSES);
+        noClasses().that().resideInAnyPackage("dev.aigw.route..", "dev.aigw.provider..", "dev.aigw.policy..",
+                        "dev.aigw.telemetry..", "dev.aigw.translate..", "dev.aigw.config..", "dev.aigw.admin..")
+                .should().dependOnClassesThat().resideInAPackage("dev.aigw.proxy")
+                .check(CLASSES);
+    }
+}
