@@ -111,6 +111,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                 : name -> name.equalsIgnoreCase(MODEL_HEADER) ? model : req.getHeader(name);
         Optional<RouteMatch> match = table == null ? Optional.empty()
                 : table.match(host, path, req.method().name(), headers, query);
+        if (match.isEmpty() && table != null && table.routesByModel() && req.method() == io.vertx.core.http.HttpMethod.GET
+                && ClientFormat.detect("GET", path) instanceof ClientFormat.ModelList) {
+            // Routed by model, a model list has no model to route by: it lists every model routed here.
+            modelList(req, table.rulesByPath(path, "GET"));
+            return;
+        }
         if (match.isEmpty()) {
             if (model != null) {
                 Errors.send(req, 404, "model_not_found", "no route serves model " + model + "; models routed on "
@@ -134,7 +140,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                     "route " + rule.id() + " cannot be served: " + u.reason());
             case Destination.Ai ai -> {
                 ClientFormat format = ClientFormat.detect(req.method().name(), path);
-                if (format instanceof ClientFormat.ModelList) modelList(req, rule);
+                if (format instanceof ClientFormat.ModelList) modelList(req, List.of(rule));
                 else if (body != null) AiExchange.start(services, ex, ai, format, body, parsed);
                 else readBody(req, b -> AiExchange.start(services, ex, ai, format, b));
             }
@@ -216,12 +222,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     }
 
     /** {@code GET …/models}: the models this rule's AI backends serve, as OpenAI lists them. */
-    private static void modelList(HttpServerRequest req, CompiledRule rule) {
+    private static void modelList(HttpServerRequest req, List<CompiledRule> rules) {
         ObjectNode list = JSON.createObjectNode();
         list.put("object", "list");
         var data = list.putArray("data");
         Set<String> seen = new LinkedHashSet<>();
-        for (CompiledRule.Weighted w : rule.destinations()) {
+        for (CompiledRule.Weighted w : rules.stream().flatMap(r -> r.destinations().stream()).toList()) {
             if (!(w.destination() instanceof Destination.Ai ai)) continue;
             for (List<Provider> group : ai.groups()) {
                 for (Provider p : group) {

@@ -47,6 +47,21 @@ public final class RouteTable {
         return !routedModels.isEmpty();
     }
 
+    /**
+     * The rules whose path (and method) match, ignoring header and query matches: with model
+     * routing, a {@code GET …/models} carries no model, so it lists what all of them serve.
+     */
+    public List<CompiledRule> rulesByPath(String path, String method) {
+        List<CompiledRule> out = new ArrayList<>();
+        for (Entry e : entries) {
+            Match m = e.match();
+            if (!pathMatches(m.path().type(), m.path().value(), m.path().regex(), path)) continue;
+            if (m.method().isPresent() && !m.method().get().equals(method)) continue;
+            if (!out.contains(e.rule())) out.add(e.rule());
+        }
+        return out;
+    }
+
     /** The model values (or patterns) rules match on, for a helpful 404. */
     public List<String> routedModels() {
         return routedModels;

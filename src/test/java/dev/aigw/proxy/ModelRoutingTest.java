@@ -26,7 +26,7 @@ class ModelRoutingTest {
                      apiVersion: gateway.kgateway.dev/v1alpha1
                      kind: Backend
                      metadata: {name: openai}
-                     spec: {type: AI, ai: {llm: {openai: {authToken: {kind: Inline, inline: k}}, host: 127.0.0.1, port: %d}}}
+                     spec: {type: AI, ai: {llm: {openai: {authToken: {kind: Inline, inline: k}, model: gpt-4o-mini}, host: 127.0.0.1, port: %d}}}
                      ---
                      apiVersion: gateway.kgateway.dev/v1alpha1
                      kind: Backend
@@ -61,6 +61,11 @@ class ModelRoutingTest {
                     .addUserMessage("hi").build());
             assertThat(o.choices().getFirst().message().content()).hasValue("Hello! How can I assist you today?");
             assertThat(openai.take().uri()).isEqualTo("/v1/chat/completions");
+
+            // GET /v1/models carries no model: it lists what the model-routed rules serve.
+            HttpResponse<String> models = gw.get(gw.url() + "/v1/models");
+            assertThat(models.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(models.body()).path("data").get(0).path("id").asText()).isEqualTo("gpt-4o-mini");
 
             // A plain upload on the same listener is streamed to its Static backend, not read for a model.
             HttpResponse<String> upload = gw.post("/upload/file", "0123456789");
