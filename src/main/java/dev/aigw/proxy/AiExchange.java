@@ -442,7 +442,7 @@ final class AiExchange {
                     node = null;
                 }
                 TranslatedError err = tr.error(status, node);
-                if (!resp.ended() && !resp.closed()) resp.end("event: error\ndata: " + err.body() + "\n\n");
+                if (!resp.ended() && !resp.closed()) resp.end(Errors.errorEvent(err.body()));
             });
             return;
         }
@@ -722,7 +722,7 @@ final class AiExchange {
                             Errors.send(req(), 500, "gateway_error", "the route's response guard failed: " + ar.cause().getMessage());
                         } else if (ar.result() instanceof PolicyOutcome.Reject r) {
                             log.info("streamed response of request {} rejected by policy: {}", ex.requestId(), r.reason());
-                            write(Buffer.buffer("event: error\ndata: " + Rejections.body(clientSchema, r) + "\n\n"));
+                            write(Buffer.buffer(Errors.errorEvent(Rejections.body(clientSchema, r))));
                             resp.end();
                         } else if (ar.result() instanceof PolicyOutcome.Continue c) {
                             String text = held.textOf(c.body());
@@ -761,7 +761,7 @@ final class AiExchange {
                     var err = JSON.createObjectNode();
                     err.putObject("error").put("message", "the provider's stream broke off before it finished")
                             .put("type", "upstream_stream_truncated").put("code", 502);
-                    write(Buffer.buffer("event: error\ndata: " + err + "\n\n"));
+                    write(Buffer.buffer(Errors.errorEvent(err)));
                 }
             }
             end(parser);
@@ -802,7 +802,7 @@ final class AiExchange {
         if (resp.ended() || resp.closed()) return;
         if (resp.headWritten()) {
             // Keep-alives already committed a 200 event stream: the answer becomes its last event.
-            resp.end("event: error\ndata: " + body + "\n\n");
+            resp.end(Errors.errorEvent(body));
             return;
         }
         resp.setStatusCode(status).putHeader("content-type", "application/json").end(body.toString());

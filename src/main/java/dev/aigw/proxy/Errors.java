@@ -22,7 +22,7 @@ public final class Errors {
             String ct = String.valueOf(resp.headers().get("content-type"));
             if (ct.startsWith("text/event-stream")) {
                 // An event stream already under way (keep-alives): the error becomes its last event.
-                resp.end("event: error\ndata: " + err + "\n\n");
+                resp.end(errorEvent(err));
             } else {
                 // The status line is gone; all that is left is to cut the response short.
                 resp.reset();
@@ -32,5 +32,10 @@ public final class Errors {
         resp.setStatusCode(status);
         resp.headers().set("content-type", "application/json");
         resp.end(err.toString());
+    }
+
+    /** An SSE {@code error} event carrying {@code body}: how a stream already under way reports a failure. */
+    static String errorEvent(Object body) {
+        return "event: error\ndata: " + body + "\n\n";
     }
 }

@@ -94,9 +94,13 @@ public final class GatewayServer {
     }
 
     private static io.vertx.core.net.ServerSSLOptions sslOptions(Snapshot.TlsCertificate cert) {
-        return new io.vertx.core.net.ServerSSLOptions().setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+        return new io.vertx.core.net.ServerSSLOptions().setKeyCertOptions(keyCert(cert));
+    }
+
+    private static io.vertx.core.net.PemKeyCertOptions keyCert(Snapshot.TlsCertificate cert) {
+        return new io.vertx.core.net.PemKeyCertOptions()
                 .setCertValue(io.vertx.core.buffer.Buffer.buffer(cert.certPem()))
-                .setKeyValue(io.vertx.core.buffer.Buffer.buffer(cert.keyPem())));
+                .setKeyValue(io.vertx.core.buffer.Buffer.buffer(cert.keyPem()));
     }
 
     private Future<Void> open(int port, Snapshot.TlsCertificate cert) {
@@ -113,9 +117,7 @@ public final class GatewayServer {
                 // Idle client connections are closed after this long (streams write, so they are not idle).
                 .setIdleTimeout(600);
         if (cert != null) {
-            opts.setSsl(true).setUseAlpn(false).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
-                    .setCertValue(io.vertx.core.buffer.Buffer.buffer(cert.certPem()))
-                    .setKeyValue(io.vertx.core.buffer.Buffer.buffer(cert.keyPem())));
+            opts.setSsl(true).setUseAlpn(false).setKeyCertOptions(keyCert(cert));
         }
         for (int i = 0; i < instances; i++) {
             // Each server gets its own event-loop context, so accepted connections spread across loops.
