@@ -12,6 +12,7 @@ import dev.aigw.config.TrafficPolicyResource.Ai;
 import dev.aigw.config.TrafficPolicyResource.FieldDefault;
 import dev.aigw.config.TrafficPolicyResource.TargetRef;
 import dev.aigw.provider.Credential;
+import dev.aigw.provider.Providers;
 
 import java.util.*;
 import java.util.function.Function;
@@ -189,7 +190,7 @@ public final class PolicyCompiler {
             case BackendResource.AuthToken.Passthrough p -> new Credential.Passthrough();
             case BackendResource.AuthToken.Ambient a -> new Credential.None();
             case BackendResource.AuthToken.Inline in -> switch (in.value()) {
-                case SecretValue.Present v -> new Credential.Token(stripBearer(v.value()));
+                case SecretValue.Present v -> new Credential.Token(Providers.stripBearer(v.value()));
                 case SecretValue.Unresolved u -> {
                     unavailable = Optional.of(u.reason());
                     yield new Credential.None();
@@ -198,15 +199,11 @@ public final class PolicyCompiler {
             case BackendResource.AuthToken.SecretRef ref -> {
                 String ns = owner == null ? ResourceKey.DEFAULT_NAMESPACE : owner.key().namespace();
                 SecretResource s = secrets.apply(new ResourceKey("Secret", ns, ref.name()));
-                SecretValue v = null;
-                if (s != null) {
-                    for (var e : s.data().entrySet()) if (e.getKey().equalsIgnoreCase("Authorization")) v = e.getValue();
-                    if (v == null && s.data().size() == 1) v = s.data().values().iterator().next();
-                }
-                if (v instanceof SecretValue.Present p && !p.value().isBlank()) yield new Credential.Token(stripBearer(p.value()));
+                List<String> reasons = new ArrayList<>();
+                Credential token = s == null ? null : Providers.secretToken(s, "Authorization", reasons);
+                if (token != null) yield token;
                 unavailable = Optional.of(s == null ? "secret " + ref.name() + " not found in " + ns
-                        : v instanceof SecretValue.Unresolved u ? "secret " + ref.name() + " " + u.reason()
-                        : "secret " + ref.name() + " has no key Authorization (nor a single key)");
+                        : String.join("; ", reasons));
                 yield new Credential.None();
             }
         };
@@ -216,10 +213,5 @@ public final class PolicyCompiler {
                     "promptGuard.request.moderation: " + unavailable.get() + "; requests it guards are rejected with 500"));
         }
         return new AiPolicy.Moderation(host, port, port == 443, path, m.model(), cred, unavailable);
-    }
-
-    private static String stripBearer(String t) {
-        String s = t.strip();
-        return s.regionMatches(true, 0, "Bearer ", 0, 7) ? s.substring(7).strip() : s;
     }
 }

@@ -3,8 +3,11 @@ package dev.aigw.provider;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.config.BackendResource;
 import dev.aigw.config.BackendResource.Llm;
+import dev.aigw.config.SecretResource;
+import dev.aigw.config.SecretValue;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -73,6 +76,37 @@ public final class Providers {
             case VertexAiProvider v -> Optional.of(v.spec().publisher().equals("ANTHROPIC")
                     ? dev.aigw.translate.Schema.ANTHROPIC_MESSAGES : dev.aigw.translate.Schema.GEMINI_GENERATE);
             case BedrockProvider b -> Optional.of(dev.aigw.translate.Schema.BEDROCK_CONVERSE);
+        };
+    }
+
+    /**
+     * kgateway reads only the key {@code Authorization}; be friendlier: then a key named like the
+     * auth header (the seed stores its Azure key under {@code api-key}), then the only key. Null,
+     * with the reason added to {@code reasons}, when none is usable.
+     */
+    public static Credential secretToken(SecretResource s, String header, List<String> reasons) {
+        Map<String, SecretValue> data = s.data();
+        SecretValue v = null;
+        for (String k : data.keySet()) if (k.equalsIgnoreCase("Authorization")) v = data.get(k);
+        if (v == null) for (String k : data.keySet()) if (k.equalsIgnoreCase(header)) v = data.get(k);
+        if (v == null && data.size() == 1) v = data.values().iterator().next();
+        if (v == null) {
+            String tried = header.equalsIgnoreCase("Authorization") ? "Authorization" : "Authorization, " + header;
+            reasons.add("secret " + s.key().name() + " has no key Authorization (tried " + tried
+                    + (data.isEmpty() ? ", and it has no keys at all)" : ", then the only key, but it has "
+                    + data.size() + ": " + String.join(", ", data.keySet()) + ")"));
+            return null;
+        }
+        return switch (v) {
+            case SecretValue.Present p when !p.value().isBlank() -> new Credential.Token(stripBearer(p.value()));
+            case SecretValue.Present p -> {
+                reasons.add("secret " + s.key().name() + " has an empty token");
+                yield null;
+            }
+            case SecretValue.Unresolved u -> {
+                reasons.add("secret " + s.key().name() + " " + u.reason());
+                yield null;
+            }
         };
     }
 

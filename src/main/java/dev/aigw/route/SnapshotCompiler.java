@@ -234,7 +234,7 @@ public final class SnapshotCompiler {
                 }
                 String header = llm.authHeader().map(BackendResource.AuthHeader::headerName)
                         .orElse(Providers.defaultAuthHeader(spec));
-                Credential token = secretToken(s, header, reasons);
+                Credential token = Providers.secretToken(s, header, reasons);
                 // Vertex: a secret holding a service-account JSON key mints OAuth2 tokens instead.
                 if (spec instanceof BackendResource.VertexAi && token instanceof Credential.Token t
                         && t.value().startsWith("{")) {
@@ -281,36 +281,6 @@ public final class SnapshotCompiler {
         if (!values.containsKey("accessKey") || !values.containsKey("secretKey")) return null;
         return new Credential.AwsKeys(values.get("accessKey"), values.get("secretKey"),
                 Optional.ofNullable(values.get("sessionToken")));
-    }
-
-    /**
-     * kgateway reads only the key {@code Authorization}; be friendlier: then a key named like the
-     * auth header (the seed stores its Azure key under {@code api-key}), then the only key.
-     */
-    private static Credential secretToken(SecretResource s, String header, List<String> reasons) {
-        Map<String, SecretValue> data = s.data();
-        SecretValue v = null;
-        for (String k : data.keySet()) if (k.equalsIgnoreCase("Authorization")) v = data.get(k);
-        if (v == null) for (String k : data.keySet()) if (k.equalsIgnoreCase(header)) v = data.get(k);
-        if (v == null && data.size() == 1) v = data.values().iterator().next();
-        if (v == null) {
-            String tried = header.equalsIgnoreCase("Authorization") ? "Authorization" : "Authorization, " + header;
-            reasons.add("secret " + s.key().name() + " has no key Authorization (tried " + tried
-                    + (data.isEmpty() ? ", and it has no keys at all)" : ", then the only key, but it has "
-                    + data.size() + ": " + String.join(", ", data.keySet()) + ")"));
-            return null;
-        }
-        return switch (v) {
-            case SecretValue.Present p when !p.value().isBlank() -> new Credential.Token(Providers.stripBearer(p.value()));
-            case SecretValue.Present p -> {
-                reasons.add("secret " + s.key().name() + " has an empty token");
-                yield null;
-            }
-            case SecretValue.Unresolved u -> {
-                reasons.add("secret " + s.key().name() + " " + u.reason());
-                yield null;
-            }
-        };
     }
 
     // ---- routes ----
