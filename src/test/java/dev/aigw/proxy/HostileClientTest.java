@@ -179,6 +179,27 @@ class HostileClientTest {
     }
 
     @Test
+    void http2CleartextIsOffSoEveryClientIsUnderTheHttp1Limits() throws Exception {
+        try (FakeUpstream ai = echo(); FakeUpstream web = echo();
+             GatewayHarness gw = GatewayHarness.builder().file("r.yaml", config(ai.port(), web.port())).start()) {
+            // java.net.http asks for h2c with Upgrade: h2c; the answer stays HTTP/1.1.
+            java.net.http.HttpClient h2 = java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> r = h2.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.url() + "/web/h2"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
+            // A prior-knowledge preface is not HTTP/2 here: it is refused and the connection closed.
+            String preface = raw(port(gw), "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+            assertThat(preface).doesNotContain("uri=");
+            // Headers over the 64 KiB limit: refused, not passed on.
+            String big = raw(port(gw), "GET /web/a HTTP/1.1\r\nhost: x\r\nx-big: " + "a".repeat(70 * 1024)
+                    + "\r\nconnection: close\r\n\r\n");
+            assertThat(big).startsWith("HTTP/1.1 431");
+        }
+    }
+
+    @Test
     void slowClientsAreCutAndCannotCrowdOutTheAdminListener() throws Exception {
         try (FakeUpstream ai = echo(); FakeUpstream web = echo();
              GatewayHarness gw = GatewayHarness.builder().file("r.yaml", config(ai.port(), web.port()))

@@ -21,9 +21,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class OutboundHardeningTest {
     private static final String CHAT = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    private static final String OPENAI_OK = """
+            {"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,
+             "message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
+             "usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""";
     private static final String GEMINI_OK = """
             {"candidates":[{"content":{"role":"model","parts":[{"text":"ok"}]},"finishReason":"STOP"}],
              "usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":1,"totalTokenCount":2}}""";
+
+    /** {@code call}'s result, or a failure when it takes longer than {@code seconds}: a hang fails fast. */
+    private static <T> T within(int seconds, java.util.concurrent.Callable<T> call) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return call.call();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(seconds, TimeUnit.SECONDS);
+    }
 
     private static String gemini(String name, String model) {
         return """
@@ -76,13 +91,7 @@ class OutboundHardeningTest {
                 Files.writeString(gw.dir.resolve("r.yaml"), gemini("a", "\"gemini\\r\\nX: y\"") + gemini("b", "gemini-ok") + ROUTES);
                 Thread.sleep(1_000);
                 for (String p : new String[]{"/a", "/b", "/a"}) {
-                    HttpResponse<String> again = CompletableFuture.supplyAsync(() -> {
-                        try {
-                            return gw.post(p + "/v1/chat/completions", CHAT);
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }).get(5, TimeUnit.SECONDS);
+                    HttpResponse<String> again = within(5, () -> gw.post(p + "/v1/chat/completions", CHAT));
                     assertThat(again.statusCode()).as(p).isEqualTo(200);
                 }
                 assertThat(google.take().path()).startsWith("/v1beta/models/..%2F");
@@ -98,10 +107,7 @@ class OutboundHardeningTest {
              FakeUpstream anthropic = FakeUpstream.plain().respondWith(200, "application/json", """
                      {"id":"m1","type":"message","role":"assistant","model":"claude","content":[{"type":"text","text":"ok"}],
                       "stop_reason":"end_turn","usage":{"input_tokens":3,"output_tokens":1}}""");
-             FakeUpstream openai2 = FakeUpstream.plain().respondWith(200, "application/json", """
-                     {"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,
-                      "message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
-                      "usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""");
+             FakeUpstream openai2 = FakeUpstream.plain().respondWith(200, "application/json", OPENAI_OK);
              GatewayHarness gw = GatewayHarness.builder().file("r.yaml", """
                      apiVersion: gateway.kgateway.dev/v1alpha1
                      kind: Backend
@@ -171,10 +177,7 @@ class OutboundHardeningTest {
 
     @Test
     void backtrackingRegexesInRoutesAndGuardsDoNotStall() throws Exception {
-        try (FakeUpstream ai = FakeUpstream.plain().respondWith(200, "application/json", """
-                {"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,
-                 "message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
-                 "usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""");
+        try (FakeUpstream ai = FakeUpstream.plain().respondWith(200, "application/json", OPENAI_OK);
              FakeUpstream web = FakeUpstream.plain().respond((r, req) -> req.response().end("re"));
              GatewayHarness gw = GatewayHarness.builder().file("r.yaml", """
                      apiVersion: gateway.kgateway.dev/v1alpha1
@@ -212,23 +215,10 @@ class OutboundHardeningTest {
             String as = "a".repeat(32);
             long t0 = System.nanoTime();
             // Fails to match only after trying every split of the a's, on a backtracking engine.
-            CompletableFuture<HttpResponse<String>> miss = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return gw.get(gw.url() + "/re/" + as + "X");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            assertThat(miss.get(3, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
+            assertThat(within(3, () -> gw.get(gw.url() + "/re/" + as + "X")).statusCode()).isEqualTo(404);
             assertThat(gw.get(gw.url() + "/re/" + as).body()).isEqualTo("re");
-            HttpResponse<String> guarded = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return gw.post("/v1/chat/completions", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\""
-                            + as + "X\"}]}");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }).get(3, TimeUnit.SECONDS);
+            HttpResponse<String> guarded = within(3, () -> gw.post("/v1/chat/completions",
+                    "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + as + "X\"}]}"));
             assertThat(guarded.statusCode()).isEqualTo(200);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         }
@@ -261,10 +251,7 @@ class OutboundHardeningTest {
         try (FakeUpstream guard = FakeUpstream.plain().respondWith(200, "application/json", "{\"action\":{\"reason\":\"fine\"}}");
              FakeUpstream moderation = FakeUpstream.tls().respondWith(200, "application/json",
                      "{\"id\":\"modr\",\"model\":\"omni-moderation-latest\",\"results\":[{\"flagged\":false}]}");
-             FakeUpstream ai = FakeUpstream.plain().respondWith(200, "application/json", """
-                     {"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,
-                      "message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
-                      "usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""");
+             FakeUpstream ai = FakeUpstream.plain().respondWith(200, "application/json", OPENAI_OK);
              GatewayHarness gw = GatewayHarness.builder()
                      // Names that do not resolve here: only --connect-to can reach the fakes, and the
                      // moderation fake's certificate is trusted only through --ca-file.
