@@ -42,6 +42,7 @@ public final class GatewayHarness implements AutoCloseable {
         private Duration watch = Duration.ZERO;
         private long maxBody = ProxyOptions.DEFAULT_MAX_BODY;
         private int logPrompts;
+        private long maxBuffered = ProxyOptions.defaultMaxBuffered();
 
         public Builder file(String name, String yaml) {
             files.put(name, yaml);
@@ -69,6 +70,12 @@ public final class GatewayHarness implements AutoCloseable {
             return this;
         }
 
+        /** The bound on bytes buffered across all requests ({@code --max-buffered-bytes}). */
+        public Builder maxBuffered(long bytes) {
+            this.maxBuffered = bytes;
+            return this;
+        }
+
         public Builder maxBody(long bytes) {
             this.maxBody = bytes;
             return this;
@@ -78,7 +85,7 @@ public final class GatewayHarness implements AutoCloseable {
             Path dir = Files.createTempDirectory("aigw-test");
             for (var e : files.entrySet()) Files.writeString(dir.resolve(e.getKey()), e.getValue());
             ProxyOptions proxy = ProxyOptions.defaults().withBindAddress("127.0.0.1").withConnectTo(connectTo)
-                    .withCaFiles(List.of(TestCerts.caPem())).withMaxBodyBytes(maxBody).withLogPrompts(logPrompts);
+                    .withCaFiles(List.of(TestCerts.caPem())).withMaxBodyBytes(maxBody).withLogPrompts(logPrompts).withMaxBufferedBytes(maxBuffered);
             GatewayApp app = GatewayApp.start(new GatewayApp.Settings(List.of(dir), 0, "127.0.0.1", 0, proxy, watch,
                     env::get));
             return new GatewayHarness(dir, app);
