@@ -117,15 +117,23 @@ final class AiExchange {
         } catch (RuntimeException e) {
             f = Future.failedFuture(e);
         }
-        f.onComplete(ar -> call.onContext(() -> {
-            if (call.settled) return;
-            if (ar.failed()) {
-                call.fail(new GatewayError.Internal("a request stage failed: " + ar.cause().getMessage()));
-            } else if (ar.result() instanceof Verdict.Answer a) {
-                call.fail(a.error());
-            } else {
-                runStages(call, stages);
-            }
-        }));
+        if (f.isComplete()) {
+            // Most stages decide at once (no policy, no webhook): no hop through the event loop.
+            next(call, f, stages);
+            return;
+        }
+        Future<Verdict> pending = f;
+        f.onComplete(ar -> call.onContext(() -> next(call, pending, stages)));
+    }
+
+    private static void next(AiCall call, Future<Verdict> done, Iterator<RequestStage> stages) {
+        if (call.settled) return;
+        if (done.failed()) {
+            call.fail(new GatewayError.Internal("a request stage failed: " + done.cause().getMessage()));
+        } else if (done.result() instanceof Verdict.Answer a) {
+            call.fail(a.error());
+        } else {
+            runStages(call, stages);
+        }
     }
 }

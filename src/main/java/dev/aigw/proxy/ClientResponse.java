@@ -9,7 +9,9 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,7 @@ final class ClientResponse {
     private final ExchangeObserver obs;
     private final Vertx vertx;
     private final String requestId;
+    private final boolean http1;
     private Schema schema;
     private State state = State.OPEN;
     private boolean eventStream;
@@ -46,11 +49,12 @@ final class ClientResponse {
     private long keepAliveTimer = -1;
     private GatewayError failure;
 
-    ClientResponse(HttpServerResponse resp, ExchangeObserver obs, Vertx vertx, String requestId) {
-        this.resp = resp;
+    ClientResponse(HttpServerRequest req, ExchangeObserver obs, Vertx vertx, String requestId) {
+        this.resp = req.response();
         this.obs = obs;
         this.vertx = vertx;
         this.requestId = requestId;
+        this.http1 = req.version() != HttpVersion.HTTP_2;
     }
 
     /** The client's API format, for errors (null: OpenAI's shape, for clients in no known format). */
@@ -192,7 +196,9 @@ final class ClientResponse {
                 : GatewayErrors.body(schema, e.status(), e.code(), e.message());
         if (s == State.OPEN) {
             // The rest of a refused body is not read: the connection cannot carry another request.
-            if (e instanceof GatewayError.TooLarge || e instanceof GatewayError.Overloaded) resp.headers().set("connection", "close");
+            if ((e instanceof GatewayError.TooLarge || e instanceof GatewayError.Overloaded) && http1) {
+                resp.headers().set("connection", "close"); // HTTP/2 forbids the header; its stream ends alone
+            }
             if (e instanceof GatewayError.RateLimited rl) {
                 rl.retryAfter().ifPresent(d -> resp.headers().set("retry-after", Long.toString(Math.max(1, d.toSeconds()))));
             }

@@ -45,14 +45,13 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest req) {
-        ClientResponse out = null;
         try {
-            out = new ClientResponse(req.response(), ExchangeObserver.NOOP, services.vertx(), "");
             serve(req);
         } catch (RuntimeException e) {
-            // A bug must still answer the client, not leave it waiting.
+            // A bug must still answer the client, not leave it waiting (the writer sees what was sent).
             log.error("request {} {} failed in the gateway", req.method(), req.path(), e);
-            if (out != null) out.fail(new GatewayError.Internal("the gateway failed to handle this request: " + e));
+            new ClientResponse(req, ExchangeObserver.NOOP, services.vertx(), "")
+                    .fail(new GatewayError.Internal("the gateway failed to handle this request: " + e));
         }
     }
 
@@ -75,7 +74,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                 req.method().name(), req.path(), req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(),
                 req.getHeader("user-agent"), req::getHeader));
         HttpServerResponse response = req.response();
-        ClientResponse out = new ClientResponse(response, obs, services.vertx(), requestId);
+        ClientResponse out = new ClientResponse(req, obs, services.vertx(), requestId);
         // Errors before a route is known answer in the format the path names (OpenAI's for others).
         out.schema(ClientFormat.detect(req.method().name(), req.path()).errorSchema());
         BufferBudget.Hold buffered = services.buffers().hold();

@@ -94,8 +94,9 @@ final class StreamRelay {
         try {
             events = parser.feed(b.getBytes());
         } catch (RuntimeException e) {
-            if (upstream != null) upstream.reset();
+            // Ended first: the reset's own exception must not be the reason given.
             end(null, "the provider's stream could not be read: " + e.getMessage());
+            if (upstream != null) upstream.reset();
             return;
         }
         if (raw) {
@@ -121,20 +122,28 @@ final class StreamRelay {
             out.write(b);
             return;
         }
+        int from = partial == null ? 0 : partial.length();
         Buffer all = partial == null ? b : partial.appendBuffer(b);
-        int cut = lastEventEnd(all);
+        // The kept part has no event end in it: only the new bytes (and two before them) are scanned.
+        int cut = lastEventEnd(all, from);
         if (cut == all.length()) {
             partial = null;
             out.write(all);
+        } else if (cut == 0) {
+            partial = all; // no copy: a long event grows in place
         } else {
-            if (cut > 0) out.write(all.getBuffer(0, cut));
+            out.write(all.getBuffer(0, cut));
             partial = all.getBuffer(cut, all.length());
         }
     }
 
-    /** The index just after the last blank line (an event's end: LF LF, CR CR or LF CR LF), 0 if none. */
-    static int lastEventEnd(Buffer b) {
-        for (int i = b.length() - 1; i > 0; i--) {
+    /**
+     * The index just after the last blank line (an event's end: LF LF, CR CR or LF CR LF) that ends
+     * at or after {@code from}, 0 if none.
+     */
+    static int lastEventEnd(Buffer b, int from) {
+        int stop = Math.max(1, from - 2);
+        for (int i = b.length() - 1; i >= stop; i--) {
             byte c = b.getByte(i);
             byte p = b.getByte(i - 1);
             if (c == '\n' && (p == '\n' || p == '\r' && i >= 2 && b.getByte(i - 2) == '\n')) return i + 1;
