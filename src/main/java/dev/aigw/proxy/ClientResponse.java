@@ -196,7 +196,7 @@ final class ClientResponse {
                 : GatewayErrors.body(schema, e.status(), e.code(), e.message());
         if (s == State.OPEN) {
             // The rest of a refused body is not read: the connection cannot carry another request.
-            if ((e instanceof GatewayError.TooLarge || e instanceof GatewayError.Overloaded) && http1) {
+            if (e instanceof GatewayError.TooLarge && http1) {
                 resp.headers().set("connection", "close"); // HTTP/2 forbids the header; its stream ends alone
             }
             if (e instanceof GatewayError.RateLimited rl) {

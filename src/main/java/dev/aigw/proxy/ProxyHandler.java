@@ -76,7 +76,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         HttpServerResponse response = req.response();
         ClientResponse out = new ClientResponse(req, obs, services.vertx(), requestId);
         // Errors before a route is known answer in the format the path names (OpenAI's for others).
-        out.schema(ClientFormat.detect(req.method().name(), req.path()).errorSchema());
+        out.schema(ClientFormat.detect(req.method().name(), FrontDoor.path(req)).errorSchema());
         BufferBudget.Hold buffered = services.buffers().hold();
         // On a client abort Vert.x calls the end handler before the close handler, with the response not ended.
         List<Runnable> endActions = new java.util.ArrayList<>(2);
@@ -93,6 +93,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             // 499, as nginx and Envoy log a client that left before the answer was complete.
             obs.finished(499, isStream(response), response.bytesWritten());
         });
+        if (!FrontDoor.admit(out, req)) return;
         RouteTable table = snapshot.get().ports().get(port);
         Map<String, List<String>> query;
         try {
@@ -103,7 +104,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         }
         Incoming in = new Incoming(req, out, buffered, table, query, start, requestId, obs, closeActions, endActions);
         if (table != null && table.routesByModel() && req.method() == io.vertx.core.http.HttpMethod.POST
-                && ClientFormat.detect(req.method().name(), req.path()) instanceof ClientFormat.Api) {
+                && ClientFormat.detect(req.method().name(), FrontDoor.path(req)) instanceof ClientFormat.Api) {
             // Model routing: the body's "model" becomes the x-gateway-model header before matching.
             readBody(in, body -> {
                 ObjectNode parsed = BodyStage.parseQuietly(body);
@@ -124,7 +125,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         HttpServerRequest req = in.req();
         ClientResponse out = in.out();
         RouteTable table = in.table();
-        String path = req.path();
+        String path = FrontDoor.path(req);
         HostAndPort authority = req.authority();
         String host = authority == null ? "" : authority.host();
         String model = peeked.map(Peeked::model).orElse(null);
@@ -220,12 +221,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             if (failed[0]) return;
             if (body.length() + chunk.length() > max) {
                 failed[0] = true;
-                in.out().fail(tooLarge(max));
+                FrontDoor.refuse(in.out(), req, tooLarge(max));
                 return;
             }
             if (!in.buffered().reserve(chunk.length())) {
                 failed[0] = true;
-                in.out().fail(new GatewayError.Overloaded("the gateway is holding its limit of "
+                FrontDoor.refuse(in.out(), req, new GatewayError.Overloaded("the gateway is holding its limit of "
                         + services.buffers().max() + " buffered bytes (--max-buffered-bytes) across all requests; "
                         + "retry shortly"));
                 return;
@@ -244,7 +245,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         if (cl == null) return true;
         try {
             if (Long.parseLong(cl.strip()) <= max) return true;
-            out.fail(tooLarge(max));
+            FrontDoor.refuse(out, req, tooLarge(max));
         } catch (NumberFormatException e) {
             out.fail(new GatewayError.BadRequest("Content-Length " + cl + " is not a number"));
         }

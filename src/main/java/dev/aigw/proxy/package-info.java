@@ -5,6 +5,9 @@
  * attempt loop, response stages), static forwarding, the pooled upstream clients ({@link
  * dev.aigw.proxy.Upstreams}), header hygiene, and the one writer of each client response ({@link
  * dev.aigw.proxy.ClientResponse}), which renders every gateway error in the client's format.
+ * Hostile clients meet {@link dev.aigw.proxy.ClientGuard} (connection limits, slowloris timeouts,
+ * as Netty handlers) and {@link dev.aigw.proxy.FrontDoor} (framing and Host checks, the normalised
+ * path every stage uses).
  * Runs on event loops: nothing here blocks.
  *
  * <p>May depend on {@code route}, {@code provider}, {@code translate}, {@code policy},

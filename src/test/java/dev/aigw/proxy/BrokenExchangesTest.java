@@ -260,7 +260,7 @@ class BrokenExchangesTest {
                 + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}";
         try (FakeUpstream fake = FakeUpstream.plain().respond((r, req) -> req.response()
                 .putHeader("content-type", "application/json").end(r.json().path("model").asText().equals("big") ? big : small));
-             GatewayHarness gw = GatewayHarness.builder().maxBuffered(256 * 1024).file("c.yaml", config(fake.port())).start()) {
+             GatewayHarness gw = GatewayHarness.builder().proxy(o -> o.withMaxBufferedBytes(256 * 1024)).file("c.yaml", config(fake.port())).start()) {
             String prompt = "{\"model\":\"big\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
             for (int i = 0; i < 3; i++) {
                 HttpResponse<String> response = post(gw, "/v1/chat/completions", prompt);

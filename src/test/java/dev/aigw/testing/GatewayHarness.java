@@ -42,7 +42,13 @@ public final class GatewayHarness implements AutoCloseable {
         private Duration watch = Duration.ZERO;
         private long maxBody = ProxyOptions.DEFAULT_MAX_BODY;
         private int logPrompts;
-        private long maxBuffered = ProxyOptions.defaultMaxBuffered();
+        private java.util.function.UnaryOperator<ProxyOptions> proxyOptions = o -> o;
+
+        /** Adjusts the data-path options (client limits and the like) after the harness's own. */
+        public Builder proxy(java.util.function.UnaryOperator<ProxyOptions> adjust) {
+            this.proxyOptions = adjust;
+            return this;
+        }
 
         public Builder file(String name, String yaml) {
             files.put(name, yaml);
@@ -70,12 +76,6 @@ public final class GatewayHarness implements AutoCloseable {
             return this;
         }
 
-        /** The bound on bytes buffered across all requests ({@code --max-buffered-bytes}). */
-        public Builder maxBuffered(long bytes) {
-            this.maxBuffered = bytes;
-            return this;
-        }
-
         public Builder maxBody(long bytes) {
             this.maxBody = bytes;
             return this;
@@ -85,7 +85,8 @@ public final class GatewayHarness implements AutoCloseable {
             Path dir = Files.createTempDirectory("aigw-test");
             for (var e : files.entrySet()) Files.writeString(dir.resolve(e.getKey()), e.getValue());
             ProxyOptions proxy = ProxyOptions.defaults().withBindAddress("127.0.0.1").withConnectTo(connectTo)
-                    .withCaFiles(List.of(TestCerts.caPem())).withMaxBodyBytes(maxBody).withLogPrompts(logPrompts).withMaxBufferedBytes(maxBuffered);
+                    .withCaFiles(List.of(TestCerts.caPem())).withMaxBodyBytes(maxBody).withLogPrompts(logPrompts);
+            proxy = proxyOptions.apply(proxy);
             GatewayApp app = GatewayApp.start(new GatewayApp.Settings(List.of(dir), 0, "127.0.0.1", 0, proxy, watch,
                     env::get));
             return new GatewayHarness(dir, app);
