@@ -119,7 +119,7 @@ class GoldenTest {
         try {
             TranslatedRequest r = tr.request(readObject(dir.resolve("request.json")), contextFor(dir));
             actual = r.body();
-            if (Files.exists(dir.resolve("upstream-path.txt")) || UPDATE && !r.path().equals(defaultPath(backend))) {
+            if (Files.exists(dir.resolve("upstream-path.txt")) || UPDATE && !java.util.Objects.equals(r.path(), defaultPath(backend))) {
                 comparePath(dir.resolve("upstream-path.txt"), r.path() + (r.streaming() ? " (streaming)" : ""));
             }
             expected = dir.resolve("upstream-request.json");
@@ -206,8 +206,8 @@ class GoldenTest {
     /** Paths that hold no per-request information are not worth a file per case. */
     private static String defaultPath(Schema backend) {
         return switch (backend) {
-            case OPENAI_CHAT -> AnthropicMessagesToOpenAiChat.PATH;
-            case ANTHROPIC_MESSAGES -> OpenAiChatToAnthropicMessages.PATH;
+            case OPENAI_CHAT -> OpenAiChatProvider.PATH;
+            case ANTHROPIC_MESSAGES -> AnthropicMessagesProvider.PATH;
             default -> "";
         };
     }
