@@ -40,9 +40,20 @@ final class Composed implements Translator {
         return warnings.list();
     }
 
-    /** The canonical request of the last {@link #request} call, for tests that pin it. */
-    ChatRequest canonical() {
-        return exchange == null ? null : exchange.request();
+    /** The exchange of the last {@link #request} call, for tests that pin the canonical forms. */
+    Exchange exchange() {
+        if (exchange == null) {
+            throw new IllegalStateException("request() must be called first");
+        }
+        return exchange;
+    }
+
+    ClientCodec clientCodec() {
+        return client;
+    }
+
+    ProviderCodec providerCodec() {
+        return provider;
     }
 
     @Override
@@ -58,13 +69,6 @@ final class Composed implements Translator {
         TranslatedRequest out = provider.encodeRequest(r, ctx, warnings);
         exchange = new Exchange(ctx, r, out.model());
         return out;
-    }
-
-    private Exchange exchange() {
-        if (exchange == null) {
-            throw new IllegalStateException("request() must be called first");
-        }
-        return exchange;
     }
 
     @Override
