@@ -76,8 +76,11 @@ final class BedrockConverseProvider implements ProviderCodec {
         for (Message m : r.messages()) {
             if (m.role() == Role.SYSTEM) {
                 // Mid-conversation system text joins the system prompt, in order.
-                for (String t : Canon.texts(m.parts())) {
-                    system.add(Bedrock.text(t));
+                for (Part p : m.parts()) {
+                    if (p instanceof Part.Text t && !t.text().isEmpty()) {
+                        system.add(Bedrock.text(t.text()));
+                        cachePoint(system, t.cache());
+                    }
                 }
                 continue;
             }
@@ -138,8 +141,9 @@ final class BedrockConverseProvider implements ProviderCodec {
             return;
         }
         if (re.budgetTokens().isEmpty() && re.mode() == Reasoning.Mode.ENABLED) {
-            // An effort alone is model-specific on Bedrock.
-            w.add(w.name("reasoning"), "not supported by " + S.id() + ", dropped");
+            // An effort alone: Claude on Bedrock takes Anthropic's output_config.effort; other families ignore it.
+            re.effort().ifPresentOrElse(e -> extra.putObject("output_config").put("effort", e.id()),
+                    () -> w.add(w.name("reasoning"), "not supported by " + S.id() + ", dropped"));
             return;
         }
         ObjectNode t = extra.putObject("thinking");
