@@ -163,23 +163,6 @@ final class Bedrock {
         }
     }
 
-    static void positiveInt(ObjectNode in, String field, ObjectNode out, String outField) throws TranslationException {
-        JsonNode v = in.get(field);
-        if (!v.canConvertToLong() || v.asLong() <= 0) {
-            throw invalid(field, "must be a positive integer");
-        }
-        out.put(outField, v.asLong());
-    }
-
-    static void number(ObjectNode in, String field, ObjectNode out, String outField) throws TranslationException {
-        if (Json.present(in, field)) {
-            if (!in.get(field).isNumber()) {
-                throw invalid(field, "must be a number");
-            }
-            out.set(outField, in.get(field));
-        }
-    }
-
     static void guardrail(RequestContext ctx, ObjectNode out) {
         ctx.guardrail().ifPresent(g -> {
             ObjectNode gc = out.putObject("guardrailConfig");
@@ -208,19 +191,6 @@ final class Bedrock {
             case "serviceunavailable" -> 503;
             default -> 500;
         };
-    }
-
-    /** 408 (model timeout) and 424 (model error) are the model's failures, not the client's. */
-    static String anthropicErrorType(int status) {
-        return switch (status) {
-            case 408 -> "timeout_error";
-            case 424 -> "api_error";
-            default -> ErrorBodies.anthropicTypeForStatus(status);
-        };
-    }
-
-    static String openAiErrorType(int status) {
-        return status == 408 || status == 424 ? "server_error" : ErrorBodies.openAiTypeForStatus(status);
     }
 
     /** Bedrock error bodies are {@code {"message": ...}} (the type travels in a header); some gateways capitalize it. */

@@ -13,9 +13,6 @@ final class Gemini {
     private Gemini() {
     }
 
-    /** Why generation stopped, before mapping to a client's vocabulary. */
-    enum Finish { STOP, LENGTH, FILTER }
-
     /** Gemini API form; Vertex AI needs a project/location prefix the backend config supplies. */
     static String path(String model, boolean stream) {
         return "/v1beta/models/" + model + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
@@ -76,24 +73,6 @@ final class Gemini {
         if (allowedFunction != null) {
             cfg.putArray("allowedFunctionNames").add(allowedFunction);
         }
-    }
-
-    /** Copies a numeric client field into generationConfig, rejecting non-numbers. */
-    static void number(ObjectNode in, String field, ObjectNode gen, String outField) throws TranslationException {
-        if (Json.present(in, field)) {
-            if (!in.get(field).isNumber()) {
-                throw invalid(field, "must be a number");
-            }
-            gen.set(outField, in.get(field));
-        }
-    }
-
-    static Finish finish(String geminiReason) {
-        return switch (geminiReason) {
-            case "MAX_TOKENS" -> Finish.LENGTH;
-            case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" -> Finish.FILTER;
-            default -> Finish.STOP;
-        };
     }
 
     /** Gemini counts thoughts apart from candidates; output here includes reasoning. */

@@ -326,16 +326,6 @@ final class GeminiIn {
         return out.isEmpty() ? Optional.empty() : Optional.of(out);
     }
 
-    /** Copies a numeric generationConfig field, rejecting non-numbers. */
-    static void number(ObjectNode gen, String field, ObjectNode out, String outField) throws TranslationException {
-        if (Json.present(gen, field)) {
-            if (!gen.get(field).isNumber()) {
-                throw invalid("generationConfig." + field, "must be a number");
-            }
-            out.set(outField, gen.get(field));
-        }
-    }
-
     /** JSON output: empty for text, else the schema asked for (an empty object when only the MIME type was). */
     static Optional<ObjectNode> jsonOutput(ObjectNode gen) throws TranslationException {
         String mime = Json.text(gen, "responseMimeType").orElse("text/plain");
@@ -356,8 +346,4 @@ final class GeminiIn {
         }
         return Optional.of(Json.obj());
     }
-
-    /** generationConfig fields every translator handles; the rest are reported dropped by each pair. */
-    static final List<String> COMMON_GENERATION_FIELDS = List.of("temperature", "topP", "maxOutputTokens",
-            "stopSequences", "candidateCount", "responseMimeType", "responseSchema", "responseJsonSchema");
 }

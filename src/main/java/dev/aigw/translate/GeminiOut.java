@@ -14,15 +14,6 @@ final class GeminiOut {
     private GeminiOut() {
     }
 
-    /** Gemini's own finish reasons for the gateway's three outcomes. */
-    static String finishReason(Gemini.Finish f) {
-        return switch (f) {
-            case STOP -> "STOP";
-            case LENGTH -> "MAX_TOKENS";
-            case FILTER -> "SAFETY";
-        };
-    }
-
     /**
      * usageMetadata: Gemini counts thoughts apart from candidates, so reasoning is taken out of
      * the output; cachedContentTokenCount and thoughtsTokenCount only when non-zero, as Gemini does.
@@ -77,13 +68,6 @@ final class GeminiOut {
         return error(e.status(), e.getMessage());
     }
 
-    /** Upstream error bodies of any schema: the message is kept, the status named the Google way. */
-    static TranslatedError upstreamError(int status, JsonNode upstream) {
-        // Anthropic's 529 overloaded is not an HTTP status Google clients retry on; 503 is.
-        int out = status == 529 ? 503 : status;
-        return error(out, ErrorBodies.message(upstream, status));
-    }
-
     /**
      * The chunks of one stream: every chunk repeats responseId and modelVersion, as Gemini's do.
      * Gemini has no end marker; the last chunk carries the finish reason and usage.
@@ -133,11 +117,5 @@ final class GeminiOut {
         static void truncated(List<SseEvent> out) {
             fail(out, error(500, "upstream stream ended before the response was complete"));
         }
-    }
-
-    /** Arguments accumulated from streamed fragments; a model's broken JSON becomes an empty object. */
-    static ObjectNode arguments(CharSequence json) {
-        String s = json.toString();
-        return s.isBlank() ? Json.obj() : Json.parseObject(s).orElseGet(Json::obj);
     }
 }
