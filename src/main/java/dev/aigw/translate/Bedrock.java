@@ -1,6 +1,5 @@
 package dev.aigw.translate;
 
-import static dev.aigw.translate.TranslationException.invalid;
 import static dev.aigw.translate.TranslationException.unsupported;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Bedrock Converse building blocks shared by the translators whose backend is bedrock-converse. */
+/** Bedrock Converse building blocks of {@link BedrockConverseProvider} and {@link Identity}. */
 final class Bedrock {
     private Bedrock() {
     }

@@ -1,14 +1,12 @@
 package dev.aigw.translate;
 
-import static dev.aigw.translate.TranslationException.invalid;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Gemini generateContent building blocks shared by the translators whose backend is gemini-generate. */
+/** Gemini generateContent building blocks shared by the Gemini codecs and {@link Identity}. */
 final class Gemini {
     private Gemini() {
     }

@@ -1,7 +1,6 @@
 package dev.aigw.translate;
 
 import static dev.aigw.translate.TranslationException.invalid;
-import static dev.aigw.translate.TranslationException.unsupported;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

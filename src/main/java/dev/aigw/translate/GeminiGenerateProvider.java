@@ -15,7 +15,6 @@ import dev.aigw.translate.canonical.MediaSource;
 import dev.aigw.translate.canonical.Message;
 import dev.aigw.translate.canonical.OutputFormat;
 import dev.aigw.translate.canonical.Part;
-import dev.aigw.translate.canonical.Reasoning;
 import dev.aigw.translate.canonical.Role;
 import dev.aigw.translate.canonical.Sampling;
 import dev.aigw.translate.canonical.StreamEvent;

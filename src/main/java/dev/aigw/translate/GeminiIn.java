@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads Gemini generateContent request bodies the same way for every backend. */
+/** Reading helpers of {@link GeminiGenerateClient}: contents, parts, tools, generationConfig. */
 final class GeminiIn {
 
     private GeminiIn() {

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * Writes Gemini GenerateContentResponse bodies, stream chunks and errors: the client side of every
- * {@code GeminiGenerateTo*} translator, so all backends answer Gemini clients in the same shape.
+ * Writes Gemini GenerateContentResponse bodies, stream chunks and errors for
+ * {@link GeminiGenerateClient}, so every provider answers Gemini clients in the same shape.
  */
 final class GeminiOut {
 

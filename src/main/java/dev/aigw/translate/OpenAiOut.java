@@ -1,14 +1,12 @@
 package dev.aigw.translate;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Writes OpenAI Chat Completions responses, chunks and errors: the client side of every
- * {@code OpenAiChatTo*} translator, so all backends answer OpenAI clients in the same shape.
+ * Writes OpenAI Chat Completions stream chunks and errors for {@link OpenAiChatClient}, so every
+ * provider answers OpenAI clients in the same shape.
  */
 final class OpenAiOut {
 
