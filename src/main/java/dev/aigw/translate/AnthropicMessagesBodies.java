@@ -19,11 +19,7 @@ final class AnthropicMessagesBodies implements BodyFormat {
     public List<TextSlot> requestText(ObjectNode body) {
         List<TextSlot> out = new ArrayList<>();
         TextSlot.content(body, "system", "system", out);
-        for (JsonNode m : body.path("messages")) {
-            if (m instanceof ObjectNode msg) {
-                TextSlot.content(msg, "content", msg.path("role").asText("user"), out);
-            }
-        }
+        TextSlot.messages(body, out);
         return out;
     }
 
@@ -36,12 +32,7 @@ final class AnthropicMessagesBodies implements BodyFormat {
 
     @Override
     public boolean hasToolCalls(ObjectNode body) {
-        for (JsonNode b : body.path("content")) {
-            if ("tool_use".equals(b.path("type").asText())) {
-                return true;
-            }
-        }
-        return false;
+        return Json.any(body.path("content"), b -> "tool_use".equals(b.path("type").asText()));
     }
 
     @Override
@@ -159,9 +150,7 @@ final class AnthropicMessagesBodies implements BodyFormat {
                 return out;
             }
             case "message_delta", "message_stop", "error" -> {
-                List<SseEvent> out = g.flush();
-                out.add(e);
-                return out;
+                return BodyFormat.after(g.flush(), e);
             }
             default -> {
                 return List.of(e);

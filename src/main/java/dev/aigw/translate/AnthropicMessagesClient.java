@@ -52,11 +52,7 @@ final class AnthropicMessagesClient implements ClientCodec {
     @Override
     public ChatRequest decodeRequest(ObjectNode in, RequestContext ctx, Warnings w) throws TranslationException {
         List<Part.Text> system = system(in.get("system"));
-        List<Message> messages = new ArrayList<>();
-        JsonNode msgs = RequestFields.messages(in);
-        for (int i = 0; i < msgs.size(); i++) {
-            JsonNode m = msgs.get(i);
-            String at = "messages[" + i + "]";
+        List<Message> messages = RequestFields.eachMessage(in, (m, at) -> {
             String role = RequestFields.role(m, at);
             Role r = switch (role) {
                 case "user" -> Role.USER;
@@ -66,8 +62,8 @@ final class AnthropicMessagesClient implements ClientCodec {
             };
             Message msg = new Message(r, parts(m.get("content"), at + ".content", w));
             w.origin(msg, at);
-            messages.add(msg);
-        }
+            return msg;
+        });
         Optional<Long> maxTokens = Canon.positive(in, "max_tokens", "max_tokens");
         if (maxTokens.isEmpty()) {
             throw invalid("max_tokens", "is required and must be a positive integer");
@@ -185,25 +181,14 @@ final class AnthropicMessagesClient implements ClientCodec {
     }
 
     private static List<Part> parts(JsonNode content, String at, Warnings w) throws TranslationException {
-        List<Part> parts = new ArrayList<>();
         if (content == null || content.isNull()) {
             throw invalid(at, "is required");
         }
-        if (content.isTextual()) {
-            parts.add(new Part.Text(content.asText()));
-            return parts;
-        }
-        if (!content.isArray()) {
-            throw invalid(at, "must be a string or an array of content blocks");
-        }
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode b = content.get(j);
-            String bat = at + "[" + j + "]";
+        return RequestFields.content(content, at, "content blocks", (b, bat) -> {
             Part p = block(b, bat, w);
             w.origin(p, bat + ".type");
-            parts.add(p);
-        }
-        return parts;
+            return p;
+        });
     }
 
     private static Part block(JsonNode b, String bat, Warnings w) throws TranslationException {
@@ -266,31 +251,22 @@ final class AnthropicMessagesClient implements ClientCodec {
     }
 
     private static List<Tool> tools(ObjectNode in, Warnings w) throws TranslationException {
-        List<Tool> out = new ArrayList<>();
-        JsonNode tools = RequestFields.tools(in);
-        if (tools == null) {
-            return out;
-        }
-        for (int k = 0; k < tools.size(); k++) {
-            JsonNode t = tools.get(k);
-            String at = "tools[" + k + "]";
+        return RequestFields.eachTool(in, (t, at) -> {
             String type = t.path("type").asText("custom");
-            Tool tool;
             if (!type.equals("custom")) {
-                tool = new Tool.Builtin(F, type, t.path("name").asText(type), (ObjectNode) t);
-                w.origin(tool, at + ".type");
-            } else {
-                if (!(t.get("input_schema") instanceof ObjectNode schema)) {
-                    throw invalid(at + ".input_schema", "is required and must be an object");
-                }
-                tool = new Tool.Function(Json.text(t, "name").orElseThrow(() -> invalid(at + ".name", "is required")),
-                        Json.text(t, "description"), schema, t.path("strict").asBoolean(false),
-                        t.path("defer_loading").asBoolean(false), Canon.cacheControl(t));
-                w.origin(tool, at);
+                Tool b = new Tool.Builtin(F, type, t.path("name").asText(type), (ObjectNode) t);
+                w.origin(b, at + ".type");
+                return b;
             }
-            out.add(tool);
-        }
-        return out;
+            if (!(t.get("input_schema") instanceof ObjectNode schema)) {
+                throw invalid(at + ".input_schema", "is required and must be an object");
+            }
+            Tool f = new Tool.Function(Json.text(t, "name").orElseThrow(() -> invalid(at + ".name", "is required")),
+                    Json.text(t, "description"), schema, t.path("strict").asBoolean(false),
+                    t.path("defer_loading").asBoolean(false), Canon.cacheControl(t));
+            w.origin(f, at);
+            return f;
+        });
     }
 
     // ---------------------------------------------------------------- response
@@ -371,11 +347,6 @@ final class AnthropicMessagesClient implements ClientCodec {
     @Override
     public TranslatedError encodeError(ChatError e) {
         return AnthropicOut.error(e.status(), ErrorBodies.anthropicTypeForStatus(e.status()), e.message());
-    }
-
-    @Override
-    public TranslatedError encodeError(TranslationException e) {
-        return AnthropicOut.invalidRequest(e);
     }
 
     // ---------------------------------------------------------------- stream

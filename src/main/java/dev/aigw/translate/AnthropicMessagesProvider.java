@@ -6,7 +6,6 @@ import static dev.aigw.translate.TranslationException.unsupported;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigw.translate.canonical.Capabilities;
 import dev.aigw.translate.canonical.ChatError;
 import dev.aigw.translate.canonical.ChatRequest;
 import dev.aigw.translate.canonical.ChatResponse;
@@ -37,17 +36,12 @@ final class AnthropicMessagesProvider implements ProviderCodec {
     static final AnthropicMessagesProvider INSTANCE = new AnthropicMessagesProvider();
     static final String PATH = "/v1/messages";
     private static final Schema S = Schema.ANTHROPIC_MESSAGES;
-    private static final List<String> IMAGE_TYPES = List.of("image/jpeg", "image/png", "image/gif", "image/webp");
 
     @Override
     public Schema schema() {
         return S;
     }
-
-    @Override
-    public Capabilities capabilities() {
-        return new Capabilities(true, 1.0, true, true, true);
-    }
+    private static final List<String> IMAGE_TYPES = List.of("image/jpeg", "image/png", "image/gif", "image/webp");
 
     // ---------------------------------------------------------------- request
 
@@ -361,4 +355,5 @@ final class AnthropicMessagesProvider implements ProviderCodec {
     public StreamDecoder decodeStream(Exchange x) {
         return new AnthropicMessagesStreamDecoder();
     }
+
 }

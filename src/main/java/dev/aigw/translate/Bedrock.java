@@ -99,12 +99,9 @@ final class Bedrock {
     }
 
     static ObjectNode toolUse(String id, String name, JsonNode input) {
-        ObjectNode b = Json.obj();
-        ObjectNode u = b.putObject("toolUse");
-        u.put("toolUseId", id);
-        u.put("name", name);
-        u.set("input", input == null || input.isNull() ? Json.obj() : input);
-        return b;
+        ObjectNode use = Json.obj().put("toolUseId", id).put("name", name);
+        use.set("input", input == null || input.isNull() ? Json.obj() : input);
+        return (ObjectNode) Json.obj().set("toolUse", use);
     }
 
     /** A tool result's content from text: a JSON object or array goes as {@code json}, anything else as text. */

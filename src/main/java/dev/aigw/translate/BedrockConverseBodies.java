@@ -35,12 +35,7 @@ final class BedrockConverseBodies implements BodyFormat {
 
     @Override
     public boolean hasToolCalls(ObjectNode body) {
-        for (JsonNode b : body.path("output").path("message").path("content")) {
-            if (b.has("toolUse")) {
-                return true;
-            }
-        }
-        return false;
+        return Json.any(body.path("output").path("message").path("content"), b -> b.has("toolUse"));
     }
 
     @Override

@@ -66,6 +66,13 @@ public interface BodyFormat {
     /** A stream event carrying only {@code text} for {@code index}, shaped like {@code template} where the format repeats fields. */
     SseEvent textEvent(int index, String text, ObjectNode template);
 
+    /** {@code released} followed by {@code event}: held text goes out before the event that ends it. */
+    static List<SseEvent> after(List<SseEvent> released, SseEvent event) {
+        List<SseEvent> out = new java.util.ArrayList<>(released);
+        out.add(event);
+        return out;
+    }
+
     /** The policy side of {@link #guardStream}: holds and masks text per index. */
     interface StreamTextGuard {
         /** Appends text for an index and returns what may go out now; {@code template} is kept from the first. */

@@ -41,14 +41,7 @@ final class GeminiGenerateBodies implements BodyFormat {
 
     @Override
     public boolean hasToolCalls(ObjectNode body) {
-        for (JsonNode c : body.path("candidates")) {
-            for (JsonNode p : c.path("content").path("parts")) {
-                if (p.has("functionCall")) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return Json.any(body.path("candidates"), c -> Json.any(c.path("content").path("parts"), p -> p.has("functionCall")));
     }
 
     @Override
@@ -111,14 +104,7 @@ final class GeminiGenerateBodies implements BodyFormat {
 
     @Override
     public boolean streamCallsTool(ObjectNode d) {
-        for (JsonNode c : d.path("candidates")) {
-            for (JsonNode p : c.path("content").path("parts")) {
-                if (p.has("functionCall")) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return hasToolCalls(d); // every Gemini chunk is a response of its own
     }
 
     @Override
@@ -137,32 +123,12 @@ final class GeminiGenerateBodies implements BodyFormat {
         ((ObjectNode) parts.get(0)).put("text", t);
     }
 
-    @Override
-    public SseEvent textEvent(int index, String text, ObjectNode template) {
-        ObjectNode o = Json.obj();
-        ObjectNode c = o.putArray("candidates").addObject();
-        ObjectNode content = c.putObject("content");
-        content.putArray("parts").addObject().put("text", text);
-        content.put("role", "model");
-        c.put("index", index);
-        if (template != null) {
-            for (String f : List.of("modelVersion", "responseId")) {
-                if (template.has(f)) {
-                    o.set(f, template.get(f));
-                }
-            }
-        }
-        return SseEvent.data(o.toString());
-    }
-
     // {"candidates":[{"content":{"parts":[{"text":"..."}],"role":"model"},"finishReason":"STOP","index":0}]}
     @Override
     public List<SseEvent> guardStream(SseEvent e, ObjectNode data, StreamTextGuard g) {
         JsonNode cands = data.get("candidates");
         if (!(cands instanceof ArrayNode arr) || arr.isEmpty()) {
-            List<SseEvent> out = g.flush();
-            out.add(e);
-            return out;
+            return BodyFormat.after(g.flush(), e);
         }
         boolean changed = false;
         boolean droppable = true;
@@ -219,5 +185,23 @@ final class GeminiGenerateBodies implements BodyFormat {
             return List.of();
         }
         return List.of(changed ? new SseEvent(e.event(), data.toString(), e.id()) : e);
+    }
+
+    @Override
+    public SseEvent textEvent(int index, String text, ObjectNode template) {
+        ObjectNode o = Json.obj();
+        ObjectNode c = o.putArray("candidates").addObject();
+        ObjectNode content = c.putObject("content");
+        content.putArray("parts").addObject().put("text", text);
+        content.put("role", "model");
+        c.put("index", index);
+        if (template != null) {
+            for (String f : List.of("modelVersion", "responseId")) {
+                if (template.has(f)) {
+                    o.set(f, template.get(f));
+                }
+            }
+        }
+        return SseEvent.data(o.toString());
     }
 }

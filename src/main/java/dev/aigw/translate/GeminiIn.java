@@ -35,11 +35,7 @@ final class GeminiIn {
     }
 
     static JsonNode contents(ObjectNode in) throws TranslationException {
-        JsonNode c = in.get("contents");
-        if (c == null || !c.isArray() || c.isEmpty()) {
-            throw invalid("contents", "must be a non-empty array");
-        }
-        return c;
+        return RequestFields.nonEmptyArray(in, "contents");
     }
 
     /** user or model; a missing role is user (single-turn requests omit it), function/tool results are user turns. */

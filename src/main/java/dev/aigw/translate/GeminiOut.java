@@ -89,11 +89,13 @@ final class GeminiOut {
             return SseEvent.data(Json.write(response(parts, finishReason, usage, model.get(), id)));
         }
 
-        SseEvent text(String text, boolean thought) {
+        /** A chunk of one part. */
+        SseEvent chunk(ObjectNode part) {
             ArrayNode parts = Json.arr();
-            parts.add(GeminiOut.text(text, thought));
+            parts.add(part);
             return chunk(parts, null, null);
         }
+
 
         /** One whole call: Gemini never splits a function call across chunks. */
         SseEvent functionCall(String name, JsonNode args) {

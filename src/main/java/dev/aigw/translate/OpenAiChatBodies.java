@@ -17,11 +17,7 @@ final class OpenAiChatBodies implements BodyFormat {
     @Override
     public List<TextSlot> requestText(ObjectNode body) {
         List<TextSlot> out = new ArrayList<>();
-        for (JsonNode m : body.path("messages")) {
-            if (m instanceof ObjectNode msg) {
-                TextSlot.content(msg, "content", msg.path("role").asText("user"), out);
-            }
-        }
+        TextSlot.messages(body, out);
         return out;
     }
 
@@ -38,12 +34,7 @@ final class OpenAiChatBodies implements BodyFormat {
 
     @Override
     public boolean hasToolCalls(ObjectNode body) {
-        for (JsonNode c : body.path("choices")) {
-            if (c.path("message").path("tool_calls").size() > 0 || c.path("message").has("function_call")) {
-                return true;
-            }
-        }
-        return false;
+        return Json.any(body.path("choices"), c -> c.path("message").path("tool_calls").size() > 0 || c.path("message").has("function_call"));
     }
 
     @Override
@@ -81,12 +72,7 @@ final class OpenAiChatBodies implements BodyFormat {
 
     @Override
     public boolean streamCallsTool(ObjectNode d) {
-        for (JsonNode c : d.path("choices")) {
-            if (c.path("delta").has("tool_calls")) {
-                return true;
-            }
-        }
-        return false;
+        return Json.any(d.path("choices"), c -> c.path("delta").has("tool_calls"));
     }
 
     @Override
@@ -116,9 +102,7 @@ final class OpenAiChatBodies implements BodyFormat {
         JsonNode choices = data.get("choices");
         if (!(choices instanceof ArrayNode arr) || arr.isEmpty()) {
             // A usage-only chunk comes after every choice finished: release anything left first.
-            List<SseEvent> out = g.flush();
-            out.add(e);
-            return out;
+            return BodyFormat.after(g.flush(), e);
         }
         boolean changed = false;
         boolean droppable = !data.hasNonNull("usage");

@@ -49,14 +49,9 @@ final class OpenAiChatClient implements ClientCodec {
 
     @Override
     public ChatRequest decodeRequest(ObjectNode in, RequestContext ctx, Warnings w) throws TranslationException {
-        List<Part.Text> system = new ArrayList<>();
-        List<Message> messages = new ArrayList<>();
-        JsonNode msgs = RequestFields.messages(in);
-        for (int i = 0; i < msgs.size(); i++) {
-            JsonNode m = msgs.get(i);
-            String at = "messages[" + i + "]";
+        List<Message> all = RequestFields.eachMessage(in, (m, at) -> {
             String role = RequestFields.role(m, at);
-            Message msg = switch (role) {
+            return switch (role) {
                 case "system", "developer" -> {
                     List<Part> parts = new ArrayList<>();
                     for (String t : OpenAiIn.texts(m.get("content"), at + ".content", true)) {
@@ -76,14 +71,16 @@ final class OpenAiChatClient implements ClientCodec {
                 case "function" -> throw unsupported(at + ".role", "legacy function messages are not supported; use tool");
                 default -> throw invalid(at + ".role", "unknown role '" + role + "'");
             };
-            if (msg.role() == Role.SYSTEM && messages.isEmpty()) {
-                for (Part p : msg.parts()) {
-                    system.add((Part.Text) p);
-                }
-            } else {
-                messages.add(msg);
+        });
+        // The system messages before any other are the leading system prompt; later ones stay in place.
+        List<Part.Text> system = new ArrayList<>();
+        int lead = 0;
+        while (lead < all.size() && all.get(lead).role() == Role.SYSTEM) {
+            for (Part p : all.get(lead++).parts()) {
+                system.add((Part.Text) p);
             }
         }
+        List<Message> messages = all.subList(lead, all.size());
 
         List<Tool> tools = OpenAiIn.tools(in, w);
         Optional<ToolChoice> choice = OpenAiIn.toolChoice(in);
@@ -125,74 +122,63 @@ final class OpenAiChatClient implements ClientCodec {
         if (content == null || content.isNull()) {
             throw invalid(at, "is required for user messages");
         }
-        List<Part> parts = new ArrayList<>();
-        if (content.isTextual()) {
-            parts.add(new Part.Text(content.asText()));
-            return parts;
-        }
-        if (!content.isArray()) {
-            throw invalid(at, "must be a string or an array of content parts");
-        }
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode p = content.get(j);
-            String pat = at + "[" + j + "]";
-            String type = p.path("type").asText();
-            switch (type) {
-                case "text" -> {
-                    if (!p.path("text").asText().isEmpty()) {
-                        parts.add(new Part.Text(p.path("text").asText()));
-                    }
-                }
-                case "image_url" -> {
-                    JsonNode iu = p.get("image_url");
-                    // Some clients send the URL string directly instead of {"url": ...}.
-                    String url = iu != null && iu.isTextual() ? iu.asText() : iu == null ? "" : iu.path("url").asText("");
-                    if (url.isEmpty()) {
-                        throw invalid(pat + ".image_url.url", "is required");
-                    }
-                    Optional<Media.DataUrl> data = Media.parseDataUrl(url);
-                    MediaSource source;
-                    if (data.isPresent()) {
-                        source = new MediaSource.Base64(data.get().mediaType(), data.get().base64());
-                    } else if (Media.isHttpUrl(url) || url.startsWith("gs://") || url.startsWith("s3://")) {
-                        source = new MediaSource.Url(url, Optional.empty());
-                    } else {
-                        throw invalid(pat + ".image_url.url", "must be an http(s) URL or a base64 data URL");
-                    }
-                    Part.Media m = new Part.Media(Part.Media.Kind.IMAGE, source, Optional.empty(), Optional.empty());
-                    w.origin(m, pat + ".image_url.url");
-                    parts.add(m);
-                }
-                case "input_audio" -> {
-                    JsonNode audio = p.path("input_audio");
-                    String format = audio.path("format").asText("wav");
-                    String data = Json.text(audio, "data").orElseThrow(() -> invalid(pat + ".input_audio.data", "is required"));
-                    Part.Media m = new Part.Media(Part.Media.Kind.AUDIO, new MediaSource.Base64("audio/" + format, data),
-                            Optional.empty(), Optional.empty());
-                    w.origin(m, pat + ".type");
-                    parts.add(m);
-                }
-                case "file" -> {
-                    JsonNode file = p.path("file");
-                    Part.Media m;
-                    if (Json.present(file, "file_id")) {
-                        m = new Part.Media(Part.Media.Kind.DOCUMENT, new MediaSource.FileId(file.get("file_id").asText()),
-                                Json.text(file, "filename"), Optional.empty());
-                        w.origin(m, pat + ".file.file_id");
-                    } else {
-                        String fd = Json.text(file, "file_data").orElseThrow(() -> invalid(pat + ".file.file_data", "is required"));
-                        Media.DataUrl d = Media.parseDataUrl(fd)
-                                .orElseThrow(() -> invalid(pat + ".file.file_data", "must be a base64 data URL"));
-                        m = new Part.Media(Part.Media.Kind.DOCUMENT, new MediaSource.Base64(d.mediaType(), d.base64()),
-                                Json.text(file, "filename"), Optional.empty());
-                        w.origin(m, pat + ".file.file_data");
-                    }
-                    parts.add(m);
-                }
-                default -> throw invalid(pat + ".type", "unknown content part type '" + type + "'");
+        return RequestFields.content(content, at, "content parts", (p, pat) -> userPart(p, pat, w));
+    }
+
+    private static Part userPart(JsonNode p, String pat, Warnings w) throws TranslationException {
+        String type = p.path("type").asText();
+        switch (type) {
+            case "text" -> {
+                return p.path("text").asText().isEmpty() ? null : new Part.Text(p.path("text").asText());
             }
+            case "image_url" -> {
+                JsonNode iu = p.get("image_url");
+                // Some clients send the URL string directly instead of {"url": ...}.
+                String url = iu != null && iu.isTextual() ? iu.asText() : iu == null ? "" : iu.path("url").asText("");
+                if (url.isEmpty()) {
+                    throw invalid(pat + ".image_url.url", "is required");
+                }
+                Optional<Media.DataUrl> data = Media.parseDataUrl(url);
+                MediaSource source;
+                if (data.isPresent()) {
+                    source = new MediaSource.Base64(data.get().mediaType(), data.get().base64());
+                } else if (Media.isHttpUrl(url) || url.startsWith("gs://") || url.startsWith("s3://")) {
+                    source = new MediaSource.Url(url, Optional.empty());
+                } else {
+                    throw invalid(pat + ".image_url.url", "must be an http(s) URL or a base64 data URL");
+                }
+                Part.Media m = new Part.Media(Part.Media.Kind.IMAGE, source, Optional.empty(), Optional.empty());
+                w.origin(m, pat + ".image_url.url");
+                return m;
+            }
+            case "input_audio" -> {
+                JsonNode audio = p.path("input_audio");
+                String format = audio.path("format").asText("wav");
+                String data = Json.text(audio, "data").orElseThrow(() -> invalid(pat + ".input_audio.data", "is required"));
+                Part.Media m = new Part.Media(Part.Media.Kind.AUDIO, new MediaSource.Base64("audio/" + format, data),
+                        Optional.empty(), Optional.empty());
+                w.origin(m, pat + ".type");
+                return m;
+            }
+            case "file" -> {
+                JsonNode file = p.path("file");
+                Part.Media m;
+                if (Json.present(file, "file_id")) {
+                    m = new Part.Media(Part.Media.Kind.DOCUMENT, new MediaSource.FileId(file.get("file_id").asText()),
+                            Json.text(file, "filename"), Optional.empty());
+                    w.origin(m, pat + ".file.file_id");
+                } else {
+                    String fd = Json.text(file, "file_data").orElseThrow(() -> invalid(pat + ".file.file_data", "is required"));
+                    Media.DataUrl d = Media.parseDataUrl(fd)
+                            .orElseThrow(() -> invalid(pat + ".file.file_data", "must be a base64 data URL"));
+                    m = new Part.Media(Part.Media.Kind.DOCUMENT, new MediaSource.Base64(d.mediaType(), d.base64()),
+                            Json.text(file, "filename"), Optional.empty());
+                    w.origin(m, pat + ".file.file_data");
+                }
+                return m;
+            }
+            default -> throw invalid(pat + ".type", "unknown content part type '" + type + "'");
         }
-        return parts;
     }
 
     private static List<Part> assistantParts(JsonNode m, String at) throws TranslationException {

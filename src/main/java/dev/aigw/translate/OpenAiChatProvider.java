@@ -5,7 +5,6 @@ import static dev.aigw.translate.TranslationException.unsupported;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigw.translate.canonical.Capabilities;
 import dev.aigw.translate.canonical.ChatError;
 import dev.aigw.translate.canonical.ChatRequest;
 import dev.aigw.translate.canonical.ChatResponse;
@@ -37,16 +36,6 @@ final class OpenAiChatProvider implements ProviderCodec {
     static final OpenAiChatProvider INSTANCE = new OpenAiChatProvider();
     static final String PATH = "/v1/chat/completions";
     private static final Schema S = Schema.OPENAI_CHAT;
-
-    @Override
-    public Schema schema() {
-        return S;
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return new Capabilities(false, 2.0, false, false, false);
-    }
 
     // ---------------------------------------------------------------- request
 
@@ -339,4 +328,8 @@ final class OpenAiChatProvider implements ProviderCodec {
         return new OpenAiChatStreamDecoder();
     }
 
+    @Override
+    public Schema schema() {
+        return S;
+    }
 }

@@ -11,19 +11,15 @@ import java.util.Optional;
 
 /** OpenAI streams deltas without blocks: a block opens when the kind of delta changes. */
 final class OpenAiChatStreamDecoder implements ProviderCodec.StreamDecoder {
-    private enum Kind { NONE, TEXT, THINKING, TOOL }
-
     private boolean started;
     private boolean finished;
-    private Kind open = Kind.NONE;
-    private int openIndex = -1;
-    private int next;
+    private final Blocks blocks = new Blocks();
     private final Map<Integer, Integer> blockByTool = new HashMap<>();
 
     @Override
     public void decode(SseEvent e, List<StreamEvent> out) {
         if (e.isDone()) {
-            close(out);
+            blocks.close(out);
             if (finished) {
                 out.add(new StreamEvent.End()); // [DONE] before a finish reason is a cut-off stream
             }
@@ -36,7 +32,7 @@ final class OpenAiChatStreamDecoder implements ProviderCodec.StreamDecoder {
         ObjectNode c = parsed.get();
         if (Json.present(c, "error")) {
             int status = c.path("error").path("code").asInt(500);
-            close(out);
+            blocks.close(out);
             out.add(new StreamEvent.Error(new ChatError(status >= 400 ? status : 500, Optional.empty(),
                     ErrorBodies.message(c, 500), Optional.empty())));
             return;
@@ -51,19 +47,15 @@ final class OpenAiChatStreamDecoder implements ProviderCodec.StreamDecoder {
         JsonNode choice = c.path("choices").path(0);
         JsonNode delta = choice.path("delta");
         Json.text(delta, "reasoning_content").filter(t -> !t.isEmpty())
-                .ifPresent(t -> out.add(new StreamEvent.ThinkingDelta(ensure(Kind.THINKING, out), t)));
+                .ifPresent(t -> out.add(new StreamEvent.ThinkingDelta(blocks.ensure(StreamEvent.BlockKind.THINKING, out), t)));
         Json.text(delta, "content").or(() -> Json.text(delta, "refusal")).filter(t -> !t.isEmpty())
-                .ifPresent(t -> out.add(new StreamEvent.TextDelta(ensure(Kind.TEXT, out), t)));
+                .ifPresent(t -> out.add(new StreamEvent.TextDelta(blocks.ensure(StreamEvent.BlockKind.TEXT, out), t)));
         for (JsonNode call : delta.path("tool_calls")) {
             int tool = call.path("index").asInt(blockByTool.size());
             Integer block = blockByTool.get(tool);
             if (block == null) {
-                close(out);
-                block = next++;
+                block = blocks.openTool(Json.text(call, "id"), call.path("function").path("name").asText(), out);
                 blockByTool.put(tool, block);
-                open = Kind.TOOL;
-                openIndex = block;
-                out.add(StreamEvent.BlockStart.tool(block, Json.text(call, "id"), call.path("function").path("name").asText()));
             }
             String args = call.path("function").path("arguments").asText("");
             if (!args.isEmpty()) {
@@ -73,26 +65,8 @@ final class OpenAiChatStreamDecoder implements ProviderCodec.StreamDecoder {
         }
         Json.text(choice, "finish_reason").ifPresent(r -> {
             finished = true;
-            close(out);
+            blocks.close(out);
             out.add(new StreamEvent.Finish(OpenAiChatProvider.finish(r), Optional.empty()));
         });
-    }
-
-    private int ensure(Kind kind, List<StreamEvent> out) {
-        if (open != kind) {
-            close(out);
-            open = kind;
-            openIndex = next++;
-            out.add(StreamEvent.BlockStart.of(openIndex, kind == Kind.TEXT ? StreamEvent.BlockKind.TEXT : StreamEvent.BlockKind.THINKING));
-        }
-        return openIndex;
-    }
-
-    private void close(List<StreamEvent> out) {
-        if (open != Kind.NONE) {
-            out.add(new StreamEvent.BlockStop(openIndex));
-            open = Kind.NONE;
-            openIndex = -1;
-        }
     }
 }

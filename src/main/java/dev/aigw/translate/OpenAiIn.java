@@ -52,14 +52,7 @@ final class OpenAiIn {
     }
 
     static List<Tool> tools(ObjectNode in, Warnings w) throws TranslationException {
-        List<Tool> out = new ArrayList<>();
-        JsonNode tools = RequestFields.tools(in);
-        if (tools == null) {
-            return out;
-        }
-        for (int k = 0; k < tools.size(); k++) {
-            JsonNode t = tools.get(k);
-            String at = "tools[" + k + "]";
+        return RequestFields.eachTool(in, (t, at) -> {
             String type = t.path("type").asText("function");
             if (!type.equals("function")) {
                 throw unsupported(at + ".type", "only function tools are supported, got '" + type + "'");
@@ -70,9 +63,8 @@ final class OpenAiIn {
             Tool.Function f = new Tool.Function(name, Json.text(fn, "description"), params,
                     fn.path("strict").asBoolean(false), false, Optional.empty());
             w.origin(f, at);
-            out.add(f);
-        }
-        return out;
+            return f;
+        });
     }
 
     static Optional<ToolChoice> toolChoice(ObjectNode in) throws TranslationException {

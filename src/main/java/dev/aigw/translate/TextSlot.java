@@ -66,6 +66,15 @@ public final class TextSlot {
         }
     }
 
+    /** {@code messages[].content} with each message's role (OpenAI and Anthropic alike). */
+    static void messages(ObjectNode body, List<TextSlot> out) {
+        for (JsonNode m : body.path("messages")) {
+            if (m instanceof ObjectNode msg) {
+                content(msg, "content", msg.path("role").asText("user"), out);
+            }
+        }
+    }
+
     /** Gemini parts ({@code {text}}), thoughts excepted. */
     static void parts(JsonNode content, String role, List<TextSlot> out) {
         for (JsonNode p : content.path("parts")) {
