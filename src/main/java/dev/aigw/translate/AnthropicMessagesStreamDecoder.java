@@ -68,12 +68,7 @@ final class AnthropicMessagesStreamDecoder implements ProviderCodec.StreamDecode
             case "error" -> {
                 JsonNode err = d.path("error");
                 String type = err.path("type").asText("api_error");
-                int status = switch (type) {
-                    case "overloaded_error" -> 503;
-                    case "rate_limit_error" -> 429;
-                    case "invalid_request_error" -> 400;
-                    default -> 500;
-                };
+                int status = ErrorBodies.statusForAnthropicType(type);
                 out.add(new StreamEvent.Error(new ChatError(status, Optional.of(type), ErrorBodies.message(d, status),
                         Optional.empty())));
             }
