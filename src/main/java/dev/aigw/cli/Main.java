@@ -1,5 +1,6 @@
 package dev.aigw.cli;
 
+import dev.aigw.admin.DashboardOptions;
 import dev.aigw.config.FileSource;
 import dev.aigw.config.Problem;
 import dev.aigw.config.ResourceStore;
@@ -92,6 +93,15 @@ public final class Main implements Runnable {
                         + "Off (0) by default: prompts can hold personal data (default: ${DEFAULT-VALUE}).")
         int logPrompts;
 
+        @Option(names = "--admin-token-file", paramLabel = "PATH",
+                description = "The admin token (e.g. a mounted Secret's key) that the dashboard's API requires; "
+                        + "default: $" + DashboardWiring.TOKEN_ENV + ". Needed when --admin-address is not loopback.")
+        Path adminTokenFile;
+
+        @Option(names = "--admin-try-it", description = "Let the dashboard's \"Try it\" send prompts through the "
+                + "listeners (off by default: it spends provider tokens).")
+        boolean adminTryIt;
+
         @Option(names = "--watch-interval", defaultValue = "1s", description = "How often files are checked for changes; 0 turns watching off (default: ${DEFAULT-VALUE}).")
         String watchInterval;
 
@@ -126,9 +136,16 @@ public final class Main implements Runnable {
             GatewayApp.Settings settings = new GatewayApp.Settings(config.files, config.implicitPort, adminAddress,
                     adminPort, proxy, watch, System::getenv);
             if (kubernetes) settings = settings.withKubernetes(kubeOptions(this));
+            DashboardOptions dashboard;
+            try {
+                dashboard = new DashboardOptions(DashboardWiring.adminToken(adminTokenFile, System::getenv), adminTryIt);
+            } catch (java.io.IOException e) {
+                System.err.println("ai-gateway run: " + e.getMessage());
+                return 2;
+            }
             GatewayApp app;
             try {
-                app = GatewayApp.start(settings);
+                app = GatewayApp.start(settings, dashboard);
             } catch (GatewayApp.StartupException e) {
                 System.err.println("ai-gateway did not start: " + e.getMessage());
                 for (Problem p : e.problems()) if (p.isError()) System.err.println("  " + p);
