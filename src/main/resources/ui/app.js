@@ -174,16 +174,16 @@ async function traffic(root) {
         h('td', {}, g.errors), h('td', {}, g.tokensIn), h('td', {}, g.tokensOut), h('td', {}, ms(g.p50Ms)), h('td', {}, ms(g.p99Ms)),
         h('td', {}, ms(g.ttftP50Ms))))));
   const step = t.stepSeconds;
-  lineChart(c1, {title: 'Requests per second', times, series: [
+  lineChart(c1, {title: 'Requests per second', times, step, series: [
     {name: 'requests/s', cls: 's1', values: zero(p => p.rps)},
     {name: 'errors/s', cls: 's2', values: zero(p => p.errors / step)}]});
-  lineChart(c2, {title: 'Errors by status', unit: 'per step', times, series: statuses.size
+  lineChart(c2, {title: 'Errors by status', unit: `per ${step} s`, times, step, series: statuses.size
     ? [...statuses].sort().map((s, i) => ({name: s === '0' ? 'no response' : s, cls: 's' + (2 + i % 4), values: zero(p => p.byStatus[s] || 0)}))
     : [{name: 'no errors', cls: 's2', values: zero(() => 0)}]});
-  lineChart(c3, {title: 'Tokens per second', times, series: [
+  lineChart(c3, {title: 'Tokens per second', times, step, series: [
     {name: 'in', cls: 's1', values: zero(p => p.tokensInPerSec)},
     {name: 'out', cls: 's3', values: zero(p => p.tokensOutPerSec)}]});
-  lineChart(c4, {title: 'Latency', unit: 'ms', times, series: [
+  lineChart(c4, {title: 'Latency', unit: 'ms', times, step, series: [
     {name: 'p50', cls: 's1', values: val(p => p.p50Ms)},
     {name: 'p99', cls: 's2', values: val(p => p.p99Ms)},
     {name: 'first token p50', cls: 's4', values: t.points.map(p => p.ttftP50Ms)}]});

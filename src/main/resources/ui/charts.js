@@ -19,22 +19,21 @@ function niceMax(v) {
 }
 
 function fmt(v) {
-  if (v >= 1000) return (v / 1000).toFixed(v >= 10000 ? 0 : 1) + 'k';
+  if (v >= 1000) return +(v / 1000).toFixed(v >= 10000 ? 0 : 2) + 'k';
   if (v >= 10 || v === 0) return v.toFixed(0);
   return v.toFixed(v >= 1 ? 1 : 2);
 }
 
-function clock(t) {
-  const d = new Date(t);
-  return d.toTimeString().slice(0, 5);
+function clock(t, seconds) {
+  return new Date(t).toTimeString().slice(0, seconds ? 8 : 5);
 }
 
 /**
  * Draws series = [{name, cls, values: [number|null]}] over times (ms) into container.
- * Points where a series has a value get a dot (class "pt"), so a reader can tell
- * "no traffic" from "zero".
+ * Points above zero get a dot (class "pt"; their count is the svg's data-points), so
+ * a reader sees where the traffic was; null values (no requests, so no latency) leave a gap.
  */
-export function lineChart(container, {title, unit, times, series}) {
+export function lineChart(container, {title, unit, times, series, step}) {
   container.replaceChildren();
   const box = document.createElement('div');
   box.className = 'chart';
@@ -55,7 +54,7 @@ export function lineChart(container, {title, unit, times, series}) {
     el('text', {x: L - 6, y: y(v) + 4, class: 'axis', 'text-anchor': 'end'}, svg).textContent = fmt(v);
   }
   for (let k = 0; k < n; k += Math.max(1, Math.floor(n / 6))) {
-    el('text', {x: x(k), y: H - 8, class: 'axis', 'text-anchor': 'middle'}, svg).textContent = clock(times[k]);
+    el('text', {x: x(k), y: H - 8, class: 'axis', 'text-anchor': 'middle'}, svg).textContent = clock(times[k], step < 60);
   }
   let dots = 0;
   for (const s of series) {
@@ -66,7 +65,7 @@ export function lineChart(container, {title, unit, times, series}) {
     });
     if (d) el('path', {d, class: 'line ' + s.cls}, svg);
     s.values.forEach((v, i) => {
-      if (v == null) return;
+      if (v == null || v <= 0) return;
       el('circle', {cx: x(i), cy: y(v), r: 2.2, class: 'pt ' + s.cls}, svg);
       dots++;
     });

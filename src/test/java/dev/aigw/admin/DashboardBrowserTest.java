@@ -148,7 +148,10 @@ class DashboardBrowserTest {
             bPort = s.getLocalPort();
         }
         FakeUpstream b = anthropic(bPort);
-        try (FakeUpstream a = FakeUpstream.plain().respond((r, req) -> openai(new io.vertx.core.json.JsonObject(r.body()), req));
+        FakeUpstream[] self = new FakeUpstream[1];
+        try (FakeUpstream a = self[0] = FakeUpstream.plain().respond((r, req) -> self[0].vertx().setTimer(
+                     java.util.concurrent.ThreadLocalRandom.current().nextInt(5, 60),
+                     t -> openai(new io.vertx.core.json.JsonObject(r.body()), req)));
              GatewayHarness gw = GatewayHarness.builder().file("g.yaml", config(a.port(), bPort))
                      .dashboard(new DashboardOptions(Optional.empty(), true)).start()) {
             for (int i = 0; i < 30; i++) {
@@ -156,6 +159,18 @@ class DashboardBrowserTest {
                         .isEqualTo(200);
             }
             assertThat(gw.post("/legacy/v1/chat/completions", CHAT.formatted("")).statusCode()).isEqualTo(500);
+            // Steady traffic while the pages are looked at, so the charts have several points.
+            AtomicBoolean load = new AtomicBoolean(true);
+            Thread traffic = Thread.ofVirtual().start(() -> {
+                for (int i = 0; load.get(); i++) {
+                    try {
+                        gw.post("/v1/chat/completions", CHAT.formatted(i % 4 == 0 ? ",\"stream\":true" : ""));
+                        Thread.sleep(100);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
             WebDriver d = browser();
             String ui = gw.adminUrl() + "/ui/";
 
@@ -176,35 +191,25 @@ class DashboardBrowserTest {
             waitFor(d, () -> status(d, "anthropic/b").equals("HEALTHY") && status(d, "openai/a").equals("HEALTHY"));
             b.close();
             long killed = System.nanoTime();
-            AtomicBoolean load = new AtomicBoolean(true);
-            Thread traffic = Thread.ofVirtual().start(() -> {
-                while (load.get()) {
-                    try {
-                        gw.post("/v1/chat/completions", CHAT.formatted(""));
-                        Thread.sleep(50);
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            });
-            try {
-                waitFor(d, () -> status(d, "anthropic/b").equals("EJECTED"));
-                double seconds = (System.nanoTime() - killed) / 1e9;
-                System.out.printf("dashboard: provider b shown EJECTED %.1f s after it was killed%n", seconds);
-                assertThat(seconds).isLessThan(10);
-                assertThat(status(d, "openai/a")).isEqualTo("HEALTHY");
-                shot(d, "providers");
-            } finally {
-                load.set(false);
-                traffic.join();
-            }
+            waitFor(d, () -> status(d, "anthropic/b").equals("EJECTED"));
+            double seconds = (System.nanoTime() - killed) / 1e9;
+            System.out.printf("dashboard: provider b shown EJECTED %.1f s after it was killed%n", seconds);
+            assertThat(seconds).isLessThan(10);
+            assertThat(status(d, "openai/a")).isEqualTo("HEALTHY");
+            shot(d, "providers");
 
             // Traffic: the charts have points.
             d.get(ui + "#traffic");
-            waitFor(d, () -> points(d) > 0 && !d.findElements(By.cssSelector("tr.group-row")).isEmpty());
+            // Requests-per-second dots over at least three 5-second steps (the traffic has run for a while).
+            // (-Daigw.dashboard.trafficSeconds=N runs the traffic longer first, for fuller screenshots.)
+            Thread.sleep(Long.getLong("aigw.dashboard.trafficSeconds", 0) * 1000);
+            d.navigate().refresh();
+            waitFor(d, Duration.ofSeconds(30), () -> points(d) >= 3 && !d.findElements(By.cssSelector("tr.group-row")).isEmpty());
             assertThat(d.findElements(By.cssSelector("svg.chart-svg"))).hasSize(4);
             assertThat(d.findElement(By.cssSelector("table")).getText()).contains("default/chat");
             shot(d, "traffic");
+            load.set(false);
+            traffic.join();
 
             // Recent requests, filterable.
             d.get(ui + "#requests");
@@ -212,7 +217,8 @@ class DashboardBrowserTest {
             new Select(d.findElement(By.name("status"))).selectByValue("5xx");
             waitFor(d, () -> {
                 List<WebElement> rows = d.findElements(By.cssSelector("tr.request-row"));
-                return rows.size() == 1 && rows.getFirst().getText().contains("500");
+                return rows.size() == 1 && rows.getFirst().getText().contains("500")
+                        && rows.getFirst().getText().contains("default/legacy");
             });
             new Select(d.findElement(By.name("status"))).selectByValue("");
             waitFor(d, () -> d.findElements(By.cssSelector("tr.request-row")).size() > 30);
@@ -282,15 +288,17 @@ class DashboardBrowserTest {
         return rows.isEmpty() ? "" : rows.getFirst().getDomAttribute("data-status");
     }
 
+    /** The dots of the requests-per-second line: one per step that had traffic. */
     private static int points(WebDriver d) {
-        List<WebElement> svgs = d.findElements(By.cssSelector("svg.chart-svg"));
-        if (svgs.isEmpty()) return 0;
-        String p = svgs.getFirst().getDomAttribute("data-points");
-        return p == null ? 0 : Integer.parseInt(p);
+        return d.findElements(By.cssSelector("svg.chart-svg circle.pt.s1")).size();
     }
 
     private static void waitFor(WebDriver d, java.util.function.BooleanSupplier condition) {
-        new WebDriverWait(d, Duration.ofSeconds(15), Duration.ofMillis(100))
+        waitFor(d, Duration.ofSeconds(15), condition);
+    }
+
+    private static void waitFor(WebDriver d, Duration timeout, java.util.function.BooleanSupplier condition) {
+        new WebDriverWait(d, timeout, Duration.ofMillis(100))
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .ignoring(org.openqa.selenium.NoSuchElementException.class)
                 .until(x -> condition.getAsBoolean());
