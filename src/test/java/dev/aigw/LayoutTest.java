@@ -48,4 +48,12 @@ class LayoutTest {
                 .should().dependOnClassesThat().resideInAPackage("dev.aigw.proxy")
                 .check(CLASSES);
     }
+
+    @Test
+    void theAdminListenerReadsTheProxyAndTelemetryOnlyThroughWhatCliHandsOver() {
+        noClasses().that().resideInAPackage("dev.aigw.admin..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.aigw.proxy..", "dev.aigw.telemetry..",
+                        "dev.aigw.kube..")
+                .check(CLASSES);
+    }
 }

@@ -164,7 +164,8 @@ class DashboardBrowserTest {
             Thread traffic = Thread.ofVirtual().start(() -> {
                 for (int i = 0; load.get(); i++) {
                     try {
-                        gw.post("/v1/chat/completions", CHAT.formatted(i % 4 == 0 ? ",\"stream\":true" : ""));
+                        gw.post(i % 25 == 24 ? "/legacy/v1/chat/completions" : "/v1/chat/completions",
+                                CHAT.formatted(i % 4 == 0 ? ",\"stream\":true" : ""));
                         Thread.sleep(100);
                     } catch (Exception e) {
                         return;
@@ -217,8 +218,8 @@ class DashboardBrowserTest {
             new Select(d.findElement(By.name("status"))).selectByValue("5xx");
             waitFor(d, () -> {
                 List<WebElement> rows = d.findElements(By.cssSelector("tr.request-row"));
-                return rows.size() == 1 && rows.getFirst().getText().contains("500")
-                        && rows.getFirst().getText().contains("default/legacy");
+                return !rows.isEmpty() && rows.stream().allMatch(r -> r.getText().contains("500")
+                        && r.getText().contains("default/legacy#0"));
             });
             new Select(d.findElement(By.name("status"))).selectByValue("");
             waitFor(d, () -> d.findElements(By.cssSelector("tr.request-row")).size() > 30);
