@@ -193,6 +193,13 @@ class DashboardApiTest {
                 logged = json(send(gw, "GET", "/api/requests?q=" + id, null, "authorization", "Bearer " + TOKEN));
             }
             assertThat(logged.path("requests")).singleElement().satisfies(n -> assertThat(n.path("streamed").asBoolean()).isTrue());
+            HttpResponse<String> gemini = send(gw, "POST", "/api/try",
+                    "{\"route\":\"default/chat#0\",\"format\":\"gemini\",\"model\":\"gpt-4o-mini\",\"prompt\":\"hi\"}",
+                    "cookie", cookie, "content-type", "application/json");
+            assertThat(gemini.statusCode()).as(gemini.body()).isEqualTo(200);
+            assertThat(gemini.headers().firstValue("x-tryit-path"))
+                    .hasValue("/openai/v1beta/models/gpt-4o-mini:streamGenerateContent?alt=sse");
+            assertThat(gemini.body()).contains("\"text\":\"Hello\"");
             HttpResponse<String> nowhere = send(gw, "POST", "/api/try", "{\"route\":\"default/none#0\",\"prompt\":\"hi\"}",
                     "cookie", cookie, "content-type", "application/json");
             assertThat(nowhere.statusCode()).isEqualTo(404);
