@@ -171,6 +171,8 @@ final class TryIt {
             String provider = up.getHeader("x-gateway-provider");
             if (provider != null) resp.putHeader("x-gateway-provider", provider);
             resp.setChunked(true);
+            // The page went away mid-answer: stop the gateway's request too, not only our side.
+            req.connection().closeHandler(v -> up.request().reset());
             up.pipeTo(resp);
         });
     }
