@@ -103,7 +103,7 @@ async function overview(root) {
       card('Problems', String(o.problems.length), errors ? errors + ' errors' : 'no errors'),
       card('Mode', k ? 'Kubernetes' : 'Files',
         k ? `API server ${k.apiReachable ? 'reachable' : 'unreachable since ' + k.staleSince} · ` +
-          `${k.leader ? 'this replica leads' : 'another replica leads'} (${k.identity})` : 'resources from -f files')),
+          (k.leader ? `this replica (${k.identity}) leads` : `${k.leaderIdentity ?? 'another replica'} leads; this is ${k.identity}`) : 'resources from -f files')),
     h('h2', {}, 'Listeners'),
     table(['Gateway', 'Listener', 'Port', 'Bound', 'Protocol'], o.listeners.map(l => h('tr', {},
       h('td', {}, l.gateway + (l.implicit ? ' (implicit)' : '')), h('td', {}, l.name), h('td', {}, l.port),

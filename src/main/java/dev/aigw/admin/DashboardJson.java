@@ -86,6 +86,7 @@ final class DashboardJson {
             k.put("staleSince", c.staleSince().map(Object::toString).orElse(null));
             k.put("identity", c.identity());
             k.put("leader", c.leader());
+            k.put("leaderIdentity", c.leader() ? c.identity() : c.leaderIdentity().orElse(null));
         } else {
             out.putNull("kubernetes");
         }

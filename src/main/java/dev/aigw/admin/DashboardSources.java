@@ -46,8 +46,10 @@ public record DashboardSources(Supplier<List<ProviderRow>> providers, TrafficQue
     /**
      * Kubernetes mode. {@code synced}: the first list arrived; {@code staleSince}: the API server
      * has been unreachable since then (empty: reachable); {@code identity}: this replica's name
-     * in the leader election; {@code leader}: whether it holds the Lease (and writes status).
+     * in the leader election; {@code leader}: whether it holds the Lease (and writes status);
+     * {@code leaderIdentity}: who holds the Lease, as last read (empty: unknown or nobody).
      */
-    public record ClusterInfo(boolean synced, Optional<Instant> staleSince, String identity, boolean leader) {
+    public record ClusterInfo(boolean synced, Optional<Instant> staleSince, String identity, boolean leader,
+                              Optional<String> leaderIdentity) {
     }
 }

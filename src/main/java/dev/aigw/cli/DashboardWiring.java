@@ -1,6 +1,8 @@
 package dev.aigw.cli;
 
 import dev.aigw.admin.DashboardSources;
+import dev.aigw.kube.KubeSource;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import dev.aigw.proxy.GatewayServer;
 import dev.aigw.proxy.resilience.ProviderHealth;
 import dev.aigw.proxy.resilience.ProviderKey;
@@ -36,6 +38,33 @@ final class DashboardWiring {
                     v.availableIn().toMillis(), v.consecutiveFailures(), v.ejections(),
                     v.lastFailure().map(Enum::name).orElse(null), v.ttfbMillis().orElse(null), known.contains(k));
         }).toList();
+    }
+
+    /**
+     * Who holds the leader-election Lease, read from the API server at most every 5 seconds (the
+     * dashboard polls); while the API server is unreachable, the last answer.
+     */
+    static final class LeaseHolder {
+        private static final long EVERY_NANOS = 5_000_000_000L;
+        private volatile Optional<String> last = Optional.empty();
+        private volatile long readAt = Long.MIN_VALUE;
+
+        Optional<String> read(KubeSource k) {
+            long now = System.nanoTime();
+            if (readAt != Long.MIN_VALUE && now - readAt < EVERY_NANOS || k.staleSince().isPresent()) return last;
+            readAt = now;
+            try {
+                String ns = k.options().leaseNamespace();
+                if (ns == null || ns.isEmpty()) ns = k.client().getNamespace();
+                if (ns == null || ns.isEmpty()) ns = "default";
+                Lease lease = k.client().leases().inNamespace(ns).withName(k.options().leaseName()).get();
+                last = Optional.ofNullable(lease).map(Lease::getSpec).map(s -> s.getHolderIdentity())
+                        .filter(h -> !h.isEmpty());
+            } catch (RuntimeException e) {
+                // unreachable or forbidden: keep the last answer
+            }
+            return last;
+        }
     }
 
     /**

@@ -77,6 +77,7 @@ public final class GatewayApp implements AutoCloseable {
     private KubeSource kube;
     private StatusWriter status;
     private List<Problem> lastKubeProblems = List.of();
+    private final DashboardWiring.LeaseHolder leaseHolder = new DashboardWiring.LeaseHolder();
 
     private final Telemetry telemetry;
     private final java.util.concurrent.atomic.AtomicReference<java.util.Set<String>> knownModels;
@@ -187,8 +188,9 @@ public final class GatewayApp implements AutoCloseable {
         KubeSource k = kube;
         if (k == null) return Optional.empty();
         StatusWriter w = status;
-        return Optional.of(new DashboardSources.ClusterInfo(k.synced(), k.staleSince(), k.options().identity(),
-                w != null && w.isLeader()));
+        boolean leads = w != null && w.isLeader();
+        return Optional.of(new DashboardSources.ClusterInfo(k.synced(), k.staleSince(), k.options().identity(), leads,
+                leads ? Optional.of(k.options().identity()) : leaseHolder.read(k)));
     }
 
     private AdminServer.Readiness readiness() {

@@ -40,6 +40,14 @@ class DashboardKubernetesTest {
             assertThat(k.path("apiReachable").asBoolean()).isTrue();
             assertThat(k.path("staleSince").isNull()).isTrue();
             assertThat(k.path("identity").asText()).isEqualTo("replica-a");
+            assertThat(k.path("leaderIdentity").asText()).isEqualTo("replica-a");
+            // A second replica says who leads: the Lease's holder.
+            try (GatewayApp b = KubernetesModeTest.start(cluster.gatewayConfig(), google, "127.0.0.2", "replica-b")) {
+                within(Duration.ofSeconds(10), () -> kubernetes(b).path("synced").asBoolean()
+                        && "replica-a".equals(kubernetes(b).path("leaderIdentity").asText(null)));
+                assertThat(kubernetes(b).path("leader").asBoolean()).isFalse();
+                assertThat(kubernetes(b).path("identity").asText()).isEqualTo("replica-b");
+            }
 
             proxy.cut();
             within(Duration.ofSeconds(10), () -> !kubernetes(app).path("apiReachable").asBoolean());
