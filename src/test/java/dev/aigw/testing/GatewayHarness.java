@@ -44,6 +44,13 @@ public final class GatewayHarness implements AutoCloseable {
         private int logPrompts;
         private String adminAddress = "127.0.0.1";
         private dev.aigw.admin.DashboardOptions dashboard = dev.aigw.admin.DashboardOptions.DEFAULTS;
+        private java.util.function.UnaryOperator<ProxyOptions> proxyOptions = o -> o;
+
+        /** Adjusts the data-path options (client limits and the like) after the harness's own. */
+        public Builder proxy(java.util.function.UnaryOperator<ProxyOptions> adjust) {
+            this.proxyOptions = adjust;
+            return this;
+        }
 
         public Builder file(String name, String yaml) {
             files.put(name, yaml);
@@ -93,6 +100,7 @@ public final class GatewayHarness implements AutoCloseable {
             for (var e : files.entrySet()) Files.writeString(dir.resolve(e.getKey()), e.getValue());
             ProxyOptions proxy = ProxyOptions.defaults().withBindAddress("127.0.0.1").withConnectTo(connectTo)
                     .withCaFiles(List.of(TestCerts.caPem())).withMaxBodyBytes(maxBody).withLogPrompts(logPrompts);
+            proxy = proxyOptions.apply(proxy);
             GatewayApp app = GatewayApp.start(new GatewayApp.Settings(List.of(dir), 0, adminAddress, 0, proxy, watch,
                     env::get), dashboard);
             return new GatewayHarness(dir, app);
