@@ -116,6 +116,7 @@ class DashboardApiTest {
 
             // The page and its files; nothing else from the classpath.
             assertThat(send(gw, "GET", "/ui", null).headers().firstValue("location")).hasValue("/ui/");
+            assertThat(send(gw, "GET", "/", null).headers().firstValue("location")).hasValue("/ui/");
             HttpResponse<String> index = send(gw, "GET", "/ui/", null);
             assertThat(index.statusCode()).isEqualTo(200);
             assertThat(index.headers().firstValue("content-security-policy").orElse("")).contains("script-src 'self'");
