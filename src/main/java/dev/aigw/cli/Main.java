@@ -45,6 +45,21 @@ public final class Main implements Runnable {
                 description = "Listener port of the implicit Gateway kgateway-system/ai-gateway, used when the "
                         + "config defines no Gateway (default: ${DEFAULT-VALUE}).")
         int implicitPort;
+
+        @Option(names = "--max-config-bytes", defaultValue = "67108864", paramLabel = "BYTES",
+                description = "Largest config file (and Kubernetes object) read, in bytes (default: ${DEFAULT-VALUE}, 64 MiB).")
+        long maxConfigBytes;
+
+        /** Applies the options that are process-wide; false (with the message printed) when one is invalid. */
+        boolean apply() {
+            try {
+                dev.aigw.config.YamlResources.maxBytes(maxConfigBytes);
+                return true;
+            } catch (IllegalArgumentException e) {
+                System.err.println("--max-config-bytes: " + e.getMessage());
+                return false;
+            }
+        }
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Start the gateway.")
@@ -97,6 +112,7 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (!config.apply()) return 2;
             if (config.files.isEmpty() && !kubernetes) {
                 System.err.println("ai-gateway run: give the configuration with -f PATH, or --kubernetes");
                 return 2;
@@ -162,6 +178,7 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() {
+            if (!config.apply()) return 2;
             if (config.files.isEmpty()) {
                 System.err.println("ai-gateway validate: give the configuration with -f PATH");
                 return 2;

@@ -24,6 +24,8 @@ public final class ResourceParser {
     static final String GATEWAY_API = "gateway.networking.k8s.io";
     static final String KGATEWAY = "gateway.kgateway.dev";
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    /** {@code $NAME} not written as {@code ${NAME}}. */
+    private static final Pattern SHELL_VAR = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern REGION = Pattern.compile("^[a-z0-9-]+$");
     private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
     private static final Set<String> PROVIDERS =
@@ -63,6 +65,7 @@ public final class ResourceParser {
         for (RawResource r : raws) {
             String group = r.apiVersion().contains("/") ? r.apiVersion().substring(0, r.apiVersion().indexOf('/')) : "";
             Ctx c = new Ctx(r);
+            if (!strict(r, group)) continue;
             switch (r.kind()) {
                 case "Gateway" -> {
                     if (c.expectGroup(group, GATEWAY_API)) add(gateways, gateway(c), c);
@@ -87,6 +90,46 @@ public final class ResourceParser {
             }
         }
         return new Parsed(gateways, routes, backends, secrets, List.copyOf(policies), ignored);
+    }
+
+    /** The top-level fields of a resource, by kind; the spec shapes are bound by {@link Binder}. */
+    private static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec", "status");
+    private static final Set<String> SECRET_TOP = Set.of("apiVersion", "kind", "metadata", "data", "stringData", "type",
+            "immutable");
+
+    /**
+     * Binds the resource's spec onto its records strictly: unknown fields (and values of the wrong
+     * type) are errors with their line and a suggestion. False when the resource is left out.
+     */
+    private boolean strict(RawResource r, String group) {
+        Class<?> spec = switch (r.kind()) {
+            case "Gateway" -> group.equals(GATEWAY_API) ? dev.aigw.config.gateway.GatewaySpec.class : null;
+            case "HTTPRoute" -> group.equals(GATEWAY_API) ? dev.aigw.config.gateway.HttpRouteSpec.class : null;
+            case "Backend" -> group.equals(KGATEWAY) ? dev.aigw.config.kgateway.BackendSpec.class : null;
+            case "TrafficPolicy", "RoutePolicy" -> group.equals(KGATEWAY)
+                    ? dev.aigw.config.kgateway.TrafficPolicySpec.class : null;
+            default -> null;
+        };
+        Set<String> top = switch (r.kind()) {
+            case "Secret" -> SECRET_TOP;
+            case "Gateway", "HTTPRoute", "Backend", "TrafficPolicy", "RoutePolicy" -> TOP;
+            default -> null;
+        };
+        boolean ok = true;
+        if (top != null) {
+            for (String f : (Iterable<String>) r.body()::fieldNames) {
+                if (top.contains(f)) continue;
+                String close = Suggest.closest(f, top);
+                problems.add(Problem.error(r.at("/" + YamlResources.escape(f)), r.key().toString(), "unknown field `" + f
+                        + "` in " + r.key() + (close == null ? "" : "; did you mean `" + close + "`?") + " (valid: "
+                        + String.join(", ", new TreeSet<>(top)) + ")"));
+                ok = false;
+            }
+        }
+        if (spec != null && r.body().get("spec") instanceof com.fasterxml.jackson.databind.node.ObjectNode) {
+            ok &= Binder.bind(r, "/spec", spec, problems) != null;
+        }
+        return ok;
     }
 
     private <T> void add(List<T> list, T value, Ctx c) {
@@ -607,7 +650,7 @@ public final class ResourceParser {
             case "Inline" -> {
                 String v = c.text(a, "inline", true);
                 yield new AuthToken.Inline(v == null ? new SecretValue.Unresolved("no inline token")
-                        : substitute(v, where + ".authToken.inline"));
+                        : substitute(c, a.get("inline"), v, where + ".authToken.inline"));
             }
             case "SecretRef" -> {
                 String name = c.text(a.path("secretRef"), "name", true);
@@ -945,7 +988,7 @@ public final class ResourceParser {
         JsonNode d = c.r.body().path("data");
         for (var e : d.properties()) {
             // ${VAR} is expanded in the text as written (as the shell would), then decoded.
-            SecretValue raw = substitute(e.getValue().asText(), "data." + e.getKey());
+            SecretValue raw = substitute(c, e.getValue(), e.getValue().asText(), "data." + e.getKey());
             if (raw instanceof SecretValue.Unresolved) {
                 data.put(e.getKey(), raw);
                 continue;
@@ -961,13 +1004,20 @@ public final class ResourceParser {
         }
         // stringData wins over data for the same key, as the API server merges them.
         for (var e : c.r.body().path("stringData").properties()) {
-            data.put(e.getKey(), substitute(e.getValue().asText(), "stringData." + e.getKey()));
+            data.put(e.getKey(), substitute(c, e.getValue(), e.getValue().asText(), "stringData." + e.getKey()));
         }
         return new SecretResource(c.r.key(), Collections.unmodifiableMap(data), c.r.location());
     }
 
     /** Replaces {@code ${VAR}} with the environment's value; an unset variable leaves the value unresolved. */
-    private SecretValue substitute(String raw, String where) {
+    private SecretValue substitute(Ctx c, JsonNode at, String raw, String where) {
+        Matcher shell = SHELL_VAR.matcher(raw);
+        if (shell.find()) {
+            // What a user gets by copying the YAML between <<EOF and EOF literally: sent as written otherwise.
+            problems.add(Problem.warning(c.r.at(at), c.name(), where + ": `$" + shell.group(1) + "` looks like an "
+                    + "unexpanded shell variable and is used as written; write ${" + shell.group(1)
+                    + "} to read it from the environment"));
+        }
         Matcher m = ENV_REF.matcher(raw);
         StringBuilder sb = new StringBuilder();
         List<String> missing = new ArrayList<>();

@@ -65,7 +65,7 @@ class ResourceParserTest {
                       openai: {authToken: {kind: Inline, inline: k}}
                       cohere: {authToken: {kind: Inline, inline: k}}
                 """));
-        assertThat(onlyError().message()).contains("unknown provider cohere");
+        assertThat(onlyError().message()).contains("unknown field `cohere`");
     }
 
     // ---- the three Backend shapes ----
@@ -328,7 +328,7 @@ class ResourceParserTest {
         Problem e = onlyError();
         assertThat(e.location()).isEqualTo(new Location("t.yaml", 11));
         assertThat(e.resource()).isEqualTo("Backend ai/b");
-        assertThat(e.message()).contains("unknown provider cohere").contains("openai").contains("gemini");
+        assertThat(e.message()).contains("unknown field `cohere`").contains("openai").contains("gemini");
         assertThat(e.toString()).startsWith("t.yaml:11: error: Backend ai/b: ");
     }
 
@@ -340,7 +340,7 @@ class ResourceParserTest {
                   llm:
                     cohere: {authToken: {kind: Passthrough}}
                 """));
-        assertThat(onlyError().message()).contains("unknown provider cohere");
+        assertThat(onlyError().message()).contains("unknown field `cohere`");
     }
 
     @Test
