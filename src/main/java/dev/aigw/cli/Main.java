@@ -189,7 +189,8 @@ public final class Main implements Runnable {
             List<Problem> problems = new ArrayList<>(load.problems());
             problems.addAll(r.problems());
             for (Problem p : problems) System.out.println(p);
-            long bad = problems.stream().filter(p -> p.severity() != Problem.Severity.WARNING).count();
+            long bad = problems.stream().filter(p -> p.severity() == Problem.Severity.ERROR
+                    || p.severity() == Problem.Severity.UNRESOLVED).count();
             System.out.println(bad == 0 ? "ok: " + load.resources().size() + " resources, "
                     + r.snapshot().ports().values().stream().mapToInt(t -> t.entries().size()).sum() + " route matches"
                     : bad + " problem" + (bad == 1 ? "" : "s") + " found");

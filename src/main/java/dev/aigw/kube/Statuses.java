@@ -56,7 +56,8 @@ final class Statuses {
         this.programmed = programmed;
         this.currentStatus = currentStatus;
         this.now = now.truncatedTo(ChronoUnit.SECONDS).toString();
-        this.byResource = problems.stream().filter(p -> p.severity() != Problem.Severity.WARNING)
+        this.byResource = problems.stream().filter(p -> p.severity() == Problem.Severity.ERROR
+                        || p.severity() == Problem.Severity.UNRESOLVED)
                 .collect(Collectors.groupingBy(p -> p.resource() == null ? "" : p.resource()));
     }
 

@@ -128,6 +128,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             return;
         }
         CompiledRule rule = match.get().rule();
+        if (Cors.handle(rule, req)) return;
         Optional<Destination> dest = rule.pick();
         if (dest.isEmpty()) {
             Errors.send(req, 500, "gateway_error", "route " + rule.id() + " has no backend that can take traffic");

@@ -646,7 +646,13 @@ class ResourceParserTest {
                   other: ${UNSET_VAR}-x
                   literal: $GOOGLE_KEY
                 """);
-        assertThat(problems()).isEmpty();
+        // $GOOGLE_KEY (copied from a shell heredoc literally) is used as written, with a warning naming ${GOOGLE_KEY}.
+        assertThat(problems()).singleElement().satisfies(w -> {
+            assertThat(w.severity()).isEqualTo(Problem.Severity.WARNING);
+            assertThat(w.location().line()).isEqualTo(7);
+            assertThat(w.message()).contains("stringData.literal", "`$GOOGLE_KEY`", "unexpanded shell variable",
+                    "${GOOGLE_KEY}");
+        });
         Map<String, SecretValue> d = p.secrets().getFirst().data();
         assertThat(d.get("Authorization")).isEqualTo(new SecretValue.Present("Bearer AIza-123"));
         assertThat(d.get("literal")).isEqualTo(new SecretValue.Present("$GOOGLE_KEY"));

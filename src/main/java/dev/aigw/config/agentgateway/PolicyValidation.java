@@ -4,6 +4,7 @@ import dev.aigw.config.Binder;
 import dev.aigw.config.Checker;
 import dev.aigw.config.Problem;
 import dev.aigw.config.RawResource;
+import dev.aigw.config.TrafficPolicyResource;
 import dev.aigw.config.agentgateway.AiBackendPolicy.RequestGuard;
 import dev.aigw.config.agentgateway.AiBackendPolicy.ResponseGuard;
 import dev.aigw.config.agentgateway.Refs.TargetRef;
@@ -12,6 +13,7 @@ import dev.aigw.config.agentgateway.Refs.TargetSelector;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -37,11 +39,42 @@ public final class PolicyValidation {
 
     /** The bound, validated policy, or null after an error (the problems are added). */
     public static AgentgatewayPolicy parse(RawResource r, List<Problem> problems) {
+        Parsed p = parse(r, problems, (ns, ref) -> Optional.empty());
+        return p == null ? null : p.policy();
+    }
+
+    /**
+     * A bound, validated policy and its {@code backend.ai} in the TrafficPolicy shape the AI
+     * policy engine attaches and merges (same targets; see {@link AiMapping}).
+     */
+    public record Parsed(AgentgatewayPolicy policy, Optional<TrafficPolicyResource> ai) {
+    }
+
+    public static Parsed parse(RawResource r, List<Problem> problems, AiMapping.Resolver resolve) {
         AgentgatewayPolicy.Spec spec = Binder.bind(r, "/spec", AgentgatewayPolicy.Spec.class, problems);
         if (spec == null) return null;
         Checker c = new Checker(r, problems);
         validate(spec, c);
-        return c.failed() ? null : new AgentgatewayPolicy(r.key(), r.created(), spec, r.location());
+        Optional<TrafficPolicyResource> ai = Optional.empty();
+        Optional<AiBackendPolicy> backendAi = spec.backend().flatMap(BackendPolicies::ai);
+        if (backendAi.isPresent() && !c.failed()) {
+            for (int i = 0; i < spec.targetRefs().size(); i++) {
+                TargetRef t = spec.targetRefs().get(i);
+                if (t.kind().equals("AgentgatewayBackend") && t.sectionName().isPresent()) {
+                    c.error("/spec/targetRefs/" + i + "/sectionName", "backend.ai for one provider of a Backend "
+                            + "(sectionName) is not served by this gateway; target the whole Backend");
+                }
+            }
+            if (!spec.targetSelectors().isEmpty()) {
+                c.error("/spec/targetSelectors", "targetSelectors with backend.ai are not served by this gateway; use targetRefs");
+            }
+            TrafficPolicyResource.Ai mapped = AiMapping.toAi(backendAi.get(), "/spec/backend/ai", c, resolve);
+            ai = Optional.of(new TrafficPolicyResource(r.key(), r.created(), spec.targetRefs().stream()
+                    .map(t -> new TrafficPolicyResource.TargetRef(t.group(), t.kind(), r.key().namespace(), t.name(),
+                            t.sectionName(), r.at("/spec/targetRefs")))
+                    .toList(), mapped, r.location()));
+        }
+        return c.failed() ? null : new Parsed(new AgentgatewayPolicy(r.key(), r.created(), spec, r.location()), ai);
     }
 
     static void validate(AgentgatewayPolicy.Spec s, Checker c) {
