@@ -95,7 +95,8 @@ public final class Main implements Runnable {
         List<String> namespaces = new ArrayList<>();
 
         @Option(names = "--gateway-class", paramLabel = "NAME", description = "With --kubernetes: a GatewayClass "
-                + "whose Gateways this deployment serves (repeatable; default: " + KubeOptions.DEFAULT_GATEWAY_CLASS + ").")
+                + "whose Gateways this deployment serves (repeatable; default: " + KubeOptions.DEFAULT_GATEWAY_CLASS + " and "
+                + KubeOptions.AGENTGATEWAY_CLASS + ").")
         List<String> gatewayClasses = new ArrayList<>();
 
         @Option(names = "--lease-namespace", paramLabel = "NS", description = "With --kubernetes: the namespace of the "

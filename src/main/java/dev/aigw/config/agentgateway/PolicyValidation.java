@@ -138,6 +138,20 @@ public final class PolicyValidation {
                 c.error(targets, "backend.ai may not be used with a Service target");
             }
             backend(b, "/spec/backend", c, true);
+            // Connection settings attach to the Backend itself here; the policy form would need a
+            // per-target provider build this gateway does not do.
+            for (String f : List.of("tls", "tcp", "http", "auth")) {
+                boolean set = switch (f) {
+                    case "tls" -> b.tls().isPresent();
+                    case "tcp" -> b.tcp().isPresent();
+                    case "http" -> b.http().isPresent();
+                    default -> b.auth().isPresent();
+                };
+                if (set) {
+                    c.error("/spec/backend/" + f, "backend." + f + " in an AgentgatewayPolicy is not served by this "
+                            + "gateway; set it in the AgentgatewayBackend's spec.policies." + f);
+                }
+            }
         });
         if (s.strategy().isPresent() && s.strategy().get().inheritance().isPresent() && s.traffic().isEmpty()) {
             c.warning("/spec/strategy", "strategy.inheritance applies to traffic only");
@@ -153,6 +167,18 @@ public final class PolicyValidation {
     /** {@code BackendFull} rules; {@code full}: the policy/Backend form (mcp, extAuth allowed by the schema). */
     public static void backend(BackendPolicies b, String at, Checker c, boolean full) {
         b.auth().ifPresent(a -> auth(a, at + "/auth", c));
+        if (b.health().isPresent()) {
+            c.info(at + "/health", "health: this gateway's passive health checks evict a provider after 5xx, 429 "
+                    + "(honouring Retry-After) and connect failures, with backoff; unhealthyCondition and eviction "
+                    + "settings are read but its own thresholds apply");
+        }
+        if (b.tcp().isPresent()) {
+            c.error(at + "/tcp", "tcp (connectTimeout, keepalive) is not served by this gateway yet");
+        }
+        if (b.http().isPresent()) {
+            c.error(at + "/http", "http (version, requestTimeout) is not served by this gateway yet; use the "
+                    + "HTTPRoute's timeouts.backendRequest");
+        }
         b.health().ifPresent(h -> h.eviction().ifPresent(e -> {
             String p = at + "/health/eviction";
             duration(e.duration(), p + "/duration", c);
