@@ -3,6 +3,9 @@
  * handler that matches a route and dispatches to a provider or static host ({@link
  * dev.aigw.proxy.ProxyHandler}), the pooled upstream clients ({@link dev.aigw.proxy.Upstreams}),
  * header hygiene and the one place errors become responses ({@link dev.aigw.proxy.Errors}).
+ * Hostile clients meet {@link dev.aigw.proxy.ClientGuard} (connection limits, slowloris timeouts,
+ * as Netty handlers) and {@link dev.aigw.proxy.FrontDoor} (framing and Host checks, the normalised
+ * path every stage uses).
  * Runs on event loops: nothing here blocks.
  *
  * <p>May depend on {@code route}, {@code provider}, {@code translate}, {@code policy},
