@@ -307,6 +307,14 @@ public final class PolicyValidation {
         for (int i = 0; i < x.matches().size(); i++) {
             String m = x.matches().get(i);
             try {
+                // Guards run on RE2 (policy.RegexGuard), as agentgateway's do: its syntax is what counts.
+                com.google.re2j.Pattern.compile(m);
+            } catch (com.google.re2j.PatternSyntaxException e) {
+                c.error(p + "/matches/" + i, "invalid regular expression " + m + " (RE2 syntax: no look-around or "
+                        + "back-references): " + e.getDescription());
+                continue;
+            }
+            try {
                 if (Pattern.compile(m).matcher("").matches()) c.error(p + "/matches/" + i, "pattern " + m + " matches empty text");
             } catch (PatternSyntaxException e) {
                 c.error(p + "/matches/" + i, "invalid regular expression " + m + ": " + e.getDescription());
