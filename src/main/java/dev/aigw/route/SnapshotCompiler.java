@@ -106,6 +106,7 @@ public final class SnapshotCompiler {
         parsed.agentgatewayBackends().forEach(b -> agwBackends.add(b.key()));
         policies.checkTargets(routeByKey, gatewayByKey, agwBackends);
         AgentgatewayTraffic traffic = new AgentgatewayTraffic(parsed.agentgatewayPolicies());
+        agentgatewayTargets(parsed.agentgatewayPolicies(), routeByKey, gatewayByKey);
 
         Map<Integer, List<RouteTable.Entry>> byPort = new TreeMap<>();
         for (GatewayResource g : gateways) for (GatewayResource.Listener l : g.listeners()) byPort.putIfAbsent(l.port(), new ArrayList<>());
@@ -169,6 +170,32 @@ public final class SnapshotCompiler {
             }
         }
         return unservable;
+    }
+
+    /**
+     * A traffic-only AgentgatewayPolicy whose target does not exist is unresolved, like a
+     * TrafficPolicy's (policies with {@code backend.ai} are checked by the policy compiler).
+     */
+    private void agentgatewayTargets(List<dev.aigw.config.agentgateway.AgentgatewayPolicy> policies,
+                                     Map<ResourceKey, HttpRouteResource> routes, Map<ResourceKey, GatewayResource> gateways) {
+        for (var p : policies) {
+            if (p.spec().backend().flatMap(dev.aigw.config.agentgateway.BackendPolicies::ai).isPresent()) continue;
+            for (var t : p.spec().targetRefs()) {
+                ResourceKey k = new ResourceKey(t.kind(), p.key().namespace(), t.name());
+                boolean found = switch (t.kind()) {
+                    case "Gateway" -> gateways.containsKey(k) && t.sectionName().map(s -> gateways.get(k).listeners()
+                            .stream().anyMatch(l -> l.name().equals(s))).orElse(true);
+                    case "HTTPRoute" -> routes.containsKey(k) && t.sectionName().map(s -> routes.get(k).rules()
+                            .stream().anyMatch(rule -> rule.name().equals(Optional.of(s)))).orElse(true);
+                    default -> true; // other kinds were warned about when the policy was read
+                };
+                if (!found) {
+                    problems.add(Problem.unresolved(p.location(), p.key().toString(), "target " + t.kind() + " "
+                            + k.ref() + t.sectionName().map(s -> " section " + s).orElse("")
+                            + " not found; the policy is not applied there"));
+                }
+            }
+        }
     }
 
     // ---- backends ----
