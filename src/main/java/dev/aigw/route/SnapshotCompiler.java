@@ -21,10 +21,12 @@ import java.util.*;
 import java.util.function.Function;
 
 /**
- * Compiles resources into a {@link Snapshot}: resolves Secrets into credentials, Backends into
- * destinations, attaches HTTPRoutes to Gateway listeners, and orders each port's route table.
- * Errors in a resource leave it out; broken references compile into {@link
- * Destination.Unavailable} so the route answers 500 with the reason.
+ * Compiles resources into a {@link Snapshot}: resolves Secrets into credentials, Backends (both
+ * kinds) into destinations, attaches HTTPRoutes to Gateway listeners with the policies of both
+ * APIs, and orders each port's route table. Errors in a resource leave it out; broken references
+ * compile into {@link Destination.Unavailable} so the route answers 500 with the reason. (Over 400
+ * lines: credentials, TLS listeners and attachment share the compile's problem list and maps;
+ * agentgateway traffic lives apart in {@link AgentgatewayTraffic}.)
  */
 public final class SnapshotCompiler {
     /** The Gateway the seed's routes attach to when the config defines none (kgateway's setup step). */
