@@ -1,5 +1,6 @@
 package dev.aigw.cli;
 
+import dev.aigw.admin.DashboardOptions;
 import dev.aigw.config.FileSource;
 import dev.aigw.config.Problem;
 import dev.aigw.config.ResourceStore;
@@ -96,6 +97,15 @@ public final class Main implements Runnable {
                         + "Off (0) by default: prompts can hold personal data (default: ${DEFAULT-VALUE}).")
         int logPrompts;
 
+        @Option(names = "--admin-token-file", paramLabel = "PATH",
+                description = "The admin token (e.g. a mounted Secret's key) that the dashboard's API requires; "
+                        + "default: $" + DashboardWiring.TOKEN_ENV + ". Needed when --admin-address is not loopback.")
+        Path adminTokenFile;
+
+        @Option(names = "--admin-try-it", description = "Let the dashboard's \"Try it\" send prompts through the "
+                + "listeners (off by default: it spends provider tokens).")
+        boolean adminTryIt;
+
         @Option(names = "--request-header-timeout", defaultValue = "10s", paramLabel = "DURATION",
                 description = "A client must send a whole request head within this long of its first byte, "
                         + "else 408 and the connection closes (slowloris; default: ${DEFAULT-VALUE}).")
@@ -161,9 +171,16 @@ public final class Main implements Runnable {
             GatewayApp.Settings settings = new GatewayApp.Settings(config.files, config.implicitPort, adminAddress,
                     adminPort, proxy, watch, System::getenv);
             if (kubernetes) settings = settings.withKubernetes(kubeOptions(this));
+            DashboardOptions dashboard;
+            try {
+                dashboard = new DashboardOptions(DashboardWiring.adminToken(adminTokenFile, System::getenv), adminTryIt);
+            } catch (java.io.IOException e) {
+                System.err.println("ai-gateway run: " + e.getMessage());
+                return 2;
+            }
             GatewayApp app;
             try {
-                app = GatewayApp.start(settings);
+                app = GatewayApp.start(settings, dashboard);
             } catch (GatewayApp.StartupException e) {
                 System.err.println("ai-gateway did not start: " + e.getMessage());
                 for (Problem p : e.problems()) if (p.isError()) System.err.println("  " + p);
