@@ -1,5 +1,6 @@
 package dev.aigw.cli;
 
+import dev.aigw.admin.DashboardOptions;
 import dev.aigw.config.FileSource;
 import dev.aigw.config.Problem;
 import dev.aigw.config.ResourceStore;
@@ -64,6 +65,10 @@ public final class Main implements Runnable {
         @Option(names = "--max-body-bytes", defaultValue = "10485760", description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
         long maxBodyBytes;
 
+        @Option(names = "--max-buffered-bytes", paramLabel = "BYTES", description = "Most bytes held in memory across all "
+                + "requests at once (bodies read whole); over it requests get 503 (default: a quarter of the heap, at least 64 MiB).")
+        Long maxBufferedBytes;
+
         @Option(names = "--ca-file", paramLabel = "PEM", description = "Extra CA certificates to trust for upstream TLS, besides the JVM's (repeatable).")
         List<Path> caFiles = new ArrayList<>();
 
@@ -91,6 +96,15 @@ public final class Main implements Runnable {
                 description = "Put up to CHARS characters of each prompt and completion in the access log. "
                         + "Off (0) by default: prompts can hold personal data (default: ${DEFAULT-VALUE}).")
         int logPrompts;
+
+        @Option(names = "--admin-token-file", paramLabel = "PATH",
+                description = "The admin token (e.g. a mounted Secret's key) that the dashboard's API requires; "
+                        + "default: $" + DashboardWiring.TOKEN_ENV + ". Needed when --admin-address is not loopback.")
+        Path adminTokenFile;
+
+        @Option(names = "--admin-try-it", description = "Let the dashboard's \"Try it\" send prompts through the "
+                + "listeners (off by default: it spends provider tokens).")
+        boolean adminTryIt;
 
         @Option(names = "--request-header-timeout", defaultValue = "10s", paramLabel = "DURATION",
                 description = "A client must send a whole request head within this long of its first byte, "
@@ -135,6 +149,13 @@ public final class Main implements Runnable {
             }
             ProxyOptions proxy = ProxyOptions.defaults().withBindAddress(bindAddress).withMaxBodyBytes(maxBodyBytes)
                     .withCaFiles(caFiles).withConnectTo(ct).withLogPrompts(Math.max(0, logPrompts));
+            if (maxBufferedBytes != null) {
+                if (maxBufferedBytes <= 0) {
+                    System.err.println("--max-buffered-bytes " + maxBufferedBytes + ": expected a positive number of bytes");
+                    return 2;
+                }
+                proxy = proxy.withMaxBufferedBytes(maxBufferedBytes);
+            }
             Duration watch;
             try {
                 watch = parseDuration(watchInterval);
@@ -150,9 +171,16 @@ public final class Main implements Runnable {
             GatewayApp.Settings settings = new GatewayApp.Settings(config.files, config.implicitPort, adminAddress,
                     adminPort, proxy, watch, System::getenv);
             if (kubernetes) settings = settings.withKubernetes(kubeOptions(this));
+            DashboardOptions dashboard;
+            try {
+                dashboard = new DashboardOptions(DashboardWiring.adminToken(adminTokenFile, System::getenv), adminTryIt);
+            } catch (java.io.IOException e) {
+                System.err.println("ai-gateway run: " + e.getMessage());
+                return 2;
+            }
             GatewayApp app;
             try {
-                app = GatewayApp.start(settings);
+                app = GatewayApp.start(settings, dashboard);
             } catch (GatewayApp.StartupException e) {
                 System.err.println("ai-gateway did not start: " + e.getMessage());
                 for (Problem p : e.problems()) if (p.isError()) System.err.println("  " + p);

@@ -35,15 +35,26 @@ public final class GatewayServer {
     private final int instances;
 
     public GatewayServer(Vertx vertx, ProxyOptions options, dev.aigw.telemetry.Telemetry telemetry) {
+        this(vertx, options, telemetry, ProxyServices.Stages.NONE);
+    }
+
+    /** {@code stages}: request-scope stages plugged into the AI pipeline (authentication, limits). */
+    public GatewayServer(Vertx vertx, ProxyOptions options, dev.aigw.telemetry.Telemetry telemetry,
+                         ProxyServices.Stages stages) {
         this.vertx = vertx;
         this.options = options;
-        this.services = ProxyServices.create(vertx, options, telemetry);
+        this.services = ProxyServices.create(vertx, options, telemetry, stages);
         this.instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     /** The state of every provider tried so far (health, ejection, latency), as text. */
     public String providers() {
         return services.health().describe();
+    }
+
+    /** The providers' health as the planner sees it, for the admin dashboard (read-only use). */
+    public dev.aigw.proxy.resilience.ProviderHealth health() {
+        return services.health();
     }
 
     public Snapshot snapshot() {
