@@ -66,9 +66,7 @@ final class AnthropicMessagesClient implements ClientCodec {
                 case "system" -> Role.SYSTEM;
                 default -> throw invalid(at + ".role", "must be user, assistant or system, got '" + role + "'");
             };
-            Message msg = new Message(r, parts(m.get("content"), at + ".content", w));
-            w.origin(msg, at);
-            return msg;
+            return new Message(r, parts(m.get("content"), at + ".content", w));
         });
         Optional<Long> maxTokens = Canon.positive(in, "max_tokens", "max_tokens");
         if (maxTokens.isEmpty()) {
@@ -188,7 +186,9 @@ final class AnthropicMessagesClient implements ClientCodec {
         }
         return RequestFields.content(content, at, "content blocks", (b, bat) -> {
             Part p = block(b, bat, w);
-            w.origin(p, bat + ".type");
+            if (!(p instanceof Part.Text)) { // text is never refused or dropped: no path to keep
+                w.origin(p, bat + ".type");
+            }
             return p;
         });
     }

@@ -208,7 +208,9 @@ final class GeminiGenerateClient implements ClientCodec {
                     default -> new Part.Opaque(F, GeminiIn.kind(p, pat), p);
                 };
                 if (part != null) {
-                    w.origin(part, pat);
+                    if (!(part instanceof Part.Text)) { // text is never refused or dropped: no path to keep
+                        w.origin(part, pat);
+                    }
                     ps.add(part);
                 }
             }
