@@ -85,6 +85,24 @@ public final class BodyText {
                     parts(c, role.equals("model") ? "assistant" : role, out);
                 }
             }
+            case OPENAI_RESPONSES -> {
+                content(body, "instructions", "system", out);
+                if (body.path("input").isTextual()) content(body, "input", "user", out);
+                for (JsonNode item : body.path("input")) {
+                    if (item instanceof ObjectNode msg && msg.has("role")
+                            && "message".equals(msg.path("type").asText("message"))) {
+                        String role = msg.path("role").asText("user");
+                        content(msg, "content", role.equals("developer") ? "system" : role, out);
+                    }
+                }
+            }
+            case OPENAI_EMBEDDINGS -> {
+                JsonNode in = body.get("input");
+                if (in != null && in.isTextual()) out.add(new Slot("user", body, "input"));
+                else if (in instanceof ArrayNode a) {
+                    for (int i = 0; i < a.size(); i++) if (a.get(i).isTextual()) out.add(new Slot("user", a, i));
+                }
+            }
             case BEDROCK_CONVERSE -> {
                 converseBlocks(body.path("system"), "system", out);
                 for (JsonNode m : body.path("messages")) converseBlocks(m.path("content"), m.path("role").asText("user"), out);
@@ -113,6 +131,16 @@ public final class BodyText {
                 for (JsonNode c : body.path("candidates")) parts(c.path("content"), "assistant", out);
             }
             case BEDROCK_CONVERSE -> converseBlocks(body.path("output").path("message").path("content"), "assistant", out);
+            case OPENAI_RESPONSES -> {
+                for (JsonNode item : body.path("output")) {
+                    if (item instanceof ObjectNode msg && "message".equals(msg.path("type").asText())) {
+                        content(msg, "content", "assistant", out);
+                    }
+                }
+            }
+            case OPENAI_EMBEDDINGS -> {
+                // vectors, no text
+            }
         }
         return out;
     }
@@ -140,6 +168,14 @@ public final class BodyText {
                 for (JsonNode b : body.path("output").path("message").path("content")) if (b.has("toolUse")) yield true;
                 yield false;
             }
+            case OPENAI_RESPONSES -> {
+                for (JsonNode item : body.path("output")) {
+                    String t = item.path("type").asText();
+                    if (t.equals("function_call") || t.equals("custom_tool_call")) yield true;
+                }
+                yield false;
+            }
+            case OPENAI_EMBEDDINGS -> false;
         };
     }
 
@@ -151,7 +187,7 @@ public final class BodyText {
             out.add(new Slot(role, holder, field));
         } else if (v.isArray()) {
             for (JsonNode part : v) {
-                if (part instanceof ObjectNode p && "text".equals(p.path("type").asText()) && p.path("text").isTextual()) {
+                if (part instanceof ObjectNode p && TEXT_PARTS.contains(p.path("type").asText()) && p.path("text").isTextual()) {
                     out.add(new Slot(role, p, "text"));
                 } else if (part.isTextual()) {
                     // Rare, but some clients send bare strings in a content array.
@@ -160,6 +196,9 @@ public final class BodyText {
             }
         }
     }
+
+    /** Text part types: Chat's and Anthropic's {@code text}, the Responses API's input and output text. */
+    private static final java.util.Set<String> TEXT_PARTS = java.util.Set.of("text", "input_text", "output_text");
 
     private static int indexOf(ArrayNode a, JsonNode n) {
         for (int i = 0; i < a.size(); i++) if (a.get(i) == n) return i;

@@ -49,6 +49,19 @@ public final class Enrichment {
                     else messages.add(F.objectNode().put("role", m.role()).put("content", m.content()));
                 }
             }
+            case OPENAI_RESPONSES -> {
+                // A string input is one user message; prompt messages go around it as message items.
+                if (body.path("input").isTextual()) {
+                    String text = body.get("input").asText();
+                    body.putArray("input").add(F.objectNode().put("type", "message").put("role", "user").put("content", text));
+                }
+                ArrayNode input = array(body, "input");
+                for (int i = prepend.size() - 1; i >= 0; i--) input.insert(0, openAi(prepend.get(i)).put("type", "message"));
+                for (Message m : append) input.add(openAi(m).put("type", "message"));
+            }
+            case OPENAI_EMBEDDINGS -> {
+                // Nothing to enrich: an embedding input is not a conversation.
+            }
             case BEDROCK_CONVERSE -> {
                 ArrayNode messages = array(body, "messages");
                 ArrayNode system = array(body, "system");

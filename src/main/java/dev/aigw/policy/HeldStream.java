@@ -65,8 +65,16 @@ public final class HeldStream {
                     }
                 }
             }
-            case BEDROCK_CONVERSE -> {
-                // Converse streams are not SSE; the proxy never holds them.
+            case BEDROCK_CONVERSE, OPENAI_EMBEDDINGS -> {
+                // Converse streams are not SSE, embeddings never stream: the proxy never holds them.
+            }
+            case OPENAI_RESPONSES -> {
+                String type = d.path("type").asText();
+                if (type.equals("response.output_text.delta")) text.append(d.path("delta").asText(""));
+                String item = d.path("item").path("type").asText();
+                if (type.equals("response.output_item.added") && (item.equals("function_call") || item.equals("custom_tool_call"))) {
+                    toolCalls = true;
+                }
             }
         }
     }
@@ -96,6 +104,10 @@ public final class HeldStream {
                     .putArray("parts").addObject().put("text", text.toString());
             case BEDROCK_CONVERSE -> b.putObject("output").putObject("message").putArray("content").addObject()
                     .put("text", text.toString());
+            case OPENAI_RESPONSES -> b.putArray("output").addObject().put("type", "message").put("role", "assistant")
+                    .putArray("content").addObject().put("type", "output_text").put("text", text.toString());
+            case OPENAI_EMBEDDINGS -> {
+            }
         }
         return b;
     }
@@ -139,7 +151,8 @@ public final class HeldStream {
             case OPENAI_CHAT -> d.path("choices").path(0).path("delta").path("content").isTextual();
             case ANTHROPIC_MESSAGES -> "text_delta".equals(d.path("delta").path("type").asText());
             case GEMINI_GENERATE -> d.path("candidates").path(0).path("content").path("parts").path(0).path("text").isTextual();
-            case BEDROCK_CONVERSE -> false;
+            case BEDROCK_CONVERSE, OPENAI_EMBEDDINGS -> false;
+            case OPENAI_RESPONSES -> "response.output_text.delta".equals(d.path("type").asText());
         };
     }
 
@@ -152,7 +165,8 @@ public final class HeldStream {
                 for (JsonNode p : parts) if (p.has("text")) ((ObjectNode) p).put("text", "");
                 ((ObjectNode) parts.get(0)).put("text", t);
             }
-            case BEDROCK_CONVERSE -> {
+            case OPENAI_RESPONSES -> d.put("delta", t);
+            case BEDROCK_CONVERSE, OPENAI_EMBEDDINGS -> {
             }
         }
     }

@@ -25,7 +25,7 @@ public final class Rejections {
         int status = r.status();
         ObjectNode root = F.objectNode();
         switch (schema == null ? Schema.OPENAI_CHAT : schema) {
-            case OPENAI_CHAT -> {
+            case OPENAI_CHAT, OPENAI_RESPONSES, OPENAI_EMBEDDINGS -> {
                 ObjectNode e = root.putObject("error");
                 e.put("message", r.message());
                 e.put("type", status >= 500 ? "server_error" : "invalid_request_error");

@@ -166,6 +166,8 @@ public final class ResponseGuard {
             case GEMINI_GENERATE -> gemini(e, data);
             // Native Converse streams are AWS event streams, not SSE: not guarded yet.
             case BEDROCK_CONVERSE -> List.of(e);
+            // Responses streams repeat their text in done events and response.completed: not masked yet.
+            case OPENAI_RESPONSES, OPENAI_EMBEDDINGS -> List.of(e);
         };
     }
 
@@ -217,7 +219,8 @@ public final class ResponseGuard {
                 }
                 yield SseEvent.data(o.toString());
             }
-            case BEDROCK_CONVERSE -> throw new IllegalStateException("Converse streams are not guarded");
+            case BEDROCK_CONVERSE, OPENAI_RESPONSES, OPENAI_EMBEDDINGS ->
+                    throw new IllegalStateException(schema.id() + " streams are not guarded");
         };
     }
 

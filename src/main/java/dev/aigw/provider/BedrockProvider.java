@@ -50,6 +50,15 @@ public record BedrockProvider(String name, BackendResource.Bedrock spec, Target 
     @Override
     public UpstreamRequest prepare(ClientCall call) throws ProviderException {
         ObjectNode body = Providers.requireBody(call, kind());
+        if (call.embeddings()) {
+            // Titan and Cohere embedding models answer InvokeModel with their own bodies.
+            String path = Providers.embeddingsPath(target, "/model/" + URLEncoder.encode(spec.model(), StandardCharsets.UTF_8)
+                    .replace("+", "%20") + "/invoke");
+            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+            Map<String, String> headers = sign(path, bytes, identity());
+            headers.put("accept", "application/json");
+            return new UpstreamRequest(target.host(), target.port(), target.tls(), path, headers, body, false, bytes);
+        }
         boolean stream = call.forceStream() || call.path().endsWith("/converse-stream");
         body.remove("model");
         spec.guardrail().ifPresent(g -> {

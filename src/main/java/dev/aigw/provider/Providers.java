@@ -144,6 +144,24 @@ public final class Providers {
     }
 
     /**
+     * The embeddings path: the provider's own, unless the Backend's path override is itself an
+     * embeddings path (a chat path override says nothing about where embeddings are).
+     */
+    static String embeddingsPath(Target t, String providerPath) {
+        return t.pathOverride().filter(o -> o.contains("embed") || o.endsWith(":predict") || o.endsWith("/invoke"))
+                .orElse(providerPath);
+    }
+
+    /** Whether Responses API requests reach this provider as they are (else they are translated to its chat API). */
+    public static boolean servesResponses(Provider p) {
+        return switch (p) {
+            case OpenAiProvider o -> o.servesResponses();
+            case AzureOpenAiProvider a -> true;
+            default -> false;
+        };
+    }
+
+    /**
      * Like {@link #path}, for Gemini-style APIs that stream on another method: an override that
      * ends in {@code :generateContent} is switched to {@code :streamGenerateContent?alt=sse}.
      */

@@ -139,8 +139,15 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             case Destination.Unavailable u -> Errors.send(req, 500, "gateway_error",
                     "route " + rule.id() + " cannot be served: " + u.reason());
             case Destination.Ai ai -> {
-                ClientFormat format = ClientFormat.detect(req.method().name(), path);
+                ClientFormat format = AiPaths.format(ai, req.method().name(), path);
                 if (format instanceof ClientFormat.ModelList) modelList(req, List.of(rule));
+                else if (format instanceof ClientFormat.Unserved u) AiPaths.notServed(req, rule.id(), u);
+                else if (format instanceof ClientFormat.Passthrough p && body == null) ProviderPassthrough.forward(services, ex, ai, p);
+                else if (format instanceof ClientFormat.ResponsesInputTokens && body == null
+                        && !ProviderPassthrough.servesNatively(ai.primary(), format)) InputTokens.estimate(services, ex, ai);
+                else if (format instanceof ClientFormat.ResponsesInputTokens && body == null) {
+                    ProviderPassthrough.forward(services, ex, ai, new ClientFormat.Passthrough(false));
+                }
                 else if (body != null) AiExchange.start(services, ex, ai, format, body, parsed);
                 else readBody(req, b -> AiExchange.start(services, ex, ai, format, b));
             }

@@ -1,0 +1,64 @@
+package dev.aigw.proxy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.config.AiRoutes;
+import dev.aigw.config.AiRoutes.RouteType;
+import dev.aigw.route.Destination;
+import dev.aigw.translate.Schema;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.util.Optional;
+
+/**
+ * The front door of an AI route: which {@link ClientFormat} a request has, from the Backend's
+ * {@code routes} (agentgateway's path suffix → route type) when it has them, else from the
+ * path's own suffix; and the 404 for a path the route does not serve, in the client's format.
+ */
+final class AiPaths {
+    private AiPaths() {
+    }
+
+    static ClientFormat format(Destination.Ai ai, String method, String path) {
+        AiRoutes routes = ai.routes();
+        if (!routes.configured()) return ClientFormat.detect(method, path);
+        Optional<RouteType> type = routes.resolve(path);
+        if (type.isEmpty()) {
+            return new ClientFormat.Unserved(method + " " + path + " matches none of the paths Backend " + ai.name()
+                    + " serves: " + String.join(", ", routes.suffixes()));
+        }
+        ClientFormat detected = ClientFormat.detect(method, path);
+        return switch (type.get()) {
+            case Completions -> new ClientFormat.Api(Schema.OPENAI_CHAT);
+            case Messages -> new ClientFormat.Api(Schema.ANTHROPIC_MESSAGES);
+            case Responses -> detected instanceof ClientFormat.ResponsesInputTokens ? detected
+                    : new ClientFormat.Api(Schema.OPENAI_RESPONSES);
+            case Embeddings -> new ClientFormat.Api(Schema.OPENAI_EMBEDDINGS);
+            case GenerateContent -> new ClientFormat.Api(Schema.GEMINI_GENERATE);
+            case Models -> new ClientFormat.ModelList();
+            case AnthropicTokenCount -> new ClientFormat.CountTokens();
+            case Passthrough -> new ClientFormat.Passthrough(false);
+            case Detect, GeminiCountTokens, Rerank -> new ClientFormat.Passthrough(true);
+            case Realtime -> new ClientFormat.Unserved(path + " is a Realtime (WebSocket) route, which the gateway "
+                    + "does not serve; Backend " + ai.name() + " serves: " + String.join(", ", routes.suffixes()));
+        };
+    }
+
+    /** 404 for an unserved path, shaped as the client's API would shape it (guessed from its headers). */
+    static void notServed(HttpServerRequest req, String route, ClientFormat.Unserved u) {
+        HttpServerResponse resp = req.response();
+        if (resp.ended() || resp.closed()) return;
+        String message = "route " + route + ": " + u.reason();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        if (req.getHeader("anthropic-version") != null || req.getHeader("x-api-key") != null) {
+            body.put("type", "error");
+            body.putObject("error").put("type", "not_found_error").put("message", message);
+        } else if (req.getHeader("x-goog-api-key") != null || req.getHeader("x-goog-api-client") != null) {
+            body.putObject("error").put("code", 404).put("message", message).put("status", "NOT_FOUND");
+        } else {
+            body.putObject("error").put("message", message).put("type", "not_found").put("code", 404);
+        }
+        resp.setStatusCode(404).putHeader("content-type", "application/json").end(body.toString());
+    }
+}
