@@ -1,0 +1,69 @@
+package dev.aigw.translate.canonical;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * How much the model should think before answering.
+ *
+ * @param mode            off, a fixed budget, or the model's own choice (Anthropic {@code adaptive},
+ *                        Gemini {@code thinkingBudget: -1})
+ * @param effort          OpenAI reasoning_effort, Anthropic output_config.effort, Gemini thinkingLevel
+ * @param budgetTokens    Anthropic budget_tokens, Gemini thinkingBudget
+ * @param includeThoughts whether the client wants the thinking text back (Gemini includeThoughts)
+ */
+public record Reasoning(Mode mode, Optional<Effort> effort, Optional<Long> budgetTokens, Optional<Boolean> includeThoughts) {
+
+    public enum Mode {
+        DISABLED, ENABLED, ADAPTIVE
+    }
+
+    /** The one effort vocabulary, with the one effort to budget table every codec uses. */
+    public enum Effort {
+        NONE("none", 0), MINIMAL("minimal", 1024), LOW("low", 1024), MEDIUM("medium", 4096),
+        HIGH("high", 16384), MAX("max", 32768);
+
+        private final String id;
+        private final long budget;
+
+        Effort(String id, long budget) {
+            this.id = id;
+            this.budget = budget;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        /** Thinking tokens this effort stands for where a provider wants a budget. */
+        public long budget() {
+            return budget;
+        }
+
+        public static Optional<Effort> fromId(String id) {
+            return Arrays.stream(values()).filter(e -> e.id.equalsIgnoreCase(id)).findFirst();
+        }
+
+        /** The effort a budget is closest to, for providers that take an effort. */
+        public static Effort forBudget(long tokens) {
+            if (tokens <= 0) {
+                return NONE;
+            }
+            return tokens <= LOW.budget ? LOW : tokens <= MEDIUM.budget ? MEDIUM : tokens <= HIGH.budget ? HIGH : MAX;
+        }
+    }
+
+    public static Reasoning budget(long tokens) {
+        return new Reasoning(Mode.ENABLED, Optional.empty(), Optional.of(tokens), Optional.empty());
+    }
+
+    public static Reasoning effort(Effort effort) {
+        return new Reasoning(effort == Effort.NONE ? Mode.DISABLED : Mode.ENABLED, Optional.of(effort),
+                Optional.empty(), Optional.empty());
+    }
+
+    /** The budget to send where a budget is required: the explicit one, else the effort's. */
+    public Optional<Long> effectiveBudget() {
+        return budgetTokens.or(() -> effort.map(Effort::budget));
+    }
+}
