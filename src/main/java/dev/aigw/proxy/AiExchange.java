@@ -301,18 +301,16 @@ final class AiExchange {
         if (done) return;
         Provider p = candidate.provider();
         lastKey = candidate.key();
-        Optional<Schema> backend = Providers.schema(p);
+        Optional<Schema> backend = clientSchema == null ? Providers.schema(p) : TranslatorChoice.wire(clientSchema, p);
         Translator tr;
         ObjectNode body = clientBody == null ? null : clientBody.deepCopy();
         boolean forceStream = policy.map(AiPolicy::forceStreaming).orElse(false);
         if (clientSchema == null || backend.isEmpty() || body == null) {
             tr = null;
         } else {
-            Optional<Translator> t = Translators.create(clientSchema, backend.get());
+            Optional<Translator> t = TranslatorChoice.create(clientSchema, p);
             if (t.isEmpty()) {
-                skip(i, 501, "not_implemented", "Backend " + ai.name() + ": translating " + clientSchema.id()
-                        + " requests to " + backend.get().id() + " (" + p.kind()
-                        + ") is not supported yet; send the provider's own format instead");
+                skip(i, 501, "not_implemented", "Backend " + ai.name() + ": " + TranslatorChoice.unsupported(clientSchema, p));
                 return;
             }
             tr = t.get();
@@ -334,7 +332,7 @@ final class AiExchange {
         UpstreamRequest up;
         try {
             up = p.prepare(new ClientCall(req().method().name(), req().path(), ex.query(), req()::getHeader, body,
-                    forceStream));
+                    forceStream, backend.filter(b -> b == Schema.OPENAI_RESPONSES || b == Schema.OPENAI_EMBEDDINGS)));
         } catch (ProviderException e) {
             if (e.status() >= 500) skip(i, e.status(), e.type(), "Backend " + ai.name() + ": " + e.getMessage());
             else {
