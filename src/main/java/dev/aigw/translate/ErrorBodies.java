@@ -58,7 +58,7 @@ final class ErrorBodies {
             case 412 -> "FAILED_PRECONDITION";
             case 429 -> "RESOURCE_EXHAUSTED";
             case 499 -> "CANCELLED";
-            case 501 -> "NOT_IMPLEMENTED";
+            case 501 -> "UNIMPLEMENTED";
             case 503, 529 -> "UNAVAILABLE";
             case 504 -> "DEADLINE_EXCEEDED";
             default -> status >= 500 ? "INTERNAL" : "INVALID_ARGUMENT";
@@ -71,10 +71,12 @@ final class ErrorBodies {
             case 401 -> "authentication_error";
             case 402, 403 -> "permission_error";
             case 404 -> "not_found_error";
+            case 408 -> "timeout_error"; // Bedrock's model timeout
             case 413 -> "request_too_large";
             case 429 -> "rate_limit_error";
             case 503, 529 -> "overloaded_error";
             case 504 -> "timeout_error";
+            case 424 -> "api_error"; // Bedrock's model error: the model failed, not the request
             default -> status >= 500 ? "api_error" : "invalid_request_error";
         };
     }
@@ -82,6 +84,7 @@ final class ErrorBodies {
     /** OpenAI error type; its SDKs branch on status, so the type is informational. */
     static String openAiTypeForStatus(int status) {
         return switch (status) {
+            case 408, 424 -> "server_error"; // Bedrock's model timeout and model error
             case 401 -> "authentication_error";
             case 403 -> "permission_error";
             case 404 -> "not_found_error";

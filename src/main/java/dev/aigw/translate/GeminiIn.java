@@ -227,11 +227,18 @@ final class GeminiIn {
                 case "nullable", "propertyOrdering" -> {
                 }
                 case "type" -> {
-                    String t = v.asText().toLowerCase(Locale.ROOT);
+                    // Idempotent: JSON Schema's own type lists pass with their names lower-cased.
+                    ArrayNode types = Json.arr();
+                    for (JsonNode t : v.isArray() ? v : Json.arr().add(v)) {
+                        types.add(t.asText().toLowerCase(Locale.ROOT));
+                    }
                     if (nullable) {
-                        out.putArray("type").add(t).add("null");
+                        types.add("null");
+                    }
+                    if (types.size() == 1) {
+                        out.set("type", types.get(0));
                     } else {
-                        out.put("type", t);
+                        out.set("type", types);
                     }
                 }
                 case "properties" -> {
@@ -342,7 +349,7 @@ final class GeminiIn {
             throw unsupported("generationConfig.responseMimeType", "only text/plain and application/json can be translated");
         }
         if (gen.get("responseJsonSchema") instanceof ObjectNode js) {
-            return Optional.of(js);
+            return Optional.of(jsonSchema(js)); // clients copy Gemini's upper-case type names here too
         }
         if (gen.get("responseSchema") instanceof ObjectNode s) {
             return Optional.of(jsonSchema(s));

@@ -153,7 +153,7 @@ final class OpenAiOut {
         }
 
         /** A tool call's first chunk: id and name, arguments to follow. */
-        SseEvent toolStart(int index, String id, String name) {
+        SseEvent toolStart(int index, String id, String name, String thoughtSignature) {
             ObjectNode call = Json.obj();
             call.put("index", index);
             call.put("id", id);
@@ -161,6 +161,9 @@ final class OpenAiOut {
             ObjectNode fn = call.putObject("function");
             fn.put("name", name);
             fn.put("arguments", "");
+            if (thoughtSignature != null) {
+                call.putObject("extra_content").putObject("google").put("thought_signature", thoughtSignature);
+            }
             return tool(call);
         }
 

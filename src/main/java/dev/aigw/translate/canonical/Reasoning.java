@@ -14,8 +14,12 @@ import java.util.Optional;
  */
 public record Reasoning(Mode mode, Optional<Effort> effort, Optional<Long> budgetTokens, Optional<Boolean> includeThoughts) {
 
+    /**
+     * {@code DEFAULT}: the client set no mode, only {@link #includeThoughts()} (a Gemini
+     * thinkingConfig without a budget); providers keep their own default.
+     */
     public enum Mode {
-        DISABLED, ENABLED, ADAPTIVE
+        DISABLED, ENABLED, ADAPTIVE, DEFAULT
     }
 
     /** The one effort vocabulary, with the one effort to budget table every codec uses. */
