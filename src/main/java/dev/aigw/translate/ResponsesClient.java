@@ -65,7 +65,9 @@ public final class ResponsesClient implements ClientCodec {
         r.set("reasoning", echo.has("reasoning") ? echo.get("reasoning") : Json.obj().putNull("effort").putNull("summary"));
         r.put("store", false);
         r.set("temperature", echo.has("temperature") ? echo.get("temperature") : Json.F.numberNode(1.0));
-        r.set("text", echo.has("text") ? echo.get("text") : Json.obj().set("format", Json.obj().put("type", "text")));
+        ObjectNode text = echo.get("text") instanceof ObjectNode t ? t.deepCopy() : Json.obj();
+        if (!text.has("format")) text.set("format", Json.obj().put("type", "text"));
+        r.set("text", text);
         r.set("tool_choice", echo.has("tool_choice") ? echo.get("tool_choice") : Json.F.textNode("auto"));
         r.set("tools", echo.has("tools") ? echo.get("tools") : Json.arr());
         r.set("top_p", echo.has("top_p") ? echo.get("top_p") : Json.F.numberNode(1.0));

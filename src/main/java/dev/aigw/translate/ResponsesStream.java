@@ -79,6 +79,9 @@ final class ResponsesStream implements ClientCodec.StreamEncoder {
                 if (!s.usage().equals(Usage.ZERO)) usage = s.usage();
             }
             case StreamEvent.BlockStart b -> open(b, out);
+            case StreamEvent.TextDelta t when t.text().isEmpty() -> {
+                // nothing to say: no event
+            }
             case StreamEvent.TextDelta t -> {
                 Block b = block(t.index(), StreamEvent.BlockKind.TEXT, out);
                 b.text.append(t.text());
@@ -94,6 +97,9 @@ final class ResponsesStream implements ClientCodec.StreamEncoder {
             case StreamEvent.SignatureDelta s -> {
                 Block b = block(s.index(), StreamEvent.BlockKind.THINKING, out);
                 b.signature = b.signature == null ? s.signature() : b.signature + s.signature();
+            }
+            case StreamEvent.ToolArgumentsDelta a when a.json().isEmpty() -> {
+                // nothing to say: no event
             }
             case StreamEvent.ToolArgumentsDelta a -> {
                 Block b = block(a.index(), StreamEvent.BlockKind.TOOL_CALL, out);

@@ -16,6 +16,8 @@ public final class Translators {
             case OPENAI_CHAT -> Optional.of(OpenAiChatClient.INSTANCE);
             case ANTHROPIC_MESSAGES -> Optional.of(AnthropicMessagesClient.INSTANCE);
             case GEMINI_GENERATE -> Optional.of(GeminiGenerateClient.INSTANCE);
+            // Per exchange: it remembers the request's custom tools and the fields its answer echoes.
+            case OPENAI_RESPONSES -> Optional.of(new ResponsesClient());
             default -> Optional.empty();
         };
     }
