@@ -126,7 +126,9 @@ public final class ResponsesClient implements ClientCodec {
                 }
                 case Part.ToolCall c -> {
                     texts = null;
-                    output.add(callItem(suffix + "_" + n, c.id(), c.name(), Json.write(c.arguments()), "completed"));
+                    // Gemini names no call ids: one is made up, as for every client that needs them.
+                    String callId = c.id().isEmpty() ? "call_" + suffix + "_" + n : c.id();
+                    output.add(callItem(suffix + "_" + n, callId, c.name(), Json.write(c.arguments()), "completed"));
                 }
                 default -> {
                     // Media, tool results and other formats' parts do not occur in answers.

@@ -162,7 +162,7 @@ final class ResponsesStream implements ClientCodec.StreamEncoder {
                 emit(out, "response.output_item.added", Json.obj().put("output_index", outputIndex).set("item", item));
             }
             case TOOL_CALL -> {
-                b.callId = s.toolCallId().orElse("call_" + n);
+                b.callId = s.toolCallId().filter(id -> !id.isEmpty()).orElse("call_" + n);
                 b.name = s.toolName().orElse("");
                 item = codec.callItem(n, b.callId, b.name, "", "in_progress");
                 if (codec.custom(b.name)) item.put("input", "");
