@@ -143,7 +143,51 @@ public final class HeldStream {
             placed = true;
             out.add(new SseEvent(e.event(), copy.toString(), e.id()));
         }
+        return schema == Schema.OPENAI_RESPONSES ? responsesDone(out, newText) : out;
+    }
+
+    /**
+     * Responses streams repeat the whole text in their done events and the final response: there
+     * the judged text replaces it too, so the original never goes out.
+     */
+    private static List<SseEvent> responsesDone(List<SseEvent> events, String newText) {
+        List<SseEvent> out = new ArrayList<>(events.size());
+        for (SseEvent e : events) {
+            ObjectNode d;
+            try {
+                d = JSON.readTree(e.data()) instanceof ObjectNode o ? o : null;
+            } catch (JsonProcessingException ex) {
+                d = null;
+            }
+            String type = d == null ? "" : d.path("type").asText();
+            switch (type) {
+                case "response.output_text.done" -> d.put("text", newText);
+                case "response.content_part.done" -> {
+                    if (d.get("part") instanceof ObjectNode part && part.has("text")) part.put("text", newText);
+                }
+                case "response.output_item.done" -> replaceMessageText(d.path("item"), newText);
+                case "response.completed", "response.incomplete" -> {
+                    for (JsonNode item : d.path("response").path("output")) replaceMessageText(item, newText);
+                }
+                default -> {
+                    out.add(e);
+                    continue;
+                }
+            }
+            out.add(new SseEvent(e.event(), d.toString(), e.id()));
+        }
         return out;
+    }
+
+    private static void replaceMessageText(JsonNode item, String newText) {
+        if (!"message".equals(item.path("type").asText())) return;
+        boolean placed = false;
+        for (JsonNode c : item.path("content")) {
+            if (c instanceof ObjectNode part && part.has("text")) {
+                part.put("text", placed ? "" : newText);
+                placed = true;
+            }
+        }
     }
 
     private boolean carriesText(ObjectNode d) {

@@ -55,7 +55,7 @@ sealed interface ClientFormat {
             return new Api(Schema.GEMINI_GENERATE);
         }
         if (method.equals("POST") && p.endsWith("/responses/input_tokens")) return new ResponsesInputTokens();
-        if (method.equals("POST") && (p.endsWith("/responses") || p.equals("responses"))) {
+        if (method.equals("POST") && p.endsWith("/responses")) {
             return new Api(Schema.OPENAI_RESPONSES);
         }
         if (method.equals("POST") && p.endsWith("/embeddings")) return new Api(Schema.OPENAI_EMBEDDINGS);

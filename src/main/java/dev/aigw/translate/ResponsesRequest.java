@@ -51,6 +51,19 @@ final class ResponsesRequest {
         this.warnings = warnings;
     }
 
+    /**
+     * Fields that need no warning: {@code store: false} is what a translated provider does anyway,
+     * and reasoning items always carry the provider's signature as {@code encrypted_content}.
+     */
+    private static boolean honoured(String field, JsonNode v) {
+        if (field.equals("store")) return !v.asBoolean(false);
+        if (field.equals("include")) {
+            for (JsonNode i : v) if (!i.asText().equals("reasoning.encrypted_content")) return false;
+            return true;
+        }
+        return false;
+    }
+
     /** Names of the custom (freeform) tools of the request. */
     Set<String> customTools() {
         return customTools;
@@ -67,7 +80,9 @@ final class ResponsesRequest {
             throw unsupported("background", "background responses need a stored response, which this route cannot keep");
         }
         in.fieldNames().forEachRemaining(f -> {
-            if (DROPPED.contains(f) && !in.get(f).isNull()) warnings.add(f, "not meaningful for this provider; dropped");
+            if (DROPPED.contains(f) && !in.get(f).isNull() && !honoured(f, in.get(f))) {
+                warnings.add(f, "not meaningful for this provider; dropped");
+            }
         });
         if (in.path("text").has("verbosity")) warnings.add("text.verbosity", "no equivalent for this provider; dropped");
         List<Part.Text> system = new ArrayList<>();

@@ -11,6 +11,10 @@
  * Token usage, model and finish reason come back as return values
  * ({@link dev.aigw.translate.Usage}), so metering never depends on side effects.
  *
+ * <p>The OpenAI Responses API is a client codec on the canonical model
+ * ({@link dev.aigw.translate.ResponsesClient}); OpenAI embeddings have a small translator family
+ * of their own ({@link dev.aigw.translate.Embeddings}: Gemini, Vertex, Titan, Cohere).
+ *
  * <p>Depends on Jackson only: no I/O, no Vert.x, no clocks or randomness except through
  * {@link dev.aigw.translate.RequestContext}, so every translation is reproducible in tests.
  */

@@ -85,6 +85,35 @@ class ResponsesPassthroughTest {
                             backendRefs: [{name: azure, group: gateway.kgateway.dev, kind: Backend}]
                           - matches: [{path: {type: PathPrefix, value: /custom}}]
                             backendRefs: [{name: custom, group: gateway.kgateway.dev, kind: Backend}]
+                        ---
+                        apiVersion: gateway.kgateway.dev/v1alpha1
+                        kind: Backend
+                        metadata: {name: mock}
+                        spec: {type: AI, ai: {llm: {mock: {model: mock-1}}}}
+                        ---
+                        apiVersion: gateway.networking.k8s.io/v1
+                        kind: HTTPRoute
+                        metadata: {name: guarded}
+                        spec:
+                          parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
+                          rules:
+                          - matches: [{path: {type: PathPrefix, value: /guarded}}]
+                            backendRefs: [{name: openai, group: gateway.kgateway.dev, kind: Backend}]
+                          - matches: [{path: {type: PathPrefix, value: /mock}}]
+                            backendRefs: [{name: mock, group: gateway.kgateway.dev, kind: Backend}]
+                        ---
+                        apiVersion: gateway.kgateway.dev/v1alpha1
+                        kind: TrafficPolicy
+                        metadata: {name: guard}
+                        spec:
+                          targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: guarded}]
+                          ai:
+                            promptGuard:
+                              request:
+                                customResponse: {message: "No secrets, please", statusCode: 422}
+                                regex:
+                                  action: REJECT
+                                  matches: [{pattern: "(?i)password", name: PASSWORD}]
                         """.formatted(custom.port()))
                 .start();
     }
@@ -149,6 +178,24 @@ class ResponsesPassthroughTest {
         assertThat(metrics.lines().filter(l -> l.startsWith("gen_ai_client_token_usage_sum{") && l.contains("route=\"default/r#2\"")
                 && l.contains("gen_ai_token_type=\"output\"")).findFirst().orElseThrow(() -> new AssertionError(metrics)))
                 .endsWith(" 11.0");
+    }
+
+    @Test
+    void theRegexGuardReadsResponsesInput() {
+        int before = openai.received();
+        OpenAIClient c = ResponsesSdk.client(gw.url() + "/guarded/v1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResponsesSdk.create(c, "gpt-4.1", "my password is hunter2"))
+                .isInstanceOf(com.openai.errors.UnprocessableEntityException.class).hasMessageContaining("No secrets, please");
+        assertThat(openai.received()).isEqualTo(before);
+    }
+
+    @Test
+    void theMockAnswersResponsesRequestsToo() {
+        OpenAIClient c = ResponsesSdk.client(gw.url() + "/mock/v1");
+        assertThat(ResponsesSdk.text(ResponsesSdk.create(c, "m", "hello"))).isNotBlank();
+        ResponsesSdk.Streamed s = ResponsesSdk.stream(c, "m", "hello");
+        assertThat(s.text()).isNotBlank();
+        assertThat(s.types().getLast()).isEqualTo("response.completed");
     }
 
     @Test
