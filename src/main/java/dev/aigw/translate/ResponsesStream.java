@@ -55,18 +55,22 @@ final class ResponsesStream implements ClientCodec.StreamEncoder {
         this.suffix = exchange.ctx().ids().get();
     }
 
-    private void emit(List<SseEvent> out, String type, ObjectNode data) {
-        ObjectNode e = Json.obj().put("type", type).put("sequence_number", sequence++);
-        e.setAll(data);
-        out.add(SseEvent.of(type, Json.write(e)));
+    /** A new event of {@code type} with the next sequence number; the caller adds its fields, then {@link #emit}s it. */
+    private ObjectNode event(String type) {
+        return Json.obj().put("type", type).put("sequence_number", sequence++);
+    }
+
+    private static void emit(List<SseEvent> out, ObjectNode event) {
+        out.add(SseEvent.of(event.get("type").asText(), Json.write(event)));
     }
 
     private void start(List<SseEvent> out, java.util.Optional<String> model) {
         if (response != null) return;
         response = codec.responseObject("resp_" + suffix, exchange.ctx().epochSeconds().getAsLong(),
                 model.orElse(exchange.requestedModel()), "in_progress", Json.arr());
-        emit(out, "response.created", Json.obj().set("response", response.deepCopy()));
-        emit(out, "response.in_progress", Json.obj().set("response", response.deepCopy()));
+        // Written out at once: the two events may share the node.
+        emit(out, event("response.created").set("response", response));
+        emit(out, event("response.in_progress").set("response", response));
     }
 
     @Override
@@ -85,13 +89,13 @@ final class ResponsesStream implements ClientCodec.StreamEncoder {
             case StreamEvent.TextDelta t -> {
                 Block b = block(t.index(), StreamEvent.BlockKind.TEXT, out);
                 b.text.append(t.text());
-                emit(out, "response.output_text.delta", Json.obj().put("item_id", b.itemId).put("output_index", b.outputIndex)
+                emit(out, event("response.output_text.delta").put("item_id", b.itemId).put("output_index", b.outputIndex)
                         .put("content_index", 0).put("delta", t.text()).set("logprobs", Json.arr()));
             }
             case StreamEvent.ThinkingDelta t -> {
                 Block b = block(t.index(), StreamEvent.BlockKind.THINKING, out);
                 b.text.append(t.text());
-                emit(out, "response.reasoning_summary_text.delta", Json.obj().put("item_id", b.itemId)
+                emit(out, event("response.reasoning_summary_text.delta").put("item_id", b.itemId)
                         .put("output_index", b.outputIndex).put("summary_index", 0).put("delta", t.text()));
             }
             case StreamEvent.SignatureDelta s -> {
@@ -105,7 +109,7 @@ final class ResponsesStream implements ClientCodec.StreamEncoder {
                 Block b = block(a.index(), StreamEvent.BlockKind.TOOL_CALL, out);
                 b.text.append(a.json());
                 if (!codec.custom(b.name)) {
-                    emit(out, "response.function_call_arguments.delta", Json.obj().put("item_id", b.itemId)
+                    emit(out, event("response.function_call_arguments.delta").put("item_id", b.itemId)
                             .put("output_index", b.outputIndex).put("delta", a.json()));
                 }
             }
@@ -145,28 +149,28 @@ final class ResponsesStream implements ClientCodec.StreamEncoder {
             case TEXT -> {
                 item = Json.obj().put("id", b.itemId).put("type", "message").put("status", "in_progress").put("role", "assistant");
                 item.putArray("content");
-                emit(out, "response.output_item.added", Json.obj().put("output_index", outputIndex).set("item", item));
-                emit(out, "response.content_part.added", Json.obj().put("item_id", b.itemId).put("output_index", outputIndex)
+                emit(out, event("response.output_item.added").put("output_index", outputIndex).set("item", item));
+                emit(out, event("response.content_part.added").put("item_id", b.itemId).put("output_index", outputIndex)
                         .put("content_index", 0).set("part", textPart("")));
             }
             case THINKING -> {
                 item = ResponsesClient.reasoningItem(b.itemId, "", null);
-                emit(out, "response.output_item.added", Json.obj().put("output_index", outputIndex).set("item", item));
-                emit(out, "response.reasoning_summary_part.added", Json.obj().put("item_id", b.itemId)
+                emit(out, event("response.output_item.added").put("output_index", outputIndex).set("item", item));
+                emit(out, event("response.reasoning_summary_part.added").put("item_id", b.itemId)
                         .put("output_index", outputIndex).put("summary_index", 0)
                         .set("part", Json.obj().put("type", "summary_text").put("text", "")));
             }
             case REDACTED_THINKING -> {
                 b.data = s.data().orElse("");
                 item = ResponsesClient.reasoningItem(b.itemId, "", null);
-                emit(out, "response.output_item.added", Json.obj().put("output_index", outputIndex).set("item", item));
+                emit(out, event("response.output_item.added").put("output_index", outputIndex).set("item", item));
             }
             case TOOL_CALL -> {
                 b.callId = s.toolCallId().filter(id -> !id.isEmpty()).orElse("call_" + n);
                 b.name = s.toolName().orElse("");
                 item = codec.callItem(n, b.callId, b.name, "", "in_progress");
                 if (codec.custom(b.name)) item.put("input", "");
-                emit(out, "response.output_item.added", Json.obj().put("output_index", outputIndex).set("item", item));
+                emit(out, event("response.output_item.added").put("output_index", outputIndex).set("item", item));
             }
         }
     }
@@ -183,17 +187,17 @@ final class ResponsesStream implements ClientCodec.StreamEncoder {
         ObjectNode item;
         switch (b.kind) {
             case TEXT -> {
-                emit(out, "response.output_text.done", Json.obj().put("item_id", b.itemId).put("output_index", b.outputIndex)
+                emit(out, event("response.output_text.done").put("item_id", b.itemId).put("output_index", b.outputIndex)
                         .put("content_index", 0).put("text", text).set("logprobs", Json.arr()));
-                emit(out, "response.content_part.done", Json.obj().put("item_id", b.itemId).put("output_index", b.outputIndex)
+                emit(out, event("response.content_part.done").put("item_id", b.itemId).put("output_index", b.outputIndex)
                         .put("content_index", 0).set("part", textPart(text)));
                 item = Json.obj().put("id", b.itemId).put("type", "message").put("status", "completed").put("role", "assistant");
                 item.putArray("content").add(textPart(text));
             }
             case THINKING -> {
-                emit(out, "response.reasoning_summary_text.done", Json.obj().put("item_id", b.itemId)
+                emit(out, event("response.reasoning_summary_text.done").put("item_id", b.itemId)
                         .put("output_index", b.outputIndex).put("summary_index", 0).put("text", text));
-                emit(out, "response.reasoning_summary_part.done", Json.obj().put("item_id", b.itemId)
+                emit(out, event("response.reasoning_summary_part.done").put("item_id", b.itemId)
                         .put("output_index", b.outputIndex).put("summary_index", 0)
                         .set("part", Json.obj().put("type", "summary_text").put("text", text)));
                 item = ResponsesClient.reasoningItem(b.itemId, text,
@@ -205,19 +209,19 @@ final class ResponsesStream implements ClientCodec.StreamEncoder {
                 item = codec.callItem(b.itemId.substring(3), b.callId, b.name, args, "completed");
                 if (codec.custom(b.name)) {
                     String input = item.path("input").asText();
-                    emit(out, "response.custom_tool_call_input.delta", Json.obj().put("item_id", item.path("id").asText())
+                    emit(out, event("response.custom_tool_call_input.delta").put("item_id", item.path("id").asText())
                             .put("output_index", b.outputIndex).put("delta", input));
-                    emit(out, "response.custom_tool_call_input.done", Json.obj().put("item_id", item.path("id").asText())
+                    emit(out, event("response.custom_tool_call_input.done").put("item_id", item.path("id").asText())
                             .put("output_index", b.outputIndex).put("input", input));
                 } else {
-                    emit(out, "response.function_call_arguments.done", Json.obj().put("item_id", b.itemId)
+                    emit(out, event("response.function_call_arguments.done").put("item_id", b.itemId)
                             .put("output_index", b.outputIndex).put("name", b.name).put("arguments", args));
                 }
             }
             default -> throw new IllegalStateException();
         }
         output.set(b.outputIndex, item);
-        emit(out, "response.output_item.done", Json.obj().put("output_index", b.outputIndex).set("item", item));
+        emit(out, event("response.output_item.done").put("output_index", b.outputIndex).set("item", item));
     }
 
     private void closeAll(List<SseEvent> out) {
@@ -237,22 +241,23 @@ final class ResponsesStream implements ClientCodec.StreamEncoder {
         ObjectNode r = response.deepCopy();
         r.set("output", finishedOutput());
         ResponsesClient.finish(r, finish, usage);
-        emit(out, r.path("status").asText().equals("completed") ? "response.completed" : "response.incomplete",
-                Json.obj().set("response", r));
+        ObjectNode done = event(r.path("status").asText().equals("completed") ? "response.completed" : "response.incomplete");
+        done.set("response", r);
+        emit(out, done);
         ended = true;
     }
 
     private void fail(ChatError error, List<SseEvent> out) {
         String code = error.type().orElse(error.status() == 429 ? "rate_limit_exceeded" : "server_error");
-        ObjectNode e = Json.obj().put("code", code).put("message", error.message());
+        ObjectNode e = event("error").put("code", code).put("message", error.message());
         e.putNull("param");
-        emit(out, "error", e);
+        emit(out, e);
         ObjectNode r = response.deepCopy();
         r.set("output", finishedOutput());
         r.put("status", "failed");
         r.set("error", Json.obj().put("code", code).put("message", error.message()));
         r.set("usage", ResponsesClient.usage(usage));
-        emit(out, "response.failed", Json.obj().set("response", r));
+        emit(out, event("response.failed").set("response", r));
         ended = true;
     }
 
