@@ -92,6 +92,25 @@ public final class Main implements Runnable {
                         + "Off (0) by default: prompts can hold personal data (default: ${DEFAULT-VALUE}).")
         int logPrompts;
 
+        @Option(names = "--request-header-timeout", defaultValue = "10s", paramLabel = "DURATION",
+                description = "A client must send a whole request head within this long of its first byte, "
+                        + "else 408 and the connection closes (slowloris; default: ${DEFAULT-VALUE}).")
+        String headerTimeout;
+
+        @Option(names = "--request-body-idle-timeout", defaultValue = "30s", paramLabel = "DURATION",
+                description = "The longest pause allowed inside a request body (default: ${DEFAULT-VALUE}).")
+        String bodyIdleTimeout;
+
+        @Option(names = "--request-body-min-rate", defaultValue = "100", paramLabel = "BYTES_PER_S",
+                description = "The slowest request body accepted, averaged over 10 s windows; 0: no minimum "
+                        + "(default: ${DEFAULT-VALUE}).")
+        long bodyMinRate;
+
+        @Option(names = "--max-client-connections", paramLabel = "N",
+                description = "Most client connections one listener port holds; more are closed at once "
+                        + "(default: 10000, or half the process's file-descriptor limit if lower).")
+        Integer maxClientConnections;
+
         @Option(names = "--watch-interval", defaultValue = "1s", description = "How often files are checked for changes; 0 turns watching off (default: ${DEFAULT-VALUE}).")
         String watchInterval;
 
@@ -119,6 +138,11 @@ public final class Main implements Runnable {
             Duration watch;
             try {
                 watch = parseDuration(watchInterval);
+                proxy = proxy.withClientLimits(new ProxyOptions.ClientLimits(
+                        parseDuration("--request-header-timeout", headerTimeout),
+                        parseDuration("--request-body-idle-timeout", bodyIdleTimeout), bodyMinRate,
+                        maxClientConnections == null ? ProxyOptions.ClientLimits.defaultMaxConnections()
+                                : maxClientConnections));
             } catch (IllegalArgumentException e) {
                 System.err.println(e.getMessage());
                 return 2;
@@ -181,6 +205,10 @@ public final class Main implements Runnable {
     }
 
     static Duration parseDuration(String s) {
+        return parseDuration("--watch-interval", s);
+    }
+
+    static Duration parseDuration(String flag, String s) {
         String t = s.strip();
         try {
             if (t.equals("0")) return Duration.ZERO;
@@ -190,6 +218,6 @@ public final class Main implements Runnable {
         } catch (NumberFormatException e) {
             // fall through to the message below
         }
-        throw new IllegalArgumentException("--watch-interval " + s + " is not a duration (expected e.g. 1s, 500ms, 2m or 0)");
+        throw new IllegalArgumentException(flag + " " + s + " is not a duration (expected e.g. 1s, 500ms, 2m or 0)");
     }
 }

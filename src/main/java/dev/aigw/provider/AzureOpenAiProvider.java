@@ -20,7 +20,7 @@ public record AzureOpenAiProvider(String name, BackendResource.AzureOpenAi spec,
     @Override
     public UpstreamRequest prepare(ClientCall call) throws ProviderException {
         ObjectNode body = Providers.requireBody(call, kind());
-        String deployment = "/openai/deployments/" + URLEncoder.encode(spec.deploymentName(), StandardCharsets.UTF_8);
+        String deployment = "/openai/deployments/" + UrlParts.segment(spec.deploymentName());
         String version = "?api-version=" + URLEncoder.encode(spec.apiVersion(), StandardCharsets.UTF_8);
         if (call.responses()) {
             // The v1 Responses API names the deployment in the body, not the path.

@@ -52,8 +52,7 @@ public record BedrockProvider(String name, BackendResource.Bedrock spec, Target 
         ObjectNode body = Providers.requireBody(call, kind());
         if (call.embeddings()) {
             // Titan and Cohere embedding models answer InvokeModel with their own bodies.
-            String path = Providers.embeddingsPath(target, "/model/" + URLEncoder.encode(spec.model(), StandardCharsets.UTF_8)
-                    .replace("+", "%20") + "/invoke");
+            String path = Providers.embeddingsPath(target, "/model/" + UrlParts.segment(spec.model()) + "/invoke");
             byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
             Map<String, String> headers = sign(path, bytes, identity());
             headers.put("accept", "application/json");
@@ -67,8 +66,7 @@ public record BedrockProvider(String name, BackendResource.Bedrock spec, Target 
                         .put("guardrailVersion", g.version());
             }
         });
-        String path = Providers.path(target, "/model/" + URLEncoder.encode(spec.model(), StandardCharsets.UTF_8)
-                .replace("+", "%20") + (stream ? "/converse-stream" : "/converse"));
+        String path = Providers.path(target, "/model/" + UrlParts.segment(spec.model()) + (stream ? "/converse-stream" : "/converse"));
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = sign(path, bytes, identity());
         headers.put("accept", stream ? EVENT_STREAM : "application/json");

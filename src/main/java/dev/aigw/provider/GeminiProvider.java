@@ -23,11 +23,11 @@ public record GeminiProvider(String name, BackendResource.Gemini spec, Target ta
         ObjectNode body = Providers.requireBody(call, kind());
         if (call.embeddings()) {
             return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.embeddingsPath(target,
-                    "/" + spec.apiVersion() + "/models/" + spec.model() + ":batchEmbedContents"),
+                    "/" + UrlParts.segment(spec.apiVersion()) + "/models/" + UrlParts.segment(spec.model()) + ":batchEmbedContents"),
                     Providers.authHeaders(target, call), body, false);
         }
         boolean stream = wantsStream(call);
-        String path = "/" + spec.apiVersion() + "/models/" + spec.model()
+        String path = "/" + UrlParts.segment(spec.apiVersion()) + "/models/" + UrlParts.segment(spec.model())
                 + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
         return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.streamingPath(target, path, stream),
                 Providers.authHeaders(target, call), body, stream);

@@ -23,24 +23,25 @@ public record VertexAiProvider(String name, BackendResource.VertexAi spec, Targe
     @Override
     public UpstreamRequest prepare(ClientCall call) throws ProviderException {
         ObjectNode body = Providers.requireBody(call, kind());
-        String base = "/" + spec.apiVersion() + "/projects/" + spec.projectId() + "/locations/" + spec.location()
+        String base = "/" + UrlParts.segment(spec.apiVersion()) + "/projects/" + UrlParts.segment(spec.projectId())
+                + "/locations/" + UrlParts.segment(spec.location())
                 + "/publishers/";
         boolean stream;
         String path;
         if (call.embeddings()) {
             // Text-embedding models answer predict; the publisher is Google whatever the Backend's chat models are.
             return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.embeddingsPath(target,
-                    base + "google/models/" + spec.model() + ":predict"), Providers.authHeaders(target, call), body, false);
+                    base + "google/models/" + UrlParts.segment(spec.model()) + ":predict"), Providers.authHeaders(target, call), body, false);
         }
         if (spec.publisher().equals("ANTHROPIC")) {
             stream = Providers.streamFlag(body);
             body.remove("model");
             if (!body.has("anthropic_version")) body.put("anthropic_version", ANTHROPIC_VERTEX_VERSION);
-            path = base + "anthropic/models/" + spec.model() + (stream ? ":streamRawPredict" : ":rawPredict");
+            path = base + "anthropic/models/" + UrlParts.segment(spec.model()) + (stream ? ":streamRawPredict" : ":rawPredict");
         } else {
             stream = GeminiProvider.wantsStream(call);
-            path = base + "google/models/" + spec.model()
-                    + (stream ? ":streamGenerateContent?alt=sse" : ":" + spec.modelPath());
+            path = base + "google/models/" + UrlParts.segment(spec.model())
+                    + (stream ? ":streamGenerateContent?alt=sse" : ":" + UrlParts.segment(spec.modelPath()));
         }
         return new UpstreamRequest(target.host(), target.port(), target.tls(),
                 spec.publisher().equals("ANTHROPIC") ? Providers.path(target, path) : Providers.streamingPath(target, path, stream),

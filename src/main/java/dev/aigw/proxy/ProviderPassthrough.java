@@ -51,7 +51,8 @@ final class ProviderPassthrough {
         Provider p = ai.primary();
         UpstreamRequest up;
         try {
-            up = ApiPassthrough.prepare(p, relativePath(req.path(), ex.match().prefix()), req.query(),
+            // The normalised path: a client cannot climb out of the provider API root with dot segments.
+            up = ApiPassthrough.prepare(p, relativePath(FrontDoor.path(req), ex.match().prefix()), req.query(),
                     new ClientCall(req.method().name(), req.path(), ex.query(), req::getHeader, null));
         } catch (ProviderException e) {
             if (pipe != null) pipe.close();

@@ -79,6 +79,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             // 499, as nginx and Envoy log a client that left before the answer was complete.
             obs.finished(499, isStream(response), response.bytesWritten());
         });
+        if (!FrontDoor.admit(req)) return;
         RouteTable table = snapshot.get().ports().get(port);
         Map<String, List<String>> query;
         try {
@@ -88,7 +89,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             return;
         }
         if (table != null && table.routesByModel() && req.method() == io.vertx.core.http.HttpMethod.POST
-                && ClientFormat.detect(req.method().name(), req.path()) instanceof ClientFormat.Api) {
+                && ClientFormat.detect(req.method().name(), FrontDoor.path(req)) instanceof ClientFormat.Api) {
             // Model routing: the body's "model" becomes the x-gateway-model header before matching.
             readBody(req, body -> {
                 ObjectNode parsed = parseQuietly(body);
@@ -104,7 +105,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                        String requestId, ExchangeObserver obs, List<Runnable> closeActions,
                        List<Runnable> endActions, String model,
                        Buffer body, ObjectNode parsed) {
-        String path = req.path();
+        String path = FrontDoor.path(req);
         HostAndPort authority = req.authority();
         String host = authority == null ? "" : authority.host();
         java.util.function.Function<String, String> headers = model == null ? req::getHeader
@@ -223,8 +224,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     }
 
     private static void tooLarge(HttpServerRequest req, long max) {
-        req.response().headers().set("connection", "close");
-        Errors.send(req, 413, "request_too_large", "request body is larger than the limit of " + max
+        FrontDoor.refuse(req, 413, "request_too_large", "request body is larger than the limit of " + max
                 + " bytes (--max-body-bytes)");
     }
 

@@ -17,7 +17,9 @@ public record ProxyServices(Vertx vertx, ProxyOptions options, Upstreams upstrea
 
     public static ProxyServices create(Vertx vertx, ProxyOptions options, Telemetry telemetry) {
         ProviderHealth health = new ProviderHealth();
-        return new ProxyServices(vertx, options, new Upstreams(vertx, options), telemetry, new PolicyEngine(vertx),
+        Upstreams upstreams = new Upstreams(vertx, options);
+        // Webhooks and moderation go out through the same clients as providers (--connect-to, --ca-file).
+        return new ProxyServices(vertx, options, upstreams, telemetry, new PolicyEngine(vertx, upstreams::request),
                 health, new AttemptPlanner(health), new RetryBudgets());
     }
 }

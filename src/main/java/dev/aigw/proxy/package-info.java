@@ -2,8 +2,10 @@
  * The data path: Vert.x HTTP listeners ({@link dev.aigw.proxy.GatewayServer}), the per-request
  * handler that matches a route and dispatches to a provider or static host ({@link
  * dev.aigw.proxy.ProxyHandler}), the pooled upstream clients ({@link dev.aigw.proxy.Upstreams}),
- * header hygiene and the one place errors become responses ({@link dev.aigw.proxy.Errors}). The
- * front door of an AI route: {@link dev.aigw.proxy.AiPaths} (which API a path is, from the
+ * header hygiene and the one place errors become responses ({@link dev.aigw.proxy.Errors}).
+ * Hostile clients meet {@link dev.aigw.proxy.ClientGuard} (connection limits, slowloris timeouts,
+ * as Netty handlers) and {@link dev.aigw.proxy.FrontDoor} (framing and Host checks, the normalised
+ * path every stage uses). The front door of an AI route: {@link dev.aigw.proxy.AiPaths} (which API a path is, from the
  * Backend's {@code routes} or the path's suffix), {@link dev.aigw.proxy.TranslatorChoice} (the
  * upstream format per attempt: Responses passthrough or translation, embedding dialects), and
  * {@link dev.aigw.proxy.ProviderPassthrough} (the providers' other endpoints, streamed).
