@@ -17,16 +17,13 @@ import dev.aigw.translate.canonical.Part;
 import dev.aigw.translate.canonical.Reasoning;
 import dev.aigw.translate.canonical.Role;
 import dev.aigw.translate.canonical.Sampling;
-import dev.aigw.translate.canonical.StreamEvent;
 import dev.aigw.translate.canonical.StreamOptions;
 import dev.aigw.translate.canonical.Tool;
 import dev.aigw.translate.canonical.ToolChoice;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -55,11 +52,7 @@ final class AnthropicMessagesClient implements ClientCodec {
     @Override
     public ChatRequest decodeRequest(ObjectNode in, RequestContext ctx, Warnings w) throws TranslationException {
         List<Part.Text> system = system(in.get("system"));
-        List<Message> messages = new ArrayList<>();
-        JsonNode msgs = RequestFields.messages(in);
-        for (int i = 0; i < msgs.size(); i++) {
-            JsonNode m = msgs.get(i);
-            String at = "messages[" + i + "]";
+        List<Message> messages = RequestFields.eachMessage(in, (m, at) -> {
             String role = RequestFields.role(m, at);
             Role r = switch (role) {
                 case "user" -> Role.USER;
@@ -69,8 +62,8 @@ final class AnthropicMessagesClient implements ClientCodec {
             };
             Message msg = new Message(r, parts(m.get("content"), at + ".content", w));
             w.origin(msg, at);
-            messages.add(msg);
-        }
+            return msg;
+        });
         Optional<Long> maxTokens = Canon.positive(in, "max_tokens", "max_tokens");
         if (maxTokens.isEmpty()) {
             throw invalid("max_tokens", "is required and must be a positive integer");
@@ -188,25 +181,14 @@ final class AnthropicMessagesClient implements ClientCodec {
     }
 
     private static List<Part> parts(JsonNode content, String at, Warnings w) throws TranslationException {
-        List<Part> parts = new ArrayList<>();
         if (content == null || content.isNull()) {
             throw invalid(at, "is required");
         }
-        if (content.isTextual()) {
-            parts.add(new Part.Text(content.asText()));
-            return parts;
-        }
-        if (!content.isArray()) {
-            throw invalid(at, "must be a string or an array of content blocks");
-        }
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode b = content.get(j);
-            String bat = at + "[" + j + "]";
+        return RequestFields.content(content, at, "content blocks", (b, bat) -> {
             Part p = block(b, bat, w);
             w.origin(p, bat + ".type");
-            parts.add(p);
-        }
-        return parts;
+            return p;
+        });
     }
 
     private static Part block(JsonNode b, String bat, Warnings w) throws TranslationException {
@@ -269,31 +251,22 @@ final class AnthropicMessagesClient implements ClientCodec {
     }
 
     private static List<Tool> tools(ObjectNode in, Warnings w) throws TranslationException {
-        List<Tool> out = new ArrayList<>();
-        JsonNode tools = RequestFields.tools(in);
-        if (tools == null) {
-            return out;
-        }
-        for (int k = 0; k < tools.size(); k++) {
-            JsonNode t = tools.get(k);
-            String at = "tools[" + k + "]";
+        return RequestFields.eachTool(in, (t, at) -> {
             String type = t.path("type").asText("custom");
-            Tool tool;
             if (!type.equals("custom")) {
-                tool = new Tool.Builtin(F, type, t.path("name").asText(type), (ObjectNode) t);
-                w.origin(tool, at + ".type");
-            } else {
-                if (!(t.get("input_schema") instanceof ObjectNode schema)) {
-                    throw invalid(at + ".input_schema", "is required and must be an object");
-                }
-                tool = new Tool.Function(Json.text(t, "name").orElseThrow(() -> invalid(at + ".name", "is required")),
-                        Json.text(t, "description"), schema, t.path("strict").asBoolean(false),
-                        t.path("defer_loading").asBoolean(false), Canon.cacheControl(t));
-                w.origin(tool, at);
+                Tool b = new Tool.Builtin(F, type, t.path("name").asText(type), (ObjectNode) t);
+                w.origin(b, at + ".type");
+                return b;
             }
-            out.add(tool);
-        }
-        return out;
+            if (!(t.get("input_schema") instanceof ObjectNode schema)) {
+                throw invalid(at + ".input_schema", "is required and must be an object");
+            }
+            Tool f = new Tool.Function(Json.text(t, "name").orElseThrow(() -> invalid(at + ".name", "is required")),
+                    Json.text(t, "description"), schema, t.path("strict").asBoolean(false),
+                    t.path("defer_loading").asBoolean(false), Canon.cacheControl(t));
+            w.origin(f, at);
+            return f;
+        });
     }
 
     // ---------------------------------------------------------------- response
@@ -312,7 +285,7 @@ final class AnthropicMessagesClient implements ClientCodec {
     }
 
     /** Anthropic tool_use ids must match ^[a-zA-Z0-9_-]+$; some OpenAI-compatible servers omit or decorate them. */
-    private static String toolId(String id, Exchange x) {
+    static String toolId(String id, Exchange x) {
         String clean = id.replaceAll("[^a-zA-Z0-9_-]", "_");
         return clean.isEmpty() ? "toolu_" + x.ctx().ids().get() : clean;
     }
@@ -376,138 +349,11 @@ final class AnthropicMessagesClient implements ClientCodec {
         return AnthropicOut.error(e.status(), ErrorBodies.anthropicTypeForStatus(e.status()), e.message());
     }
 
-    @Override
-    public TranslatedError encodeError(TranslationException e) {
-        return AnthropicOut.invalidRequest(e);
-    }
-
     // ---------------------------------------------------------------- stream
 
     @Override
     public StreamEncoder encodeStream(Exchange x) {
-        return new Stream(x);
+        return new AnthropicMessagesStreamEncoder(x);
     }
 
-    /**
-     * Anthropic's events from canonical blocks: blocks are renumbered from 0 in the order they
-     * open, only one is open at a time, and a delta for a block never started opens one of its kind
-     * (Bedrock starts only tool blocks explicitly).
-     */
-    private final class Stream implements StreamEncoder {
-        private final Exchange x;
-        private boolean started;
-        private String id;
-        private String model;
-        private final Map<Integer, Integer> indexOf = new HashMap<>();
-        private int open = -1;
-        private int nextIndex;
-        private String stop;
-        private Usage usage = Usage.ZERO;
-
-        Stream(Exchange x) {
-            this.x = x;
-            this.model = x.requestedModel();
-        }
-
-        private void start(List<SseEvent> out) {
-            if (!started) {
-                started = true;
-                // The usage so far travels in message_delta; message_start carries zeros, as for every backend.
-                out.add(AnthropicOut.messageStart(id != null ? id : "msg_" + x.ctx().ids().get(), model));
-            }
-        }
-
-        private void close(List<SseEvent> out) {
-            if (open >= 0) {
-                out.add(AnthropicOut.blockStop(open));
-                open = -1;
-            }
-        }
-
-        /** The client index of a provider block, opening it as {@code kind} when it is new. */
-        private int block(int index, ObjectNode head, List<SseEvent> out) {
-            Integer i = indexOf.get(index);
-            if (i != null) {
-                return i;
-            }
-            start(out);
-            close(out);
-            int n = nextIndex++;
-            indexOf.put(index, n);
-            open = n;
-            out.add(AnthropicOut.blockStart(n, head));
-            return n;
-        }
-
-        @Override
-        public void encode(StreamEvent e, List<SseEvent> out) {
-            switch (e) {
-                case StreamEvent.Start s -> {
-                    id = s.id().orElse(null);
-                    s.model().ifPresent(m -> model = m);
-                    start(out);
-                }
-                case StreamEvent.BlockStart b -> block(b.index(), switch (b.kind()) {
-                    case TEXT -> AnthropicOut.textBlock();
-                    case THINKING -> AnthropicOut.thinkingBlock(true);
-                    case REDACTED_THINKING -> {
-                        ObjectNode cb = Json.obj();
-                        cb.put("type", "redacted_thinking");
-                        cb.put("data", b.data().orElse(""));
-                        yield cb;
-                    }
-                    case TOOL_CALL -> AnthropicOut.toolUseBlock(toolId(b.toolCallId().orElse(""), x), b.toolName().orElse(""));
-                }, out);
-                case StreamEvent.TextDelta t -> {
-                    if (!t.text().isEmpty()) {
-                        out.add(AnthropicOut.blockDelta(block(t.index(), AnthropicOut.textBlock(), out), "text_delta", "text", t.text()));
-                    }
-                }
-                case StreamEvent.ThinkingDelta t -> {
-                    if (!t.text().isEmpty()) {
-                        out.add(AnthropicOut.blockDelta(block(t.index(), AnthropicOut.thinkingBlock(true), out),
-                                "thinking_delta", "thinking", t.text()));
-                    }
-                }
-                case StreamEvent.SignatureDelta s -> out.add(AnthropicOut.blockDelta(
-                        block(s.index(), AnthropicOut.thinkingBlock(true), out), "signature_delta", "signature", s.signature()));
-                case StreamEvent.ToolArgumentsDelta a -> {
-                    Integer i = indexOf.get(a.index());
-                    if (i != null && !a.json().isEmpty()) {
-                        out.add(AnthropicOut.blockDelta(i, "input_json_delta", "partial_json", a.json()));
-                    }
-                }
-                case StreamEvent.BlockStop b -> {
-                    Integer i = indexOf.get(b.index());
-                    if (i != null && i == open) {
-                        close(out);
-                    }
-                }
-                case StreamEvent.UsageUpdate u -> usage = u.usage();
-                case StreamEvent.Finish f -> {
-                    if (stop == null) {
-                        stop = finishReason(f.reason());
-                    }
-                    close(out);
-                }
-                case StreamEvent.End end -> {
-                    start(out);
-                    close(out);
-                    AnthropicOut.messageEnd(out, stop == null ? "end_turn" : stop, usage);
-                }
-                case StreamEvent.Error err -> {
-                    start(out);
-                    close(out);
-                    out.add(AnthropicOut.errorEvent(encodeError(err.error()).body()));
-                }
-            }
-        }
-
-        @Override
-        public void truncated(List<SseEvent> out) {
-            start(out);
-            close(out);
-            out.add(AnthropicOut.truncated());
-        }
-    }
 }

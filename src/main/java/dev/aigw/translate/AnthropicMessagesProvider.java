@@ -6,19 +6,15 @@ import static dev.aigw.translate.TranslationException.unsupported;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigw.translate.canonical.CacheHint;
-import dev.aigw.translate.canonical.Capabilities;
 import dev.aigw.translate.canonical.ChatError;
 import dev.aigw.translate.canonical.ChatRequest;
 import dev.aigw.translate.canonical.ChatResponse;
 import dev.aigw.translate.canonical.FinishReason;
-import dev.aigw.translate.canonical.MediaSource;
 import dev.aigw.translate.canonical.Message;
 import dev.aigw.translate.canonical.Part;
 import dev.aigw.translate.canonical.Reasoning;
 import dev.aigw.translate.canonical.Role;
 import dev.aigw.translate.canonical.Sampling;
-import dev.aigw.translate.canonical.StreamEvent;
 import dev.aigw.translate.canonical.Tool;
 import dev.aigw.translate.canonical.ToolChoice;
 import java.util.ArrayList;
@@ -40,17 +36,12 @@ final class AnthropicMessagesProvider implements ProviderCodec {
     static final AnthropicMessagesProvider INSTANCE = new AnthropicMessagesProvider();
     static final String PATH = "/v1/messages";
     private static final Schema S = Schema.ANTHROPIC_MESSAGES;
-    private static final List<String> IMAGE_TYPES = List.of("image/jpeg", "image/png", "image/gif", "image/webp");
 
     @Override
     public Schema schema() {
         return S;
     }
-
-    @Override
-    public Capabilities capabilities() {
-        return new Capabilities(true, 1.0, true, true, true);
-    }
+    private static final List<String> IMAGE_TYPES = List.of("image/jpeg", "image/png", "image/gif", "image/webp");
 
     // ---------------------------------------------------------------- request
 
@@ -61,7 +52,7 @@ final class AnthropicMessagesProvider implements ProviderCodec {
         out.put("model", model);
         ArrayNode system = Json.arr();
         for (Part.Text t : r.system()) {
-            system.add(textBlock(t.text(), t.cache()));
+            system.add(AnthropicOut.textBlock(t.text(), t.cache()));
         }
         out.set("messages", messages(r.messages(), system, w));
 
@@ -75,7 +66,7 @@ final class AnthropicMessagesProvider implements ProviderCodec {
         }
         out.put("max_tokens", maxTokens);
 
-        Canon.outputInstruction(r).ifPresent(i -> system.add(textBlock(i, Optional.empty())));
+        Canon.outputInstruction(r).ifPresent(i -> system.add(AnthropicOut.textBlock(i, Optional.empty())));
         if (system.size() == 1 && !system.get(0).has("cache_control")) {
             out.put("system", system.get(0).get("text").asText());
         } else if (!system.isEmpty()) {
@@ -115,22 +106,6 @@ final class AnthropicMessagesProvider implements ProviderCodec {
         return new TranslatedRequest(out, PATH, r.stream().stream(), model);
     }
 
-    private static ObjectNode textBlock(String text, Optional<CacheHint> cache) {
-        ObjectNode b = Json.obj();
-        b.put("type", "text");
-        b.put("text", text);
-        cache(b, cache);
-        return b;
-    }
-
-    private static void cache(ObjectNode block, Optional<CacheHint> cache) {
-        cache.ifPresent(c -> {
-            ObjectNode cc = block.putObject("cache_control");
-            cc.put("type", c.type());
-            c.ttl().ifPresent(t -> cc.put("ttl", t));
-        });
-    }
-
     private static ArrayNode messages(List<Message> messages, ArrayNode system, Warnings w) throws TranslationException {
         ArrayNode out = Json.arr();
         ArrayNode toolTurn = null; // the user turn that collects tool results
@@ -143,7 +118,7 @@ final class AnthropicMessagesProvider implements ProviderCodec {
             switch (m.role()) {
                 case SYSTEM -> {
                     for (String t : Canon.texts(m.parts())) {
-                        system.add(textBlock(t, Optional.empty()));
+                        system.add(AnthropicOut.textBlock(t, Optional.empty()));
                     }
                 }
                 case TOOL -> {
@@ -192,17 +167,17 @@ final class AnthropicMessagesProvider implements ProviderCodec {
             switch (p) {
                 case Part.Text t -> {
                     if (!t.text().isEmpty()) { // Anthropic rejects empty text blocks
-                        out.add(textBlock(t.text(), t.cache()));
+                        out.add(AnthropicOut.textBlock(t.text(), t.cache()));
                     }
                 }
-                case Part.Media m -> out.add(media(m, w));
+                case Part.Media m -> out.add(AnthropicOut.media(m, w));
                 case Part.ToolCall c -> {
                     ObjectNode b = out.addObject();
                     b.put("type", "tool_use");
                     b.put("id", c.id());
                     b.put("name", c.name());
                     b.set("input", c.arguments());
-                    cache(b, c.cache());
+                    AnthropicOut.cache(b, c.cache());
                 }
                 case Part.ToolResult tr -> {
                     ObjectNode b = out.addObject();
@@ -216,7 +191,7 @@ final class AnthropicMessagesProvider implements ProviderCodec {
                     if (tr.isError()) {
                         b.put("is_error", true);
                     }
-                    cache(b, tr.cache());
+                    AnthropicOut.cache(b, tr.cache());
                 }
                 case Part.Thinking t -> {
                     // Only a signed thinking block can be replayed; an unsigned one is the model's old notes.
@@ -242,55 +217,6 @@ final class AnthropicMessagesProvider implements ProviderCodec {
             }
         }
         return out;
-    }
-
-    private static ObjectNode media(Part.Media m, Warnings w) throws TranslationException {
-        String at = w.at(m, "messages");
-        ObjectNode block = Json.obj();
-        block.put("type", m.kind() == Part.Media.Kind.IMAGE ? "image" : "document");
-        ObjectNode source = block.putObject("source");
-        switch (m.kind()) {
-            case AUDIO -> throw unsupported(at, "audio input is not supported by anthropic-messages backends");
-            case IMAGE -> {
-                switch (m.source()) {
-                    case MediaSource.Base64 b -> {
-                        // Clients often write image/jpg; Anthropic accepts only these four exact types.
-                        String type = b.mediaType().equals("image/jpg") ? "image/jpeg" : b.mediaType();
-                        if (!IMAGE_TYPES.contains(type)) {
-                            throw unsupported(at, "image type " + type + " is not supported; use jpeg, png, gif or webp");
-                        }
-                        source.put("type", "base64");
-                        source.put("media_type", type);
-                        source.put("data", b.data());
-                    }
-                    case MediaSource.Url u when Media.isHttpUrl(u.url()) -> {
-                        source.put("type", "url");
-                        source.put("url", u.url());
-                    }
-                    case MediaSource.Url u -> throw invalid(at, "must be an http(s) URL or a base64 data URL");
-                    case MediaSource.FileId f -> throw unsupported(at, "file ids cannot be resolved for anthropic-messages backends");
-                }
-            }
-            case DOCUMENT -> {
-                switch (m.source()) {
-                    case MediaSource.Base64 b -> {
-                        source.put("type", "base64");
-                        source.put("media_type", b.mediaType());
-                        source.put("data", b.data());
-                    }
-                    case MediaSource.Url u when Media.isHttpUrl(u.url()) -> {
-                        source.put("type", "url");
-                        source.put("url", u.url());
-                    }
-                    case MediaSource.Url u -> throw unsupported(at, "documents must be base64 or http(s) URLs for anthropic-messages backends");
-                    case MediaSource.FileId f -> throw unsupported(at,
-                            "uploaded file ids cannot be resolved for anthropic-messages backends; send file_data");
-                }
-                m.title().ifPresent(t -> block.put("title", t));
-            }
-        }
-        cache(block, m.cache());
-        return block;
     }
 
     /** The thinking object: Anthropic's own modes, a budget, or an effort's budget. */
@@ -340,7 +266,7 @@ final class AnthropicMessagesProvider implements ProviderCodec {
                     if (f.deferLoading()) {
                         o.put("defer_loading", true);
                     }
-                    cache(o, f.cache());
+                    AnthropicOut.cache(o, f.cache());
                 }
                 case Tool.Builtin b when b.format().equals(S.id()) -> tools.add(b.raw());
                 case Tool.Builtin b -> throw unsupported(w.at(b, "tools[" + k + "].type"),
@@ -427,76 +353,7 @@ final class AnthropicMessagesProvider implements ProviderCodec {
 
     @Override
     public StreamDecoder decodeStream(Exchange x) {
-        AnthropicStreamUsage counts = new AnthropicStreamUsage();
-        return (e, out) -> {
-            Optional<ObjectNode> parsed = Json.parseObject(e.data());
-            if (parsed.isEmpty()) {
-                return; // not JSON: nothing a client could use
-            }
-            ObjectNode d = parsed.get();
-            int index = d.path("index").asInt();
-            switch (Json.text(d, "type").or(e::event).orElse("")) {
-                case "message_start" -> {
-                    JsonNode msg = d.path("message");
-                    counts.absorb(msg.path("usage"));
-                    out.add(new StreamEvent.Start(Json.text(msg, "id"), Json.text(msg, "model"), counts.usage()));
-                    out.add(new StreamEvent.UsageUpdate(counts.usage()));
-                }
-                case "content_block_start" -> {
-                    JsonNode block = d.path("content_block");
-                    switch (block.path("type").asText()) {
-                        case "tool_use" -> out.add(StreamEvent.BlockStart.tool(index, Json.text(block, "id"), block.path("name").asText()));
-                        case "text" -> {
-                            out.add(StreamEvent.BlockStart.of(index, StreamEvent.BlockKind.TEXT));
-                            String t = block.path("text").asText("");
-                            if (!t.isEmpty()) {
-                                out.add(new StreamEvent.TextDelta(index, t));
-                            }
-                        }
-                        case "thinking" -> out.add(StreamEvent.BlockStart.of(index, StreamEvent.BlockKind.THINKING));
-                        case "redacted_thinking" -> out.add(new StreamEvent.BlockStart(index, StreamEvent.BlockKind.REDACTED_THINKING,
-                                Optional.empty(), Optional.empty(), Json.text(block, "data")));
-                        default -> {
-                            // server tool blocks have no form in other formats' streams.
-                        }
-                    }
-                }
-                case "content_block_delta" -> {
-                    JsonNode delta = d.path("delta");
-                    switch (delta.path("type").asText()) {
-                        case "text_delta" -> out.add(new StreamEvent.TextDelta(index, delta.path("text").asText()));
-                        case "thinking_delta" -> out.add(new StreamEvent.ThinkingDelta(index, delta.path("thinking").asText()));
-                        case "signature_delta" -> out.add(new StreamEvent.SignatureDelta(index, delta.path("signature").asText()));
-                        case "input_json_delta" -> out.add(new StreamEvent.ToolArgumentsDelta(index, delta.path("partial_json").asText("")));
-                        default -> {
-                            // citations_delta: no form elsewhere.
-                        }
-                    }
-                }
-                case "content_block_stop" -> out.add(new StreamEvent.BlockStop(index));
-                case "message_delta" -> {
-                    counts.absorb(d.path("usage"));
-                    out.add(new StreamEvent.UsageUpdate(counts.usage()));
-                    Json.text(d.path("delta"), "stop_reason").ifPresent(r ->
-                            out.add(new StreamEvent.Finish(finish(r), Json.text(d.path("delta"), "stop_sequence"))));
-                }
-                case "message_stop" -> out.add(new StreamEvent.End());
-                case "error" -> {
-                    JsonNode err = d.path("error");
-                    String type = err.path("type").asText("api_error");
-                    int status = switch (type) {
-                        case "overloaded_error" -> 503;
-                        case "rate_limit_error" -> 429;
-                        case "invalid_request_error" -> 400;
-                        default -> 500;
-                    };
-                    out.add(new StreamEvent.Error(new ChatError(status, Optional.of(type), ErrorBodies.message(d, status),
-                            Optional.empty())));
-                }
-                default -> {
-                    // ping and future event types need no output.
-                }
-            }
-        };
+        return new AnthropicMessagesStreamDecoder();
     }
+
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.translate.canonical.CacheHint;
-import dev.aigw.translate.canonical.Capabilities;
 import dev.aigw.translate.canonical.ChatError;
 import dev.aigw.translate.canonical.ChatRequest;
 import dev.aigw.translate.canonical.ChatResponse;
@@ -49,16 +48,6 @@ final class BedrockConverseProvider implements ProviderCodec {
     /** Anthropic fields Claude on Bedrock takes in additionalModelRequestFields. */
     private static final Set<String> ANTHROPIC_ADDITIONAL = Set.of("context_management", "output_config.task_budget");
 
-    @Override
-    public Schema schema() {
-        return S;
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return new Capabilities(true, 1.0, true, true, false);
-    }
-
     // ---------------------------------------------------------------- request
 
     @Override
@@ -76,8 +65,11 @@ final class BedrockConverseProvider implements ProviderCodec {
         for (Message m : r.messages()) {
             if (m.role() == Role.SYSTEM) {
                 // Mid-conversation system text joins the system prompt, in order.
-                for (String t : Canon.texts(m.parts())) {
-                    system.add(Bedrock.text(t));
+                for (Part p : m.parts()) {
+                    if (p instanceof Part.Text t && !t.text().isEmpty()) {
+                        system.add(Bedrock.text(t.text()));
+                        cachePoint(system, t.cache());
+                    }
                 }
                 continue;
             }
@@ -138,8 +130,9 @@ final class BedrockConverseProvider implements ProviderCodec {
             return;
         }
         if (re.budgetTokens().isEmpty() && re.mode() == Reasoning.Mode.ENABLED) {
-            // An effort alone is model-specific on Bedrock.
-            w.add(w.name("reasoning"), "not supported by " + S.id() + ", dropped");
+            // An effort alone: Claude on Bedrock takes Anthropic's output_config.effort; other families ignore it.
+            re.effort().ifPresentOrElse(e -> extra.putObject("output_config").put("effort", e.id()),
+                    () -> w.add(w.name("reasoning"), "not supported by " + S.id() + ", dropped"));
             return;
         }
         ObjectNode t = extra.putObject("thinking");
@@ -165,46 +158,50 @@ final class BedrockConverseProvider implements ProviderCodec {
     private static ArrayNode blocks(List<Part> parts, Warnings w) throws TranslationException {
         ArrayNode out = Json.arr();
         for (Part p : parts) {
-            switch (p) {
-                case Part.Text t -> {
-                    if (!t.text().isEmpty()) { // Converse rejects blank text blocks
-                        out.add(Bedrock.text(t.text()));
-                    }
-                }
-                case Part.Media m -> out.add(media(m, w));
-                case Part.ToolCall c -> out.add(Bedrock.toolUse(c.id(), c.name(), c.arguments()));
-                case Part.ToolResult tr -> {
-                    ObjectNode block = Json.obj();
-                    ObjectNode res = block.putObject("toolResult");
-                    res.put("toolUseId", tr.callId());
-                    ArrayNode content = res.putArray("content");
-                    for (Part c : tr.content()) {
-                        switch (c) {
-                            case Part.Text t -> content.add(Bedrock.toolResultContent(t.text()));
-                            case Part.Media m -> content.add(media(m, w));
-                            default -> throw unsupported(w.at(c, w.at(tr, "tool result")),
-                                    "tool results carry text, images and documents only");
-                        }
-                    }
-                    if (tr.isError()) {
-                        res.put("status", "error");
-                    }
-                    out.add(block);
-                }
-                case Part.Thinking t -> {
-                    if (!t.text().isEmpty()) {
-                        ObjectNode rt = out.addObject().putObject("reasoningContent").putObject("reasoningText");
-                        rt.put("text", t.text());
-                        t.signature().ifPresent(sig -> rt.put("signature", sig));
-                    }
-                }
-                case Part.RedactedThinking rt -> out.addObject().putObject("reasoningContent").put("redactedContent", rt.data());
-                case Part.Opaque o -> throw unsupported(w.at(o, "messages"),
-                        "content block '" + o.type() + "' is not supported by bedrock-converse backends");
-            }
+            block(p, out, w);
             cachePoint(out, p.cache());
         }
         return out;
+    }
+
+    private static void block(Part p, ArrayNode out, Warnings w) throws TranslationException {
+        switch (p) {
+            case Part.Text t -> {
+                if (!t.text().isEmpty()) { // Converse rejects blank text blocks
+                    out.add(Bedrock.text(t.text()));
+                }
+            }
+            case Part.Media m -> out.add(media(m, w));
+            case Part.ToolCall c -> out.add(Bedrock.toolUse(c.id(), c.name(), c.arguments()));
+            case Part.ToolResult tr -> {
+                ObjectNode block = Json.obj();
+                ObjectNode res = block.putObject("toolResult");
+                res.put("toolUseId", tr.callId());
+                ArrayNode content = res.putArray("content");
+                for (Part c : tr.content()) {
+                    switch (c) {
+                        case Part.Text t -> content.add(Bedrock.toolResultContent(t.text()));
+                        case Part.Media m -> content.add(media(m, w));
+                        default -> throw unsupported(w.at(c, w.at(tr, "tool result")),
+                                "tool results carry text, images and documents only");
+                    }
+                }
+                if (tr.isError()) {
+                    res.put("status", "error");
+                }
+                out.add(block);
+            }
+            case Part.Thinking t -> {
+                if (!t.text().isEmpty()) {
+                    ObjectNode rt = out.addObject().putObject("reasoningContent").putObject("reasoningText");
+                    rt.put("text", t.text());
+                    t.signature().ifPresent(sig -> rt.put("signature", sig));
+                }
+            }
+            case Part.RedactedThinking rt -> out.addObject().putObject("reasoningContent").put("redactedContent", rt.data());
+            case Part.Opaque o -> throw unsupported(w.at(o, "messages"),
+                    "content block '" + o.type() + "' is not supported by bedrock-converse backends");
+        }
     }
 
     private static ObjectNode media(Part.Media m, Warnings w) throws TranslationException {
@@ -365,5 +362,10 @@ final class BedrockConverseProvider implements ProviderCodec {
                 }
             }
         };
+    }
+
+    @Override
+    public Schema schema() {
+        return S;
     }
 }

@@ -26,8 +26,11 @@ public interface ClientCodec {
     /** An upstream or gateway error in the client's shape, with the status the client should see. */
     TranslatedError encodeError(ChatError error);
 
-    /** A request the translation refused, in the client's shape. */
-    TranslatedError encodeError(TranslationException e);
+    /** A request the translation refused, in the client's shape: a 400 naming the field. */
+    default TranslatedError encodeError(TranslationException e) {
+        return encodeError(new ChatError(e.status(), java.util.Optional.of("invalid_request_error"), e.getMessage(),
+                java.util.Optional.of(e.field())));
+    }
 
     /** A finish reason in the client's vocabulary. */
     String finishReason(FinishReason reason);

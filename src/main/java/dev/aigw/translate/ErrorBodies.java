@@ -3,7 +3,10 @@ package dev.aigw.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** Error body shapes and status-to-type tables of each schema. */
+/**
+ * Error body shapes of each format and the one status-to-type table per format (Anthropic types,
+ * google.rpc code names, OpenAI types): every codec, policy rejection and gateway error uses these.
+ */
 final class ErrorBodies {
     private ErrorBodies() {
     }
@@ -78,6 +81,16 @@ final class ErrorBodies {
             case 504 -> "timeout_error";
             case 424 -> "api_error"; // Bedrock's model error: the model failed, not the request
             default -> status >= 500 ? "api_error" : "invalid_request_error";
+        };
+    }
+
+    /** The status an Anthropic error type stands for, for error events that come after the 200. */
+    static int statusForAnthropicType(String type) {
+        return switch (type) {
+            case "overloaded_error" -> 503;
+            case "rate_limit_error" -> 429;
+            case "invalid_request_error" -> 400;
+            default -> 500;
         };
     }
 

@@ -1,7 +1,6 @@
 package dev.aigw.translate;
 
 import static dev.aigw.translate.TranslationException.invalid;
-import static dev.aigw.translate.TranslationException.unsupported;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -232,6 +231,11 @@ final class GeminiGenerateClient implements ClientCodec {
         };
     }
 
+    /** A text part, or a thought part when the client asked for thoughts; nothing for empty text. */
+    private static Optional<ObjectNode> shown(String text, boolean thought, boolean thoughts) {
+        return text.isEmpty() || thought && !thoughts ? Optional.empty() : Optional.of(GeminiOut.text(text, thought));
+    }
+
     private static boolean includeThoughts(Exchange x) {
         return x.request().reasoning().flatMap(Reasoning::includeThoughts).orElse(false);
     }
@@ -242,16 +246,8 @@ final class GeminiGenerateClient implements ClientCodec {
         boolean thoughts = includeThoughts(x);
         for (Part p : r.content()) {
             switch (p) {
-                case Part.Text t -> {
-                    if (!t.text().isEmpty()) {
-                        parts.add(GeminiOut.text(t.text(), false));
-                    }
-                }
-                case Part.Thinking t -> {
-                    if (thoughts && !t.text().isEmpty()) {
-                        parts.add(GeminiOut.text(t.text(), true));
-                    }
-                }
+                case Part.Text t -> shown(t.text(), false, thoughts).ifPresent(parts::add);
+                case Part.Thinking t -> shown(t.text(), true, thoughts).ifPresent(parts::add);
                 case Part.ToolCall c -> parts.add(Gemini.functionCall(c.name(), c.arguments()));
                 default -> {
                 }
@@ -267,11 +263,6 @@ final class GeminiGenerateClient implements ClientCodec {
     public TranslatedError encodeError(ChatError e) {
         // Anthropic's 529 overloaded is not an HTTP status Google clients retry on; 503 is.
         return GeminiOut.error(e.status() == 529 ? 503 : e.status(), e.message());
-    }
-
-    @Override
-    public TranslatedError encodeError(TranslationException e) {
-        return GeminiOut.invalidRequest(e);
     }
 
     // ---------------------------------------------------------------- stream
@@ -305,21 +296,14 @@ final class GeminiGenerateClient implements ClientCodec {
         public void encode(StreamEvent e, List<SseEvent> out) {
             switch (e) {
                 case StreamEvent.Start s -> {
-                    s.id().ifPresent(id -> chunks.id = id);
-                    s.model().ifPresent(m -> model = m);
+                    // Gemini repeats responseId and modelVersion in every chunk.
+                    chunks.id = s.id().orElse(chunks.id);
+                    model = s.model().orElse(model);
                 }
                 case StreamEvent.BlockStart b when b.kind() == StreamEvent.BlockKind.TOOL_CALL ->
                         calls.put(b.index(), new PendingCall(b.toolName().orElse("")));
-                case StreamEvent.TextDelta t -> {
-                    if (!t.text().isEmpty()) {
-                        out.add(chunks.text(t.text(), false));
-                    }
-                }
-                case StreamEvent.ThinkingDelta t -> {
-                    if (thoughts && !t.text().isEmpty()) {
-                        out.add(chunks.text(t.text(), true));
-                    }
-                }
+                case StreamEvent.TextDelta t -> shown(t.text(), false, thoughts).ifPresent(p -> out.add(chunks.chunk(p)));
+                case StreamEvent.ThinkingDelta t -> shown(t.text(), true, thoughts).ifPresent(p -> out.add(chunks.chunk(p)));
                 case StreamEvent.ToolArgumentsDelta a -> {
                     PendingCall c = calls.get(a.index());
                     if (c != null) {

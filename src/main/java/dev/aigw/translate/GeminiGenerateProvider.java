@@ -6,7 +6,6 @@ import static dev.aigw.translate.TranslationException.unsupported;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigw.translate.canonical.Capabilities;
 import dev.aigw.translate.canonical.ChatError;
 import dev.aigw.translate.canonical.ChatRequest;
 import dev.aigw.translate.canonical.ChatResponse;
@@ -15,7 +14,6 @@ import dev.aigw.translate.canonical.MediaSource;
 import dev.aigw.translate.canonical.Message;
 import dev.aigw.translate.canonical.OutputFormat;
 import dev.aigw.translate.canonical.Part;
-import dev.aigw.translate.canonical.Reasoning;
 import dev.aigw.translate.canonical.Role;
 import dev.aigw.translate.canonical.Sampling;
 import dev.aigw.translate.canonical.StreamEvent;
@@ -41,16 +39,6 @@ import java.util.Optional;
 final class GeminiGenerateProvider implements ProviderCodec {
     static final GeminiGenerateProvider INSTANCE = new GeminiGenerateProvider();
     private static final Schema S = Schema.GEMINI_GENERATE;
-
-    @Override
-    public Schema schema() {
-        return S;
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return new Capabilities(false, 2.0, false, false, false);
-    }
 
     // ---------------------------------------------------------------- request
 
@@ -293,14 +281,10 @@ final class GeminiGenerateProvider implements ProviderCodec {
 
     /** Gemini streams whole response objects with no end marker; the connection close ends it. */
     private final class Decoder implements StreamDecoder {
-        private enum Kind { NONE, TEXT, THINKING }
-
         private boolean started;
         private boolean finished;
         private boolean sawCall;
-        private Kind open = Kind.NONE;
-        private int openIndex = -1;
-        private int next;
+        private final Blocks blocks = new Blocks();
 
         @Override
         public void decode(SseEvent e, List<StreamEvent> out) {
@@ -312,7 +296,7 @@ final class GeminiGenerateProvider implements ProviderCodec {
             Optional<Integer> errorStatus = Gemini.streamErrorStatus(c);
             if (errorStatus.isPresent()) {
                 start(c, out);
-                close(out);
+                blocks.close(out);
                 out.add(new StreamEvent.Error(decodeError(errorStatus.get(), c)));
                 return;
             }
@@ -325,7 +309,7 @@ final class GeminiGenerateProvider implements ProviderCodec {
                 Optional<String> sig = Json.text(part, "thoughtSignature");
                 String text = part.path("text").asText("");
                 if (part.path("thought").asBoolean(false)) {
-                    int i = ensure(Kind.THINKING, out);
+                    int i = blocks.ensure(StreamEvent.BlockKind.THINKING, out);
                     if (!text.isEmpty()) {
                         out.add(new StreamEvent.ThinkingDelta(i, text));
                     }
@@ -333,31 +317,29 @@ final class GeminiGenerateProvider implements ProviderCodec {
                     continue;
                 }
                 if (sig.isPresent()) {
-                    close(out);
-                    out.add(new StreamEvent.SignatureDelta(ensure(Kind.THINKING, out), sig.get()));
-                    close(out);
+                    blocks.close(out);
+                    out.add(new StreamEvent.SignatureDelta(blocks.ensure(StreamEvent.BlockKind.THINKING, out), sig.get()));
+                    blocks.close(out);
                 }
                 if (part.has("functionCall")) {
-                    close(out);
                     sawCall = true;
                     JsonNode fc = part.get("functionCall");
-                    int i = next++;
-                    out.add(StreamEvent.BlockStart.tool(i, Json.text(fc, "id"), fc.path("name").asText()));
+                    int i = blocks.openTool(Json.text(fc, "id"), fc.path("name").asText(), out);
                     // Gemini sends each call whole, so the arguments go in one delta.
                     out.add(new StreamEvent.ToolArgumentsDelta(i, Json.write(fc.get("args") instanceof ObjectNode a ? a : Json.obj())));
-                    out.add(new StreamEvent.BlockStop(i));
+                    blocks.close(out);
                 } else if (!text.isEmpty()) {
-                    out.add(new StreamEvent.TextDelta(ensure(Kind.TEXT, out), text));
+                    out.add(new StreamEvent.TextDelta(blocks.ensure(StreamEvent.BlockKind.TEXT, out), text));
                 }
             }
             Optional<String> reason = Json.text(cand, "finishReason");
             if (reason.isPresent() && !finished) {
                 finished = true;
-                close(out);
+                blocks.close(out);
                 out.add(new StreamEvent.Finish(finish(reason.get(), sawCall), Optional.empty()));
             } else if (cand.isMissingNode() && c.path("promptFeedback").has("blockReason") && !finished) {
                 finished = true;
-                close(out);
+                blocks.close(out);
                 out.add(new StreamEvent.Finish(FinishReason.CONTENT_FILTER, Optional.empty()));
             }
         }
@@ -369,21 +351,10 @@ final class GeminiGenerateProvider implements ProviderCodec {
             }
         }
 
-        private int ensure(Kind kind, List<StreamEvent> out) {
-            if (open != kind) {
-                close(out);
-                open = kind;
-                openIndex = next++;
-                out.add(StreamEvent.BlockStart.of(openIndex, kind == Kind.TEXT ? StreamEvent.BlockKind.TEXT : StreamEvent.BlockKind.THINKING));
-            }
-            return openIndex;
-        }
+    }
 
-        private void close(List<StreamEvent> out) {
-            if (open != Kind.NONE) {
-                out.add(new StreamEvent.BlockStop(openIndex));
-                open = Kind.NONE;
-            }
-        }
+    @Override
+    public Schema schema() {
+        return S;
     }
 }

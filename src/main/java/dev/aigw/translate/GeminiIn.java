@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads Gemini generateContent request bodies the same way for every backend. */
+/** Reading helpers of {@link GeminiGenerateClient}: contents, parts, tools, generationConfig. */
 final class GeminiIn {
 
     private GeminiIn() {
@@ -35,11 +35,7 @@ final class GeminiIn {
     }
 
     static JsonNode contents(ObjectNode in) throws TranslationException {
-        JsonNode c = in.get("contents");
-        if (c == null || !c.isArray() || c.isEmpty()) {
-            throw invalid("contents", "must be a non-empty array");
-        }
-        return c;
+        return RequestFields.nonEmptyArray(in, "contents");
     }
 
     /** user or model; a missing role is user (single-turn requests omit it), function/tool results are user turns. */
@@ -326,16 +322,6 @@ final class GeminiIn {
         return out.isEmpty() ? Optional.empty() : Optional.of(out);
     }
 
-    /** Copies a numeric generationConfig field, rejecting non-numbers. */
-    static void number(ObjectNode gen, String field, ObjectNode out, String outField) throws TranslationException {
-        if (Json.present(gen, field)) {
-            if (!gen.get(field).isNumber()) {
-                throw invalid("generationConfig." + field, "must be a number");
-            }
-            out.set(outField, gen.get(field));
-        }
-    }
-
     /** JSON output: empty for text, else the schema asked for (an empty object when only the MIME type was). */
     static Optional<ObjectNode> jsonOutput(ObjectNode gen) throws TranslationException {
         String mime = Json.text(gen, "responseMimeType").orElse("text/plain");
@@ -356,8 +342,4 @@ final class GeminiIn {
         }
         return Optional.of(Json.obj());
     }
-
-    /** generationConfig fields every translator handles; the rest are reported dropped by each pair. */
-    static final List<String> COMMON_GENERATION_FIELDS = List.of("temperature", "topP", "maxOutputTokens",
-            "stopSequences", "candidateCount", "responseMimeType", "responseSchema", "responseJsonSchema");
 }

@@ -13,19 +13,14 @@ import dev.aigw.translate.canonical.Extension;
 import dev.aigw.translate.canonical.FinishReason;
 import dev.aigw.translate.canonical.MediaSource;
 import dev.aigw.translate.canonical.Message;
-import dev.aigw.translate.canonical.OutputFormat;
 import dev.aigw.translate.canonical.Part;
-import dev.aigw.translate.canonical.Reasoning;
 import dev.aigw.translate.canonical.Role;
 import dev.aigw.translate.canonical.Sampling;
-import dev.aigw.translate.canonical.StreamEvent;
 import dev.aigw.translate.canonical.StreamOptions;
 import dev.aigw.translate.canonical.Tool;
 import dev.aigw.translate.canonical.ToolChoice;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -54,14 +49,9 @@ final class OpenAiChatClient implements ClientCodec {
 
     @Override
     public ChatRequest decodeRequest(ObjectNode in, RequestContext ctx, Warnings w) throws TranslationException {
-        List<Part.Text> system = new ArrayList<>();
-        List<Message> messages = new ArrayList<>();
-        JsonNode msgs = RequestFields.messages(in);
-        for (int i = 0; i < msgs.size(); i++) {
-            JsonNode m = msgs.get(i);
-            String at = "messages[" + i + "]";
+        List<Message> all = RequestFields.eachMessage(in, (m, at) -> {
             String role = RequestFields.role(m, at);
-            Message msg = switch (role) {
+            return switch (role) {
                 case "system", "developer" -> {
                     List<Part> parts = new ArrayList<>();
                     for (String t : OpenAiIn.texts(m.get("content"), at + ".content", true)) {
@@ -81,17 +71,19 @@ final class OpenAiChatClient implements ClientCodec {
                 case "function" -> throw unsupported(at + ".role", "legacy function messages are not supported; use tool");
                 default -> throw invalid(at + ".role", "unknown role '" + role + "'");
             };
-            if (msg.role() == Role.SYSTEM && messages.isEmpty()) {
-                for (Part p : msg.parts()) {
-                    system.add((Part.Text) p);
-                }
-            } else {
-                messages.add(msg);
+        });
+        // The system messages before any other are the leading system prompt; later ones stay in place.
+        List<Part.Text> system = new ArrayList<>();
+        int lead = 0;
+        while (lead < all.size() && all.get(lead).role() == Role.SYSTEM) {
+            for (Part p : all.get(lead++).parts()) {
+                system.add((Part.Text) p);
             }
         }
+        List<Message> messages = all.subList(lead, all.size());
 
-        List<Tool> tools = tools(in, w);
-        Optional<ToolChoice> choice = toolChoice(in);
+        List<Tool> tools = OpenAiIn.tools(in, w);
+        Optional<ToolChoice> choice = OpenAiIn.toolChoice(in);
         Optional<Boolean> parallel = in.path("parallel_tool_calls").isBoolean()
                 ? Optional.of(in.get("parallel_tool_calls").asBoolean()) : Optional.empty();
         if (parallel.isPresent()) {
@@ -108,7 +100,7 @@ final class OpenAiChatClient implements ClientCodec {
         }
         Sampling sampling = new Sampling(Canon.number(in, "temperature", "temperature"), Canon.number(in, "top_p", "top_p"),
                 Canon.number(in, "top_k", "top_k").map(Double::intValue), Canon.positive(in, maxField, maxField),
-                stop(in), Canon.number(in, "seed", "seed").map(Double::longValue),
+                OpenAiIn.stop(in), Canon.number(in, "seed", "seed").map(Double::longValue),
                 Canon.number(in, "presence_penalty", "presence_penalty"),
                 Canon.number(in, "frequency_penalty", "frequency_penalty"),
                 Json.present(in, "n") ? Optional.of(in.get("n").asInt(1)) : Optional.empty());
@@ -122,7 +114,7 @@ final class OpenAiChatClient implements ClientCodec {
         }
         Optional<String> user = Json.text(in, "user").or(() -> Json.text(in, "safety_identifier")).filter(u -> !u.isEmpty());
         return new ChatRequest(Json.text(in, "model"), system, messages, tools, choice, parallel, sampling,
-                reasoning(in), responseFormat(in), new StreamOptions(stream,
+                OpenAiIn.reasoning(in), OpenAiIn.responseFormat(in), new StreamOptions(stream,
                 stream && in.path("stream_options").path("include_usage").asBoolean(false)), user, ext);
     }
 
@@ -130,74 +122,63 @@ final class OpenAiChatClient implements ClientCodec {
         if (content == null || content.isNull()) {
             throw invalid(at, "is required for user messages");
         }
-        List<Part> parts = new ArrayList<>();
-        if (content.isTextual()) {
-            parts.add(new Part.Text(content.asText()));
-            return parts;
-        }
-        if (!content.isArray()) {
-            throw invalid(at, "must be a string or an array of content parts");
-        }
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode p = content.get(j);
-            String pat = at + "[" + j + "]";
-            String type = p.path("type").asText();
-            switch (type) {
-                case "text" -> {
-                    if (!p.path("text").asText().isEmpty()) {
-                        parts.add(new Part.Text(p.path("text").asText()));
-                    }
-                }
-                case "image_url" -> {
-                    JsonNode iu = p.get("image_url");
-                    // Some clients send the URL string directly instead of {"url": ...}.
-                    String url = iu != null && iu.isTextual() ? iu.asText() : iu == null ? "" : iu.path("url").asText("");
-                    if (url.isEmpty()) {
-                        throw invalid(pat + ".image_url.url", "is required");
-                    }
-                    Optional<Media.DataUrl> data = Media.parseDataUrl(url);
-                    MediaSource source;
-                    if (data.isPresent()) {
-                        source = new MediaSource.Base64(data.get().mediaType(), data.get().base64());
-                    } else if (Media.isHttpUrl(url) || url.startsWith("gs://") || url.startsWith("s3://")) {
-                        source = new MediaSource.Url(url, Optional.empty());
-                    } else {
-                        throw invalid(pat + ".image_url.url", "must be an http(s) URL or a base64 data URL");
-                    }
-                    Part.Media m = new Part.Media(Part.Media.Kind.IMAGE, source, Optional.empty(), Optional.empty());
-                    w.origin(m, pat + ".image_url.url");
-                    parts.add(m);
-                }
-                case "input_audio" -> {
-                    JsonNode audio = p.path("input_audio");
-                    String format = audio.path("format").asText("wav");
-                    String data = Json.text(audio, "data").orElseThrow(() -> invalid(pat + ".input_audio.data", "is required"));
-                    Part.Media m = new Part.Media(Part.Media.Kind.AUDIO, new MediaSource.Base64("audio/" + format, data),
-                            Optional.empty(), Optional.empty());
-                    w.origin(m, pat + ".type");
-                    parts.add(m);
-                }
-                case "file" -> {
-                    JsonNode file = p.path("file");
-                    Part.Media m;
-                    if (Json.present(file, "file_id")) {
-                        m = new Part.Media(Part.Media.Kind.DOCUMENT, new MediaSource.FileId(file.get("file_id").asText()),
-                                Json.text(file, "filename"), Optional.empty());
-                        w.origin(m, pat + ".file.file_id");
-                    } else {
-                        String fd = Json.text(file, "file_data").orElseThrow(() -> invalid(pat + ".file.file_data", "is required"));
-                        Media.DataUrl d = Media.parseDataUrl(fd)
-                                .orElseThrow(() -> invalid(pat + ".file.file_data", "must be a base64 data URL"));
-                        m = new Part.Media(Part.Media.Kind.DOCUMENT, new MediaSource.Base64(d.mediaType(), d.base64()),
-                                Json.text(file, "filename"), Optional.empty());
-                        w.origin(m, pat + ".file.file_data");
-                    }
-                    parts.add(m);
-                }
-                default -> throw invalid(pat + ".type", "unknown content part type '" + type + "'");
+        return RequestFields.content(content, at, "content parts", (p, pat) -> userPart(p, pat, w));
+    }
+
+    private static Part userPart(JsonNode p, String pat, Warnings w) throws TranslationException {
+        String type = p.path("type").asText();
+        switch (type) {
+            case "text" -> {
+                return p.path("text").asText().isEmpty() ? null : new Part.Text(p.path("text").asText());
             }
+            case "image_url" -> {
+                JsonNode iu = p.get("image_url");
+                // Some clients send the URL string directly instead of {"url": ...}.
+                String url = iu != null && iu.isTextual() ? iu.asText() : iu == null ? "" : iu.path("url").asText("");
+                if (url.isEmpty()) {
+                    throw invalid(pat + ".image_url.url", "is required");
+                }
+                Optional<Media.DataUrl> data = Media.parseDataUrl(url);
+                MediaSource source;
+                if (data.isPresent()) {
+                    source = new MediaSource.Base64(data.get().mediaType(), data.get().base64());
+                } else if (Media.isHttpUrl(url) || url.startsWith("gs://") || url.startsWith("s3://")) {
+                    source = new MediaSource.Url(url, Optional.empty());
+                } else {
+                    throw invalid(pat + ".image_url.url", "must be an http(s) URL or a base64 data URL");
+                }
+                Part.Media m = new Part.Media(Part.Media.Kind.IMAGE, source, Optional.empty(), Optional.empty());
+                w.origin(m, pat + ".image_url.url");
+                return m;
+            }
+            case "input_audio" -> {
+                JsonNode audio = p.path("input_audio");
+                String format = audio.path("format").asText("wav");
+                String data = Json.text(audio, "data").orElseThrow(() -> invalid(pat + ".input_audio.data", "is required"));
+                Part.Media m = new Part.Media(Part.Media.Kind.AUDIO, new MediaSource.Base64("audio/" + format, data),
+                        Optional.empty(), Optional.empty());
+                w.origin(m, pat + ".type");
+                return m;
+            }
+            case "file" -> {
+                JsonNode file = p.path("file");
+                Part.Media m;
+                if (Json.present(file, "file_id")) {
+                    m = new Part.Media(Part.Media.Kind.DOCUMENT, new MediaSource.FileId(file.get("file_id").asText()),
+                            Json.text(file, "filename"), Optional.empty());
+                    w.origin(m, pat + ".file.file_id");
+                } else {
+                    String fd = Json.text(file, "file_data").orElseThrow(() -> invalid(pat + ".file.file_data", "is required"));
+                    Media.DataUrl d = Media.parseDataUrl(fd)
+                            .orElseThrow(() -> invalid(pat + ".file.file_data", "must be a base64 data URL"));
+                    m = new Part.Media(Part.Media.Kind.DOCUMENT, new MediaSource.Base64(d.mediaType(), d.base64()),
+                            Json.text(file, "filename"), Optional.empty());
+                    w.origin(m, pat + ".file.file_data");
+                }
+                return m;
+            }
+            default -> throw invalid(pat + ".type", "unknown content part type '" + type + "'");
         }
-        return parts;
     }
 
     private static List<Part> assistantParts(JsonNode m, String at) throws TranslationException {
@@ -234,109 +215,6 @@ final class OpenAiChatClient implements ClientCodec {
             parts.add(new Part.ToolCall(id, name, input));
         }
         return parts;
-    }
-
-    private static List<Tool> tools(ObjectNode in, Warnings w) throws TranslationException {
-        List<Tool> out = new ArrayList<>();
-        JsonNode tools = RequestFields.tools(in);
-        if (tools == null) {
-            return out;
-        }
-        for (int k = 0; k < tools.size(); k++) {
-            JsonNode t = tools.get(k);
-            String at = "tools[" + k + "]";
-            String type = t.path("type").asText("function");
-            if (!type.equals("function")) {
-                throw unsupported(at + ".type", "only function tools are supported, got '" + type + "'");
-            }
-            JsonNode fn = t.path("function");
-            String name = Json.text(fn, "name").orElseThrow(() -> invalid(at + ".function.name", "is required"));
-            ObjectNode params = fn.get("parameters") instanceof ObjectNode p ? p : Json.obj();
-            Tool.Function f = new Tool.Function(name, Json.text(fn, "description"), params,
-                    fn.path("strict").asBoolean(false), false, Optional.empty());
-            w.origin(f, at);
-            out.add(f);
-        }
-        return out;
-    }
-
-    private static Optional<ToolChoice> toolChoice(ObjectNode in) throws TranslationException {
-        JsonNode tc = in.get("tool_choice");
-        if (tc == null || tc.isNull()) {
-            return Optional.empty();
-        }
-        if (tc.isTextual()) {
-            return Optional.of(switch (tc.asText()) {
-                case "auto" -> ToolChoice.AUTO;
-                case "none" -> ToolChoice.NONE;
-                case "required" -> ToolChoice.REQUIRED;
-                default -> throw invalid("tool_choice", "must be auto, none, required or a named function");
-            });
-        }
-        if (tc.isObject()) {
-            return Optional.of(new ToolChoice.Named(Json.text(tc.path("function"), "name")
-                    .orElseThrow(() -> invalid("tool_choice.function.name", "is required"))));
-        }
-        throw invalid("tool_choice", "must be a string or an object");
-    }
-
-    private static List<String> stop(ObjectNode in) throws TranslationException {
-        JsonNode stop = in.get("stop");
-        List<String> out = new ArrayList<>();
-        if (stop == null || stop.isNull()) {
-            return out;
-        }
-        if (stop.isTextual()) {
-            out.add(stop.asText());
-        } else if (stop.isArray()) {
-            for (JsonNode s : stop) {
-                if (!s.isTextual()) {
-                    throw invalid("stop", "must be a string or an array of strings");
-                }
-                out.add(s.asText());
-            }
-        } else {
-            throw invalid("stop", "must be a string or an array of strings");
-        }
-        return out;
-    }
-
-    /** reasoning_effort, or the {@code thinking} object some Anthropic-minded clients send. */
-    private static Optional<Reasoning> reasoning(ObjectNode in) throws TranslationException {
-        if (in.get("thinking") instanceof ObjectNode t) {
-            return Optional.of(switch (t.path("type").asText()) {
-                case "enabled" -> Reasoning.budget(t.path("budget_tokens").asLong(1024));
-                case "adaptive" -> new Reasoning(Reasoning.Mode.ADAPTIVE, Optional.empty(), Optional.empty(), Optional.empty());
-                case "disabled" -> new Reasoning(Reasoning.Mode.DISABLED, Optional.empty(), Optional.empty(), Optional.empty());
-                default -> throw invalid("thinking.type", "must be enabled, adaptive or disabled");
-            });
-        }
-        Optional<String> effort = Json.text(in, "reasoning_effort");
-        if (effort.isEmpty()) {
-            return Optional.empty();
-        }
-        Reasoning.Effort e = Reasoning.Effort.fromId(effort.get()).filter(x -> x != Reasoning.Effort.MAX)
-                .orElseThrow(() -> invalid("reasoning_effort", "must be one of none, minimal, low, medium, high"));
-        return Optional.of(Reasoning.effort(e));
-    }
-
-    private static Optional<OutputFormat> responseFormat(ObjectNode in) throws TranslationException {
-        JsonNode rf = in.get("response_format");
-        if (rf == null || rf.isNull()) {
-            return Optional.empty();
-        }
-        return Optional.of(switch (rf.path("type").asText()) {
-            case "text" -> new OutputFormat.Text();
-            case "json_object" -> new OutputFormat.JsonObject();
-            case "json_schema" -> {
-                JsonNode js = rf.path("json_schema");
-                if (!(js.get("schema") instanceof ObjectNode schema)) {
-                    throw invalid("response_format.json_schema.schema", "is required and must be an object");
-                }
-                yield new OutputFormat.JsonSchema(Json.text(js, "name"), schema, js.path("strict").asBoolean(false));
-            }
-            default -> throw invalid("response_format.type", "must be text, json_object or json_schema");
-        });
     }
 
     // ---------------------------------------------------------------- response
@@ -449,89 +327,7 @@ final class OpenAiChatClient implements ClientCodec {
 
     @Override
     public StreamEncoder encodeStream(Exchange x) {
-        return new Stream(x);
+        return new OpenAiChatStreamEncoder(x);
     }
 
-    /** chat.completion.chunk events; every chunk repeats the id and created of the first. */
-    private final class Stream implements StreamEncoder {
-        private final Exchange x;
-        private final OpenAiOut.Chunks chunks;
-        private String model;
-        private boolean started;
-        private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
-        private Usage usage;
-        private String signature;
-        private final java.util.Set<Integer> thought = new java.util.HashSet<>();
-
-        Stream(Exchange x) {
-            this.x = x;
-            this.model = x.requestedModel();
-            this.chunks = new OpenAiOut.Chunks(x.ctx(), () -> model);
-        }
-
-        private void start(List<SseEvent> out) {
-            if (!started) {
-                started = true;
-                out.add(chunks.role());
-            }
-        }
-
-        @Override
-        public void encode(StreamEvent e, List<SseEvent> out) {
-            switch (e) {
-                case StreamEvent.Start s -> {
-                    s.id().ifPresent(id -> chunks.id = id);
-                    s.model().ifPresent(m -> model = m);
-                    start(out);
-                }
-                case StreamEvent.BlockStart b when b.kind() == StreamEvent.BlockKind.TOOL_CALL -> {
-                    start(out);
-                    int toolIndex = toolIndexByBlock.size();
-                    toolIndexByBlock.put(b.index(), toolIndex);
-                    String id = b.toolCallId().filter(s -> !s.isEmpty()).orElseGet(() -> "call_" + x.ctx().ids().get());
-                    out.add(chunks.toolStart(toolIndex, id, b.toolName().orElse(""), signature));
-                    signature = null;
-                }
-                case StreamEvent.TextDelta t -> {
-                    start(out);
-                    if (!t.text().isEmpty()) {
-                        out.add(chunks.text("content", t.text()));
-                    }
-                }
-                case StreamEvent.ThinkingDelta t -> {
-                    start(out);
-                    thought.add(t.index());
-                    if (!t.text().isEmpty()) {
-                        out.add(chunks.text("reasoning_content", t.text()));
-                    }
-                }
-                // A signature on a block without thinking text is Gemini's, for the call that follows.
-                case StreamEvent.SignatureDelta s -> signature = thought.contains(s.index()) ? null : s.signature();
-                case StreamEvent.ToolArgumentsDelta a -> {
-                    Integer toolIndex = toolIndexByBlock.get(a.index());
-                    if (toolIndex != null && !a.json().isEmpty()) {
-                        out.add(chunks.toolArguments(toolIndex, a.json()));
-                    }
-                }
-                case StreamEvent.UsageUpdate u -> usage = u.usage();
-                case StreamEvent.Finish f -> {
-                    start(out);
-                    out.add(chunks.finish(finishReason(f.reason())));
-                }
-                case StreamEvent.End end -> {
-                    start(out);
-                    // Without usage from the provider the count is unknown, and zeros would read as a real one.
-                    chunks.end(out, x.request().stream().includeUsage() && usage != null ? usage(usage) : null);
-                }
-                case StreamEvent.Error err -> OpenAiOut.fail(out, encodeError(err.error()).body());
-                default -> {
-                }
-            }
-        }
-
-        @Override
-        public void truncated(List<SseEvent> out) {
-            OpenAiOut.truncated(out);
-        }
-    }
 }

@@ -5,7 +5,6 @@ import static dev.aigw.translate.TranslationException.unsupported;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigw.translate.canonical.Capabilities;
 import dev.aigw.translate.canonical.ChatError;
 import dev.aigw.translate.canonical.ChatRequest;
 import dev.aigw.translate.canonical.ChatResponse;
@@ -16,13 +15,10 @@ import dev.aigw.translate.canonical.OutputFormat;
 import dev.aigw.translate.canonical.Part;
 import dev.aigw.translate.canonical.Reasoning;
 import dev.aigw.translate.canonical.Sampling;
-import dev.aigw.translate.canonical.StreamEvent;
 import dev.aigw.translate.canonical.Tool;
 import dev.aigw.translate.canonical.ToolChoice;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,16 +36,6 @@ final class OpenAiChatProvider implements ProviderCodec {
     static final OpenAiChatProvider INSTANCE = new OpenAiChatProvider();
     static final String PATH = "/v1/chat/completions";
     private static final Schema S = Schema.OPENAI_CHAT;
-
-    @Override
-    public Schema schema() {
-        return S;
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return new Capabilities(false, 2.0, false, false, false);
-    }
 
     // ---------------------------------------------------------------- request
 
@@ -339,94 +325,11 @@ final class OpenAiChatProvider implements ProviderCodec {
 
     @Override
     public StreamDecoder decodeStream(Exchange x) {
-        return new Decoder();
+        return new OpenAiChatStreamDecoder();
     }
 
-    /** OpenAI streams deltas without blocks: a block opens when the kind of delta changes. */
-    private static final class Decoder implements StreamDecoder {
-        private enum Kind { NONE, TEXT, THINKING, TOOL }
-
-        private boolean started;
-        private boolean finished;
-        private Kind open = Kind.NONE;
-        private int openIndex = -1;
-        private int next;
-        private final Map<Integer, Integer> blockByTool = new HashMap<>();
-
-        @Override
-        public void decode(SseEvent e, List<StreamEvent> out) {
-            if (e.isDone()) {
-                close(out);
-                if (finished) {
-                    out.add(new StreamEvent.End()); // [DONE] before a finish reason is a cut-off stream
-                }
-                return;
-            }
-            Optional<ObjectNode> parsed = Json.parseObject(e.data());
-            if (parsed.isEmpty()) {
-                return;
-            }
-            ObjectNode c = parsed.get();
-            if (Json.present(c, "error")) {
-                int status = c.path("error").path("code").asInt(500);
-                close(out);
-                out.add(new StreamEvent.Error(new ChatError(status >= 400 ? status : 500, Optional.empty(),
-                        ErrorBodies.message(c, 500), Optional.empty())));
-                return;
-            }
-            if (!started) {
-                started = true;
-                out.add(new StreamEvent.Start(Json.text(c, "id"), Json.text(c, "model").filter(m -> !m.isEmpty()), Usage.ZERO));
-            }
-            if (c.get("usage") instanceof ObjectNode u) {
-                out.add(new StreamEvent.UsageUpdate(usage(u)));
-            }
-            JsonNode choice = c.path("choices").path(0);
-            JsonNode delta = choice.path("delta");
-            Json.text(delta, "reasoning_content").filter(t -> !t.isEmpty())
-                    .ifPresent(t -> out.add(new StreamEvent.ThinkingDelta(ensure(Kind.THINKING, out), t)));
-            Json.text(delta, "content").or(() -> Json.text(delta, "refusal")).filter(t -> !t.isEmpty())
-                    .ifPresent(t -> out.add(new StreamEvent.TextDelta(ensure(Kind.TEXT, out), t)));
-            for (JsonNode call : delta.path("tool_calls")) {
-                int tool = call.path("index").asInt(blockByTool.size());
-                Integer block = blockByTool.get(tool);
-                if (block == null) {
-                    close(out);
-                    block = next++;
-                    blockByTool.put(tool, block);
-                    open = Kind.TOOL;
-                    openIndex = block;
-                    out.add(StreamEvent.BlockStart.tool(block, Json.text(call, "id"), call.path("function").path("name").asText()));
-                }
-                String args = call.path("function").path("arguments").asText("");
-                if (!args.isEmpty()) {
-                    // OpenAI streams calls one after another; a late fragment still names its own block.
-                    out.add(new StreamEvent.ToolArgumentsDelta(block, args));
-                }
-            }
-            Json.text(choice, "finish_reason").ifPresent(r -> {
-                finished = true;
-                close(out);
-                out.add(new StreamEvent.Finish(finish(r), Optional.empty()));
-            });
-        }
-
-        private int ensure(Kind kind, List<StreamEvent> out) {
-            if (open != kind) {
-                close(out);
-                open = kind;
-                openIndex = next++;
-                out.add(StreamEvent.BlockStart.of(openIndex, kind == Kind.TEXT ? StreamEvent.BlockKind.TEXT : StreamEvent.BlockKind.THINKING));
-            }
-            return openIndex;
-        }
-
-        private void close(List<StreamEvent> out) {
-            if (open != Kind.NONE) {
-                out.add(new StreamEvent.BlockStop(openIndex));
-                open = Kind.NONE;
-                openIndex = -1;
-            }
-        }
+    @Override
+    public Schema schema() {
+        return S;
     }
 }

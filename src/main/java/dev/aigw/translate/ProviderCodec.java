@@ -16,7 +16,10 @@ public interface ProviderCodec {
 
     Schema schema();
 
-    Capabilities capabilities();
+    /** What the format can carry; the one table is {@link Translators#capabilities}. */
+    default Capabilities capabilities() {
+        return Translators.capabilities(schema());
+    }
 
     /**
      * The upstream request; what the provider cannot carry is dropped with a warning, or refused

@@ -1,5 +1,6 @@
 package dev.aigw.translate;
 
+import dev.aigw.translate.canonical.Capabilities;
 import java.util.Optional;
 
 /**
@@ -29,6 +30,16 @@ public final class Translators {
             case GEMINI_GENERATE -> Optional.of(GeminiGenerateProvider.INSTANCE);
             case BEDROCK_CONVERSE -> Optional.of(BedrockConverseProvider.INSTANCE);
             default -> Optional.empty();
+        };
+    }
+
+    /** What each provider format can carry (see {@link Capabilities}). */
+    static Capabilities capabilities(Schema s) {
+        return switch (s) {
+            // The Responses API is OpenAI's own: as Chat (it is only passed through to OpenAI, never encoded).
+            case OPENAI_CHAT, GEMINI_GENERATE, OPENAI_RESPONSES, OPENAI_EMBEDDINGS -> new Capabilities(false, 2.0, false, false, false);
+            case ANTHROPIC_MESSAGES -> new Capabilities(true, 1.0, true, true, true);
+            case BEDROCK_CONVERSE -> new Capabilities(true, 1.0, true, true, false);
         };
     }
 

@@ -1,6 +1,6 @@
 package dev.aigw.translate.canonical;
 
-import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -24,19 +24,17 @@ public record Reasoning(Mode mode, Optional<Effort> effort, Optional<Long> budge
 
     /** The one effort vocabulary, with the one effort to budget table every codec uses. */
     public enum Effort {
-        NONE("none", 0), MINIMAL("minimal", 1024), LOW("low", 1024), MEDIUM("medium", 4096),
-        HIGH("high", 16384), MAX("max", 32768);
+        NONE(0), MINIMAL(1024), LOW(1024), MEDIUM(4096), HIGH(16384), MAX(32768);
 
-        private final String id;
         private final long budget;
 
-        Effort(String id, long budget) {
-            this.id = id;
+        Effort(long budget) {
             this.budget = budget;
         }
 
+        /** The wire name every format uses: {@code low}, {@code high}. */
         public String id() {
-            return id;
+            return name().toLowerCase(Locale.ROOT);
         }
 
         /** Thinking tokens this effort stands for where a provider wants a budget. */
@@ -45,7 +43,12 @@ public record Reasoning(Mode mode, Optional<Effort> effort, Optional<Long> budge
         }
 
         public static Optional<Effort> fromId(String id) {
-            return Arrays.stream(values()).filter(e -> e.id.equalsIgnoreCase(id)).findFirst();
+            for (Effort e : values()) {
+                if (e.name().equalsIgnoreCase(id)) {
+                    return Optional.of(e);
+                }
+            }
+            return Optional.empty();
         }
 
         /** The effort a budget is closest to, for providers that take an effort. */
