@@ -64,6 +64,10 @@ public final class Main implements Runnable {
         @Option(names = "--max-body-bytes", defaultValue = "10485760", description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
         long maxBodyBytes;
 
+        @Option(names = "--max-buffered-bytes", paramLabel = "BYTES", description = "Most bytes held in memory across all "
+                + "requests at once (bodies read whole); over it requests get 503 (default: a quarter of the heap, at least 64 MiB).")
+        Long maxBufferedBytes;
+
         @Option(names = "--ca-file", paramLabel = "PEM", description = "Extra CA certificates to trust for upstream TLS, besides the JVM's (repeatable).")
         List<Path> caFiles = new ArrayList<>();
 
@@ -135,6 +139,13 @@ public final class Main implements Runnable {
             }
             ProxyOptions proxy = ProxyOptions.defaults().withBindAddress(bindAddress).withMaxBodyBytes(maxBodyBytes)
                     .withCaFiles(caFiles).withConnectTo(ct).withLogPrompts(Math.max(0, logPrompts));
+            if (maxBufferedBytes != null) {
+                if (maxBufferedBytes <= 0) {
+                    System.err.println("--max-buffered-bytes " + maxBufferedBytes + ": expected a positive number of bytes");
+                    return 2;
+                }
+                proxy = proxy.withMaxBufferedBytes(maxBufferedBytes);
+            }
             Duration watch;
             try {
                 watch = parseDuration(watchInterval);

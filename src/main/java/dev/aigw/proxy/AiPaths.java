@@ -1,13 +1,11 @@
 package dev.aigw.proxy;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.config.AiRoutes;
 import dev.aigw.config.AiRoutes.RouteType;
+import dev.aigw.proxy.stage.GatewayError;
 import dev.aigw.route.Destination;
 import dev.aigw.translate.Schema;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 
 import java.util.Optional;
 
@@ -45,20 +43,14 @@ final class AiPaths {
         };
     }
 
-    /** 404 for an unserved path, shaped as the client's API would shape it (guessed from its headers). */
-    static void notServed(HttpServerRequest req, String route, ClientFormat.Unserved u) {
-        HttpServerResponse resp = req.response();
-        if (resp.ended() || resp.closed()) return;
-        String message = "route " + route + ": " + u.reason();
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        if (req.getHeader("anthropic-version") != null || req.getHeader("x-api-key") != null) {
-            body.put("type", "error");
-            body.putObject("error").put("type", "not_found_error").put("message", message);
-        } else if (req.getHeader("x-goog-api-key") != null || req.getHeader("x-goog-api-client") != null) {
-            body.putObject("error").put("code", 404).put("message", message).put("status", "NOT_FOUND");
-        } else {
-            body.putObject("error").put("message", message).put("type", "not_found").put("code", 404);
-        }
-        resp.setStatusCode(404).putHeader("content-type", "application/json").end(body.toString());
+    /** 404 for an unserved path, in the client's API's error shape (guessed from its headers: it sent no known API). */
+    static void notServed(Exchange ex, ClientFormat.Unserved u) {
+        HttpServerRequest req = ex.req();
+        Schema shape = req.getHeader("anthropic-version") != null || req.getHeader("x-api-key") != null
+                ? Schema.ANTHROPIC_MESSAGES
+                : req.getHeader("x-goog-api-key") != null || req.getHeader("x-goog-api-client") != null
+                ? Schema.GEMINI_GENERATE : Schema.OPENAI_CHAT;
+        ex.out().schema(shape);
+        ex.out().fail(new GatewayError.NotFound("not_found", "route " + ex.rule().id() + ": " + u.reason()));
     }
 }

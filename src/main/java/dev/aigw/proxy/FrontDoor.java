@@ -1,5 +1,6 @@
 package dev.aigw.proxy;
 
+import dev.aigw.proxy.stage.GatewayError;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 
@@ -27,11 +28,11 @@ final class FrontDoor {
     }
 
     /** False when the request was refused (and answered). */
-    static boolean admit(HttpServerRequest req) {
+    static boolean admit(ClientResponse out, HttpServerRequest req) {
         List<String> hosts = req.headers().getAll("host");
         if (hosts.size() > 1) {
-            refuse(req, 400, "invalid_request_error", "the request has " + hosts.size()
-                    + " Host headers; send exactly one");
+            refuse(out, req, new GatewayError.BadRequest("the request has " + hosts.size()
+                    + " Host headers; send exactly one"));
             return false;
         }
         List<String> te = req.headers().getAll("transfer-encoding");
@@ -39,8 +40,8 @@ final class FrontDoor {
             String joined = String.join(", ", te);
             String[] codings = joined.split(",");
             if (codings.length != 1 || !codings[0].strip().equalsIgnoreCase("chunked")) {
-                refuse(req, 400, "invalid_request_error", "Transfer-Encoding: " + joined + " is not supported; send "
-                        + "the body with Content-Length, or with Transfer-Encoding: chunked alone");
+                refuse(out, req, new GatewayError.BadRequest("Transfer-Encoding: " + joined + " is not supported; send "
+                        + "the body with Content-Length, or with Transfer-Encoding: chunked alone"));
                 return false;
             }
         }
@@ -51,10 +52,10 @@ final class FrontDoor {
      * Answers and closes the connection (HTTP/1.x): after a refused body the bytes still on the
      * wire are not a request, and a client that declared 9 EB must not be read on.
      */
-    static void refuse(HttpServerRequest req, int status, String type, String message) {
+    static void refuse(ClientResponse out, HttpServerRequest req, GatewayError error) {
         boolean http1 = req.version() != HttpVersion.HTTP_2;
-        if (http1) req.response().headers().set("connection", "close");
-        Errors.send(req, status, type, message);
+        if (http1) out.headers().set("connection", "close");
+        out.fail(error);
         if (http1) {
             // Queued after the answer: Vert.x flushes what was written before it closes.
             req.connection().close();

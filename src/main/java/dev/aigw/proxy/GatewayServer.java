@@ -35,9 +35,15 @@ public final class GatewayServer {
     private final int instances;
 
     public GatewayServer(Vertx vertx, ProxyOptions options, dev.aigw.telemetry.Telemetry telemetry) {
+        this(vertx, options, telemetry, ProxyServices.Stages.NONE);
+    }
+
+    /** {@code stages}: request-scope stages plugged into the AI pipeline (authentication, limits). */
+    public GatewayServer(Vertx vertx, ProxyOptions options, dev.aigw.telemetry.Telemetry telemetry,
+                         ProxyServices.Stages stages) {
         this.vertx = vertx;
         this.options = options;
-        this.services = ProxyServices.create(vertx, options, telemetry);
+        this.services = ProxyServices.create(vertx, options, telemetry, stages);
         this.instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 

@@ -9,6 +9,7 @@ import dev.aigw.provider.OpenAiProvider;
 import dev.aigw.provider.Provider;
 import dev.aigw.provider.ProviderException;
 import dev.aigw.provider.UpstreamRequest;
+import dev.aigw.proxy.stage.GatewayError;
 import dev.aigw.route.Destination;
 import dev.aigw.translate.Usage;
 import io.vertx.core.MultiMap;
@@ -16,7 +17,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.Pipe;
 
 /**
@@ -42,7 +42,8 @@ final class ProviderPassthrough {
 
     static void forward(ProxyServices services, Exchange ex, Destination.Ai ai, ClientFormat.Passthrough how) {
         HttpServerRequest req = ex.req();
-        if (!ProxyHandler.withinLimit(req, services.options().maxBodyBytes())) return;
+        ClientResponse out = ex.out();
+        if (!ProxyHandler.withinLimit(out, req, services.options().maxBodyBytes())) return;
         String cl = req.getHeader("content-length");
         boolean hasBody = cl != null && !cl.strip().equals("0")
                 || "chunked".equalsIgnoreCase(String.valueOf(req.getHeader("transfer-encoding")).strip());
@@ -56,7 +57,7 @@ final class ProviderPassthrough {
                     new ClientCall(req.method().name(), req.path(), ex.query(), req::getHeader, null));
         } catch (ProviderException e) {
             if (pipe != null) pipe.close();
-            Errors.send(req, e.status(), e.type(), "Backend " + ai.name() + ": " + e.getMessage());
+            out.fail(GatewayError.of(e.status(), e.type(), "Backend " + ai.name() + ": " + e.getMessage()));
             return;
         }
         MultiMap headers = Headers.copy(req.headers(), Headers.CREDENTIALS);
@@ -82,7 +83,7 @@ final class ProviderPassthrough {
                 .onFailure(e -> {
                     UpstreamFailure f = UpstreamFailure.classify(call.where(), e);
                     ex.obs().attemptFailed(f.getMessage(), f.status());
-                    Errors.send(req, f.status(), f.type(), f.getMessage());
+                    out.fail(f.toGatewayError());
                 });
     }
 
@@ -97,38 +98,36 @@ final class ProviderPassthrough {
 
     /** Relays the answer as it comes; a small JSON answer is copied on the side to read its usage. */
     private static void relay(Exchange ex, HttpClientResponse upResp, HttpClientRequest up, boolean meter, MultiMap extra) {
-        HttpServerResponse resp = ex.req().response();
+        ClientResponse out = ex.out();
         Relay.head(ex, upResp, extra);
-        if (!resp.headers().contains("content-length")) resp.setChunked(true);
         String ct = String.valueOf(upResp.getHeader("content-type"));
         Buffer copy = meter && upResp.statusCode() < 300 && ct.startsWith("application/json") ? Buffer.buffer() : null;
-        boolean[] first = {true};
         boolean[] copying = {copy != null};
         upResp.handler(b -> {
-            if (resp.closed() || resp.ended()) {
+            if (!out.writable()) {
                 up.reset();
                 return;
-            }
-            if (first[0]) {
-                first[0] = false;
-                ex.obs().firstChunk();
             }
             if (copying[0]) {
                 if (copy.length() + b.length() > METER_BYTES) copying[0] = false;
                 else copy.appendBuffer(b);
             }
-            resp.write(b);
-            if (resp.writeQueueFull()) {
+            out.write(b);
+            if (out.writeQueueFull()) {
                 upResp.pause();
-                resp.drainHandler(v -> upResp.resume());
+                out.drainHandler(v -> upResp.resume());
             }
         });
         upResp.exceptionHandler(e -> {
-            if (!resp.ended() && !resp.closed()) resp.reset();
+            if (!out.writable()) return;
+            String msg = "the provider's response broke off before it finished: " + e.getMessage();
+            ex.obs().attemptFailed(msg, 502);
+            out.fail(new GatewayError.BadGateway("upstream_stream_truncated", msg));
         });
         upResp.endHandler(v -> {
+            // Usage first: ending the response closes the exchange's record.
             if (copying[0]) meter(ex, copy);
-            if (!resp.ended() && !resp.closed()) resp.end();
+            out.end();
         });
         ex.onClientGone(up::reset);
     }

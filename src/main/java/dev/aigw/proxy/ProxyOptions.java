@@ -9,13 +9,17 @@ import java.util.Map;
  * Data-path settings. {@code connectTo} maps an upstream {@code host:port} to another socket
  * address (like curl's {@code --connect-to}): Host, SNI and certificate checks still use the
  * original host. {@code caFiles} are PEM certificates trusted in addition to the JVM's trust store.
+ * {@code maxBufferedBytes} bounds the bytes held in memory across all requests at once (bodies
+ * read whole); requests that would pass it are refused with 503.
  */
 public record ProxyOptions(long maxBodyBytes, Duration connectTimeout, Map<String, String> connectTo,
-                           List<Path> caFiles, String bindAddress, int logPromptChars, ClientLimits clientLimits) {
+                           List<Path> caFiles, String bindAddress, int logPromptChars, ClientLimits clientLimits,
+                           long maxBufferedBytes) {
 
     public ProxyOptions(long maxBodyBytes, Duration connectTimeout, Map<String, String> connectTo, List<Path> caFiles,
                         String bindAddress, int logPromptChars) {
-        this(maxBodyBytes, connectTimeout, connectTo, caFiles, bindAddress, logPromptChars, ClientLimits.defaults());
+        this(maxBodyBytes, connectTimeout, connectTo, caFiles, bindAddress, logPromptChars, ClientLimits.defaults(),
+                defaultMaxBuffered());
     }
 
     /**
@@ -55,7 +59,7 @@ public record ProxyOptions(long maxBodyBytes, Duration connectTimeout, Map<Strin
     }
 
     public ProxyOptions withClientLimits(ClientLimits limits) {
-        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, caFiles, bindAddress, logPromptChars, limits);
+        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, caFiles, bindAddress, logPromptChars, limits, maxBufferedBytes);
     }
 
     public ProxyOptions(long maxBodyBytes, Duration connectTimeout, Map<String, String> connectTo, List<Path> caFiles,
@@ -65,7 +69,7 @@ public record ProxyOptions(long maxBodyBytes, Duration connectTimeout, Map<Strin
 
     /** Logs up to {@code chars} characters of each prompt and completion in the access log; 0: never. */
     public ProxyOptions withLogPrompts(int chars) {
-        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, caFiles, bindAddress, chars, clientLimits);
+        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, caFiles, bindAddress, chars, clientLimits, maxBufferedBytes);
     }
     public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
 
@@ -74,18 +78,28 @@ public record ProxyOptions(long maxBodyBytes, Duration connectTimeout, Map<Strin
     }
 
     public ProxyOptions withConnectTo(Map<String, String> map) {
-        return new ProxyOptions(maxBodyBytes, connectTimeout, Map.copyOf(map), caFiles, bindAddress, logPromptChars, clientLimits);
+        return new ProxyOptions(maxBodyBytes, connectTimeout, Map.copyOf(map), caFiles, bindAddress, logPromptChars, clientLimits, maxBufferedBytes);
     }
 
     public ProxyOptions withCaFiles(List<Path> files) {
-        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, List.copyOf(files), bindAddress, logPromptChars, clientLimits);
+        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, List.copyOf(files), bindAddress, logPromptChars, clientLimits, maxBufferedBytes);
     }
 
     public ProxyOptions withMaxBodyBytes(long max) {
-        return new ProxyOptions(max, connectTimeout, connectTo, caFiles, bindAddress, logPromptChars, clientLimits);
+        return new ProxyOptions(max, connectTimeout, connectTo, caFiles, bindAddress, logPromptChars, clientLimits, maxBufferedBytes);
     }
 
     public ProxyOptions withBindAddress(String address) {
-        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, caFiles, address, logPromptChars, clientLimits);
+        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, caFiles, address, logPromptChars, clientLimits, maxBufferedBytes);
+    }
+
+    /** A quarter of the heap (at least 64 MiB): room for many whole bodies, never the whole heap. */
+    public static long defaultMaxBuffered() {
+        return Math.max(64L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    public ProxyOptions withMaxBufferedBytes(long max) {
+        if (max <= 0) throw new IllegalArgumentException("max buffered bytes must be positive: " + max);
+        return new ProxyOptions(maxBodyBytes, connectTimeout, connectTo, caFiles, bindAddress, logPromptChars, clientLimits, max);
     }
 }

@@ -23,7 +23,7 @@ final class StaticForward {
         Upstreams upstreams = services.upstreams();
         ProxyOptions options = services.options();
         HttpServerRequest req = ex.req();
-        if (!ProxyHandler.withinLimit(req, options.maxBodyBytes())) return;
+        if (!ProxyHandler.withinLimit(ex.out(), req, options.maxBodyBytes())) return;
         // A body comes with a length or chunked; without either there is none to stream.
         String cl = req.getHeader("content-length");
         // (FrontDoor has refused any Transfer-Encoding but chunked, so a TE here means a chunked body.)
@@ -68,7 +68,7 @@ final class StaticForward {
                 .onFailure(e -> {
                     UpstreamFailure f = UpstreamFailure.classify(call.where(), e);
                     ex.obs().attemptFailed(f.getMessage(), f.status());
-                    Errors.send(req, f.status(), f.type(), f.getMessage());
+                    ex.out().fail(f.toGatewayError());
                 });
     }
 
