@@ -109,7 +109,8 @@ final class ProviderPassthrough {
                 return;
             }
             if (copying[0]) {
-                if (copy.length() + b.length() > METER_BYTES) copying[0] = false;
+                // The side copy counts against the global buffer bound; past either bound metering is given up, not the answer.
+                if (copy.length() + b.length() > METER_BYTES || !ex.buffered().reserve(b.length())) copying[0] = false;
                 else copy.appendBuffer(b);
             }
             out.write(b);
