@@ -181,7 +181,9 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                         if (format instanceof ClientFormat.CountTokens && CountTokens.estimates(ai)) {
                             CountTokens.answer(services, ex, ai, b);
                         } else if (format instanceof ClientFormat.ResponsesInputTokens) {
-                            InputTokens.answer(services, ex, ai, b);
+                            // The Responses API's count, for a provider without one.
+                            CountTokens.estimate(services, ex, ai, b, "input_tokens needs a Responses request body (a JSON object)",
+                                    n -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("object", "response.input_tokens").put("input_tokens", n));
                         } else {
                             AiExchange.start(services, ex, ai, format, b, null);
                         }

@@ -11,7 +11,7 @@ import java.util.List;
  * arrays are not text); answers are vectors, with no text. Never streamed, never enriched (an
  * embedding input is not a conversation).
  */
-final class EmbeddingsBodies implements BodyFormat {
+final class EmbeddingsBodies implements UnguardedStreams {
     static final EmbeddingsBodies INSTANCE = new EmbeddingsBodies();
 
     @Override
@@ -51,35 +51,5 @@ final class EmbeddingsBodies implements BodyFormat {
     @Override
     public ObjectNode responseWithText(String text) {
         return Json.obj();
-    }
-
-    @Override
-    public String streamText(ObjectNode event) {
-        return "";
-    }
-
-    @Override
-    public boolean streamCallsTool(ObjectNode event) {
-        return false;
-    }
-
-    @Override
-    public boolean carriesStreamText(ObjectNode event) {
-        return false;
-    }
-
-    @Override
-    public void setStreamText(ObjectNode event, String text) {
-        // never streamed
-    }
-
-    @Override
-    public List<SseEvent> guardStream(SseEvent event, ObjectNode data, StreamTextGuard guard) {
-        return List.of(event);
-    }
-
-    @Override
-    public SseEvent textEvent(int index, String text, ObjectNode template) {
-        throw new UnsupportedOperationException("embeddings are never streamed");
     }
 }

@@ -222,6 +222,18 @@ class ResponsesTranslationTest {
     }
 
     @Test
+    void inputTokensAreEstimatedForAProviderWithoutTheEndpoint() throws Exception {
+        int before = fakes.get("anthropic").received();
+        var r = gw.post("/anthropic/v1/responses/input_tokens", "{\"model\":\"m\",\"input\":\"How many tokens is this?\"}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-gateway-estimated")).hasValue("true");
+        JsonNode b = JSON.readTree(r.body());
+        assertThat(b.path("object").asText()).isEqualTo("response.input_tokens");
+        assertThat(b.path("input_tokens").asInt()).isPositive();
+        assertThat(fakes.get("anthropic").received()).isEqualTo(before);
+    }
+
+    @Test
     void droppedFieldsAreNamedInTheWarningHeader() throws Exception {
         var r = gw.post("/anthropic/v1/responses", "{\"model\":\"m\",\"input\":\"hi\",\"store\":true,\"tools\":[{\"type\":\"web_search\"}]}");
         assertThat(r.statusCode()).isEqualTo(200);
