@@ -88,4 +88,12 @@ class LayoutTest {
                         "dev.aigw.proxy.stage", "dev.aigw.cli..", "dev.aigw.kube..", "dev.aigw.admin..", "dev.aigw.telemetry..")
                 .check(CLASSES);
     }
+
+    @Test
+    void theAdminListenerReadsTheProxyAndTelemetryOnlyThroughWhatCliHandsOver() {
+        noClasses().that().resideInAPackage("dev.aigw.admin..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.aigw.proxy..", "dev.aigw.telemetry..",
+                        "dev.aigw.kube..")
+                .check(CLASSES);
+    }
 }

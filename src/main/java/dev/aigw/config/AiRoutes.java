@@ -38,6 +38,13 @@ public record AiRoutes(List<Entry> entries) {
         entries = List.copyOf(sorted);
     }
 
+    /** From a bound {@code routes} map whose route types are named as {@link RouteType}'s (agentgateway's). */
+    public static AiRoutes of(java.util.Map<String, ? extends Enum<?>> routes) {
+        List<Entry> entries = new ArrayList<>();
+        routes.forEach((suffix, type) -> entries.add(new Entry(suffix, RouteType.valueOf(type.name()))));
+        return new AiRoutes(entries);
+    }
+
     public boolean configured() {
         return !entries.isEmpty();
     }

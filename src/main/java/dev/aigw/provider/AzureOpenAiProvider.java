@@ -31,7 +31,7 @@ public record AzureOpenAiProvider(String name, BackendResource.AzureOpenAi spec,
         }
         if (call.embeddings()) {
             return new UpstreamRequest(target.host(), target.port(), target.tls(),
-                    Providers.embeddingsPath(target, deployment + "/embeddings" + version),
+                    Providers.embeddingsPath(target, deployment + "/embeddings" + version, call),
                     Providers.authHeaders(target, call), body, false);
         }
         String path = deployment + "/chat/completions" + version;

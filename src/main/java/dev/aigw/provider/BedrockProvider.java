@@ -52,7 +52,7 @@ public record BedrockProvider(String name, BackendResource.Bedrock spec, Target 
         ObjectNode body = Providers.requireBody(call, kind());
         if (call.embeddings()) {
             // Titan and Cohere embedding models answer InvokeModel with their own bodies.
-            String path = Providers.embeddingsPath(target, "/model/" + UrlParts.segment(spec.model()) + "/invoke");
+            String path = Providers.embeddingsPath(target, "/model/" + UrlParts.segment(spec.model()) + "/invoke", call);
             byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
             Map<String, String> headers = sign(path, bytes, identity());
             headers.put("accept", "application/json");

@@ -23,7 +23,7 @@ public record GeminiProvider(String name, BackendResource.Gemini spec, Target ta
         ObjectNode body = Providers.requireBody(call, kind());
         if (call.embeddings()) {
             return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.embeddingsPath(target,
-                    "/" + UrlParts.segment(spec.apiVersion()) + "/models/" + UrlParts.segment(spec.model()) + ":batchEmbedContents"),
+                    "/" + UrlParts.segment(spec.apiVersion()) + "/models/" + UrlParts.segment(spec.model()) + ":batchEmbedContents", call),
                     Providers.authHeaders(target, call), body, false);
         }
         boolean stream = wantsStream(call);

@@ -58,7 +58,7 @@ public final class Providers {
         BackendResource.HostPort hp = llm.host().orElse(defaultHost(spec));
         String header = llm.authHeader().map(BackendResource.AuthHeader::headerName).orElse(defaultAuthHeader(spec));
         String prefix = llm.authHeader().flatMap(BackendResource.AuthHeader::prefix).orElse(defaultPrefix(spec));
-        Target t = new Target(hp.host(), hp.port(), llm.path(), header, prefix, credential);
+        Target t = new Target(hp.host(), hp.port(), llm.path(), header, prefix, credential, llm.upstream());
         return switch (spec) {
             case BackendResource.OpenAi o -> new OpenAiProvider(llm.name(), o, t);
             case BackendResource.AzureOpenAi a -> new AzureOpenAiProvider(llm.name(), a, t);
@@ -197,12 +197,16 @@ public final class Providers {
     }
 
     /**
-     * The embeddings path: the provider's own, unless the Backend's path override is itself an
-     * embeddings path (a chat path override says nothing about where embeddings are).
+     * The embeddings path: the Backend's path override when it is itself an embeddings path;
+     * the provider's own when the override is a chat path (it says nothing about embeddings);
+     * else as {@link #path(Target, String, ClientCall)}.
      */
-    static String embeddingsPath(Target t, String providerPath) {
-        return t.pathOverride().filter(o -> o.contains("embed") || o.endsWith(":predict") || o.endsWith("/invoke"))
-                .orElse(providerPath);
+    static String embeddingsPath(Target t, String providerPath, ClientCall call) {
+        Optional<String> o = t.pathOverride();
+        if (o.isPresent()) {
+            return o.filter(p -> p.contains("embed") || p.endsWith(":predict") || p.endsWith("/invoke")).orElse(providerPath);
+        }
+        return path(t, providerPath, call);
     }
 
     /** Whether Responses API requests reach this provider as they are (else they are translated to its chat API). */
@@ -212,6 +216,19 @@ public final class Providers {
             case AzureOpenAiProvider a -> true;
             default -> false;
         };
+    }
+
+    /**
+     * Like {@link #path}, with agentgateway's rules: a {@code pathPrefix} replaces the provider
+     * path's leading {@code /v1}; a host set without a path keeps the client's path.
+     */
+    static String path(Target t, String providerPath, ClientCall call) {
+        if (t.pathOverride().isPresent()) return t.pathOverride().get();
+        if (t.upstream().pathPrefix().isPresent() && providerPath.startsWith("/v1")) {
+            return t.upstream().pathPrefix().get() + providerPath.substring(3);
+        }
+        if (t.upstream().keepClientPath() && call.path() != null && call.path().startsWith("/")) return call.path();
+        return providerPath;
     }
 
     /**
