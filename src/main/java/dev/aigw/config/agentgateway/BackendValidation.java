@@ -131,11 +131,7 @@ public final class BackendValidation {
             groups.add(List.copyOf(group));
         }
         if (c.failed()) return Optional.empty();
-        // spec.policies.ai.routes: which paths the Backend serves, as route types (served by the proxy's front door).
-        dev.aigw.config.AiRoutes routes = policies.ai().map(a -> dev.aigw.config.AiRoutes.of(a.routes()))
-                .orElse(dev.aigw.config.AiRoutes.NONE);
-        return Optional.of(new BackendResource(b.key(), new BackendResource.Ai(List.copyOf(groups),
-                BackendResource.LoadBalancing.ROUND_ROBIN, routes), b.location()));
+        return Optional.of(new BackendResource(b.key(), new BackendResource.Ai(List.copyOf(groups)), b.location()));
     }
 
     /** One provider, with the policies that apply to it ({@code auth}, {@code tls}). */
