@@ -163,16 +163,28 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             case Destination.Unavailable u -> out.fail(new GatewayError.Unresolved("route " + rule.id()
                     + " cannot be served: " + u.reason()));
             case Destination.Ai ai -> {
-                // Handlers of their own, chosen before the pipeline: the model list and estimated token counts.
-                ClientFormat format = ClientFormat.detect(req.method().name(), path);
+                // Handlers of their own, chosen before the pipeline: the model list, estimated token counts,
+                // the providers' other endpoints (streamed, never read whole) and paths the route does not serve.
+                ClientFormat format = AiPaths.format(ai, req.method().name(), path);
                 if (format instanceof ClientFormat.ModelList) {
                     ModelList.answer(out, List.of(rule));
+                } else if (format instanceof ClientFormat.Unserved u) {
+                    AiPaths.notServed(ex, u);
+                } else if (peeked.isEmpty() && format instanceof ClientFormat.Passthrough p) {
+                    ProviderPassthrough.forward(services, ex, ai, p);
+                } else if (peeked.isEmpty() && format instanceof ClientFormat.ResponsesInputTokens
+                        && ProviderPassthrough.servesNatively(ai.primary(), format)) {
+                    ProviderPassthrough.forward(services, ex, ai, new ClientFormat.Passthrough(false));
                 } else if (peeked.isPresent()) {
                     AiExchange.start(services, ex, ai, format, peeked.get().body(), peeked.get().parsed());
                 } else {
                     readBody(in, b -> {
                         if (format instanceof ClientFormat.CountTokens && CountTokens.estimates(ai)) {
                             CountTokens.answer(services, ex, ai, b);
+                        } else if (format instanceof ClientFormat.ResponsesInputTokens) {
+                            // The Responses API's count, for a provider without one.
+                            CountTokens.estimate(services, ex, ai, b, "input_tokens needs a Responses request body (a JSON object)",
+                                    n -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("object", "response.input_tokens").put("input_tokens", n));
                         } else {
                             AiExchange.start(services, ex, ai, format, b, null);
                         }
