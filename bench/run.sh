@@ -20,7 +20,7 @@
 #
 # Env (defaults in brackets):
 #   BENCH_DURATION [10]        seconds of each wrk measurement (each after BENCH_WRK_WARMUP [3] s)
-#   BENCH_GW_WARMUP [10]       seconds of each kind of request sent to the gateway before measuring (JIT)
+#   BENCH_GW_WARMUP [15]       seconds of each kind of request sent to the gateway before measuring (JIT)
 #   BENCH_THREADS [1] BENCH_CONNECTIONS [32]   wrk threads and connections
 #   BENCH_RATE [1000]          fixed rate; BENCH_FIXED_SECONDS [10] after BENCH_WARMUP [5] s
 #   BENCH_SEQ_SECONDS [10]     concurrency-1 measurement, after BENCH_WARMUP
@@ -48,7 +48,7 @@ RATE="${BENCH_RATE:-1000}"
 FIXED_SECONDS="${BENCH_FIXED_SECONDS:-10}"
 SEQ_SECONDS="${BENCH_SEQ_SECONDS:-10}"
 WARMUP="${BENCH_WARMUP:-5}"
-GW_WARMUP="${BENCH_GW_WARMUP:-10}"
+GW_WARMUP="${BENCH_GW_WARMUP:-15}"
 LONG_REQUESTS="${BENCH_LONG_REQUESTS:-1000000}"
 STARTS="${BENCH_STARTS:-5}"
 STEPS=",${BENCH_STEPS:-passthrough,translated,sse,fixed,seq,long,startup},"
@@ -90,8 +90,9 @@ if ! command -v wrk >/dev/null 2>&1 || { ! command -v nginx >/dev/null 2>&1 && [
 fi
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 command -v setsid >/dev/null || { echo "error: setsid (util-linux) is needed" >&2; exit 1; }
-# bin/ai-gateway builds target/ai-gateway.jar (and its AOT cache) when missing or older than the sources.
-"$ROOT/bin/ai-gateway" --version >/dev/null
+# bin/ai-gateway builds target/ai-gateway.jar when missing or older than the sources, and its AOT
+# cache (JDK >= 25) when missing or older than the jar: done here, so no start below pays for it.
+"$ROOT/bin/ai-gateway" aot-cache >/dev/null
 aigw_find_java
 JAR="$ROOT/target/ai-gateway.jar"
 
