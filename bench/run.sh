@@ -27,7 +27,7 @@
 #   BENCH_LONG_REQUESTS [1000000]   requests of the long run (0 skips it)
 #   BENCH_STARTS [5]           cold starts timed (0 skips them)
 #   BENCH_STEPS [passthrough,translated,sse,fixed,seq,long,startup]   which steps run
-#   BENCH_UP_PORT [18081] BENCH_NGINX_PORT [18082] BENCH_GW_PORT [18080] BENCH_ADMIN_PORT [19001]
+#   BENCH_UP_PORT [28181] BENCH_NGINX_PORT [28182] BENCH_GW_PORT [28180] BENCH_ADMIN_PORT [29181]
 #   BENCH_QUIET_WAIT [30]      before each step, wait up to this long while other processes keep
 #                              the CPUs more than 25% busy (what it saw is recorded)
 #   GATEWAY_JAVA_OPTS []       extra JVM flags (the launcher's defaults apply; these come after)
@@ -52,10 +52,10 @@ GW_WARMUP="${BENCH_GW_WARMUP:-15}"
 LONG_REQUESTS="${BENCH_LONG_REQUESTS:-1000000}"
 STARTS="${BENCH_STARTS:-5}"
 STEPS=",${BENCH_STEPS:-passthrough,translated,sse,fixed,seq,long,startup},"
-UP_PORT="${BENCH_UP_PORT:-18081}"
-NGX_PORT="${BENCH_NGINX_PORT:-18082}"
-GW_PORT="${BENCH_GW_PORT:-18080}"
-ADMIN_PORT="${BENCH_ADMIN_PORT:-19001}"
+UP_PORT="${BENCH_UP_PORT:-28181}"
+NGX_PORT="${BENCH_NGINX_PORT:-28182}"
+GW_PORT="${BENCH_GW_PORT:-28180}"
+ADMIN_PORT="${BENCH_ADMIN_PORT:-29181}"
 QUIET_WAIT="${BENCH_QUIET_WAIT:-30}"
 GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
 
