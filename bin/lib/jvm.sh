@@ -11,9 +11,13 @@
 #   aigw_cache_flags                     (after both)
 #       appends to AIGW_JVM_FLAGS what uses the cache
 #
-# Env: AIGW_HEAP_MAX (default 512m), AIGW_HEAP_MIN (default 32m), AIGW_GC (Serial (default) | G1 |
-# Parallel | Z), AIGW_AOT (auto (default) | off). A collector, -Xmx/-Xms or MaxRAM* flag in JAVA_OPTS
-# replaces the matching default (so JAVA_OPTS=-XX:+UseZGC works instead of clashing).
+# The heap caps (-Xmx, direct memory, exit on OutOfMemoryError) are lib/heap.sh's, sourced here.
+# Env: AIGW_HEAP_MIN (default 32m), AIGW_GC (Serial (default) | G1 | Parallel | Z), AIGW_AOT (auto
+# (default) | off); AIGW_HEAP, AIGW_DIRECT_MEMORY (lib/heap.sh). A collector, -Xms or heap-cap flag
+# in JAVA_OPTS replaces the matching default (so JAVA_OPTS=-XX:+UseZGC works instead of clashing).
+
+# shellcheck source=heap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/heap.sh"
 
 # aigw_java_version_string -> e.g. 25.0.3+9-LTS (from the JDK's release file; else java -version)
 aigw_java_version_string() {
@@ -28,14 +32,14 @@ aigw_java_version_string() {
 }
 
 aigw_jvm_flags() {  # ROOT [JAVA_OPTS words...]
-  local root="$1" major w gc=0 xmx=0 xms=0 shape=() key
+  local root="$1" major w gc=0 xms=0 shape=() key
   shift
   major="$(aigw_java_bin_major "$JAVA")"
   AIGW_JVM_MAJOR="$major"
   for w in "$@"; do
     case "$w" in
       -XX:+Use*GC) gc=1; shape+=("$w") ;;
-      -Xmx*|-XX:MaxRAM=*|-XX:MaxRAMPercentage=*|-XX:MaxRAMFraction=*) xmx=1; shape+=("$w") ;;
+      -Xmx*|-XX:MaxRAM=*|-XX:MaxRAMPercentage=*|-XX:MaxRAMFraction=*) shape+=("$w") ;;
       -Xms*|-XX:InitialRAMPercentage=*|-XX:MinRAMPercentage=*) xms=1 ;;
       -XX:[+-]UseCompressed*|-XX:[+-]UseCompactObjectHeaders|-XX:ObjectAlignmentInBytes=*) shape+=("$w") ;;
     esac
@@ -52,8 +56,7 @@ aigw_jvm_flags() {  # ROOT [JAVA_OPTS words...]
     esac
   fi
   [ "$xms" = 1 ] || AIGW_JVM_FLAGS+=("-Xms${AIGW_HEAP_MIN:-32m}")
-  [ "$xmx" = 1 ] || AIGW_JVM_FLAGS+=("-Xmx${AIGW_HEAP_MAX:-512m}")
-  AIGW_JVM_FLAGS+=(-XX:+ExitOnOutOfMemoryError)
+  aigw_heap_flags AIGW_JVM_FLAGS   # -Xmx, -XX:MaxDirectMemorySize, -XX:+ExitOnOutOfMemoryError unless JAVA_OPTS has them
   if [ "$major" -ge 25 ] 2>/dev/null; then
     AIGW_JVM_FLAGS+=(-XX:+UseCompactObjectHeaders)
   fi
@@ -61,7 +64,7 @@ aigw_jvm_flags() {  # ROOT [JAVA_OPTS words...]
   # run uses exactly these, and the cache's name carries a checksum of them.
   AIGW_TRAIN_FLAGS=()
   for w in "${AIGW_JVM_FLAGS[@]}"; do
-    case "$w" in -Xms*|-XX:+ExitOnOutOfMemoryError) ;; *) AIGW_TRAIN_FLAGS+=("$w") ;; esac
+    case "$w" in -Xms*|-XX:+ExitOnOutOfMemoryError|-XX:MaxDirectMemorySize=*) ;; *) AIGW_TRAIN_FLAGS+=("$w") ;; esac
   done
   AIGW_TRAIN_FLAGS+=(${shape[@]+"${shape[@]}"})
   key="$(printf '%s\n' "${AIGW_TRAIN_FLAGS[@]}" | cksum | cut -d' ' -f1)"

@@ -1,6 +1,8 @@
 package dev.aigw.cli;
 
 import dev.aigw.admin.AdminServer;
+import dev.aigw.admin.DashboardOptions;
+import dev.aigw.admin.DashboardSources;
 import dev.aigw.config.FileSource;
 import dev.aigw.config.Problem;
 import dev.aigw.config.RawResource;
@@ -17,6 +19,7 @@ import dev.aigw.telemetry.MetricsTelemetry;
 import dev.aigw.telemetry.ModelLabels;
 import dev.aigw.telemetry.Telemetry;
 import dev.aigw.telemetry.TracingTelemetry;
+import dev.aigw.telemetry.TrafficRing;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -74,6 +77,7 @@ public final class GatewayApp implements AutoCloseable {
     private KubeSource kube;
     private StatusWriter status;
     private List<Problem> lastKubeProblems = List.of();
+    private final DashboardWiring.LeaseHolder leaseHolder = new DashboardWiring.LeaseHolder();
 
     private final Telemetry telemetry;
     private final java.util.concurrent.atomic.AtomicReference<java.util.Set<String>> knownModels;
@@ -92,6 +96,11 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     public static GatewayApp start(Settings settings) throws StartupException {
+        return start(settings, DashboardOptions.DEFAULTS);
+    }
+
+    /** Starts with the dashboard's switches (admin token, Try it). */
+    public static GatewayApp start(Settings settings, DashboardOptions dashboard) throws StartupException {
         // In Kubernetes mode the cluster's Gateways decide what listens: no implicit Gateway.
         ConfigReloader reloader = new ConfigReloader(new FileSource(settings.files()), new ResourceStore(),
                 new SnapshotCompiler.Options(settings.implicitPort(), settings.env(), settings.kubernetes().isEmpty()));
@@ -113,12 +122,15 @@ public final class GatewayApp implements AutoCloseable {
                 new java.util.concurrent.atomic.AtomicReference<>(ModelLabels.fromSnapshot(first.result().snapshot()));
         MetricsTelemetry metrics = new MetricsTelemetry(knownModels::get);
         java.util.Optional<TracingTelemetry> tracing = TracingTelemetry.fromEnvironment(settings.env());
+        TrafficRing ring = new TrafficRing(knownModels::get);
         Telemetry telemetry = Telemetry.composite(metrics, new AccessLogTelemetry(),
-                tracing.<Telemetry>map(t -> t).orElse(Telemetry.NOOP));
+                tracing.<Telemetry>map(t -> t).orElse(Telemetry.NOOP), ring);
         GatewayServer server = new GatewayServer(vertx, settings.proxy(), telemetry);
         GatewayApp[] self = new GatewayApp[1];
         AdminServer admin = new AdminServer(vertx, server::snapshot, server::boundPorts, metrics::scrape,
                 () -> self[0].readiness()).providers(server::providers);
+        admin.dashboard(new DashboardSources(() -> DashboardWiring.providers(server), ring::traffic, ring::recent,
+                () -> self[0].clusterInfo(), java.util.Optional::empty, settings.proxy().logPromptChars() > 0), dashboard);
         GatewayApp app = new GatewayApp(vertx, server, admin, reloader, telemetry, knownModels, tracing);
         self[0] = app;
         try {
@@ -129,8 +141,8 @@ public final class GatewayApp implements AutoCloseable {
             app.close();
             throw new StartupException(e.getMessage(), List.of());
         }
-        log.info("admin on http://{}:{} (/healthz /readyz /config_dump /routes /providers /metrics)", settings.adminAddress(),
-                admin.actualPort());
+        log.info("admin on http://{}:{} (/healthz /readyz /config_dump /routes /providers /metrics; dashboard /ui/)",
+                settings.adminAddress(), admin.actualPort());
         if (!settings.watchInterval().isZero() && !settings.files().isEmpty()) app.watch(settings.watchInterval());
         if (settings.kubernetes().isPresent()) {
             try {
@@ -177,6 +189,15 @@ public final class GatewayApp implements AutoCloseable {
             log.error("config generation {} not applied: {}", o.result().snapshot().generation(), e.getMessage());
         }
         status.report(new StatusWriter.Report(resources, o.problems(), programmed));
+    }
+
+    private Optional<DashboardSources.ClusterInfo> clusterInfo() {
+        KubeSource k = kube;
+        if (k == null) return Optional.empty();
+        StatusWriter w = status;
+        boolean leads = w != null && w.isLeader();
+        return Optional.of(new DashboardSources.ClusterInfo(k.synced(), k.staleSince(), k.options().identity(), leads,
+                leads ? Optional.of(k.options().identity()) : leaseHolder.read(k)));
     }
 
     private AdminServer.Readiness readiness() {

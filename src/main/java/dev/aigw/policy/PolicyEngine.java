@@ -10,6 +10,7 @@ import dev.aigw.config.TrafficPolicyResource.HeaderMatch;
 import dev.aigw.config.TrafficPolicyResource.Webhook;
 import dev.aigw.provider.Credential;
 import dev.aigw.translate.Schema;
+import dev.aigw.translate.TextSlot;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -25,7 +26,6 @@ import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -56,19 +56,37 @@ public final class PolicyEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_REPLY = 8L * 1024 * 1024;
 
-    private final HttpClient http;
-    private final HttpClient https;
+    /**
+     * How webhook and moderation calls go out: the gateway passes its upstream clients
+     * ({@code proxy.Upstreams}), so {@code --connect-to}, {@code --ca-file}, certificate and host
+     * checks are the same as for providers.
+     */
+    public interface Outbound {
+        Future<io.vertx.core.http.HttpClientRequest> request(RequestOptions options, boolean tls);
+    }
+
+    private final Outbound out;
+    private final List<HttpClient> owned;
     private final Vertx vertx;
 
+    public PolicyEngine(Vertx vertx, Outbound out) {
+        this.vertx = vertx;
+        this.out = out;
+        this.owned = List.of();
+    }
+
+    /** With clients of its own (JVM trust, no --connect-to): for tests of the engine alone. */
     public PolicyEngine(Vertx vertx) {
         this.vertx = vertx;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true));
-        this.https = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true)
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true));
+        HttpClient https = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true)
                 .setSsl(true).setUseAlpn(true));
+        this.out = (ro, tls) -> (tls ? https : http).request(ro);
+        this.owned = List.of(http, https);
     }
 
     public Future<Void> close() {
-        return Future.all(http.close(), https.close()).mapEmpty();
+        return Future.all(owned.stream().map(HttpClient::close).toList()).mapEmpty();
     }
 
     /**
@@ -127,7 +145,7 @@ public final class PolicyEngine {
 
     private static PolicyOutcome requestRegex(AiPolicy.RequestGuard g, Schema schema, ObjectNode body) {
         RegexGuard rx = g.regex().get();
-        for (BodyText.Slot s : BodyText.request(schema, body)) {
+        for (TextSlot s : BodyText.request(schema, body)) {
             if (rx.action() == Action.REJECT) {
                 Optional<String> hit = rx.firstMatch(s.text());
                 if (hit.isPresent()) {
@@ -147,10 +165,10 @@ public final class PolicyEngine {
 
     private Future<PolicyOutcome> requestWebhook(Webhook w, CustomResponse custom, Schema schema, ObjectNode body,
                                                  Function<String, String> headers) {
-        List<BodyText.Slot> slots = BodyText.request(schema, body);
+        List<TextSlot> slots = BodyText.request(schema, body);
         ObjectNode payload = JSON.createObjectNode();
         ArrayNode messages = payload.putObject("body").putArray("messages");
-        for (BodyText.Slot s : slots) messages.addObject().put("role", s.role()).put("content", s.text());
+        for (TextSlot s : slots) messages.addObject().put("role", s.role()).put("content", s.text());
         return callWebhook(w, "/request", payload, headers).transform(ar -> {
             if (ar.failed()) return Future.succeededFuture(webhookDown(w, "request", ar.cause(), body));
             return Future.succeededFuture(webhookAction(w, "request", ar.result(), "messages", slots, custom, body));
@@ -159,11 +177,11 @@ public final class PolicyEngine {
 
     private Future<PolicyOutcome> responseWebhook(Webhook w, Schema schema, ObjectNode body,
                                                   Function<String, String> headers) {
-        List<BodyText.Slot> slots = BodyText.response(schema, body);
+        List<TextSlot> slots = BodyText.response(schema, body);
         if (slots.isEmpty()) return Future.succeededFuture(new PolicyOutcome.Continue(body));
         ObjectNode payload = JSON.createObjectNode();
         ArrayNode choices = payload.putObject("body").putArray("choices");
-        for (BodyText.Slot s : slots) {
+        for (TextSlot s : slots) {
             choices.addObject().putObject("message").put("role", "assistant").put("content", s.text());
         }
         return callWebhook(w, "/response", payload, headers).transform(ar -> {
@@ -183,16 +201,16 @@ public final class PolicyEngine {
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setHost(w.host()).setPort(w.port())
                 .setURI(path).setHeaders(h).setConnectTimeout(w.timeout().toMillis())
                 .setIdleTimeout(w.timeout().toMillis());
-        return post(http, ro, Buffer.buffer(payload.toString()), w.timeout().toMillis());
+        return post(false, ro, Buffer.buffer(payload.toString()), w.timeout().toMillis());
     }
 
     /**
      * POSTs and reads a JSON reply. On timeout the request is reset, which closes its connection:
      * a hung webhook must not keep a pooled connection that later requests would queue behind.
      */
-    private Future<JsonNode> post(HttpClient client, RequestOptions ro, Buffer body, long timeoutMs) {
+    private Future<JsonNode> post(boolean tls, RequestOptions ro, Buffer body, long timeoutMs) {
         io.vertx.core.Promise<JsonNode> result = io.vertx.core.Promise.promise();
-        client.request(ro).onComplete(ar -> {
+        out.request(ro, tls).onComplete(ar -> {
             if (ar.failed()) {
                 result.tryFail(ar.cause());
                 return;
@@ -252,7 +270,7 @@ public final class PolicyEngine {
 
     /** Reads {@code {"action": X}}: mask, reject or pass by X's shape. */
     private static PolicyOutcome webhookAction(Webhook w, String phase, JsonNode reply, String listField,
-                                               List<BodyText.Slot> slots, CustomResponse custom, ObjectNode body) {
+                                               List<TextSlot> slots, CustomResponse custom, ObjectNode body) {
         JsonNode action = reply.get("action");
         if (action == null || action.isNull()) action = JSON.createObjectNode(); // no action: pass
         if (!action.isObject()) {
@@ -302,7 +320,7 @@ public final class PolicyEngine {
                     + m.unavailable().get(), "moderation unavailable"));
         }
         List<String> inputs = new ArrayList<>();
-        for (BodyText.Slot s : BodyText.request(schema, body)) {
+        for (TextSlot s : BodyText.request(schema, body)) {
             if (s.role().equals("user") && !s.text().isBlank()) inputs.add(s.text());
         }
         if (inputs.isEmpty()) return Future.succeededFuture(new PolicyOutcome.Continue(body));
@@ -328,7 +346,7 @@ public final class PolicyEngine {
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setHost(m.host()).setPort(m.port())
                 .setURI(m.path()).setHeaders(h).setSsl(m.tls()).setConnectTimeout(timeout).setIdleTimeout(timeout);
         String where = "moderation endpoint " + m.host() + ":" + m.port();
-        return post(m.tls() ? https : http, ro, Buffer.buffer(payload.toString()), timeout).transform(ar -> {
+        return post(m.tls(), ro, Buffer.buffer(payload.toString()), timeout).transform(ar -> {
             if (ar.failed()) {
                 String why = describe(ar.cause(), timeout);
                 log.warn("{} failed ({}); failing closed", where, why);

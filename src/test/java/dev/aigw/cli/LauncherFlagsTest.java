@@ -44,7 +44,7 @@ class LauncherFlagsTest {
         assumeTrue(hasBash, "bash is not installed");
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". '" + LIB + "/java.sh'; . '" + LIB + "/jvm.sh'; "
                 + "JAVA='" + java + "'; ROOT='" + tmp.resolve("root") + "'; " + script);
-        pb.environment().keySet().removeIf(k -> k.startsWith("AIGW_"));
+        pb.environment().keySet().removeIf(k -> k.startsWith("AIGW_") || k.equals("JAVA_OPTS"));
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         Process p = pb.start();
@@ -60,8 +60,8 @@ class LauncherFlagsTest {
     void jdk25GetsSerialGcBoundedHeapCompactHeadersAndTheAotCacheOnceBuilt() throws Exception {
         Path java = fakeJdk("25.0.3");
         List<String> flags = bash(java, Map.of(), "aigw_jvm_flags \"$ROOT\"; " + PRINT);
-        assertThat(flags).contains("-XX:+UseSerialGC", "-Xms32m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
-                "-XX:+UseCompactObjectHeaders");
+        assertThat(flags).contains("-XX:+UseSerialGC", "-Xms32m", "-Xmx1g", "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+UseCompactObjectHeaders"); // -Xmx and exit-on-OOM are lib/heap.sh's
         assertThat(flags).noneMatch(f -> f.startsWith("-XX:AOTCache")); // not built yet: started without
         String cache = flags.getLast().substring("cache=".length());
         assertThat(cache).contains("/target/ai-gateway.jdk-25.0.3+1.").endsWith(".aot");
@@ -76,11 +76,12 @@ class LauncherFlagsTest {
     void javaOptsThatNameACollectorOrHeapReplaceTheDefaultsAndGetACacheOfTheirOwn() throws Exception {
         Path java = fakeJdk("25.0.3");
         List<String> plain = bash(java, Map.of(), "aigw_jvm_flags \"$ROOT\"; " + PRINT);
-        List<String> z = bash(java, Map.of(), "aigw_jvm_flags \"$ROOT\" -XX:+UseZGC -Xmx2g -Dx=y; " + PRINT);
-        assertThat(z).doesNotContain("-XX:+UseSerialGC", "-Xmx512m").contains("-Xms32m");
+        List<String> z = bash(java, Map.of("JAVA_OPTS", "-XX:+UseZGC -Xmx2g -Dx=y"),
+                "aigw_jvm_flags \"$ROOT\" $JAVA_OPTS; " + PRINT);
+        assertThat(z).doesNotContain("-XX:+UseSerialGC", "-Xmx1g").contains("-Xms32m");
         assertThat(z.getLast()).isNotEqualTo(plain.getLast()); // a cache trained with other heap flags would not load
-        List<String> env = bash(java, Map.of("AIGW_HEAP_MAX", "1g", "AIGW_GC", "G1"), "aigw_jvm_flags \"$ROOT\"; " + PRINT);
-        assertThat(env).contains("-XX:+UseG1GC", "-Xmx1g").doesNotContain("-XX:+UseSerialGC");
+        List<String> env = bash(java, Map.of("AIGW_HEAP", "768m", "AIGW_GC", "G1"), "aigw_jvm_flags \"$ROOT\"; " + PRINT);
+        assertThat(env).contains("-XX:+UseG1GC", "-Xmx768m").doesNotContain("-XX:+UseSerialGC");
     }
 
     @Test
