@@ -31,6 +31,8 @@
 #   BENCH_QUIET_WAIT [30]      before each step, wait up to this long while other processes keep
 #                              the CPUs more than 25% busy (what it saw is recorded)
 #   GATEWAY_JAVA_OPTS []       extra JVM flags (the launcher's defaults apply; these come after)
+#   BENCH_JFR [0]              1: record a JFR CPU profile of the gateway during the passthrough, translated
+#                              and sse steps (jcmd JFR.start; settings=profile) and print the hottest frames
 # Needs nginx and wrk (apt-get install nginx wrk, done here when missing; running as root).
 # Everything it starts is stopped on exit. About 7 minutes with the defaults on this 2-core machine.
 set -euo pipefail
@@ -58,6 +60,7 @@ GW_PORT="${BENCH_GW_PORT:-28180}"
 ADMIN_PORT="${BENCH_ADMIN_PORT:-29181}"
 QUIET_WAIT="${BENCH_QUIET_WAIT:-30}"
 GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
+JFR="${BENCH_JFR:-0}"
 
 step() { case "$STEPS" in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
@@ -138,7 +141,7 @@ quiet() {
 
 # ---- what the upstream answers (prepared once; nginx `return`s the bytes) -------------------
 ID='"id":"chatcmpl-bench000000000000000001","object":"chat.completion'
-COMPLETION="{$ID\",\"created\":1700000000,\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello! How can I help you today?\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":24,\"completion_tokens\":9,\"total_tokens\":33},\"system_fingerprint\":\"fp_bench0001\"}"
+COMPLETION="{$ID\",\"created\":1700000000,\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello there!\"},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":24,\"completion_tokens\":4,\"total_tokens\":28}}"
 MESSAGE='{"id":"msg_bench00000000000000000001","type":"message","role":"assistant","model":"claude-3-5-haiku-20241022","content":[{"type":"text","text":"Hello! How can I help you today? Ask me anything at all."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":24,"output_tokens":14}}'
 # 20 events: a role chunk, 16 content chunks, a finish chunk, the usage chunk (the gateway asks
 # OpenAI for stream_options.include_usage, so "usage":null rides on the others), and [DONE].
@@ -385,10 +388,27 @@ wrk_run() {
   quiet "$name"
   wrk -t"$THREADS" -c"$CONNS" -d"${WRK_WARMUP}s" -s "$TMP/$lua.lua" "$url" >/dev/null
   log "wrk $name (${secs}s)"
+  [ "$JFR" = 1 ] && [ "$pg" = "$GW_PID" ] && jfr_start "$name"
   begin_cost "$pg"
   { time wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" --latency -s "$TMP/$lua.lua" "$url" >"$OUT/$name.txt"; } 2>"$TMP/time"
   lg="$(awk '{ print $1 + $2 }' "$TMP/time")"
   end_cost "$name" "$(awk '/requests in/ { print $1 }' "$OUT/$name.txt")" "$pg" "$lg"
+  [ "$JFR" = 1 ] && [ "$pg" = "$GW_PID" ] && jfr_stop "$name"
+  return 0
+}
+# JFR: the recording's cost lands in the measured CPU, so profile runs are for the shares, not the figures.
+jfr_start() { "$(dirname "$JAVA")/jcmd" "$GW_PID" JFR.start name="$1" settings=profile >/dev/null; }
+jfr_stop() {
+  local f="$OUT/$1.jfr"
+  "$(dirname "$JAVA")/jcmd" "$GW_PID" JFR.stop name="$1" filename="$f" >/dev/null
+  # Share of CPU samples per frame, counted once per sample for any frame of its stack ("inclusive"),
+  # and per top frame ("self").
+  "$(dirname "$JAVA")/jfr" print --events jdk.ExecutionSample --stack-depth 64 "$f" | awk '
+    /^jdk.ExecutionSample/ { if (n) flush(); n++; depth = 0; delete seen; next }
+    /line:/ { sub(/^[ \t]+/, ""); sub(/[ \t]+line:.*/, ""); if (depth == 0) self[$0]++; depth++; if (!($0 in seen)) { seen[$0] = 1; incl[$0]++ } }
+    function flush() { }
+    END { for (k in incl) printf "incl %5.1f%% %s\n", 100 * incl[k] / n, k; for (k in self) printf "self %5.1f%% %s\n", 100 * self[k] / n, k; printf "samples %d\n", n }' \
+    | sort -k1,1 -k2,2nr >"$OUT/$1.jfr.txt"
 }
 # fixed NAME URL RATE SECONDS PROXY_PGID (RATE 0 = concurrency 1)
 fixed() {
@@ -456,7 +476,7 @@ if step startup && [ "$STARTS" -gt 0 ]; then
       [ $(( $(date +%s%N) - t0 )) -lt 30000000000 ] || fail "start-up $k: not serving after 30 s"
       sleep 0.01
     done
-    echo $(( ($(date +%s%N) - t0) / 1000000 )) >>"$OUT/startup-ms.txt"
+    echo "$(( ($(date +%s%N) - t0) / 1000000 )) $(grp_cost "$GW_PID" | awk -v t="$TICK_US" '{ printf "%.0f", $1 * t / 1000 }')" >>"$OUT/startup-ms.txt"
     stop "$GW_PID"; GW_PID=""
   done
 fi
@@ -532,8 +552,10 @@ row() { printf '| %s | %s | %s | %s | %s |\n' "$@"; }
   if [ -f "$OUT/startup-ms.txt" ]; then
     med="$(sort -n "$OUT/startup-ms.txt" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
     rng="$(sort -n "$OUT/startup-ms.txt" | awk 'NR == 1 { a = $1 } { b = $1 } END { print a "–" b }')"
+    cpu="$(sort -n -k2 "$OUT/startup-ms.txt" | awk '{ v[NR] = $2 } END { print v[int((NR + 1) / 2)] }')"
     row "start-up: exec of bin/ai-gateway to the first proxied 200, ms (median, range of $STARTS)" "" "**$med** ($rng)" "" \
         "≤ 500: $(verdict "$med" 500)"
+    row "start-up: CPU used by then (user + system), ms (median)" "" "$cpu" "" ""
   fi
   gcs=$(grep -c 'Pause' "$OUT/gateway-gc.log" 2>/dev/null || true)
   gcmax=$(grep 'Pause' "$OUT/gateway-gc.log" 2>/dev/null | grep -o '[0-9.]*ms$' | sort -g | tail -n 1)
