@@ -55,7 +55,7 @@ final class Dashboard {
     }
 
     static boolean handles(String path) {
-        return path.equals("/ui") || path.startsWith("/ui/") || path.startsWith("/api/");
+        return path.equals("/") || path.equals("/ui") || path.startsWith("/ui/") || path.startsWith("/api/");
     }
 
     void handle(HttpServerRequest req) {
@@ -63,7 +63,7 @@ final class Dashboard {
         HttpServerResponse resp = req.response();
         resp.putHeader("x-content-type-options", "nosniff").putHeader("referrer-policy", "no-referrer")
                 .putHeader("x-frame-options", "DENY");
-        if (path.equals("/ui")) {
+        if (path.equals("/") || path.equals("/ui")) {
             resp.setStatusCode(302).putHeader("location", "/ui/").end();
         } else if (path.startsWith("/ui/")) {
             asset(req, path.equals("/ui/") ? "index.html" : path.substring(4));

@@ -5,7 +5,7 @@
  * sends a prompt through the gateway's own listener.
  *
  * <p>May depend on {@code config} and {@code route} (and through it {@code provider}'s names and
- * targets, never its credentials), Jackson and Vert.x. What the dashboard needs from the proxy
+ * targets, never its credentials, and a {@code policy}'s one-line description), Jackson and Vert.x. What the dashboard needs from the proxy
  * and the telemetry arrives as {@link dev.aigw.admin.DashboardSources}, wired by {@code cli}.
  */
 package dev.aigw.admin;

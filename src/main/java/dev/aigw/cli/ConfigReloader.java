@@ -119,6 +119,7 @@ final class ConfigReloader {
             switch (p.severity()) {
                 case ERROR -> log.error("{}", p);
                 case UNRESOLVED, WARNING -> log.warn("{}", p);
+                case INFO -> log.info("{}", p);
             }
         }
     }

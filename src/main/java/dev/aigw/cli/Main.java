@@ -46,6 +46,21 @@ public final class Main implements Runnable {
                 description = "Listener port of the implicit Gateway kgateway-system/ai-gateway, used when the "
                         + "config defines no Gateway (default: ${DEFAULT-VALUE}).")
         int implicitPort;
+
+        @Option(names = "--max-config-bytes", defaultValue = "67108864", paramLabel = "BYTES",
+                description = "Largest config file (and Kubernetes object) read, in bytes (default: ${DEFAULT-VALUE}, 64 MiB).")
+        long maxConfigBytes;
+
+        /** Applies the options that are process-wide; false (with the message printed) when one is invalid. */
+        boolean apply() {
+            try {
+                dev.aigw.config.YamlResources.maxBytes(maxConfigBytes);
+                return true;
+            } catch (IllegalArgumentException e) {
+                System.err.println("--max-config-bytes: " + e.getMessage());
+                return false;
+            }
+        }
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Start the gateway.")
@@ -85,7 +100,8 @@ public final class Main implements Runnable {
         List<String> namespaces = new ArrayList<>();
 
         @Option(names = "--gateway-class", paramLabel = "NAME", description = "With --kubernetes: a GatewayClass "
-                + "whose Gateways this deployment serves (repeatable; default: " + KubeOptions.DEFAULT_GATEWAY_CLASS + ").")
+                + "whose Gateways this deployment serves (repeatable; default: " + KubeOptions.DEFAULT_GATEWAY_CLASS + " and "
+                + KubeOptions.AGENTGATEWAY_CLASS + ").")
         List<String> gatewayClasses = new ArrayList<>();
 
         @Option(names = "--lease-namespace", paramLabel = "NS", description = "With --kubernetes: the namespace of the "
@@ -130,6 +146,7 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (!config.apply()) return 2;
             if (config.files.isEmpty() && !kubernetes) {
                 System.err.println("ai-gateway run: give the configuration with -f PATH, or --kubernetes");
                 return 2;
@@ -214,6 +231,7 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() {
+            if (!config.apply()) return 2;
             if (config.files.isEmpty()) {
                 System.err.println("ai-gateway validate: give the configuration with -f PATH");
                 return 2;
@@ -224,7 +242,8 @@ public final class Main implements Runnable {
             List<Problem> problems = new ArrayList<>(load.problems());
             problems.addAll(r.problems());
             for (Problem p : problems) System.out.println(p);
-            long bad = problems.stream().filter(p -> p.severity() != Problem.Severity.WARNING).count();
+            long bad = problems.stream().filter(p -> p.severity() == Problem.Severity.ERROR
+                    || p.severity() == Problem.Severity.UNRESOLVED).count();
             System.out.println(bad == 0 ? "ok: " + load.resources().size() + " resources, "
                     + r.snapshot().ports().values().stream().mapToInt(t -> t.entries().size()).sum() + " route matches"
                     : bad + " problem" + (bad == 1 ? "" : "s") + " found");

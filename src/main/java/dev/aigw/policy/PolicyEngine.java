@@ -113,6 +113,7 @@ public final class PolicyEngine {
         }
         return f.map(o -> {
             if (o instanceof PolicyOutcome.Continue) {
+                ModelAliases.apply(body, policy.modelAliases());
                 Defaults.apply(body, policy.defaults());
                 policy.enrichment().ifPresent(e -> Enrichment.apply(schema, body, e.prepend(), e.append()));
             }

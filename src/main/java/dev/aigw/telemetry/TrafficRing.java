@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * <p>Latencies go into log-scale histograms (buckets a factor √2 apart, 1 ms to ~12 min), so
  * p50/p99 are exact to within that factor's half — enough for a chart, bounded in memory.
  * A slot allocates a cell only for the keys that had traffic in it, and at most
- * {@value #MAX_KEYS} keys per slot (then {@code other}); model keys go through
+ * {@value #MAX_KEYS} keys per dimension and slot (then {@code other}); model keys go through
  * {@link ModelLabels}, so a client cannot create keys. Writers take the slot's lock for a few
  * additions once per request; readers take the same locks one slot at a time.
  *
@@ -130,9 +130,20 @@ public final class TrafficRing implements Telemetry {
         }
     }
 
+    /** The dimensions a slot is kept by, as the API names them. */
+    private static final List<String> DIMENSIONS = List.of("route", "model", "provider");
+
     private static final class Slot {
         long epoch = -1;
-        final Map<String, Cell> cells = new HashMap<>();
+        Cell total = new Cell();
+        /** Per dimension (index into DIMENSIONS): key to cell. */
+        final List<Map<String, Cell>> byKey = List.of(new HashMap<>(), new HashMap<>(), new HashMap<>());
+
+        void reset(long epoch) {
+            this.epoch = epoch;
+            total = new Cell();
+            for (Map<String, Cell> m : byKey) m.clear();
+        }
     }
 
     private void record(Entry e, String modelKey, double ttftMs) {
@@ -142,28 +153,21 @@ public final class TrafficRing implements Telemetry {
         long in = e.tokensIn() == null ? 0 : e.tokensIn();
         long out = e.tokensOut() == null ? 0 : e.tokensOut();
         synchronized (slot) {
-            if (slot.epoch != epoch) {
-                slot.epoch = epoch;
-                slot.cells.clear();
-            }
-            cell(slot, "").add(e.status(), e.durationMs(), ttftMs, in, out);
-            if (e.route() != null) cell(slot, "route\0" + e.route()).add(e.status(), e.durationMs(), ttftMs, in, out);
-            if (!modelKey.isEmpty()) cell(slot, "model\0" + modelKey).add(e.status(), e.durationMs(), ttftMs, in, out);
-            if (e.provider() != null) cell(slot, "provider\0" + e.provider()).add(e.status(), e.durationMs(), ttftMs, in, out);
+            if (slot.epoch != epoch) slot.reset(epoch);
+            slot.total.add(e.status(), e.durationMs(), ttftMs, in, out);
+            if (e.route() != null) cell(slot.byKey.get(0), e.route()).add(e.status(), e.durationMs(), ttftMs, in, out);
+            if (!modelKey.isEmpty()) cell(slot.byKey.get(1), modelKey).add(e.status(), e.durationMs(), ttftMs, in, out);
+            if (e.provider() != null) cell(slot.byKey.get(2), e.provider()).add(e.status(), e.durationMs(), ttftMs, in, out);
         }
         synchronized (recent) {
             recent[(int) (recentCount++ % RECENT)] = e;
         }
     }
 
-    private static Cell cell(Slot slot, String key) {
-        Cell c = slot.cells.get(key);
+    private static Cell cell(Map<String, Cell> cells, String key) {
+        Cell c = cells.get(key);
         if (c != null) return c;
-        if (slot.cells.size() >= MAX_KEYS) {
-            String other = key.substring(0, key.indexOf('\0') + 1) + ModelLabels.OTHER;
-            return slot.cells.computeIfAbsent(other, k -> new Cell());
-        }
-        return slot.cells.computeIfAbsent(key, k -> new Cell());
+        return cells.computeIfAbsent(cells.size() >= MAX_KEYS ? ModelLabels.OTHER : key, k -> new Cell());
     }
 
     /**
@@ -178,8 +182,8 @@ public final class TrafficRing implements Telemetry {
         // The current slot is still filling: end with the last complete one.
         long endEpoch = nowEpoch;
         long firstEpoch = endEpoch - (long) steps * slotsPerStep + 1;
-        String prefix = by == null ? null : by + "\0";
-        String pointKey = prefix != null && key != null ? prefix + key : "";
+        int dim = by == null ? -1 : DIMENSIONS.indexOf(by);
+        if (by != null && dim < 0) throw new IllegalArgumentException("by: " + by + " (expected: " + DIMENSIONS + ")");
         double stepSeconds = slotsPerStep * SLOT_MILLIS / 1000.0;
         ObjectNode outNode = JSON.objectNode();
         outNode.put("minutes", minutes);
@@ -197,14 +201,11 @@ public final class TrafficRing implements Telemetry {
                 Slot slot = slots[(int) (epoch % SLOTS)];
                 synchronized (slot) {
                     if (slot.epoch != epoch) continue;
-                    Cell c = slot.cells.get(pointKey);
+                    Cell c = dim < 0 || key == null ? slot.total : slot.byKey.get(dim).get(key);
                     if (c != null) step.addAll(c);
-                    if (prefix == null) continue;
-                    slot.cells.forEach((name, cell) -> {
-                        if (name.startsWith(prefix)) {
-                            groups.computeIfAbsent(name.substring(prefix.length()), n -> new Cell()).addAll(cell);
-                        }
-                    });
+                    if (dim < 0) continue;
+                    slot.byKey.get(dim).forEach((name, cell) ->
+                            groups.computeIfAbsent(name, n -> new Cell()).addAll(cell));
                 }
             }
             total.addAll(step);
@@ -213,7 +214,7 @@ public final class TrafficRing implements Telemetry {
             points.add(p);
         }
         outNode.set("total", figures(total, minutes * 60.0));
-        if (prefix != null) {
+        if (dim >= 0) {
             ArrayNode g = outNode.putArray("groups");
             groups.forEach((name, c) -> g.add(figures(c, minutes * 60.0).put("key", name)));
         }

@@ -116,6 +116,7 @@ class DashboardApiTest {
 
             // The page and its files; nothing else from the classpath.
             assertThat(send(gw, "GET", "/ui", null).headers().firstValue("location")).hasValue("/ui/");
+            assertThat(send(gw, "GET", "/", null).headers().firstValue("location")).hasValue("/ui/");
             HttpResponse<String> index = send(gw, "GET", "/ui/", null);
             assertThat(index.statusCode()).isEqualTo(200);
             assertThat(index.headers().firstValue("content-security-policy").orElse("")).contains("script-src 'self'");
@@ -225,6 +226,33 @@ class DashboardApiTest {
                         .statusCode();
             }
             assertThat(last).isEqualTo(429);
+        }
+    }
+
+    @Test
+    void promptsAreShownOnlyWhenPromptLoggingIsOn() throws Exception {
+        String chat = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"the secret plan\"}]}";
+        try (FakeUpstream up = openai();
+             GatewayHarness on = GatewayHarness.builder().file("g.yaml", config(up.port())).logPrompts(200).start();
+             GatewayHarness off = GatewayHarness.builder().file("g.yaml", config(up.port())).start()) {
+            assertThat(on.post("/openai/v1/chat/completions", chat).statusCode()).isEqualTo(200);
+            assertThat(off.post("/openai/v1/chat/completions", chat).statusCode()).isEqualTo(200);
+            JsonNode withPrompts = null;
+            for (int i = 0; i < 50 && (withPrompts == null || withPrompts.path("requests").isEmpty()); i++) {
+                if (withPrompts != null) Thread.sleep(100);
+                withPrompts = json(send(on, "GET", "/api/requests", null));
+            }
+            assertThat(withPrompts.path("promptsLogged").asBoolean()).isTrue();
+            assertThat(withPrompts.path("requests").get(0).path("prompt").asText()).contains("the secret plan");
+            assertThat(withPrompts.path("requests").get(0).path("completion").asText()).contains("Hello!");
+            HttpResponse<String> without = null;
+            for (int i = 0; i < 50 && (without == null || json(without).path("requests").isEmpty()); i++) {
+                if (without != null) Thread.sleep(100);
+                without = send(off, "GET", "/api/requests", null);
+            }
+            assertThat(json(without).path("promptsLogged").asBoolean()).isFalse();
+            assertThat(json(without).path("requests")).singleElement().satisfies(n -> assertThat(n.has("prompt")).isFalse());
+            assertThat(without.body()).doesNotContain("the secret plan");
         }
     }
 }

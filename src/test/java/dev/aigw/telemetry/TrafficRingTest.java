@@ -87,6 +87,15 @@ class TrafficRingTest {
     }
 
     @Test
+    void keysPerSlotAreBounded() {
+        for (int i = 0; i < TrafficRing.MAX_KEYS + 50; i++) request("route-" + i, "gpt-4o", 200, 1, -1, 1, 1);
+        JsonNode t = ring.traffic(5, "route", null);
+        assertThat(t.path("groups")).hasSize(TrafficRing.MAX_KEYS + 1);
+        assertThat(t.path("groups").findValuesAsText("key")).contains("other");
+        assertThat(t.path("total").path("requests").asLong()).isEqualTo(TrafficRing.MAX_KEYS + 50);
+    }
+
+    @Test
     void oldSlotsAgeOutOfTheWindowAndTheRing() {
         request("r1", "gpt-4o", 200, 10, -1, 1, 1);
         wall.addAndGet(6 * 60_000);
