@@ -67,7 +67,14 @@ aigw_jvm_flags() {  # ROOT [JAVA_OPTS words...]
     case "$w" in -Xms*|-XX:+ExitOnOutOfMemoryError|-XX:MaxDirectMemorySize=*) ;; *) AIGW_TRAIN_FLAGS+=("$w") ;; esac
   done
   AIGW_TRAIN_FLAGS+=(${shape[@]+"${shape[@]}"})
-  key="$(printf '%s\n' "${AIGW_TRAIN_FLAGS[@]}" | cksum | cut -d' ' -f1)"
+  # A heap size changes nothing for the cache unless it turns compressed pointers off (32 GB and
+  # up), so -Xmx512m and -Xmx1g share one (the image's cache serves the Deployment's AIGW_HEAP).
+  key="$(for w in "${AIGW_TRAIN_FLAGS[@]}"; do
+      case "$w" in
+        -Xmx*[0-9][kKmM]|-Xmx[0-9]|-Xmx[0-9][0-9]|-Xmx[12][0-9][gG]|-Xmx[1-9][gG]|-Xmx3[01][gG]) echo "-Xmx<32g" ;;
+        *) echo "$w" ;;
+      esac
+    done | cksum | cut -d' ' -f1)"
   if [ "$major" -ge 25 ] 2>/dev/null; then
     AIGW_CACHE="$root/target/ai-gateway.jdk-$(aigw_java_version_string).$key.aot"
   else
