@@ -85,6 +85,16 @@ class LauncherFlagsTest {
     }
 
     @Test
+    void heapSizesBelow32GbShareTheCacheAndCompressedPointersOffDoNot() throws Exception {
+        Path java = fakeJdk("25.0.3");
+        String cache = "aigw_jvm_flags \"$ROOT\"; echo \"$AIGW_CACHE\"";
+        String base = bash(java, Map.of(), cache).getLast();
+        assertThat(bash(java, Map.of("AIGW_HEAP", "512m"), cache).getLast()).isEqualTo(base);
+        assertThat(bash(java, Map.of("AIGW_HEAP", "31g"), cache).getLast()).isEqualTo(base);
+        assertThat(bash(java, Map.of("AIGW_HEAP", "40g"), cache).getLast()).isNotEqualTo(base);
+    }
+
+    @Test
     void jdk21FallsBackToADynamicCdsArchiveAndNoJdk25Flags() throws Exception {
         Path java = fakeJdk("21.0.5");
         List<String> flags = bash(java, Map.of(), "aigw_jvm_flags \"$ROOT\"; aigw_aot_cache \"$ROOT\" /nonexistent.jar; "
