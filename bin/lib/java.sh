@@ -42,9 +42,15 @@ aigw_java_major() {
 }
 
 # aigw_java_bin_major /path/to/java -> prints major version, fails if it cannot run
+# (reads the JDK's release file when there is one: starting a JVM only to ask costs ~0.1 s)
 aigw_java_bin_major() {
-  local bin="$1" out
+  local bin="$1" out home v
   [ -x "$bin" ] || return 1
+  home="$(cd "$(dirname "$bin")/.." 2>/dev/null && pwd)"
+  if [ -n "$home" ] && [ -f "$home/release" ]; then
+    v="$(sed -n 's/^JAVA_VERSION="\([^"]*\)"$/\1/p' "$home/release" | head -n 1)"
+    if [ -n "$v" ] && aigw_java_major "version \"$v\""; then return 0; fi
+  fi
   out="$("$bin" -version 2>&1 </dev/null)" || return 1
   aigw_java_major "$out"
 }

@@ -110,6 +110,13 @@ public final class GatewayApp implements AutoCloseable {
             throw new StartupException("the configuration has errors", first.problems());
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        if (vertx.isNativeTransportEnabled()) {
+            log.debug("network transport: native (epoll)");
+        } else {
+            Throwable why = vertx.unavailableNativeTransportCause();
+            log.info("network transport: Java NIO (the native epoll transport is unavailable{})",
+                    why == null ? "" : ": " + why);
+        }
         // Model labels come from config, so a client cannot create unbounded metric series.
         java.util.concurrent.atomic.AtomicReference<java.util.Set<String>> knownModels =
                 new java.util.concurrent.atomic.AtomicReference<>(ModelLabels.fromSnapshot(first.result().snapshot()));

@@ -25,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
 /** {@code ai-gateway run|validate}: see {@code --help}. */
 @Command(name = "ai-gateway", mixinStandardHelpOptions = true, version = "ai-gateway 0.1.0",
         description = "An AI gateway that serves kgateway's Backend, HTTPRoute and Gateway resources.",
-        subcommands = {Main.Run.class, Main.Validate.class})
+        subcommands = {Main.Run.class, Main.Validate.class, Main.Train.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -247,6 +247,21 @@ public final class Main implements Runnable {
             System.out.println(bad == 0 ? "ok: " + load.resources().size() + " resources, "
                     + r.snapshot().ports().values().stream().mapToInt(t -> t.entries().size()).sum() + " route matches"
                     : bad + " problem" + (bad == 1 ? "" : "s") + " found");
+            return bad == 0 ? 0 : 1;
+        }
+    }
+
+    /** The training run of the AOT cache that bin/ai-gateway builds with the jar (see {@link Training}). */
+    @Command(name = "train", hidden = true, mixinStandardHelpOptions = true,
+            description = "Serve sample traffic on loopback ports and exit (the JVM's AOT-cache training run).")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--rounds", defaultValue = "60", description = "Rounds of sample requests (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            int bad = Training.run(Math.max(1, rounds));
+            if (bad > 0) System.err.println("ai-gateway train: " + bad + " sample requests failed");
             return bad == 0 ? 0 : 1;
         }
     }

@@ -80,6 +80,89 @@ public final class MetricsTelemetry implements Telemetry {
     private record MeterKey(String name, Tags tags) {
     }
 
+    /*
+     * The hot path's caches in front of that map: building the Tags of a key (sorting a dozen
+     * strings, a Tag object each) cost as much as the lookup it saved, several times per request.
+     * These are keyed by the raw label values, which are as bounded as the meters themselves.
+     */
+    private record Series(String operation, String route, String backend, String kind, String requestModel, String responseModel) {
+    }
+
+    private record RequestKey(String route, String backend, int status) {
+    }
+
+    private record UpstreamKey(String backend, String kind) {
+    }
+
+    private final java.util.Map<Series, GenAiMeters> genAi = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<RequestKey, Counter> requests = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<UpstreamKey, Timer> upstreamLatency = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The GenAI meters of one label set, each registered on first use (so a series appears only
+     * once it has a value, as before). Two event loops may race to fill a field; both get the
+     * same meter from {@link #meter}, so the race is harmless.
+     */
+    private final class GenAiMeters {
+        private final Tags tags;
+        private final Tags llmModel;
+        private DistributionSummary input;
+        private DistributionSummary output;
+        private DistributionSummary duration;
+        private DistributionSummary ttft;
+        private DistributionSummary tpot;
+        private Counter prompt;
+        private Counter completion;
+
+        GenAiMeters(Series s) {
+            tags = Tags.of("gen_ai_operation_name", s.operation(), "gen_ai_system", genAiSystem(s.kind()),
+                    "gen_ai_request_model", s.requestModel(), "gen_ai_response_model", s.responseModel(),
+                    "route", s.route(), "backend", s.backend());
+            llmModel = Tags.of("llm", nz(s.kind()), "model", s.requestModel().isEmpty() ? s.responseModel()
+                    : s.requestModel());
+        }
+
+        DistributionSummary input() {
+            if (input == null) input = summary("gen_ai.client.token.usage", tags.and("gen_ai_token_type", "input"),
+                    "Tokens used per request, by type", TOKEN_BUCKETS);
+            return input;
+        }
+
+        DistributionSummary output() {
+            if (output == null) output = summary("gen_ai.client.token.usage", tags.and("gen_ai_token_type", "output"),
+                    "Tokens used per request, by type", TOKEN_BUCKETS);
+            return output;
+        }
+
+        DistributionSummary duration() {
+            if (duration == null) duration = summary("gen_ai.server.request.duration", tags,
+                    "Seconds from request to the end of the response", DURATION_BUCKETS);
+            return duration;
+        }
+
+        DistributionSummary ttft() {
+            if (ttft == null) ttft = summary("gen_ai.server.time_to_first_token", tags,
+                    "Seconds to the first streamed chunk", TTFT_BUCKETS);
+            return ttft;
+        }
+
+        DistributionSummary tpot() {
+            if (tpot == null) tpot = summary("gen_ai.server.time_per_output_token", tags,
+                    "Seconds per output token after the first", TPOT_BUCKETS);
+            return tpot;
+        }
+
+        Counter prompt() {
+            if (prompt == null) prompt = counter("ai.prompt.tokens", llmModel, null);
+            return prompt;
+        }
+
+        Counter completion() {
+            if (completion == null) completion = counter("ai.completion.tokens", llmModel, null);
+            return completion;
+        }
+    }
+
     /**
      * Upstream requests in flight per upstream (host:port from config, so bounded): with HTTP/1.1
      * pools that is the number of pooled connections in use, which Vert.x core does not expose.
@@ -191,6 +274,8 @@ public final class MetricsTelemetry implements Telemetry {
         private boolean streamCounted;
         private boolean done;
         private AtomicLong upstream;
+        private Series series;
+        private GenAiMeters seriesMeters;
 
         private final String operation;
 
@@ -239,9 +324,11 @@ public final class MetricsTelemetry implements Telemetry {
         @Override
         public void responseHeaders(int status) {
             if (attemptStart != 0) {
-                Tags t = Tags.of("backend", backend, "provider", nz(kind));
-                Timer timer = meter("aigw.upstream.latency", t, () -> Timer.builder("aigw.upstream.latency").tags(t)
-                        .serviceLevelObjectives(UPSTREAM_BUCKETS).register(registry));
+                Timer timer = upstreamLatency.computeIfAbsent(new UpstreamKey(backend, nz(kind)), k -> {
+                    Tags t = Tags.of("backend", k.backend(), "provider", k.kind());
+                    return meter("aigw.upstream.latency", t, () -> Timer.builder("aigw.upstream.latency").tags(t)
+                            .serviceLevelObjectives(UPSTREAM_BUCKETS).register(registry));
+                });
                 timer.record(nanoTime.getAsLong() - attemptStart, TimeUnit.NANOSECONDS);
             }
         }
@@ -257,10 +344,14 @@ public final class MetricsTelemetry implements Telemetry {
             }
         }
 
-        private Tags genAiTags() {
-            return Tags.of("gen_ai_operation_name", operation, "gen_ai_system", genAiSystem(kind),
-                    "gen_ai_request_model", requestModel, "gen_ai_response_model", responseModel,
-                    "route", route, "backend", backend);
+        /** This exchange's GenAI meters (looked up again only if the response model changed them). */
+        private GenAiMeters genAi() {
+            Series want = new Series(operation, route, backend, kind, requestModel, responseModel);
+            if (series == null || !series.equals(want)) {
+                series = want;
+                seriesMeters = genAi.computeIfAbsent(want, GenAiMeters::new);
+            }
+            return seriesMeters;
         }
 
         @Override
@@ -272,16 +363,11 @@ public final class MetricsTelemetry implements Telemetry {
                 responseModel = models.responseLabel(model);
             }
             outputTokens = usage.output();
-            Tags tags = genAiTags();
-            summary("gen_ai.client.token.usage", tags.and("gen_ai_token_type", "input"),
-                    "Tokens used per request, by type", TOKEN_BUCKETS).record(usage.input());
-            summary("gen_ai.client.token.usage", tags.and("gen_ai_token_type", "output"),
-                    "Tokens used per request, by type", TOKEN_BUCKETS).record(usage.output());
-            String llm = nz(kind);
-            String m = requestModel.isEmpty() ? responseModel : requestModel;
-            Tags lm = Tags.of("llm", llm, "model", m);
-            counter("ai.prompt.tokens", lm, null).increment(usage.input());
-            counter("ai.completion.tokens", lm, null).increment(usage.output());
+            GenAiMeters m = genAi();
+            m.input().record(usage.input());
+            m.output().record(usage.output());
+            m.prompt().increment(usage.input());
+            m.completion().increment(usage.output());
         }
 
         @Override
@@ -301,20 +387,18 @@ public final class MetricsTelemetry implements Telemetry {
             if (streamCounted) {
                 activeStreams.decrementAndGet();
             }
-            counter("aigw.requests", Tags.of("route", route, "backend", backend, "status", Integer.toString(status)),
-                    "Client requests, by route, backend and status").increment();
+            requests.computeIfAbsent(new RequestKey(route, backend, status), k -> counter("aigw.requests",
+                    Tags.of("route", k.route(), "backend", k.backend(), "status", Integer.toString(k.status())),
+                    "Client requests, by route, backend and status")).increment();
             if (!ai) {
                 return;
             }
-            Tags tags = genAiTags();
-            summary("gen_ai.server.request.duration", tags, "Seconds from request to the end of the response",
-                    DURATION_BUCKETS).record(seconds(now - start));
+            GenAiMeters m = genAi();
+            m.duration().record(seconds(now - start));
             if (streamed && firstChunk >= 0) {
-                summary("gen_ai.server.time_to_first_token", tags, "Seconds to the first streamed chunk", TTFT_BUCKETS)
-                        .record(seconds(firstChunk - start));
+                m.ttft().record(seconds(firstChunk - start));
                 if (outputTokens > 1) {
-                    summary("gen_ai.server.time_per_output_token", tags, "Seconds per output token after the first",
-                            TPOT_BUCKETS).record(seconds(now - firstChunk) / (outputTokens - 1));
+                    m.tpot().record(seconds(now - firstChunk) / (outputTokens - 1));
                 }
             }
         }

@@ -12,7 +12,8 @@
  *
  * <p>Sinks: {@link dev.aigw.telemetry.MetricsTelemetry} (Micrometer, Prometheus text with the
  * OpenTelemetry GenAI names and kgateway's), {@link dev.aigw.telemetry.AccessLogTelemetry} (one
- * JSON line per request on the {@code access} logger; no prompt or completion text unless
+ * JSON line per request on the {@code access} logger, written by
+ * {@link dev.aigw.telemetry.AccessLogAppender}'s own thread, many lines per write; no prompt or completion text unless
  * {@code --log-prompts} asks for it (bounded), never
  * credentials), {@link dev.aigw.telemetry.TrafficRing} (the last hour in 5-second slots and the
  * last 500 access records, in memory, for the admin dashboard) and {@link dev.aigw.telemetry.TracingTelemetry} (a server span per request and a

@@ -1,0 +1,122 @@
+# shellcheck shell=bash
+# The JVM flags of the gateway: the one place they are chosen. bin/ai-gateway uses them, and so do
+# the container image and the Kubernetes Deployment, whose entrypoint is bin/ai-gateway. Why each
+# flag: docs/benchmarks.md ("JVM flags"). Source it after java.sh (it needs $JAVA), then:
+#
+#   aigw_jvm_flags ROOT [JAVA_OPTS words...]
+#       sets AIGW_JVM_FLAGS (the defaults that JAVA_OPTS does not already decide) and AIGW_CACHE
+#       (the class-data cache for this JDK and these flags; it may not exist yet)
+#   aigw_aot_cache ROOT JAR [--force]    (after aigw_jvm_flags)
+#       builds the AOT cache (JDK >= 25) when it is missing or older than the jar
+#   aigw_cache_flags                     (after both)
+#       appends to AIGW_JVM_FLAGS what uses the cache
+#
+# The heap caps (-Xmx, direct memory, exit on OutOfMemoryError) are lib/heap.sh's, sourced here.
+# Env: AIGW_HEAP_MIN (default 32m), AIGW_GC (Serial (default) | G1 | Parallel | Z), AIGW_AOT (auto
+# (default) | off); AIGW_HEAP, AIGW_DIRECT_MEMORY (lib/heap.sh). A collector, -Xms or heap-cap flag
+# in JAVA_OPTS replaces the matching default (so JAVA_OPTS=-XX:+UseZGC works instead of clashing).
+
+# shellcheck source=heap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/heap.sh"
+
+# aigw_java_version_string -> e.g. 25.0.3+9-LTS (from the JDK's release file; else java -version)
+aigw_java_version_string() {
+  local home v=""
+  home="$(cd "$(dirname "$JAVA")/.." && pwd)"
+  if [ -f "$home/release" ]; then
+    v="$(sed -n 's/^JAVA_RUNTIME_VERSION="\([^"]*\)"$/\1/p' "$home/release" | head -n 1)"
+    [ -n "$v" ] || v="$(sed -n 's/^JAVA_VERSION="\([^"]*\)"$/\1/p' "$home/release" | head -n 1)"
+  fi
+  [ -n "$v" ] || v="$("$JAVA" -version 2>&1 </dev/null | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n 1)"
+  printf '%s\n' "${v:-unknown}" | tr -c 'A-Za-z0-9.+_\n-' '_'
+}
+
+aigw_jvm_flags() {  # ROOT [JAVA_OPTS words...]
+  local root="$1" major w gc=0 xms=0 shape=() key
+  shift
+  major="$(aigw_java_bin_major "$JAVA")"
+  AIGW_JVM_MAJOR="$major"
+  for w in "$@"; do
+    case "$w" in
+      -XX:+Use*GC) gc=1; shape+=("$w") ;;
+      -Xmx*|-XX:MaxRAM=*|-XX:MaxRAMPercentage=*|-XX:MaxRAMFraction=*) shape+=("$w") ;;
+      -Xms*|-XX:InitialRAMPercentage=*|-XX:MinRAMPercentage=*) xms=1 ;;
+      -XX:[+-]UseCompressed*|-XX:[+-]UseCompactObjectHeaders|-XX:ObjectAlignmentInBytes=*) shape+=("$w") ;;
+    esac
+  done
+  AIGW_JVM_FLAGS=()
+  if [ "$gc" = 0 ]; then
+    case "${AIGW_GC:-Serial}" in
+      Serial|serial) AIGW_JVM_FLAGS+=(-XX:+UseSerialGC) ;;
+      G1|g1) AIGW_JVM_FLAGS+=(-XX:+UseG1GC) ;;
+      Parallel|parallel) AIGW_JVM_FLAGS+=(-XX:+UseParallelGC) ;;
+      Z|z|ZGC) AIGW_JVM_FLAGS+=(-XX:+UseZGC) ;;
+      *) echo "warning: AIGW_GC=${AIGW_GC} is not Serial, G1, Parallel or Z; using Serial" >&2
+         AIGW_JVM_FLAGS+=(-XX:+UseSerialGC) ;;
+    esac
+  fi
+  [ "$xms" = 1 ] || AIGW_JVM_FLAGS+=("-Xms${AIGW_HEAP_MIN:-32m}")
+  aigw_heap_flags AIGW_JVM_FLAGS   # -Xmx, -XX:MaxDirectMemorySize, -XX:+ExitOnOutOfMemoryError unless JAVA_OPTS has them
+  if [ "$major" -ge 25 ] 2>/dev/null; then
+    AIGW_JVM_FLAGS+=(-XX:+UseCompactObjectHeaders)
+  fi
+  # What the cache depends on besides the JDK: the collector and the heap's layout. The training
+  # run uses exactly these, and the cache's name carries a checksum of them.
+  AIGW_TRAIN_FLAGS=()
+  for w in "${AIGW_JVM_FLAGS[@]}"; do
+    case "$w" in -Xms*|-XX:+ExitOnOutOfMemoryError|-XX:MaxDirectMemorySize=*) ;; *) AIGW_TRAIN_FLAGS+=("$w") ;; esac
+  done
+  AIGW_TRAIN_FLAGS+=(${shape[@]+"${shape[@]}"})
+  # A heap size changes nothing for the cache unless it turns compressed pointers off (32 GB and
+  # up), so -Xmx512m and -Xmx1g share one (the image's cache serves the Deployment's AIGW_HEAP).
+  key="$(for w in "${AIGW_TRAIN_FLAGS[@]}"; do
+      case "$w" in
+        -Xmx*[0-9][kKmM]|-Xmx[0-9]|-Xmx[0-9][0-9]|-Xmx[12][0-9][gG]|-Xmx[1-9][gG]|-Xmx3[01][gG]) echo "-Xmx<32g" ;;
+        *) echo "$w" ;;
+      esac
+    done | cksum | cut -d' ' -f1)"
+  if [ "$major" -ge 25 ] 2>/dev/null; then
+    AIGW_CACHE="$root/target/ai-gateway.jdk-$(aigw_java_version_string).$key.aot"
+  else
+    AIGW_CACHE="$root/target/ai-gateway.jdk-$(aigw_java_version_string).$key.jsa"
+  fi
+  return 0
+}
+
+# JDK >= 25: the AOT cache (classes loaded and linked, and method profiles, from a training run:
+# `ai-gateway train`, sample traffic on loopback ports for a few seconds). Built when missing or
+# older than the jar. Does nothing on older JDKs, with AIGW_AOT=off, or where target/ is not
+# writable (a read-only image has its cache built in). A failed build is reported, and the
+# gateway starts without a cache.
+aigw_aot_cache() {  # ROOT JAR [--force]
+  local root="$1" jar="$2" tmp
+  [ "${AIGW_AOT:-auto}" = off ] && return 0
+  [ "$AIGW_JVM_MAJOR" -ge 25 ] 2>/dev/null || return 0
+  if [ "${3:-}" != --force ] && [ -f "$AIGW_CACHE" ] && [ ! "$jar" -nt "$AIGW_CACHE" ]; then return 0; fi
+  [ -w "$(dirname "$AIGW_CACHE")" ] || return 0
+  tmp="$AIGW_CACHE.$$.tmp"
+  echo "building the JVM's AOT cache for a faster start (once per jar, JDK and collector): $AIGW_CACHE" >&2
+  if "$JAVA" "${AIGW_TRAIN_FLAGS[@]}" "-XX:AOTCacheOutput=$tmp" -Xlog:aot=error -Xlog:cds=off -jar "$jar" train \
+       </dev/null >/dev/null 2>"$tmp.log" && [ -s "$tmp" ]; then
+    find "$root/target" -maxdepth 1 -name 'ai-gateway.jdk-*.aot' ! -newer "$jar" -exec rm -f {} + 2>/dev/null || true
+    mv -f "$tmp" "$AIGW_CACHE"
+    rm -f "$tmp.log"
+  else
+    echo "warning: could not build the AOT cache (the gateway starts without it); see $tmp.log" >&2
+    rm -f "$tmp" "$tmp.config"
+    return 1
+  fi
+}
+
+# A cache that does not fit after all is skipped by the JVM, which then starts as without one
+# (its log lines about it are turned off: slower, never broken). JDK 19-24: a dynamic CDS
+# archive, which the JVM writes when the first run exits and uses from then on.
+aigw_cache_flags() {
+  [ "${AIGW_AOT:-auto}" = off ] && return 0
+  if [ "$AIGW_JVM_MAJOR" -ge 25 ] 2>/dev/null; then
+    [ -f "$AIGW_CACHE" ] && AIGW_JVM_FLAGS+=("-XX:AOTCache=$AIGW_CACHE" -Xlog:aot=off -Xlog:cds=off)
+  elif [ "$AIGW_JVM_MAJOR" -ge 19 ] 2>/dev/null && [ -w "$(dirname "$AIGW_CACHE")" ]; then
+    AIGW_JVM_FLAGS+=("-XX:SharedArchiveFile=$AIGW_CACHE" -XX:+AutoCreateSharedArchive -Xlog:cds=off)
+  fi
+  return 0
+}
