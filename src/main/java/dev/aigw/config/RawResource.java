@@ -11,7 +11,34 @@ import java.util.Map;
  * {@code locator} maps nodes of {@code body} back to the line they came from.
  */
 public record RawResource(String apiVersion, ResourceKey key, ObjectNode body, Location location,
-                          Instant created, long generation, Map<JsonNode, Location> locator) {
+                          Instant created, long generation, Map<JsonNode, Location> locator,
+                          Map<String, Location> lines, String base) {
+
+    public RawResource(String apiVersion, ResourceKey key, ObjectNode body, Location location, Instant created,
+                       long generation, Map<JsonNode, Location> locator) {
+        this(apiVersion, key, body, location, created, generation, locator, Map.of(), "");
+    }
+
+    /**
+     * The line of the node at a JSON pointer into the body ({@code /spec/ai/llm}), or of its
+     * nearest ancestor that has one. Works for booleans, nulls and copied nodes, which identity
+     * lookups ({@link #at(JsonNode)}) miss.
+     */
+    public Location at(String pointer) {
+        String p = pointer;
+        while (true) {
+            Location l = lines == null ? null : lines.get(base + p);
+            if (l != null) return l;
+            if (p.isEmpty()) break;
+            int slash = p.lastIndexOf('/');
+            p = slash < 0 ? "" : p.substring(0, slash);
+        }
+        if (locator != null && pointer.length() > 0) {
+            JsonNode n = body.at(pointer);
+            if (!n.isMissingNode()) return at(n);
+        }
+        return location;
+    }
 
     /** The line a node of the body was written on, or the resource's own line. */
     public Location at(JsonNode node) {

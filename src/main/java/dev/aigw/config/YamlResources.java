@@ -12,12 +12,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,11 @@ import java.util.Map;
  * that names the line, instead of a parse failure.
  */
 public final class YamlResources {
-    private static final YAMLFactory YAML = YAMLFactory.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The default bound on one config file (and one Kubernetes object), in bytes: {@code --max-config-bytes}. */
+    public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+    private static volatile long maxBytes = DEFAULT_MAX_BYTES;
+    private static volatile YAMLFactory yaml = factory(DEFAULT_MAX_BYTES);
 
     private YamlResources() {
     }
@@ -39,16 +44,49 @@ public final class YamlResources {
     public record Result(List<RawResource> resources, List<Problem> problems) {
     }
 
+    /**
+     * Sets the size bound of one source text (the {@code --max-config-bytes} flag). SnakeYAML's own
+     * limit (3 MiB of code points by default, reported as a YAML error) is raised to match, so the
+     * only limit a user meets is this one, with a message naming it.
+     */
+    public static void maxBytes(long bytes) {
+        if (bytes < 1024) throw new IllegalArgumentException("max config bytes " + bytes + " (expected at least 1024)");
+        maxBytes = bytes;
+        yaml = factory(bytes);
+    }
+
+    public static long maxBytes() {
+        return maxBytes;
+    }
+
+    private static YAMLFactory factory(long bytes) {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit((int) Math.min(Integer.MAX_VALUE, bytes));
+        return YAMLFactory.builder().loaderOptions(options).build();
+    }
+
+    /** The problem for a source over the bound, naming the bound and the flag that raises it. */
+    public static Problem tooLarge(String sourceName, long size) {
+        return Problem.error(new Location(sourceName, 0), "", "is " + size + " bytes, over the limit of " + maxBytes
+                + " bytes for one config file; split it, or raise the limit with --max-config-bytes");
+    }
+
     public static Result parse(String sourceName, String text) {
         List<RawResource> out = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
+        // Characters are at most 4 bytes (UTF-8), and at least one: a cheap bound before counting.
+        if ((long) text.length() > maxBytes && utf8Length(text) > maxBytes) {
+            return new Result(List.of(), List.of(tooLarge(sourceName, utf8Length(text))));
+        }
         Map<JsonNode, Location> locator = new IdentityHashMap<>();
-        try (JsonParser p = YAML.createParser(new StringReader(text))) {
+        Map<String, Location> lines = new HashMap<>();
+        try (JsonParser p = yaml.createParser(new StringReader(text))) {
             int doc = 0;
             while (p.nextToken() != null) {
                 doc++;
                 Location docAt = at(sourceName, p);
-                JsonNode root = build(sourceName, p, locator, problems);
+                String base = "#" + doc;
+                JsonNode root = build(sourceName, p, locator, lines, base, problems);
                 // An empty document ("---" followed by nothing, or only comments) comes as an empty plain scalar.
                 if (root == null || root.isNull() || root.isMissingNode()
                         || root.isTextual() && root.asText().isEmpty()) continue;
@@ -57,7 +95,7 @@ public final class YamlResources {
                             + " is not a mapping (expected a Kubernetes resource with apiVersion, kind and metadata)"));
                     continue;
                 }
-                collect(sourceName, (ObjectNode) root, docAt, locator, out, problems);
+                collect(sourceName, (ObjectNode) root, docAt, locator, lines, base, out, problems);
             }
         } catch (JsonProcessingException e) {
             var l = e.getLocation();
@@ -70,12 +108,15 @@ public final class YamlResources {
     }
 
     private static void collect(String source, ObjectNode root, Location docAt, Map<JsonNode, Location> locator,
-                                List<RawResource> out, List<Problem> problems) {
+                                Map<String, Location> lines, String base, List<RawResource> out,
+                                List<Problem> problems) {
         String kind = root.path("kind").asText("");
         if (kind.equals("List") || kind.endsWith("List") && root.has("items")) {
+            int i = 0;
             for (JsonNode item : root.path("items")) {
                 Location itemAt = locator.getOrDefault(item, docAt);
-                if (item instanceof ObjectNode o) collect(source, o, itemAt, locator, out, problems);
+                String itemBase = base + "/items/" + i++;
+                if (item instanceof ObjectNode o) collect(source, o, itemAt, locator, lines, itemBase, out, problems);
                 else problems.add(Problem.error(itemAt, "", "List item is not a mapping"));
             }
             return;
@@ -109,17 +150,22 @@ public final class YamlResources {
         }
         long generation = meta.path("generation").asLong(0);
         out.add(new RawResource(apiVersion, new ResourceKey(kind, namespace, name), root, docAt, created, generation,
-                locator));
+                locator, lines, base));
     }
 
     private static Location at(String source, JsonParser p) {
         return new Location(source, p.currentTokenLocation().getLineNr());
     }
 
-    /** Builds the node at the parser's current token, recording each node's line. */
+    /**
+     * Builds the node at the parser's current token, recording each node's line twice: by identity
+     * (containers, strings, numbers) and by JSON pointer (every node, booleans and nulls too, which
+     * Jackson shares; a mapping's field is recorded at its key's line).
+     */
     private static JsonNode build(String source, JsonParser p, Map<JsonNode, Location> locator,
-                                  List<Problem> problems) throws IOException {
+                                  Map<String, Location> lines, String ptr, List<Problem> problems) throws IOException {
         Location here = at(source, p);
+        lines.putIfAbsent(ptr, here);
         JsonToken t = p.currentToken();
         JsonNode node = switch (t) {
             case START_OBJECT -> {
@@ -127,8 +173,10 @@ public final class YamlResources {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String field = p.currentName();
                     Location fieldAt = at(source, p);
+                    String child = ptr + "/" + escape(field);
+                    lines.put(child, fieldAt);
                     p.nextToken();
-                    JsonNode value = build(source, p, locator, problems);
+                    JsonNode value = build(source, p, locator, lines, child, problems);
                     if (o.has(field)) {
                         problems.add(Problem.warning(fieldAt, "", "duplicate key '" + field
                                 + "': the later value is used"));
@@ -139,7 +187,8 @@ public final class YamlResources {
             }
             case START_ARRAY -> {
                 ArrayNode a = NODES.arrayNode();
-                while (p.nextToken() != JsonToken.END_ARRAY) a.add(build(source, p, locator, problems));
+                int i = 0;
+                while (p.nextToken() != JsonToken.END_ARRAY) a.add(build(source, p, locator, lines, ptr + "/" + i++, problems));
                 yield a;
             }
             case VALUE_STRING -> NODES.textNode(p.getText());
@@ -158,6 +207,26 @@ public final class YamlResources {
         };
         if (node.isContainerNode() || node.isTextual() || node.isNumber()) locator.put(node, here);
         return node;
+    }
+
+    /** RFC 6901 escaping of one pointer segment. */
+    public static String escape(String segment) {
+        if (segment.indexOf('~') < 0 && segment.indexOf('/') < 0) return segment;
+        return segment.replace("~", "~0").replace("/", "~1");
+    }
+
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n++;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else n += 3;
+        }
+        return n;
     }
 
     private static final class JsonParseProblem extends JsonProcessingException {

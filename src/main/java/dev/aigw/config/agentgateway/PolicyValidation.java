@@ -1,0 +1,269 @@
+package dev.aigw.config.agentgateway;
+
+import dev.aigw.config.Binder;
+import dev.aigw.config.Checker;
+import dev.aigw.config.Problem;
+import dev.aigw.config.RawResource;
+import dev.aigw.config.agentgateway.AiBackendPolicy.RequestGuard;
+import dev.aigw.config.agentgateway.AiBackendPolicy.ResponseGuard;
+import dev.aigw.config.agentgateway.Refs.TargetRef;
+import dev.aigw.config.agentgateway.Refs.TargetSelector;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import static dev.aigw.config.agentgateway.TrafficValidation.atMostOne;
+import static dev.aigw.config.agentgateway.TrafficValidation.duration;
+import static dev.aigw.config.agentgateway.TrafficValidation.exactlyOne;
+
+/**
+ * Binds and validates {@code AgentgatewayPolicy}: one pass of the CRD's rules (CEL messages
+ * verbatim), then what this gateway serves.
+ */
+public final class PolicyValidation {
+    static final String AGW = "agentgateway.dev";
+    static final String GATEWAY_API = "gateway.networking.k8s.io";
+    private static final Set<String> TARGET_KINDS = Set.of("Gateway", "HTTPRoute", "GRPCRoute", "ListenerSet",
+            "Service", "AgentgatewayBackend", "InferencePool");
+    private static final Set<String> TRAFFIC_KINDS = Set.of("Gateway", "HTTPRoute", "GRPCRoute", "ListenerSet",
+            "InferencePool");
+
+    private PolicyValidation() {
+    }
+
+    /** The bound, validated policy, or null after an error (the problems are added). */
+    public static AgentgatewayPolicy parse(RawResource r, List<Problem> problems) {
+        AgentgatewayPolicy.Spec spec = Binder.bind(r, "/spec", AgentgatewayPolicy.Spec.class, problems);
+        if (spec == null) return null;
+        Checker c = new Checker(r, problems);
+        validate(spec, c);
+        return c.failed() ? null : new AgentgatewayPolicy(r.key(), r.created(), spec, r.location());
+    }
+
+    static void validate(AgentgatewayPolicy.Spec s, Checker c) {
+        exactlyOne(c, "/spec", List.of("targetRefs", "targetSelectors"), !s.targetRefs().isEmpty(),
+                !s.targetSelectors().isEmpty());
+        if (s.traffic().isEmpty() && s.frontend().isEmpty() && s.backend().isEmpty()) {
+            c.error("/spec", "At least one of traffic, frontend, or backend must be provided.");
+        }
+        List<String> kinds = new ArrayList<>();
+        List<String> groups = new ArrayList<>();
+        List<Boolean> sections = new ArrayList<>();
+        for (TargetRef t : s.targetRefs()) {
+            kinds.add(t.kind());
+            groups.add(t.group());
+            sections.add(t.sectionName().isPresent());
+        }
+        for (TargetSelector t : s.targetSelectors()) {
+            kinds.add(t.kind());
+            groups.add(t.group());
+            sections.add(t.sectionName().isPresent());
+        }
+        String targets = s.targetRefs().isEmpty() ? "/spec/targetSelectors" : "/spec/targetRefs";
+        if (kinds.size() > 16) c.error(targets, "lists " + kinds.size() + " targets (at most 16)");
+        for (int i = 0; i < kinds.size(); i++) {
+            String k = kinds.get(i);
+            String g = groups.get(i);
+            boolean ok = k.equals("Service") && g.isEmpty() || k.equals("AgentgatewayBackend") && g.equals(AGW)
+                    || Set.of("Gateway", "HTTPRoute", "GRPCRoute", "ListenerSet").contains(k) && g.equals(GATEWAY_API)
+                    || k.equals("InferencePool") && g.equals("inference.networking.k8s.io");
+            if (!ok) {
+                c.error(targets + "/" + i, "targetRefs may only reference Gateway, HTTPRoute, GRPCRoute, ListenerSet, "
+                        + "Service, AgentgatewayBackend, or InferencePool resources");
+            }
+        }
+        if (new HashSet<>(kinds).size() > 1) c.error(targets, "Only one Kind of targetRef can be set on one policy");
+        if (s.frontend().isPresent()) {
+            for (int i = 0; i < kinds.size(); i++) {
+                if (!kinds.get(i).equals("Gateway") || sections.get(i)) {
+                    c.error(targets + "/" + i, "the 'frontend' field can only target a Gateway");
+                }
+            }
+            c.error("/spec/frontend", "spec.frontend (listener TCP/TLS/HTTP settings, access log, tracing) is not "
+                    + "served by this gateway; use the gateway's flags instead");
+        }
+        s.traffic().ifPresent(t -> {
+            for (int i = 0; i < kinds.size(); i++) {
+                if (!TRAFFIC_KINDS.contains(kinds.get(i))) {
+                    c.error(targets + "/" + i, "the 'traffic' field can only target a Gateway, ListenerSet, GRPCRoute, "
+                            + "HTTPRoute, or InferencePool");
+                }
+                if (t.phase().orElse(Traffic.Phase.PostRouting) == Traffic.Phase.PreRouting
+                        && !Set.of("Gateway", "ListenerSet").contains(kinds.get(i))) {
+                    c.error(targets + "/" + i, "the 'traffic.phase=PreRouting' field can only target a Gateway or "
+                            + "ListenerSet");
+                }
+            }
+            TrafficValidation.validate(t, "/spec/traffic", c);
+        });
+        s.backend().ifPresent(b -> {
+            if (b.ai().isPresent() && kinds.contains("Service")) {
+                c.error(targets, "backend.ai may not be used with a Service target");
+            }
+            backend(b, "/spec/backend", c, true);
+        });
+        if (s.strategy().isPresent() && s.strategy().get().inheritance().isPresent() && s.traffic().isEmpty()) {
+            c.warning("/spec/strategy", "strategy.inheritance applies to traffic only");
+        }
+        for (int i = 0; i < kinds.size(); i++) {
+            if (Set.of("GRPCRoute", "ListenerSet", "InferencePool", "Service").contains(kinds.get(i))) {
+                c.warning(targets + "/" + i, kinds.get(i) + " targets are not served by this gateway; the policy "
+                        + "does nothing there");
+            }
+        }
+    }
+
+    /** {@code BackendFull} rules; {@code full}: the policy/Backend form (mcp, extAuth allowed by the schema). */
+    public static void backend(BackendPolicies b, String at, Checker c, boolean full) {
+        b.auth().ifPresent(a -> auth(a, at + "/auth", c));
+        b.health().ifPresent(h -> h.eviction().ifPresent(e -> {
+            String p = at + "/health/eviction";
+            duration(e.duration(), p + "/duration", c);
+            if (e.duration().isPresent() && e.duration().get().value().toMillis() < 1000) {
+                c.error(p + "/duration", "evictionDuration must be at least 1 second");
+            }
+            c.range(p + "/restoreHealth", e.restoreHealth(), 0, 100);
+            c.range(p + "/healthThreshold", e.healthThreshold(), 0, 100);
+            c.range(p + "/consecutiveFailures", e.consecutiveFailures(), 0, Integer.MAX_VALUE);
+        }));
+        b.tcp().ifPresent(t -> duration(t.connectTimeout(), at + "/tcp/connectTimeout", c));
+        b.http().ifPresent(h -> duration(h.requestTimeout(), at + "/http/requestTimeout", c));
+        b.ai().ifPresent(ai -> ai(ai, at + "/ai", c));
+        b.tls().ifPresent(t -> {
+            if (!t.caCertificateRefs().isEmpty() || !t.mtlsCertificateRef().isEmpty() || t.insecureSkipVerify().isPresent()
+                    || !t.verifySubjectAltNames().isEmpty()) {
+                c.error(at + "/tls", "tls.caCertificateRefs, mtlsCertificateRef, insecureSkipVerify and "
+                        + "verifySubjectAltNames are not served by this gateway (upstream TLS uses the system roots "
+                        + "and --ca-file); only sni is");
+            }
+        });
+        if (!full && (b.mcp().isPresent() || b.extAuth().isPresent())) {
+            c.error(at, "a provider's policies may not set mcp or extAuth");
+        }
+        if (b.mcp().isPresent()) c.error(at + "/mcp", "MCP policies require MCP backend (MCP is not served by this gateway)");
+        if (b.tunnel().isPresent()) c.error(at + "/tunnel", "backend.tunnel is not served by this gateway");
+        if (b.transformation().isPresent()) c.error(at + "/transformation", "backend.transformation is not served by this gateway");
+        if (b.extAuth().isPresent()) c.error(at + "/extAuth", "backend.extAuth is not served by this gateway");
+    }
+
+    static void auth(BackendPolicies.Auth a, String p, Checker c) {
+        List<String> sources = a.sources();
+        atMostOne(c, p, List.of("key", "secretRef", "passthrough", "aws", "azure", "gcp", "oauthTokenExchange",
+                "crossAppAccess", "jwtSign"), sources.size());
+        if (a.location().isPresent() && !sources.isEmpty() && !Set.of("key", "secretRef", "passthrough").contains(sources.getFirst())) {
+            c.error(p + "/location", "location may only be set for key, secretRef, or passthrough auth");
+        }
+        a.key().ifPresent(k -> c.length(p + "/key", k, 2048));
+        a.location().ifPresent(l -> {
+            int n = (l.header().isPresent() ? 1 : 0) + (l.queryParameter().isPresent() ? 1 : 0) + (l.cookie().isPresent() ? 1 : 0);
+            if (n != 1) c.error(p + "/location", "exactly one of the fields in [header queryParameter cookie] must be set");
+            if (l.cookie().isPresent()) c.error(p + "/location/cookie", "a cookie credential location is not served by this gateway");
+        });
+        for (String unserved : List.of("azure", "gcp", "oauthTokenExchange", "crossAppAccess", "jwtSign")) {
+            if (sources.contains(unserved)) {
+                c.error(p + "/" + unserved, "auth." + unserved + " is not served by this gateway (use key, secretRef, "
+                        + "passthrough or aws)");
+            }
+        }
+        if (!a.credentials().isEmpty()) c.error(p + "/credentials", "auth.credentials is not served by this gateway");
+        a.aws().ifPresent(aws -> {
+            if (aws.assumeRole().isPresent()) c.error(p + "/aws/assumeRole", "aws.assumeRole is not served by this gateway");
+        });
+    }
+
+    static void ai(AiBackendPolicy ai, String p, Checker c) {
+        ai.prompt().ifPresent(pr -> {
+            messages(pr.prepend(), p + "/prompt/prepend", c);
+            messages(pr.append(), p + "/prompt/append", c);
+        });
+        ai.promptGuard().ifPresent(g -> {
+            if (g.request().size() > 8) c.error(p + "/promptGuard/request", "lists " + g.request().size() + " guards (at most 8)");
+            if (g.response().size() > 8) c.error(p + "/promptGuard/response", "lists " + g.response().size() + " guards (at most 8)");
+            for (int i = 0; i < g.request().size(); i++) {
+                RequestGuard r = g.request().get(i);
+                String rp = p + "/promptGuard/request/" + i;
+                exactlyOne(c, rp, List.of("regex", "webhook", "openAIModeration", "bedrockGuardrails", "googleModelArmor"),
+                        r.regex().isPresent(), r.webhook().isPresent(), r.openAIModeration().isPresent(),
+                        r.bedrockGuardrails().isPresent(), r.googleModelArmor().isPresent());
+                response(r.response(), rp + "/response", c);
+                r.regex().ifPresent(x -> regex(x, rp + "/regex", c));
+                r.openAIModeration().ifPresent(m -> m.policies().flatMap(AiBackendPolicy.ModerationPolicies::auth)
+                        .ifPresent(a -> auth(a, rp + "/openAIModeration/policies/auth", c)));
+                if (!r.scope().isEmpty() && r.regex().isEmpty() && r.bedrockGuardrails().isEmpty()) {
+                    c.error(rp + "/scope", "scope applies to regex and bedrockGuardrails guards only");
+                }
+                if (r.scope().stream().anyMatch(s -> s != AiBackendPolicy.Scope.Messages && s != AiBackendPolicy.Scope.SystemPrompt)) {
+                    c.error(rp + "/scope", "scope ToolOutput and ToolInput are not served by this gateway");
+                }
+                if (r.bedrockGuardrails().isPresent()) c.error(rp + "/bedrockGuardrails", "bedrockGuardrails is not served by this gateway");
+                if (r.googleModelArmor().isPresent()) c.error(rp + "/googleModelArmor", "googleModelArmor is not served by this gateway");
+            }
+            for (int i = 0; i < g.response().size(); i++) {
+                ResponseGuard r = g.response().get(i);
+                String rp = p + "/promptGuard/response/" + i;
+                exactlyOne(c, rp, List.of("regex", "webhook", "bedrockGuardrails", "googleModelArmor"),
+                        r.regex().isPresent(), r.webhook().isPresent(), r.bedrockGuardrails().isPresent(),
+                        r.googleModelArmor().isPresent());
+                response(r.response(), rp + "/response", c);
+                r.regex().ifPresent(x -> regex(x, rp + "/regex", c));
+                if (r.bedrockGuardrails().isPresent()) c.error(rp + "/bedrockGuardrails", "bedrockGuardrails is not served by this gateway");
+                if (r.googleModelArmor().isPresent()) c.error(rp + "/googleModelArmor", "googleModelArmor is not served by this gateway");
+            }
+        });
+        fields(ai.defaults(), p + "/defaults", c);
+        fields(ai.overrides(), p + "/overrides", c);
+        if (!ai.transformations().isEmpty()) c.error(p + "/transformations", "ai.transformations (CEL) is not served by this gateway");
+        if (!ai.finalTransformations().isEmpty()) c.error(p + "/finalTransformations", "ai.finalTransformations (CEL) is not served by this gateway");
+        if (ai.modelAliases().size() > 64) c.error(p + "/modelAliases", "has " + ai.modelAliases().size() + " aliases (at most 64)");
+        ai.modelAliases().forEach((k, v) -> {
+            if (v.isEmpty()) c.error(p + "/modelAliases/" + k, "names no model");
+        });
+        ai.promptCaching().ifPresent(pc -> {
+            c.range(p + "/promptCaching/minTokens", pc.minTokens(), 0, Integer.MAX_VALUE);
+            c.range(p + "/promptCaching/cacheMessageOffset", pc.cacheMessageOffset(), 0, Integer.MAX_VALUE);
+        });
+        ai.routes().forEach((suffix, type) -> {
+            if (!suffix.equals("*") && suffix.isEmpty()) c.error(p + "/routes", "a route suffix must not be empty");
+        });
+    }
+
+    private static void messages(List<AiBackendPolicy.Message> ms, String p, Checker c) {
+        for (int i = 0; i < ms.size(); i++) {
+            String role = ms.get(i).role();
+            if (!Set.of("system", "user", "assistant").contains(role)) {
+                c.error(p + "/" + i + "/role", "role " + role + " (expected system, user or assistant)");
+            }
+        }
+    }
+
+    private static void response(java.util.Optional<AiBackendPolicy.CustomResponse> r, String p, Checker c) {
+        r.ifPresent(cr -> c.range(p + "/statusCode", cr.statusCode(), 200, 599));
+    }
+
+    private static void regex(AiBackendPolicy.Regex x, String p, Checker c) {
+        for (int i = 0; i < x.matches().size(); i++) {
+            String m = x.matches().get(i);
+            try {
+                if (Pattern.compile(m).matcher("").matches()) c.error(p + "/matches/" + i, "pattern " + m + " matches empty text");
+            } catch (PatternSyntaxException e) {
+                c.error(p + "/matches/" + i, "invalid regular expression " + m + ": " + e.getDescription());
+            }
+        }
+        if (x.matches().isEmpty() && x.builtins().isEmpty()) c.warning(p, "has no matches and no builtins; it does nothing");
+    }
+
+    private static void fields(List<AiBackendPolicy.FieldValue> fs, String p, Checker c) {
+        if (fs.size() > 64) c.error(p, "lists " + fs.size() + " fields (at most 64)");
+        for (int i = 0; i < fs.size(); i++) {
+            String f = fs.get(i).field();
+            if (f == null || f.isEmpty() || f.startsWith(".") || f.endsWith(".") || f.contains("..")) {
+                c.error(p + "/" + i + "/field", "field " + f + " is not a dotted path (e.g. temperature)");
+            }
+            if (fs.get(i).value() == null) c.error(p + "/" + i + "/value", "value is required");
+        }
+    }
+}
