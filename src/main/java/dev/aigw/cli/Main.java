@@ -92,6 +92,10 @@ public final class Main implements Runnable {
                         + "Off (0) by default: prompts can hold personal data (default: ${DEFAULT-VALUE}).")
         int logPrompts;
 
+        @Option(names = "--model-catalog", paramLabel = "PATH", description = "A model cost catalog (agentgateway's "
+                + "format: providers.<p>.models.<m>.rates, USD per million tokens) over the built-in one, model by model.")
+        java.nio.file.Path modelCatalog;
+
         @Option(names = "--watch-interval", defaultValue = "1s", description = "How often files are checked for changes; 0 turns watching off (default: ${DEFAULT-VALUE}).")
         String watchInterval;
 
@@ -126,6 +130,7 @@ public final class Main implements Runnable {
             GatewayApp.Settings settings = new GatewayApp.Settings(config.files, config.implicitPort, adminAddress,
                     adminPort, proxy, watch, System::getenv);
             if (kubernetes) settings = settings.withKubernetes(kubeOptions(this));
+            if (modelCatalog != null) settings = settings.withModelCatalog(modelCatalog);
             GatewayApp app;
             try {
                 app = GatewayApp.start(settings);

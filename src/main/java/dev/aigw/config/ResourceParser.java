@@ -82,6 +82,8 @@ public final class ResourceParser {
                 // Accepted; nothing to serve standalone.
                 case "GatewayClass", "GatewayParameters", "ReferenceGrant",
                      "ConfigMap", "Namespace" -> ignored.add(r);
+                // Served by governance (dev.aigw.governance), which binds them itself.
+                case "AgentgatewayPolicy", "AgentgatewayParameters" -> ignored.add(r);
                 default -> problems.add(Problem.warning(r.location(), r.key().toString(),
                         "kind " + r.kind() + " (" + r.apiVersion() + ") is not used by this gateway; ignored"));
             }

@@ -35,9 +35,16 @@ public final class GatewayServer {
     private final int instances;
 
     public GatewayServer(Vertx vertx, ProxyOptions options, dev.aigw.telemetry.Telemetry telemetry) {
+        this(vertx, options, telemetry, new dev.aigw.governance.GovernanceTables(),
+                new dev.aigw.governance.GovernanceRuntime(vertx, null, dev.aigw.cost.Catalog.defaults()));
+    }
+
+    /** With governance: {@code tables} holds each snapshot's compiled policies, published before {@link #apply}. */
+    public GatewayServer(Vertx vertx, ProxyOptions options, dev.aigw.telemetry.Telemetry telemetry,
+                         dev.aigw.governance.GovernanceTables tables, dev.aigw.governance.GovernanceRuntime runtime) {
         this.vertx = vertx;
         this.options = options;
-        this.services = ProxyServices.create(vertx, options, telemetry);
+        this.services = ProxyServices.create(vertx, options, telemetry, tables, runtime);
         this.instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 

@@ -79,7 +79,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             // 499, as nginx and Envoy log a client that left before the answer was complete.
             obs.finished(499, isStream(response), response.bytesWritten());
         });
-        RouteTable table = snapshot.get().ports().get(port);
+        Snapshot snap = snapshot.get();
+        RouteTable table = snap.ports().get(port);
         Map<String, List<String>> query;
         try {
             query = new QueryStringDecoder(req.uri()).parameters();
@@ -93,14 +94,14 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             readBody(req, body -> {
                 ObjectNode parsed = parseQuietly(body);
                 String model = parsed != null && parsed.path("model").isTextual() ? parsed.get("model").asText() : null;
-                route(req, table, query, start, requestId, obs, closeActions, endActions, model, body, parsed);
+                route(snap, req, table, query, start, requestId, obs, closeActions, endActions, model, body, parsed);
             });
             return;
         }
-        route(req, table, query, start, requestId, obs, closeActions, endActions, null, null, null);
+        route(snap, req, table, query, start, requestId, obs, closeActions, endActions, null, null, null);
     }
 
-    private void route(HttpServerRequest req, RouteTable table, Map<String, List<String>> query, long start,
+    private void route(Snapshot snap, HttpServerRequest req, RouteTable table, Map<String, List<String>> query, long start,
                        String requestId, ExchangeObserver obs, List<Runnable> closeActions,
                        List<Runnable> endActions, String model,
                        Buffer body, ObjectNode parsed) {
@@ -135,14 +136,30 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         }
         obs.routed(rule.id(), dest.get().name());
         Exchange ex = new Exchange(req, match.get(), requestId, query, start, obs, closeActions, endActions);
-        switch (dest.get()) {
+        dev.aigw.governance.Governance gov = services.governance().get(snap.generation());
+        Optional<dev.aigw.governance.RuleGate> gate = gov.isEmpty() ? Optional.empty() : gateFor(gov, snap, rule);
+        if (gate.isPresent()) {
+            governed(ex, dest.get(), gate.get(), path, model, body, parsed);
+            return;
+        }
+        dispatch(ex, dest.get(), path, model, body, parsed);
+    }
+
+    private void dispatch(Exchange ex, Destination dest, String path, String model, Buffer body, ObjectNode parsed) {
+        HttpServerRequest req = ex.req();
+        CompiledRule rule = ex.rule();
+        switch (dest) {
             case Destination.Unavailable u -> Errors.send(req, 500, "gateway_error",
                     "route " + rule.id() + " cannot be served: " + u.reason());
             case Destination.Ai ai -> {
                 ClientFormat format = ClientFormat.detect(req.method().name(), path);
+                // Priced under the model catalog when the usage is known (llm.cost in telemetry).
+                Exchange metered = ex.obs() instanceof MeteredObserver ? ex : new Exchange(req, ex.match(), ex.requestId(),
+                        ex.query(), ex.startNanos(), new MeteredObserver(ex.obs(), services.governanceRuntime().catalog(), null,
+                        dev.aigw.limit.Admission.NONE, Map.of(), null), ex.closeActions(), ex.endActions());
                 if (format instanceof ClientFormat.ModelList) modelList(req, List.of(rule));
-                else if (body != null) AiExchange.start(services, ex, ai, format, body, parsed);
-                else readBody(req, b -> AiExchange.start(services, ex, ai, format, b));
+                else if (body != null) AiExchange.start(services, metered, ai, format, body, parsed);
+                else readBody(req, b -> AiExchange.start(services, metered, ai, format, b));
             }
             case Destination.Static s -> {
                 if (body == null) StaticForward.forward(services, ex, s);
@@ -150,6 +167,32 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                         + model + " leads to a Static backend, which cannot take a body the gateway has read");
             }
         }
+    }
+
+    /** The gate of this rule on this listener's Gateway, if a policy governs it. */
+    private Optional<dev.aigw.governance.RuleGate> gateFor(dev.aigw.governance.Governance gov, Snapshot snap, CompiledRule rule) {
+        for (Snapshot.ListenerInfo l : snap.listeners()) {
+            if (l.port() != port) continue;
+            Optional<dev.aigw.governance.RuleGate> g = gov.gate(l.gateway(), rule.route().ref(), rule.index());
+            if (g.isPresent()) return g;
+        }
+        return Optional.empty();
+    }
+
+    /** Governance first (it may need the body's model), then the exchange as {@link #dispatch} runs it. */
+    private void governed(Exchange ex, Destination dest, dev.aigw.governance.RuleGate gate, String path, String model,
+                          Buffer body, ObjectNode parsed) {
+        HttpServerRequest req = ex.req();
+        ClientFormat format = ClientFormat.detect(req.method().name(), path);
+        dev.aigw.translate.Schema schema = format.api().orElse(null);
+        if (dest instanceof Destination.Ai && !(format instanceof ClientFormat.ModelList) && body == null) {
+            readBody(req, b -> {
+                ObjectNode p = parseQuietly(b);
+                GovernedRequest.run(services, ex, dest, gate, p, schema, next -> dispatch(next, dest, path, model, b, p));
+            });
+            return;
+        }
+        GovernedRequest.run(services, ex, dest, gate, parsed, schema, next -> dispatch(next, dest, path, model, body, parsed));
     }
 
     /** The header a request's body model is copied into for HTTPRoute header matches. */

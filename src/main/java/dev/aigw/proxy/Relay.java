@@ -24,8 +24,12 @@ final class Relay {
         String msg = upResp.statusMessage();
         if (msg != null && !msg.isEmpty()) resp.setStatusMessage(msg);
         String requestId = resp.headers().get("x-request-id");
+        // The gateway's own rate-limit headers (governance) outlive the upstream's set.
+        java.util.List<java.util.Map.Entry<String, String>> limits = new java.util.ArrayList<>();
+        for (var h : resp.headers()) if (h.getKey().regionMatches(true, 0, "x-ratelimit-", 0, 12)) limits.add(h);
         resp.headers().setAll(Headers.copy(upResp.headers(), Set.of()));
         if (requestId != null) resp.headers().set("x-request-id", requestId);
+        for (var h : limits) resp.headers().set(h.getKey(), h.getValue());
         if (extra != null) resp.headers().addAll(extra);
         Filters.response(ex.rule(), resp.headers());
     }

@@ -65,6 +65,9 @@ public final class AccessLogTelemetry implements Telemetry {
         private boolean estimated;
         private int attempts;
         private boolean done;
+        private String caller;
+        private String team;
+        private double costUsd = -1;
 
         Line(RequestInfo info) {
             this.info = info;
@@ -111,6 +114,17 @@ public final class AccessLogTelemetry implements Telemetry {
         }
 
         @Override
+        public void caller(String principal, String t) {
+            caller = principal;
+            team = t;
+        }
+
+        @Override
+        public void cost(double total, double input, double output, double cacheRead, double cacheWrite) {
+            costUsd = total;
+        }
+
+        @Override
         public void finished(int status, boolean streamed, long bytesOut) {
             if (done) {
                 return;
@@ -152,6 +166,11 @@ public final class AccessLogTelemetry implements Telemetry {
                 g.writeNumberField("bytes_sent", bytesOut);
                 g.writeNumberField("attempts", attempts);
                 g.writeStringField("upstream_failure", bound(upstreamFailure));
+                if (caller != null) {
+                    g.writeStringField("caller", bound(caller));
+                    g.writeStringField("team", bound(team));
+                }
+                if (costUsd >= 0) g.writeNumberField("cost_usd", costUsd);
                 g.writeStringField("client_address", info.clientAddress());
                 g.writeStringField("user_agent", bound(info.userAgent()));
                 // Only with --log-prompts: the proxy bounds both before they arrive here.

@@ -173,6 +173,7 @@ public final class MetricsTelemetry implements Telemetry {
     private final class Observer implements ExchangeObserver {
         private final long start;
         private String route = "";
+        private String team = "";
         private String backend = "";
         private String kind;
         private String requestModel = ModelLabels.NONE;
@@ -272,6 +273,18 @@ public final class MetricsTelemetry implements Telemetry {
             Tags lm = Tags.of("llm", llm, "model", m);
             counter("ai.prompt.tokens", lm, null).increment(usage.input());
             counter("ai.completion.tokens", lm, null).increment(usage.output());
+        }
+
+        @Override
+        public void caller(String principal, String team) {
+            this.team = team == null ? "" : team;
+        }
+
+        @Override
+        public void cost(double total, double input, double output, double cacheRead, double cacheWrite) {
+            String m = responseModel.isEmpty() || responseModel.equals(ModelLabels.NONE) ? requestModel : responseModel;
+            counter("aigw.spend.usd", Tags.of("route", route, "model", m, "team", team),
+                    "Spend in US dollars under the model catalog, by route, model and team").increment(total);
         }
 
         @Override
