@@ -128,4 +128,19 @@ class RedisLimiterTest {
         assertThat(back.headers()).containsEntry("x-ratelimit-limit", "1000");
         assertThat(Long.parseLong(back.headers().get("x-ratelimit-remaining"))).isLessThan(1000);
     }
+
+    @Test
+    void concurrentChecksAcrossAKillAllComplete() throws Exception {
+        RouteLimits rl = new RouteLimits(List.of(), Optional.of(new RouteLimits.Global(limiter(a, FailureMode.FAIL_CLOSED, null),
+                List.of(requests(1_000_000)))), Clock.systemUTC());
+        List<Future<Admission>> all = new ArrayList<>();
+        for (int round = 0; round < 30; round++) {
+            for (int i = 0; i < 20; i++) all.add(a.getOrCreateContext() == null ? null : rl.admit(vars("u")));
+            if (round == 10) redis.kill();
+            if (round == 20) redis.restart();
+            Thread.sleep(50);
+        }
+        Future.join(all).await(30, TimeUnit.SECONDS);
+        assertThat(all).allMatch(Future::isComplete);
+    }
 }
