@@ -48,4 +48,21 @@ class LayoutTest {
                 .should().dependOnClassesThat().resideInAPackage("dev.aigw.proxy")
                 .check(CLASSES);
     }
+
+    @Test
+    void theStageContractKnowsNothingOfThePipelineThatRunsIt() {
+        // Stages from other packages (authentication, limits) implement it without reaching into proxy.
+        noClasses().that().resideInAPackage("dev.aigw.proxy.stage")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.aigw.proxy", "dev.aigw.proxy.resilience",
+                        "dev.aigw.cli..", "dev.aigw.kube..", "dev.aigw.admin..", "io.netty..", "io.vertx.core.http..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void failoverDecisionsDoNoIo() {
+        noClasses().that().resideInAPackage("dev.aigw.proxy.resilience")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..", "dev.aigw.proxy",
+                        "dev.aigw.proxy.stage", "dev.aigw.cli..", "dev.aigw.kube..", "dev.aigw.admin..", "dev.aigw.telemetry..")
+                .check(CLASSES);
+    }
 }

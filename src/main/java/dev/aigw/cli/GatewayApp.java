@@ -137,7 +137,7 @@ public final class GatewayApp implements AutoCloseable {
         Telemetry telemetry = Telemetry.composite(metrics, new AccessLogTelemetry(),
                 tracing.<Telemetry>map(t -> t).orElse(Telemetry.NOOP));
         dev.aigw.governance.GovernanceTables tables = new dev.aigw.governance.GovernanceTables();
-        GatewayServer server = new GatewayServer(vertx, settings.proxy(), telemetry, tables, governance);
+        GatewayServer server = new GatewayServer(vertx, settings.proxy(), telemetry, dev.aigw.proxy.ProxyServices.Stages.NONE, tables, governance);
         GatewayApp[] self = new GatewayApp[1];
         AdminServer admin = new AdminServer(vertx, server::snapshot, server::boundPorts, metrics::scrape,
                 () -> self[0].readiness()).providers(server::providers)

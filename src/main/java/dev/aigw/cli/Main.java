@@ -64,6 +64,10 @@ public final class Main implements Runnable {
         @Option(names = "--max-body-bytes", defaultValue = "10485760", description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
         long maxBodyBytes;
 
+        @Option(names = "--max-buffered-bytes", paramLabel = "BYTES", description = "Most bytes held in memory across all "
+                + "requests at once (bodies read whole); over it requests get 503 (default: a quarter of the heap, at least 64 MiB).")
+        Long maxBufferedBytes;
+
         @Option(names = "--ca-file", paramLabel = "PEM", description = "Extra CA certificates to trust for upstream TLS, besides the JVM's (repeatable).")
         List<Path> caFiles = new ArrayList<>();
 
@@ -96,6 +100,25 @@ public final class Main implements Runnable {
                 + "format: providers.<p>.models.<m>.rates, USD per million tokens) over the built-in one, model by model.")
         java.nio.file.Path modelCatalog;
 
+        @Option(names = "--request-header-timeout", defaultValue = "10s", paramLabel = "DURATION",
+                description = "A client must send a whole request head within this long of its first byte, "
+                        + "else 408 and the connection closes (slowloris; default: ${DEFAULT-VALUE}).")
+        String headerTimeout;
+
+        @Option(names = "--request-body-idle-timeout", defaultValue = "30s", paramLabel = "DURATION",
+                description = "The longest pause allowed inside a request body (default: ${DEFAULT-VALUE}).")
+        String bodyIdleTimeout;
+
+        @Option(names = "--request-body-min-rate", defaultValue = "100", paramLabel = "BYTES_PER_S",
+                description = "The slowest request body accepted, averaged over 10 s windows; 0: no minimum "
+                        + "(default: ${DEFAULT-VALUE}).")
+        long bodyMinRate;
+
+        @Option(names = "--max-client-connections", paramLabel = "N",
+                description = "Most client connections one listener port holds; more are closed at once "
+                        + "(default: 10000, or half the process's file-descriptor limit if lower).")
+        Integer maxClientConnections;
+
         @Option(names = "--watch-interval", defaultValue = "1s", description = "How often files are checked for changes; 0 turns watching off (default: ${DEFAULT-VALUE}).")
         String watchInterval;
 
@@ -120,9 +143,21 @@ public final class Main implements Runnable {
             }
             ProxyOptions proxy = ProxyOptions.defaults().withBindAddress(bindAddress).withMaxBodyBytes(maxBodyBytes)
                     .withCaFiles(caFiles).withConnectTo(ct).withLogPrompts(Math.max(0, logPrompts));
+            if (maxBufferedBytes != null) {
+                if (maxBufferedBytes <= 0) {
+                    System.err.println("--max-buffered-bytes " + maxBufferedBytes + ": expected a positive number of bytes");
+                    return 2;
+                }
+                proxy = proxy.withMaxBufferedBytes(maxBufferedBytes);
+            }
             Duration watch;
             try {
                 watch = parseDuration(watchInterval);
+                proxy = proxy.withClientLimits(new ProxyOptions.ClientLimits(
+                        parseDuration("--request-header-timeout", headerTimeout),
+                        parseDuration("--request-body-idle-timeout", bodyIdleTimeout), bodyMinRate,
+                        maxClientConnections == null ? ProxyOptions.ClientLimits.defaultMaxConnections()
+                                : maxClientConnections));
             } catch (IllegalArgumentException e) {
                 System.err.println(e.getMessage());
                 return 2;
@@ -186,6 +221,10 @@ public final class Main implements Runnable {
     }
 
     static Duration parseDuration(String s) {
+        return parseDuration("--watch-interval", s);
+    }
+
+    static Duration parseDuration(String flag, String s) {
         String t = s.strip();
         try {
             if (t.equals("0")) return Duration.ZERO;
@@ -195,6 +234,6 @@ public final class Main implements Runnable {
         } catch (NumberFormatException e) {
             // fall through to the message below
         }
-        throw new IllegalArgumentException("--watch-interval " + s + " is not a duration (expected e.g. 1s, 500ms, 2m or 0)");
+        throw new IllegalArgumentException(flag + " " + s + " is not a duration (expected e.g. 1s, 500ms, 2m or 0)");
     }
 }

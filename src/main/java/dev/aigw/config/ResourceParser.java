@@ -1096,6 +1096,14 @@ public final class ResourceParser {
 
         Pattern regex(JsonNode at, String value) {
             try {
+                // Matched with RE2 (route.RouteTable, policy.RegexGuard): its syntax is what counts.
+                com.google.re2j.Pattern.compile(value);
+            } catch (com.google.re2j.PatternSyntaxException e) {
+                error(at, "invalid regular expression " + value + " (RE2 syntax, as Envoy and kgateway use: "
+                        + "no look-around or back-references): " + e.getDescription());
+                return null;
+            }
+            try {
                 return Pattern.compile(value);
             } catch (PatternSyntaxException e) {
                 error(at, "invalid regular expression " + value + ": " + e.getDescription());

@@ -56,19 +56,37 @@ public final class PolicyEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_REPLY = 8L * 1024 * 1024;
 
-    private final HttpClient http;
-    private final HttpClient https;
+    /**
+     * How webhook and moderation calls go out: the gateway passes its upstream clients
+     * ({@code proxy.Upstreams}), so {@code --connect-to}, {@code --ca-file}, certificate and host
+     * checks are the same as for providers.
+     */
+    public interface Outbound {
+        Future<io.vertx.core.http.HttpClientRequest> request(RequestOptions options, boolean tls);
+    }
+
+    private final Outbound out;
+    private final List<HttpClient> owned;
     private final Vertx vertx;
 
+    public PolicyEngine(Vertx vertx, Outbound out) {
+        this.vertx = vertx;
+        this.out = out;
+        this.owned = List.of();
+    }
+
+    /** With clients of its own (JVM trust, no --connect-to): for tests of the engine alone. */
     public PolicyEngine(Vertx vertx) {
         this.vertx = vertx;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true));
-        this.https = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true)
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true));
+        HttpClient https = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true)
                 .setSsl(true).setUseAlpn(true));
+        this.out = (ro, tls) -> (tls ? https : http).request(ro);
+        this.owned = List.of(http, https);
     }
 
     public Future<Void> close() {
-        return Future.all(http.close(), https.close()).mapEmpty();
+        return Future.all(owned.stream().map(HttpClient::close).toList()).mapEmpty();
     }
 
     /**
@@ -183,16 +201,16 @@ public final class PolicyEngine {
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setHost(w.host()).setPort(w.port())
                 .setURI(path).setHeaders(h).setConnectTimeout(w.timeout().toMillis())
                 .setIdleTimeout(w.timeout().toMillis());
-        return post(http, ro, Buffer.buffer(payload.toString()), w.timeout().toMillis());
+        return post(false, ro, Buffer.buffer(payload.toString()), w.timeout().toMillis());
     }
 
     /**
      * POSTs and reads a JSON reply. On timeout the request is reset, which closes its connection:
      * a hung webhook must not keep a pooled connection that later requests would queue behind.
      */
-    private Future<JsonNode> post(HttpClient client, RequestOptions ro, Buffer body, long timeoutMs) {
+    private Future<JsonNode> post(boolean tls, RequestOptions ro, Buffer body, long timeoutMs) {
         io.vertx.core.Promise<JsonNode> result = io.vertx.core.Promise.promise();
-        client.request(ro).onComplete(ar -> {
+        out.request(ro, tls).onComplete(ar -> {
             if (ar.failed()) {
                 result.tryFail(ar.cause());
                 return;
@@ -328,7 +346,7 @@ public final class PolicyEngine {
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setHost(m.host()).setPort(m.port())
                 .setURI(m.path()).setHeaders(h).setSsl(m.tls()).setConnectTimeout(timeout).setIdleTimeout(timeout);
         String where = "moderation endpoint " + m.host() + ":" + m.port();
-        return post(m.tls() ? https : http, ro, Buffer.buffer(payload.toString()), timeout).transform(ar -> {
+        return post(m.tls(), ro, Buffer.buffer(payload.toString()), timeout).transform(ar -> {
             if (ar.failed()) {
                 String why = describe(ar.cause(), timeout);
                 log.warn("{} failed ({}); failing closed", where, why);

@@ -20,13 +20,22 @@ import java.util.regex.Pattern;
  * <p>For streams, {@link #safeCut} says how much of a text can be released now: everything
  * before the earliest place where a match could still grow with more text (found with
  * {@link Matcher#hitEnd()}), and never more than the longest possible match is held back.
+ *
+ * <p>Custom patterns come from config and run on RE2 ({@code com.google.re2j}): linear time, so a
+ * hostile or careless pattern cannot stall an event loop (RE2 has no look-around, back-references
+ * or {@code hitEnd}, so on a stream a custom pattern holds back its {@link #UNBOUNDED_HOLD} last
+ * characters). The builtins are our own, fixed patterns; they keep java.util.regex for their
+ * look-arounds, and none of them can backtrack without bound.
  */
 public final class RegexGuard {
     /** How far back a custom pattern (whose longest match is unknown) or an e-mail can reach on a stream. */
     public static final int UNBOUNDED_HOLD = 256;
 
     /** One pattern: its mask label, whether hits need a Luhn check, and its longest match (for streams). */
-    record Rule(String label, Pattern pattern, boolean luhn, int maxLength) {
+    record Rule(String label, Pattern pattern, com.google.re2j.Pattern custom, boolean luhn, int maxLength) {
+        Rule(String label, Pattern pattern, boolean luhn, int maxLength) {
+            this(label, pattern, null, luhn, maxLength);
+        }
     }
 
     /** A match: [start, end) of the text, and the rule's label (e.g. {@code CREDIT_CARD}). */
@@ -62,12 +71,13 @@ public final class RegexGuard {
                 case CREDIT_CARD -> new Rule("CREDIT_CARD", CREDIT_CARD, true, 37 + 1);
                 case SSN -> new Rule("SSN", SSN, false, 11 + 1);
                 case PHONE_NUMBER -> new Rule("PHONE_NUMBER", PHONE, false, 17 + 1);
-                case EMAIL -> new Rule("EMAIL", EMAIL, false, UNBOUNDED_HOLD);
+                // kgateway (presidio's entity names) and agentgateway both write <EMAIL_ADDRESS>.
+                case EMAIL -> new Rule("EMAIL_ADDRESS", EMAIL, false, UNBOUNDED_HOLD);
             });
         }
         for (TrafficPolicyResource.RegexMatch m : spec.matches()) {
-            rules.add(new Rule(m.name().filter(n -> !n.isBlank()).orElse("CUSTOM"), m.pattern(), false,
-                    UNBOUNDED_HOLD));
+            rules.add(new Rule(m.name().filter(n -> !n.isBlank()).orElse("CUSTOM"), null,
+                    com.google.re2j.Pattern.compile(m.pattern().pattern()), false, UNBOUNDED_HOLD));
         }
         return new RegexGuard(rules, spec.action());
     }
@@ -99,6 +109,13 @@ public final class RegexGuard {
     public List<Hit> hits(CharSequence text, int from, int to) {
         List<Hit> all = new ArrayList<>();
         for (Rule r : rules) {
+            if (r.custom() != null) {
+                com.google.re2j.Matcher m = r.custom().matcher(text.subSequence(from, to));
+                while (m.find()) {
+                    if (m.end() > m.start()) all.add(new Hit(from + m.start(), from + m.end(), r.label()));
+                }
+                continue;
+            }
             Matcher m = r.pattern().matcher(text);
             m.useTransparentBounds(true).useAnchoringBounds(false).region(from, to);
             while (m.find()) {
@@ -156,9 +173,14 @@ public final class RegexGuard {
         int len = text.length();
         int cut = len;
         for (Rule r : rules) {
+            int floor = Math.max(from, len - r.maxLength());
+            if (r.custom() != null) {
+                // No hitEnd in RE2: whatever a match could still grow into lies within the hold.
+                cut = Math.min(cut, floor);
+                continue;
+            }
             Matcher m = r.pattern().matcher(text);
             m.useTransparentBounds(true).useAnchoringBounds(false).region(from, len);
-            int floor = Math.max(from, len - r.maxLength());
             int lastEnd = from;
             int candidate = len;
             boolean found = false;

@@ -20,7 +20,7 @@ public record AzureOpenAiProvider(String name, BackendResource.AzureOpenAi spec,
     @Override
     public UpstreamRequest prepare(ClientCall call) throws ProviderException {
         ObjectNode body = Providers.requireBody(call, kind());
-        String path = "/openai/deployments/" + URLEncoder.encode(spec.deploymentName(), StandardCharsets.UTF_8)
+        String path = "/openai/deployments/" + UrlParts.segment(spec.deploymentName())
                 + "/chat/completions?api-version=" + URLEncoder.encode(spec.apiVersion(), StandardCharsets.UTF_8);
         return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.path(target, path),
                 Providers.authHeaders(target, call), body, Providers.streamFlag(body));

@@ -58,8 +58,7 @@ public record BedrockProvider(String name, BackendResource.Bedrock spec, Target 
                         .put("guardrailVersion", g.version());
             }
         });
-        String path = Providers.path(target, "/model/" + URLEncoder.encode(spec.model(), StandardCharsets.UTF_8)
-                .replace("+", "%20") + (stream ? "/converse-stream" : "/converse"));
+        String path = Providers.path(target, "/model/" + UrlParts.segment(spec.model()) + (stream ? "/converse-stream" : "/converse"));
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = sign(path, bytes, identity());
         headers.put("accept", stream ? EVENT_STREAM : "application/json");

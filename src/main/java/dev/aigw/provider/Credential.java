@@ -9,8 +9,16 @@ public sealed interface Credential {
         }
     }
 
-    /** The client's own token is forwarded (kgateway's {@code Passthrough}). */
-    record Passthrough() implements Credential {
+    /**
+     * The client's own token is forwarded (kgateway's {@code Passthrough}). {@code keyFor}: in a
+     * Backend whose providers are of different kinds, the kind the client's key was sent for (the
+     * first Passthrough provider's); a provider of another kind refuses to forward it, so a
+     * client's OpenAI key never reaches an Anthropic fallback.
+     */
+    record Passthrough(java.util.Optional<String> keyFor) implements Credential {
+        public Passthrough() {
+            this(java.util.Optional.empty());
+        }
     }
 
     /** AWS keys from a Secret ({@code accessKey}, {@code secretKey}, optional {@code sessionToken}). */

@@ -22,7 +22,7 @@ public record GeminiProvider(String name, BackendResource.Gemini spec, Target ta
     public UpstreamRequest prepare(ClientCall call) throws ProviderException {
         ObjectNode body = Providers.requireBody(call, kind());
         boolean stream = wantsStream(call);
-        String path = "/" + spec.apiVersion() + "/models/" + spec.model()
+        String path = "/" + UrlParts.segment(spec.apiVersion()) + "/models/" + UrlParts.segment(spec.model())
                 + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
         return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.streamingPath(target, path, stream),
                 Providers.authHeaders(target, call), body, stream);

@@ -48,8 +48,13 @@ public final class Providers {
         };
     }
 
+    /**
+     * The provider for {@code llm}. Throws {@link IllegalArgumentException} (naming the field)
+     * when a value that goes into the upstream URL cannot be used there: see {@link UrlParts}.
+     */
     public static Provider create(Llm llm, Credential credential) {
         BackendResource.ProviderSpec spec = llm.provider();
+        checkUrlParts(llm);
         BackendResource.HostPort hp = llm.host().orElse(defaultHost(spec));
         String header = llm.authHeader().map(BackendResource.AuthHeader::headerName).orElse(defaultAuthHeader(spec));
         String prefix = llm.authHeader().flatMap(BackendResource.AuthHeader::prefix).orElse(defaultPrefix(spec));
@@ -62,6 +67,50 @@ public final class Providers {
             case BackendResource.VertexAi v -> new VertexAiProvider(llm.name(), v, t);
             case BackendResource.Bedrock b -> new BedrockProvider(llm.name(), b, t);
             case BackendResource.Mock m -> new MockProvider(llm.name(), m);
+        };
+    }
+
+    private static void checkUrlParts(Llm llm) {
+        llm.host().ifPresent(h -> UrlParts.checkHost("host", h.host()));
+        llm.path().ifPresent(p -> UrlParts.checkPath("path", p));
+        switch (llm.provider()) {
+            case BackendResource.Gemini g -> {
+                UrlParts.checkSegment("gemini.model", g.model());
+                UrlParts.checkSegment("gemini.apiVersion", g.apiVersion());
+            }
+            case BackendResource.VertexAi v -> {
+                UrlParts.checkSegment("vertexai.model", v.model());
+                UrlParts.checkSegment("vertexai.apiVersion", v.apiVersion());
+                UrlParts.checkSegment("vertexai.projectId", v.projectId());
+                UrlParts.checkLabel("vertexai.location", v.location());
+                UrlParts.checkSegment("vertexai.modelPath", v.modelPath());
+            }
+            case BackendResource.AzureOpenAi a -> {
+                UrlParts.checkHost("azureopenai.endpoint", a.endpoint());
+                UrlParts.checkSegment("azureopenai.deploymentName", a.deploymentName());
+                UrlParts.checkSegment("azureopenai.apiVersion", a.apiVersion());
+            }
+            case BackendResource.Bedrock b -> {
+                UrlParts.checkSegment("bedrock.model", b.model());
+                UrlParts.checkLabel("bedrock.region", b.region());
+            }
+            case BackendResource.OpenAi o -> o.model().ifPresent(m -> UrlParts.checkText("openai.model", m));
+            case BackendResource.Anthropic a -> a.model().ifPresent(m -> UrlParts.checkText("anthropic.model", m));
+            case BackendResource.Mock m -> {
+            }
+        }
+    }
+
+    /** The provider kind a spec builds ({@link Provider#kind()}). */
+    public static String kind(BackendResource.ProviderSpec spec) {
+        return switch (spec) {
+            case BackendResource.OpenAi o -> "openai";
+            case BackendResource.AzureOpenAi a -> "azureopenai";
+            case BackendResource.Anthropic a -> "anthropic";
+            case BackendResource.Gemini g -> "gemini";
+            case BackendResource.VertexAi v -> "vertexai";
+            case BackendResource.Bedrock b -> "bedrock";
+            case BackendResource.Mock m -> "mock";
         };
     }
 
@@ -120,6 +169,10 @@ public final class Providers {
         Map<String, String> h = new LinkedHashMap<>();
         String token = switch (t.credential()) {
             case Credential.Token tok -> tok.value();
+            case Credential.Passthrough p when p.keyFor().isPresent() -> throw new ProviderException(502,
+                    "authentication_error", "the client's key (authToken kind Passthrough) was sent for the "
+                    + p.keyFor().get() + " provider of this Backend and is not forwarded to a provider of another "
+                    + "kind; give this fallback its own key (Inline or SecretRef) to fail over to it");
             case Credential.Passthrough p -> {
                 String c = call.clientToken(t.authHeader());
                 if (c == null) {

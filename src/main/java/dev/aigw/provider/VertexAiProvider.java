@@ -23,7 +23,8 @@ public record VertexAiProvider(String name, BackendResource.VertexAi spec, Targe
     @Override
     public UpstreamRequest prepare(ClientCall call) throws ProviderException {
         ObjectNode body = Providers.requireBody(call, kind());
-        String base = "/" + spec.apiVersion() + "/projects/" + spec.projectId() + "/locations/" + spec.location()
+        String base = "/" + UrlParts.segment(spec.apiVersion()) + "/projects/" + UrlParts.segment(spec.projectId())
+                + "/locations/" + UrlParts.segment(spec.location())
                 + "/publishers/";
         boolean stream;
         String path;
@@ -31,11 +32,11 @@ public record VertexAiProvider(String name, BackendResource.VertexAi spec, Targe
             stream = Providers.streamFlag(body);
             body.remove("model");
             if (!body.has("anthropic_version")) body.put("anthropic_version", ANTHROPIC_VERTEX_VERSION);
-            path = base + "anthropic/models/" + spec.model() + (stream ? ":streamRawPredict" : ":rawPredict");
+            path = base + "anthropic/models/" + UrlParts.segment(spec.model()) + (stream ? ":streamRawPredict" : ":rawPredict");
         } else {
             stream = GeminiProvider.wantsStream(call);
-            path = base + "google/models/" + spec.model()
-                    + (stream ? ":streamGenerateContent?alt=sse" : ":" + spec.modelPath());
+            path = base + "google/models/" + UrlParts.segment(spec.model())
+                    + (stream ? ":streamGenerateContent?alt=sse" : ":" + UrlParts.segment(spec.modelPath()));
         }
         return new UpstreamRequest(target.host(), target.port(), target.tls(),
                 spec.publisher().equals("ANTHROPIC") ? Providers.path(target, path) : Providers.streamingPath(target, path, stream),

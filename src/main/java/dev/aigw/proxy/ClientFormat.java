@@ -35,6 +35,12 @@ sealed interface ClientFormat {
         return new Native();
     }
 
+    /** The format the client's errors are rendered in (null: OpenAI's shape, for clients in no known API). */
+    default Schema errorSchema() {
+        if (this instanceof CountTokens) return Schema.ANTHROPIC_MESSAGES;
+        return this instanceof Api a ? a.schema() : null;
+    }
+
     default Optional<Schema> api() {
         return this instanceof Api a ? Optional.of(a.schema()) : Optional.empty();
     }

@@ -35,16 +35,23 @@ public final class GatewayServer {
     private final int instances;
 
     public GatewayServer(Vertx vertx, ProxyOptions options, dev.aigw.telemetry.Telemetry telemetry) {
-        this(vertx, options, telemetry, new dev.aigw.governance.GovernanceTables(),
+        this(vertx, options, telemetry, ProxyServices.Stages.NONE);
+    }
+
+    /** {@code stages}: request-scope stages plugged into the AI pipeline (authentication, limits). */
+    public GatewayServer(Vertx vertx, ProxyOptions options, dev.aigw.telemetry.Telemetry telemetry,
+                         ProxyServices.Stages stages) {
+        this(vertx, options, telemetry, stages, new dev.aigw.governance.GovernanceTables(),
                 new dev.aigw.governance.GovernanceRuntime(vertx, null, dev.aigw.cost.Catalog.defaults()));
     }
 
     /** With governance: {@code tables} holds each snapshot's compiled policies, published before {@link #apply}. */
     public GatewayServer(Vertx vertx, ProxyOptions options, dev.aigw.telemetry.Telemetry telemetry,
-                         dev.aigw.governance.GovernanceTables tables, dev.aigw.governance.GovernanceRuntime runtime) {
+                         ProxyServices.Stages stages, dev.aigw.governance.GovernanceTables tables,
+                         dev.aigw.governance.GovernanceRuntime runtime) {
         this.vertx = vertx;
         this.options = options;
-        this.services = ProxyServices.create(vertx, options, telemetry, tables, runtime);
+        this.services = ProxyServices.create(vertx, options, telemetry, stages, tables, runtime);
         this.instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
@@ -120,9 +127,16 @@ public final class GatewayServer {
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
                 .setMaxInitialLineLength(16 * 1024)
-                .setMaxHeaderSize(64 * 1024)
+                .setMaxHeaderSize(MAX_HEADER_BYTES)
+                // No HTTP/2 cleartext (h2c): Vert.x's prior-knowledge detector holds a connection that
+                // sent half a request head without handing it over (ClientGuard never sees it, so no
+                // head timeout applies). Clients speak HTTP/1.1 here; an Upgrade: h2c is ignored.
+                // Should it come back, its header list is held to the same 64 KiB as HTTP/1.1's.
+                .setHttp2ClearTextEnabled(false)
+                .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxHeaderListSize(MAX_HEADER_BYTES))
                 // Idle client connections are closed after this long (streams write, so they are not idle).
                 .setIdleTimeout(600);
+        ClientGuard guard = new ClientGuard(options.clientLimits(), port);
         if (cert != null) {
             opts.setSsl(true).setUseAlpn(false).setKeyCertOptions(keyCert(cert));
         }
@@ -132,6 +146,7 @@ public final class GatewayServer {
             io.vertx.core.Promise<HttpServer> p = io.vertx.core.Promise.promise();
             ctx.runOnContext(v -> {
                 HttpServer s = vertx.createHttpServer(opts)
+                        .connectionHandler(guard::accept)
                         .requestHandler(new ProxyHandler(services, port, current::get));
                 synchronized (list) {
                     list.add(s);
@@ -152,6 +167,8 @@ public final class GatewayServer {
                 });
     }
 
+    /** The largest request head (HTTP/1.1 headers, HTTP/2 header list). */
+    static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int SWITCH_DRAIN_SECONDS = 5;
     private static final int DRAIN_SECONDS = 30;
 

@@ -46,11 +46,10 @@ final class GovernedRequest {
         req.pause();
         gate.enter(view).onComplete(ar -> ctx.runOnContext(v -> {
             req.resume();
-            HttpServerResponse resp = req.response();
-            if (resp.ended() || resp.closed()) return;
+            if (!ex.out().open()) return;
             if (ar.failed()) {
                 log.error("request {}: governance failed", ex.requestId(), ar.cause());
-                refuse(req, schema, 500, "the gateway could not check this request's limits", Map.of());
+                refuse(ex, schema, 500, "the gateway could not check this request's limits", Map.of());
                 return;
             }
             switch (ar.result()) {
@@ -59,19 +58,19 @@ final class GovernedRequest {
                     if (!r.caller().principal().isEmpty()) ex.obs().caller(r.caller().principal(), r.caller().team());
                     log.info("request {} refused {}: {}{}", ex.requestId(), r.status(), r.message(),
                             r.caller().principal().isEmpty() ? "" : " (caller " + r.caller().principal() + ")");
-                    refuse(req, schema, r.status(), r.message(), r.headers());
+                    refuse(ex, schema, r.status(), r.message(), r.headers());
                 }
                 case RuleGate.Result.Pass p -> {
-                    p.admission().headers().forEach((k, val) -> resp.headers().set(k, val));
+                    p.admission().headers().forEach((k, val) -> ex.out().headers().set(k, val));
                     if (!forwardsClientCredential(dest)) {
                         for (String h : p.credentialHeaders()) req.headers().remove(h);
                     }
-                    ex.obs().caller(p.caller().principal(), p.caller().team());
+                    if (!p.caller().principal().isEmpty()) ex.obs().caller(p.caller().principal(), p.caller().team());
                     services.governanceRuntime().ledger().admitted(p.caller().principal(), p.caller().team(), false, p.admission().headers());
                     var obs = new MeteredObserver(ex.obs(), services.governanceRuntime().catalog(), p.caller(), p.admission(), p.vars(),
                             services.governanceRuntime().ledger());
-                    then.accept(new Exchange(req, ex.match(), ex.requestId(), ex.query(), ex.startNanos(), obs,
-                            ex.closeActions(), ex.endActions()));
+                    then.accept(new Exchange(req, ex.out(), ex.buffered(), ex.match(), ex.requestId(), ex.query(), ex.startNanos(),
+                            obs, ex.closeActions(), ex.endActions()));
                 }
             }
         }));
@@ -86,10 +85,8 @@ final class GovernedRequest {
         return false;
     }
 
-    private static void refuse(HttpServerRequest req, Schema schema, int status, String message, Map<String, String> headers) {
-        HttpServerResponse resp = req.response();
-        headers.forEach((k, v) -> resp.headers().set(k, v));
-        resp.setStatusCode(status).putHeader("content-type", "application/json")
-                .end(GovernanceErrors.body(schema, status, message).toString());
+    private static void refuse(Exchange ex, Schema schema, int status, String message, Map<String, String> headers) {
+        headers.forEach((k, v) -> ex.out().headers().set(k, v));
+        ex.out().fail(new dev.aigw.proxy.stage.GatewayError.Rejected(status, message, GovernanceErrors.body(schema, status, message)));
     }
 }

@@ -29,4 +29,13 @@ final class Headers {
         }
         return out;
     }
+
+    /** Whether {@code v} can be a header value as is: no control character but tab (no CR or LF to split a header). */
+    static boolean safeValue(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f) return false;
+        }
+        return true;
+    }
 }

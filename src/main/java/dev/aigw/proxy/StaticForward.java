@@ -23,20 +23,21 @@ final class StaticForward {
         Upstreams upstreams = services.upstreams();
         ProxyOptions options = services.options();
         HttpServerRequest req = ex.req();
-        if (!ProxyHandler.withinLimit(req, options.maxBodyBytes())) return;
+        if (!ProxyHandler.withinLimit(ex.out(), req, options.maxBodyBytes())) return;
         // A body comes with a length or chunked; without either there is none to stream.
         String cl = req.getHeader("content-length");
-        boolean hasBody = cl != null && !cl.strip().equals("0")
-                || "chunked".equalsIgnoreCase(String.valueOf(req.getHeader("transfer-encoding")).strip());
+        // (FrontDoor has refused any Transfer-Encoding but chunked, so a TE here means a chunked body.)
+        boolean hasBody = cl != null && !cl.strip().equals("0") || req.headers().contains("transfer-encoding");
         // The request is already flowing: take the pipe before the upstream request exists.
         Pipe<Buffer> pipe = hasBody ? req.pipe() : null;
         BackendResource.HostPort hp = s.hosts().size() == 1 ? s.hosts().getFirst()
                 : s.hosts().get(ThreadLocalRandom.current().nextInt(s.hosts().size()));
         MultiMap headers = Headers.copy(req.headers(), Set.of());
-        // The client's Host goes upstream as it came (virtual hosts), unless URLRewrite sets one.
-        String hostHeader = req.authority() == null ? null : req.authority().toString();
+        // Host is the upstream's host:port unless URLRewrite sets one: a client's Host (say
+        // 169.254.169.254) must not choose a virtual host behind the backend. Origin-form always.
+        String hostHeader = (hp.host().contains(":") ? "[" + hp.host() + "]" : hp.host()) + ":" + hp.port();
         headers.remove("host");
-        String uri = req.uri();
+        String uri = FrontDoor.originForm(req);
         for (HttpRouteResource.Filter f : ex.rule().filters()) {
             if (f instanceof HttpRouteResource.UrlRewrite rw) {
                 if (rw.hostname().isPresent()) hostHeader = rw.hostname().get();
@@ -67,7 +68,7 @@ final class StaticForward {
                 .onFailure(e -> {
                     UpstreamFailure f = UpstreamFailure.classify(call.where(), e);
                     ex.obs().attemptFailed(f.getMessage(), f.status());
-                    Errors.send(req, f.status(), f.type(), f.getMessage());
+                    ex.out().fail(f.toGatewayError());
                 });
     }
 
@@ -78,7 +79,7 @@ final class StaticForward {
     }
 
     static String rewritePath(HttpServerRequest req, RouteMatch m, HttpRouteResource.UrlRewrite rw) {
-        String path = req.path();
+        String path = FrontDoor.path(req);
         String query = req.query() == null ? "" : "?" + req.query();
         String replacement = rw.path().orElse("/");
         if (rw.fullPath()) return replacement + query;

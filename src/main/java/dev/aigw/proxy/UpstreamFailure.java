@@ -26,6 +26,12 @@ final class UpstreamFailure extends RuntimeException {
         return kind == Kind.TIMEOUT ? "gateway_timeout" : "bad_gateway";
     }
 
+    /** The answer for the client: 504 for a timeout, else 502. */
+    dev.aigw.proxy.stage.GatewayError toGatewayError() {
+        return kind == Kind.TIMEOUT ? new dev.aigw.proxy.stage.GatewayError.Timeout(getMessage())
+                : new dev.aigw.proxy.stage.GatewayError.BadGateway(getMessage());
+    }
+
     /** Failures worth trying another provider for: the request never reached a model. */
     boolean retryable() {
         return kind != Kind.CANCELLED && kind != Kind.OTHER;

@@ -105,6 +105,23 @@ public final class Upstreams {
         return (useTls ? c.tls() : c.plain()).request(ro);
     }
 
+    /**
+     * Any other outbound call (guardrail webhooks, moderation): the same pooled clients, trust and
+     * {@code --connect-to} as provider requests. {@code ro}'s own timeouts are kept.
+     */
+    public Future<HttpClientRequest> request(RequestOptions ro, boolean useTls) {
+        if (ro.getConnectTimeout() <= 0) ro.setConnectTimeout(connectTimeoutMs);
+        String redirect = connectTo.get(ro.getHost() + ":" + ro.getPort());
+        if (redirect != null) {
+            int colon = redirect.lastIndexOf(':');
+            ro.setServer(SocketAddress.inetSocketAddress(Integer.parseInt(redirect.substring(colon + 1)),
+                    redirect.substring(0, colon)));
+        }
+        ro.setSsl(useTls);
+        Clients c = clients();
+        return (useTls ? c.tls() : c.plain()).request(ro);
+    }
+
     public Future<Void> close() {
         List<Future<?>> fs = new ArrayList<>();
         for (Clients c : perLoop.values()) {

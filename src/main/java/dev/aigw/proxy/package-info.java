@@ -1,11 +1,18 @@
 /**
  * The data path: Vert.x HTTP listeners ({@link dev.aigw.proxy.GatewayServer}), the per-request
- * handler that matches a route and dispatches to a provider or static host ({@link
- * dev.aigw.proxy.ProxyHandler}), the pooled upstream clients ({@link dev.aigw.proxy.Upstreams}),
- * header hygiene and the one place errors become responses ({@link dev.aigw.proxy.Errors}).
+ * handler that matches a route and dispatches ({@link dev.aigw.proxy.ProxyHandler}), the AI
+ * pipeline whose stages {@link dev.aigw.proxy.AiExchange} lists in order (body, request stages,
+ * attempt loop, response stages), static forwarding, the pooled upstream clients ({@link
+ * dev.aigw.proxy.Upstreams}), header hygiene, and the one writer of each client response ({@link
+ * dev.aigw.proxy.ClientResponse}), which renders every gateway error in the client's format.
+ * Hostile clients meet {@link dev.aigw.proxy.ClientGuard} (connection limits, slowloris timeouts,
+ * as Netty handlers) and {@link dev.aigw.proxy.FrontDoor} (framing and Host checks, the normalised
+ * path every stage uses).
  * Runs on event loops: nothing here blocks.
  *
  * <p>May depend on {@code route}, {@code provider}, {@code translate}, {@code policy},
- * {@code telemetry}, {@code config} and Vert.x; nothing depends on it but {@code cli}.
+ * {@code telemetry}, {@code config} and Vert.x; nothing depends on it but {@code cli}. Its
+ * subpackages: {@code proxy.stage} (the request-stage contract, which other packages may
+ * implement) and {@code proxy.resilience} (failover decisions, no I/O).
  */
 package dev.aigw.proxy;

@@ -18,6 +18,10 @@ import java.util.function.Function;
  * then Exact path, then regular expression, then the longest prefix; then a method match; then
  * most header matches; then most query matches; then the oldest route, then namespace/name, then
  * rule and match order.
+ *
+ * <p>Regular expressions (path, header and query matches) run on RE2 ({@code com.google.re2j}):
+ * linear time in the input, whatever the pattern, so a route cannot stall an event loop. Each
+ * pattern taken from config is compiled once per table.
  */
 public final class RouteTable {
 
@@ -27,6 +31,8 @@ public final class RouteTable {
 
     private final List<Entry> entries;
     private final List<String> routedModels;
+    /** The RE2 form of each config pattern (java.util.regex is used only to carry the source text). */
+    private final Map<java.util.regex.Pattern, com.google.re2j.Pattern> re2 = new java.util.IdentityHashMap<>();
 
     public RouteTable(List<Entry> entries) {
         List<Entry> sorted = new ArrayList<>(entries);
@@ -37,6 +43,17 @@ public final class RouteTable {
             for (ValueMatch h : e.match().headers()) if (h.name().equals(MODEL_HEADER)) models.add(h.value());
         }
         this.routedModels = List.copyOf(models);
+        for (Entry e : this.entries) {
+            Match m = e.match();
+            if (m.path().regex() != null) re2.computeIfAbsent(m.path().regex(), RouteTable::re2);
+            for (ValueMatch v : m.headers()) if (v.regex() != null) re2.computeIfAbsent(v.regex(), RouteTable::re2);
+            for (ValueMatch v : m.queryParams()) if (v.regex() != null) re2.computeIfAbsent(v.regex(), RouteTable::re2);
+        }
+    }
+
+    /** RE2 syntax is checked when the config is read, so this only fails on a pattern that skipped it. */
+    static com.google.re2j.Pattern re2(java.util.regex.Pattern p) {
+        return com.google.re2j.Pattern.compile(p.pattern());
     }
 
     /** The header the proxy copies a request body's {@code model} into, for matches on it. */
@@ -55,7 +72,7 @@ public final class RouteTable {
         List<CompiledRule> out = new ArrayList<>();
         for (Entry e : entries) {
             Match m = e.match();
-            if (!pathMatches(m.path().type(), m.path().value(), m.path().regex(), path)) continue;
+            if (!pathMatches(m.path(), path)) continue;
             if (m.method().isPresent() && !m.method().get().equals(method)) continue;
             if (!out.contains(e.rule())) out.add(e.rule());
         }
@@ -120,22 +137,39 @@ public final class RouteTable {
         return best;
     }
 
-    static boolean matches(Match m, String path, String method, Function<String, String> header,
-                           Map<String, List<String>> query) {
-        if (!pathMatches(m.path().type(), m.path().value(), m.path().regex(), path)) return false;
+    private boolean matches(Match m, String path, String method, Function<String, String> header,
+                            Map<String, List<String>> query) {
+        if (!pathMatches(m.path(), path)) return false;
         if (m.method().isPresent() && !m.method().get().equals(method)) return false;
-        for (ValueMatch hm : m.headers()) if (!hm.matches(header.apply(hm.name()))) return false;
+        for (ValueMatch hm : m.headers()) if (!valueMatches(hm, header.apply(hm.name()))) return false;
         for (ValueMatch qm : m.queryParams()) {
             List<String> v = query.get(qm.name());
-            if (v == null || v.isEmpty() || !qm.matches(v.getFirst())) return false;
+            if (v == null || v.isEmpty() || !valueMatches(qm, v.getFirst())) return false;
         }
         return true;
     }
 
-    static boolean pathMatches(PathType type, String value, java.util.regex.Pattern regex, String path) {
+    private boolean valueMatches(ValueMatch m, String actual) {
+        if (actual == null) return false;
+        return m.regex() == null ? m.value().equals(actual) : compiled(m.regex()).matches(actual);
+    }
+
+    private com.google.re2j.Pattern compiled(java.util.regex.Pattern p) {
+        com.google.re2j.Pattern c = re2.get(p);
+        return c != null ? c : re2(p);
+    }
+
+    private boolean pathMatches(dev.aigw.config.HttpRouteResource.PathMatch pm, String path) {
+        return switch (pm.type()) {
+            case REGULAR_EXPRESSION -> compiled(pm.regex()).matches(path);
+            default -> pathMatches(pm.type(), pm.value(), path);
+        };
+    }
+
+    static boolean pathMatches(PathType type, String value, String path) {
         return switch (type) {
             case EXACT -> path.equals(value);
-            case REGULAR_EXPRESSION -> regex.matcher(path).matches();
+            case REGULAR_EXPRESSION -> throw new IllegalArgumentException("a regex path is matched with its table");
             case PATH_PREFIX -> {
                 String prefix = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
                 // Element-wise, as Gateway API asks: /gemini matches /gemini and /gemini/x, not /geminix.

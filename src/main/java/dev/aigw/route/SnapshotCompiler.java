@@ -176,11 +176,25 @@ public final class SnapshotCompiler {
             case BackendResource.Ai ai -> {
                 List<List<Provider>> groups = new ArrayList<>();
                 List<String> reasons = new ArrayList<>();
+                String passthroughKind = null;
                 for (List<BackendResource.Llm> group : ai.groups()) {
                     List<Provider> ps = new ArrayList<>();
                     for (BackendResource.Llm llm : group) {
                         Credential cred = credential(b, llm, secrets, reasons);
-                        if (cred != null) ps.add(Providers.create(llm, cred));
+                        if (cred == null) continue;
+                        if (cred instanceof Credential.Passthrough) {
+                            // A client's key is for one vendor: the first Passthrough provider's kind.
+                            String kind = Providers.kind(llm.provider());
+                            if (passthroughKind == null) passthroughKind = kind;
+                            else if (!passthroughKind.equals(kind)) cred = new Credential.Passthrough(Optional.of(passthroughKind));
+                        }
+                        try {
+                            ps.add(Providers.create(llm, cred));
+                        } catch (IllegalArgumentException e) {
+                            // A value that cannot go into the upstream URL: the config is refused, not served.
+                            problems.add(Problem.error(b.location(), b.key().toString(), "provider " + llm.name()
+                                    + ": " + e.getMessage()));
+                        }
                     }
                     groups.add(List.copyOf(ps));
                 }

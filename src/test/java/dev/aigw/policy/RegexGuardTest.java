@@ -15,7 +15,7 @@ class RegexGuardTest {
     void masksEachBuiltinWithItsLabel() {
         assertThat(all.mask("card 4111 1111 1111 1111, ssn 123-45-6789, call (555) 123-4567 or +1 555.987.6543,"
                 + " mail jane.doe+ai@example.co.uk."))
-                .isEqualTo("card <CREDIT_CARD>, ssn <SSN>, call <PHONE_NUMBER> or <PHONE_NUMBER>, mail <EMAIL>.");
+                .isEqualTo("card <CREDIT_CARD>, ssn <SSN>, call <PHONE_NUMBER> or <PHONE_NUMBER>, mail <EMAIL_ADDRESS>.");
         assertThat(all.mask("amex 378282246310005 and mc 5555-5555-5555-4444"))
                 .isEqualTo("amex <CREDIT_CARD> and mc <CREDIT_CARD>");
     }

@@ -142,7 +142,7 @@ class RequestPoliciesTest {
                  {"role":"user","content":[{"type":"text","text":"my card is 4111-1111-1111-1111"},
                    {"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}}]}]}""");
         assertThat(apply(regexPolicy(Action.MASK), Schema.OPENAI_CHAT, openai)).isInstanceOf(PolicyOutcome.Continue.class);
-        assertThat(openai.at("/messages/0/content").asText()).isEqualTo("agent mail: <EMAIL>");
+        assertThat(openai.at("/messages/0/content").asText()).isEqualTo("agent mail: <EMAIL_ADDRESS>");
         assertThat(openai.at("/messages/1/content/0/text").asText()).isEqualTo("my card is <CREDIT_CARD>");
 
         ObjectNode anthropic = json("""
@@ -157,7 +157,7 @@ class RequestPoliciesTest {
                 {"systemInstruction":{"parts":[{"text":"escalate to boss@corp.example"}]},
                  "contents":[{"role":"user","parts":[{"text":"card 4111111111111111"},{"inlineData":{"mimeType":"image/png","data":"AAAA"}}]}]}""");
         apply(regexPolicy(Action.MASK), Schema.GEMINI_GENERATE, gemini);
-        assertThat(gemini.at("/systemInstruction/parts/0/text").asText()).isEqualTo("escalate to <EMAIL>");
+        assertThat(gemini.at("/systemInstruction/parts/0/text").asText()).isEqualTo("escalate to <EMAIL_ADDRESS>");
         assertThat(gemini.at("/contents/0/parts/0/text").asText()).isEqualTo("card <CREDIT_CARD>");
         assertThat(gemini.at("/contents/0/parts/1/inlineData/data").asText()).isEqualTo("AAAA");
     }

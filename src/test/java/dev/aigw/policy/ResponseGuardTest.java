@@ -24,7 +24,7 @@ class ResponseGuardTest {
                 {"choices":[{"index":0,"message":{"role":"assistant","content":"Mail me at a.b@c.org",
                   "tool_calls":[{"id":"t","type":"function","function":{"name":"pay","arguments":"{\\"card\\":\\"4111111111111111\\"}"}}]}}]}""");
         new ResponseGuard(Schema.OPENAI_CHAT, all).maskBody(openai);
-        assertThat(openai.at("/choices/0/message/content").asText()).isEqualTo("Mail me at <EMAIL>");
+        assertThat(openai.at("/choices/0/message/content").asText()).isEqualTo("Mail me at <EMAIL_ADDRESS>");
         assertThat(openai.at("/choices/0/message/tool_calls/0/function/arguments").asText()).contains("4111111111111111");
 
         ObjectNode anthropic = json("""
@@ -153,7 +153,7 @@ class ResponseGuardTest {
         for (SseEvent e : out) {
             for (JsonNode p : tree(e.data()).at("/candidates/0/content/parts")) text.append(p.path("text").asText());
         }
-        assertThat(text.toString()).isEqualTo("reach me at <EMAIL>");
+        assertThat(text.toString()).isEqualTo("reach me at <EMAIL_ADDRESS>");
     }
 
     private static SseEvent geminiChunk(String text, String finish) {

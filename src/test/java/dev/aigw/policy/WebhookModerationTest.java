@@ -181,7 +181,7 @@ class WebhookModerationTest {
         assertThat(received.getFirst()).isEqualTo(tree("""
                 {"body":{"choices":[{"message":{"role":"assistant","content":"The secret is 42; mail x@y.com"}}]}}"""));
         // Webhook first, then the regex masks what it returned.
-        assertThat(body.at("/content/0/text").asText()).isEqualTo("The secret is ***; mail <EMAIL>");
+        assertThat(body.at("/content/0/text").asText()).isEqualTo("The secret is ***; mail <EMAIL_ADDRESS>");
 
         answers.put("/response", b -> "{\"action\":{\"body\":\"Response withheld\",\"status_code\":403}}");
         PolicyOutcome r = engine.applyResponse(p, Schema.OPENAI_CHAT,

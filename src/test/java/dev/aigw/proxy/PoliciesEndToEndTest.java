@@ -99,7 +99,7 @@ class PoliciesEndToEndTest {
                 "{\"model\":\"x\",\"max_tokens\":999,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(r.body()).path("choices").get(0).path("message").path("content").asText())
-                .isEqualTo("Mail me at <EMAIL>");
+                .isEqualTo("Mail me at <EMAIL_ADDRESS>");
         JsonNode up = openai.take().json();
         assertThat(up.path("messages").get(0).path("role").asText()).isEqualTo("system");
         assertThat(up.path("messages").get(0).path("content").asText()).isEqualTo("Answer in \"plain\" English.");

@@ -95,7 +95,7 @@ class PolicyAttachmentTest {
         assertThat(p.defaults().get(1).value().path("type").asText()).isEqualTo("json_object");
         AiPolicy.RequestGuard g = p.request().orElseThrow();
         assertThat(g.customResponse()).isEqualTo(new TrafficPolicyResource.CustomResponse("nope", 451));
-        assertThat(g.regex().orElseThrow().labels()).containsExactly("CREDIT_CARD", "EMAIL", "TICKET");
+        assertThat(g.regex().orElseThrow().labels()).containsExactly("CREDIT_CARD", "EMAIL_ADDRESS", "TICKET");
         assertThat(g.regex().orElseThrow().action()).isEqualTo(TrafficPolicyResource.Action.REJECT);
         assertThat(g.webhook().orElseThrow().host()).isEqualTo("guard.local");
         assertThat(g.webhook().orElseThrow().failOpen()).isFalse();
@@ -111,7 +111,7 @@ class PolicyAttachmentTest {
         // Shown in /routes, under the rule.
         String routes = r.snapshot().ports().get(8080).describe();
         assertThat(routes).contains("policy [TrafficPolicy ns/p]: routeType CHAT_STREAMING")
-                .contains("regex REJECT [CREDIT_CARD, EMAIL, TICKET]").contains("moderation omni-moderation-latest @mod.local:9000");
+                .contains("regex REJECT [CREDIT_CARD, EMAIL_ADDRESS, TICKET]").contains("moderation omni-moderation-latest @mod.local:9000");
     }
 
     @Test

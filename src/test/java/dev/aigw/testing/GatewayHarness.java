@@ -42,6 +42,13 @@ public final class GatewayHarness implements AutoCloseable {
         private Duration watch = Duration.ZERO;
         private long maxBody = ProxyOptions.DEFAULT_MAX_BODY;
         private int logPrompts;
+        private java.util.function.UnaryOperator<ProxyOptions> proxyOptions = o -> o;
+
+        /** Adjusts the data-path options (client limits and the like) after the harness's own. */
+        public Builder proxy(java.util.function.UnaryOperator<ProxyOptions> adjust) {
+            this.proxyOptions = adjust;
+            return this;
+        }
 
         public Builder file(String name, String yaml) {
             files.put(name, yaml);
@@ -79,6 +86,7 @@ public final class GatewayHarness implements AutoCloseable {
             for (var e : files.entrySet()) Files.writeString(dir.resolve(e.getKey()), e.getValue());
             ProxyOptions proxy = ProxyOptions.defaults().withBindAddress("127.0.0.1").withConnectTo(connectTo)
                     .withCaFiles(List.of(TestCerts.caPem())).withMaxBodyBytes(maxBody).withLogPrompts(logPrompts);
+            proxy = proxyOptions.apply(proxy);
             GatewayApp app = GatewayApp.start(new GatewayApp.Settings(List.of(dir), 0, "127.0.0.1", 0, proxy, watch,
                     env::get));
             return new GatewayHarness(dir, app);

@@ -1,0 +1,217 @@
+package dev.aigw.proxy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.policy.AiPolicy;
+import dev.aigw.provider.ClientCall;
+import dev.aigw.provider.MockProvider;
+import dev.aigw.provider.Provider;
+import dev.aigw.provider.ProviderException;
+import dev.aigw.provider.Providers;
+import dev.aigw.provider.UpstreamRequest;
+import dev.aigw.proxy.resilience.AttemptPlanner;
+import dev.aigw.proxy.resilience.Failover;
+import dev.aigw.proxy.resilience.FailureKind;
+import dev.aigw.proxy.resilience.RetryPolicy;
+import dev.aigw.proxy.stage.GatewayError;
+import dev.aigw.translate.RequestContext;
+import dev.aigw.translate.Schema;
+import dev.aigw.translate.TranslatedRequest;
+import dev.aigw.translate.TranslationException;
+import dev.aigw.translate.Translator;
+import dev.aigw.translate.Translators;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+
+/**
+ * The attempt loop of an AI exchange. Per attempt, on a fresh copy of the (policed) client body:
+ * translate into the provider's format, prepare (path, model, credential, signature), send with
+ * the {@code backendRequest} timer, then classify the outcome for {@link Failover}, which says
+ * whether to try the next provider, deliver the response in hand, or give up with the last failure.
+ * Provider health is recorded here, per attempt.
+ */
+final class Attempts {
+    private static final Logger log = LoggerFactory.getLogger(Attempts.class);
+
+    private final AiCall call;
+    private final Failover failover;
+    private final RetryPolicy retryPolicy;
+
+    private Attempts(AiCall call, Failover failover, RetryPolicy retryPolicy) {
+        this.call = call;
+        this.failover = failover;
+        this.retryPolicy = retryPolicy;
+    }
+
+    static void start(AiCall call) {
+        AttemptPlanner.Plan plan = call.services.planner().plan(call.ai);
+        RetryPolicy retry = RetryPolicy.of(call.ex.rule());
+        Failover f = Failover.start(plan, retry, call.services.budgets().of(call.ai.name()), call.ai.name());
+        call.ex.rule().streamKeepAlive().filter(d -> call.wantsStream()).ifPresent(call.out::keepAlive);
+        new Attempts(call, f, retry).decide(f.first());
+    }
+
+    private void decide(Failover.Decision d) {
+        if (call.settled) return;
+        switch (d) {
+            case Failover.Decision.Attempt a -> {
+                if (a.delay().isZero()) send(a.candidate());
+                else call.vertx().setTimer(Math.max(1, a.delay().toMillis()), id -> call.guard(v -> send(a.candidate())).handle(null));
+            }
+            case Failover.Decision.GiveUp g -> call.fail(GatewayError.of(g.failure().status(), g.failure().code(),
+                    g.failure().message()));
+            case Failover.Decision.Deliver ignored -> throw new IllegalStateException("deliver is handled where the response is");
+        }
+    }
+
+    /** A provider that cannot take this request: the next one, or an answer saying why. */
+    private void skip(int status, String code, String message) {
+        call.obs.attemptFailed(message, status);
+        decide(failover.next(new Failover.Outcome.Skipped(status, code, message)));
+    }
+
+    private void send(AttemptPlanner.Candidate candidate) {
+        if (call.settled) return;
+        Provider p = candidate.provider();
+        Optional<Schema> backend = Providers.schema(p);
+        Schema clientSchema = call.clientSchema;
+        ObjectNode body = call.clientBody == null ? null : call.clientBody.deepCopy();
+        boolean forceStream = call.policy.map(AiPolicy::forceStreaming).orElse(false);
+        Translator tr = null;
+        if (clientSchema != null && backend.isPresent() && body != null) {
+            Optional<Translator> t = Translators.create(clientSchema, backend.get());
+            if (t.isEmpty()) {
+                skip(501, "not_implemented", "Backend " + call.ai.name() + ": translating " + clientSchema.id()
+                        + " requests to " + backend.get().id() + " (" + p.kind()
+                        + ") is not supported yet; send the provider's own format instead");
+                return;
+            }
+            tr = t.get();
+            try {
+                RequestContext ctx = p.model().map(RequestContext.defaults()::withModel).orElse(RequestContext.defaults())
+                        // Gemini clients ask for a stream in the URL, not the body.
+                        .withClientStream(clientSchema == Schema.GEMINI_GENERATE && call.wantsStream());
+                TranslatedRequest translated = tr.request(body, ctx);
+                body = translated.body();
+                forceStream |= translated.streaming();
+            } catch (TranslationException e) {
+                // The client's request is wrong for any provider: answer, do not fail over.
+                call.settle();
+                var err = tr.error(e);
+                call.out.json(err.status(), err.body());
+                return;
+            }
+        }
+        UpstreamRequest up;
+        try {
+            up = p.prepare(new ClientCall(call.req().method().name(), call.req().path(), call.ex.query(),
+                    call.req()::getHeader, body, forceStream));
+        } catch (ProviderException e) {
+            String msg = "Backend " + call.ai.name() + ": " + e.getMessage();
+            if (e.status() >= 500) skip(e.status(), e.type(), msg);
+            else call.fail(GatewayError.of(e.status(), e.type(), msg));
+            return;
+        }
+        String model = up.body() == null ? p.model().orElse("") : up.body().path("model").asText(p.model().orElse(""));
+        if (!Headers.safeValue(model)) {
+            // It would become a header: refuse before anything is sent.
+            call.fail(new GatewayError.BadRequest("the model name " + model.replaceAll("\\p{Cntrl}", "?")
+                    + " contains a control character"));
+            return;
+        }
+        call.obs.attemptStarted(p.kind(), p.name(), model, up.host() + ":" + up.port());
+        if (p instanceof MockProvider mock) {
+            call.settle();
+            call.obs.responseHeaders(200);
+            MockAnswer.serve(call, mock, up, tr, model);
+            return;
+        }
+        MultiMap headers = headers(tr, up);
+        Buffer out = Buffer.buffer(up.bytes());
+        headers.set("content-type", "application/json");
+        headers.set("content-length", Integer.toString(out.length()));
+        UpstreamCall upstream = new UpstreamCall(call.vertx(), call.services.upstreams(), "Backend " + call.ai.name()
+                + " provider " + p.name() + " (" + p.kind() + " " + up.host() + ":" + up.port() + ")");
+        call.current = upstream;
+        long sentAt = System.nanoTime();
+        Translator translator = tr;
+        upstream.send(up.host(), up.port(), up.tls(), HttpMethod.POST, up.pathAndQuery(), headers, out, null,
+                call.ex.rule().timeouts().backendRequest()).onComplete(ar -> call.guard(v -> {
+            if (call.settled) return;
+            if (ar.failed()) failed(candidate, upstream, ar.cause());
+            else answered(candidate, upstream, ar.result(), sentAt, translator, backend, model);
+        }).handle(null));
+    }
+
+    private MultiMap headers(Translator tr, UpstreamRequest up) {
+        MultiMap headers = Headers.copy(call.req().headers(), Headers.CREDENTIALS);
+        headers.remove("host");
+        headers.remove("content-length");
+        Filters.request(call.ex.rule(), headers);
+        headers.set("x-request-id", call.requestId());
+        if (tr != null && !tr.identity()) {
+            // The client's format headers do not apply to a translated body.
+            headers.remove("anthropic-version");
+            headers.remove("anthropic-beta");
+        }
+        // Responses are read for usage and guards: ask for them uncompressed.
+        headers.set("accept-encoding", "identity");
+        call.obs.upstreamHeaders().forEach(headers::set);
+        up.headers().forEach(headers::set);
+        return headers;
+    }
+
+    /** No response: record it against the provider, then the next attempt or the last failure. */
+    private void failed(AttemptPlanner.Candidate candidate, UpstreamCall upstream, Throwable cause) {
+        UpstreamFailure f = UpstreamFailure.classify(upstream.where(), cause);
+        if (f.kind() == UpstreamFailure.Kind.CANCELLED) return;
+        FailureKind kind = switch (f.kind()) {
+            case CONNECT, DNS, TLS -> FailureKind.CONNECT;
+            case TIMEOUT -> FailureKind.TIMEOUT_BEFORE_FIRST_BYTE;
+            default -> FailureKind.RESET;
+        };
+        call.services.health().onFailure(candidate.key(), kind, null);
+        call.obs.attemptFailed(f.getMessage(), f.status());
+        log.warn("request {}: {}", call.requestId(), f.getMessage());
+        decide(failover.next(new Failover.Outcome.NoResponse(kind, f.retryable(), f.status(), f.type(), f.getMessage())));
+    }
+
+    /** A response head: a failure worth another provider, or the response the client gets. */
+    private void answered(AttemptPlanner.Candidate candidate, UpstreamCall upstream, HttpClientResponse resp, long sentAt,
+                          Translator tr, Optional<Schema> backend, String model) {
+        int status = resp.statusCode();
+        Optional<FailureKind> failure = dev.aigw.proxy.resilience.Classifier.ofStatus(status);
+        failure.ifPresent(k -> call.services.health().onFailure(candidate.key(), k, resp.headers()::get));
+        if (failure.isEmpty() && status < 400) {
+            call.services.health().onSuccess(candidate.key(), System.nanoTime() - sentAt, resp.headers()::get);
+        }
+        Failover.Decision d = failover.next(new Failover.Outcome.Answered(status, upstream.where()));
+        if (!(d instanceof Failover.Decision.Deliver)) {
+            call.obs.attemptFailed(upstream.where() + " answered " + status, status);
+            log.warn("request {}: {} answered {}; trying the next provider", call.requestId(), upstream.where(), status);
+            resp.exceptionHandler(x -> { }); // the reset below is ours, not a failure to log
+            upstream.request().reset();
+            decide(d);
+            return;
+        }
+        boolean routeRetries = failure.isEmpty() && status >= 400 && retryPolicy.retryableStatus(status);
+        if (failure.isPresent() || routeRetries) call.obs.attemptFailed(upstream.where() + " answered " + status, status);
+        call.settle();
+        call.obs.responseHeaders(status);
+        MultiMap extra = MultiMap.caseInsensitiveMultiMap().set("x-gateway-provider", candidate.provider().kind() + "/"
+                + candidate.provider().name());
+        // Never a silent loss: fields the provider could not honour are named.
+        if (tr != null && !tr.warnings().isEmpty()) {
+            String w = String.join("; ", tr.warnings());
+            if (Headers.safeValue(w)) extra.set("x-gateway-warning", w);
+        }
+        if (!model.isEmpty()) extra.set("x-gateway-model", model);
+        if (tr == null) Relay.pipe(call.ex, resp, upstream.request(), extra);
+        else Responses.respond(call, resp, upstream.request(), tr, extra, backend.orElseThrow().streamFraming(), model);
+    }
+}

@@ -1,0 +1,278 @@
+package dev.aigw.proxy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.proxy.stage.GatewayError;
+import dev.aigw.telemetry.ExchangeObserver;
+import dev.aigw.translate.GatewayErrors;
+import dev.aigw.translate.Schema;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+/**
+ * The one writer of a client's response. Every byte to the client goes through here, so the
+ * response's state is explicit and an error is rendered right for it:
+ * <ul>
+ *   <li>{@link State#OPEN}: nothing sent (headers may be staged): an error is a JSON body in the
+ *       client's format with its status;</li>
+ *   <li>{@link State#KEEPALIVE}: keep-alive comments committed a 200 event stream: an error (or
+ *       a whole answer) becomes the stream's last event;</li>
+ *   <li>{@link State#STREAMING}: the head and body bytes are out: an error is an error event in
+ *       the client's stream format when the body is an event stream; a body of another type can
+ *       only be cut short (reset), which is logged;</li>
+ *   <li>{@link State#ENDED}: ended or the client left: everything is dropped.</li>
+ * </ul>
+ * The first answer wins: a later error (a timeout racing a reset) changes nothing.
+ */
+final class ClientResponse {
+    private static final Logger log = LoggerFactory.getLogger(ClientResponse.class);
+
+    enum State { OPEN, KEEPALIVE, STREAMING, ENDED }
+
+    private final HttpServerResponse resp;
+    private final ExchangeObserver obs;
+    private final Vertx vertx;
+    private final String requestId;
+    private final boolean http1;
+    private Schema schema;
+    private State state = State.OPEN;
+    private boolean eventStream;
+    private boolean firstByte = true;
+    private long keepAliveTimer = -1;
+    private GatewayError failure;
+
+    ClientResponse(HttpServerRequest req, ExchangeObserver obs, Vertx vertx, String requestId) {
+        this.resp = req.response();
+        this.obs = obs;
+        this.vertx = vertx;
+        this.requestId = requestId;
+        this.http1 = req.version() != HttpVersion.HTTP_2;
+    }
+
+    /** The client's API format, for errors (null: OpenAI's shape, for clients in no known format). */
+    void schema(Schema s) {
+        this.schema = s;
+    }
+
+    Schema schema() {
+        return schema;
+    }
+
+    State state() {
+        if (state != State.ENDED && (resp.ended() || resp.closed())) state = State.ENDED;
+        else if (state == State.OPEN && resp.headWritten()) state = State.STREAMING; // written around this writer: a bug
+        return state;
+    }
+
+    /** Nothing has been sent yet: a status and headers can still be chosen. */
+    boolean open() {
+        return state() == State.OPEN;
+    }
+
+    /** The response can still take bytes (not ended, client still there). */
+    boolean writable() {
+        return state() != State.ENDED;
+    }
+
+    /** The gateway error this response ended with, if it ended with one. */
+    GatewayError failure() {
+        return failure;
+    }
+
+    /** Headers to stage while {@link #open()}; ignored by the client once the head is out. */
+    MultiMap headers() {
+        return resp.headers();
+    }
+
+    /**
+     * Stages a head: status and content type. After keep-alives the 200 event-stream head stands.
+     * {@code chunked} for a body of unknown length.
+     */
+    void head(int status, String statusMessage, boolean chunked) {
+        if (state() != State.OPEN) return;
+        resp.setStatusCode(status);
+        if (statusMessage != null && !statusMessage.isEmpty()) resp.setStatusMessage(statusMessage);
+        if (chunked) {
+            resp.headers().remove("content-length");
+            resp.setChunked(true);
+        }
+    }
+
+    /** Stages the head of a 200 event stream in the gateway's own framing. */
+    void eventStreamHead() {
+        if (state() != State.OPEN) return;
+        resp.setStatusCode(200).setChunked(true);
+        resp.headers().remove("content-length");
+        resp.headers().set("content-type", "text/event-stream");
+        resp.headers().set("cache-control", "no-cache");
+    }
+
+    void write(Buffer b) {
+        State s = state();
+        if (s == State.ENDED) return;
+        if (s == State.OPEN) eventStream = isEventStream();
+        stopKeepAlive();
+        state = State.STREAMING;
+        if (firstByte) {
+            firstByte = false;
+            obs.firstChunk();
+        }
+        resp.write(b);
+    }
+
+    void write(String s) {
+        write(Buffer.buffer(s));
+    }
+
+    void end() {
+        if (state() == State.ENDED) return;
+        stopKeepAlive();
+        state = State.ENDED;
+        resp.end();
+    }
+
+    /** Ends with a final piece of body (counts as the first body byte if nothing came before). */
+    void end(Buffer last) {
+        if (state() == State.ENDED) return;
+        if (firstByte && last.length() > 0) {
+            firstByte = false;
+            obs.firstChunk();
+        }
+        stopKeepAlive();
+        state = State.ENDED;
+        resp.end(last);
+    }
+
+    /**
+     * A whole JSON answer in the client's format (a completion, or a provider's translated error).
+     * After keep-alives it becomes the stream's last event: data for a success, an error event otherwise.
+     */
+    void json(int status, ObjectNode body) {
+        switch (state()) {
+            case ENDED -> {
+            }
+            case OPEN -> {
+                resp.setStatusCode(status);
+                resp.headers().set("content-type", "application/json");
+                whole(Buffer.buffer(body.toString()));
+            }
+            case KEEPALIVE, STREAMING -> end(Buffer.buffer(status >= 400 ? GatewayErrors.streamEvent(schema, body)
+                    : "data: " + body + "\n\n"));
+        }
+    }
+
+    /**
+     * A whole body with the head staged so far (its length replaces any staged one). After
+     * keep-alives it becomes the stream's one data event.
+     */
+    void whole(Buffer body) {
+        switch (state()) {
+            case ENDED -> {
+            }
+            case OPEN -> {
+                resp.headers().remove("content-length");
+                resp.headers().remove("transfer-encoding");
+                resp.setChunked(false);
+                end(body);
+            }
+            case KEEPALIVE, STREAMING -> end(Buffer.buffer("data: " + body + "\n\n"));
+        }
+    }
+
+    /** Answers with a gateway error, rendered for the state the response is in. */
+    void fail(GatewayError e) {
+        State s = state();
+        if (s == State.ENDED) return;
+        failure = e;
+        ObjectNode body = e instanceof GatewayError.Rejected r && r.body() != null ? r.body()
+                : GatewayErrors.body(schema, e.status(), e.code(), e.message());
+        if (s == State.OPEN) {
+            // The rest of a refused body is not read: the connection cannot carry another request.
+            if (e instanceof GatewayError.TooLarge && http1) {
+                resp.headers().set("connection", "close"); // HTTP/2 forbids the header; its stream ends alone
+            }
+            if (e instanceof GatewayError.RateLimited rl) {
+                rl.retryAfter().ifPresent(d -> resp.headers().set("retry-after", Long.toString(Math.max(1, d.toSeconds()))));
+            }
+            resp.headers().remove("content-encoding");
+            json(e.status(), body);
+            return;
+        }
+        if (s == State.KEEPALIVE || eventStream) {
+            end(Buffer.buffer(GatewayErrors.streamEvent(schema, body)));
+            return;
+        }
+        // The status line is gone and the body is not an event stream: cutting it short is all that is left.
+        log.warn("request {}: response cut short after its head: {}", requestId, e.message());
+        stopKeepAlive();
+        state = State.ENDED;
+        resp.reset();
+    }
+
+    /**
+     * As {@link #fail}, but a staged 200 event-stream head is kept: the error is the stream's one
+     * event. For a stream judged whole (response webhook) whose client already expects events.
+     */
+    void failInStream(GatewayError e) {
+        if (state() == State.OPEN && isEventStream()) {
+            eventStream = true;
+            state = State.STREAMING;
+        }
+        fail(e);
+    }
+
+    /**
+     * Sends a {@code : keep-alive} comment every {@code every} while no answer is chosen, so load
+     * balancers with idle timeouts keep the connection. The first one commits a 200 event stream.
+     * Stops by itself once body bytes flow or the response ends; {@link #stopKeepAlive} stops it.
+     */
+    void keepAlive(Duration every) {
+        stopKeepAlive();
+        keepAliveTimer = vertx.setPeriodic(every.toMillis(), every.toMillis(), id -> {
+            State s = state();
+            if (s == State.OPEN) {
+                eventStreamHead();
+                eventStream = true;
+                state = State.KEEPALIVE;
+            } else if (s != State.KEEPALIVE) {
+                stopKeepAlive();
+                return;
+            }
+            resp.write(": keep-alive\n\n");
+        });
+    }
+
+    void stopKeepAlive() {
+        if (keepAliveTimer >= 0) vertx.cancelTimer(keepAliveTimer);
+        keepAliveTimer = -1;
+    }
+
+    /** Cuts the response (the client's connection is going, or a relay must stop). */
+    void reset() {
+        if (state() == State.ENDED) return;
+        stopKeepAlive();
+        state = State.ENDED;
+        resp.reset();
+    }
+
+    boolean writeQueueFull() {
+        return resp.writeQueueFull();
+    }
+
+    void drainHandler(Handler<Void> h) {
+        resp.drainHandler(h);
+    }
+
+    private boolean isEventStream() {
+        String ct = resp.headers().get("content-type");
+        return ct != null && ct.startsWith("text/event-stream");
+    }
+}

@@ -1,0 +1,250 @@
+package dev.aigw.proxy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.policy.AiPolicy;
+import dev.aigw.policy.HeldStream;
+import dev.aigw.policy.PolicyOutcome;
+import dev.aigw.policy.Rejections;
+import dev.aigw.proxy.stage.GatewayError;
+import dev.aigw.translate.Schema;
+import dev.aigw.translate.SseEvent;
+import dev.aigw.translate.SseWriter;
+import dev.aigw.translate.StreamFraming;
+import dev.aigw.translate.StreamParser;
+import dev.aigw.translate.StreamTranslator;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Relays one event stream: raw bytes when nothing must change (the events are still parsed, to
+ * read usage), else the translated, guarded events as they come; held whole when a response
+ * webhook must judge it first. A stream that breaks (reset, bad framing, an unreadable or
+ * oversized event, an end before the provider finished) ends with an error event in the
+ * client's stream format and is recorded as a failed attempt, never as a clean end. Raw bytes go
+ * out up to the last complete event, so an error event never lands inside a half-sent one.
+ */
+final class StreamRelay {
+    private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
+
+    private final AiCall call;
+    private final ClientResponse out;
+    private final StreamTranslator st;
+    private final boolean identity;
+    private final boolean raw;
+    private final boolean sse;
+    private final String model;
+    private final HeldStream held;
+    private HttpClientRequest upstream;
+    /** Raw mode: bytes after the last complete event, not sent yet. */
+    private Buffer partial;
+    private boolean ended;
+
+    StreamRelay(AiCall call, StreamTranslator st, boolean identity, StreamFraming framing, String model) {
+        this.call = call;
+        this.out = call.out;
+        this.st = st;
+        this.identity = identity;
+        this.model = model;
+        this.held = call.policy.filter(AiPolicy::hasResponseWebhook).isPresent() && call.clientSchema != null
+                && call.clientSchema != Schema.BEDROCK_CONVERSE ? new HeldStream(call.clientSchema) : null;
+        if (held != null && call.wantsStream()) {
+            // Nothing reaches the client while the stream is held: keep its connection warm.
+            call.ex.rule().streamKeepAlive().ifPresent(out::keepAlive);
+        }
+        this.raw = st.passthrough() && held == null;
+        this.sse = framing == StreamFraming.SSE;
+    }
+
+    static void relay(AiCall call, HttpClientResponse upResp, HttpClientRequest up, StreamTranslator st, boolean identity,
+                      MultiMap extra, StreamFraming framing, String model) {
+        StreamRelay relay = new StreamRelay(call, st, identity, framing, model);
+        relay.upstream = up;
+        ClientResponse out = call.out;
+        if (relay.raw) {
+            Relay.head(call.ex, upResp, extra);
+            out.headers().remove("content-length");
+            out.head(upResp.statusCode(), upResp.statusMessage(), true);
+        } else if (out.open()) {
+            out.headers().addAll(extra);
+            Filters.response(call.ex.rule(), out.headers());
+            out.eventStreamHead();
+        }
+        StreamParser parser = framing.newParser();
+        upResp.handler(call.guard(b -> {
+            relay.bytes(b, parser);
+            if (out.writeQueueFull()) {
+                upResp.pause();
+                out.drainHandler(v -> upResp.resume());
+            }
+        }));
+        upResp.exceptionHandler(call.guard(e -> relay.end(parser, "the provider's stream broke off: " + e.getMessage())));
+        upResp.endHandler(call.guard(v -> relay.end(parser, null)));
+    }
+
+    void bytes(Buffer b, StreamParser parser) {
+        if (ended) return;
+        List<SseEvent> events;
+        try {
+            events = parser.feed(b.getBytes());
+        } catch (RuntimeException e) {
+            // Ended first: the reset's own exception must not be the reason given.
+            end(null, "the provider's stream could not be read: " + e.getMessage());
+            if (upstream != null) upstream.reset();
+            return;
+        }
+        if (raw) {
+            writeRaw(b);
+            for (SseEvent e : events) st.onEvent(e); // accounting only: the client's bytes are the provider's
+            return;
+        }
+        List<SseEvent> translated = new ArrayList<>();
+        for (SseEvent e : events) translated.addAll(st.onEvent(e));
+        emit(translated);
+    }
+
+    /** The mock's events, already parsed. */
+    void events(List<SseEvent> events) {
+        List<SseEvent> translated = new ArrayList<>();
+        for (SseEvent e : events) translated.addAll(st.onEvent(e));
+        emit(translated);
+    }
+
+    /** Writes raw bytes up to the last complete SSE event; keeps the rest for the next chunk. */
+    private void writeRaw(Buffer b) {
+        if (!sse) {
+            out.write(b);
+            return;
+        }
+        int from = partial == null ? 0 : partial.length();
+        Buffer all = partial == null ? b : partial.appendBuffer(b);
+        // The kept part has no event end in it: only the new bytes (and two before them) are scanned.
+        int cut = lastEventEnd(all, from);
+        if (cut == all.length()) {
+            partial = null;
+            out.write(all);
+        } else if (cut == 0) {
+            partial = all; // no copy: a long event grows in place
+        } else {
+            out.write(all.getBuffer(0, cut));
+            partial = all.getBuffer(cut, all.length());
+        }
+    }
+
+    /**
+     * The index just after the last blank line (an event's end: LF LF, CR CR or LF CR LF) that ends
+     * at or after {@code from}, 0 if none.
+     */
+    static int lastEventEnd(Buffer b, int from) {
+        int stop = Math.max(1, from - 2);
+        for (int i = b.length() - 1; i >= stop; i--) {
+            byte c = b.getByte(i);
+            byte p = b.getByte(i - 1);
+            if (c == '\n' && (p == '\n' || p == '\r' && i >= 2 && b.getByte(i - 2) == '\n')) return i + 1;
+            if (c == '\r' && p == '\r') return i + 1;
+        }
+        return 0;
+    }
+
+    private void emit(List<SseEvent> events) {
+        if (events.isEmpty() || !out.writable()) return;
+        if (held == null) {
+            out.write(Buffer.buffer(SseWriter.encode(events)));
+            return;
+        }
+        long before = held.size();
+        held.add(events);
+        if (held.size() > Responses.MAX_RESPONSE_BODY || !call.buffered.reserve(held.size() - before)) {
+            // Holding for the response webhook has a bound like any buffered response.
+            ended = true;
+            String msg = "the streamed response is larger than the gateway can hold for the response webhook ("
+                    + Responses.MAX_RESPONSE_BODY + " bytes each, --max-buffered-bytes in all)";
+            call.obs.attemptFailed(msg, 502);
+            call.fail(new GatewayError.BadGateway("response_too_large", msg));
+            if (upstream != null) upstream.reset();
+        }
+    }
+
+    /**
+     * The stream is over: the provider ended it ({@code broken} null) or it broke ({@code broken}
+     * says how). Usage is recorded either way; the client's stream then ends cleanly only if the
+     * provider finished its answer.
+     */
+    void end(StreamParser parser, String broken) {
+        if (ended) return;
+        ended = true;
+        List<SseEvent> tail = new ArrayList<>();
+        if (parser != null && broken == null) {
+            try {
+                for (SseEvent e : parser.finish()) tail.addAll(st.onEvent(e));
+            } catch (RuntimeException e) {
+                broken = "the provider's stream ended inside an event: " + e.getMessage();
+            }
+        }
+        tail.addAll(st.onEnd());
+        // Translated streams report a truncated answer in the client's format themselves (onEnd);
+        // identity streams do not, so the gateway does.
+        String failure = broken != null && !st.completed() ? broken
+                : identity && !st.completed() ? "the provider's stream ended before the answer was complete" : null;
+        if (failure != null) {
+            log.warn("request {}: {}", call.requestId(), failure);
+            call.obs.attemptFailed(failure, 502);
+        }
+        String f = failure;
+        Accounting.logContent(call, st.streamedText().text().isEmpty() ? null : st.streamedText().text());
+        // Usage first: ending the response closes the exchange's record (access log, metrics).
+        Accounting.recordUsage(call, st.usage(), st.model().orElse(null), st.finishReason().orElse(null),
+                st.streamedText(), st.completed(), model, () -> finish(tail, f));
+    }
+
+    private void finish(List<SseEvent> tail, String failure) {
+        if (!out.writable()) return;
+        if (held != null) {
+            if (failure != null) {
+                call.fail(new GatewayError.BadGateway("upstream_stream_truncated", failure));
+                return;
+            }
+            held.add(tail);
+            judge();
+            return;
+        }
+        if (!raw && !tail.isEmpty()) out.write(Buffer.buffer(SseWriter.encode(tail)));
+        if (failure != null && identity) out.fail(new GatewayError.BadGateway("upstream_stream_truncated", failure));
+        else out.end();
+    }
+
+    /** The response webhook judges the held text; the events go out as it decides. */
+    private void judge() {
+        if (held.hasToolCalls() || held.text().isEmpty()) {
+            finishWith(held.events());
+            return;
+        }
+        ObjectNode body = held.asBody();
+        call.services.policies().applyResponse(call.policy.get(), call.clientSchema, body, call.req()::getHeader)
+                .onComplete(ar -> call.onContext(() -> {
+                    if (!out.writable()) return;
+                    if (ar.failed()) {
+                        call.fail(new GatewayError.Internal("the route's response guard failed: " + ar.cause().getMessage()));
+                    } else if (ar.result() instanceof PolicyOutcome.Reject r) {
+                        log.info("streamed response of request {} rejected by policy: {}", call.requestId(), r.reason());
+                        call.settle();
+                        out.failInStream(new GatewayError.Rejected(r.status(), r.message(), Rejections.body(call.clientSchema, r)));
+                    } else if (ar.result() instanceof PolicyOutcome.Continue c) {
+                        String text = held.textOf(c.body());
+                        finishWith(text.equals(held.text()) ? held.events() : held.withText(text));
+                    }
+                }));
+    }
+
+    private void finishWith(List<SseEvent> events) {
+        if (!out.writable()) return;
+        if (!events.isEmpty()) out.write(Buffer.buffer(SseWriter.encode(events)));
+        out.end();
+    }
+}
