@@ -211,6 +211,15 @@ public final class Main implements Runnable {
                     load.resources()), 1, new SnapshotCompiler.Options(config.implicitPort, System::getenv));
             List<Problem> problems = new ArrayList<>(load.problems());
             problems.addAll(r.problems());
+            // Governance (AgentgatewayPolicy traffic): compiled too; its clients connect only on use, so nothing is opened.
+            io.vertx.core.Vertx vx = io.vertx.core.Vertx.vertx();
+            try (dev.aigw.governance.GovernanceRuntime g = new dev.aigw.governance.GovernanceRuntime(vx, null,
+                    dev.aigw.cost.Catalog.defaults())) {
+                problems.addAll(dev.aigw.governance.GovernanceCompiler.compile(new ResourceStore().allWith(FileSource.SOURCE,
+                        load.resources()), 1, g).problems());
+            } finally {
+                vx.close();
+            }
             for (Problem p : problems) System.out.println(p);
             long bad = problems.stream().filter(p -> p.severity() != Problem.Severity.WARNING).count();
             System.out.println(bad == 0 ? "ok: " + load.resources().size() + " resources, "
