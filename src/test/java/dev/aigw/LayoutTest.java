@@ -5,6 +5,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /** The "may depend on" lines of each package-info, held by the compiled classes. */
@@ -18,6 +19,28 @@ class LayoutTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..", "dev.aigw.config..",
                         "dev.aigw.route..", "dev.aigw.provider..", "dev.aigw.proxy..", "dev.aigw.policy..",
                         "dev.aigw.telemetry..", "dev.aigw.cli..", "dev.aigw.kube..", "dev.aigw.admin..")
+                .check(CLASSES);
+    }
+
+    /** Jackson and the JDK, plus AWS's event-stream frame codec (bytes in, frames out) for Bedrock streams. */
+    @Test
+    void translateDependsOnJacksonAndTheJdkOnly() {
+        classes().that().resideInAPackage("dev.aigw.translate..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.aigw.translate..", "java..",
+                        "com.fasterxml.jackson..", "software.amazon.eventstream..")
+                .check(CLASSES);
+    }
+
+    /**
+     * Schema-specific means a class that knows one API format's wire shape: the codecs, body
+     * accessors and helpers of translate named for their format (OpenAi..., Anthropic...,
+     * Gemini..., Bedrock...). Everything else asks for a format by {@code Schema} through the
+     * format-neutral types (Translators, Translator, BodyFormat, TextSlot, the canonical model).
+     */
+    @Test
+    void noPackageOutsideTranslateKnowsAWireFormat() {
+        noClasses().that().resideOutsideOfPackage("dev.aigw.translate..")
+                .should().dependOnClassesThat().haveNameMatching("dev\\.aigw\\.translate\\.(OpenAi|Anthropic|Gemini|Bedrock).*")
                 .check(CLASSES);
     }
 
@@ -63,6 +86,14 @@ class LayoutTest {
         noClasses().that().resideInAPackage("dev.aigw.proxy.resilience")
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..", "dev.aigw.proxy",
                         "dev.aigw.proxy.stage", "dev.aigw.cli..", "dev.aigw.kube..", "dev.aigw.admin..", "dev.aigw.telemetry..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theAdminListenerReadsTheProxyAndTelemetryOnlyThroughWhatCliHandsOver() {
+        noClasses().that().resideInAPackage("dev.aigw.admin..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.aigw.proxy..", "dev.aigw.telemetry..",
+                        "dev.aigw.kube..")
                 .check(CLASSES);
     }
 

@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * {@code /healthz} (the process is up), {@code /readyz} (a config is loaded; see {@link Readiness}), {@code /config_dump}
  * (the effective resources as JSON, secrets redacted, with the problems found), {@code /routes}
  * (the route table of each port, in precedence order, as text), {@code /metrics} (Prometheus text
- * exposition, when a metrics supplier is given).
+ * exposition, when a metrics supplier is given); with {@link #dashboard}, the web dashboard on
+ * {@code /ui/} and its JSON API on {@code /api/} (see docs/dashboard.md).
  */
 public final class AdminServer {
     private final Vertx vertx;
@@ -27,6 +28,7 @@ public final class AdminServer {
     private final Supplier<String> metrics;
     private final Supplier<Readiness> readiness;
     private Supplier<String> providers = () -> "not available\n";
+    private Dashboard dashboard;
     private HttpServer server;
     private volatile Supplier<String> governance;
 
@@ -63,6 +65,7 @@ public final class AdminServer {
     }
 
     public Future<HttpServer> start(String address, int port) {
+        if (dashboard != null) dashboard.boundTo(address);
         server = vertx.createHttpServer().requestHandler(this::handle);
         return server.listen(port, address);
     }
@@ -79,6 +82,12 @@ public final class AdminServer {
         return this;
     }
 
+    /** Serves the web dashboard ({@code /ui/}) and its JSON API ({@code /api/...}); set before {@link #start}. */
+    public AdminServer dashboard(DashboardSources sources, DashboardOptions options) {
+        this.dashboard = new Dashboard(vertx, snapshot, boundPorts, sources, options);
+        return this;
+    }
+
     public int actualPort() {
         return server.actualPort();
     }
@@ -88,6 +97,10 @@ public final class AdminServer {
     }
 
     private void handle(HttpServerRequest req) {
+        if (dashboard != null && Dashboard.handles(req.path())) {
+            dashboard.handle(req);
+            return;
+        }
         Snapshot s = snapshot.get();
         switch (req.path()) {
             case "/healthz" -> text(req, 200, "ok\n");
@@ -110,7 +123,8 @@ public final class AdminServer {
                 if (metrics == null) text(req, 404, "metrics are not enabled\n");
                 else prometheus(req);
             }
-            default -> text(req, 404, "not found; try /healthz /readyz /config_dump /routes /providers /metrics\n");
+            default -> text(req, 404, "not found; try /healthz /readyz /config_dump /routes /providers /metrics"
+                    + (dashboard != null ? " /ui/" : "") + "\n");
         }
     }
 

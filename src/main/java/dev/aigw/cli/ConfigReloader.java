@@ -125,7 +125,9 @@ final class ConfigReloader {
         problems.addAll(result.problems());
         // Governance is never dropped resource by resource: a policy that does not compile makes the
         // rules it governs refuse requests (500, with the reason), rather than leaving them open.
-        GovernanceCompiler.Result gov = governance(store.allWith(source, kept), generation.get() + 1);
+        // Compiled over everything offered, rejected resources included: an invalid governing policy
+        // makes its targets refuse (500) instead of silently dropping their authentication.
+        GovernanceCompiler.Result gov = governance(store.allWith(source, resources), generation.get() + 1);
         problems.addAll(gov.problems());
         Snapshot s = result.snapshot();
         Snapshot withRejections = new Snapshot(s.generation(), s.loadedAt(), s.ports(), s.listeners(),
@@ -141,6 +143,7 @@ final class ConfigReloader {
             switch (p.severity()) {
                 case ERROR -> log.error("{}", p);
                 case UNRESOLVED, WARNING -> log.warn("{}", p);
+                case INFO -> log.info("{}", p);
             }
         }
     }

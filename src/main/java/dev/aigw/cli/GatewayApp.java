@@ -1,6 +1,8 @@
 package dev.aigw.cli;
 
 import dev.aigw.admin.AdminServer;
+import dev.aigw.admin.DashboardOptions;
+import dev.aigw.admin.DashboardSources;
 import dev.aigw.config.FileSource;
 import dev.aigw.config.Problem;
 import dev.aigw.config.RawResource;
@@ -17,6 +19,7 @@ import dev.aigw.telemetry.MetricsTelemetry;
 import dev.aigw.telemetry.ModelLabels;
 import dev.aigw.telemetry.Telemetry;
 import dev.aigw.telemetry.TracingTelemetry;
+import dev.aigw.telemetry.TrafficRing;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -88,6 +91,7 @@ public final class GatewayApp implements AutoCloseable {
     private KubeSource kube;
     private StatusWriter status;
     private List<Problem> lastKubeProblems = List.of();
+    private final DashboardWiring.LeaseHolder leaseHolder = new DashboardWiring.LeaseHolder();
 
     private final Telemetry telemetry;
     private final java.util.concurrent.atomic.AtomicReference<java.util.Set<String>> knownModels;
@@ -106,6 +110,11 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     public static GatewayApp start(Settings settings) throws StartupException {
+        return start(settings, DashboardOptions.DEFAULTS);
+    }
+
+    /** Starts with the dashboard's switches (admin token, Try it). */
+    public static GatewayApp start(Settings settings, DashboardOptions dashboard) throws StartupException {
         dev.aigw.cost.Catalog catalog = dev.aigw.cost.Catalog.defaults();
         if (settings.modelCatalog().isPresent()) {
             Path f = settings.modelCatalog().get();
@@ -134,14 +143,17 @@ public final class GatewayApp implements AutoCloseable {
         }
         knownModels.set(ModelLabels.fromSnapshot(first.result().snapshot()));
         java.util.Optional<TracingTelemetry> tracing = TracingTelemetry.fromEnvironment(settings.env());
+        TrafficRing ring = new TrafficRing(knownModels::get);
         Telemetry telemetry = Telemetry.composite(metrics, new AccessLogTelemetry(),
-                tracing.<Telemetry>map(t -> t).orElse(Telemetry.NOOP));
+                tracing.<Telemetry>map(t -> t).orElse(Telemetry.NOOP), ring);
         dev.aigw.governance.GovernanceTables tables = new dev.aigw.governance.GovernanceTables();
         GatewayServer server = new GatewayServer(vertx, settings.proxy(), telemetry, dev.aigw.proxy.ProxyServices.Stages.NONE, tables, governance);
         GatewayApp[] self = new GatewayApp[1];
         AdminServer admin = new AdminServer(vertx, server::snapshot, server::boundPorts, metrics::scrape,
                 () -> self[0].readiness()).providers(server::providers)
                 .governance(() -> governance.ledger().json(governance.describe()));
+        admin.dashboard(new DashboardSources(() -> DashboardWiring.providers(server), ring::traffic, ring::recent,
+                () -> self[0].clusterInfo(), java.util.Optional::empty, settings.proxy().logPromptChars() > 0), dashboard);
         GatewayApp app = new GatewayApp(vertx, server, admin, reloader, telemetry, knownModels, tracing);
         app.tables = tables;
         app.governance = governance;
@@ -155,8 +167,8 @@ public final class GatewayApp implements AutoCloseable {
             app.close();
             throw new StartupException(e.getMessage(), List.of());
         }
-        log.info("admin on http://{}:{} (/healthz /readyz /config_dump /routes /providers /metrics /governance)", settings.adminAddress(),
-                admin.actualPort());
+        log.info("admin on http://{}:{} (/healthz /readyz /config_dump /routes /providers /metrics /governance; dashboard /ui/)",
+                settings.adminAddress(), admin.actualPort());
         if (!settings.watchInterval().isZero() && !settings.files().isEmpty()) app.watch(settings.watchInterval());
         if (settings.kubernetes().isPresent()) {
             try {
@@ -204,6 +216,15 @@ public final class GatewayApp implements AutoCloseable {
             log.error("config generation {} not applied: {}", o.result().snapshot().generation(), e.getMessage());
         }
         status.report(new StatusWriter.Report(resources, o.problems(), programmed));
+    }
+
+    private Optional<DashboardSources.ClusterInfo> clusterInfo() {
+        KubeSource k = kube;
+        if (k == null) return Optional.empty();
+        StatusWriter w = status;
+        boolean leads = w != null && w.isLeader();
+        return Optional.of(new DashboardSources.ClusterInfo(k.synced(), k.staleSince(), k.options().identity(), leads,
+                leads ? Optional.of(k.options().identity()) : leaseHolder.read(k)));
     }
 
     private AdminServer.Readiness readiness() {

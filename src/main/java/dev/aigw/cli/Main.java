@@ -1,5 +1,6 @@
 package dev.aigw.cli;
 
+import dev.aigw.admin.DashboardOptions;
 import dev.aigw.config.FileSource;
 import dev.aigw.config.Problem;
 import dev.aigw.config.ResourceStore;
@@ -45,6 +46,21 @@ public final class Main implements Runnable {
                 description = "Listener port of the implicit Gateway kgateway-system/ai-gateway, used when the "
                         + "config defines no Gateway (default: ${DEFAULT-VALUE}).")
         int implicitPort;
+
+        @Option(names = "--max-config-bytes", defaultValue = "67108864", paramLabel = "BYTES",
+                description = "Largest config file (and Kubernetes object) read, in bytes (default: ${DEFAULT-VALUE}, 64 MiB).")
+        long maxConfigBytes;
+
+        /** Applies the options that are process-wide; false (with the message printed) when one is invalid. */
+        boolean apply() {
+            try {
+                dev.aigw.config.YamlResources.maxBytes(maxConfigBytes);
+                return true;
+            } catch (IllegalArgumentException e) {
+                System.err.println("--max-config-bytes: " + e.getMessage());
+                return false;
+            }
+        }
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Start the gateway.")
@@ -84,7 +100,8 @@ public final class Main implements Runnable {
         List<String> namespaces = new ArrayList<>();
 
         @Option(names = "--gateway-class", paramLabel = "NAME", description = "With --kubernetes: a GatewayClass "
-                + "whose Gateways this deployment serves (repeatable; default: " + KubeOptions.DEFAULT_GATEWAY_CLASS + ").")
+                + "whose Gateways this deployment serves (repeatable; default: " + KubeOptions.DEFAULT_GATEWAY_CLASS + " and "
+                + KubeOptions.AGENTGATEWAY_CLASS + ").")
         List<String> gatewayClasses = new ArrayList<>();
 
         @Option(names = "--lease-namespace", paramLabel = "NS", description = "With --kubernetes: the namespace of the "
@@ -99,6 +116,15 @@ public final class Main implements Runnable {
         @Option(names = "--model-catalog", paramLabel = "PATH", description = "A model cost catalog (agentgateway's "
                 + "format: providers.<p>.models.<m>.rates, USD per million tokens) over the built-in one, model by model.")
         java.nio.file.Path modelCatalog;
+
+        @Option(names = "--admin-token-file", paramLabel = "PATH",
+                description = "The admin token (e.g. a mounted Secret's key) that the dashboard's API requires; "
+                        + "default: $" + DashboardWiring.TOKEN_ENV + ". Needed when --admin-address is not loopback.")
+        Path adminTokenFile;
+
+        @Option(names = "--admin-try-it", description = "Let the dashboard's \"Try it\" send prompts through the "
+                + "listeners (off by default: it spends provider tokens).")
+        boolean adminTryIt;
 
         @Option(names = "--request-header-timeout", defaultValue = "10s", paramLabel = "DURATION",
                 description = "A client must send a whole request head within this long of its first byte, "
@@ -124,6 +150,7 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (!config.apply()) return 2;
             if (config.files.isEmpty() && !kubernetes) {
                 System.err.println("ai-gateway run: give the configuration with -f PATH, or --kubernetes");
                 return 2;
@@ -166,9 +193,16 @@ public final class Main implements Runnable {
                     adminPort, proxy, watch, System::getenv);
             if (kubernetes) settings = settings.withKubernetes(kubeOptions(this));
             if (modelCatalog != null) settings = settings.withModelCatalog(modelCatalog);
+            DashboardOptions dashboard;
+            try {
+                dashboard = new DashboardOptions(DashboardWiring.adminToken(adminTokenFile, System::getenv), adminTryIt);
+            } catch (java.io.IOException e) {
+                System.err.println("ai-gateway run: " + e.getMessage());
+                return 2;
+            }
             GatewayApp app;
             try {
-                app = GatewayApp.start(settings);
+                app = GatewayApp.start(settings, dashboard);
             } catch (GatewayApp.StartupException e) {
                 System.err.println("ai-gateway did not start: " + e.getMessage());
                 for (Problem p : e.problems()) if (p.isError()) System.err.println("  " + p);
@@ -202,6 +236,7 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() {
+            if (!config.apply()) return 2;
             if (config.files.isEmpty()) {
                 System.err.println("ai-gateway validate: give the configuration with -f PATH");
                 return 2;
@@ -221,7 +256,8 @@ public final class Main implements Runnable {
                 vx.close();
             }
             for (Problem p : problems) System.out.println(p);
-            long bad = problems.stream().filter(p -> p.severity() != Problem.Severity.WARNING).count();
+            long bad = problems.stream().filter(p -> p.severity() == Problem.Severity.ERROR
+                    || p.severity() == Problem.Severity.UNRESOLVED).count();
             System.out.println(bad == 0 ? "ok: " + load.resources().size() + " resources, "
                     + r.snapshot().ports().values().stream().mapToInt(t -> t.entries().size()).sum() + " route matches"
                     : bad + " problem" + (bad == 1 ? "" : "s") + " found");

@@ -58,9 +58,26 @@ public record BackendResource(ResourceKey key, Spec spec, Location location) {
     /**
      * One LLM provider with its overrides. {@code host} replaces the provider's host (and port,
      * 443 when the 2.0 bare-string form gives none); {@code path} replaces the provider's path.
+     * {@code upstream} says how the two APIs differ: kgateway uses TLS exactly on port 443 and always
+     * sends the provider's path; agentgateway uses TLS by default only without a host override
+     * (else when {@code policies.tls} is set), keeps the client's path when a host is set without
+     * {@code path}, and replaces the provider path's {@code /v1} by {@code pathPrefix}.
      */
     public record Llm(String name, ProviderSpec provider, Optional<HostPort> host, Optional<String> path,
-                      Optional<AuthHeader> authHeader, Location location) {
+                      Optional<AuthHeader> authHeader, Location location, Upstream upstream) {
+        public Llm(String name, ProviderSpec provider, Optional<HostPort> host, Optional<String> path,
+                   Optional<AuthHeader> authHeader, Location location) {
+            this(name, provider, host, path, authHeader, location, Upstream.KGATEWAY);
+        }
+    }
+
+    /**
+     * How the upstream URL is chosen. {@code tls}: empty means TLS exactly on port 443.
+     * {@code keepClientPath}: send the client's path instead of the provider's.
+     * {@code pathPrefix}: replaces the leading {@code /v1} of the provider's path.
+     */
+    public record Upstream(Optional<Boolean> tls, boolean keepClientPath, Optional<String> pathPrefix) {
+        public static final Upstream KGATEWAY = new Upstream(Optional.empty(), false, Optional.empty());
     }
 
     public record AuthHeader(String headerName, Optional<String> prefix) {
@@ -71,7 +88,11 @@ public record BackendResource(ResourceKey key, Spec spec, Location location) {
         record Inline(SecretValue value) implements AuthToken {
         }
 
-        record SecretRef(String name) implements AuthToken {
+        /** A Secret's key: {@code key} when given, else {@code Authorization} (then the only key). */
+        record SecretRef(String name, Optional<String> key) implements AuthToken {
+            public SecretRef(String name) {
+                this(name, Optional.empty());
+            }
         }
 
         record Passthrough() implements AuthToken {

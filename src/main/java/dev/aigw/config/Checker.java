@@ -34,6 +34,10 @@ public final class Checker {
         problems.add(Problem.warning(resource.at(pointer), resource.key().toString(), Binder.path(pointer) + ": " + message));
     }
 
+    public void info(String pointer, String message) {
+        problems.add(Problem.info(resource.at(pointer), resource.key().toString(), Binder.path(pointer) + ": " + message));
+    }
+
     /** An error when {@code value} is outside [min, max]. */
     public void range(String pointer, java.util.Optional<Integer> value, int min, int max) {
         if (value.isPresent() && (value.get() < min || value.get() > max)) {

@@ -41,6 +41,11 @@ public final class FileSource {
             }
             for (Path f : files(root, problems)) {
                 try {
+                    long size = Files.size(f);
+                    if (size > YamlResources.maxBytes()) {
+                        problems.add(YamlResources.tooLarge(f.toString(), size));
+                        continue;
+                    }
                     String text = Files.readString(f, StandardCharsets.UTF_8);
                     YamlResources.Result r = YamlResources.parse(f.toString(), text);
                     resources.addAll(r.resources());

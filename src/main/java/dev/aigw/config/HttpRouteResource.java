@@ -3,6 +3,7 @@ package dev.aigw.config;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -49,7 +50,36 @@ public record HttpRouteResource(ResourceKey key, Instant created, List<ParentRef
         }
     }
 
-    public sealed interface Filter permits RequestHeaderModifier, ResponseHeaderModifier, UrlRewrite {
+    public sealed interface Filter permits RequestHeaderModifier, ResponseHeaderModifier, UrlRewrite, ExtensionRef, Cors {
+    }
+
+    /**
+     * {@code ExtensionRef} to a kgateway {@code TrafficPolicy} (on the rule, or inside one of its
+     * {@code backendRefs[]}): the policy applies to the rule as if it targeted it by sectionName.
+     */
+    public record ExtensionRef(String group, String kind, String name) implements Filter {
+    }
+
+    /**
+     * Gateway API {@code HTTPCORSFilter} semantics (from an AgentgatewayPolicy's {@code traffic.cors}):
+     * preflights are answered by the gateway; other requests from an allowed origin get the
+     * {@code Access-Control-Allow-*} response headers.
+     */
+    public record Cors(List<String> allowOrigins, boolean allowCredentials, List<String> allowMethods,
+                       List<String> allowHeaders, List<String> exposeHeaders, Optional<Integer> maxAge) implements Filter {
+        /** Whether {@code origin} is allowed: an exact origin, {@code *}, or a {@code *.} wildcard host. */
+        public boolean allows(String origin) {
+            if (origin == null) return false;
+            for (String o : allowOrigins) {
+                if (o.equals("*") || o.equalsIgnoreCase(origin)) return true;
+                int star = o.indexOf("://*.");
+                if (star > 0 && origin.regionMatches(true, 0, o, 0, star + 3)
+                        && origin.toLowerCase(Locale.ROOT).endsWith(o.substring(star + 4).toLowerCase(Locale.ROOT))) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     public record HeaderModifier(Map<String, String> set, Map<String, String> add, List<String> remove) {

@@ -7,7 +7,12 @@ package dev.aigw.config;
  * same message. Both make {@code validate} exit 1.
  */
 public record Problem(Severity severity, Location location, String resource, String message) {
-    public enum Severity { ERROR, UNRESOLVED, WARNING }
+    /** {@code INFO}: worth one line in the log (e.g. a kind accepted and ignored); never a problem. */
+    public enum Severity { ERROR, UNRESOLVED, WARNING, INFO }
+
+    public static Problem info(Location at, String resource, String message) {
+        return new Problem(Severity.INFO, at, resource, message);
+    }
 
     public static Problem error(Location at, String resource, String message) {
         return new Problem(Severity.ERROR, at, resource, message);
@@ -33,6 +38,7 @@ public record Problem(Severity severity, Location location, String resource, Str
             case ERROR -> "error: ";
             case UNRESOLVED -> "unresolved: ";
             case WARNING -> "warning: ";
+            case INFO -> "info: ";
         };
         return where + tag + what + message;
     }

@@ -23,7 +23,10 @@ import java.util.regex.PatternSyntaxException;
 public final class ResourceParser {
     static final String GATEWAY_API = "gateway.networking.k8s.io";
     static final String KGATEWAY = "gateway.kgateway.dev";
+    static final String AGENTGATEWAY = "agentgateway.dev";
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    /** {@code $NAME} not written as {@code ${NAME}}. */
+    private static final Pattern SHELL_VAR = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern REGION = Pattern.compile("^[a-z0-9-]+$");
     private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
     private static final Set<String> PROVIDERS =
@@ -50,7 +53,13 @@ public final class ResourceParser {
     /** The typed resources of one kind each; resources with errors are absent. */
     public record Parsed(List<GatewayResource> gateways, List<HttpRouteResource> routes,
                          List<BackendResource> backends, List<SecretResource> secrets,
-                         List<TrafficPolicyResource> policies, List<RawResource> ignored) {
+                         List<TrafficPolicyResource> policies, List<RawResource> ignored,
+                         List<dev.aigw.config.agentgateway.AgentgatewayBackend> agentgatewayBackends,
+                         List<dev.aigw.config.agentgateway.AgentgatewayPolicy> agentgatewayPolicies) {
+        public Parsed(List<GatewayResource> gateways, List<HttpRouteResource> routes, List<BackendResource> backends,
+                      List<SecretResource> secrets, List<TrafficPolicyResource> policies, List<RawResource> ignored) {
+            this(gateways, routes, backends, secrets, policies, ignored, List.of(), List.of());
+        }
     }
 
     public Parsed parse(Collection<RawResource> raws) {
@@ -60,9 +69,13 @@ public final class ResourceParser {
         List<SecretResource> secrets = new ArrayList<>();
         List<TrafficPolicyResource> policies = new ArrayList<>();
         List<RawResource> ignored = new ArrayList<>();
+        List<dev.aigw.config.agentgateway.AgentgatewayBackend> agwBackends = new ArrayList<>();
+        List<dev.aigw.config.agentgateway.AgentgatewayPolicy> agwPolicies = new ArrayList<>();
+        List<RawResource> agw = new ArrayList<>();
         for (RawResource r : raws) {
             String group = r.apiVersion().contains("/") ? r.apiVersion().substring(0, r.apiVersion().indexOf('/')) : "";
             Ctx c = new Ctx(r);
+            if (!strict(r, group)) continue;
             switch (r.kind()) {
                 case "Gateway" -> {
                     if (c.expectGroup(group, GATEWAY_API)) add(gateways, gateway(c), c);
@@ -79,16 +92,105 @@ public final class ResourceParser {
                 case "TrafficPolicy", "RoutePolicy" -> {
                     if (c.expectGroup(group, KGATEWAY)) add(policies, trafficPolicy(c), c);
                 }
+                // After the loop: they resolve webhook backendRefs against the static Backends.
+                case "AgentgatewayBackend", "AgentgatewayPolicy" -> {
+                    if (c.expectGroup(group, AGENTGATEWAY)) agw.add(r);
+                }
+                case "AgentgatewayParameters" -> {
+                    // Proxy deployment knobs of agentgateway's controller; the raw spec stays reachable in `ignored`.
+                    if (c.expectGroup(group, AGENTGATEWAY)) {
+                        problems.add(Problem.info(r.location(), r.key().toString(), "AgentgatewayParameters configure "
+                                + "agentgateway's own proxy deployment; accepted and ignored by this gateway (except spec.modelCatalog, "
+                                + "the cost catalog governance reads)"));
+                        ignored.add(r);
+                    }
+                }
                 // Accepted; nothing to serve standalone.
                 case "GatewayClass", "GatewayParameters", "ReferenceGrant",
                      "ConfigMap", "Namespace" -> ignored.add(r);
-                // Served by governance (dev.aigw.governance), which binds them itself.
-                case "AgentgatewayPolicy", "AgentgatewayParameters" -> ignored.add(r);
                 default -> problems.add(Problem.warning(r.location(), r.key().toString(),
                         "kind " + r.kind() + " (" + r.apiVersion() + ") is not used by this gateway; ignored"));
             }
         }
-        return new Parsed(gateways, routes, backends, secrets, List.copyOf(policies), ignored);
+        var resolve = resolver(raws);
+        for (RawResource r : agw) {
+            if (r.kind().equals("AgentgatewayBackend")) {
+                var parsed = dev.aigw.config.agentgateway.BackendValidation.parse(r, problems, resolve);
+                if (parsed == null) continue;
+                agwBackends.add(parsed.backend());
+                parsed.resource().ifPresent(backends::add);
+                parsed.ai().ifPresent(policies::add);
+            } else {
+                var parsed = dev.aigw.config.agentgateway.PolicyValidation.parse(r, problems, resolve);
+                if (parsed == null) continue;
+                agwPolicies.add(parsed.policy());
+                parsed.ai().ifPresent(policies::add);
+            }
+        }
+        return new Parsed(gateways, routes, backends, secrets, List.copyOf(policies), ignored, List.copyOf(agwBackends),
+                List.copyOf(agwPolicies));
+    }
+
+    /**
+     * Where a policy's {@code backendRef} (a webhook) leads: a Service by its cluster DNS name, an
+     * AgentgatewayBackend or kgateway Backend of type Static by its first host.
+     */
+    private static dev.aigw.config.agentgateway.AiMapping.Resolver resolver(Collection<RawResource> raws) {
+        Map<ResourceKey, RawResource> byKey = new HashMap<>();
+        for (RawResource r : raws) byKey.put(r.key(), r);
+        return (referrer, ref) -> {
+            String kind = ref.kind().orElse("Service");
+            String ns = ref.namespace().orElse(referrer);
+            if (kind.equals("Service") && ref.group().orElse("").isEmpty()) {
+                return ref.port().map(p -> new HostPort(ref.name() + "." + ns + ".svc.cluster.local", p));
+            }
+            RawResource b = byKey.get(new ResourceKey(kind, ns, ref.name()));
+            if (b == null) return Optional.empty();
+            JsonNode host = kind.equals("AgentgatewayBackend") ? b.body().path("spec").path("static")
+                    : b.body().path("spec").path("static").path("hosts").path(0);
+            if (!host.path("host").isTextual() || !host.path("port").canConvertToInt()) return Optional.empty();
+            return Optional.of(new HostPort(host.get("host").asText(), ref.port().orElse(host.get("port").asInt())));
+        };
+    }
+
+    /** The top-level fields of a resource, by kind; the spec shapes are bound by {@link Binder}. */
+    private static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec", "status");
+    private static final Set<String> SECRET_TOP = Set.of("apiVersion", "kind", "metadata", "data", "stringData", "type",
+            "immutable");
+
+    /**
+     * Binds the resource's spec onto its records strictly: unknown fields (and values of the wrong
+     * type) are errors with their line and a suggestion. False when the resource is left out.
+     */
+    private boolean strict(RawResource r, String group) {
+        Class<?> spec = switch (r.kind()) {
+            case "Gateway" -> group.equals(GATEWAY_API) ? dev.aigw.config.gateway.GatewaySpec.class : null;
+            case "HTTPRoute" -> group.equals(GATEWAY_API) ? dev.aigw.config.gateway.HttpRouteSpec.class : null;
+            case "Backend" -> group.equals(KGATEWAY) ? dev.aigw.config.kgateway.BackendSpec.class : null;
+            case "TrafficPolicy", "RoutePolicy" -> group.equals(KGATEWAY)
+                    ? dev.aigw.config.kgateway.TrafficPolicySpec.class : null;
+            default -> null;
+        };
+        Set<String> top = switch (r.kind()) {
+            case "Secret" -> SECRET_TOP;
+            case "Gateway", "HTTPRoute", "Backend", "TrafficPolicy", "RoutePolicy" -> TOP;
+            default -> null;
+        };
+        boolean ok = true;
+        if (top != null) {
+            for (String f : (Iterable<String>) r.body()::fieldNames) {
+                if (top.contains(f)) continue;
+                String close = Suggest.closest(f, top);
+                problems.add(Problem.error(r.at("/" + YamlResources.escape(f)), r.key().toString(), "unknown field `" + f
+                        + "` in " + r.key() + (close == null ? "" : "; did you mean `" + close + "`?") + " (valid: "
+                        + String.join(", ", new TreeSet<>(top)) + ")"));
+                ok = false;
+            }
+        }
+        if (spec != null && r.body().get("spec") instanceof com.fasterxml.jackson.databind.node.ObjectNode) {
+            ok &= Binder.bind(r, "/spec", spec, problems) != null;
+        }
+        return ok;
     }
 
     private <T> void add(List<T> list, T value, Ctx c) {
@@ -214,7 +316,17 @@ public final class ResourceParser {
             refs.add(new BackendRef(b.path("group").asText(""), b.path("kind").asText("Service"),
                     b.path("namespace").asText(c.r.namespace()), name, Optional.ofNullable(port), weight));
             for (JsonNode f : b.path("filters")) {
-                c.error(f, "per-backendRef filters are not supported; put the filter on the rule");
+                // kgateway's e2e suites attach TrafficPolicies this way; other per-backend filters are refused.
+                if (f.path("type").asText("").equals("ExtensionRef")) {
+                    Filter ext = filter(c, f);
+                    if (ext != null) filters.add(ext);
+                    if (rn.path("backendRefs").size() > 1) {
+                        problems.add(Problem.warning(c.r.at(f), c.name(), "an ExtensionRef inside one of several "
+                                + "backendRefs applies to the whole rule here"));
+                    }
+                } else {
+                    c.error(f, "per-backendRef filters other than ExtensionRef are not supported; put the filter on the rule");
+                }
             }
         }
         JsonNode t = rn.path("timeouts");
@@ -346,9 +458,22 @@ public final class ResourceParser {
                 }
                 yield new UrlRewrite(Optional.ofNullable(c.text(u, "hostname", false)), value, full);
             }
+            case "ExtensionRef" -> {
+                JsonNode e = f.path("extensionRef");
+                String kind = c.text(e, "kind", true);
+                String name = c.text(e, "name", true);
+                String group = e.path("group").asText("");
+                if (kind == null || name == null) yield null;
+                if (!(kind.equals("TrafficPolicy") || kind.equals("RoutePolicy")) || !group.equals(KGATEWAY)) {
+                    c.error(f, "extensionRef " + group + "/" + kind + " is not supported (expected a TrafficPolicy of "
+                            + "group " + KGATEWAY + ")");
+                    yield null;
+                }
+                yield new ExtensionRef(group, "TrafficPolicy", name);
+            }
             default -> {
                 c.error(f, "filter type " + type + " is not supported "
-                        + "(expected RequestHeaderModifier, ResponseHeaderModifier or URLRewrite)");
+                        + "(expected RequestHeaderModifier, ResponseHeaderModifier, URLRewrite or ExtensionRef)");
                 yield null;
             }
         };
@@ -609,7 +734,7 @@ public final class ResourceParser {
             case "Inline" -> {
                 String v = c.text(a, "inline", true);
                 yield new AuthToken.Inline(v == null ? new SecretValue.Unresolved("no inline token")
-                        : substitute(v, where + ".authToken.inline"));
+                        : substitute(c, a.get("inline"), v, where + ".authToken.inline"));
             }
             case "SecretRef" -> {
                 String name = c.text(a.path("secretRef"), "name", true);
@@ -679,9 +804,8 @@ public final class ResourceParser {
             targets.add(new TrafficPolicyResource.TargetRef(group, kind, ns, name,
                     Optional.ofNullable(c.text(t, "sectionName", false)), c.r.at(t)));
         }
-        if (targets.isEmpty() && !c.failed) {
-            c.error(spec, "spec.targetRefs is empty: name the HTTPRoute (or Gateway) this policy applies to");
-        }
+        // No targetRefs: attached by HTTPRoute ExtensionRef filters (kgateway's e2e suites do); the
+        // snapshot compiler warns when nothing references it.
         JsonNode ai = spec.get("ai");
         TrafficPolicyResource.Ai parsed = TrafficPolicyResource.Ai.EMPTY;
         if (ai == null || !ai.isObject()) {
@@ -947,7 +1071,7 @@ public final class ResourceParser {
         JsonNode d = c.r.body().path("data");
         for (var e : d.properties()) {
             // ${VAR} is expanded in the text as written (as the shell would), then decoded.
-            SecretValue raw = substitute(e.getValue().asText(), "data." + e.getKey());
+            SecretValue raw = substitute(c, e.getValue(), e.getValue().asText(), "data." + e.getKey());
             if (raw instanceof SecretValue.Unresolved) {
                 data.put(e.getKey(), raw);
                 continue;
@@ -963,13 +1087,20 @@ public final class ResourceParser {
         }
         // stringData wins over data for the same key, as the API server merges them.
         for (var e : c.r.body().path("stringData").properties()) {
-            data.put(e.getKey(), substitute(e.getValue().asText(), "stringData." + e.getKey()));
+            data.put(e.getKey(), substitute(c, e.getValue(), e.getValue().asText(), "stringData." + e.getKey()));
         }
         return new SecretResource(c.r.key(), Collections.unmodifiableMap(data), c.r.location());
     }
 
     /** Replaces {@code ${VAR}} with the environment's value; an unset variable leaves the value unresolved. */
-    private SecretValue substitute(String raw, String where) {
+    private SecretValue substitute(Ctx c, JsonNode at, String raw, String where) {
+        Matcher shell = SHELL_VAR.matcher(raw);
+        if (shell.find()) {
+            // What a user gets by copying the YAML between <<EOF and EOF literally: sent as written otherwise.
+            problems.add(Problem.warning(c.r.at(at), c.name(), where + ": `$" + shell.group(1) + "` looks like an "
+                    + "unexpanded shell variable and is used as written; write ${" + shell.group(1)
+                    + "} to read it from the environment"));
+        }
         Matcher m = ENV_REF.matcher(raw);
         StringBuilder sb = new StringBuilder();
         List<String> missing = new ArrayList<>();

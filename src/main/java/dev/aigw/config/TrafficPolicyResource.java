@@ -23,11 +23,21 @@ public record TrafficPolicyResource(ResourceKey key, Instant created, List<Targe
 
     public enum RouteType { CHAT, CHAT_STREAMING }
 
+    /**
+     * {@code modelAliases} (agentgateway's {@code backend.ai.modelAliases}; kgateway has none): the
+     * client's model name → the model sent; keys may hold {@code *}.
+     */
     public record Ai(Optional<RouteType> routeType, Optional<Enrichment> promptEnrichment,
                      Optional<List<FieldDefault>> defaults, Optional<RequestGuard> request,
-                     Optional<ResponseGuard> response) {
+                     Optional<ResponseGuard> response, Optional<java.util.Map<String, String>> modelAliases) {
         public static final Ai EMPTY = new Ai(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
+
+        public Ai(Optional<RouteType> routeType, Optional<Enrichment> promptEnrichment,
+                  Optional<List<FieldDefault>> defaults, Optional<RequestGuard> request,
+                  Optional<ResponseGuard> response) {
+            this(routeType, promptEnrichment, defaults, request, response, Optional.empty());
+        }
     }
 
     public record Message(String role, String content) {

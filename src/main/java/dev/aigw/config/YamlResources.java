@@ -78,6 +78,8 @@ public final class YamlResources {
         if ((long) text.length() > maxBytes && utf8Length(text) > maxBytes) {
             return new Result(List.of(), List.of(tooLarge(sourceName, utf8Length(text))));
         }
+        Problem longRun = longestRun(sourceName, text);
+        if (longRun != null) return new Result(List.of(), List.of(longRun));
         Map<JsonNode, Location> locator = new IdentityHashMap<>();
         Map<String, Location> lines = new HashMap<>();
         try (JsonParser p = yaml.createParser(new StringReader(text))) {
@@ -207,6 +209,34 @@ public final class YamlResources {
         };
         if (node.isContainerNode() || node.isTextual() || node.isNumber()) locator.put(node, here);
         return node;
+    }
+
+    /**
+     * The longest run of characters without a space or line break a value may have (1 MiB).
+     * SnakeYAML copies its read window for every 1 KiB it reads while a run lasts, which makes a
+     * long run quadratic (16 MiB: minutes); a longer run is refused before parsing, at once.
+     * Values with spaces or line breaks (PEM blocks, JSON keys) are scanned in pieces and may be
+     * as long as the file.
+     */
+    public static final int MAX_RUN = 1024 * 1024;
+
+    private static Problem longestRun(String source, String text) {
+        int run = 0;
+        int line = 1;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line++;
+                run = 0;
+            } else if (c == ' ' || c == '\t' || c == '\r') {
+                run = 0;
+            } else if (++run > MAX_RUN) {
+                return Problem.error(new Location(source, line), "", "a value of more than " + MAX_RUN
+                        + " characters without a space or line break (the longest this gateway reads); "
+                        + "break it into lines (a YAML block scalar, | or >) or keep it out of the config");
+            }
+        }
+        return null;
     }
 
     /** RFC 6901 escaping of one pointer segment. */

@@ -119,6 +119,7 @@ public final class GovernanceCompiler {
         List<Src> policies = new ArrayList<>();
         List<RawResource> routes = new ArrayList<>();
         List<RawResource> parameters = new ArrayList<>();
+        List<RawResource> invalid = new ArrayList<>();
         for (RawResource r : resources) {
             String kind = r.key().kind();
             String group = r.apiVersion().contains("/") ? r.apiVersion().substring(0, r.apiVersion().indexOf('/')) : "";
@@ -137,7 +138,13 @@ public final class GovernanceCompiler {
                 case "AgentgatewayParameters" -> parameters.add(r);
                 case "AgentgatewayPolicy" -> {
                     if (!group.equals(AGW)) continue;
-                    AgentgatewayPolicy p = PolicyValidation.parse(r, problems);
+                    // The resource parser reports the policy's own problems; here only whether it binds.
+                    AgentgatewayPolicy p = PolicyValidation.parse(r, new ArrayList<>());
+                    if (p == null && governs(r)) {
+                        // Invalid but meant to govern: its targets refuse rather than go unguarded.
+                        invalid.add(r);
+                        continue;
+                    }
                     if (p != null && p.spec().traffic().isPresent() && !p.spec().traffic().get().governance().isEmpty()) {
                         if (!p.spec().targetSelectors().isEmpty()) {
                             problems.add(Problem.error(r.at("/spec/targetSelectors"), r.key().toString(), "spec.targetSelectors: "
@@ -152,7 +159,7 @@ public final class GovernanceCompiler {
             }
         }
         rt.overrideCatalog(catalogs(parameters));
-        if (policies.isEmpty()) return new Result(Governance.EMPTY, List.copyOf(problems));
+        if (policies.isEmpty() && invalid.isEmpty()) return new Result(Governance.EMPTY, List.copyOf(problems));
         Map<String, RuleGate> gates = new HashMap<>();
         Map<String, RuleGate> byIdentity = new HashMap<>();
         for (RawResource route : routes) {
@@ -170,8 +177,14 @@ public final class GovernanceCompiler {
                     if (section != null) m.layer(matching(policies, "Gateway", gw, section, true));
                     m.layer(matching(policies, "HTTPRoute", route.key().ref(), null, false));
                     if (ruleName != null) m.layer(matching(policies, "HTTPRoute", route.key().ref(), ruleName, true));
-                    if (m.isEmpty()) continue;
                     String gateKey = Governance.key(gw, route.key().ref(), i);
+                    String bad = invalidTarget(invalid, gw, section, route.key().ref(), ruleName);
+                    if (bad != null) {
+                        gates.put(gateKey, RuleGate.broken("AgentgatewayPolicy " + bad + " governs this route but is invalid "
+                                + "(see its problems); requests are refused until it is fixed"));
+                        continue;
+                    }
+                    if (m.isEmpty()) continue;
                     RuleGate g = byIdentity.computeIfAbsent(m.identity(), k -> gate(m, gateKey));
                     gates.put(gateKey, g);
                 }
@@ -179,6 +192,32 @@ public final class GovernanceCompiler {
         }
         rt.buckets().retainOnly(gates.keySet());
         return new Result(new Governance(generation, gates), List.copyOf(problems));
+    }
+
+    private static boolean governs(RawResource r) {
+        JsonNode t = r.body().path("spec").path("traffic");
+        for (String f : List.of("rateLimit", "apiKeyAuthentication", "jwtAuthentication", "basicAuthentication", "authorization")) {
+            if (t.has(f)) return true;
+        }
+        return false;
+    }
+
+    /** The first invalid governing policy whose raw targetRefs reach this rule, as ns/name; else null. */
+    private static String invalidTarget(List<RawResource> invalid, String gw, String section, String routeRef, String ruleName) {
+        for (RawResource r : invalid) {
+            String ns = r.key().namespace();
+            for (JsonNode t : r.body().path("spec").path("targetRefs")) {
+                String ref = ns + "/" + t.path("name").asText();
+                String sec = t.path("sectionName").asText(null);
+                boolean hit = switch (t.path("kind").asText()) {
+                    case "Gateway" -> ref.equals(gw) && (sec == null || sec.equals(section));
+                    case "HTTPRoute" -> ref.equals(routeRef) && (sec == null || sec.equals(ruleName));
+                    default -> false;
+                };
+                if (hit) return r.key().ref();
+            }
+        }
+        return null;
     }
 
     /** The policies targeting {@code kind ns/name}: with {@code exactSection}, those naming that section; else those naming none. */

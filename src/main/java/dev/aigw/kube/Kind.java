@@ -10,6 +10,10 @@ enum Kind {
     BACKEND("gateway.kgateway.dev", "v1alpha1", "Backend", "backends", true, true),
     TRAFFIC_POLICY("gateway.kgateway.dev", "v1alpha1", "TrafficPolicy", "trafficpolicies", true, true),
     GATEWAY_PARAMETERS("gateway.kgateway.dev", "v1alpha1", "GatewayParameters", "gatewayparameters", true, false),
+    AGENTGATEWAY_BACKEND("agentgateway.dev", "v1alpha1", "AgentgatewayBackend", "agentgatewaybackends", true, true),
+    AGENTGATEWAY_POLICY("agentgateway.dev", "v1alpha1", "AgentgatewayPolicy", "agentgatewaypolicies", true, true),
+    AGENTGATEWAY_PARAMETERS("agentgateway.dev", "v1alpha1", "AgentgatewayParameters", "agentgatewayparameters", true,
+            false),
     SECRET("", "v1", "Secret", "secrets", true, false);
 
     final String group;

@@ -27,6 +27,8 @@ public record KubeOptions(List<String> namespaces, Set<String> gatewayClasses, S
                           Duration debounce, Duration leaseDuration) {
     public static final String DEFAULT_CONTROLLER = "ai-gateway.dev/controller";
     public static final String DEFAULT_GATEWAY_CLASS = "kgateway";
+    /** agentgateway's class ({@code controllerName: agentgateway.dev/agentgateway}), served by default too. */
+    public static final String AGENTGATEWAY_CLASS = "agentgateway";
 
     public KubeOptions {
         namespaces = List.copyOf(requireNonNull(namespaces, "namespaces"));
@@ -40,7 +42,7 @@ public record KubeOptions(List<String> namespaces, Set<String> gatewayClasses, S
 
     /** Defaults: all namespaces, class {@code kgateway}, 150 ms debounce, 15 s lease. */
     public static KubeOptions defaults(String identity) {
-        return new KubeOptions(List.of(), Set.of(DEFAULT_GATEWAY_CLASS), DEFAULT_CONTROLLER, identity, null,
+        return new KubeOptions(List.of(), Set.of(DEFAULT_GATEWAY_CLASS, AGENTGATEWAY_CLASS), DEFAULT_CONTROLLER, identity, null,
                 "ai-gateway-status", null, Duration.ofMillis(150), Duration.ofSeconds(15));
     }
 

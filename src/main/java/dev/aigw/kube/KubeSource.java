@@ -208,7 +208,9 @@ public final class KubeSource implements AutoCloseable {
                                 }
                             }
                         }
-                        case BACKEND -> collectSecretRefs(r.body().path("spec"), r.namespace(), referenced);
+                        // Backends' credentials; policies' (moderation keys, API-key and basic-auth Secrets).
+                        case BACKEND, AGENTGATEWAY_BACKEND, TRAFFIC_POLICY, AGENTGATEWAY_POLICY ->
+                                collectSecretRefs(r.body().path("spec"), r.namespace(), referenced);
                         case SECRET -> {
                             secrets.add(r);
                             continue;

@@ -56,7 +56,8 @@ final class Statuses {
         this.programmed = programmed;
         this.currentStatus = currentStatus;
         this.now = now.truncatedTo(ChronoUnit.SECONDS).toString();
-        this.byResource = problems.stream().filter(p -> p.severity() != Problem.Severity.WARNING)
+        this.byResource = problems.stream().filter(p -> p.severity() == Problem.Severity.ERROR
+                        || p.severity() == Problem.Severity.UNRESOLVED)
                 .collect(Collectors.groupingBy(p -> p.resource() == null ? "" : p.resource()));
     }
 
@@ -71,6 +72,8 @@ final class Statuses {
                 case "HTTPRoute" -> route(r, gateways);
                 case "Backend" -> accepted(r, backendReason(r));
                 case "TrafficPolicy" -> accepted(r, "Invalid");
+                case "AgentgatewayBackend" -> agentgatewayBackend(r);
+                case "AgentgatewayPolicy" -> agentgatewayPolicy(r);
                 default -> null;
             };
             if (status != null) out.put(r.key(), status);
@@ -106,6 +109,109 @@ final class Statuses {
         ObjectNode status = NODES.objectNode();
         status.putArray("conditions").add(keepTransition(currentStatus.apply(r.key()).path("conditions"), cond));
         return status;
+    }
+
+    // ---- agentgateway kinds (agentgateway-api.md §5) ----
+
+    /** agentgateway's controller: the controllerName of AgentgatewayPolicy ancestors. */
+    static final String AGENTGATEWAY_CONTROLLER = "agentgateway.dev/agentgateway";
+
+    private ObjectNode agentgatewayBackend(RawResource r) {
+        List<Problem> bad = new ArrayList<>(problems(r, Problem.Severity.ERROR));
+        bad.addAll(problems(r, Problem.Severity.UNRESOLVED));
+        ObjectNode cond = bad.isEmpty() ? condition(r, "Accepted", true, "Accepted", "Backend successfully accepted")
+                : condition(r, "Accepted", false, "TranslationError", "failed to translate backend: " + messages(bad));
+        ObjectNode status = NODES.objectNode();
+        status.putArray("conditions").add(keepTransition(currentStatus.apply(r.key()).path("conditions"), cond));
+        return status;
+    }
+
+    /**
+     * {@code status.ancestors[]}: one entry per Gateway the policy's targets reach (a Gateway target,
+     * an HTTPRoute's parents, the parents of routes that use a targeted AgentgatewayBackend), with
+     * {@code Accepted} and {@code Attached}; when it reaches none, or was refused, the entry is
+     * {@code {group: agentgateway.dev, name: StatusSummary}}. Other controllers' entries are kept.
+     */
+    private ObjectNode agentgatewayPolicy(RawResource r) {
+        List<Problem> errors = problems(r, Problem.Severity.ERROR);
+        List<Problem> unresolved = problems(r, Problem.Severity.UNRESOLVED);
+        JsonNode current = currentStatus.apply(r.key()).path("ancestors");
+        ObjectNode status = NODES.objectNode();
+        ArrayNode ancestors = status.putArray("ancestors");
+        for (JsonNode a : current) {
+            if (!a.path("controllerName").asText().equals(AGENTGATEWAY_CONTROLLER)) ancestors.add(a.deepCopy());
+        }
+        List<ObjectNode> refs = new ArrayList<>();
+        if (errors.isEmpty()) {
+            for (ResourceKey gw : policyGateways(r)) {
+                ObjectNode ref = NODES.objectNode();
+                ref.put("group", GATEWAY_API).put("kind", "Gateway").put("name", gw.name()).put("namespace", gw.namespace());
+                refs.add(ref);
+            }
+        }
+        if (refs.isEmpty()) {
+            ObjectNode summary = NODES.objectNode();
+            summary.put("group", "agentgateway.dev").put("name", "StatusSummary");
+            refs.add(summary);
+        }
+        for (ObjectNode ref : refs) {
+            JsonNode prev = NODES.missingNode();
+            for (JsonNode a : current) {
+                if (a.path("controllerName").asText().equals(AGENTGATEWAY_CONTROLLER) && a.path("ancestorRef").equals(ref)) prev = a;
+            }
+            ObjectNode entry = ancestors.addObject();
+            entry.set("ancestorRef", ref);
+            entry.put("controllerName", AGENTGATEWAY_CONTROLLER);
+            ArrayNode conds = entry.putArray("conditions");
+            conds.add(keepTransition(prev.path("conditions"), errors.isEmpty()
+                    ? condition(r, "Accepted", true, "Valid", "Policy accepted")
+                    : condition(r, "Accepted", false, "Invalid", messages(errors))));
+            conds.add(keepTransition(prev.path("conditions"), errors.isEmpty() && unresolved.isEmpty()
+                    ? condition(r, "Attached", true, "Attached", "Attached to all targets")
+                    : condition(r, "Attached", false, "Pending", errors.isEmpty() ? messages(unresolved)
+                    : "not attached: the policy was refused")));
+        }
+        return status;
+    }
+
+    /** The Gateways an AgentgatewayPolicy's targetRefs reach, in a stable order. */
+    private List<ResourceKey> policyGateways(RawResource policy) {
+        java.util.TreeSet<ResourceKey> out = new java.util.TreeSet<>();
+        String ns = policy.namespace();
+        for (JsonNode t : policy.body().path("spec").path("targetRefs")) {
+            String kind = t.path("kind").asText();
+            String name = t.path("name").asText();
+            for (RawResource r : resources) {
+                if (kind.equals("Gateway") && r.kind().equals("Gateway") && r.namespace().equals(ns) && r.name().equals(name)) {
+                    out.add(r.key());
+                } else if (kind.equals("HTTPRoute") && r.kind().equals("HTTPRoute") && r.namespace().equals(ns)
+                        && r.name().equals(name)) {
+                    out.addAll(parents(r));
+                } else if (kind.equals("AgentgatewayBackend") && r.kind().equals("HTTPRoute")) {
+                    for (JsonNode rule : r.body().path("spec").path("rules")) {
+                        for (JsonNode b : rule.path("backendRefs")) {
+                            if (b.path("kind").asText().equals("AgentgatewayBackend") && b.path("name").asText().equals(name)
+                                    && b.path("namespace").asText(r.namespace()).equals(ns)) {
+                                out.addAll(parents(r));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Set<ResourceKey> known = resources.stream().filter(x -> x.kind().equals("Gateway")).map(RawResource::key)
+                .collect(Collectors.toSet());
+        out.retainAll(known);
+        return List.copyOf(out);
+    }
+
+    private static List<ResourceKey> parents(RawResource route) {
+        List<ResourceKey> out = new ArrayList<>();
+        for (JsonNode p : route.body().path("spec").path("parentRefs")) {
+            ResourceKey k = gatewayKey(p, route.namespace());
+            if (k != null) out.add(k);
+        }
+        return out;
     }
 
     // ---- Gateway ----

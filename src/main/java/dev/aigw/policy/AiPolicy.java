@@ -21,7 +21,13 @@ import java.util.Optional;
  */
 public record AiPolicy(List<ResourceKey> sources, RouteType routeType,
                        Optional<TrafficPolicyResource.Enrichment> enrichment, List<FieldDefault> defaults,
-                       Optional<RequestGuard> request, Optional<ResponsePolicy> response) {
+                       Optional<RequestGuard> request, Optional<ResponsePolicy> response,
+                       java.util.Map<String, String> modelAliases) {
+
+    public AiPolicy(List<ResourceKey> sources, RouteType routeType, Optional<TrafficPolicyResource.Enrichment> enrichment,
+                    List<FieldDefault> defaults, Optional<RequestGuard> request, Optional<ResponsePolicy> response) {
+        this(sources, routeType, enrichment, defaults, request, response, java.util.Map.of());
+    }
 
     /** {@code promptGuard.request}, compiled. {@code customResponse} is the default when none was set. */
     public record RequestGuard(CustomResponse customResponse, Optional<RegexGuard> regex, Optional<Webhook> webhook,
@@ -73,6 +79,7 @@ public record AiPolicy(List<ResourceKey> sources, RouteType routeType,
         List<String> parts = new ArrayList<>();
         if (routeType == RouteType.CHAT_STREAMING) parts.add("routeType CHAT_STREAMING");
         enrichment.ifPresent(e -> parts.add("enrichment +" + e.prepend().size() + "/+" + e.append().size()));
+        if (!modelAliases.isEmpty()) parts.add("modelAliases " + modelAliases.keySet());
         if (!defaults.isEmpty()) parts.add("defaults " + defaults.stream().map(d -> d.field() + (d.override() ? "!" : ""))
                 .toList());
         request.ifPresent(r -> {

@@ -1,11 +1,11 @@
 package dev.aigw.policy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.translate.BodyFormat;
 import dev.aigw.translate.Schema;
+import dev.aigw.translate.TextSlot;
 import dev.aigw.translate.SseEvent;
 
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ import java.util.List;
 public final class HeldStream {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Schema schema;
+    private final BodyFormat format;
     private final List<SseEvent> events = new ArrayList<>();
     private final List<ObjectNode> parsed = new ArrayList<>();
     private final StringBuilder text = new StringBuilder();
@@ -27,7 +27,7 @@ public final class HeldStream {
     private long bytes;
 
     public HeldStream(Schema schema) {
-        this.schema = schema;
+        this.format = BodyFormat.of(schema);
     }
 
     public void add(List<SseEvent> more) {
@@ -46,29 +46,8 @@ public final class HeldStream {
     }
 
     private void read(ObjectNode d) {
-        switch (schema) {
-            case OPENAI_CHAT -> {
-                for (JsonNode c : d.path("choices")) {
-                    text.append(c.path("delta").path("content").asText(""));
-                    if (c.path("delta").has("tool_calls")) toolCalls = true;
-                }
-            }
-            case ANTHROPIC_MESSAGES -> {
-                if ("text_delta".equals(d.path("delta").path("type").asText())) text.append(d.path("delta").path("text").asText());
-                if ("tool_use".equals(d.path("content_block").path("type").asText())) toolCalls = true;
-            }
-            case GEMINI_GENERATE -> {
-                for (JsonNode c : d.path("candidates")) {
-                    for (JsonNode p : c.path("content").path("parts")) {
-                        text.append(p.path("text").asText(""));
-                        if (p.has("functionCall")) toolCalls = true;
-                    }
-                }
-            }
-            case BEDROCK_CONVERSE -> {
-                // Converse streams are not SSE; the proxy never holds them.
-            }
-        }
+        text.append(format.streamText(d));
+        toolCalls |= format.streamCallsTool(d);
     }
 
     /** How much is held (characters of event data), so the holder can bound it. */
@@ -87,23 +66,13 @@ public final class HeldStream {
 
     /** The held text as a whole response of the schema, for the webhook. */
     public ObjectNode asBody() {
-        ObjectNode b = JSON.createObjectNode();
-        switch (schema) {
-            case OPENAI_CHAT -> b.putArray("choices").addObject().putObject("message").put("role", "assistant")
-                    .put("content", text.toString());
-            case ANTHROPIC_MESSAGES -> b.putArray("content").addObject().put("type", "text").put("text", text.toString());
-            case GEMINI_GENERATE -> b.putArray("candidates").addObject().putObject("content").put("role", "model")
-                    .putArray("parts").addObject().put("text", text.toString());
-            case BEDROCK_CONVERSE -> b.putObject("output").putObject("message").putArray("content").addObject()
-                    .put("text", text.toString());
-        }
-        return b;
+        return format.responseWithText(text.toString());
     }
 
     /** The text of a whole response body of the schema (as the webhook may have masked it). */
     public String textOf(ObjectNode body) {
         StringBuilder sb = new StringBuilder();
-        for (BodyText.Slot s : BodyText.response(schema, body)) sb.append(s.text());
+        for (TextSlot s : format.responseText(body)) sb.append(s.text());
         return sb.toString();
     }
 
@@ -122,38 +91,15 @@ public final class HeldStream {
         for (int i = 0; i < events.size(); i++) {
             ObjectNode d = parsed.get(i);
             SseEvent e = events.get(i);
-            if (d == null || !carriesText(d)) {
+            if (d == null || !format.carriesStreamText(d)) {
                 out.add(e);
                 continue;
             }
             ObjectNode copy = d.deepCopy();
-            setText(copy, placed ? "" : newText);
+            format.setStreamText(copy, placed ? "" : newText);
             placed = true;
             out.add(new SseEvent(e.event(), copy.toString(), e.id()));
         }
         return out;
-    }
-
-    private boolean carriesText(ObjectNode d) {
-        return switch (schema) {
-            case OPENAI_CHAT -> d.path("choices").path(0).path("delta").path("content").isTextual();
-            case ANTHROPIC_MESSAGES -> "text_delta".equals(d.path("delta").path("type").asText());
-            case GEMINI_GENERATE -> d.path("candidates").path(0).path("content").path("parts").path(0).path("text").isTextual();
-            case BEDROCK_CONVERSE -> false;
-        };
-    }
-
-    private void setText(ObjectNode d, String t) {
-        switch (schema) {
-            case OPENAI_CHAT -> ((ObjectNode) d.path("choices").path(0).path("delta")).put("content", t);
-            case ANTHROPIC_MESSAGES -> ((ObjectNode) d.path("delta")).put("text", t);
-            case GEMINI_GENERATE -> {
-                ArrayNode parts = (ArrayNode) d.path("candidates").path(0).path("content").path("parts");
-                for (JsonNode p : parts) if (p.has("text")) ((ObjectNode) p).put("text", "");
-                ((ObjectNode) parts.get(0)).put("text", t);
-            }
-            case BEDROCK_CONVERSE -> {
-            }
-        }
     }
 }

@@ -37,11 +37,16 @@ import java.util.function.Function;
  * attachment.
  */
 public final class PolicyCompiler {
+    /**
+     * Least important first, so the most important is folded last: at one level, a TrafficPolicy
+     * before an AgentgatewayPolicy (the successor API wins a conflict), then the newest first.
+     */
     private static final Comparator<TrafficPolicyResource> IMPORTANCE = Comparator
-            .comparing(TrafficPolicyResource::created)
-            .thenComparing(p -> p.key().namespace())
-            .thenComparing(p -> p.key().name())
-            .reversed(); // least important first, so the oldest is folded last
+            .comparing((TrafficPolicyResource p) -> !p.key().kind().startsWith("Agentgateway")).reversed()
+            .thenComparing(Comparator.comparing(TrafficPolicyResource::created)
+                    .thenComparing(p -> p.key().namespace())
+                    .thenComparing(p -> p.key().name())
+                    .reversed());
 
     private final List<TrafficPolicyResource> policies;
     private final Function<ResourceKey, SecretResource> secrets;
@@ -50,6 +55,8 @@ public final class PolicyCompiler {
     private final Map<TrafficPolicyResource.Moderation, AiPolicy.Moderation> moderations = new IdentityHashMap<>();
     private final Map<TrafficPolicyResource.Moderation, TrafficPolicyResource> moderationOwner = new IdentityHashMap<>();
     private final Map<List<Object>, Optional<AiPolicy>> cache = new HashMap<>();
+    private final Set<ResourceKey> referenced = new HashSet<>();
+    private final Set<String> missingRefs = new HashSet<>();
 
     public PolicyCompiler(List<TrafficPolicyResource> policies, Function<ResourceKey, SecretResource> secrets,
                           List<Problem> problems) {
@@ -66,10 +73,22 @@ public final class PolicyCompiler {
 
     /** Reports every target that does not exist (UNRESOLVED: served without it). */
     public void checkTargets(Map<ResourceKey, HttpRouteResource> routes, Map<ResourceKey, GatewayResource> gateways) {
+        checkTargets(routes, gateways, Set.of());
+    }
+
+    /** Also AgentgatewayBackend targets ({@code backends}: the keys of those that exist). */
+    public void checkTargets(Map<ResourceKey, HttpRouteResource> routes, Map<ResourceKey, GatewayResource> gateways,
+                             Set<ResourceKey> backends) {
         for (TrafficPolicyResource p : policies) {
             for (TargetRef t : p.targetRefs()) {
                 String what = t.kind() + " " + t.namespace() + "/" + t.name();
-                if (t.kind().equals("Gateway")) {
+                if (t.kind().equals("AgentgatewayBackend")) {
+                    if (!backends.contains(new ResourceKey("AgentgatewayBackend", t.namespace(), t.name()))) {
+                        unresolved(p, t, "target " + what + " not found; the policy is not applied there");
+                    }
+                } else if (!t.kind().equals("Gateway") && !t.kind().equals("HTTPRoute")) {
+                    continue; // other kinds were reported when the policy was read
+                } else if (t.kind().equals("Gateway")) {
                     GatewayResource g = gateways.get(new ResourceKey("Gateway", t.namespace(), t.name()));
                     if (g == null) {
                         unresolved(p, t, "target " + what + " not found; the policy is not applied there");
@@ -92,6 +111,16 @@ public final class PolicyCompiler {
         }
     }
 
+    /** Warns about TrafficPolicies with no targetRefs that no HTTPRoute ExtensionRef names: they do nothing. Call after attaching. */
+    public void reportUnattached() {
+        for (TrafficPolicyResource p : policies) {
+            if (p.targetRefs().isEmpty() && !referenced.contains(p.key())) {
+                problems.add(Problem.warning(p.location(), p.key().toString(), "has no targetRefs and no HTTPRoute "
+                        + "ExtensionRef filter names it: it applies nowhere"));
+            }
+        }
+    }
+
     private void unresolved(TrafficPolicyResource p, TargetRef t, String message) {
         problems.add(Problem.unresolved(t.location(), p.key().toString(), message));
     }
@@ -102,9 +131,35 @@ public final class PolicyCompiler {
         List<TrafficPolicyResource> gw = new ArrayList<>();
         List<TrafficPolicyResource> rt = new ArrayList<>();
         List<TrafficPolicyResource> rl = new ArrayList<>();
+        List<TrafficPolicyResource> be = new ArrayList<>();
+        List<TrafficPolicyResource> own = new ArrayList<>();
+        Set<ResourceKey> agwBackends = new HashSet<>();
+        for (HttpRouteResource.BackendRef ref : rule.backendRefs()) {
+            if (ref.kind().equals("AgentgatewayBackend")) {
+                agwBackends.add(new ResourceKey("AgentgatewayBackend", ref.namespace(), ref.name()));
+            }
+        }
+        for (HttpRouteResource.Filter f : rule.filters()) {
+            if (!(f instanceof HttpRouteResource.ExtensionRef ext)) continue;
+            Optional<TrafficPolicyResource> p = policies.stream().filter(x -> (x.key().kind().equals("TrafficPolicy")
+                    || x.key().kind().equals("RoutePolicy")) && x.key().namespace().equals(route.key().namespace())
+                    && x.key().name().equals(ext.name())).findFirst();
+            if (p.isPresent()) {
+                referenced.add(p.get().key());
+                add(rl, p.get());
+            } else if (missingRefs.add(route.key() + "/" + ext.name())) {
+                problems.add(Problem.unresolved(rule.location(), route.key().toString(), "rule " + rule.index()
+                        + ": ExtensionRef TrafficPolicy " + route.key().namespace() + "/" + ext.name()
+                        + " not found; the rule is served without it"));
+            }
+        }
         for (TrafficPolicyResource p : policies) {
             for (TargetRef t : p.targetRefs()) {
-                if (t.kind().equals("Gateway")) {
+                if (t.kind().equals("AgentgatewayBackend")) {
+                    if (agwBackends.contains(new ResourceKey("AgentgatewayBackend", t.namespace(), t.name()))) {
+                        add(p.key().kind().equals("AgentgatewayBackend") ? own : be, p);
+                    }
+                } else if (t.kind().equals("Gateway")) {
                     if (t.namespace().equals(gateway.namespace()) && t.name().equals(gateway.name())
                             && t.sectionName().map(listener::equals).orElse(true)) add(gw, p);
                 } else if (t.namespace().equals(route.key().namespace()) && t.name().equals(route.key().name())) {
@@ -113,10 +168,12 @@ public final class PolicyCompiler {
                 }
             }
         }
-        if (gw.isEmpty() && rt.isEmpty() && rl.isEmpty()) return Optional.empty();
+        if (gw.isEmpty() && rt.isEmpty() && rl.isEmpty() && be.isEmpty() && own.isEmpty()) return Optional.empty();
         List<TrafficPolicyResource> ordered = new ArrayList<>(gw);
         ordered.addAll(rt);
         ordered.addAll(rl);
+        ordered.addAll(be);
+        ordered.addAll(own);
         List<Object> key = List.copyOf(ordered.stream().map(TrafficPolicyResource::key).map(Object.class::cast).toList());
         return cache.computeIfAbsent(key, k -> Optional.of(compile(ordered)));
     }
@@ -136,9 +193,11 @@ public final class PolicyCompiler {
                 r.moderation().map(this::moderation)));
         Optional<AiPolicy.ResponsePolicy> response = merged.response().map(r -> new AiPolicy.ResponsePolicy(
                 r.regex().map(this::regex).filter(g -> !g.isEmpty()).map(RegexGuard::masking), r.webhook()));
+        List<FieldDefault> defaults = merged.defaults().orElse(List.of()).stream()
+                .map(d -> new FieldDefault(d.field(), dev.aigw.config.FieldValues.typed(d.value()), d.override())).toList();
         return new AiPolicy(ordered.stream().map(TrafficPolicyResource::key).toList(),
                 merged.routeType().orElse(TrafficPolicyResource.RouteType.CHAT), merged.promptEnrichment(),
-                merged.defaults().orElse(List.of()), request, response);
+                defaults, request, response, merged.modelAliases().orElse(Map.of()));
     }
 
     /** {@code b} over {@code a}, field by field. */
@@ -169,7 +228,7 @@ public final class PolicyCompiler {
                     y.webhook().or(() -> x.flatMap(TrafficPolicyResource.ResponseGuard::webhook))));
         }
         return new Ai(b.routeType().or(a::routeType), b.promptEnrichment().or(a::promptEnrichment), defaults,
-                request, response);
+                request, response, b.modelAliases().or(a::modelAliases));
     }
 
     private RegexGuard regex(TrafficPolicyResource.Regex r) {

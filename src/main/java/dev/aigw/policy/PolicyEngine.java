@@ -10,6 +10,7 @@ import dev.aigw.config.TrafficPolicyResource.HeaderMatch;
 import dev.aigw.config.TrafficPolicyResource.Webhook;
 import dev.aigw.provider.Credential;
 import dev.aigw.translate.Schema;
+import dev.aigw.translate.TextSlot;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -25,7 +26,6 @@ import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -113,6 +113,7 @@ public final class PolicyEngine {
         }
         return f.map(o -> {
             if (o instanceof PolicyOutcome.Continue) {
+                ModelAliases.apply(body, policy.modelAliases());
                 Defaults.apply(body, policy.defaults());
                 policy.enrichment().ifPresent(e -> Enrichment.apply(schema, body, e.prepend(), e.append()));
             }
@@ -145,7 +146,7 @@ public final class PolicyEngine {
 
     private static PolicyOutcome requestRegex(AiPolicy.RequestGuard g, Schema schema, ObjectNode body) {
         RegexGuard rx = g.regex().get();
-        for (BodyText.Slot s : BodyText.request(schema, body)) {
+        for (TextSlot s : BodyText.request(schema, body)) {
             if (rx.action() == Action.REJECT) {
                 Optional<String> hit = rx.firstMatch(s.text());
                 if (hit.isPresent()) {
@@ -165,10 +166,10 @@ public final class PolicyEngine {
 
     private Future<PolicyOutcome> requestWebhook(Webhook w, CustomResponse custom, Schema schema, ObjectNode body,
                                                  Function<String, String> headers) {
-        List<BodyText.Slot> slots = BodyText.request(schema, body);
+        List<TextSlot> slots = BodyText.request(schema, body);
         ObjectNode payload = JSON.createObjectNode();
         ArrayNode messages = payload.putObject("body").putArray("messages");
-        for (BodyText.Slot s : slots) messages.addObject().put("role", s.role()).put("content", s.text());
+        for (TextSlot s : slots) messages.addObject().put("role", s.role()).put("content", s.text());
         return callWebhook(w, "/request", payload, headers).transform(ar -> {
             if (ar.failed()) return Future.succeededFuture(webhookDown(w, "request", ar.cause(), body));
             return Future.succeededFuture(webhookAction(w, "request", ar.result(), "messages", slots, custom, body));
@@ -177,11 +178,11 @@ public final class PolicyEngine {
 
     private Future<PolicyOutcome> responseWebhook(Webhook w, Schema schema, ObjectNode body,
                                                   Function<String, String> headers) {
-        List<BodyText.Slot> slots = BodyText.response(schema, body);
+        List<TextSlot> slots = BodyText.response(schema, body);
         if (slots.isEmpty()) return Future.succeededFuture(new PolicyOutcome.Continue(body));
         ObjectNode payload = JSON.createObjectNode();
         ArrayNode choices = payload.putObject("body").putArray("choices");
-        for (BodyText.Slot s : slots) {
+        for (TextSlot s : slots) {
             choices.addObject().putObject("message").put("role", "assistant").put("content", s.text());
         }
         return callWebhook(w, "/response", payload, headers).transform(ar -> {
@@ -270,7 +271,7 @@ public final class PolicyEngine {
 
     /** Reads {@code {"action": X}}: mask, reject or pass by X's shape. */
     private static PolicyOutcome webhookAction(Webhook w, String phase, JsonNode reply, String listField,
-                                               List<BodyText.Slot> slots, CustomResponse custom, ObjectNode body) {
+                                               List<TextSlot> slots, CustomResponse custom, ObjectNode body) {
         JsonNode action = reply.get("action");
         if (action == null || action.isNull()) action = JSON.createObjectNode(); // no action: pass
         if (!action.isObject()) {
@@ -320,7 +321,7 @@ public final class PolicyEngine {
                     + m.unavailable().get(), "moderation unavailable"));
         }
         List<String> inputs = new ArrayList<>();
-        for (BodyText.Slot s : BodyText.request(schema, body)) {
+        for (TextSlot s : BodyText.request(schema, body)) {
             if (s.role().equals("user") && !s.text().isBlank()) inputs.add(s.text());
         }
         if (inputs.isEmpty()) return Future.succeededFuture(new PolicyOutcome.Continue(body));

@@ -1,21 +1,21 @@
 package dev.aigw.policy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.translate.BodyFormat;
 import dev.aigw.translate.Schema;
+import dev.aigw.translate.TextSlot;
 import dev.aigw.translate.SseEvent;
 import dev.aigw.translate.StreamTranslator;
 import dev.aigw.translate.Usage;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code promptGuard.response.regex} for one exchange, on responses in the client's schema
@@ -39,11 +39,13 @@ public final class ResponseGuard {
     private static final int KEEP_CONTEXT = 16;
 
     private final Schema schema;
+    private final BodyFormat format;
     private final RegexGuard regex;
     private final Map<Integer, Pending> pending = new LinkedHashMap<>();
 
     public ResponseGuard(Schema schema, RegexGuard regex) {
         this.schema = schema;
+        this.format = BodyFormat.of(schema);
         this.regex = regex.masking();
     }
 
@@ -53,7 +55,7 @@ public final class ResponseGuard {
 
     /** Masks every text of a whole response body in place; returns it. */
     public ObjectNode maskBody(ObjectNode body) {
-        for (BodyText.Slot s : BodyText.response(schema, body)) {
+        for (TextSlot s : format.responseText(body)) {
             String t = s.text();
             String m = regex.mask(t);
             if (!m.equals(t)) s.set(m);
@@ -160,13 +162,7 @@ public final class ResponseGuard {
         } catch (JsonProcessingException ex) {
             return List.of(e);
         }
-        return switch (schema) {
-            case OPENAI_CHAT -> openAi(e, data);
-            case ANTHROPIC_MESSAGES -> anthropic(e, data);
-            case GEMINI_GENERATE -> gemini(e, data);
-            // Native Converse streams are AWS event streams, not SSE: not guarded yet.
-            case BEDROCK_CONVERSE -> List.of(e);
-        };
+        return format.guardStream(e, data, guard);
     }
 
     /** Releases everything still held, as events of the client's format. Call once at the end. */
@@ -180,193 +176,35 @@ public final class ResponseGuard {
             Pending p = en.getValue();
             if (!p.hasRest()) continue;
             String rest = release(p, true);
-            if (!rest.isEmpty()) out.add(synthetic(en.getKey(), p, rest));
+            if (!rest.isEmpty()) out.add(format.textEvent(en.getKey(), rest, p.template));
         }
         return out;
     }
 
-    private SseEvent synthetic(int key, Pending p, String text) {
-        return switch (schema) {
-            case OPENAI_CHAT -> {
-                ObjectNode o = p.template == null ? JSON.createObjectNode() : p.template.deepCopy();
-                o.remove("usage");
-                ObjectNode c = o.putArray("choices").addObject();
-                c.put("index", key);
-                c.putObject("delta").put("content", text);
-                c.putNull("finish_reason");
-                yield SseEvent.data(o.toString());
-            }
-            case ANTHROPIC_MESSAGES -> {
-                ObjectNode o = JSON.createObjectNode();
-                o.put("type", "content_block_delta");
-                o.put("index", key);
-                o.putObject("delta").put("type", "text_delta").put("text", text);
-                yield SseEvent.of("content_block_delta", o.toString());
-            }
-            case GEMINI_GENERATE -> {
-                ObjectNode o = JSON.createObjectNode();
-                ObjectNode c = o.putArray("candidates").addObject();
-                ObjectNode content = c.putObject("content");
-                content.putArray("parts").addObject().put("text", text);
-                content.put("role", "model");
-                c.put("index", key);
-                if (p.template != null) {
-                    for (String f : List.of("modelVersion", "responseId")) {
-                        if (p.template.has(f)) o.set(f, p.template.get(f));
-                    }
-                }
-                yield SseEvent.data(o.toString());
-            }
-            case BEDROCK_CONVERSE -> throw new IllegalStateException("Converse streams are not guarded");
-        };
-    }
+    /** What {@link BodyFormat#guardStream} asks of this guard: per index, hold and mask. */
+    private final BodyFormat.StreamTextGuard guard = new BodyFormat.StreamTextGuard() {
+        @Override
+        public String feed(int index, String text, Supplier<ObjectNode> template) {
+            Pending p = pending(index);
+            if (p.template == null) p.template = template.get();
+            return ResponseGuard.this.feed(p, text);
+        }
 
-    private static SseEvent rewrite(SseEvent e, ObjectNode data) {
-        return new SseEvent(e.event(), data.toString(), e.id());
-    }
+        @Override
+        public String releaseAll(int index) {
+            Pending p = pending.get(index);
+            return p == null ? "" : release(p, true);
+        }
 
-    // OpenAI: {"choices":[{"index":0,"delta":{"content":"..."},"finish_reason":null}]}
-    private List<SseEvent> openAi(SseEvent e, ObjectNode data) {
-        JsonNode choices = data.get("choices");
-        if (!(choices instanceof ArrayNode arr) || arr.isEmpty()) {
-            // A usage-only chunk comes after every choice finished: release anything left first.
-            List<SseEvent> out = flushAll();
-            out.add(e);
-            return out;
+        @Override
+        public boolean holds(int index) {
+            Pending p = pending.get(index);
+            return p != null && p.hasRest();
         }
-        boolean changed = false;
-        boolean droppable = !data.hasNonNull("usage");
-        for (JsonNode cn : arr) {
-            if (!(cn instanceof ObjectNode c)) {
-                droppable = false;
-                continue;
-            }
-            int idx = c.path("index").asInt(0);
-            boolean finishing = c.hasNonNull("finish_reason");
-            JsonNode delta = c.get("delta");
-            String text = delta != null && delta.path("content").isTextual() ? delta.get("content").asText() : null;
-            if (text != null) {
-                Pending p = pending(idx);
-                if (p.template == null) {
-                    p.template = data.deepCopy();
-                    p.template.remove("choices");
-                }
-                String out = feed(p, text);
-                if (finishing) out += release(p, true);
-                ((ObjectNode) delta).put("content", out);
-                changed = true;
-            } else if (finishing && pending.containsKey(idx) && pending.get(idx).hasRest()) {
-                ObjectNode d = delta instanceof ObjectNode o ? o : c.putObject("delta");
-                d.put("content", release(pending.get(idx), true));
-                changed = true;
-            }
-            JsonNode d = c.get("delta");
-            boolean emptyText = !finishing && d != null && d.size() == 1 && d.path("content").isTextual()
-                    && d.get("content").asText().isEmpty() && text != null && !text.isEmpty();
-            if (!emptyText) droppable = false;
-        }
-        if (droppable) return List.of();
-        return List.of(changed ? rewrite(e, data) : e);
-    }
 
-    // Anthropic: content_block_delta {index, delta: {type: text_delta, text}}; content_block_stop {index}
-    private List<SseEvent> anthropic(SseEvent e, ObjectNode data) {
-        String type = data.path("type").asText(e.event().orElse(""));
-        switch (type) {
-            case "content_block_delta" -> {
-                JsonNode delta = data.get("delta");
-                if (delta instanceof ObjectNode d && "text_delta".equals(d.path("type").asText()) && d.path("text").isTextual()) {
-                    String text = d.get("text").asText();
-                    String out = feed(pending(data.path("index").asInt(0)), text);
-                    if (out.isEmpty() && !text.isEmpty()) return List.of();
-                    d.put("text", out);
-                    return List.of(rewrite(e, data));
-                }
-                return List.of(e);
-            }
-            case "content_block_start" -> {
-                JsonNode block = data.get("content_block");
-                if (block instanceof ObjectNode b && "text".equals(b.path("type").asText()) && !b.path("text").asText().isEmpty()) {
-                    b.put("text", feed(pending(data.path("index").asInt(0)), b.get("text").asText()));
-                    return List.of(rewrite(e, data));
-                }
-                return List.of(e);
-            }
-            case "content_block_stop" -> {
-                List<SseEvent> out = new ArrayList<>();
-                int idx = data.path("index").asInt(0);
-                Pending p = pending.get(idx);
-                if (p != null && p.hasRest()) {
-                    String rest = release(p, true);
-                    if (!rest.isEmpty()) out.add(synthetic(idx, p, rest));
-                }
-                out.add(e);
-                return out;
-            }
-            case "message_delta", "message_stop", "error" -> {
-                List<SseEvent> out = flushAll();
-                out.add(e);
-                return out;
-            }
-            default -> {
-                return List.of(e);
-            }
+        @Override
+        public List<SseEvent> flush() {
+            return flushAll();
         }
-    }
-
-    // Gemini: {"candidates":[{"content":{"parts":[{"text":"..."}],"role":"model"},"finishReason":"STOP","index":0}]}
-    private List<SseEvent> gemini(SseEvent e, ObjectNode data) {
-        JsonNode cands = data.get("candidates");
-        if (!(cands instanceof ArrayNode arr) || arr.isEmpty()) {
-            List<SseEvent> out = flushAll();
-            out.add(e);
-            return out;
-        }
-        boolean changed = false;
-        boolean droppable = true;
-        int position = 0;
-        for (JsonNode cn : arr) {
-            if (!(cn instanceof ObjectNode c)) {
-                droppable = false;
-                continue;
-            }
-            int idx = c.path("index").asInt(position++);
-            boolean finishing = c.hasNonNull("finishReason");
-            JsonNode partsNode = c.path("content").path("parts");
-            StringBuilder text = new StringBuilder();
-            ObjectNode firstText = null;
-            boolean other = false;
-            if (partsNode instanceof ArrayNode parts) {
-                for (Iterator<JsonNode> it = parts.iterator(); it.hasNext(); ) {
-                    JsonNode part = it.next();
-                    if (part instanceof ObjectNode po && po.path("text").isTextual() && !po.path("thought").asBoolean(false)) {
-                        text.append(po.get("text").asText());
-                        if (firstText == null) firstText = po;
-                        else it.remove();
-                    } else {
-                        other = true;
-                    }
-                }
-            }
-            Pending p = pending.get(idx);
-            if (firstText != null) {
-                p = pending(idx);
-                if (p.template == null) p.template = data.deepCopy();
-                String out = feed(p, text.toString());
-                if (finishing) out += release(p, true);
-                firstText.put("text", out);
-                changed = true;
-                if (!out.isEmpty() || text.isEmpty()) droppable = false;
-            } else if (finishing && p != null && p.hasRest()) {
-                ObjectNode content = c.get("content") instanceof ObjectNode o ? o : c.putObject("content");
-                if (!content.has("role")) content.put("role", "model");
-                ArrayNode parts = content.get("parts") instanceof ArrayNode a ? a : content.putArray("parts");
-                parts.insert(0, JSON.createObjectNode().put("text", release(p, true)));
-                changed = true;
-            }
-            if (finishing || other || firstText == null) droppable = false;
-        }
-        if (droppable) return List.of();
-        return List.of(changed ? rewrite(e, data) : e);
-    }
+    };
 }

@@ -14,5 +14,8 @@
  * <p>Pure parts ({@link dev.aigw.policy.Enrichment}, {@link dev.aigw.policy.Defaults},
  * {@link dev.aigw.policy.RegexGuard}, {@link dev.aigw.policy.BodyText}) do no I/O; the webhook and
  * moderation clients use a Vert.x HttpClient and return Futures.
+ *
+ * <p>Nothing here knows a wire format: where a body keeps its text, how a format adds turns or
+ * says no is asked of {@link dev.aigw.translate.BodyFormat} by {@link dev.aigw.translate.Schema}.
  */
 package dev.aigw.policy;

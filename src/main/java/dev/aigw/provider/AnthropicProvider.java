@@ -27,7 +27,7 @@ public record AnthropicProvider(String name, BackendResource.Anthropic spec, Tar
         headers.put("anthropic-version", spec.apiVersion()
                 .orElse(clientVersion == null || clientVersion.isBlank() ? DEFAULT_VERSION : clientVersion));
         String path = call.path().endsWith("/count_tokens") ? "/v1/messages/count_tokens" : "/v1/messages";
-        return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.path(target, path),
+        return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.path(target, path, call),
                 headers, body, Providers.streamFlag(body));
     }
 }

@@ -24,7 +24,7 @@ public record OpenAiProvider(String name, BackendResource.OpenAi spec, Target ta
                     "the request has no \"model\" and the Backend does not set one");
         }
         return new UpstreamRequest(target.host(), target.port(), target.tls(),
-                Providers.path(target, "/v1/chat/completions"), Providers.authHeaders(target, call), body,
+                Providers.path(target, "/v1/chat/completions", call), Providers.authHeaders(target, call), body,
                 Providers.streamFlag(body));
     }
 }

@@ -58,7 +58,7 @@ public final class Providers {
         BackendResource.HostPort hp = llm.host().orElse(defaultHost(spec));
         String header = llm.authHeader().map(BackendResource.AuthHeader::headerName).orElse(defaultAuthHeader(spec));
         String prefix = llm.authHeader().flatMap(BackendResource.AuthHeader::prefix).orElse(defaultPrefix(spec));
-        Target t = new Target(hp.host(), hp.port(), llm.path(), header, prefix, credential);
+        Target t = new Target(hp.host(), hp.port(), llm.path(), header, prefix, credential, llm.upstream());
         return switch (spec) {
             case BackendResource.OpenAi o -> new OpenAiProvider(llm.name(), o, t);
             case BackendResource.AzureOpenAi a -> new AzureOpenAiProvider(llm.name(), a, t);
@@ -194,6 +194,19 @@ public final class Providers {
     /** The path: the Backend's override when set, else the provider's own. */
     static String path(Target t, String providerPath) {
         return t.pathOverride().orElse(providerPath);
+    }
+
+    /**
+     * Like {@link #path}, with agentgateway's rules: a {@code pathPrefix} replaces the provider
+     * path's leading {@code /v1}; a host set without a path keeps the client's path.
+     */
+    static String path(Target t, String providerPath, ClientCall call) {
+        if (t.pathOverride().isPresent()) return t.pathOverride().get();
+        if (t.upstream().pathPrefix().isPresent() && providerPath.startsWith("/v1")) {
+            return t.upstream().pathPrefix().get() + providerPath.substring(3);
+        }
+        if (t.upstream().keepClientPath() && call.path() != null && call.path().startsWith("/")) return call.path();
+        return providerPath;
     }
 
     /**

@@ -7,9 +7,15 @@ import java.util.Optional;
  * TLS exactly when the port is 443, as kgateway does.
  */
 public record Target(String host, int port, Optional<String> pathOverride, String authHeader, String authPrefix,
-                     Credential credential) {
+                     Credential credential, dev.aigw.config.BackendResource.Upstream upstream) {
+    public Target(String host, int port, Optional<String> pathOverride, String authHeader, String authPrefix,
+                  Credential credential) {
+        this(host, port, pathOverride, authHeader, authPrefix, credential, dev.aigw.config.BackendResource.Upstream.KGATEWAY);
+    }
+
+    /** kgateway: TLS exactly when the port is 443; agentgateway: as its Backend says ({@link dev.aigw.config.BackendResource.Upstream}). */
     public boolean tls() {
-        return port == 443;
+        return upstream.tls().orElse(port == 443);
     }
 
     @Override

@@ -60,6 +60,11 @@ public final class GatewayServer {
         return services.health().describe();
     }
 
+    /** The providers' health as the planner sees it, for the admin dashboard (read-only use). */
+    public dev.aigw.proxy.resilience.ProviderHealth health() {
+        return services.health();
+    }
+
     public Snapshot snapshot() {
         return current.get();
     }

@@ -43,9 +43,11 @@ final class GovernedRequest {
         RequestView view = new RequestView(req.method().name(), req.path(), req.authority() == null ? "" : req.authority().host(),
                 req.scheme(), req::getHeader, req.headers().names(),
                 req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(), model, streaming);
-        req.pause();
+        // A body not read yet (Static routes) waits; an ended request is not paused (that would hold its connection).
+        boolean hold = !req.isEnded();
+        if (hold) req.pause();
         gate.enter(view).onComplete(ar -> ctx.runOnContext(v -> {
-            req.resume();
+            if (hold) req.resume();
             if (!ex.out().open()) return;
             if (ar.failed()) {
                 log.error("request {}: governance failed", ex.requestId(), ar.cause());

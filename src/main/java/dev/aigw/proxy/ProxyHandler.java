@@ -151,6 +151,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             return;
         }
         CompiledRule rule = match.get().rule();
+        if (Cors.handle(rule, req)) return;
         Optional<Destination> dest = rule.pick();
         if (dest.isEmpty()) {
             out.fail(new GatewayError.Unresolved("route " + rule.id() + " has no backend that can take traffic"));

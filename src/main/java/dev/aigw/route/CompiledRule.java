@@ -41,6 +41,12 @@ public record CompiledRule(ResourceKey route, int index, Optional<String> name,
                 : new CompiledRule(route, index, name, filters, destinations, timeouts, retry, streamKeepAlive, policy);
     }
 
+    /** The same rule with an AgentgatewayPolicy's traffic settings applied (see {@code AgentgatewayTraffic}). */
+    public CompiledRule withTraffic(List<HttpRouteResource.Filter> filters, HttpRouteResource.Timeouts timeouts,
+                                    Optional<HttpRouteResource.Retry> retry) {
+        return new CompiledRule(route, index, name, filters, destinations, timeouts, retry, streamKeepAlive, policy);
+    }
+
     public record Weighted(Destination destination, int weight) {
     }
 

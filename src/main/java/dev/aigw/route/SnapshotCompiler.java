@@ -102,13 +102,17 @@ public final class SnapshotCompiler {
         Map<ResourceKey, HttpRouteResource> routeByKey = new HashMap<>();
         for (HttpRouteResource route : parsed.routes()) routeByKey.put(route.key(), route);
         PolicyCompiler policies = new PolicyCompiler(parsed.policies(), secrets::get, problems);
-        policies.checkTargets(routeByKey, gatewayByKey);
+        java.util.Set<ResourceKey> agwBackends = new java.util.HashSet<>();
+        parsed.agentgatewayBackends().forEach(b -> agwBackends.add(b.key()));
+        policies.checkTargets(routeByKey, gatewayByKey, agwBackends);
+        AgentgatewayTraffic traffic = new AgentgatewayTraffic(parsed.agentgatewayPolicies());
 
         Map<Integer, List<RouteTable.Entry>> byPort = new TreeMap<>();
         for (GatewayResource g : gateways) for (GatewayResource.Listener l : g.listeners()) byPort.putIfAbsent(l.port(), new ArrayList<>());
         for (HttpRouteResource route : parsed.routes()) {
-            attach(route, gatewayByKey, backends, nsLabels, byPort, policies);
+            attach(route, gatewayByKey, backends, nsLabels, byPort, policies, traffic);
         }
+        policies.reportUnattached();
         Map<Integer, Snapshot.TlsCertificate> tls = new TreeMap<>();
         java.util.Set<Integer> unservable = tlsPorts(gateways, secrets, tls);
         Map<Integer, RouteTable> tables = new TreeMap<>();
@@ -248,7 +252,8 @@ public final class SnapshotCompiler {
                 }
                 String header = llm.authHeader().map(BackendResource.AuthHeader::headerName)
                         .orElse(Providers.defaultAuthHeader(spec));
-                Credential token = Providers.secretToken(s, header, reasons);
+                Credential token = ref.key().isPresent() ? secretKey(s, ref.key().get(), reasons)
+                        : Providers.secretToken(s, header, reasons);
                 // Vertex: a secret holding a service-account JSON key mints OAuth2 tokens instead.
                 if (spec instanceof BackendResource.VertexAi && token instanceof Credential.Token t
                         && t.value().startsWith("{")) {
@@ -261,6 +266,21 @@ public final class SnapshotCompiler {
                     }
                 }
                 yield token;
+            }
+        };
+    }
+
+    /** The exact key of a Secret ({@code secretRef.key} of an AgentgatewayBackend); no fallback to other keys. */
+    private static Credential secretKey(SecretResource s, String key, List<String> reasons) {
+        return switch (s.data().get(key)) {
+            case SecretValue.Present p when !p.value().isBlank() -> new Credential.Token(p.value().strip());
+            case SecretValue.Unresolved u -> {
+                reasons.add("secret " + s.key().name() + " " + u.reason());
+                yield null;
+            }
+            case null, default -> {
+                reasons.add("secret " + s.key().namespace() + "/" + s.key().name() + " missing " + key + " value");
+                yield null;
             }
         };
     }
@@ -301,7 +321,8 @@ public final class SnapshotCompiler {
 
     private void attach(HttpRouteResource route, Map<ResourceKey, GatewayResource> gateways,
                         Map<ResourceKey, Destination> backends, Map<String, Map<String, String>> nsLabels,
-                        Map<Integer, List<RouteTable.Entry>> byPort, PolicyCompiler policies) {
+                        Map<Integer, List<RouteTable.Entry>> byPort, PolicyCompiler policies,
+                        AgentgatewayTraffic traffic) {
         List<CompiledRule> rules = new ArrayList<>();
         for (HttpRouteResource.Rule rule : route.rules()) rules.add(compileRule(route, rule, backends));
         for (HttpRouteResource.ParentRef parent : route.parentRefs()) {
@@ -328,6 +349,8 @@ public final class SnapshotCompiler {
                 for (int i = 0; i < rules.size(); i++) {
                     HttpRouteResource.Rule rule = route.rules().get(i);
                     CompiledRule compiled = rules.get(i).withPolicy(policies.policyFor(g.key(), l.name(), route, rule));
+                    Optional<dev.aigw.config.agentgateway.Traffic> t = traffic.trafficFor(g.key(), l.name(), route, rule);
+                    if (t.isPresent()) compiled = AgentgatewayTraffic.apply(compiled, t.get());
                     for (HttpRouteResource.Match m : rule.matches()) {
                         entries.add(new RouteTable.Entry(compiled, m, hosts, route.created()));
                     }
@@ -390,6 +413,15 @@ public final class SnapshotCompiler {
     private Destination destination(HttpRouteResource route, HttpRouteResource.Rule rule,
                                      HttpRouteResource.BackendRef ref, Map<ResourceKey, Destination> backends) {
         String where = ref.namespace() + "/" + ref.name();
+        if (ref.kind().equals("AgentgatewayBackend")) {
+            if (!ref.group().equals("agentgateway.dev")) {
+                return unresolved(rule, route, where, "backendRef kind AgentgatewayBackend needs group agentgateway.dev "
+                        + "(found " + (ref.group().isEmpty() ? "none" : ref.group()) + ")");
+            }
+            Destination d = backends.get(new ResourceKey("AgentgatewayBackend", ref.namespace(), ref.name()));
+            if (d == null) return unresolved(rule, route, where, "AgentgatewayBackend " + where + " not found");
+            return d;
+        }
         if (ref.kind().equals("Backend")) {
             if (!ref.group().equals("gateway.kgateway.dev")) {
                 return unresolved(rule, route, where, "backendRef kind Backend needs group gateway.kgateway.dev (found "
@@ -406,7 +438,7 @@ public final class SnapshotCompiler {
                     ref.name() + "." + ref.namespace() + ".svc.cluster.local", ref.port().get())));
         }
         return unresolved(rule, route, where, "backendRef kind " + ref.kind() + " is not supported (expected "
-                + "Backend of group gateway.kgateway.dev, or Service)");
+                + "Backend of group gateway.kgateway.dev, AgentgatewayBackend of group agentgateway.dev, or Service)");
     }
 
     private Destination unresolved(HttpRouteResource.Rule rule, HttpRouteResource route, String name, String reason) {

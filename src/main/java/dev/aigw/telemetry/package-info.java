@@ -14,7 +14,8 @@
  * OpenTelemetry GenAI names and kgateway's), {@link dev.aigw.telemetry.AccessLogTelemetry} (one
  * JSON line per request on the {@code access} logger; no prompt or completion text unless
  * {@code --log-prompts} asks for it (bounded), never
- * credentials) and {@link dev.aigw.telemetry.TracingTelemetry} (a server span per request and a
+ * credentials), {@link dev.aigw.telemetry.TrafficRing} (the last hour in 5-second slots and the
+ * last 500 access records, in memory, for the admin dashboard) and {@link dev.aigw.telemetry.TracingTelemetry} (a server span per request and a
  * client span per upstream attempt, W3C trace context in and out, OTLP export only when the
  * standard {@code OTEL_*} variables ask for it). Label values are bounded:
  * {@link dev.aigw.telemetry.ModelLabels} maps a model the configuration does not know to

@@ -1,17 +1,25 @@
 package dev.aigw.translate;
 
+import static dev.aigw.translate.TranslationException.invalid;
+import static dev.aigw.translate.TranslationException.unsupported;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.translate.canonical.CacheHint;
+import dev.aigw.translate.canonical.MediaSource;
+import dev.aigw.translate.canonical.Part;
+import java.util.Optional;
 import java.util.List;
 
 /**
- * Writes Anthropic Messages responses, stream events and errors: the client side of every
- * {@code AnthropicMessagesTo*} translator, so all backends answer Anthropic clients in the same shape.
- * Which block is open and how blocks are numbered stays with each pair: backends differ there.
+ * Writes Anthropic Messages bodies: the blocks of requests (text with cache_control, images and
+ * documents), responses, stream events and errors, shared by both Anthropic codecs.
  */
 final class AnthropicOut {
 
     private AnthropicOut() {
     }
+
+    private static final List<String> ANTHROPIC_IMAGE_TYPES = List.of("image/jpeg", "image/png", "image/gif", "image/webp");
 
     static ObjectNode usage(Usage u) {
         ObjectNode o = Json.obj();
@@ -143,5 +151,70 @@ final class AnthropicOut {
     /** The backend closed the stream before it finished the answer. */
     static SseEvent truncated() {
         return errorEvent(ErrorBodies.anthropic("api_error", "upstream stream ended before the response was complete"));
+    }
+
+    static ObjectNode textBlock(String text, Optional<CacheHint> cache) {
+        ObjectNode b = Json.obj();
+        b.put("type", "text");
+        b.put("text", text);
+        cache(b, cache);
+        return b;
+    }
+
+    static void cache(ObjectNode block, Optional<CacheHint> cache) {
+        cache.ifPresent(c -> {
+            ObjectNode cc = block.putObject("cache_control");
+            cc.put("type", c.type());
+            c.ttl().ifPresent(t -> cc.put("ttl", t));
+        });
+    }
+
+    static ObjectNode media(Part.Media m, Warnings w) throws TranslationException {
+        String at = w.at(m, "messages");
+        ObjectNode block = Json.obj();
+        block.put("type", m.kind() == Part.Media.Kind.IMAGE ? "image" : "document");
+        ObjectNode source = block.putObject("source");
+        switch (m.kind()) {
+            case AUDIO -> throw unsupported(at, "audio input is not supported by anthropic-messages backends");
+            case IMAGE -> {
+                switch (m.source()) {
+                    case MediaSource.Base64 b -> {
+                        // Clients often write image/jpg; Anthropic accepts only these four exact types.
+                        String type = b.mediaType().equals("image/jpg") ? "image/jpeg" : b.mediaType();
+                        if (!ANTHROPIC_IMAGE_TYPES.contains(type)) {
+                            throw unsupported(at, "image type " + type + " is not supported; use jpeg, png, gif or webp");
+                        }
+                        source.put("type", "base64");
+                        source.put("media_type", type);
+                        source.put("data", b.data());
+                    }
+                    case MediaSource.Url u when Media.isHttpUrl(u.url()) -> {
+                        source.put("type", "url");
+                        source.put("url", u.url());
+                    }
+                    case MediaSource.Url u -> throw invalid(at, "must be an http(s) URL or a base64 data URL");
+                    case MediaSource.FileId f -> throw unsupported(at, "file ids cannot be resolved for anthropic-messages backends");
+                }
+            }
+            case DOCUMENT -> {
+                switch (m.source()) {
+                    case MediaSource.Base64 b -> {
+                        source.put("type", "base64");
+                        source.put("media_type", b.mediaType());
+                        source.put("data", b.data());
+                    }
+                    case MediaSource.Url u when Media.isHttpUrl(u.url()) -> {
+                        source.put("type", "url");
+                        source.put("url", u.url());
+                    }
+                    case MediaSource.Url u -> throw unsupported(at, "documents must be base64 or http(s) URLs for anthropic-messages backends");
+                    case MediaSource.FileId f -> throw unsupported(at,
+                            "uploaded file ids cannot be resolved for anthropic-messages backends; send file_data");
+                }
+                m.title().ifPresent(t -> block.put("title", t));
+            }
+        }
+        cache(block, m.cache());
+        return block;
     }
 }

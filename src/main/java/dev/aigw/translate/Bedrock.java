@@ -1,6 +1,5 @@
 package dev.aigw.translate;
 
-import static dev.aigw.translate.TranslationException.invalid;
 import static dev.aigw.translate.TranslationException.unsupported;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Bedrock Converse building blocks shared by the translators whose backend is bedrock-converse. */
+/** Bedrock Converse building blocks of {@link BedrockConverseProvider} and {@link Identity}. */
 final class Bedrock {
     private Bedrock() {
     }
@@ -100,12 +99,9 @@ final class Bedrock {
     }
 
     static ObjectNode toolUse(String id, String name, JsonNode input) {
-        ObjectNode b = Json.obj();
-        ObjectNode u = b.putObject("toolUse");
-        u.put("toolUseId", id);
-        u.put("name", name);
-        u.set("input", input == null || input.isNull() ? Json.obj() : input);
-        return b;
+        ObjectNode use = Json.obj().put("toolUseId", id).put("name", name);
+        use.set("input", input == null || input.isNull() ? Json.obj() : input);
+        return (ObjectNode) Json.obj().set("toolUse", use);
     }
 
     /** A tool result's content from text: a JSON object or array goes as {@code json}, anything else as text. */
@@ -163,23 +159,6 @@ final class Bedrock {
         }
     }
 
-    static void positiveInt(ObjectNode in, String field, ObjectNode out, String outField) throws TranslationException {
-        JsonNode v = in.get(field);
-        if (!v.canConvertToLong() || v.asLong() <= 0) {
-            throw invalid(field, "must be a positive integer");
-        }
-        out.put(outField, v.asLong());
-    }
-
-    static void number(ObjectNode in, String field, ObjectNode out, String outField) throws TranslationException {
-        if (Json.present(in, field)) {
-            if (!in.get(field).isNumber()) {
-                throw invalid(field, "must be a number");
-            }
-            out.set(outField, in.get(field));
-        }
-    }
-
     static void guardrail(RequestContext ctx, ObjectNode out) {
         ctx.guardrail().ifPresent(g -> {
             ObjectNode gc = out.putObject("guardrailConfig");
@@ -208,19 +187,6 @@ final class Bedrock {
             case "serviceunavailable" -> 503;
             default -> 500;
         };
-    }
-
-    /** 408 (model timeout) and 424 (model error) are the model's failures, not the client's. */
-    static String anthropicErrorType(int status) {
-        return switch (status) {
-            case 408 -> "timeout_error";
-            case 424 -> "api_error";
-            default -> ErrorBodies.anthropicTypeForStatus(status);
-        };
-    }
-
-    static String openAiErrorType(int status) {
-        return status == 408 || status == 424 ? "server_error" : ErrorBodies.openAiTypeForStatus(status);
     }
 
     /** Bedrock error bodies are {@code {"message": ...}} (the type travels in a header); some gateways capitalize it. */

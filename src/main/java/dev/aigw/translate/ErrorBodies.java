@@ -3,7 +3,10 @@ package dev.aigw.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** Error body shapes and status-to-type tables of each schema. */
+/**
+ * Error body shapes of each format and the one status-to-type table per format (Anthropic types,
+ * google.rpc code names, OpenAI types): every codec, policy rejection and gateway error uses these.
+ */
 final class ErrorBodies {
     private ErrorBodies() {
     }
@@ -58,7 +61,7 @@ final class ErrorBodies {
             case 412 -> "FAILED_PRECONDITION";
             case 429 -> "RESOURCE_EXHAUSTED";
             case 499 -> "CANCELLED";
-            case 501 -> "NOT_IMPLEMENTED";
+            case 501 -> "UNIMPLEMENTED";
             case 503, 529 -> "UNAVAILABLE";
             case 504 -> "DEADLINE_EXCEEDED";
             default -> status >= 500 ? "INTERNAL" : "INVALID_ARGUMENT";
@@ -71,17 +74,30 @@ final class ErrorBodies {
             case 401 -> "authentication_error";
             case 402, 403 -> "permission_error";
             case 404 -> "not_found_error";
+            case 408 -> "timeout_error"; // Bedrock's model timeout
             case 413 -> "request_too_large";
             case 429 -> "rate_limit_error";
             case 503, 529 -> "overloaded_error";
             case 504 -> "timeout_error";
+            case 424 -> "api_error"; // Bedrock's model error: the model failed, not the request
             default -> status >= 500 ? "api_error" : "invalid_request_error";
+        };
+    }
+
+    /** The status an Anthropic error type stands for, for error events that come after the 200. */
+    static int statusForAnthropicType(String type) {
+        return switch (type) {
+            case "overloaded_error" -> 503;
+            case "rate_limit_error" -> 429;
+            case "invalid_request_error" -> 400;
+            default -> 500;
         };
     }
 
     /** OpenAI error type; its SDKs branch on status, so the type is informational. */
     static String openAiTypeForStatus(int status) {
         return switch (status) {
+            case 408, 424 -> "server_error"; // Bedrock's model timeout and model error
             case 401 -> "authentication_error";
             case 403 -> "permission_error";
             case 404 -> "not_found_error";

@@ -1,20 +1,15 @@
 package dev.aigw.translate;
 
-import static dev.aigw.translate.TranslationException.invalid;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Gemini generateContent building blocks shared by the translators whose backend is gemini-generate. */
+/** Gemini generateContent building blocks shared by the Gemini codecs and {@link Identity}. */
 final class Gemini {
     private Gemini() {
     }
-
-    /** Why generation stopped, before mapping to a client's vocabulary. */
-    enum Finish { STOP, LENGTH, FILTER }
 
     /** Gemini API form; Vertex AI needs a project/location prefix the backend config supplies. */
     static String path(String model, boolean stream) {
@@ -76,24 +71,6 @@ final class Gemini {
         if (allowedFunction != null) {
             cfg.putArray("allowedFunctionNames").add(allowedFunction);
         }
-    }
-
-    /** Copies a numeric client field into generationConfig, rejecting non-numbers. */
-    static void number(ObjectNode in, String field, ObjectNode gen, String outField) throws TranslationException {
-        if (Json.present(in, field)) {
-            if (!in.get(field).isNumber()) {
-                throw invalid(field, "must be a number");
-            }
-            gen.set(outField, in.get(field));
-        }
-    }
-
-    static Finish finish(String geminiReason) {
-        return switch (geminiReason) {
-            case "MAX_TOKENS" -> Finish.LENGTH;
-            case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" -> Finish.FILTER;
-            default -> Finish.STOP;
-        };
     }
 
     /** Gemini counts thoughts apart from candidates; output here includes reasoning. */

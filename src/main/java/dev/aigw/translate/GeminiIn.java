@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads Gemini generateContent request bodies the same way for every backend. */
+/** Reading helpers of {@link GeminiGenerateClient}: contents, parts, tools, generationConfig. */
 final class GeminiIn {
 
     private GeminiIn() {
@@ -35,11 +35,7 @@ final class GeminiIn {
     }
 
     static JsonNode contents(ObjectNode in) throws TranslationException {
-        JsonNode c = in.get("contents");
-        if (c == null || !c.isArray() || c.isEmpty()) {
-            throw invalid("contents", "must be a non-empty array");
-        }
-        return c;
+        return RequestFields.nonEmptyArray(in, "contents");
     }
 
     /** user or model; a missing role is user (single-turn requests omit it), function/tool results are user turns. */
@@ -227,11 +223,18 @@ final class GeminiIn {
                 case "nullable", "propertyOrdering" -> {
                 }
                 case "type" -> {
-                    String t = v.asText().toLowerCase(Locale.ROOT);
+                    // Idempotent: JSON Schema's own type lists pass with their names lower-cased.
+                    ArrayNode types = Json.arr();
+                    for (JsonNode t : v.isArray() ? v : Json.arr().add(v)) {
+                        types.add(t.asText().toLowerCase(Locale.ROOT));
+                    }
                     if (nullable) {
-                        out.putArray("type").add(t).add("null");
+                        types.add("null");
+                    }
+                    if (types.size() == 1) {
+                        out.set("type", types.get(0));
                     } else {
-                        out.put("type", t);
+                        out.set("type", types);
                     }
                 }
                 case "properties" -> {
@@ -319,16 +322,6 @@ final class GeminiIn {
         return out.isEmpty() ? Optional.empty() : Optional.of(out);
     }
 
-    /** Copies a numeric generationConfig field, rejecting non-numbers. */
-    static void number(ObjectNode gen, String field, ObjectNode out, String outField) throws TranslationException {
-        if (Json.present(gen, field)) {
-            if (!gen.get(field).isNumber()) {
-                throw invalid("generationConfig." + field, "must be a number");
-            }
-            out.set(outField, gen.get(field));
-        }
-    }
-
     /** JSON output: empty for text, else the schema asked for (an empty object when only the MIME type was). */
     static Optional<ObjectNode> jsonOutput(ObjectNode gen) throws TranslationException {
         String mime = Json.text(gen, "responseMimeType").orElse("text/plain");
@@ -342,15 +335,11 @@ final class GeminiIn {
             throw unsupported("generationConfig.responseMimeType", "only text/plain and application/json can be translated");
         }
         if (gen.get("responseJsonSchema") instanceof ObjectNode js) {
-            return Optional.of(js);
+            return Optional.of(jsonSchema(js)); // clients copy Gemini's upper-case type names here too
         }
         if (gen.get("responseSchema") instanceof ObjectNode s) {
             return Optional.of(jsonSchema(s));
         }
         return Optional.of(Json.obj());
     }
-
-    /** generationConfig fields every translator handles; the rest are reported dropped by each pair. */
-    static final List<String> COMMON_GENERATION_FIELDS = List.of("temperature", "topP", "maxOutputTokens",
-            "stopSequences", "candidateCount", "responseMimeType", "responseSchema", "responseJsonSchema");
 }

@@ -6,21 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * Writes Gemini GenerateContentResponse bodies, stream chunks and errors: the client side of every
- * {@code GeminiGenerateTo*} translator, so all backends answer Gemini clients in the same shape.
+ * Writes Gemini GenerateContentResponse bodies, stream chunks and errors for
+ * {@link GeminiGenerateClient}, so every provider answers Gemini clients in the same shape.
  */
 final class GeminiOut {
 
     private GeminiOut() {
-    }
-
-    /** Gemini's own finish reasons for the gateway's three outcomes. */
-    static String finishReason(Gemini.Finish f) {
-        return switch (f) {
-            case STOP -> "STOP";
-            case LENGTH -> "MAX_TOKENS";
-            case FILTER -> "SAFETY";
-        };
     }
 
     /**
@@ -77,13 +68,6 @@ final class GeminiOut {
         return error(e.status(), e.getMessage());
     }
 
-    /** Upstream error bodies of any schema: the message is kept, the status named the Google way. */
-    static TranslatedError upstreamError(int status, JsonNode upstream) {
-        // Anthropic's 529 overloaded is not an HTTP status Google clients retry on; 503 is.
-        int out = status == 529 ? 503 : status;
-        return error(out, ErrorBodies.message(upstream, status));
-    }
-
     /**
      * The chunks of one stream: every chunk repeats responseId and modelVersion, as Gemini's do.
      * Gemini has no end marker; the last chunk carries the finish reason and usage.
@@ -105,11 +89,13 @@ final class GeminiOut {
             return SseEvent.data(Json.write(response(parts, finishReason, usage, model.get(), id)));
         }
 
-        SseEvent text(String text, boolean thought) {
+        /** A chunk of one part. */
+        SseEvent chunk(ObjectNode part) {
             ArrayNode parts = Json.arr();
-            parts.add(GeminiOut.text(text, thought));
+            parts.add(part);
             return chunk(parts, null, null);
         }
+
 
         /** One whole call: Gemini never splits a function call across chunks. */
         SseEvent functionCall(String name, JsonNode args) {
@@ -133,11 +119,5 @@ final class GeminiOut {
         static void truncated(List<SseEvent> out) {
             fail(out, error(500, "upstream stream ended before the response was complete"));
         }
-    }
-
-    /** Arguments accumulated from streamed fragments; a model's broken JSON becomes an empty object. */
-    static ObjectNode arguments(CharSequence json) {
-        String s = json.toString();
-        return s.isBlank() ? Json.obj() : Json.parseObject(s).orElseGet(Json::obj);
     }
 }

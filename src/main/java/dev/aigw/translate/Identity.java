@@ -83,9 +83,9 @@ public final class Identity implements Translator {
                         requestUnchanged = false;
                     }
                 }
-                yield new TranslatedRequest(out, AnthropicMessagesToOpenAiChat.PATH, stream, model);
+                yield new TranslatedRequest(out, OpenAiChatProvider.PATH, stream, model);
             }
-            case ANTHROPIC_MESSAGES -> new TranslatedRequest(clientBody, OpenAiChatToAnthropicMessages.PATH, stream, model);
+            case ANTHROPIC_MESSAGES -> new TranslatedRequest(clientBody, AnthropicMessagesProvider.PATH, stream, model);
             case GEMINI_GENERATE, BEDROCK_CONVERSE -> new TranslatedRequest(clientBody, null, false, ctx.model().orElse(null));
         };
     }
@@ -94,11 +94,11 @@ public final class Identity implements Translator {
     public TranslatedResponse response(ObjectNode upstreamBody) {
         return switch (schema) {
             case OPENAI_CHAT -> new TranslatedResponse(upstreamBody,
-                    AnthropicMessagesToOpenAiChat.parseUsage(upstreamBody.path("usage")),
+                    OpenAiChatProvider.usage(upstreamBody.path("usage")),
                     Json.text(upstreamBody, "model"),
                     Json.text(upstreamBody.path("choices").path(0), "finish_reason"));
             case ANTHROPIC_MESSAGES -> new TranslatedResponse(upstreamBody,
-                    OpenAiChatToAnthropicMessages.parseUsage(upstreamBody.path("usage")),
+                    AnthropicMessagesProvider.usage(upstreamBody.path("usage")),
                     Json.text(upstreamBody, "model"),
                     Json.text(upstreamBody, "stop_reason"));
             case GEMINI_GENERATE -> new TranslatedResponse(upstreamBody,
@@ -225,7 +225,7 @@ public final class Identity implements Translator {
             JsonNode u = d.get("usage");
             boolean hasUsage = u != null && u.isObject();
             if (hasUsage) {
-                usage = AnthropicMessagesToOpenAiChat.parseUsage(u);
+                usage = OpenAiChatProvider.usage(u);
             }
             if (!hideUsage) {
                 return List.of(e);

@@ -57,6 +57,16 @@ final class Json {
         return v != null && !v.isNull() && !v.isMissingNode();
     }
 
+    /** True when some element of an array (or of a missing node: none) matches. */
+    static boolean any(JsonNode array, java.util.function.Predicate<JsonNode> test) {
+        for (JsonNode n : array) {
+            if (test.test(n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static long longOr0(JsonNode n, String field) {
         JsonNode v = n == null ? null : n.get(field);
         return v != null && v.isNumber() ? v.asLong() : 0;

@@ -1,78 +1,16 @@
 package dev.aigw.translate;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Writes OpenAI Chat Completions responses, chunks and errors: the client side of every
- * {@code OpenAiChatTo*} translator, so all backends answer OpenAI clients in the same shape.
+ * Writes OpenAI Chat Completions stream chunks and errors for {@link OpenAiChatClient}, so every
+ * provider answers OpenAI clients in the same shape.
  */
 final class OpenAiOut {
 
     private OpenAiOut() {
-    }
-
-    static ObjectNode usage(Usage u) {
-        ObjectNode o = Json.obj();
-        o.put("prompt_tokens", u.input());
-        o.put("completion_tokens", u.output());
-        o.put("total_tokens", u.total());
-        o.putObject("prompt_tokens_details").put("cached_tokens", u.cacheRead());
-        return o;
-    }
-
-    /** {@link #usage} plus reasoning tokens, for backends that count them separately. */
-    static ObjectNode usageWithReasoning(Usage u) {
-        ObjectNode o = usage(u);
-        o.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoning());
-        return o;
-    }
-
-    /** A whole tool call of a non-streamed message; a missing input is an empty object. */
-    static ObjectNode toolCall(String id, String name, JsonNode input) {
-        ObjectNode call = Json.obj();
-        call.put("id", id);
-        call.put("type", "function");
-        ObjectNode fn = call.putObject("function");
-        fn.put("name", name);
-        fn.put("arguments", input == null || input.isNull() ? "{}" : Json.write(input));
-        return call;
-    }
-
-    /** A chat.completion with one choice; content is null when the model only called tools. */
-    static ObjectNode completion(String id, long created, String model, CharSequence text, CharSequence reasoning,
-                                 ArrayNode calls, String finish, ObjectNode usage) {
-        ObjectNode out = Json.obj();
-        out.put("id", id);
-        out.put("object", "chat.completion");
-        out.put("created", created);
-        out.put("model", model);
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        if (text.isEmpty() && !calls.isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", text.toString());
-        }
-        if (!reasoning.isEmpty()) {
-            message.put("reasoning_content", reasoning.toString());
-        }
-        if (!calls.isEmpty()) {
-            message.set("tool_calls", calls);
-        }
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finish);
-        out.set("usage", usage);
-        return out;
-    }
-
-    static TranslatedError invalidRequest(TranslationException e) {
-        return new TranslatedError(e.status(), ErrorBodies.openAi(e.getMessage(), "invalid_request_error", e.field(), null));
     }
 
     /** An error body as the stream's last event, then [DONE]. */
@@ -153,7 +91,7 @@ final class OpenAiOut {
         }
 
         /** A tool call's first chunk: id and name, arguments to follow. */
-        SseEvent toolStart(int index, String id, String name) {
+        SseEvent toolStart(int index, String id, String name, String thoughtSignature) {
             ObjectNode call = Json.obj();
             call.put("index", index);
             call.put("id", id);
@@ -161,6 +99,9 @@ final class OpenAiOut {
             ObjectNode fn = call.putObject("function");
             fn.put("name", name);
             fn.put("arguments", "");
+            if (thoughtSignature != null) {
+                call.putObject("extra_content").putObject("google").put("thought_signature", thoughtSignature);
+            }
             return tool(call);
         }
 

@@ -1,10 +1,43 @@
 package dev.aigw.translate;
 
+import dev.aigw.translate.canonical.Capabilities;
 import java.util.Optional;
 
-/** Factory for the supported pairs. */
+/**
+ * The translator for a (client, backend) pair: {@link Identity} for the same format on both sides,
+ * otherwise the client's codec composed with the backend's through the canonical model.
+ */
 public final class Translators {
     private Translators() {
+    }
+
+    /** The client side of a format, empty when the gateway does not serve clients of it (Bedrock). */
+    static Optional<ClientCodec> client(Schema s) {
+        return switch (s) {
+            case OPENAI_CHAT -> Optional.of(OpenAiChatClient.INSTANCE);
+            case ANTHROPIC_MESSAGES -> Optional.of(AnthropicMessagesClient.INSTANCE);
+            case GEMINI_GENERATE -> Optional.of(GeminiGenerateClient.INSTANCE);
+            default -> Optional.empty();
+        };
+    }
+
+    static Optional<ProviderCodec> provider(Schema s) {
+        return switch (s) {
+            case ANTHROPIC_MESSAGES -> Optional.of(AnthropicMessagesProvider.INSTANCE);
+            case OPENAI_CHAT -> Optional.of(OpenAiChatProvider.INSTANCE);
+            case GEMINI_GENERATE -> Optional.of(GeminiGenerateProvider.INSTANCE);
+            case BEDROCK_CONVERSE -> Optional.of(BedrockConverseProvider.INSTANCE);
+            default -> Optional.empty();
+        };
+    }
+
+    /** What each provider format can carry (see {@link Capabilities}). */
+    static Capabilities capabilities(Schema s) {
+        return switch (s) {
+            case OPENAI_CHAT, GEMINI_GENERATE -> new Capabilities(false, 2.0, false, false, false);
+            case ANTHROPIC_MESSAGES -> new Capabilities(true, 1.0, true, true, true);
+            case BEDROCK_CONVERSE -> new Capabilities(true, 1.0, true, true, false);
+        };
     }
 
     /**
@@ -15,26 +48,11 @@ public final class Translators {
         if (client == backend) {
             return Optional.of(new Identity(client));
         }
-        return switch (client) {
-            case OPENAI_CHAT -> switch (backend) {
-                case ANTHROPIC_MESSAGES -> Optional.of(new OpenAiChatToAnthropicMessages());
-                case GEMINI_GENERATE -> Optional.of(new OpenAiChatToGeminiGenerate());
-                case BEDROCK_CONVERSE -> Optional.of(new OpenAiChatToBedrockConverse());
-                default -> Optional.empty();
-            };
-            case ANTHROPIC_MESSAGES -> switch (backend) {
-                case OPENAI_CHAT -> Optional.of(new AnthropicMessagesToOpenAiChat());
-                case GEMINI_GENERATE -> Optional.of(new AnthropicMessagesToGeminiGenerate());
-                case BEDROCK_CONVERSE -> Optional.of(new AnthropicMessagesToBedrockConverse());
-                default -> Optional.empty();
-            };
-            case GEMINI_GENERATE -> switch (backend) {
-                case OPENAI_CHAT -> Optional.of(new GeminiGenerateToOpenAiChat());
-                case ANTHROPIC_MESSAGES -> Optional.of(new GeminiGenerateToAnthropicMessages());
-                case BEDROCK_CONVERSE -> Optional.of(new GeminiGenerateToBedrockConverse());
-                default -> Optional.empty();
-            };
-            default -> Optional.empty();
-        };
+        Optional<ClientCodec> c = client(client);
+        Optional<ProviderCodec> p = provider(backend);
+        if (c.isPresent() && p.isPresent()) {
+            return Optional.of(new Composed(c.get(), p.get()));
+        }
+        return Optional.empty();
     }
 }

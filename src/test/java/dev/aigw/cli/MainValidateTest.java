@@ -87,7 +87,7 @@ class MainValidateTest {
                 """);
         int code = validate(bad.toString());
         assertThat(code).as(output()).isEqualTo(1);
-        assertThat(output()).contains(bad + ":9: error: Backend ns/b: llm: unknown provider cohere")
+        assertThat(output()).contains(bad + ":9: error: Backend ns/b: unknown field `cohere` in Backend ns/b spec.ai.llm.provider")
                 .contains(bad + ":12: unresolved: Backend ns/g: secret google-secret not found in ns")
                 .contains("2 problems found");
     }

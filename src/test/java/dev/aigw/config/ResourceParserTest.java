@@ -65,7 +65,7 @@ class ResourceParserTest {
                       openai: {authToken: {kind: Inline, inline: k}}
                       cohere: {authToken: {kind: Inline, inline: k}}
                 """));
-        assertThat(onlyError().message()).contains("unknown provider cohere");
+        assertThat(onlyError().message()).contains("unknown field `cohere`");
     }
 
     // ---- the three Backend shapes ----
@@ -328,7 +328,7 @@ class ResourceParserTest {
         Problem e = onlyError();
         assertThat(e.location()).isEqualTo(new Location("t.yaml", 11));
         assertThat(e.resource()).isEqualTo("Backend ai/b");
-        assertThat(e.message()).contains("unknown provider cohere").contains("openai").contains("gemini");
+        assertThat(e.message()).contains("unknown field `cohere`").contains("openai").contains("gemini");
         assertThat(e.toString()).startsWith("t.yaml:11: error: Backend ai/b: ");
     }
 
@@ -340,7 +340,7 @@ class ResourceParserTest {
                   llm:
                     cohere: {authToken: {kind: Passthrough}}
                 """));
-        assertThat(onlyError().message()).contains("unknown provider cohere");
+        assertThat(onlyError().message()).contains("unknown field `cohere`");
     }
 
     @Test
@@ -646,7 +646,13 @@ class ResourceParserTest {
                   other: ${UNSET_VAR}-x
                   literal: $GOOGLE_KEY
                 """);
-        assertThat(problems()).isEmpty();
+        // $GOOGLE_KEY (copied from a shell heredoc literally) is used as written, with a warning naming ${GOOGLE_KEY}.
+        assertThat(problems()).singleElement().satisfies(w -> {
+            assertThat(w.severity()).isEqualTo(Problem.Severity.WARNING);
+            assertThat(w.location().line()).isEqualTo(7);
+            assertThat(w.message()).contains("stringData.literal", "`$GOOGLE_KEY`", "unexpanded shell variable",
+                    "${GOOGLE_KEY}");
+        });
         Map<String, SecretValue> d = p.secrets().getFirst().data();
         assertThat(d.get("Authorization")).isEqualTo(new SecretValue.Present("Bearer AIza-123"));
         assertThat(d.get("literal")).isEqualTo(new SecretValue.Present("$GOOGLE_KEY"));

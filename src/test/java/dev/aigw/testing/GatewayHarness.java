@@ -42,6 +42,8 @@ public final class GatewayHarness implements AutoCloseable {
         private Duration watch = Duration.ZERO;
         private long maxBody = ProxyOptions.DEFAULT_MAX_BODY;
         private int logPrompts;
+        private String adminAddress = "127.0.0.1";
+        private dev.aigw.admin.DashboardOptions dashboard = dev.aigw.admin.DashboardOptions.DEFAULTS;
         private java.util.function.UnaryOperator<ProxyOptions> proxyOptions = o -> o;
 
         /** Adjusts the data-path options (client limits and the like) after the harness's own. */
@@ -76,6 +78,18 @@ public final class GatewayHarness implements AutoCloseable {
             return this;
         }
 
+        /** The admin listener's address (default 127.0.0.1); tests still connect over loopback. */
+        public Builder adminAddress(String address) {
+            this.adminAddress = address;
+            return this;
+        }
+
+        /** The dashboard's admin token and Try it switch. */
+        public Builder dashboard(dev.aigw.admin.DashboardOptions options) {
+            this.dashboard = options;
+            return this;
+        }
+
         public Builder maxBody(long bytes) {
             this.maxBody = bytes;
             return this;
@@ -87,8 +101,8 @@ public final class GatewayHarness implements AutoCloseable {
             ProxyOptions proxy = ProxyOptions.defaults().withBindAddress("127.0.0.1").withConnectTo(connectTo)
                     .withCaFiles(List.of(TestCerts.caPem())).withMaxBodyBytes(maxBody).withLogPrompts(logPrompts);
             proxy = proxyOptions.apply(proxy);
-            GatewayApp app = GatewayApp.start(new GatewayApp.Settings(List.of(dir), 0, "127.0.0.1", 0, proxy, watch,
-                    env::get));
+            GatewayApp app = GatewayApp.start(new GatewayApp.Settings(List.of(dir), 0, adminAddress, 0, proxy, watch,
+                    env::get), dashboard);
             return new GatewayHarness(dir, app);
         }
     }

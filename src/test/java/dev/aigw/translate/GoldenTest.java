@@ -103,6 +103,7 @@ class GoldenTest {
         if (Files.exists(dir.resolve("upstream-error.json"))) {
             t.add(DynamicTest.dynamicTest("error", () -> checkError(client, backend, dir)));
         }
+        t.add(DynamicTest.dynamicTest("canonical", () -> checkCanonical(client, backend, dir)));
         return t;
     }
 
@@ -119,7 +120,7 @@ class GoldenTest {
         try {
             TranslatedRequest r = tr.request(readObject(dir.resolve("request.json")), contextFor(dir));
             actual = r.body();
-            if (Files.exists(dir.resolve("upstream-path.txt")) || UPDATE && !r.path().equals(defaultPath(backend))) {
+            if (Files.exists(dir.resolve("upstream-path.txt")) || UPDATE && !java.util.Objects.equals(r.path(), defaultPath(backend))) {
                 comparePath(dir.resolve("upstream-path.txt"), r.path() + (r.streaming() ? " (streaming)" : ""));
             }
             expected = dir.resolve("upstream-request.json");
@@ -203,11 +204,88 @@ class GoldenTest {
         }
     }
 
+    /**
+     * {@code canonical.json}: what the case passes through the canonical model, each codec half on
+     * its own fixture: the client codec's decoded request (and the warnings the provider codec
+     * adds), and the provider codec's decoded response, stream events (fed whole) and error.
+     * Same-format cases pin their codecs this way too, though they relay bytes.
+     */
+    private void checkCanonical(Schema client, Schema backend, Path dir) throws Exception {
+        ClientCodec cc = Translators.client(client).orElseThrow();
+        ProviderCodec pc = Translators.provider(backend).orElseThrow();
+        RequestContext ctx = contextFor(dir);
+        Warnings w = new Warnings();
+        ObjectNode out = Json.obj();
+        dev.aigw.translate.canonical.ChatRequest r;
+        try {
+            r = cc.decodeRequest(readObject(dir.resolve("request.json")), ctx, w);
+        } catch (TranslationException e) {
+            out.put("request_error", e.getMessage());
+            compareJson(dir.resolve("canonical.json"), out);
+            return;
+        }
+        out.set("request", CanonicalJson.of(r));
+        String model = ctx.model().or(r::model).orElse("");
+        if (client != backend) {
+            try {
+                pc.encodeRequest(new dev.aigw.translate.canonical.ChatRequest(Optional.of(model), r.system(), r.messages(),
+                        r.tools(), r.toolChoice(), r.parallelToolCalls(), r.sampling(), r.reasoning(), r.output(), r.stream(),
+                        r.user(), r.extensions()), ctx, w);
+            } catch (TranslationException e) {
+                out.put("encode_error", e.getMessage());
+            }
+        }
+        if (!w.list().isEmpty()) {
+            out.set("warnings", CanonicalJson.of(w.list()));
+        }
+        Exchange x = new Exchange(ctx, r, model);
+        if (Files.exists(dir.resolve("upstream-response.json"))) {
+            out.set("response", CanonicalJson.of(pc.decodeResponse(readObject(dir.resolve("upstream-response.json")), x)));
+        }
+        List<SseEvent> upstream = upstreamEvents(backend, dir);
+        if (upstream != null) {
+            ProviderCodec.StreamDecoder d = pc.decodeStream(x);
+            List<dev.aigw.translate.canonical.StreamEvent> events = new ArrayList<>();
+            for (SseEvent e : upstream) {
+                d.decode(e, events);
+            }
+            out.set("stream", CanonicalJson.of(events));
+        }
+        if (Files.exists(dir.resolve("upstream-error.json"))) {
+            ObjectNode up = readObject(dir.resolve("upstream-error.json"));
+            out.set("error", CanonicalJson.of(pc.decodeError(up.path("status").asInt(),
+                    up.get("body") instanceof ObjectNode o ? o : null)));
+        }
+        compareJson(dir.resolve("canonical.json"), out);
+    }
+
+    /** The upstream stream's events as the proxy's parser gives them, up to a framing error; null without a stream. */
+    private static List<SseEvent> upstreamEvents(Schema backend, Path dir) throws IOException {
+        byte[] bytes;
+        if (Files.exists(dir.resolve("upstream-stream.events.json"))) {
+            bytes = EventStreamFixtures.concat(EventStreamFixtures.encode(MAPPER.readTree(
+                    Files.readString(dir.resolve("upstream-stream.events.json")))));
+        } else if (Files.exists(dir.resolve("upstream-stream.sse"))) {
+            bytes = Files.readAllBytes(dir.resolve("upstream-stream.sse"));
+        } else {
+            return null;
+        }
+        StreamParser parser = backend.streamFraming().newParser();
+        List<SseEvent> out = new ArrayList<>();
+        try {
+            out.addAll(parser.feed(bytes));
+            out.addAll(parser.finish());
+        } catch (StreamFramingException e) {
+            // the events before the broken frame are what the translator saw
+        }
+        return out;
+    }
+
     /** Paths that hold no per-request information are not worth a file per case. */
     private static String defaultPath(Schema backend) {
         return switch (backend) {
-            case OPENAI_CHAT -> AnthropicMessagesToOpenAiChat.PATH;
-            case ANTHROPIC_MESSAGES -> OpenAiChatToAnthropicMessages.PATH;
+            case OPENAI_CHAT -> OpenAiChatProvider.PATH;
+            case ANTHROPIC_MESSAGES -> AnthropicMessagesProvider.PATH;
             default -> "";
         };
     }

@@ -4,6 +4,7 @@ import dev.aigw.config.Binder;
 import dev.aigw.config.Checker;
 import dev.aigw.config.Problem;
 import dev.aigw.config.RawResource;
+import dev.aigw.config.TrafficPolicyResource;
 import dev.aigw.config.agentgateway.AiBackendPolicy.RequestGuard;
 import dev.aigw.config.agentgateway.AiBackendPolicy.ResponseGuard;
 import dev.aigw.config.agentgateway.Refs.TargetRef;
@@ -12,6 +13,7 @@ import dev.aigw.config.agentgateway.Refs.TargetSelector;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -37,11 +39,42 @@ public final class PolicyValidation {
 
     /** The bound, validated policy, or null after an error (the problems are added). */
     public static AgentgatewayPolicy parse(RawResource r, List<Problem> problems) {
+        Parsed p = parse(r, problems, (ns, ref) -> Optional.empty());
+        return p == null ? null : p.policy();
+    }
+
+    /**
+     * A bound, validated policy and its {@code backend.ai} in the TrafficPolicy shape the AI
+     * policy engine attaches and merges (same targets; see {@link AiMapping}).
+     */
+    public record Parsed(AgentgatewayPolicy policy, Optional<TrafficPolicyResource> ai) {
+    }
+
+    public static Parsed parse(RawResource r, List<Problem> problems, AiMapping.Resolver resolve) {
         AgentgatewayPolicy.Spec spec = Binder.bind(r, "/spec", AgentgatewayPolicy.Spec.class, problems);
         if (spec == null) return null;
         Checker c = new Checker(r, problems);
         validate(spec, c);
-        return c.failed() ? null : new AgentgatewayPolicy(r.key(), r.created(), spec, r.location());
+        Optional<TrafficPolicyResource> ai = Optional.empty();
+        Optional<AiBackendPolicy> backendAi = spec.backend().flatMap(BackendPolicies::ai);
+        if (backendAi.isPresent() && !c.failed()) {
+            for (int i = 0; i < spec.targetRefs().size(); i++) {
+                TargetRef t = spec.targetRefs().get(i);
+                if (t.kind().equals("AgentgatewayBackend") && t.sectionName().isPresent()) {
+                    c.error("/spec/targetRefs/" + i + "/sectionName", "backend.ai for one provider of a Backend "
+                            + "(sectionName) is not served by this gateway; target the whole Backend");
+                }
+            }
+            if (!spec.targetSelectors().isEmpty()) {
+                c.error("/spec/targetSelectors", "targetSelectors with backend.ai are not served by this gateway; use targetRefs");
+            }
+            TrafficPolicyResource.Ai mapped = AiMapping.toAi(backendAi.get(), "/spec/backend/ai", c, resolve);
+            ai = Optional.of(new TrafficPolicyResource(r.key(), r.created(), spec.targetRefs().stream()
+                    .map(t -> new TrafficPolicyResource.TargetRef(t.group(), t.kind(), r.key().namespace(), t.name(),
+                            t.sectionName(), r.at("/spec/targetRefs")))
+                    .toList(), mapped, r.location()));
+        }
+        return c.failed() ? null : new Parsed(new AgentgatewayPolicy(r.key(), r.created(), spec, r.location()), ai);
     }
 
     static void validate(AgentgatewayPolicy.Spec s, Checker c) {
@@ -105,6 +138,20 @@ public final class PolicyValidation {
                 c.error(targets, "backend.ai may not be used with a Service target");
             }
             backend(b, "/spec/backend", c, true);
+            // Connection settings attach to the Backend itself here; the policy form would need a
+            // per-target provider build this gateway does not do.
+            for (String f : List.of("tls", "tcp", "http", "auth")) {
+                boolean set = switch (f) {
+                    case "tls" -> b.tls().isPresent();
+                    case "tcp" -> b.tcp().isPresent();
+                    case "http" -> b.http().isPresent();
+                    default -> b.auth().isPresent();
+                };
+                if (set) {
+                    c.error("/spec/backend/" + f, "backend." + f + " in an AgentgatewayPolicy is not served by this "
+                            + "gateway; set it in the AgentgatewayBackend's spec.policies." + f);
+                }
+            }
         });
         if (s.strategy().isPresent() && s.strategy().get().inheritance().isPresent() && s.traffic().isEmpty()) {
             c.warning("/spec/strategy", "strategy.inheritance applies to traffic only");
@@ -120,6 +167,18 @@ public final class PolicyValidation {
     /** {@code BackendFull} rules; {@code full}: the policy/Backend form (mcp, extAuth allowed by the schema). */
     public static void backend(BackendPolicies b, String at, Checker c, boolean full) {
         b.auth().ifPresent(a -> auth(a, at + "/auth", c));
+        if (b.health().isPresent()) {
+            c.info(at + "/health", "health: this gateway's passive health checks evict a provider after 5xx, 429 "
+                    + "(honouring Retry-After) and connect failures, with backoff; unhealthyCondition and eviction "
+                    + "settings are read but its own thresholds apply");
+        }
+        if (b.tcp().isPresent()) {
+            c.error(at + "/tcp", "tcp (connectTimeout, keepalive) is not served by this gateway yet");
+        }
+        if (b.http().isPresent()) {
+            c.error(at + "/http", "http (version, requestTimeout) is not served by this gateway yet; use the "
+                    + "HTTPRoute's timeouts.backendRequest");
+        }
         b.health().ifPresent(h -> h.eviction().ifPresent(e -> {
             String p = at + "/health/eviction";
             duration(e.duration(), p + "/duration", c);
@@ -247,6 +306,14 @@ public final class PolicyValidation {
     private static void regex(AiBackendPolicy.Regex x, String p, Checker c) {
         for (int i = 0; i < x.matches().size(); i++) {
             String m = x.matches().get(i);
+            try {
+                // Guards run on RE2 (policy.RegexGuard), as agentgateway's do: its syntax is what counts.
+                com.google.re2j.Pattern.compile(m);
+            } catch (com.google.re2j.PatternSyntaxException e) {
+                c.error(p + "/matches/" + i, "invalid regular expression " + m + " (RE2 syntax: no look-around or "
+                        + "back-references): " + e.getDescription());
+                continue;
+            }
             try {
                 if (Pattern.compile(m).matcher("").matches()) c.error(p + "/matches/" + i, "pattern " + m + " matches empty text");
             } catch (PatternSyntaxException e) {

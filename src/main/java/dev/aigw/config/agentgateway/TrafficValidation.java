@@ -111,6 +111,10 @@ public final class TrafficValidation {
             }
             c.range(p + "/attempts", r.attempts(), 0, 10);
             duration(r.backoff(), p + "/backoff", c);
+            if (r.precondition().isPresent() || r.condition().isPresent()) {
+                c.error(p, "retry.precondition and retry.condition (CEL) are not served by this gateway; it retries "
+                        + "the codes listed (or 429, 5xx and overload)");
+            }
         });
         for (String f : t.unserved()) {
             c.error(at + "/" + f, "traffic." + f + " is not served by this gateway; remove it (a policy is never "

@@ -1,0 +1,182 @@
+package dev.aigw.config.agentgateway;
+
+import dev.aigw.config.BackendResource;
+import dev.aigw.config.Checker;
+import dev.aigw.config.SecretValue;
+import dev.aigw.config.TrafficPolicyResource;
+import dev.aigw.config.TrafficPolicyResource.Ai;
+import dev.aigw.config.agentgateway.AiBackendPolicy.CustomResponse;
+import dev.aigw.config.agentgateway.AiBackendPolicy.RequestGuard;
+import dev.aigw.config.agentgateway.AiBackendPolicy.ResponseGuard;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Maps agentgateway's {@code backend.ai} onto the AI policy kgateway's {@code TrafficPolicy.spec.ai}
+ * compiles to, so both APIs run on one engine:
+ * <ul>
+ * <li>{@code prompt} → {@code promptEnrichment}; {@code defaults[]} / {@code overrides[]} →
+ * {@code defaults[]} with {@code override} false / true; {@code modelAliases} as they are;</li>
+ * <li>{@code promptGuard.request[]}: the regex entries (same action) become one regex guard, one
+ * {@code webhook}, one {@code openAIModeration}; the answer on reject is the first entry's
+ * {@code response} (agentgateway's default otherwise). {@code promptGuard.response[]}: regex
+ * (masking) and one webhook.</li>
+ * </ul>
+ * Shapes this engine cannot hold (two webhooks, regexes with different actions, different reject
+ * answers) are errors, never approximations. {@code routes} and {@code promptCaching} are bound
+ * and validated here; the route types are served by the Responses work, prompt caching is refused.
+ */
+public final class AiMapping {
+    private AiMapping() {
+    }
+
+    /** Where a {@code backendRef} leads: host and port, or empty when it does not resolve. */
+    @FunctionalInterface
+    public interface Resolver {
+        /** {@code namespace}: the referrer's, used when the reference names none. */
+        Optional<BackendResource.HostPort> resolve(String namespace, Refs.BackendObjectRef ref);
+    }
+
+    public static Ai toAi(AiBackendPolicy ai, String at, Checker c, Resolver resolve) {
+        Optional<TrafficPolicyResource.Enrichment> enrichment = ai.prompt().map(p -> new TrafficPolicyResource.Enrichment(
+                p.prepend().stream().map(m -> new TrafficPolicyResource.Message(m.role(), m.content())).toList(),
+                p.append().stream().map(m -> new TrafficPolicyResource.Message(m.role(), m.content())).toList()));
+        Optional<List<TrafficPolicyResource.FieldDefault>> defaults = Optional.empty();
+        if (!ai.defaults().isEmpty() || !ai.overrides().isEmpty()) {
+            List<TrafficPolicyResource.FieldDefault> ds = new ArrayList<>();
+            for (AiBackendPolicy.FieldValue f : ai.defaults()) ds.add(new TrafficPolicyResource.FieldDefault(f.field(), f.value(), false));
+            for (AiBackendPolicy.FieldValue f : ai.overrides()) ds.add(new TrafficPolicyResource.FieldDefault(f.field(), f.value(), true));
+            defaults = Optional.of(List.copyOf(ds));
+        }
+        if (ai.promptCaching().isPresent()) {
+            c.error(at + "/promptCaching", "promptCaching (Bedrock cache points) is not served by this gateway");
+        }
+        Optional<TrafficPolicyResource.RequestGuard> request = Optional.empty();
+        Optional<TrafficPolicyResource.ResponseGuard> response = Optional.empty();
+        if (ai.promptGuard().isPresent()) {
+            AiBackendPolicy.PromptGuard g = ai.promptGuard().get();
+            if (!g.request().isEmpty()) request = Optional.of(request(g.request(), at + "/promptGuard/request", c, resolve));
+            if (!g.response().isEmpty()) response = Optional.of(response(g.response(), at + "/promptGuard/response", c, resolve));
+        }
+        return new Ai(Optional.empty(), enrichment, defaults, request, response,
+                ai.modelAliases().isEmpty() ? Optional.empty() : Optional.of(new LinkedHashMap<>(ai.modelAliases())));
+    }
+
+    private static TrafficPolicyResource.RequestGuard request(List<RequestGuard> guards, String at, Checker c,
+                                                              Resolver resolve) {
+        List<AiBackendPolicy.Regex> regexes = new ArrayList<>();
+        Optional<TrafficPolicyResource.Webhook> webhook = Optional.empty();
+        Optional<TrafficPolicyResource.Moderation> moderation = Optional.empty();
+        Optional<CustomResponse> answer = Optional.empty();
+        for (int i = 0; i < guards.size(); i++) {
+            RequestGuard g = guards.get(i);
+            String p = at + "/" + i;
+            if (g.response().isPresent()) {
+                if (answer.isPresent() && !answer.equals(g.response())) {
+                    c.error(p + "/response", "request guards with different responses are not served by this gateway "
+                            + "(one answer for every request guard of a policy); give them the same response");
+                }
+                answer = answer.or(g::response);
+            }
+            g.regex().ifPresent(regexes::add);
+            if (g.webhook().isPresent()) {
+                if (webhook.isPresent()) c.error(p + "/webhook", "a second request webhook is not served by this gateway");
+                webhook = webhook(g.webhook().get(), p + "/webhook", c, resolve);
+            }
+            if (g.openAIModeration().isPresent()) {
+                if (moderation.isPresent()) c.error(p + "/openAIModeration", "a second openAIModeration is not served by this gateway");
+                moderation = Optional.of(moderation(g.openAIModeration().get()));
+            }
+        }
+        Optional<CustomResponse> a = answer;
+        return new TrafficPolicyResource.RequestGuard(a.map(r -> new TrafficPolicyResource.CustomResponse(
+                r.message().orElse(TrafficPolicyResource.CustomResponse.DEFAULT_MESSAGE), r.statusCode().orElse(403))),
+                regex(regexes, at, c, false), webhook, moderation);
+    }
+
+    private static TrafficPolicyResource.ResponseGuard response(List<ResponseGuard> guards, String at, Checker c,
+                                                                Resolver resolve) {
+        List<AiBackendPolicy.Regex> regexes = new ArrayList<>();
+        Optional<TrafficPolicyResource.Webhook> webhook = Optional.empty();
+        for (int i = 0; i < guards.size(); i++) {
+            ResponseGuard g = guards.get(i);
+            g.regex().ifPresent(regexes::add);
+            if (g.webhook().isPresent()) {
+                if (webhook.isPresent()) c.error(at + "/" + i + "/webhook", "a second response webhook is not served by this gateway");
+                webhook = webhook(g.webhook().get(), at + "/" + i + "/webhook", c, resolve);
+            }
+        }
+        return new TrafficPolicyResource.ResponseGuard(regex(regexes, at, c, true), webhook);
+    }
+
+    private static Optional<TrafficPolicyResource.Regex> regex(List<AiBackendPolicy.Regex> regexes, String at, Checker c,
+                                                               boolean response) {
+        if (regexes.isEmpty()) return Optional.empty();
+        List<TrafficPolicyResource.RegexMatch> matches = new ArrayList<>();
+        List<TrafficPolicyResource.Builtin> builtins = new ArrayList<>();
+        AiBackendPolicy.Action action = null;
+        for (AiBackendPolicy.Regex r : regexes) {
+            AiBackendPolicy.Action a = r.action().orElse(AiBackendPolicy.Action.Mask);
+            if (action != null && action != a) {
+                c.error(at, "regex guards with different actions (Mask and Reject) in one policy are not served by this "
+                        + "gateway; put them in separate policies");
+            }
+            action = a;
+            if (response && a == AiBackendPolicy.Action.Reject) {
+                c.error(at, "a response regex with action Reject is not served by this gateway (responses are masked)");
+            }
+            for (String m : r.matches()) matches.add(new TrafficPolicyResource.RegexMatch(Pattern.compile(m), Optional.empty()));
+            for (AiBackendPolicy.Builtin b : r.builtins()) {
+                TrafficPolicyResource.Builtin bi = switch (b) {
+                    case Ssn -> TrafficPolicyResource.Builtin.SSN;
+                    case CreditCard -> TrafficPolicyResource.Builtin.CREDIT_CARD;
+                    case PhoneNumber -> TrafficPolicyResource.Builtin.PHONE_NUMBER;
+                    case Email -> TrafficPolicyResource.Builtin.EMAIL;
+                    case CaSin -> {
+                        c.error(at, "the CaSin builtin (Canadian social insurance numbers) is not served by this gateway yet");
+                        yield null;
+                    }
+                };
+                if (bi != null && !builtins.contains(bi)) builtins.add(bi);
+            }
+        }
+        return Optional.of(new TrafficPolicyResource.Regex(List.copyOf(matches), List.copyOf(builtins),
+                action == AiBackendPolicy.Action.Reject ? TrafficPolicyResource.Action.REJECT : TrafficPolicyResource.Action.MASK));
+    }
+
+    private static Optional<TrafficPolicyResource.Webhook> webhook(AiBackendPolicy.Webhook w, String at, Checker c,
+                                                                   Resolver resolve) {
+        if (!w.headers().isEmpty()) c.error(at + "/headers", "webhook.headers (CEL) is not served by this gateway");
+        Optional<BackendResource.HostPort> hp = resolve.resolve(c.resource().namespace(), w.backendRef());
+        if (hp.isEmpty()) {
+            c.error(at + "/backendRef", "webhook backendRef " + w.backendRef().kind().orElse("Service") + " "
+                    + w.backendRef().name() + " does not resolve (a Service with a port, or a static AgentgatewayBackend)");
+            return Optional.empty();
+        }
+        List<TrafficPolicyResource.HeaderMatch> headers = new ArrayList<>();
+        for (AiBackendPolicy.HeaderMatch m : w.forwardHeaderMatches()) {
+            boolean regex = m.type().orElse("Exact").equals("RegularExpression");
+            headers.add(new TrafficPolicyResource.HeaderMatch(m.name(), Optional.of(m.value()),
+                    regex ? Optional.of(Pattern.compile(m.value())) : Optional.empty()));
+        }
+        return Optional.of(new TrafficPolicyResource.Webhook(hp.get().host(), hp.get().port(), List.copyOf(headers),
+                TrafficPolicyResource.Webhook.DEFAULT_TIMEOUT,
+                w.failureMode().orElse(Traffic.FailureMode.FailClosed) == Traffic.FailureMode.FailOpen));
+    }
+
+    private static TrafficPolicyResource.Moderation moderation(AiBackendPolicy.OpenAiModeration m) {
+        Optional<BackendPolicies.Auth> auth = m.policies().flatMap(AiBackendPolicy.ModerationPolicies::auth);
+        BackendResource.AuthToken token = new BackendResource.AuthToken.Passthrough();
+        if (auth.flatMap(BackendPolicies.Auth::key).isPresent()) {
+            token = new BackendResource.AuthToken.Inline(new SecretValue.Present(auth.get().key().get()));
+        } else if (auth.flatMap(BackendPolicies.Auth::secretRef).isPresent()) {
+            token = new BackendResource.AuthToken.SecretRef(auth.get().secretRef().get().name());
+        }
+        return new TrafficPolicyResource.Moderation(token,
+                m.model().orElse(TrafficPolicyResource.Moderation.DEFAULT_MODEL), Optional.empty(), Optional.empty());
+    }
+}

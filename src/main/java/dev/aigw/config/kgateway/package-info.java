@@ -1,0 +1,10 @@
+/**
+ * kgateway's resources ({@code gateway.kgateway.dev/v1alpha1}) in the shapes of its three eras
+ * (2.0 {@code ai.llm.provider.<p>}, 2.1 {@code ai.llm.<p>}, 2.1 {@code priorityGroups}): the
+ * {@code spec} of {@code Backend} and {@code TrafficPolicy} as records that
+ * {@link dev.aigw.config.Binder} binds strictly. Old spellings are fields of their own (the
+ * validation pass reads whichever is set and refuses two at once).
+ *
+ * <p>Depends on {@code config} and Jackson only.
+ */
+package dev.aigw.config.kgateway;

@@ -1,0 +1,19 @@
+package dev.aigw.translate;
+
+/** Completion text of a translated stream for token estimation, bounded like {@link Identity}'s. */
+final class StreamedTextBuffer {
+    private final StringBuilder text = new StringBuilder();
+    private long chars;
+
+    void add(String s) {
+        chars += s.length();
+        int room = Identity.MAX_TEXT_CHARS - text.length();
+        if (room > 0) {
+            text.append(s, 0, Math.min(room, s.length()));
+        }
+    }
+
+    StreamTranslator.StreamedText snapshot() {
+        return chars == 0 ? StreamTranslator.StreamedText.NONE : new StreamTranslator.StreamedText(text.toString(), chars);
+    }
+}
