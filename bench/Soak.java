@@ -1,5 +1,3 @@
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -11,7 +9,6 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The client side of bench/soak.sh (not a test): STREAMS clients that each loop streaming chat
@@ -23,7 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>cut-silently: 200, then the stream ended without either (a failure the soak reports);</li>
  *   <li>failed-before-head: no response head, or a status other than 200.</li>
  * </ul>
- * Prints one line of counts and exits 1 when any request failed before its head or was cut silently.
+ * Slowloris connections count as cut (by the gateway; with the longest time one was held), or as
+ * sent-whole-head (a failure: no head timeout), or open-at-end. Prints one line of counts and exits
+ * 1 when any request failed before its head, was cut silently, or a slowloris head got through.
  *
  * <pre>java bench/Soak.java URL STREAMS SLOW SECONDS</pre>
  */
@@ -35,7 +34,6 @@ public class Soak {
         long seconds = Long.parseLong(args[3]);
         URI uri = URI.create(url);
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        AtomicBoolean running = new AtomicBoolean(true);
         ConcurrentHashMap<String, AtomicLong> counts = new ConcurrentHashMap<>();
         ConcurrentHashMap<String, String> examples = new ConcurrentHashMap<>();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -85,30 +83,35 @@ public class Soak {
                     byte[] head = ("POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nx-slow: "
                             + "a".repeat(200) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
                     while (System.nanoTime() < end) {
+                        long opened = System.nanoTime();
                         try (Socket s = new Socket(uri.getHost(), uri.getPort())) {
                             OutputStream out = s.getOutputStream();
+                            String kind = "slowloris-open-at-end";
                             for (byte b : head) {
                                 if (System.nanoTime() >= end) break;
                                 out.write(b);
                                 out.flush();
                                 Thread.sleep(1_000);
                             }
-                            counts.computeIfAbsent("slowloris-completed-head", k -> new AtomicLong()).incrementAndGet();
+                            if (System.nanoTime() < end) kind = "slowloris-sent-whole-head";
+                            counts.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
                         } catch (Exception e) {
-                            // Cut by the gateway, as it should: open another.
+                            // Cut by the gateway, as it should: note how long it held on, and open another.
                             counts.computeIfAbsent("slowloris-cut", k -> new AtomicLong()).incrementAndGet();
+                            long held = (System.nanoTime() - opened) / 1_000_000_000L;
+                            counts.computeIfAbsent("slowloris-longest-held-s", k -> new AtomicLong()).accumulateAndGet(held, Math::max);
                         }
                     }
                 });
             }
         }
-        running.set(false);
         StringBuilder line = new StringBuilder("soak:");
         new java.util.TreeMap<>(counts).forEach((k, v) -> line.append(' ').append(k).append('=').append(v.get()));
         System.out.println(line);
         examples.forEach((k, v) -> System.out.println("  e.g. " + k + ": " + (v.length() > 300 ? v.substring(0, 300) : v)));
         long bad = counts.getOrDefault("failed-before-head", new AtomicLong()).get()
-                + counts.getOrDefault("cut-silently", new AtomicLong()).get();
+                + counts.getOrDefault("cut-silently", new AtomicLong()).get()
+                + counts.getOrDefault("slowloris-sent-whole-head", new AtomicLong()).get();
         System.exit(bad == 0 ? 0 : 1);
     }
 }

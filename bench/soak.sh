@@ -66,7 +66,8 @@ start_upstream() {
   "$JAVA" -Xmx128m -cp "$JAR" "$ROOT/bench/SoakUpstream.java" "$1" 40 50 >>"$TMP/upstream-$1.log" 2>&1 &
   UP_PID[$1]=$!
   local i
-  for i in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  # (the source launcher compiles the file first: seconds on a busy machine)
+  for i in $(seq 600); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
   log "upstream $1 did not start"; exit 1
 }
 for p in "${UP_PORTS[@]}"; do start_upstream "$p"; done
@@ -138,7 +139,8 @@ for k in $(seq "$KILLS"); do
 done
 status=0
 wait "$DRIVER" || status=1
-cat "$TMP/soak.txt"
+cat "$TMP/soak.txt" >&2
+cp "$TMP/soak.txt" "${SOAK_REPORT:-/dev/null}" 2>/dev/null || true
 healthz="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ADMIN_PORT/healthz" || true)"
 
 log "settling for 15 s"

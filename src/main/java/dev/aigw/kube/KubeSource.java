@@ -83,6 +83,8 @@ public final class KubeSource implements AutoCloseable {
      * lists arrived in time; if not, the set is handed over once they do.
      */
     public boolean start(Duration timeout) {
+        // While the first lists arrive: the binding's deserializers, which the first flush needs.
+        loop.submit(dev.aigw.config.Binder::warm);
         List<CompletableFuture<Void>> started = new ArrayList<>();
         for (Kind kind : Kind.values()) {
             List<SharedIndexInformer<GenericKubernetesResource>> list = new ArrayList<>();

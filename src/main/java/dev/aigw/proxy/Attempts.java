@@ -80,7 +80,8 @@ final class Attempts {
         Provider p = candidate.provider();
         Optional<Schema> backend = Providers.schema(p);
         Schema clientSchema = call.clientSchema;
-        ObjectNode body = call.clientBody == null ? null : call.clientBody.deepCopy();
+        // Translation and prepare may change the body: a fresh copy per attempt, unless none can follow.
+        ObjectNode body = call.clientBody == null ? null : failover.lastPossible() ? call.clientBody : call.clientBody.deepCopy();
         boolean forceStream = call.policy.map(AiPolicy::forceStreaming).orElse(false);
         Translator tr = null;
         if (clientSchema != null && backend.isPresent() && body != null) {

@@ -56,6 +56,22 @@ final class ClientGuard {
         this.port = port;
     }
 
+    private final AtomicInteger cutSinceLog = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong lastLog = new java.util.concurrent.atomic.AtomicLong();
+
+    /** One line per connection at DEBUG; at INFO at most one summary per 10 s (a crowd must not flood the log). */
+    private void noteCut(Channel ch, String why) {
+        log.debug("port {}: closing the connection of {}: {}", port, ch.remoteAddress(), why);
+        int n = cutSinceLog.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastLog.get();
+        if ((last == 0 || now - last > WINDOW_NANOS) && lastLog.compareAndSet(last, now)) {
+            cutSinceLog.addAndGet(-n);
+            log.info("port {}: closed {} slow client connection{} since the last such line; latest {}: {}", port, n,
+                    n == 1 ? "" : "s", ch.remoteAddress(), why);
+        }
+    }
+
     /** The number of client connections open on this port now. */
     int open() {
         return open.get();
@@ -187,7 +203,7 @@ final class ClientGuard {
 
         private void cut(String why) {
             timer.cancel(false);
-            log.info("port {}: closing the connection of {}: {}", port, ch.remoteAddress(), why);
+            noteCut(ch, why);
             if (answered) {
                 ch.close();
                 return;

@@ -53,7 +53,9 @@ final class UpstreamFailure extends RuntimeException {
         if (c instanceof java.net.ConnectException) return new UpstreamFailure(Kind.CONNECT, where + ": connection refused or unreachable");
         if (c instanceof javax.net.ssl.SSLException) return new UpstreamFailure(Kind.TLS, where + ": TLS failed: " + msg);
         if (c instanceof io.vertx.core.http.StreamResetException || c instanceof java.nio.channels.ClosedChannelException
-                || c instanceof io.vertx.core.VertxException && msg.contains("closed")) {
+                || c instanceof io.vertx.core.VertxException && msg.contains("closed")
+                // A pooled connection the provider's restart cut: the request never got an answer.
+                || c instanceof java.io.IOException && msg.toLowerCase(java.util.Locale.ROOT).contains("connection reset")) {
             return new UpstreamFailure(Kind.RESET, where + ": connection closed before a response");
         }
         return new UpstreamFailure(Kind.OTHER, where + ": " + c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + msg));

@@ -21,10 +21,12 @@ import java.util.*;
 import java.util.function.Function;
 
 /**
- * Compiles resources into a {@link Snapshot}: resolves Secrets into credentials, Backends into
- * destinations, attaches HTTPRoutes to Gateway listeners, and orders each port's route table.
- * Errors in a resource leave it out; broken references compile into {@link
- * Destination.Unavailable} so the route answers 500 with the reason.
+ * Compiles resources into a {@link Snapshot}: resolves Secrets into credentials, Backends (both
+ * kinds) into destinations, attaches HTTPRoutes to Gateway listeners with the policies of both
+ * APIs, and orders each port's route table. Errors in a resource leave it out; broken references
+ * compile into {@link Destination.Unavailable} so the route answers 500 with the reason. (Over 400
+ * lines: credentials, TLS listeners and attachment share the compile's problem list and maps;
+ * agentgateway traffic lives apart in {@link AgentgatewayTraffic}.)
  */
 public final class SnapshotCompiler {
     /** The Gateway the seed's routes attach to when the config defines none (kgateway's setup step). */
@@ -106,6 +108,7 @@ public final class SnapshotCompiler {
         parsed.agentgatewayBackends().forEach(b -> agwBackends.add(b.key()));
         policies.checkTargets(routeByKey, gatewayByKey, agwBackends);
         AgentgatewayTraffic traffic = new AgentgatewayTraffic(parsed.agentgatewayPolicies());
+        agentgatewayTargets(parsed.agentgatewayPolicies(), routeByKey, gatewayByKey);
 
         Map<Integer, List<RouteTable.Entry>> byPort = new TreeMap<>();
         for (GatewayResource g : gateways) for (GatewayResource.Listener l : g.listeners()) byPort.putIfAbsent(l.port(), new ArrayList<>());
@@ -169,6 +172,32 @@ public final class SnapshotCompiler {
             }
         }
         return unservable;
+    }
+
+    /**
+     * A traffic-only AgentgatewayPolicy whose target does not exist is unresolved, like a
+     * TrafficPolicy's (policies with {@code backend.ai} are checked by the policy compiler).
+     */
+    private void agentgatewayTargets(List<dev.aigw.config.agentgateway.AgentgatewayPolicy> policies,
+                                     Map<ResourceKey, HttpRouteResource> routes, Map<ResourceKey, GatewayResource> gateways) {
+        for (var p : policies) {
+            if (p.spec().backend().flatMap(dev.aigw.config.agentgateway.BackendPolicies::ai).isPresent()) continue;
+            for (var t : p.spec().targetRefs()) {
+                ResourceKey k = new ResourceKey(t.kind(), p.key().namespace(), t.name());
+                boolean found = switch (t.kind()) {
+                    case "Gateway" -> gateways.containsKey(k) && t.sectionName().map(s -> gateways.get(k).listeners()
+                            .stream().anyMatch(l -> l.name().equals(s))).orElse(true);
+                    case "HTTPRoute" -> routes.containsKey(k) && t.sectionName().map(s -> routes.get(k).rules()
+                            .stream().anyMatch(rule -> rule.name().equals(Optional.of(s)))).orElse(true);
+                    default -> true; // other kinds were warned about when the policy was read
+                };
+                if (!found) {
+                    problems.add(Problem.unresolved(p.location(), p.key().toString(), "target " + t.kind() + " "
+                            + k.ref() + t.sectionName().map(s -> " section " + s).orElse("")
+                            + " not found; the policy is not applied there"));
+                }
+            }
+        }
     }
 
     // ---- backends ----

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Errors the gateway makes itself (no route, bad JSON, unreachable provider, timeout, limits),
  * in the client's own API format: the body before a response head, and the stream event after
- * one. The status-to-type tables are {@link ErrorBodies}'; this class only picks the shape.
+ * one. Anthropic and Gemini bodies come from their {@link ClientCodec}'s {@code encodeError} (with
+ * the status tables of {@link ErrorBodies}); OpenAI's keeps the gateway's own code as its type.
  *
  * <ul>
  *   <li>OpenAI (and clients in no known format): {@code {"error":{"message","type","param","code"}}},
@@ -28,8 +29,11 @@ public final class GatewayErrors {
      * @param code the gateway's own error code, e.g. {@code bad_gateway}; shown to OpenAI clients
      */
     public static ObjectNode body(Schema schema, int status, String code, String message) {
-        if (schema == Schema.ANTHROPIC_MESSAGES) return ErrorBodies.anthropic(ErrorBodies.anthropicTypeForStatus(status), message);
-        if (schema == Schema.GEMINI_GENERATE) return ErrorBodies.gemini(status, message, ErrorBodies.geminiStatusForCode(status));
+        if (schema == Schema.ANTHROPIC_MESSAGES || schema == Schema.GEMINI_GENERATE) {
+            // Through the client codec, which owns its format's error shape and status table.
+            ClientCodec codec = Translators.client(schema).orElseThrow();
+            return codec.encodeError(dev.aigw.translate.canonical.ChatError.of(status, message)).body();
+        }
         ObjectNode root = Json.obj();
         ObjectNode e = root.putObject("error");
         e.put("message", message);

@@ -58,6 +58,7 @@ class RequestStagesTest {
         };
         RequestStage limit = scope -> {
             order.add("limit:temperature=" + scope.body().path("temperature").asText("none"));
+            if ("boom".equals(scope.header("x-tier"))) throw new IllegalStateException("boom");
             scope.onUsage(spent::add);
             if ("over".equals(scope.header("x-tier"))) {
                 return Future.succeededFuture(Verdict.answer(new GatewayError.RateLimited("token limit of 100 per minute "
@@ -116,6 +117,12 @@ class RequestStagesTest {
             assertThat(order).as("authentication before the policy, limits after it")
                     .containsExactly("auth:temperature=none", "limit:temperature=0.2");
             assertThat(upstream.received()).isZero();
+
+            HttpResponse<String> thrown = send(http, port, "/v1beta/models/g:generateContent",
+                    "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}", "x-client-key", "let-me-in", "x-tier", "boom");
+            assertThat(thrown.statusCode()).as("a stage that throws still answers").isEqualTo(500);
+            assertThat(JSON.readTree(thrown.body()).path("error").path("status").asText()).isEqualTo("INTERNAL");
+            assertThat(JSON.readTree(thrown.body()).path("error").path("message").asText()).isEqualTo("a request stage failed: boom");
 
             order.clear();
             HttpResponse<String> ok = send(http, port, "/v1/chat/completions",

@@ -57,6 +57,13 @@ class RobustnessTest {
         }
     }
 
+    /** A copy of what was logged: the appender adds from event loops (under its own lock) while the test reads. */
+    private static java.util.List<ILoggingEvent> logged(ListAppender<ILoggingEvent> lines) {
+        synchronized (lines) {
+            return java.util.List.copyOf(lines.list);
+        }
+    }
+
     @Test
     void misbehavingClientsAndUpstreamsStillGetClearAnswers() throws Exception {
         Logger access = (Logger) LoggerFactory.getLogger(AccessLogTelemetry.LOGGER);
@@ -92,10 +99,10 @@ class RobustnessTest {
                 assertThat(in.read(buf)).isPositive();
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (System.nanoTime() < deadline && lines.list.stream().noneMatch(e -> e.getFormattedMessage().contains("\"response_code\":499"))) {
+            while (System.nanoTime() < deadline && logged(lines).stream().noneMatch(e -> e.getFormattedMessage().contains("\"response_code\":499"))) {
                 Thread.sleep(50);
             }
-            assertThat(lines.list).anyMatch(e -> e.getFormattedMessage().contains("\"response_code\":499"));
+            assertThat(logged(lines)).anyMatch(e -> e.getFormattedMessage().contains("\"response_code\":499"));
         } finally {
             access.detachAppender(lines);
         }

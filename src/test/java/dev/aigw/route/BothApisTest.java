@@ -160,4 +160,28 @@ class BothApisTest {
                 m -> assertThat(m.modifier().set()).containsEntry("x-a", "1")));
         assertThat(Optional.of(chat)).isPresent();
     }
+
+    @Test
+    void aTrafficPolicyTargetThatDoesNotExistIsUnresolvedAndSelectorsAreRefused() {
+        SnapshotCompiler.Result r = Configs.compile(BASE + """
+                ---
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayPolicy
+                metadata: {name: ghost, namespace: ns}
+                spec:
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: r, sectionName: nope}]
+                  traffic: {timeouts: {request: 5s}}
+                ---
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayPolicy
+                metadata: {name: selected, namespace: ns}
+                spec:
+                  targetSelectors: [{group: gateway.networking.k8s.io, kind: HTTPRoute, matchLabels: {app: x}}]
+                  traffic: {timeouts: {request: 5s}}
+                """);
+        assertThat(r.problems()).anyMatch(p -> p.severity() == Problem.Severity.UNRESOLVED
+                && p.resource().equals("AgentgatewayPolicy ns/ghost") && p.message().contains("section nope not found"));
+        assertThat(r.problems()).anyMatch(p -> p.isError() && p.resource().equals("AgentgatewayPolicy ns/selected")
+                && p.message().contains("targetSelectors (attachment by labels) are not served by this gateway yet"));
+    }
 }

@@ -65,9 +65,6 @@ public final class PolicyValidation {
                             + "(sectionName) is not served by this gateway; target the whole Backend");
                 }
             }
-            if (!spec.targetSelectors().isEmpty()) {
-                c.error("/spec/targetSelectors", "targetSelectors with backend.ai are not served by this gateway; use targetRefs");
-            }
             TrafficPolicyResource.Ai mapped = AiMapping.toAi(backendAi.get(), "/spec/backend/ai", c, resolve);
             ai = Optional.of(new TrafficPolicyResource(r.key(), r.created(), spec.targetRefs().stream()
                     .map(t -> new TrafficPolicyResource.TargetRef(t.group(), t.kind(), r.key().namespace(), t.name(),
@@ -110,6 +107,15 @@ public final class PolicyValidation {
             }
         }
         if (new HashSet<>(kinds).size() > 1) c.error(targets, "Only one Kind of targetRef can be set on one policy");
+        if (!s.targetSelectors().isEmpty()) {
+            c.error("/spec/targetSelectors", "targetSelectors (attachment by labels) are not served by this gateway yet; "
+                    + "name the targets in targetRefs");
+        }
+        for (int i = 0; i < s.targetRefs().size(); i++) {
+            if (s.targetRefs().get(i).port().isPresent() && (s.traffic().isPresent() || s.backend().isPresent())) {
+                c.error("/spec/targetRefs/" + i + "/port", "port may only be set on frontend-only policies");
+            }
+        }
         if (s.frontend().isPresent()) {
             for (int i = 0; i < kinds.size(); i++) {
                 if (!kinds.get(i).equals("Gateway") || sections.get(i)) {

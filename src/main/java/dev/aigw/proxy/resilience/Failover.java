@@ -113,6 +113,14 @@ public final class Failover {
         return Optional.ofNullable(last);
     }
 
+    /**
+     * Whether no attempt can follow the current one, whatever its outcome (by count alone, not
+     * health): then the proxy may hand it the client's body itself instead of a copy.
+     */
+    public boolean lastPossible() {
+        return attempt + 1 >= Math.max(maxAttempts, plan.size());
+    }
+
     /** The attempt in progress (0 for the first). */
     public int attempt() {
         return attempt;

@@ -38,7 +38,9 @@ class FailoverDecisionTest {
     void connectFailuresMoveThroughThePlanThenGiveUpWithTheLastFailure() {
         Failover f = failover(backend(ROUND_ROBIN, List.of("a"), List.of("b")), RetryPolicy.DEFAULT, roomy());
         assertThat(name(f.first())).isEqualTo("a");
+        assertThat(f.lastPossible()).isFalse();
         Failover.Decision second = f.next(REFUSED);
+        assertThat(f.lastPossible()).as("b is the last the plan allows").isTrue();
         assertThat(name(second)).isEqualTo("b");
         assertThat(((Failover.Decision.Attempt) second).delay()).as("another provider: no back-off").isZero();
         Failover.Decision last = f.next(new Failover.Outcome.NoResponse(FailureKind.TIMEOUT_BEFORE_FIRST_BYTE, true, 504,
@@ -59,6 +61,10 @@ class FailoverDecisionTest {
         Failover.Decision again = f.next(REFUSED);
         assertThat(((Failover.Decision.Attempt) again).delay()).isEqualTo(Duration.ofMillis(50));
         assertThat(f.next(REFUSED)).isInstanceOf(Failover.Decision.GiveUp.class);
+
+        Failover single = failover(one, RetryPolicy.DEFAULT, roomy());
+        single.first();
+        assertThat(single.lastPossible()).as("one provider, no retries: the body need not be copied").isTrue();
 
         Failover fixed = failover(one, new RetryPolicy(List.of(), Optional.of(1), Optional.of(Duration.ofMillis(200))), roomy());
         fixed.first();
