@@ -120,24 +120,19 @@ public final class GovernanceCompiler {
         List<RawResource> routes = new ArrayList<>();
         List<RawResource> parameters = new ArrayList<>();
         List<RawResource> invalid = new ArrayList<>();
+        List<RawResource> secretRaws = new ArrayList<>();
+        List<RawResource> configMapRaws = new ArrayList<>();
         for (RawResource r : resources) {
             String kind = r.key().kind();
             String group = r.apiVersion().contains("/") ? r.apiVersion().substring(0, r.apiVersion().indexOf('/')) : "";
             switch (kind) {
-                case "Secret" -> {
-                    secrets.put(r.key().ref(), secretData(r));
-                    secretLabels.put(r.key().ref(), labels(r));
-                }
-                case "ConfigMap" -> {
-                    Map<String, String> d = new LinkedHashMap<>();
-                    r.body().path("data").properties().forEach(e -> d.put(e.getKey(), e.getValue().asText()));
-                    configMaps.put(r.key().ref(), d);
-                    configMapLabels.put(r.key().ref(), labels(r));
-                }
+                // Decoded only if a policy needs them (below): a config without governance pays a list append.
+                case "Secret" -> secretRaws.add(r);
+                case "ConfigMap" -> configMapRaws.add(r);
                 case "HTTPRoute" -> routes.add(r);
                 case "AgentgatewayParameters" -> parameters.add(r);
                 case "AgentgatewayPolicy" -> {
-                    if (!group.equals(AGW)) continue;
+                    if (!group.equals(AGW) || !governs(r)) continue;
                     // The resource parser reports the policy's own problems; here only whether it binds.
                     AgentgatewayPolicy p = PolicyValidation.parse(r, new ArrayList<>());
                     if (p == null && governs(r)) {
@@ -157,6 +152,21 @@ public final class GovernanceCompiler {
                 default -> {
                 }
             }
+        }
+        boolean catalogSources = parameters.stream().anyMatch(p -> p.body().path("spec").has("modelCatalog"));
+        if (policies.isEmpty() && invalid.isEmpty() && !catalogSources) {
+            rt.overrideCatalog(null);
+            return new Result(Governance.EMPTY, List.copyOf(problems));
+        }
+        for (RawResource r : secretRaws) {
+            secrets.put(r.key().ref(), secretData(r));
+            secretLabels.put(r.key().ref(), labels(r));
+        }
+        for (RawResource r : configMapRaws) {
+            Map<String, String> d = new LinkedHashMap<>();
+            r.body().path("data").properties().forEach(e -> d.put(e.getKey(), e.getValue().asText()));
+            configMaps.put(r.key().ref(), d);
+            configMapLabels.put(r.key().ref(), labels(r));
         }
         rt.overrideCatalog(catalogs(parameters));
         if (policies.isEmpty() && invalid.isEmpty()) return new Result(Governance.EMPTY, List.copyOf(problems));
