@@ -11,11 +11,16 @@ public record BackendResource(ResourceKey key, Spec spec, Location location) {
 
     /**
      * Priority groups of LLM providers; the 2.0 {@code llm} shape is one group of one.
-     * {@code balancing} comes from the annotation {@link #LOAD_BALANCING}.
+     * {@code balancing} comes from the annotation {@link #LOAD_BALANCING}; {@code routes} from
+     * {@code spec.ai.routes} (agentgateway's path suffix → route type map).
      */
-    public record Ai(List<List<Llm>> groups, LoadBalancing balancing) implements Spec {
+    public record Ai(List<List<Llm>> groups, LoadBalancing balancing, AiRoutes routes) implements Spec {
         public Ai(List<List<Llm>> groups) {
             this(groups, LoadBalancing.ROUND_ROBIN);
+        }
+
+        public Ai(List<List<Llm>> groups, LoadBalancing balancing) {
+            this(groups, balancing, AiRoutes.NONE);
         }
 
         public Llm first() {

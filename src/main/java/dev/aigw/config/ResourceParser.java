@@ -554,9 +554,10 @@ public final class ResourceParser {
                     return null;
                 }
                 BackendResource.LoadBalancing balancing = loadBalancing(c);
+                AiRoutes routes = aiRoutes(c, ai.get("routes"));
                 if (c.failed) return null;
                 return new BackendResource(c.r.key(), new BackendResource.Ai(groups.stream().map(List::copyOf).toList(),
-                        balancing), c.r.location());
+                        balancing, routes), c.r.location());
             }
             case "Static" -> {
                 JsonNode annotations = c.annotations(Set.of(BackendResource.LOAD_BALANCING));
@@ -579,6 +580,28 @@ public final class ResourceParser {
                 return null;
             }
         }
+    }
+
+    /** {@code spec.ai.routes}: path suffix → agentgateway RouteType; absent leaves the defaults. */
+    private static AiRoutes aiRoutes(Ctx c, JsonNode routes) {
+        if (routes == null || routes.isNull()) return AiRoutes.NONE;
+        if (!routes.isObject()) {
+            c.error(routes, "spec.ai.routes must be a map of path suffix to route type (" + AiRoutes.RouteType.names() + ")");
+            return AiRoutes.NONE;
+        }
+        List<AiRoutes.Entry> entries = new ArrayList<>();
+        routes.fields().forEachRemaining(f -> {
+            java.util.Optional<AiRoutes.RouteType> t = AiRoutes.RouteType.parse(f.getValue().asText(""));
+            if (f.getKey().isBlank() || !f.getKey().equals("*") && !f.getKey().startsWith("/") && !f.getKey().startsWith(":")) {
+                c.error(f.getValue(), "spec.ai.routes key \"" + f.getKey() + "\" must be a path suffix starting with / (or \"*\")");
+            } else if (t.isEmpty()) {
+                c.error(f.getValue(), "spec.ai.routes[\"" + f.getKey() + "\"]: " + f.getValue().asText() + " is not a route type ("
+                        + AiRoutes.RouteType.names() + ")");
+            } else {
+                entries.add(new AiRoutes.Entry(f.getKey(), t.get()));
+            }
+        });
+        return new AiRoutes(entries);
     }
 
     /** The Backend's {@code ai.gateway.dev/load-balancing} annotation; round-robin when absent. */

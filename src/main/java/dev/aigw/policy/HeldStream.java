@@ -100,6 +100,6 @@ public final class HeldStream {
             placed = true;
             out.add(new SseEvent(e.event(), copy.toString(), e.id()));
         }
-        return out;
+        return format.withWholeText(out, newText);
     }
 }

@@ -49,6 +49,14 @@ public record BedrockProvider(String name, BackendResource.Bedrock spec, Target 
     @Override
     public UpstreamRequest prepare(ClientCall call) throws ProviderException {
         ObjectNode body = Providers.requireBody(call, kind());
+        if (call.embeddings()) {
+            // Titan and Cohere embedding models answer InvokeModel with their own bodies.
+            String path = Providers.embeddingsPath(target, "/model/" + UrlParts.segment(spec.model()) + "/invoke", call);
+            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+            Map<String, String> headers = sign(path, bytes, identity());
+            headers.put("accept", "application/json");
+            return new UpstreamRequest(target.host(), target.port(), target.tls(), path, headers, body, false, bytes);
+        }
         boolean stream = call.forceStream() || call.path().endsWith("/converse-stream");
         body.remove("model");
         spec.guardrail().ifPresent(g -> {

@@ -9,10 +9,27 @@ import java.util.function.Function;
 /**
  * What a provider needs to know of the client's request: its path and query, a header lookup,
  * and the parsed JSON body (already copied: a provider may change it). {@code forceStream} is set
- * when a translated request must stream though the client's path does not say so.
+ * when a translated request must stream though the client's path does not say so. {@code wire}
+ * is the API the body is in when it is not the provider's chat format: the Responses API (for
+ * providers that serve it natively) or embeddings (the provider's own embedding API); empty for
+ * the provider's native generation format.
  */
 public record ClientCall(String method, String path, Map<String, List<String>> query,
-                         Function<String, String> header, ObjectNode body, boolean forceStream) {
+                         Function<String, String> header, ObjectNode body, boolean forceStream,
+                         java.util.Optional<dev.aigw.translate.Schema> wire) {
+
+    public ClientCall(String method, String path, Map<String, List<String>> query, Function<String, String> header,
+                      ObjectNode body, boolean forceStream) {
+        this(method, path, query, header, body, forceStream, java.util.Optional.empty());
+    }
+
+    public boolean embeddings() {
+        return wire.filter(w -> w == dev.aigw.translate.Schema.OPENAI_EMBEDDINGS).isPresent();
+    }
+
+    public boolean responses() {
+        return wire.filter(w -> w == dev.aigw.translate.Schema.OPENAI_RESPONSES).isPresent();
+    }
 
     public ClientCall(String method, String path, Map<String, List<String>> query, Function<String, String> header,
                       ObjectNode body) {

@@ -21,6 +21,11 @@ public record GeminiProvider(String name, BackendResource.Gemini spec, Target ta
     @Override
     public UpstreamRequest prepare(ClientCall call) throws ProviderException {
         ObjectNode body = Providers.requireBody(call, kind());
+        if (call.embeddings()) {
+            return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.embeddingsPath(target,
+                    "/" + UrlParts.segment(spec.apiVersion()) + "/models/" + UrlParts.segment(spec.model()) + ":batchEmbedContents", call),
+                    Providers.authHeaders(target, call), body, false);
+        }
         boolean stream = wantsStream(call);
         String path = "/" + UrlParts.segment(spec.apiVersion()) + "/models/" + UrlParts.segment(spec.model())
                 + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");

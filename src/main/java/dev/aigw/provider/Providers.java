@@ -197,6 +197,28 @@ public final class Providers {
     }
 
     /**
+     * The embeddings path: the Backend's path override when it is itself an embeddings path;
+     * the provider's own when the override is a chat path (it says nothing about embeddings);
+     * else as {@link #path(Target, String, ClientCall)}.
+     */
+    static String embeddingsPath(Target t, String providerPath, ClientCall call) {
+        Optional<String> o = t.pathOverride();
+        if (o.isPresent()) {
+            return o.filter(p -> p.contains("embed") || p.endsWith(":predict") || p.endsWith("/invoke")).orElse(providerPath);
+        }
+        return path(t, providerPath, call);
+    }
+
+    /** Whether Responses API requests reach this provider as they are (else they are translated to its chat API). */
+    public static boolean servesResponses(Provider p) {
+        return switch (p) {
+            case OpenAiProvider o -> o.servesResponses();
+            case AzureOpenAiProvider a -> true;
+            default -> false;
+        };
+    }
+
+    /**
      * Like {@link #path}, with agentgateway's rules: a {@code pathPrefix} replaces the provider
      * path's leading {@code /v1}; a host set without a path keeps the client's path.
      */

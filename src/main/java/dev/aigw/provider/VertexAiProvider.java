@@ -28,6 +28,11 @@ public record VertexAiProvider(String name, BackendResource.VertexAi spec, Targe
                 + "/publishers/";
         boolean stream;
         String path;
+        if (call.embeddings()) {
+            // Text-embedding models answer predict; the publisher is Google whatever the Backend's chat models are.
+            return new UpstreamRequest(target.host(), target.port(), target.tls(), Providers.embeddingsPath(target,
+                    base + "google/models/" + UrlParts.segment(spec.model()) + ":predict", call), Providers.authHeaders(target, call), body, false);
+        }
         if (spec.publisher().equals("ANTHROPIC")) {
             stream = Providers.streamFlag(body);
             body.remove("model");

@@ -4,7 +4,8 @@
  * from {@code config} records at compile time and are immutable; they never do I/O except
  * {@link dev.aigw.provider.MockProvider}, which answers by itself. Every config value that goes
  * into an upstream URL passes {@link dev.aigw.provider.UrlParts} (checked when the provider is
- * built, percent-encoded per segment when the path is made).
+ * built, percent-encoded per segment when the path is made). {@link dev.aigw.provider.ApiPassthrough}
+ * addresses the rest of a provider's API (files, batches, ...) for requests passed through as they are.
  *
  * <p>May depend on {@code config} and Jackson; not on Vert.x or the proxy.
  */

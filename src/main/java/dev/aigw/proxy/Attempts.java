@@ -78,18 +78,16 @@ final class Attempts {
     private void send(AttemptPlanner.Candidate candidate) {
         if (call.settled) return;
         Provider p = candidate.provider();
-        Optional<Schema> backend = Providers.schema(p);
         Schema clientSchema = call.clientSchema;
+        Optional<Schema> backend = clientSchema == null ? Providers.schema(p) : TranslatorChoice.wire(clientSchema, p);
         // Translation and prepare may change the body: a fresh copy per attempt, unless none can follow.
         ObjectNode body = call.clientBody == null ? null : failover.lastPossible() ? call.clientBody : call.clientBody.deepCopy();
         boolean forceStream = call.policy.map(AiPolicy::forceStreaming).orElse(false);
         Translator tr = null;
         if (clientSchema != null && backend.isPresent() && body != null) {
-            Optional<Translator> t = Translators.create(clientSchema, backend.get());
+            Optional<Translator> t = TranslatorChoice.create(clientSchema, p);
             if (t.isEmpty()) {
-                skip(501, "not_implemented", "Backend " + call.ai.name() + ": translating " + clientSchema.id()
-                        + " requests to " + backend.get().id() + " (" + p.kind()
-                        + ") is not supported yet; send the provider's own format instead");
+                skip(501, "not_implemented", "Backend " + call.ai.name() + ": " + TranslatorChoice.unsupported(clientSchema, p));
                 return;
             }
             tr = t.get();
@@ -111,7 +109,8 @@ final class Attempts {
         UpstreamRequest up;
         try {
             up = p.prepare(new ClientCall(call.req().method().name(), call.req().path(), call.ex.query(),
-                    call.req()::getHeader, body, forceStream));
+                    call.req()::getHeader, body, forceStream,
+                    backend.filter(b -> b == Schema.OPENAI_RESPONSES || b == Schema.OPENAI_EMBEDDINGS)));
         } catch (ProviderException e) {
             String msg = "Backend " + call.ai.name() + ": " + e.getMessage();
             if (e.status() >= 500) skip(e.status(), e.type(), msg);

@@ -22,9 +22,20 @@ final class CountTokens {
     }
 
     static void answer(ProxyServices services, Exchange ex, Destination.Ai ai, Buffer raw) {
+        estimate(services, ex, ai, raw, "count_tokens needs an Anthropic Messages body (a JSON object)",
+                n -> JsonNodeFactory.instance.objectNode().put("input_tokens", n));
+    }
+
+    /**
+     * The prompt of {@code raw} counted with the tokenizer on a worker, answered as {@code shape}
+     * makes it (Anthropic's count, or the Responses API's {@code input_tokens}) and marked
+     * {@code x-gateway-estimated: true}; {@code notABody} when it is not a JSON object.
+     */
+    static void estimate(ProxyServices services, Exchange ex, Destination.Ai ai, Buffer raw, String notABody,
+                         java.util.function.LongFunction<com.fasterxml.jackson.databind.node.ObjectNode> shape) {
         ClientResponse out = ex.out();
         if (!(BodyStage.parse(raw) instanceof BodyStage.Parsed.Ok ok)) {
-            out.fail(new GatewayError.BadRequest("count_tokens needs an Anthropic Messages body (a JSON object)"));
+            out.fail(new GatewayError.BadRequest(notABody));
             return;
         }
         var body = ok.body();
@@ -38,7 +49,7 @@ final class CountTokens {
                         return;
                     }
                     out.headers().set("x-gateway-estimated", "true");
-                    out.json(200, JsonNodeFactory.instance.objectNode().put("input_tokens", ar.result()));
+                    out.json(200, shape.apply(ar.result()));
                 }));
     }
 }

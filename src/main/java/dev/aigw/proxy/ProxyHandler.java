@@ -186,7 +186,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         HttpServerRequest req = in.req();
         ClientFormat format = ClientFormat.detect(req.method().name(), path);
         dev.aigw.translate.Schema schema = format.api().orElse(null);
-        if (dest instanceof Destination.Ai && !(format instanceof ClientFormat.ModelList) && peeked.isEmpty()) {
+        // Bodies that are relayed unread (provider passthrough) or refused anyway are not read here.
+        boolean readsBody = !(format instanceof ClientFormat.ModelList) && !(format instanceof ClientFormat.Passthrough)
+                && !(format instanceof ClientFormat.Unserved);
+        if (dest instanceof Destination.Ai && readsBody && peeked.isEmpty()) {
             readBody(in, b -> {
                 ObjectNode p = BodyStage.parseQuietly(b);
                 Optional<Peeked> read = Optional.of(new Peeked(model, b, p));
@@ -214,10 +217,18 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             case Destination.Unavailable u -> out.fail(new GatewayError.Unresolved("route " + rule.id()
                     + " cannot be served: " + u.reason()));
             case Destination.Ai ai -> {
-                // Handlers of their own, chosen before the pipeline: the model list and estimated token counts.
-                ClientFormat format = ClientFormat.detect(req.method().name(), path);
+                // Handlers of their own, chosen before the pipeline: the model list, estimated token counts,
+                // the providers' other endpoints (streamed, never read whole) and paths the route does not serve.
+                ClientFormat format = AiPaths.format(ai, req.method().name(), path);
                 if (format instanceof ClientFormat.ModelList) {
                     ModelList.answer(out, List.of(rule));
+                } else if (format instanceof ClientFormat.Unserved u) {
+                    AiPaths.notServed(exchange, u);
+                } else if (peeked.isEmpty() && format instanceof ClientFormat.Passthrough p) {
+                    ProviderPassthrough.forward(services, exchange, ai, p);
+                } else if (peeked.isEmpty() && format instanceof ClientFormat.ResponsesInputTokens
+                        && ProviderPassthrough.servesNatively(ai.primary(), format)) {
+                    ProviderPassthrough.forward(services, exchange, ai, new ClientFormat.Passthrough(false));
                 } else if (peeked.isPresent() && format instanceof ClientFormat.CountTokens && CountTokens.estimates(ai)) {
                     CountTokens.answer(services, exchange, ai, peeked.get().body());
                 } else if (peeked.isPresent()) {
@@ -226,6 +237,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                     readBody(in, b -> {
                         if (format instanceof ClientFormat.CountTokens && CountTokens.estimates(ai)) {
                             CountTokens.answer(services, exchange, ai, b);
+                        } else if (format instanceof ClientFormat.ResponsesInputTokens) {
+                            // The Responses API's count, for a provider without one.
+                            CountTokens.estimate(services, exchange, ai, b, "input_tokens needs a Responses request body (a JSON object)",
+                                    n -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("object", "response.input_tokens").put("input_tokens", n));
                         } else {
                             AiExchange.start(services, exchange, ai, format, b, null);
                         }

@@ -7,7 +7,10 @@
  * dev.aigw.proxy.ClientResponse}), which renders every gateway error in the client's format.
  * Hostile clients meet {@link dev.aigw.proxy.ClientGuard} (connection limits, slowloris timeouts,
  * as Netty handlers) and {@link dev.aigw.proxy.FrontDoor} (framing and Host checks, the normalised
- * path every stage uses).
+ * path every stage uses). The front door of an AI route: {@link dev.aigw.proxy.AiPaths} (which API a path is, from the
+ * Backend's {@code routes} or the path's suffix), {@link dev.aigw.proxy.TranslatorChoice} (the
+ * upstream format per attempt: Responses passthrough or translation, embedding dialects), and
+ * {@link dev.aigw.proxy.ProviderPassthrough} (the providers' other endpoints, streamed).
  * Runs on event loops: nothing here blocks.
  *
  * <p>May depend on {@code route}, {@code provider}, {@code translate}, {@code policy},

@@ -12,11 +12,17 @@ public sealed interface Destination {
 
     /**
      * A Backend of type AI: priority groups of providers, and how each group spreads requests
-     * (the Backend's {@code ai.gateway.dev/load-balancing} annotation).
+     * (the Backend's {@code ai.gateway.dev/load-balancing} annotation), and which API each path
+     * suffix serves ({@code spec.ai.routes}).
      */
-    record Ai(String name, List<List<Provider>> groups, LoadBalancing balancing) implements Destination {
+    record Ai(String name, List<List<Provider>> groups, LoadBalancing balancing, dev.aigw.config.AiRoutes routes)
+            implements Destination {
         public Ai(String name, List<List<Provider>> groups) {
             this(name, groups, LoadBalancing.ROUND_ROBIN);
+        }
+
+        public Ai(String name, List<List<Provider>> groups, LoadBalancing balancing) {
+            this(name, groups, balancing, dev.aigw.config.AiRoutes.NONE);
         }
 
         public Provider primary() {

@@ -236,7 +236,7 @@ public final class SnapshotCompiler {
                 // Providers whose credentials resolved still serve; the others are left out of their group.
                 groups.removeIf(List::isEmpty);
                 if (groups.isEmpty()) yield new Destination.Unavailable(name, "Backend " + name + ": " + reason);
-                yield new Destination.Ai(name, List.copyOf(groups), ai.balancing());
+                yield new Destination.Ai(name, List.copyOf(groups), ai.balancing(), ai.routes());
             }
         };
     }

@@ -51,8 +51,15 @@ public final class MetricsTelemetry implements Telemetry {
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
             Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
-    /** The only operation the gateway serves today (chat completions, messages, generateContent). */
+    /** Chat completions, messages, generateContent and the Responses API. */
     public static final String OPERATION_CHAT = "chat";
+    public static final String OPERATION_EMBEDDINGS = "embeddings";
+
+    /** The GenAI operation name of a request path: {@code embeddings} for …/embeddings, else {@code chat}. */
+    public static String operation(String path) {
+        return path.endsWith("/embeddings") || path.endsWith(":embedContent") || path.endsWith(":batchEmbedContents")
+                ? OPERATION_EMBEDDINGS : OPERATION_CHAT;
+    }
 
     private final MeterRegistry registry;
     private final PrometheusMeterRegistry prometheus;
@@ -147,7 +154,7 @@ public final class MetricsTelemetry implements Telemetry {
     @Override
     public ExchangeObserver begin(RequestInfo info) {
         activeRequests.incrementAndGet();
-        return new Observer(info.startNanos());
+        return new Observer(info.startNanos(), operation(info.path()));
     }
 
     /** OpenTelemetry's {@code gen_ai.system} value for a provider kind. */
@@ -186,8 +193,11 @@ public final class MetricsTelemetry implements Telemetry {
         private boolean done;
         private AtomicLong upstream;
 
-        Observer(long start) {
+        private final String operation;
+
+        Observer(long start, String operation) {
             this.start = start;
+            this.operation = operation;
         }
 
         @Override
@@ -249,7 +259,7 @@ public final class MetricsTelemetry implements Telemetry {
         }
 
         private Tags genAiTags() {
-            return Tags.of("gen_ai_operation_name", OPERATION_CHAT, "gen_ai_system", genAiSystem(kind),
+            return Tags.of("gen_ai_operation_name", operation, "gen_ai_system", genAiSystem(kind),
                     "gen_ai_request_model", requestModel, "gen_ai_response_model", responseModel,
                     "route", route, "backend", backend);
         }

@@ -183,12 +183,13 @@ public final class TracingTelemetry implements Telemetry, AutoCloseable {
             endAttempt();
             system = MetricsTelemetry.genAiSystem(providerKind);
             boolean ai = providerKind != null;
-            var b = tracer.spanBuilder(ai ? MetricsTelemetry.OPERATION_CHAT + (requestedModel == null ? "" : " " + requestedModel)
+            String operation = MetricsTelemetry.operation(info.path());
+            var b = tracer.spanBuilder(ai ? operation + (requestedModel == null ? "" : " " + requestedModel)
                             : info.method())
                     .setParent(Context.root().with(request))
                     .setSpanKind(SpanKind.CLIENT);
             if (ai) {
-                b.setAttribute(GEN_AI_OPERATION, MetricsTelemetry.OPERATION_CHAT).setAttribute(GEN_AI_SYSTEM, system);
+                b.setAttribute(GEN_AI_OPERATION, operation).setAttribute(GEN_AI_SYSTEM, system);
                 if (requestedModel != null) {
                     b.setAttribute(GEN_AI_REQUEST_MODEL, requestedModel);
                 }

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,6 +42,11 @@ final class AnthropicMessagesClient implements ClientCodec {
     static final AnthropicMessagesClient INSTANCE = new AnthropicMessagesClient();
     private static final String F = "anthropic-messages";
     private static final List<String> EXTENSIONS = List.of("context_management", "container", "mcp_servers", "service_tier");
+
+    /** Anthropic's names of the canonical request fields, for warnings and refusals. */
+    private static final Map<String, String> NAMES = Map.of("topP", "top_p", "topK", "top_k", "maxTokens", "max_tokens",
+            "stop", "stop_sequences", "reasoning", "thinking", "output", "output_config.format",
+            "parallelToolCalls", "tool_choice.disable_parallel_tool_use");
 
     @Override
     public Schema schema() {
@@ -60,19 +66,13 @@ final class AnthropicMessagesClient implements ClientCodec {
                 case "system" -> Role.SYSTEM;
                 default -> throw invalid(at + ".role", "must be user, assistant or system, got '" + role + "'");
             };
-            Message msg = new Message(r, parts(m.get("content"), at + ".content", w));
-            w.origin(msg, at);
-            return msg;
+            return new Message(r, parts(m.get("content"), at + ".content", w));
         });
         Optional<Long> maxTokens = Canon.positive(in, "max_tokens", "max_tokens");
         if (maxTokens.isEmpty()) {
             throw invalid("max_tokens", "is required and must be a positive integer");
         }
-        for (String[] f : new String[][] {{"temperature", "temperature"}, {"topP", "top_p"}, {"topK", "top_k"},
-                {"maxTokens", "max_tokens"}, {"stop", "stop_sequences"}, {"reasoning", "thinking"},
-                {"output", "output_config.format"}, {"parallelToolCalls", "tool_choice.disable_parallel_tool_use"}}) {
-            w.field(f[0], f[1]);
-        }
+        w.names(NAMES);
         List<String> stop = new ArrayList<>();
         for (JsonNode s : in.path("stop_sequences")) {
             stop.add(s.asText());
@@ -186,7 +186,9 @@ final class AnthropicMessagesClient implements ClientCodec {
         }
         return RequestFields.content(content, at, "content blocks", (b, bat) -> {
             Part p = block(b, bat, w);
-            w.origin(p, bat + ".type");
+            if (!(p instanceof Part.Text)) { // text is never refused or dropped: no path to keep
+                w.origin(p, bat + ".type");
+            }
             return p;
         });
     }

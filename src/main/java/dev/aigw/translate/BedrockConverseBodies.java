@@ -13,7 +13,7 @@ import java.util.List;
  * neither holds nor guards them, so the stream methods find no text. Refusals use OpenAI's shape,
  * as for any body the gateway did not translate.
  */
-final class BedrockConverseBodies implements BodyFormat {
+final class BedrockConverseBodies implements UnguardedStreams {
     static final BedrockConverseBodies INSTANCE = new BedrockConverseBodies();
 
     @Override
@@ -76,35 +76,5 @@ final class BedrockConverseBodies implements BodyFormat {
         ObjectNode b = Json.obj();
         b.putObject("output").putObject("message").putArray("content").addObject().put("text", text);
         return b;
-    }
-
-    @Override
-    public String streamText(ObjectNode event) {
-        return "";
-    }
-
-    @Override
-    public boolean streamCallsTool(ObjectNode event) {
-        return false;
-    }
-
-    @Override
-    public boolean carriesStreamText(ObjectNode event) {
-        return false;
-    }
-
-    @Override
-    public void setStreamText(ObjectNode event, String text) {
-        // never called: no Converse event carries guardable text
-    }
-
-    @Override
-    public List<SseEvent> guardStream(SseEvent event, ObjectNode data, StreamTextGuard guard) {
-        return List.of(event);
-    }
-
-    @Override
-    public SseEvent textEvent(int index, String text, ObjectNode template) {
-        throw new IllegalStateException("Converse streams are not guarded");
     }
 }

@@ -17,6 +17,8 @@ public interface BodyFormat {
             case ANTHROPIC_MESSAGES -> AnthropicMessagesBodies.INSTANCE;
             case GEMINI_GENERATE -> GeminiGenerateBodies.INSTANCE;
             case BEDROCK_CONVERSE -> BedrockConverseBodies.INSTANCE;
+            case OPENAI_RESPONSES -> ResponsesBodies.INSTANCE;
+            case OPENAI_EMBEDDINGS -> EmbeddingsBodies.INSTANCE;
         };
     }
 
@@ -62,6 +64,14 @@ public interface BodyFormat {
      * only held text was in it).
      */
     List<SseEvent> guardStream(SseEvent event, ObjectNode data, StreamTextGuard guard);
+
+    /**
+     * After {@link #setStreamText} rewrote a held stream's text to {@code text}: the events that
+     * repeat the whole text (the Responses API's done events and final response) get it too.
+     */
+    default List<SseEvent> withWholeText(List<SseEvent> events, String text) {
+        return events;
+    }
 
     /** A stream event carrying only {@code text} for {@code index}, shaped like {@code template} where the format repeats fields. */
     SseEvent textEvent(int index, String text, ObjectNode template);

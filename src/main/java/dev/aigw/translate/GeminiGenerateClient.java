@@ -48,6 +48,15 @@ final class GeminiGenerateClient implements ClientCodec {
             "stopSequences", "candidateCount", "responseMimeType", "responseSchema", "responseJsonSchema", "thinkingConfig",
             "seed", "presencePenalty", "frequencyPenalty");
 
+    /** Gemini's names of the canonical request fields, for warnings and refusals. */
+    private static final Map<String, String> NAMES = Map.ofEntries(Map.entry("temperature", "generationConfig.temperature"),
+            Map.entry("topP", "generationConfig.topP"), Map.entry("topK", "generationConfig.topK"),
+            Map.entry("seed", "generationConfig.seed"), Map.entry("presencePenalty", "generationConfig.presencePenalty"),
+            Map.entry("frequencyPenalty", "generationConfig.frequencyPenalty"),
+            Map.entry("maxTokens", "generationConfig.maxOutputTokens"), Map.entry("stop", "generationConfig.stopSequences"),
+            Map.entry("candidates", "generationConfig.candidateCount"), Map.entry("reasoning", "generationConfig.thinkingConfig"),
+            Map.entry("output", "generationConfig.responseSchema"));
+
     @Override
     public Schema schema() {
         return Schema.GEMINI_GENERATE;
@@ -66,14 +75,7 @@ final class GeminiGenerateClient implements ClientCodec {
         List<Message> messages = messages(in, w);
 
         ObjectNode gen = GeminiIn.generationConfig(in);
-        for (String f : new String[] {"temperature", "topP", "topK", "seed", "presencePenalty", "frequencyPenalty"}) {
-            w.field(f, "generationConfig." + f);
-        }
-        w.field("maxTokens", "generationConfig.maxOutputTokens");
-        w.field("stop", "generationConfig.stopSequences");
-        w.field("candidates", "generationConfig.candidateCount");
-        w.field("reasoning", "generationConfig.thinkingConfig");
-        w.field("output", "generationConfig.responseSchema");
+        w.names(NAMES);
         List<String> stop = new ArrayList<>();
         GeminiIn.stopSequences(gen).ifPresent(a -> a.forEach(n -> stop.add(n.asText())));
         Sampling sampling = new Sampling(Canon.number(gen, "temperature", "generationConfig.temperature"),
@@ -206,7 +208,9 @@ final class GeminiGenerateClient implements ClientCodec {
                     default -> new Part.Opaque(F, GeminiIn.kind(p, pat), p);
                 };
                 if (part != null) {
-                    w.origin(part, pat);
+                    if (!(part instanceof Part.Text)) { // text is never refused or dropped: no path to keep
+                        w.origin(part, pat);
+                    }
                     ps.add(part);
                 }
             }

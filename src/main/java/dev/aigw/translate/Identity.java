@@ -87,6 +87,9 @@ public final class Identity implements Translator {
             }
             case ANTHROPIC_MESSAGES -> new TranslatedRequest(clientBody, AnthropicMessagesProvider.PATH, stream, model);
             case GEMINI_GENERATE, BEDROCK_CONVERSE -> new TranslatedRequest(clientBody, null, false, ctx.model().orElse(null));
+            // Responses streams end with response.completed, which carries usage: nothing to add (OpenAI refuses stream_options here).
+            case OPENAI_RESPONSES -> new TranslatedRequest(clientBody, "/v1/responses", stream, model);
+            case OPENAI_EMBEDDINGS -> new TranslatedRequest(clientBody, "/v1/embeddings", false, model);
         };
     }
 
@@ -108,6 +111,12 @@ public final class Identity implements Translator {
             case BEDROCK_CONVERSE -> new TranslatedResponse(upstreamBody,
                     Bedrock.parseUsage(upstreamBody.path("usage")), Optional.empty(),
                     Json.text(upstreamBody, "stopReason"));
+            case OPENAI_RESPONSES -> new TranslatedResponse(upstreamBody,
+                    ResponsesUsage.responses(upstreamBody.path("usage")), Json.text(upstreamBody, "model"),
+                    Json.text(upstreamBody, "status"));
+            case OPENAI_EMBEDDINGS -> new TranslatedResponse(upstreamBody,
+                    ResponsesUsage.embeddings(upstreamBody.path("usage")), Json.text(upstreamBody, "model"),
+                    Optional.empty());
         };
     }
 
@@ -134,7 +143,8 @@ public final class Identity implements Translator {
 
     private ObjectNode errorBody(int status, String message) {
         return switch (schema) {
-            case OPENAI_CHAT -> ErrorBodies.openAi(message, ErrorBodies.openAiTypeForStatus(status), null, null);
+            case OPENAI_CHAT, OPENAI_RESPONSES, OPENAI_EMBEDDINGS ->
+                    ErrorBodies.openAi(message, ErrorBodies.openAiTypeForStatus(status), null, null);
             case ANTHROPIC_MESSAGES -> ErrorBodies.anthropic(ErrorBodies.anthropicTypeForStatus(status), message);
             case GEMINI_GENERATE -> {
                 ObjectNode root = Json.obj();
@@ -201,6 +211,11 @@ public final class Identity implements Translator {
                     bedrock(e, d);
                     yield List.of(e);
                 }
+                case OPENAI_RESPONSES -> {
+                    responses(d);
+                    yield List.of(e);
+                }
+                case OPENAI_EMBEDDINGS -> List.of(e);
             };
         }
 
@@ -249,6 +264,31 @@ public final class Identity implements Translator {
                 return List.of(new SseEvent(e.event(), Json.write(d), e.id()));
             }
             return List.of(e);
+        }
+
+        /** Responses events: text deltas, and usage in the terminal response.completed / incomplete / failed. */
+        private void responses(ObjectNode d) {
+            String type = Json.text(d, "type").orElse("");
+            switch (type) {
+                case "response.output_text.delta", "response.function_call_arguments.delta",
+                     "response.reasoning_summary_text.delta", "response.custom_tool_call_input.delta" ->
+                        appendText(d, "delta");
+                case "response.created" -> Json.text(d.path("response"), "model").ifPresent(m -> model = m);
+                case "response.completed", "response.incomplete", "response.failed" -> {
+                    JsonNode r = d.path("response");
+                    Json.text(r, "model").ifPresent(m -> model = m);
+                    Json.text(r, "status").ifPresent(s -> finish = s);
+                    if (r.get("usage") instanceof ObjectNode u) usage = ResponsesUsage.responses(u);
+                    if (type.equals("response.failed")) failed = true;
+                    completed = !failed;
+                }
+                case "error" -> {
+                    failed = true;
+                    completed = false;
+                }
+                default -> {
+                }
+            }
         }
 
         /** Converse stream events arrive named by {@code :event-type}; usage is in {@code metadata}. */

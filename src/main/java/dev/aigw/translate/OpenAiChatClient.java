@@ -21,6 +21,7 @@ import dev.aigw.translate.canonical.Tool;
 import dev.aigw.translate.canonical.ToolChoice;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,6 +40,11 @@ final class OpenAiChatClient implements ClientCodec {
     private static final String F = "openai-chat";
     private static final List<String> EXTENSIONS = List.of("logprobs", "top_logprobs", "logit_bias", "store",
             "metadata", "service_tier", "prediction", "modalities", "audio", "web_search_options", "verbosity");
+
+    /** OpenAI's names of the canonical request fields, for warnings and refusals. */
+    private static final Map<String, String> NAMES = Map.of("topP", "top_p", "topK", "top_k", "presencePenalty",
+            "presence_penalty", "frequencyPenalty", "frequency_penalty", "candidates", "n", "reasoning", "reasoning_effort",
+            "output", "response_format", "parallelToolCalls", "parallel_tool_calls", "maxTokens", "max_tokens");
 
     @Override
     public Schema schema() {
@@ -86,18 +92,12 @@ final class OpenAiChatClient implements ClientCodec {
         Optional<ToolChoice> choice = OpenAiIn.toolChoice(in);
         Optional<Boolean> parallel = in.path("parallel_tool_calls").isBoolean()
                 ? Optional.of(in.get("parallel_tool_calls").asBoolean()) : Optional.empty();
-        if (parallel.isPresent()) {
-            w.field("parallelToolCalls", "parallel_tool_calls");
-        }
 
         String maxField = Json.present(in, "max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-        w.field("maxTokens", maxField);
-        for (String[] f : new String[][] {{"temperature", "temperature"}, {"topP", "top_p"}, {"topK", "top_k"},
-                {"seed", "seed"}, {"presencePenalty", "presence_penalty"}, {"frequencyPenalty", "frequency_penalty"},
-                {"candidates", "n"}, {"stop", "stop"}, {"user", "user"}, {"reasoning", "reasoning_effort"},
-                {"output", "response_format"}}) {
-            w.field(f[0], f[1]);
+        if (!maxField.equals("max_tokens")) {
+            w.field("maxTokens", maxField);
         }
+        w.names(NAMES);
         Sampling sampling = new Sampling(Canon.number(in, "temperature", "temperature"), Canon.number(in, "top_p", "top_p"),
                 Canon.number(in, "top_k", "top_k").map(Double::intValue), Canon.positive(in, maxField, maxField),
                 OpenAiIn.stop(in), Canon.number(in, "seed", "seed").map(Double::longValue),

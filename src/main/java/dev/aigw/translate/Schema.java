@@ -9,7 +9,11 @@ public enum Schema {
     ANTHROPIC_MESSAGES("anthropic-messages", StreamFraming.SSE),
     GEMINI_GENERATE("gemini-generate", StreamFraming.SSE),
     /** Amazon Bedrock Converse / ConverseStream. */
-    BEDROCK_CONVERSE("bedrock-converse", StreamFraming.AWS_EVENT_STREAM);
+    BEDROCK_CONVERSE("bedrock-converse", StreamFraming.AWS_EVENT_STREAM),
+    /** OpenAI's Responses API ({@code POST …/responses}). */
+    OPENAI_RESPONSES("openai-responses", StreamFraming.SSE),
+    /** OpenAI's embeddings ({@code POST …/embeddings}); never streamed. */
+    OPENAI_EMBEDDINGS("openai-embeddings", StreamFraming.SSE);
 
     private final String id;
     private final StreamFraming streamFraming;

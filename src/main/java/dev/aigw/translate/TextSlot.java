@@ -24,6 +24,14 @@ public final class TextSlot {
         this.index = index;
     }
 
+    /** Text part types: Chat's and Anthropic's {@code text}, the Responses API's input and output text. */
+    private static final java.util.Set<String> TEXT_PARTS = java.util.Set.of("text", "input_text", "output_text");
+
+    /** A string element of an array (an embeddings input). */
+    static TextSlot element(String role, ArrayNode array, int index) {
+        return new TextSlot(role, null, null, array, index);
+    }
+
     static TextSlot field(String role, ObjectNode holder, String field) {
         return new TextSlot(role, holder, field, null, -1);
     }
@@ -56,7 +64,7 @@ public final class TextSlot {
         } else if (v instanceof ArrayNode a) {
             for (int i = 0; i < a.size(); i++) {
                 JsonNode part = a.get(i);
-                if (part instanceof ObjectNode p && "text".equals(p.path("type").asText()) && p.path("text").isTextual()) {
+                if (part instanceof ObjectNode p && TEXT_PARTS.contains(p.path("type").asText()) && p.path("text").isTextual()) {
                     out.add(field(role, p, "text"));
                 } else if (part.isTextual()) {
                     // Rare, but some clients send bare strings in a content array.

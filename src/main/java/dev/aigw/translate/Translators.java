@@ -17,6 +17,8 @@ public final class Translators {
             case OPENAI_CHAT -> Optional.of(OpenAiChatClient.INSTANCE);
             case ANTHROPIC_MESSAGES -> Optional.of(AnthropicMessagesClient.INSTANCE);
             case GEMINI_GENERATE -> Optional.of(GeminiGenerateClient.INSTANCE);
+            // Per exchange: it remembers the request's custom tools and the fields its answer echoes.
+            case OPENAI_RESPONSES -> Optional.of(new ResponsesClient());
             default -> Optional.empty();
         };
     }
@@ -34,7 +36,8 @@ public final class Translators {
     /** What each provider format can carry (see {@link Capabilities}). */
     static Capabilities capabilities(Schema s) {
         return switch (s) {
-            case OPENAI_CHAT, GEMINI_GENERATE -> new Capabilities(false, 2.0, false, false, false);
+            // The Responses API is OpenAI's own: as Chat (it is only passed through to OpenAI, never encoded).
+            case OPENAI_CHAT, GEMINI_GENERATE, OPENAI_RESPONSES, OPENAI_EMBEDDINGS -> new Capabilities(false, 2.0, false, false, false);
             case ANTHROPIC_MESSAGES -> new Capabilities(true, 1.0, true, true, true);
             case BEDROCK_CONVERSE -> new Capabilities(true, 1.0, true, true, false);
         };

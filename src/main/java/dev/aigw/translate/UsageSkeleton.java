@@ -22,7 +22,7 @@ public final class UsageSkeleton {
     private static final JsonFactory FACTORY = JSON.getFactory();
     /** Top-level fields kept whole: small, and all that accounting needs. */
     private static final Set<String> KEEP = Set.of("usage", "usageMetadata", "model", "modelVersion", "stop_reason",
-            "stopReason", "id", "object", "type");
+            "stopReason", "id", "object", "type", "status");
     /** Top-level arrays whose items keep only their finish reason. */
     private static final Set<String> ITEMS = Set.of("choices", "candidates");
     private static final Set<String> ITEM_KEEP = Set.of("finish_reason", "finishReason", "index");

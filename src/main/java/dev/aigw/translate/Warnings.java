@@ -14,9 +14,10 @@ import java.util.Map;
  * One per request, filled by the client decoder and read by the provider encoder.
  */
 public final class Warnings {
-    private final List<String> list = new ArrayList<>();
-    private final Map<Object, String> origins = new IdentityHashMap<>();
-    private final Map<String, String> fields = new HashMap<>();
+    private final List<String> list = new ArrayList<>(2);
+    private Map<Object, String> origins; // made on first use: most requests refuse and drop nothing
+    private Map<String, String> names = Map.of();
+    private Map<String, String> fields;
 
     public void add(String field, String why) {
         String w = field + ": " + why;
@@ -31,12 +32,15 @@ public final class Warnings {
 
     /** Records the client path of a decoded element (a part, tool or message instance). */
     public void origin(Object element, String clientPath) {
+        if (origins == null) {
+            origins = new IdentityHashMap<>();
+        }
         origins.putIfAbsent(element, clientPath); // the innermost, most precise path wins
     }
 
     /** The client path of an element, or {@code fallback} when the decoder recorded none. */
     public String at(Object element, String fallback) {
-        String p = origins.get(element);
+        String p = origins == null ? null : origins.get(element);
         return p == null ? fallback : p;
     }
 
@@ -46,11 +50,20 @@ public final class Warnings {
      * for a Gemini client).
      */
     public void field(String canonical, String clientName) {
+        if (fields == null) {
+            fields = new HashMap<>(4);
+        }
         fields.put(canonical, clientName);
+    }
+
+    /** The client format's names of the canonical fields, as one table ({@link #field} overrides). */
+    public void names(Map<String, String> table) {
+        names = table;
     }
 
     /** The client's name of a canonical field, or the canonical name. */
     public String name(String canonical) {
-        return fields.getOrDefault(canonical, canonical);
+        String n = fields == null ? null : fields.get(canonical);
+        return n != null ? n : names.getOrDefault(canonical, canonical);
     }
 }

@@ -16,6 +16,10 @@
  * {@link dev.aigw.translate.BodyFormat} is what other packages (policies) may know of a format's
  * bodies: text slots, stream text, enrichment, rejections.
  *
+ * <p>The OpenAI Responses API is a client codec on the canonical model
+ * ({@link dev.aigw.translate.ResponsesClient}); OpenAI embeddings have a small translator family
+ * of their own ({@link dev.aigw.translate.Embeddings}: Gemini, Vertex, Titan, Cohere).
+ *
  * <p>Depends on Jackson and the JDK only (plus AWS's event-stream frame codec for Bedrock
  * streams): no I/O, no Vert.x, no clocks or randomness except through
  * {@link dev.aigw.translate.RequestContext}, so every translation is reproducible in tests. No

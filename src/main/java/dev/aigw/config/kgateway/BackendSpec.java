@@ -10,7 +10,9 @@ public record BackendSpec(Optional<String> type, Optional<Ai> ai, @com.fasterxml
                           Optional<Static> staticHosts) {
 
     /** Exactly one of {@code llm} (one provider), {@code multipool} (2.0) or {@code priorityGroups} (2.1). */
-    public record Ai(Optional<Llm> llm, Optional<Multipool> multipool, List<PriorityGroup> priorityGroups) {
+    /** {@code routes}: agentgateway's path suffix → route type map, an extension here (ResourceParser reads it). */
+    public record Ai(Optional<Llm> llm, Optional<Multipool> multipool, List<PriorityGroup> priorityGroups,
+                     java.util.Map<String, String> routes) {
     }
 
     public record Multipool(List<Priority> priorities) {

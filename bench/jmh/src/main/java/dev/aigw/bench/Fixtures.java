@@ -103,6 +103,8 @@ public final class Fixtures {
             case ANTHROPIC_MESSAGES -> anthropicStream();
             case GEMINI_GENERATE -> geminiStream();
             case BEDROCK_CONVERSE -> bedrockStream();
+            // Clients' formats only here: no benchmark streams from a Responses or embeddings upstream.
+            case OPENAI_RESPONSES, OPENAI_EMBEDDINGS -> throw new IllegalArgumentException(backend + " has no generated stream");
         };
         if (out.size() != STREAM_EVENTS) {
             throw new IllegalStateException(backend + " stream has " + out.size() + " events");

@@ -63,6 +63,9 @@ public class TranslationBench {
             "anthropic-messages>gemini-generate",
             "anthropic-messages>bedrock-converse",
             "openai-chat>openai-chat",
+            "openai-responses>anthropic-messages",
+            "openai-responses>gemini-generate",
+            "openai-responses>openai-chat",
     })
     public String pair;
 
