@@ -96,4 +96,21 @@ class LayoutTest {
                         "dev.aigw.kube..")
                 .check(CLASSES);
     }
+
+    @Test
+    void governanceEnginesKnowNothingOfTheProxyOrTheConfig() {
+        // auth, limit, cost, cel: engines with their own config records; only governance maps config onto them.
+        noClasses().that().resideInAnyPackage("dev.aigw.auth..", "dev.aigw.limit..", "dev.aigw.cost..", "dev.aigw.cel..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.aigw.proxy..", "dev.aigw.route..", "dev.aigw.config..",
+                        "dev.aigw.cli..", "dev.aigw.kube..", "dev.aigw.admin..", "dev.aigw.policy..", "dev.aigw.telemetry..",
+                        "dev.aigw.provider..", "dev.aigw.governance..")
+                .check(CLASSES);
+        noClasses().that().resideInAnyPackage("dev.aigw.cost..", "dev.aigw.cel..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("dev.aigw.governance..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.aigw.proxy..", "dev.aigw.route..", "dev.aigw.cli..",
+                        "dev.aigw.kube..", "dev.aigw.admin..")
+                .check(CLASSES);
+    }
 }

@@ -30,6 +30,7 @@ public final class AdminServer {
     private Supplier<String> providers = () -> "not available\n";
     private Dashboard dashboard;
     private HttpServer server;
+    private volatile Supplier<String> governance;
 
     /** Prometheus' text exposition format, as {@code /metrics} serves it. */
     public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -67,6 +68,12 @@ public final class AdminServer {
         if (dashboard != null) dashboard.boundTo(address);
         server = vertx.createHttpServer().requestHandler(this::handle);
         return server.listen(port, address);
+    }
+
+    /** Governance's spend and limits as JSON for {@code /governance}; set before {@link #start}. */
+    public AdminServer governance(Supplier<String> report) {
+        this.governance = report;
+        return this;
     }
 
     /** The providers' health report for {@code /providers}; set before {@link #start}. */
@@ -107,6 +114,11 @@ public final class AdminServer {
             case "/config_dump" -> json(req, configDump(s));
             case "/routes" -> text(req, 200, routes(s));
             case "/providers" -> text(req, 200, providers.get());
+            case "/governance" -> {
+                Supplier<String> g = governance;
+                req.response().setStatusCode(200).putHeader("content-type", "application/json")
+                        .end(g == null ? "{\"callers\":{},\"teams\":{},\"limiters\":{}}\n" : g.get());
+            }
             case "/metrics" -> {
                 if (metrics == null) text(req, 404, "metrics are not enabled\n");
                 else prometheus(req);

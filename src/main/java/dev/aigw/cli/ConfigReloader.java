@@ -5,6 +5,9 @@ import dev.aigw.config.Problem;
 import dev.aigw.config.RawResource;
 import dev.aigw.config.ResourceKey;
 import dev.aigw.config.ResourceStore;
+import dev.aigw.governance.Governance;
+import dev.aigw.governance.GovernanceCompiler;
+import dev.aigw.governance.GovernanceRuntime;
 import dev.aigw.route.Snapshot;
 import dev.aigw.route.SnapshotCompiler;
 import org.slf4j.Logger;
@@ -29,23 +32,36 @@ final class ConfigReloader {
     private final FileSource files;
     private final ResourceStore store;
     private final SnapshotCompiler.Options options;
+    private final GovernanceRuntime governance;
     private final AtomicLong generation = new AtomicLong();
     private volatile String lastFingerprint = "";
 
     ConfigReloader(FileSource files, ResourceStore store, SnapshotCompiler.Options options) {
+        this(files, store, options, null);
+    }
+
+    /** @param governance compiles AgentgatewayPolicy traffic governance with each snapshot; null: none */
+    ConfigReloader(FileSource files, ResourceStore store, SnapshotCompiler.Options options, GovernanceRuntime governance) {
         this.files = files;
         this.store = store;
         this.options = options;
+        this.governance = governance;
     }
 
     /**
      * The outcome of one load: a snapshot to serve, or the problems that refused it. {@code
      * rejected}: resources left out alone (Kubernetes mode), whose problems are in {@code problems}.
      */
-    record Outcome(SnapshotCompiler.Result result, List<Problem> problems, boolean accepted, Set<ResourceKey> rejected) {
+    record Outcome(SnapshotCompiler.Result result, List<Problem> problems, boolean accepted, Set<ResourceKey> rejected,
+                   Governance governance) {
         Outcome(SnapshotCompiler.Result result, List<Problem> problems, boolean accepted) {
-            this(result, problems, accepted, Set.of());
+            this(result, problems, accepted, Set.of(), Governance.EMPTY);
         }
+    }
+
+    private GovernanceCompiler.Result governance(List<RawResource> all, long gen) {
+        return governance == null ? new GovernanceCompiler.Result(Governance.EMPTY, List.of())
+                : GovernanceCompiler.compile(all, gen, governance);
     }
 
     /** The files' sizes and modification times now: cheap, no parsing. */
@@ -65,12 +81,14 @@ final class ConfigReloader {
         SnapshotCompiler.Result result = SnapshotCompiler.compile(all, generation.get() + 1, options);
         List<Problem> problems = new ArrayList<>(load.problems());
         problems.addAll(result.problems());
+        GovernanceCompiler.Result gov = governance(all, generation.get() + 1);
+        problems.addAll(gov.problems());
         boolean ok = problems.stream().noneMatch(Problem::isError);
         if (ok) {
             store.replace(FileSource.SOURCE, load.resources());
             generation.incrementAndGet();
         }
-        return new Outcome(result, List.copyOf(problems), ok);
+        return new Outcome(result, List.copyOf(problems), ok, Set.of(), gov.governance());
     }
 
     /**
@@ -105,13 +123,19 @@ final class ConfigReloader {
         }
         List<Problem> problems = new ArrayList<>(rejections);
         problems.addAll(result.problems());
+        // Governance is never dropped resource by resource: a policy that does not compile makes the
+        // rules it governs refuse requests (500, with the reason), rather than leaving them open.
+        // Compiled over everything offered, rejected resources included: an invalid governing policy
+        // makes its targets refuse (500) instead of silently dropping their authentication.
+        GovernanceCompiler.Result gov = governance(store.allWith(source, resources), generation.get() + 1);
+        problems.addAll(gov.problems());
         Snapshot s = result.snapshot();
         Snapshot withRejections = new Snapshot(s.generation(), s.loadedAt(), s.ports(), s.listeners(),
                 List.copyOf(problems), s.resources(), s.tls());
         store.replace(source, kept);
         generation.incrementAndGet();
         return new Outcome(new SnapshotCompiler.Result(withRejections, List.copyOf(problems)), List.copyOf(problems),
-                true, Set.copyOf(rejected));
+                true, Set.copyOf(rejected), gov.governance());
     }
 
     static void report(List<Problem> problems) {

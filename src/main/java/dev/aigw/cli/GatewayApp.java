@@ -41,17 +41,29 @@ public final class GatewayApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayApp.class);
 
     /** @param kubernetes when present, the cluster's resources are served too (Kubernetes mode) */
+    /** @param modelCatalog a catalog file (agentgateway's format) over the default one, per model */
     public record Settings(List<Path> files, int implicitPort, String adminAddress, int adminPort,
                            ProxyOptions proxy, Duration watchInterval, Function<String, String> env,
-                           Optional<KubeOptions> kubernetes) {
+                           Optional<KubeOptions> kubernetes, Optional<Path> modelCatalog) {
         public Settings(List<Path> files, int implicitPort, String adminAddress, int adminPort,
                         ProxyOptions proxy, Duration watchInterval, Function<String, String> env) {
-            this(files, implicitPort, adminAddress, adminPort, proxy, watchInterval, env, Optional.empty());
+            this(files, implicitPort, adminAddress, adminPort, proxy, watchInterval, env, Optional.empty(), Optional.empty());
+        }
+
+        public Settings(List<Path> files, int implicitPort, String adminAddress, int adminPort,
+                        ProxyOptions proxy, Duration watchInterval, Function<String, String> env,
+                        Optional<KubeOptions> kubernetes) {
+            this(files, implicitPort, adminAddress, adminPort, proxy, watchInterval, env, kubernetes, Optional.empty());
         }
 
         public Settings withKubernetes(KubeOptions options) {
             return new Settings(files, implicitPort, adminAddress, adminPort, proxy, watchInterval, env,
-                    Optional.of(options));
+                    Optional.of(options), modelCatalog);
+        }
+
+        public Settings withModelCatalog(Path file) {
+            return new Settings(files, implicitPort, adminAddress, adminPort, proxy, watchInterval, env, kubernetes,
+                    Optional.of(file));
         }
     }
 
@@ -73,6 +85,8 @@ public final class GatewayApp implements AutoCloseable {
     private final GatewayServer server;
     private final AdminServer admin;
     private final ConfigReloader reloader;
+    private dev.aigw.governance.GovernanceTables tables;
+    private dev.aigw.governance.GovernanceRuntime governance;
     private java.util.concurrent.ScheduledExecutorService watcher;
     private KubeSource kube;
     private StatusWriter status;
@@ -101,14 +115,16 @@ public final class GatewayApp implements AutoCloseable {
 
     /** Starts with the dashboard's switches (admin token, Try it). */
     public static GatewayApp start(Settings settings, DashboardOptions dashboard) throws StartupException {
-        // In Kubernetes mode the cluster's Gateways decide what listens: no implicit Gateway.
-        ConfigReloader reloader = new ConfigReloader(new FileSource(settings.files()), new ResourceStore(),
-                new SnapshotCompiler.Options(settings.implicitPort(), settings.env(), settings.kubernetes().isEmpty()));
-        ConfigReloader.Outcome first = reloader.load();
-        ConfigReloader.report(first.problems());
-        if (!first.accepted()) {
-            throw new StartupException("the configuration has errors", first.problems());
+        dev.aigw.cost.Catalog catalog = dev.aigw.cost.Catalog.defaults();
+        if (settings.modelCatalog().isPresent()) {
+            Path f = settings.modelCatalog().get();
+            try {
+                catalog = catalog.overriddenBy(dev.aigw.cost.Catalog.parse(java.nio.file.Files.readAllBytes(f), f.toString()));
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw new StartupException("--model-catalog " + f + ": " + e.getMessage(), List.of());
+            }
         }
+        // Vert.x first: governance's clients (Redis, JWKS) are built with the first snapshot (they connect on use).
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         if (vertx.isNativeTransportEnabled()) {
             log.debug("network transport: native (epoll)");
@@ -119,21 +135,38 @@ public final class GatewayApp implements AutoCloseable {
         }
         // Model labels come from config, so a client cannot create unbounded metric series.
         java.util.concurrent.atomic.AtomicReference<java.util.Set<String>> knownModels =
-                new java.util.concurrent.atomic.AtomicReference<>(ModelLabels.fromSnapshot(first.result().snapshot()));
+                new java.util.concurrent.atomic.AtomicReference<>(java.util.Set.of());
         MetricsTelemetry metrics = new MetricsTelemetry(knownModels::get);
+        dev.aigw.governance.GovernanceRuntime governance = new dev.aigw.governance.GovernanceRuntime(vertx, metrics.registry(), catalog);
+        // In Kubernetes mode the cluster's Gateways decide what listens: no implicit Gateway.
+        ConfigReloader reloader = new ConfigReloader(new FileSource(settings.files()), new ResourceStore(),
+                new SnapshotCompiler.Options(settings.implicitPort(), settings.env(), settings.kubernetes().isEmpty()), governance);
+        ConfigReloader.Outcome first = reloader.load();
+        ConfigReloader.report(first.problems());
+        if (!first.accepted()) {
+            governance.close();
+            vertx.close();
+            throw new StartupException("the configuration has errors", first.problems());
+        }
+        knownModels.set(ModelLabels.fromSnapshot(first.result().snapshot()));
         java.util.Optional<TracingTelemetry> tracing = TracingTelemetry.fromEnvironment(settings.env());
         TrafficRing ring = new TrafficRing(knownModels::get);
         Telemetry telemetry = Telemetry.composite(metrics, new AccessLogTelemetry(),
                 tracing.<Telemetry>map(t -> t).orElse(Telemetry.NOOP), ring);
-        GatewayServer server = new GatewayServer(vertx, settings.proxy(), telemetry);
+        dev.aigw.governance.GovernanceTables tables = new dev.aigw.governance.GovernanceTables();
+        GatewayServer server = new GatewayServer(vertx, settings.proxy(), telemetry, dev.aigw.proxy.ProxyServices.Stages.NONE, tables, governance);
         GatewayApp[] self = new GatewayApp[1];
         AdminServer admin = new AdminServer(vertx, server::snapshot, server::boundPorts, metrics::scrape,
-                () -> self[0].readiness()).providers(server::providers);
+                () -> self[0].readiness()).providers(server::providers)
+                .governance(() -> governance.ledger().json(governance.describe()));
         admin.dashboard(new DashboardSources(() -> DashboardWiring.providers(server), ring::traffic, ring::recent,
                 () -> self[0].clusterInfo(), java.util.Optional::empty, settings.proxy().logPromptChars() > 0), dashboard);
         GatewayApp app = new GatewayApp(vertx, server, admin, reloader, telemetry, knownModels, tracing);
+        app.tables = tables;
+        app.governance = governance;
         self[0] = app;
         try {
+            tables.publish(first.result().snapshot().generation(), first.governance());
             server.apply(first.result().snapshot()).await(30, TimeUnit.SECONDS);
             telemetry.configLoaded(true, first.result().snapshot().generation());
             admin.start(settings.adminAddress(), settings.adminPort()).await(30, TimeUnit.SECONDS);
@@ -141,7 +174,7 @@ public final class GatewayApp implements AutoCloseable {
             app.close();
             throw new StartupException(e.getMessage(), List.of());
         }
-        log.info("admin on http://{}:{} (/healthz /readyz /config_dump /routes /providers /metrics; dashboard /ui/)",
+        log.info("admin on http://{}:{} (/healthz /readyz /config_dump /routes /providers /metrics /governance; dashboard /ui/)",
                 settings.adminAddress(), admin.actualPort());
         if (!settings.watchInterval().isZero() && !settings.files().isEmpty()) app.watch(settings.watchInterval());
         if (settings.kubernetes().isPresent()) {
@@ -178,6 +211,7 @@ public final class GatewayApp implements AutoCloseable {
         boolean programmed;
         try {
             knownModels.set(ModelLabels.fromSnapshot(o.result().snapshot()));
+            tables.publish(o.result().snapshot().generation(), o.governance());
             server.apply(o.result().snapshot()).await(30, TimeUnit.SECONDS);
             telemetry.configLoaded(true, o.result().snapshot().generation());
             programmed = true;
@@ -256,6 +290,7 @@ public final class GatewayApp implements AutoCloseable {
         }
         try {
             knownModels.set(ModelLabels.fromSnapshot(o.result().snapshot()));
+            tables.publish(o.result().snapshot().generation(), o.governance());
             server.apply(o.result().snapshot()).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.error("config generation {} not applied: {}", o.result().snapshot().generation(), e.getMessage());
@@ -294,6 +329,7 @@ public final class GatewayApp implements AutoCloseable {
         try {
             admin.close().await(10, TimeUnit.SECONDS);
             server.close().await(35, TimeUnit.SECONDS);
+            if (governance != null) governance.close();
         } catch (Exception e) {
             log.warn("shutdown: {}", e.getMessage());
         } finally {

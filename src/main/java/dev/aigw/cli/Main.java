@@ -113,6 +113,10 @@ public final class Main implements Runnable {
                         + "Off (0) by default: prompts can hold personal data (default: ${DEFAULT-VALUE}).")
         int logPrompts;
 
+        @Option(names = "--model-catalog", paramLabel = "PATH", description = "A model cost catalog (agentgateway's "
+                + "format: providers.<p>.models.<m>.rates, USD per million tokens) over the built-in one, model by model.")
+        java.nio.file.Path modelCatalog;
+
         @Option(names = "--admin-token-file", paramLabel = "PATH",
                 description = "The admin token (e.g. a mounted Secret's key) that the dashboard's API requires; "
                         + "default: $" + DashboardWiring.TOKEN_ENV + ". Needed when --admin-address is not loopback.")
@@ -188,6 +192,7 @@ public final class Main implements Runnable {
             GatewayApp.Settings settings = new GatewayApp.Settings(config.files, config.implicitPort, adminAddress,
                     adminPort, proxy, watch, System::getenv);
             if (kubernetes) settings = settings.withKubernetes(kubeOptions(this));
+            if (modelCatalog != null) settings = settings.withModelCatalog(modelCatalog);
             DashboardOptions dashboard;
             try {
                 dashboard = new DashboardOptions(DashboardWiring.adminToken(adminTokenFile, System::getenv), adminTryIt);
@@ -241,6 +246,15 @@ public final class Main implements Runnable {
                     load.resources()), 1, new SnapshotCompiler.Options(config.implicitPort, System::getenv));
             List<Problem> problems = new ArrayList<>(load.problems());
             problems.addAll(r.problems());
+            // Governance (AgentgatewayPolicy traffic): compiled too; its clients connect only on use, so nothing is opened.
+            io.vertx.core.Vertx vx = io.vertx.core.Vertx.vertx();
+            try (dev.aigw.governance.GovernanceRuntime g = new dev.aigw.governance.GovernanceRuntime(vx, null,
+                    dev.aigw.cost.Catalog.defaults())) {
+                problems.addAll(dev.aigw.governance.GovernanceCompiler.compile(new ResourceStore().allWith(FileSource.SOURCE,
+                        load.resources()), 1, g).problems());
+            } finally {
+                vx.close();
+            }
             for (Problem p : problems) System.out.println(p);
             long bad = problems.stream().filter(p -> p.severity() == Problem.Severity.ERROR
                     || p.severity() == Problem.Severity.UNRESOLVED).count();

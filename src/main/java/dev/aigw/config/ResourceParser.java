@@ -108,7 +108,8 @@ public final class ResourceParser {
                     // Proxy deployment knobs of agentgateway's controller; the raw spec stays reachable in `ignored`.
                     if (c.expectGroup(group, AGENTGATEWAY)) {
                         problems.add(Problem.info(r.location(), r.key().toString(), "AgentgatewayParameters configure "
-                                + "agentgateway's own proxy deployment; accepted and ignored by this gateway"));
+                                + "agentgateway's own proxy deployment; accepted and ignored by this gateway (except spec.modelCatalog, "
+                                + "the cost catalog governance reads)"));
                         ignored.add(r);
                     }
                 }

@@ -41,9 +41,17 @@ public final class GatewayServer {
     /** {@code stages}: request-scope stages plugged into the AI pipeline (authentication, limits). */
     public GatewayServer(Vertx vertx, ProxyOptions options, dev.aigw.telemetry.Telemetry telemetry,
                          ProxyServices.Stages stages) {
+        this(vertx, options, telemetry, stages, new dev.aigw.governance.GovernanceTables(),
+                new dev.aigw.governance.GovernanceRuntime(vertx, null, dev.aigw.cost.Catalog.defaults()));
+    }
+
+    /** With governance: {@code tables} holds each snapshot's compiled policies, published before {@link #apply}. */
+    public GatewayServer(Vertx vertx, ProxyOptions options, dev.aigw.telemetry.Telemetry telemetry,
+                         ProxyServices.Stages stages, dev.aigw.governance.GovernanceTables tables,
+                         dev.aigw.governance.GovernanceRuntime runtime) {
         this.vertx = vertx;
         this.options = options;
-        this.services = ProxyServices.create(vertx, options, telemetry, stages);
+        this.services = ProxyServices.create(vertx, options, telemetry, stages, tables, runtime);
         this.instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 

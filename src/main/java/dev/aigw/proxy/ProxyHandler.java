@@ -58,7 +58,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     /** What is known of a request before its route is chosen; one record instead of a dozen parameters. */
     private record Incoming(HttpServerRequest req, ClientResponse out, BufferBudget.Hold buffered, RouteTable table,
                             Map<String, List<String>> query, long start, String requestId, ExchangeObserver obs,
-                            List<Runnable> closeActions, List<Runnable> endActions) {
+                            List<Runnable> closeActions, List<Runnable> endActions, Snapshot snapshot) {
     }
 
     /** A body read before matching (model routing): its model, bytes and parsed object. */
@@ -94,7 +94,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             obs.finished(499, isStream(response), response.bytesWritten());
         });
         if (!FrontDoor.admit(out, req)) return;
-        RouteTable table = snapshot.get().ports().get(port);
+        Snapshot snap = snapshot.get();
+        RouteTable table = snap.ports().get(port);
         Map<String, List<String>> query;
         try {
             query = new QueryStringDecoder(req.uri()).parameters();
@@ -102,7 +103,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             out.fail(new GatewayError.BadRequest("the query string cannot be decoded: " + e.getMessage()));
             return;
         }
-        Incoming in = new Incoming(req, out, buffered, table, query, start, requestId, obs, closeActions, endActions);
+        Incoming in = new Incoming(req, out, buffered, table, query, start, requestId, obs, closeActions, endActions, snap);
         if (table != null && table.routesByModel() && req.method() == io.vertx.core.http.HttpMethod.POST
                 && ClientFormat.detect(req.method().name(), FrontDoor.path(req)) instanceof ClientFormat.Api) {
             // Model routing: the body's "model" becomes the x-gateway-model header before matching.
@@ -159,6 +160,59 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         in.obs().routed(rule.id(), dest.get().name());
         Exchange ex = new Exchange(req, out, in.buffered(), match.get(), in.requestId(), in.query(), in.start(), in.obs(),
                 in.closeActions(), in.endActions());
+        // Governance (AgentgatewayPolicy traffic: authentication, authorization, limits) runs first when a policy governs the rule.
+        dev.aigw.governance.Governance gov = services.governance().get(in.snapshot().generation());
+        Optional<dev.aigw.governance.RuleGate> gate = gov.isEmpty() ? Optional.empty() : gateFor(gov, in.snapshot(), rule);
+        if (gate.isPresent()) {
+            governed(in, ex, dest.get(), gate.get(), peeked, path, model);
+            return;
+        }
+        dispatch(in, ex, dest.get(), peeked, path, model);
+    }
+
+    /** The gate of this rule on this listener's Gateway, if a policy governs it. */
+    private Optional<dev.aigw.governance.RuleGate> gateFor(dev.aigw.governance.Governance gov, Snapshot snap, CompiledRule rule) {
+        for (Snapshot.ListenerInfo l : snap.listeners()) {
+            if (l.port() != port) continue;
+            Optional<dev.aigw.governance.RuleGate> g = gov.gate(l.gateway(), rule.route().ref(), rule.index());
+            if (g.isPresent()) return g;
+        }
+        return Optional.empty();
+    }
+
+    /** Governance before the exchange; an AI body is read first (CEL's llm.requestModel). */
+    private void governed(Incoming in, Exchange ex, Destination dest, dev.aigw.governance.RuleGate gate, Optional<Peeked> peeked,
+                          String path, String model) {
+        HttpServerRequest req = in.req();
+        ClientFormat format = ClientFormat.detect(req.method().name(), path);
+        dev.aigw.translate.Schema schema = format.api().orElse(null);
+        // Bodies that are relayed unread (provider passthrough) or refused anyway are not read here.
+        boolean readsBody = !(format instanceof ClientFormat.ModelList) && !(format instanceof ClientFormat.Passthrough)
+                && !(format instanceof ClientFormat.Unserved);
+        if (dest instanceof Destination.Ai && readsBody && peeked.isEmpty()) {
+            readBody(in, b -> {
+                ObjectNode p = BodyStage.parseQuietly(b);
+                Optional<Peeked> read = Optional.of(new Peeked(model, b, p));
+                GovernedRequest.run(services, ex, dest, gate, p, schema, next -> dispatch(in, next, dest, read, path, model));
+            });
+            return;
+        }
+        ObjectNode parsed = peeked.map(Peeked::parsed).orElse(null);
+        GovernedRequest.run(services, ex, dest, gate, parsed, schema, next -> dispatch(in, next, dest, peeked, path, model));
+    }
+
+    private void dispatch(Incoming in, Exchange ex, Destination destination, Optional<Peeked> peeked, String path, String model) {
+        HttpServerRequest req = in.req();
+        ClientResponse out = in.out();
+        CompiledRule rule = ex.rule();
+        Optional<Destination> dest = Optional.of(destination);
+        if (destination instanceof Destination.Ai && !(ex.obs() instanceof MeteredObserver)) {
+            // Priced under the model catalog when the usage is known (llm.cost in telemetry).
+            ex = new Exchange(req, out, ex.buffered(), ex.match(), ex.requestId(), ex.query(), ex.startNanos(),
+                    new MeteredObserver(ex.obs(), services.governanceRuntime().catalog(), null, dev.aigw.limit.Admission.NONE,
+                            Map.of(), null), ex.closeActions(), ex.endActions());
+        }
+        Exchange exchange = ex;
         switch (dest.get()) {
             case Destination.Unavailable u -> out.fail(new GatewayError.Unresolved("route " + rule.id()
                     + " cannot be served: " + u.reason()));
@@ -169,30 +223,32 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                 if (format instanceof ClientFormat.ModelList) {
                     ModelList.answer(out, List.of(rule));
                 } else if (format instanceof ClientFormat.Unserved u) {
-                    AiPaths.notServed(ex, u);
+                    AiPaths.notServed(exchange, u);
                 } else if (peeked.isEmpty() && format instanceof ClientFormat.Passthrough p) {
-                    ProviderPassthrough.forward(services, ex, ai, p);
+                    ProviderPassthrough.forward(services, exchange, ai, p);
                 } else if (peeked.isEmpty() && format instanceof ClientFormat.ResponsesInputTokens
                         && ProviderPassthrough.servesNatively(ai.primary(), format)) {
-                    ProviderPassthrough.forward(services, ex, ai, new ClientFormat.Passthrough(false));
+                    ProviderPassthrough.forward(services, exchange, ai, new ClientFormat.Passthrough(false));
+                } else if (peeked.isPresent() && format instanceof ClientFormat.CountTokens && CountTokens.estimates(ai)) {
+                    CountTokens.answer(services, exchange, ai, peeked.get().body());
                 } else if (peeked.isPresent()) {
-                    AiExchange.start(services, ex, ai, format, peeked.get().body(), peeked.get().parsed());
+                    AiExchange.start(services, exchange, ai, format, peeked.get().body(), peeked.get().parsed());
                 } else {
                     readBody(in, b -> {
                         if (format instanceof ClientFormat.CountTokens && CountTokens.estimates(ai)) {
-                            CountTokens.answer(services, ex, ai, b);
+                            CountTokens.answer(services, exchange, ai, b);
                         } else if (format instanceof ClientFormat.ResponsesInputTokens) {
                             // The Responses API's count, for a provider without one.
-                            CountTokens.estimate(services, ex, ai, b, "input_tokens needs a Responses request body (a JSON object)",
+                            CountTokens.estimate(services, exchange, ai, b, "input_tokens needs a Responses request body (a JSON object)",
                                     n -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("object", "response.input_tokens").put("input_tokens", n));
                         } else {
-                            AiExchange.start(services, ex, ai, format, b, null);
+                            AiExchange.start(services, exchange, ai, format, b, null);
                         }
                     });
                 }
             }
             case Destination.Static s -> {
-                if (peeked.isEmpty()) StaticForward.forward(services, ex, s);
+                if (peeked.isEmpty()) StaticForward.forward(services, exchange, s);
                 else out.fail(new GatewayError.BadRequest("route " + rule.id() + " matched by model "
                         + model + " leads to a Static backend, which cannot take a body the gateway has read"));
             }

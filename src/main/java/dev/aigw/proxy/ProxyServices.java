@@ -6,6 +6,9 @@ import dev.aigw.proxy.resilience.ProviderHealth;
 import dev.aigw.proxy.resilience.RetryBudgets;
 import dev.aigw.proxy.stage.RequestStage;
 import dev.aigw.telemetry.Telemetry;
+import dev.aigw.cost.Catalog;
+import dev.aigw.governance.GovernanceRuntime;
+import dev.aigw.governance.GovernanceTables;
 import io.vertx.core.Vertx;
 
 import java.util.List;
@@ -17,7 +20,8 @@ import java.util.List;
  */
 public record ProxyServices(Vertx vertx, ProxyOptions options, Upstreams upstreams, Telemetry telemetry,
                             PolicyEngine policies, ProviderHealth health, AttemptPlanner planner,
-                            RetryBudgets budgets, BufferBudget buffers, Stages stages) {
+                            RetryBudgets budgets, BufferBudget buffers, Stages stages, GovernanceTables governance,
+                            GovernanceRuntime governanceRuntime) {
 
     /**
      * The request-scope stages other packages plug into the AI pipeline (see {@code
@@ -38,11 +42,17 @@ public record ProxyServices(Vertx vertx, ProxyOptions options, Upstreams upstrea
     }
 
     public static ProxyServices create(Vertx vertx, ProxyOptions options, Telemetry telemetry, Stages stages) {
+        return create(vertx, options, telemetry, stages, new GovernanceTables(), new GovernanceRuntime(vertx, null, Catalog.defaults()));
+    }
+
+    /** @param governance the per-snapshot governance tables, published by whoever applies snapshots */
+    public static ProxyServices create(Vertx vertx, ProxyOptions options, Telemetry telemetry, Stages stages,
+                                       GovernanceTables governance, GovernanceRuntime runtime) {
         ProviderHealth health = new ProviderHealth();
         Upstreams upstreams = new Upstreams(vertx, options);
         // Webhooks and moderation go out through the same clients as providers (--connect-to, --ca-file).
         return new ProxyServices(vertx, options, upstreams, telemetry, new PolicyEngine(vertx, upstreams::request),
                 health, new AttemptPlanner(health), new RetryBudgets(), new BufferBudget(options.maxBufferedBytes()),
-                stages);
+                stages, governance, runtime);
     }
 }

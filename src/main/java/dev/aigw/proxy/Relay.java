@@ -25,8 +25,12 @@ final class Relay {
         ClientResponse out = ex.out();
         if (!out.open()) return;
         String requestId = out.headers().get("x-request-id");
+        // The gateway's own rate-limit headers (governance) outlive the upstream's set.
+        java.util.List<java.util.Map.Entry<String, String>> limits = new java.util.ArrayList<>();
+        for (var h : out.headers()) if (h.getKey().regionMatches(true, 0, "x-ratelimit-", 0, 12)) limits.add(h);
         out.headers().setAll(Headers.copy(upResp.headers(), Set.of()));
         if (requestId != null) out.headers().set("x-request-id", requestId);
+        for (var h : limits) out.headers().set(h.getKey(), h.getValue());
         if (extra != null) out.headers().addAll(extra);
         Filters.response(ex.rule(), out.headers());
         out.head(upResp.statusCode(), upResp.statusMessage(), !out.headers().contains("content-length"));

@@ -121,6 +121,9 @@ public final class AccessLogTelemetry implements Telemetry {
         private boolean estimated;
         private int attempts;
         private boolean done;
+        private String caller;
+        private String team;
+        private double costUsd = -1;
 
         Line(RequestInfo info) {
             this.info = info;
@@ -167,6 +170,17 @@ public final class AccessLogTelemetry implements Telemetry {
         }
 
         @Override
+        public void caller(String principal, String t) {
+            caller = principal;
+            team = t;
+        }
+
+        @Override
+        public void cost(double total, double input, double output, double cacheRead, double cacheWrite) {
+            costUsd = total;
+        }
+
+        @Override
         public void finished(int status, boolean streamed, long bytesOut) {
             if (done) {
                 return;
@@ -208,6 +222,11 @@ public final class AccessLogTelemetry implements Telemetry {
             j.num("bytes_sent", bytesOut);
             j.num("attempts", attempts);
             j.str("upstream_failure", bound(upstreamFailure));
+            if (caller != null) {
+                j.str("caller", bound(caller));
+                j.str("team", bound(team));
+            }
+            if (costUsd >= 0) j.num("cost_usd", costUsd);
             j.str("client_address", info.clientAddress());
             j.str("user_agent", bound(info.userAgent()));
             // Only with --log-prompts: the proxy bounds both before they arrive here.

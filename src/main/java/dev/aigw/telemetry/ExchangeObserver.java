@@ -72,6 +72,20 @@ public interface ExchangeObserver {
     default void usage(Usage usage, String responseModel, String finishReason, boolean estimated) {
     }
 
+    /**
+     * Who is calling, once authenticated (governance): a key id, JWT subject or basic user, never a
+     * credential; {@code team} a bounded label ("" when none). Before {@link #usage}.
+     */
+    default void caller(String principal, String team) {
+    }
+
+    /**
+     * What the exchange cost in US dollars under the model catalog (governance's {@code llm.cost});
+     * after {@link #usage}, only when the catalog prices the model.
+     */
+    default void cost(double totalUsd, double inputUsd, double outputUsd, double cacheReadUsd, double cacheWriteUsd) {
+    }
+
     /** Tokens refused by a rate limit (kgateway's {@code ai_rate_limited_tokens_total}). */
     default void rateLimited(long tokens) {
     }

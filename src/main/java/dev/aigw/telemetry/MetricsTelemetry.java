@@ -263,6 +263,7 @@ public final class MetricsTelemetry implements Telemetry {
     private final class Observer implements ExchangeObserver {
         private final long start;
         private String route = "";
+        private String team = "";
         private String backend = "";
         private String kind;
         private String requestModel = ModelLabels.NONE;
@@ -368,6 +369,18 @@ public final class MetricsTelemetry implements Telemetry {
             m.output().record(usage.output());
             m.prompt().increment(usage.input());
             m.completion().increment(usage.output());
+        }
+
+        @Override
+        public void caller(String principal, String team) {
+            this.team = team == null ? "" : team;
+        }
+
+        @Override
+        public void cost(double total, double input, double output, double cacheRead, double cacheWrite) {
+            String m = responseModel.isEmpty() || responseModel.equals(ModelLabels.NONE) ? requestModel : responseModel;
+            counter("aigw.spend.usd", Tags.of("route", route, "model", m, "team", team),
+                    "Spend in US dollars under the model catalog, by route, model and team").increment(total);
         }
 
         @Override

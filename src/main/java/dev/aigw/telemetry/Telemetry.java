@@ -137,6 +137,16 @@ public interface Telemetry {
         }
 
         @Override
+        public void caller(String principal, String team) {
+            each(o -> o.caller(principal, team));
+        }
+
+        @Override
+        public void cost(double total, double input, double output, double cacheRead, double cacheWrite) {
+            each(o -> o.cost(total, input, output, cacheRead, cacheWrite));
+        }
+
+        @Override
         public void finished(int status, boolean streamed, long bytesOut) {
             each(o -> o.finished(status, streamed, bytesOut));
         }

@@ -36,6 +36,9 @@ public final class TracingTelemetry implements Telemetry, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TracingTelemetry.class);
     static final String SCOPE = "dev.aigw";
 
+    static final AttributeKey<String> CALLER = AttributeKey.stringKey("aigw.caller");
+    static final AttributeKey<String> TEAM = AttributeKey.stringKey("aigw.team");
+    static final AttributeKey<Double> COST_USD = AttributeKey.doubleKey("aigw.cost.usd");
     static final AttributeKey<String> GEN_AI_OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
     static final AttributeKey<String> GEN_AI_SYSTEM = AttributeKey.stringKey("gen_ai.system");
     static final AttributeKey<String> GEN_AI_REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
@@ -275,6 +278,17 @@ public final class TracingTelemetry implements Telemetry, AutoCloseable {
                     s.setAttribute(USAGE_ESTIMATED, true);
                 }
             }
+        }
+
+        @Override
+        public void caller(String principal, String team) {
+            request.setAttribute(CALLER, principal);
+            if (team != null && !team.isEmpty()) request.setAttribute(TEAM, team);
+        }
+
+        @Override
+        public void cost(double total, double input, double output, double cacheRead, double cacheWrite) {
+            request.setAttribute(COST_USD, total);
         }
 
         @Override

@@ -136,8 +136,7 @@ class AgentgatewayKubernetesTest {
                     spec:
                       targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: gemini}]
                       traffic:
-                        rateLimit:
-                          local: [{tokens: 100, unit: Minutes}]
+                        directResponse: {status: 200}
                     """.formatted(port, Base64.getEncoder().encodeToString("AIza-kube".getBytes())));
             // Generous: the machine may be loaded; latency is KubernetesModeTest's concern.
             // The objects arrive in a burst that may compile in steps: wait for the one with the policy.
@@ -183,7 +182,7 @@ class AgentgatewayKubernetesTest {
             JsonNode refused = condition(limits.path("conditions"), "Accepted");
             assertThat(refused.path("status").asText()).isEqualTo("False");
             assertThat(refused.path("reason").asText()).isEqualTo("Invalid");
-            assertThat(refused.path("message").asText()).contains("traffic.rateLimit is not served yet");
+            assertThat(refused.path("message").asText()).contains("traffic.directResponse is not served by this gateway");
             assertThat(condition(limits.path("conditions"), "Attached").path("reason").asText()).isEqualTo("Pending");
 
             assertThat(status("/gemini")).as("the rest keeps serving").isEqualTo(200);

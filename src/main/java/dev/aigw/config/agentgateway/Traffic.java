@@ -60,16 +60,29 @@ public record Traffic(Optional<Phase> phase,
                                  Optional<Integer> burst) {
     }
 
-    /** Envoy RLS: exactly one of {@code backendRef} or {@code url}. */
+    /**
+     * Envoy RLS: exactly one of {@code backendRef} or {@code url}. Our extension: {@code url}
+     * {@code redis://} / {@code rediss://} counts in Redis directly (each descriptor then carries its
+     * {@code limit}); {@code secretRef} names a Secret with the limiter's credentials (Redis:
+     * {@code password}, optional {@code username}).
+     */
     public record GlobalRateLimit(Optional<BackendObjectRef> backendRef, Optional<String> url,
-                                  Optional<FailureMode> failureMode, String domain, List<Descriptor> descriptors) {
+                                  Optional<FailureMode> failureMode, String domain, List<Descriptor> descriptors,
+                                  Optional<SecretObjectRef> secretRef) {
     }
 
     public enum DescriptorUnit { Requests, Tokens }
 
-    /** {@code cost} and {@code limitOverride} are CEL expressions. */
+    /**
+     * {@code cost} and {@code limitOverride} are CEL expressions. Our extensions: {@code limit} (the
+     * Redis limiter's own limit, in Envoy ratelimit's shape) and {@code name} (said in refusals).
+     */
     public record Descriptor(List<DescriptorEntry> entries, Optional<DescriptorUnit> unit, Optional<String> cost,
-                             Optional<String> limitOverride) {
+                             Optional<String> limitOverride, Optional<DescriptorLimit> limit, Optional<String> name) {
+    }
+
+    /** {@code unit}: second, minute, hour, day or month; {@code requestsPerUnit}: requests, tokens or cost units. */
+    public record DescriptorLimit(String unit, long requestsPerUnit) {
     }
 
     public record DescriptorEntry(String name, String expression) {

@@ -17,13 +17,11 @@ import java.util.regex.Pattern;
 public final class TrafficValidation {
     /** The API's duration syntax ({@code Duration} in the types). */
     static final Pattern DURATION = Pattern.compile("^([0-9]{1,5}(h|m|s|ms)){1,4}$");
-    private static final Pattern URL_NO_PATH = Pattern.compile("^https?://[^/?#]+$");
+    private static final Pattern URL_NO_PATH = Pattern.compile("^(https?|grpcs?)://[^/?#]+$|^rediss?://[^/?#]+(/[0-9]{1,2})?$");
 
-    /**
-     * The governance fields the gateway serves. Empty until the governance engines are wired: a
-     * policy that sets one of the others is refused with "not served yet".
-     */
-    public static final Set<String> GOVERNANCE_SERVED = Set.of();
+    /** The governance fields the gateway serves (dev.aigw.governance); any other is refused with "not served yet". */
+    public static final Set<String> GOVERNANCE_SERVED = Set.of("rateLimit", "apiKeyAuthentication", "jwtAuthentication",
+            "basicAuthentication", "authorization");
 
     private TrafficValidation() {
     }

@@ -54,7 +54,7 @@ class PolicyBindingTest {
     }
 
     @Test
-    void governanceFieldsBindAndValidateButAreRefusedUntilServed() {
+    void governanceFieldsBindAndValidate() {
         AgentgatewayPolicy p = parse(HEAD + """
                   traffic:
                     rateLimit:
@@ -72,10 +72,13 @@ class PolicyBindingTest {
                     basicAuthentication: {users: ["alice:$apr1$x"]}
                     authorization: {action: Allow, policy: {matchExpressions: ["jwt.azp == 'agw-client'"]}}
                 """);
-        assertThat(p).isNull();
-        assertThat(problems).extracting(Problem::message).allMatch(m -> m.contains("is not served yet"));
-        assertThat(problems).hasSize(5);
-        assertThat(problems.getFirst().location().line()).isEqualTo(8);
+        // Served by governance (dev.aigw.governance), which compiles them onto its engines.
+        assertThat(problems).isEmpty();
+        Traffic t = p.spec().traffic().orElseThrow();
+        assertThat(t.governance()).containsExactly("rateLimit", "apiKeyAuthentication", "jwtAuthentication",
+                "basicAuthentication", "authorization");
+        assertThat(t.rateLimit().orElseThrow().global().orElseThrow().descriptors().getFirst().unit())
+                .contains(Traffic.DescriptorUnit.Tokens);
     }
 
     @Test
