@@ -160,7 +160,10 @@ public final class GatewayApp implements AutoCloseable {
                 () -> self[0].readiness()).providers(server::providers)
                 .governance(() -> governance.ledger().json(governance.describe()));
         admin.dashboard(new DashboardSources(() -> DashboardWiring.providers(server), ring::traffic, ring::recent,
-                () -> self[0].clusterInfo(), java.util.Optional::empty, settings.proxy().logPromptChars() > 0), dashboard);
+                () -> self[0].clusterInfo(),
+                // Keys and spend once a governing policy exists (no keys, nothing to show).
+                () -> tables.latest().isEmpty() ? java.util.Optional.empty()
+                        : java.util.Optional.of(governance.ledger().dashboard()), settings.proxy().logPromptChars() > 0), dashboard);
         GatewayApp app = new GatewayApp(vertx, server, admin, reloader, telemetry, knownModels, tracing);
         app.tables = tables;
         app.governance = governance;

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SpendLedger {
     static final int MAX_CALLERS = 10_000;
+    static final int MAX_MODELS = 32;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static final class Account {
@@ -24,6 +25,8 @@ public final class SpendLedger {
         BigDecimal usd = BigDecimal.ZERO;
         long limit = -1, remaining = -1;
         Instant resetAt;
+        /** Spend per model, for the dashboard's top models; at most {@link #MAX_MODELS} names. */
+        final Map<String, BigDecimal> models = new java.util.HashMap<>();
 
         Account(String team) {
             this.team = team;
@@ -60,13 +63,57 @@ public final class SpendLedger {
     }
 
     public void spent(String principal, String team, long in, long out, BigDecimal usd) {
+        spent(principal, team, null, in, out, usd);
+    }
+
+    /** What one response cost; {@code model} (may be null) feeds the per-key top models. */
+    public void spent(String principal, String team, String model, long in, long out, BigDecimal usd) {
         for (Account a : new Account[]{account(callers, principal, team), account(teams, team, team)}) {
             synchronized (a) {
                 a.inputTokens += in;
                 a.outputTokens += out;
                 a.usd = a.usd.add(usd);
+                if (model != null && !model.isEmpty()) {
+                    String m = a.models.containsKey(model) || a.models.size() < MAX_MODELS ? model : "other";
+                    a.models.merge(m, usd, BigDecimal::add);
+                }
             }
         }
+    }
+
+    /**
+     * The dashboard's view ({@code /api/spend}, docs/dashboard.md): keys and teams with their
+     * spend, the last limit each saw, and a key's top three models by spend. Budgets are limits
+     * like any other here, so {@code budget}/{@code remaining} stay null and the limit is in
+     * {@code limits}.
+     */
+    public ObjectNode dashboard() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("configured", true).put("currency", "USD");
+        var keys = root.putArray("keys");
+        callers.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            Account a = e.getValue();
+            ObjectNode k = keys.addObject();
+            synchronized (a) {
+                k.put("id", e.getKey()).put("team", a.team).put("spend", a.usd.doubleValue()).putNull("budget").putNull("remaining")
+                        .put("requests", a.requests).put("refused", a.refused);
+                var limits = k.putArray("limits");
+                if (a.limit >= 0) {
+                    limits.add(a.remaining + " of " + a.limit + " left" + (a.resetAt == null ? "" : ", resets " + a.resetAt));
+                }
+                var top = k.putArray("topModels");
+                a.models.entrySet().stream().sorted(Map.Entry.<String, BigDecimal>comparingByValue().reversed()).limit(3)
+                        .forEach(m -> top.addObject().put("model", m.getKey()).put("spend", m.getValue().doubleValue()));
+            }
+        });
+        var teamsOut = root.putArray("teams");
+        teams.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            Account a = e.getValue();
+            synchronized (a) {
+                teamsOut.addObject().put("id", e.getKey()).put("spend", a.usd.doubleValue()).putNull("budget").putNull("remaining");
+            }
+        });
+        return root;
     }
 
     /** The JSON of {@code GET /governance}. */

@@ -87,7 +87,7 @@ final class MeteredObserver implements ExchangeObserver {
                     cost.cacheWrite().doubleValue());
         }
         if (caller == null) return;
-        ledger.spent(caller.principal(), caller.team(), usage.input(), usage.output(), cost.total());
+        ledger.spent(caller.principal(), caller.team(), model, usage.input(), usage.output(), cost.total());
         if (admission.allowed() && admission.limits() != null) {
             Map<String, Object> after = new HashMap<>(vars);
             Map<String, Object> llm = new HashMap<>();

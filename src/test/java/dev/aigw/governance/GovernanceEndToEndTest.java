@@ -217,10 +217,19 @@ class GovernanceEndToEndTest {
         // gpt-4o-mini: 600 uncached * 0.15 + 400 cached * 0.075 + 500 * 0.60, per million.
         assertThat(new java.math.BigDecimal(g.at("/callers/alice/spendUsd").asText()))
                 .isGreaterThanOrEqualTo(new java.math.BigDecimal("0.00042"));
+        // The dashboard's Keys and spend view reads the same ledger, by key id, never the key.
+        JsonNode spend = JSON.readTree(gw.get(gw.adminUrl() + "/api/spend").body());
+        assertThat(spend.path("configured").asBoolean()).as(spend.toString()).isTrue();
+        JsonNode alice = java.util.stream.StreamSupport.stream(spend.path("keys").spliterator(), false)
+                .filter(k -> k.path("id").asText().equals("alice")).findFirst().orElseThrow();
+        assertThat(alice.path("team").asText()).isEqualTo("search");
+        assertThat(alice.path("spend").asDouble()).isGreaterThanOrEqualTo(0.00042);
+        assertThat(alice.at("/topModels/0/model").asText()).isEqualTo("gpt-4o-mini");
+        assertThat(spend.path("teams").toString()).contains("\"search\"");
         String metrics = gw.get(gw.adminUrl() + "/metrics").body();
         assertThat(metrics).contains("aigw_spend_usd_total{").contains("team=\"search\"");
         String dump = gw.get(gw.adminUrl() + "/config_dump").body();
-        String all = dump + metrics + g + String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+        String all = dump + metrics + g + spend + String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
         for (String k : new String[]{KEY_A, KEY_B, KEY_NEW, KEY_HASHED}) assertThat(all).doesNotContain(k);
         assertThat(logs.list.stream().map(ILoggingEvent::getFormattedMessage).filter(l -> l.contains("\"caller\":\"alice\"")))
                 .isNotEmpty();
