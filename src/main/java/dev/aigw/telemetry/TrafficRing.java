@@ -331,6 +331,7 @@ public final class TrafficRing implements Telemetry {
         private Usage usage;
         private int attempts;
         private boolean done;
+        private String caller;
 
         Observer(RequestInfo info) {
             this.info = info;
@@ -370,6 +371,11 @@ public final class TrafficRing implements Telemetry {
         }
 
         @Override
+        public void caller(String principal, String t) {
+            caller = principal;
+        }
+
+        @Override
         public void content(String p, String c) {
             prompt = p;
             completion = c;
@@ -388,7 +394,8 @@ public final class TrafficRing implements Telemetry {
                     backend, provider, bound(model), status, round(duration),
                     ttfb >= 0 ? round((ttfb - info.startNanos()) / 1e6) : null,
                     usage == null ? null : usage.input(), usage == null ? null : usage.output(), streamed, attempts,
-                    bound(failure), info.clientAddress(), prompt, completion);
+                    bound(failure), caller == null ? info.clientAddress() : bound(caller) + " @ " + info.clientAddress(),
+                    prompt, completion);
             record(e, modelKey, ttft);
         }
     }

@@ -226,10 +226,13 @@ class GovernanceEndToEndTest {
         assertThat(alice.path("spend").asDouble()).isGreaterThanOrEqualTo(0.00042);
         assertThat(alice.at("/topModels/0/model").asText()).isEqualTo("gpt-4o-mini");
         assertThat(spend.path("teams").toString()).contains("\"search\"");
+        // Recent requests name the caller by key id.
+        String recent = gw.get(gw.adminUrl() + "/api/requests?limit=50").body();
+        assertThat(recent).contains("\"client\":\"alice @ ");
         String metrics = gw.get(gw.adminUrl() + "/metrics").body();
         assertThat(metrics).contains("aigw_spend_usd_total{").contains("team=\"search\"");
         String dump = gw.get(gw.adminUrl() + "/config_dump").body();
-        String all = dump + metrics + g + spend + String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+        String all = dump + metrics + g + spend + recent + String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
         for (String k : new String[]{KEY_A, KEY_B, KEY_NEW, KEY_HASHED}) assertThat(all).doesNotContain(k);
         assertThat(logs.list.stream().map(ILoggingEvent::getFormattedMessage).filter(l -> l.contains("\"caller\":\"alice\"")))
                 .isNotEmpty();
