@@ -21,6 +21,14 @@ public final class BasicAuth {
     private final AuthMode mode;
     private final String realm;
     private final Map<String, String> hashes;
+    /**
+     * Per user, the SHA-256 of the password last verified against its crypt hash: the crypt
+     * functions take milliseconds on the event loop ($6$: 5,000 rounds), so a valid caller pays
+     * them once, not per request. Bounded by the configured users.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Longer passwords are refused unhashed: crypt's cost grows with the input. */
+    static final int MAX_PASSWORD_BYTES = 1024;
 
     private BasicAuth(AuthMode mode, String realm, Map<String, String> hashes) {
         this.mode = mode;
@@ -65,10 +73,29 @@ public final class BasicAuth {
         String user = colon < 0 ? decoded : decoded.substring(0, colon);
         String pass = colon < 0 ? "" : decoded.substring(colon + 1);
         String hash = hashes.get(user);
-        if (hash == null || !matches(pass, hash)) {
+        if (hash == null || pass.length() > MAX_PASSWORD_BYTES || !verifiedOrMatches(user, pass, hash)) {
             return AuthOutcome.denyOrPass(mode, true, "authorization", "authentication failure: invalid credentials", challenge);
         }
         return new AuthOutcome.Authenticated(new Caller("", Map.of(), Map.of(), user), "authorization", v);
+    }
+
+    private boolean verifiedOrMatches(String user, String pass, String hash) {
+        String digest = sha256(pass);
+        String known = verified.get(user);
+        if (known != null && MessageDigest.isEqual(known.getBytes(StandardCharsets.US_ASCII), digest.getBytes(StandardCharsets.US_ASCII))) {
+            return true;
+        }
+        if (!matches(pass, hash)) return false;
+        verified.put(user, digest);
+        return true;
+    }
+
+    private static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static boolean matches(String pass, String hash) {

@@ -184,11 +184,14 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     private void governed(Incoming in, Exchange ex, Destination dest, dev.aigw.governance.RuleGate gate, Optional<Peeked> peeked,
                           String path, String model) {
         HttpServerRequest req = in.req();
-        ClientFormat format = ClientFormat.detect(req.method().name(), path);
+        // The same reading of the path as dispatch's (the Backend's routes decide), so a body that
+        // dispatch relays unread is not read here either.
+        ClientFormat format = dest instanceof Destination.Ai ai ? AiPaths.format(ai, req.method().name(), path)
+                : ClientFormat.detect(req.method().name(), path);
         dev.aigw.translate.Schema schema = format.api().orElse(null);
-        // Bodies that are relayed unread (provider passthrough) or refused anyway are not read here.
+        // Bodies that are relayed unread (provider passthrough, counts) or refused anyway are not read here.
         boolean readsBody = !(format instanceof ClientFormat.ModelList) && !(format instanceof ClientFormat.Passthrough)
-                && !(format instanceof ClientFormat.Unserved);
+                && !(format instanceof ClientFormat.Unserved) && !(format instanceof ClientFormat.ResponsesInputTokens);
         if (dest instanceof Destination.Ai && readsBody && peeked.isEmpty()) {
             readBody(in, b -> {
                 ObjectNode p = BodyStage.parseQuietly(b);
@@ -231,6 +234,9 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                     ProviderPassthrough.forward(services, exchange, ai, new ClientFormat.Passthrough(false));
                 } else if (peeked.isPresent() && format instanceof ClientFormat.CountTokens && CountTokens.estimates(ai)) {
                     CountTokens.answer(services, exchange, ai, peeked.get().body());
+                } else if (peeked.isPresent() && format instanceof ClientFormat.ResponsesInputTokens) {
+                    // A count, never a generation, even when the body was read first (model routing).
+                    CountTokens.estimate(services, exchange, ai, peeked.get().body(), INPUT_TOKENS_NEEDS_A_BODY, ProxyHandler::inputTokens);
                 } else if (peeked.isPresent()) {
                     AiExchange.start(services, exchange, ai, format, peeked.get().body(), peeked.get().parsed());
                 } else {
@@ -239,8 +245,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                             CountTokens.answer(services, exchange, ai, b);
                         } else if (format instanceof ClientFormat.ResponsesInputTokens) {
                             // The Responses API's count, for a provider without one.
-                            CountTokens.estimate(services, exchange, ai, b, "input_tokens needs a Responses request body (a JSON object)",
-                                    n -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("object", "response.input_tokens").put("input_tokens", n));
+                            CountTokens.estimate(services, exchange, ai, b, INPUT_TOKENS_NEEDS_A_BODY, ProxyHandler::inputTokens);
                         } else {
                             AiExchange.start(services, exchange, ai, format, b, null);
                         }
@@ -253,6 +258,13 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                         + model + " leads to a Static backend, which cannot take a body the gateway has read"));
             }
         }
+    }
+
+    private static final String INPUT_TOKENS_NEEDS_A_BODY = "input_tokens needs a Responses request body (a JSON object)";
+
+    private static ObjectNode inputTokens(long n) {
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("object", "response.input_tokens").put("input_tokens", n);
     }
 
     /** The header a request's body model is copied into for HTTPRoute header matches. */

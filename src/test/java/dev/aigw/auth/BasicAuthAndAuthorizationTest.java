@@ -33,6 +33,27 @@ class BasicAuthAndAuthorizationTest {
                 .hasMessageStartingWith("Secret ns/h key .htaccess line 1 (user carol): unsupported hash");
     }
 
+    @Test
+    void cryptRunsOncePerVerifiedPasswordAndLongPasswordsAreRefusedUnhashed() {
+        // sha512-crypt with 5,000 rounds costs milliseconds on an event loop: a valid caller pays it
+        // once; an attacker's 8 KB password is refused before any hashing.
+        String six = "dave:" + org.apache.commons.codec.digest.Sha2Crypt.sha512Crypt("secret".getBytes(StandardCharsets.UTF_8), "$6$saltsalt");
+        BasicAuth b = BasicAuth.of(AuthMode.STRICT, null, List.of(six), "users");
+        assertThat(b.authenticate(h -> h.equals("authorization") ? basic("dave", "secret") : null)).isInstanceOf(AuthOutcome.Authenticated.class);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 200; i++) {
+            assertThat(b.authenticate(h -> h.equals("authorization") ? basic("dave", "secret") : null)).isInstanceOf(AuthOutcome.Authenticated.class);
+        }
+        // 200 crypt calls would take ~0.5–2 s; 200 cache hits take a few ms.
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofMillis(300));
+        assertThat(b.authenticate(h -> h.equals("authorization") ? basic("dave", "wrong") : null)).isInstanceOf(AuthOutcome.Denied.class);
+        String huge = "x".repeat(8000);
+        t0 = System.nanoTime();
+        assertThat(b.authenticate(h -> h.equals("authorization") ? basic("dave", huge) : null))
+                .isEqualTo(new AuthOutcome.Denied(401, "authentication failure: invalid credentials", "Basic realm=\"Restricted\""));
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofMillis(50));
+    }
+
     private static byte[] sha1(String s) {
         try {
             return java.security.MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8));
