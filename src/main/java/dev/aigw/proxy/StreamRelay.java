@@ -215,6 +215,14 @@ final class StreamRelay {
             return;
         }
         if (!raw && !tail.isEmpty()) out.write(Buffer.buffer(SseWriter.encode(tail)));
+        if (raw && partial != null && failure == null && !tail.isEmpty()) {
+            // A last event the provider did not end with a blank line: it is whole (the parser saw
+            // it), so it goes out with the blank line the client's parser needs to dispatch it.
+            Buffer last = partial;
+            partial = null;
+            byte end = last.length() == 0 ? 0 : last.getByte(last.length() - 1);
+            out.write(last.appendString(end == '\n' ? "\n" : "\n\n"));
+        }
         if (failure != null && identity) out.fail(new GatewayError.BadGateway("upstream_stream_truncated", failure));
         else out.end();
     }

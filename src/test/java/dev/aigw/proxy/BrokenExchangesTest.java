@@ -155,6 +155,23 @@ class BrokenExchangesTest {
     }
 
     @Test
+    void aLastEventWithoutItsBlankLineStillReachesTheClient() throws Exception {
+        // The stream is complete (finish_reason, [DONE]) but its last line has no blank line after it.
+        String finished = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\","
+                + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n";
+        try (FakeUpstream fake = FakeUpstream.plain().respond((r, req) -> req.response()
+                .putHeader("content-type", "text/event-stream").end(CHUNK + finished + "data: [DONE]\n"));
+             GatewayHarness gw = GatewayHarness.builder().file("c.yaml", config(fake.port())).start()) {
+            for (String request : List.of(STREAM, STREAM_USAGE)) {
+                HttpResponse<String> r = post(gw, "/v1/chat/completions", request);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).as(request).contains("\"content\":\"Hel\"").endsWith("data: [DONE]\n\n")
+                        .doesNotContain("event: error");
+            }
+        }
+    }
+
+    @Test
     void anEndBeforeTheAnswerIsCompleteIsNotACleanEnd() throws Exception {
         brokenStream(STREAM, req -> req.response().putHeader("content-type", "text/event-stream").end(CHUNK));
     }
