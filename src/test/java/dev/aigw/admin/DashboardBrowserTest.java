@@ -40,7 +40,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * driven by Selenium) against a running gateway with traffic through fake providers. Every page
  * is loaded; screenshots go to {@code target/dashboard-screenshots/}. Skipped only when the
  * browser is not installed and {@code AIGW_REQUIRE_BROWSER} is unset ({@code .ci/run} installs
- * it and sets that, so CI cannot skip).
+ * it and sets that, so CI cannot skip). A second gateway governs its route with client keys, for the
+ * Keys and spend page and callers named by key id. (Over 400 lines: each scenario's config and
+ * page checks read best next to the browser setup they share.)
  */
 class DashboardBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -228,7 +230,7 @@ class DashboardBrowserTest {
             // Keys and spend: nothing configured yet, and it says so.
             d.get(ui + "#spend");
             waitFor(d, () -> d.findElement(By.id("page")).getText().contains("no keys or budgets configured"));
-            shot(d, "spend");
+            shot(d, "spend-unconfigured");
 
             // Try it: the answer streams in, with the request id to find it in the log.
             d.get(ui + "#try");
@@ -250,6 +252,107 @@ class DashboardBrowserTest {
         } finally {
             b.close();
         }
+    }
+
+    private static final String KEY_ALICE = "sk-dash-alice-0123456789abcdef";
+    private static final String KEY_BOB = "sk-dash-bob-fedcba9876543210";
+
+    /** A route governed by client keys (an AgentgatewayPolicy over a Secret's keys with name/team metadata). */
+    private static String governedConfig(int port) {
+        return """
+                apiVersion: gateway.kgateway.dev/v1alpha1
+                kind: Backend
+                metadata: {name: openai}
+                spec:
+                  type: AI
+                  ai: {llm: {openai: {authToken: {kind: Inline, inline: %s}}, host: 127.0.0.1, port: %d}}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: chat}
+                spec:
+                  parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
+                  rules:
+                  - matches: [{path: {type: PathPrefix, value: /v1}}]
+                    backendRefs: [{name: openai, group: gateway.kgateway.dev, kind: Backend}]
+                ---
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayPolicy
+                metadata: {name: keys, namespace: default}
+                spec:
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: chat}]
+                  traffic:
+                    apiKeyAuthentication: {mode: Strict, secretRef: {name: keys}}
+                """.formatted(PROVIDER_KEY, port);
+    }
+
+    private static final String SECRET = """
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: keys, namespace: default}
+            stringData:
+              a: '{"key": "%s", "metadata": {"name": "alice", "team": "search"}}'
+              b: '{"key": "%s", "metadata": {"name": "bob", "team": "ads"}}'
+            """.formatted(KEY_ALICE, KEY_BOB);
+
+    @Test
+    void keysAndSpendShowTheLedgerByKeyIdNeverTheKey() throws Exception {
+        // The upstream answers the model asked for, with usage large enough that spend shows in cents:
+        // 100k tokens in, 20k out is $0.45 on gpt-4o and $0.027 on gpt-4o-mini at list prices.
+        try (FakeUpstream a = FakeUpstream.plain().respond((r, req) -> req.response().putHeader("content-type", "application/json")
+                .end("""
+                        {"id":"c1","object":"chat.completion","created":1,"model":"%s","choices":[{"index":0,
+                        "message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],
+                        "usage":{"prompt_tokens":100000,"completion_tokens":20000,"total_tokens":120000}}"""
+                        .formatted(r.json().path("model").asText())));
+             GatewayHarness gw = GatewayHarness.builder().file("g.yaml", governedConfig(a.port())).file("secret.yaml", SECRET)
+                     .dashboard(new DashboardOptions(Optional.empty(), true)).start()) {
+            String chat = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            for (int i = 0; i < 3; i++) {
+                assertThat(gw.post("/v1/chat/completions", chat.formatted("gpt-4o"), "authorization", "Bearer " + KEY_ALICE).statusCode()).isEqualTo(200);
+            }
+            for (int i = 0; i < 2; i++) {
+                assertThat(gw.post("/v1/chat/completions", chat.formatted("gpt-4o-mini"), "authorization", "Bearer " + KEY_ALICE).statusCode()).isEqualTo(200);
+                assertThat(gw.post("/v1/chat/completions", chat.formatted("gpt-4o-mini"), "authorization", "Bearer " + KEY_BOB).statusCode()).isEqualTo(200);
+            }
+            assertThat(gw.post("/v1/chat/completions", chat.formatted("gpt-4o-mini"), "authorization", "Bearer sk-not-a-key-000").statusCode()).isEqualTo(401);
+            WebDriver d = browser();
+            String ui = gw.adminUrl() + "/ui/";
+
+            d.get(ui + "#spend");
+            waitFor(d, () -> keyRow(d, "alice").isPresent() && keyRow(d, "bob").isPresent());
+            List<String> alice = cells(keyRow(d, "alice").orElseThrow());
+            // Key, Team, Spend, Budget, Remaining, Limits, Top models.
+            assertThat(alice.get(1)).isEqualTo("search");
+            assertThat(alice.get(2)).startsWith("$").isNotEqualTo("$0.00");
+            assertThat(alice.get(6)).startsWith("gpt-4o $").contains("gpt-4o-mini $");
+            List<String> bob = cells(keyRow(d, "bob").orElseThrow());
+            assertThat(bob.get(1)).isEqualTo("ads");
+            assertThat(bob.get(2)).startsWith("$").isNotEqualTo("$0.00");
+            assertThat(bob.get(6)).startsWith("gpt-4o-mini $");
+            String teams = d.findElement(By.xpath("//h2[text()='Teams']/following-sibling::table[1]")).getText();
+            assertThat(teams).contains("search").contains("ads");
+            assertThat(d.getPageSource()).doesNotContain(KEY_ALICE).doesNotContain(KEY_BOB).doesNotContain(PROVIDER_KEY);
+            shot(d, "spend");
+
+            // Recent requests name the caller by key id at its address.
+            d.get(ui + "#requests");
+            waitFor(d, () -> d.findElements(By.cssSelector("tr.request-row")).size() == 8);
+            List<String> callers = d.findElements(By.cssSelector("tr.request-row")).stream().map(r -> cells(r).get(8)).toList();
+            assertThat(callers).filteredOn(c -> c.startsWith("alice @ 127.0.0.1")).hasSize(5);
+            assertThat(callers).filteredOn(c -> c.startsWith("bob @ 127.0.0.1")).hasSize(2);
+            assertThat(d.getPageSource()).doesNotContain(KEY_ALICE).doesNotContain(KEY_BOB).doesNotContain("sk-not-a-key-000");
+            shot(d, "requests-keyed");
+            assertNoConsoleErrors(d);
+        }
+    }
+
+    private static Optional<WebElement> keyRow(WebDriver d, String id) {
+        return d.findElements(By.cssSelector("tr.key-row")).stream().filter(r -> cells(r).getFirst().equals(id)).findFirst();
+    }
+
+    private static List<String> cells(WebElement row) {
+        return row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
     }
 
     @Test
