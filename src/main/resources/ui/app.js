@@ -243,7 +243,10 @@ async function spend(root) {
 }
 
 function money(v) {
-  return v == null ? '–' : '$' + Number(v).toFixed(2);
+  if (v == null) return '–';
+  const n = Number(v);
+  // A request costs fractions of a cent: show them rather than $0.00.
+  return '$' + (n !== 0 && Math.abs(n) < 0.01 ? n.toPrecision(2) : n.toFixed(2));
 }
 
 async function tryIt(root) {
