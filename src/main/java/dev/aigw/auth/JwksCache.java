@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
@@ -92,20 +94,36 @@ public final class JwksCache {
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setHost(uri.getHost()).setPort(port)
                 .setURI(path).setSsl("https".equalsIgnoreCase(uri.getScheme())).setIdleTimeout(timeout.toMillis())
                 .setConnectTimeout(timeout.toMillis()).putHeader("accept", "application/json");
+        // Read the body inside send()'s own callback (the pattern Vert.x documents), so its handler is
+        // set while the response head is being handled, before any content is delivered. Chained flat
+        // (request().compose(send).compose(resp -> resp.body())) the response reached body() one
+        // future later; when the fetch ran on a different context from the pooled keep-alive
+        // connection's (each call from a non-Vert.x thread gets a new context; event loops differ
+        // too), the body was sometimes already delivered by then, body() never completed, and the
+        // fetch hung until its timeout (seen as a 200 served and no body, in JwtAuthTest).
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
         client.request(ro)
-                .compose(r -> r.send())
-                .compose(resp -> {
-                    if (resp.statusCode() != 200) {
-                        resp.end();
-                        return Future.failedFuture("JWKS " + uri + " answered " + resp.statusCode());
-                    }
-                    String len = resp.getHeader("content-length");
-                    if (len != null && len.matches("\\d{1,12}") && Long.parseLong(len) > MAX_BYTES) {
-                        return Future.failedFuture("JWKS " + uri + " is larger than 1 MiB");
-                    }
-                    return resp.body();
+                .compose(req -> {
+                    sent.set(req);
+                    return req.send().compose(resp -> {
+                        if (resp.statusCode() != 200) {
+                            resp.end();
+                            return Future.failedFuture("JWKS " + uri + " answered " + resp.statusCode());
+                        }
+                        String len = resp.getHeader("content-length");
+                        if (len != null && len.matches("\\d{1,12}") && Long.parseLong(len) > MAX_BYTES) {
+                            return Future.failedFuture("JWKS " + uri + " is larger than 1 MiB");
+                        }
+                        return resp.body();
+                    });
                 })
                 .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                // A fetch that failed midway (timeout, oversized) must not leave its stream half-read
+                // on a pooled connection.
+                .onFailure(e -> {
+                    HttpClientRequest req = sent.get();
+                    if (req != null) req.reset();
+                })
                 .compose(this::parse)
                 .onComplete(ar -> {
                     State before = state;
