@@ -104,8 +104,9 @@ final class Training {
         RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
                 .setURI(path).putHeader("content-type", "application/json");
         if (!backend.isEmpty()) o.putHeader("x-train-backend", backend);
-        return client.request(o).compose(r -> r.send(Buffer.buffer(body)))
-                .compose(resp -> resp.body().map(b -> resp.statusCode()))
+        // The body is read inside send()'s callback: chained one step later, a pooled connection of
+        // another context may already have delivered it (see JwksCache).
+        return client.request(o).compose(r -> r.send(Buffer.buffer(body)).compose(resp -> resp.body().map(b -> resp.statusCode())))
                 .recover(e -> Future.succeededFuture(0));
     }
 
