@@ -6,6 +6,7 @@ import dev.aigw.governance.RequestView;
 import dev.aigw.governance.RuleGate;
 import dev.aigw.provider.Credential;
 import dev.aigw.provider.Provider;
+import dev.aigw.proxy.stage.GatewayError;
 import dev.aigw.route.Destination;
 import dev.aigw.translate.Schema;
 import io.vertx.core.Context;
@@ -47,35 +48,47 @@ final class GovernedRequest {
         boolean hold = !req.isEnded();
         if (hold) req.pause();
         gate.enter(view).onComplete(ar -> ctx.runOnContext(v -> {
-            if (hold) req.resume();
-            if (!ex.out().open()) return;
-            if (ar.failed()) {
-                log.error("request {}: governance failed", ex.requestId(), ar.cause());
-                refuse(ex, schema, 500, "the gateway could not check this request's limits", Map.of());
-                return;
-            }
-            switch (ar.result()) {
-                case RuleGate.Result.Refuse r -> {
-                    services.governanceRuntime().ledger().admitted(r.caller().principal(), r.caller().team(), true, r.headers());
-                    if (!r.caller().principal().isEmpty()) ex.obs().caller(r.caller().principal(), r.caller().team());
-                    log.info("request {} refused {}: {}{}", ex.requestId(), r.status(), r.message(),
-                            r.caller().principal().isEmpty() ? "" : " (caller " + r.caller().principal() + ")");
-                    refuse(ex, schema, r.status(), r.message(), r.headers());
-                }
-                case RuleGate.Result.Pass p -> {
-                    p.admission().headers().forEach((k, val) -> ex.out().headers().set(k, val));
-                    if (!forwardsClientCredential(dest)) {
-                        for (String h : p.credentialHeaders()) req.headers().remove(h);
-                    }
-                    if (!p.caller().principal().isEmpty()) ex.obs().caller(p.caller().principal(), p.caller().team());
-                    services.governanceRuntime().ledger().admitted(p.caller().principal(), p.caller().team(), false, p.admission().headers());
-                    var obs = new MeteredObserver(ex.obs(), services.governanceRuntime().catalog(), p.caller(), p.admission(), p.vars(),
-                            services.governanceRuntime().ledger());
-                    then.accept(new Exchange(req, ex.out(), ex.buffered(), ex.match(), ex.requestId(), ex.query(), ex.startNanos(),
-                            obs, ex.closeActions(), ex.endActions()));
-                }
+            try {
+                decided(services, ex, dest, schema, req, hold, ar, then);
+            } catch (RuntimeException e) {
+                // Thrown in a callback: the client still gets an answer, never a hang.
+                log.error("request {}: failed after governance", ex.requestId(), e);
+                ex.out().fail(new GatewayError.Internal("the gateway failed to handle this request: " + e.getClass().getSimpleName()));
             }
         }));
+    }
+
+    private static void decided(ProxyServices services, Exchange ex, Destination dest, Schema schema,
+                                HttpServerRequest req, boolean hold, io.vertx.core.AsyncResult<RuleGate.Result> ar,
+                                Consumer<Exchange> then) {
+        if (hold) req.resume();
+        if (!ex.out().open()) return;
+        if (ar.failed()) {
+            log.error("request {}: governance failed", ex.requestId(), ar.cause());
+            refuse(ex, schema, 500, "the gateway could not check this request's limits", Map.of());
+            return;
+        }
+        switch (ar.result()) {
+            case RuleGate.Result.Refuse r -> {
+                services.governanceRuntime().ledger().admitted(r.caller().principal(), r.caller().team(), true, r.headers());
+                if (!r.caller().principal().isEmpty()) ex.obs().caller(r.caller().principal(), r.caller().team());
+                log.info("request {} refused {}: {}{}", ex.requestId(), r.status(), r.message(),
+                        r.caller().principal().isEmpty() ? "" : " (caller " + r.caller().principal() + ")");
+                refuse(ex, schema, r.status(), r.message(), r.headers());
+            }
+            case RuleGate.Result.Pass p -> {
+                p.admission().headers().forEach((k, val) -> ex.out().headers().set(k, val));
+                if (!forwardsClientCredential(dest)) {
+                    for (String h : p.credentialHeaders()) req.headers().remove(h);
+                }
+                if (!p.caller().principal().isEmpty()) ex.obs().caller(p.caller().principal(), p.caller().team());
+                services.governanceRuntime().ledger().admitted(p.caller().principal(), p.caller().team(), false, p.admission().headers());
+                var obs = new MeteredObserver(ex.obs(), services.governanceRuntime().catalog(), p.caller(), p.admission(), p.vars(),
+                        services.governanceRuntime().ledger());
+                then.accept(new Exchange(req, ex.out(), ex.buffered(), ex.match(), ex.requestId(), ex.query(), ex.startNanos(),
+                        obs, ex.closeActions(), ex.endActions()));
+            }
+        }
     }
 
     /** Backend {@code passthrough} auth: the client's own credential goes upstream. */

@@ -316,7 +316,14 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         });
         req.exceptionHandler(e -> failed[0] = true);
         req.endHandler(v -> {
-            if (!failed[0]) then.handle(body);
+            if (failed[0]) return;
+            try {
+                then.handle(body);
+            } catch (RuntimeException e) {
+                // Thrown in a callback, past handle()'s own catch: the client still gets an answer.
+                log.error("request failed after its body was read", e);
+                in.out().fail(new GatewayError.Internal("the gateway failed to handle this request: " + e.getClass().getSimpleName()));
+            }
         });
     }
 
