@@ -69,11 +69,31 @@ public record BackendResource(ResourceKey key, Spec spec, Location location) {
      * {@code path}, and replaces the provider path's {@code /v1} by {@code pathPrefix}.
      */
     public record Llm(String name, ProviderSpec provider, Optional<HostPort> host, Optional<String> path,
-                      Optional<AuthHeader> authHeader, Location location, Upstream upstream) {
+                      Optional<AuthHeader> authHeader, Location location, Upstream upstream, ProviderPolicies policies) {
         public Llm(String name, ProviderSpec provider, Optional<HostPort> host, Optional<String> path,
                    Optional<AuthHeader> authHeader, Location location) {
             this(name, provider, host, path, authHeader, location, Upstream.KGATEWAY);
         }
+
+        public Llm(String name, ProviderSpec provider, Optional<HostPort> host, Optional<String> path,
+                   Optional<AuthHeader> authHeader, Location location, Upstream upstream) {
+            this(name, provider, host, path, authHeader, location, upstream, ProviderPolicies.NONE);
+        }
+    }
+
+    /**
+     * What an AgentgatewayBackend sets for one provider alone: its own {@code policies.ai}
+     * (the body rewrites: prompt, defaults, overrides, modelAliases) and the {@code health} that
+     * applies to it (its own, else the Backend's).
+     */
+    public record ProviderPolicies(Optional<TrafficPolicyResource.Ai> ai, Optional<Health> health) {
+        public static final ProviderPolicies NONE = new ProviderPolicies(Optional.empty(), Optional.empty());
+    }
+
+    /** agentgateway's {@code policies.health}: the CEL condition and eviction settings, where they were written. */
+    public record Health(Optional<String> unhealthyCondition, Optional<java.time.Duration> duration,
+                         Optional<Integer> consecutiveFailures, Optional<Integer> healthThreshold,
+                         Optional<Integer> restoreHealth, Location location) {
     }
 
     /**
