@@ -86,8 +86,21 @@ public record BackendResource(ResourceKey key, Spec spec, Location location) {
      * (the body rewrites: prompt, defaults, overrides, modelAliases) and the {@code health} that
      * applies to it (its own, else the Backend's).
      */
-    public record ProviderPolicies(Optional<TrafficPolicyResource.Ai> ai, Optional<Health> health) {
-        public static final ProviderPolicies NONE = new ProviderPolicies(Optional.empty(), Optional.empty());
+    public record ProviderPolicies(Optional<TrafficPolicyResource.Ai> ai, Optional<Health> health,
+                                   List<CustomFormat> formats) {
+        public static final ProviderPolicies NONE = new ProviderPolicies(Optional.empty(), Optional.empty(), List.of());
+
+        public ProviderPolicies(Optional<TrafficPolicyResource.Ai> ai, Optional<Health> health) {
+            this(ai, health, List.of());
+        }
+    }
+
+    /**
+     * One format an agentgateway {@code custom} provider lists, in its order: {@code type}
+     * (Completions, Messages, Responses, Embeddings, AnthropicTokenCount) and the provider that
+     * speaks it (OpenAI-shaped or Anthropic-shaped, at the format's path).
+     */
+    public record CustomFormat(String type, Llm llm) {
     }
 
     /** agentgateway's {@code policies.health}: the CEL condition and eviction settings, where they were written. */

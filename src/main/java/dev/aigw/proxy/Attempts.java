@@ -83,14 +83,28 @@ final class Attempts {
         if (call.settled) return;
         Provider p = candidate.provider();
         Schema clientSchema = call.clientSchema;
-        Optional<Schema> backend = clientSchema == null ? Providers.schema(p) : TranslatorChoice.wire(clientSchema, p);
+        // An agentgateway custom provider: the format this request goes to (as it is, or translated), each at its path.
+        java.util.List<ProviderRules.Format> formats = call.ai.rules(p).formats();
+        Optional<ProviderRules.Format> custom = Optional.empty();
+        if (!formats.isEmpty()) {
+            custom = CustomFormats.choose(call.format, clientSchema, formats);
+            if (custom.isEmpty()) {
+                skip(501, "not_implemented", "Backend " + call.ai.name() + ": "
+                        + CustomFormats.unreachable(p.name(), call.format, clientSchema, formats));
+                return;
+            }
+            p = custom.get().provider();
+        }
+        Optional<Schema> backend = custom.isPresent() ? custom.get().wire()
+                : clientSchema == null ? Providers.schema(p) : TranslatorChoice.wire(clientSchema, p);
         // Translation and prepare may change the body: a fresh copy per attempt, unless none can follow.
         ObjectNode body = call.clientBody == null ? null : failover.lastPossible() ? call.clientBody : call.clientBody.deepCopy();
         if (body != null && clientSchema != null && call.ai.transformsPerProvider()) rewrite(p, clientSchema, body);
         boolean forceStream = call.policy.map(AiPolicy::forceStreaming).orElse(false);
         Translator tr = null;
         if (clientSchema != null && backend.isPresent() && body != null) {
-            Optional<Translator> t = TranslatorChoice.create(clientSchema, p);
+            Optional<Translator> t = custom.isPresent() ? CustomFormats.translator(clientSchema, custom.get())
+                    : TranslatorChoice.create(clientSchema, p);
             if (t.isEmpty()) {
                 skip(501, "not_implemented", "Backend " + call.ai.name() + ": " + TranslatorChoice.unsupported(clientSchema, p));
                 return;

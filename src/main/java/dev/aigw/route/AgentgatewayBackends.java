@@ -51,7 +51,7 @@ final class AgentgatewayBackends {
     }
 
     /** One provider's rules: its own AI rewrites and the health rule that applies to it. */
-    ProviderRules rules(BackendResource b, BackendResource.Llm llm) {
+    ProviderRules rules(BackendResource b, BackendResource.Llm llm, List<ProviderRules.Format> formats) {
         Optional<ProviderRules.ProviderAi> ai = llm.policies().ai().map(AgentgatewayBackends::providerAi);
         Optional<BackendResource.Health> health = llm.policies().health();
         String where = b.key().toString();
@@ -70,7 +70,8 @@ final class AgentgatewayBackends {
         }
         Optional<ProviderRules.HealthRule> rule = Optional.empty();
         if (health.isPresent()) rule = compile(health.get(), where);
-        return ai.isEmpty() && rule.isEmpty() ? ProviderRules.NONE : new ProviderRules(ai, rule);
+        return ai.isEmpty() && rule.isEmpty() && formats.isEmpty() ? ProviderRules.NONE
+                : new ProviderRules(ai, rule, List.copyOf(formats));
     }
 
     private static BackendResource.Health fromPolicy(BackendPolicies.Health h, AgentgatewayPolicy p) {

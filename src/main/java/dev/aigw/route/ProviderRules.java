@@ -3,6 +3,7 @@ package dev.aigw.route;
 import dev.aigw.cel.CelExpression;
 import dev.aigw.config.TrafficPolicyResource;
 import dev.aigw.config.TrafficPolicyResource.FieldDefault;
+import dev.aigw.translate.Schema;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -15,8 +16,15 @@ import java.util.Optional;
  * provider's {@code policies.ai}: prompt, defaults/overrides, modelAliases) and its health rule
  * ({@code policies.health}, else the Backend's, else an AgentgatewayPolicy's {@code backend.health}).
  */
-public record ProviderRules(Optional<ProviderAi> ai, Optional<HealthRule> health) {
-    public static final ProviderRules NONE = new ProviderRules(Optional.empty(), Optional.empty());
+public record ProviderRules(Optional<ProviderAi> ai, Optional<HealthRule> health, List<Format> formats) {
+    public static final ProviderRules NONE = new ProviderRules(Optional.empty(), Optional.empty(), List.of());
+
+    /**
+     * One format of an agentgateway {@code custom} provider, in its listed order: {@code type}
+     * (agentgateway's name), the provider at that format's path, and the wire format it speaks.
+     */
+    public record Format(String type, dev.aigw.provider.Provider provider, Optional<Schema> wire) {
+    }
 
     /**
      * A provider's {@code policies.ai} body rewrites, merged over the rule's at each attempt:

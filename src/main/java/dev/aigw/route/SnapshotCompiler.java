@@ -227,7 +227,7 @@ public final class SnapshotCompiler {
                         try {
                             Provider provider = Providers.create(llm, cred);
                             ps.add(provider);
-                            if (agentgateway) rules.put(provider, agw.rules(b, llm));
+                            if (agentgateway) rules.put(provider, agw.rules(b, llm, customFormats(llm, cred)));
                         } catch (IllegalArgumentException e) {
                             // A value that cannot go into the upstream URL: the config is refused, not served.
                             problems.add(Problem.error(b.location(), b.key().toString(), "provider " + llm.name()
@@ -246,6 +246,22 @@ public final class SnapshotCompiler {
                         Optional.of(new AgentgatewayRules(rules)));
             }
         };
+    }
+
+    /** A custom provider's formats, each a provider of its own at its path, with the same credential. */
+    private static List<ProviderRules.Format> customFormats(BackendResource.Llm llm, Credential cred) {
+        List<ProviderRules.Format> out = new ArrayList<>();
+        for (BackendResource.CustomFormat f : llm.policies().formats()) {
+            dev.aigw.translate.Schema wire = switch (f.type()) {
+                case "Completions" -> dev.aigw.translate.Schema.OPENAI_CHAT;
+                case "Responses" -> dev.aigw.translate.Schema.OPENAI_RESPONSES;
+                case "Embeddings" -> dev.aigw.translate.Schema.OPENAI_EMBEDDINGS;
+                case "Messages" -> dev.aigw.translate.Schema.ANTHROPIC_MESSAGES;
+                default -> null; // AnthropicTokenCount: relayed as it is
+            };
+            out.add(new ProviderRules.Format(f.type(), Providers.create(f.llm(), cred), Optional.ofNullable(wire)));
+        }
+        return out;
     }
 
     private Credential credential(BackendResource b, BackendResource.Llm llm, Map<ResourceKey, SecretResource> secrets,

@@ -36,6 +36,7 @@ class AgentgatewayBackendFeaturesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     static FakeUpstream openai;
     static FakeUpstream anthropic;
+    static FakeUpstream local;
     static GatewayHarness gw;
     static int port;
 
@@ -60,6 +61,16 @@ class AgentgatewayBackendFeaturesTest {
         });
         anthropic = FakeUpstream.tls().respond((r, req) -> req.response().putHeader("content-type", "application/json")
                 .end(r.path().endsWith("/count_tokens") ? "{\"input_tokens\":7}" : Fixtures.read("anthropic/message.json")));
+        local = FakeUpstream.plain().respond((r, req) -> {
+            String body;
+            if (r.path().endsWith("/count_tokens")) body = "{\"input_tokens\":11}";
+            else if (r.path().startsWith("/anthropic/")) body = Fixtures.read("anthropic/message.json");
+            else body = """
+                    {"id":"chatcmpl-l","object":"chat.completion","created":1,"model":"local-model","choices":[{"index":0,
+                    "message":{"role":"assistant","content":"local hello"},"finish_reason":"stop"}],
+                    "usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}""";
+            req.response().putHeader("content-type", "application/json").end(body);
+        });
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
@@ -67,7 +78,7 @@ class AgentgatewayBackendFeaturesTest {
                 .upstream("api.openai.com", openai)
                 .upstream("api.anthropic.com", anthropic)
                 .file("features.yaml", Files.readString(Path.of("src/test/resources/agentgateway/backend-features.yaml"))
-                        .replace("PORT_HTTP", String.valueOf(port)))
+                        .replace("PORT_HTTP", String.valueOf(port)).replace("LOCAL_PORT", String.valueOf(local.port())))
                 .start();
     }
 
@@ -76,11 +87,12 @@ class AgentgatewayBackendFeaturesTest {
         gw.close();
         openai.close();
         anthropic.close();
+        local.close();
     }
 
     @BeforeEach
     void drain() {
-        for (FakeUpstream f : List.of(openai, anthropic)) while (f.received() > 0) f.take();
+        for (FakeUpstream f : List.of(openai, anthropic, local)) while (f.received() > 0) f.take();
     }
 
     static String url(String path) {
@@ -170,5 +182,42 @@ class AgentgatewayBackendFeaturesTest {
         Thread.sleep(1200);
         assertThat(post("/limited", chat).statusCode()).as("back after Retry-After's second").isEqualTo(429);
         assertThat(openai.take().json().path("model").asText()).isEqualTo("gpt-busy");
+    }
+
+    @Test
+    void aCustomProviderTakesTheFormatsItListsAsTheyAreAndTranslatesTheRest() throws Exception {
+        OpenAIClient oa = OpenAIOkHttpClient.builder().baseUrl(url("/local/v1")).apiKey("client").maxRetries(0).build();
+        ChatCompletion c = oa.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("whatever").addUserMessage("hi").build());
+        assertThat(c.choices().getFirst().message().content()).hasValue("local hello");
+        FakeUpstream.Recorded chat = local.take();
+        assertThat(chat.path()).as("Completions is listed: as it is, at its path").isEqualTo("/openai/chat");
+        assertThat(chat.headers().get("authorization")).isEqualTo("Bearer sk-local");
+        assertThat(chat.json().path("model").asText()).isEqualTo("local-model");
+        assertThat(chat.json().has("messages")).isTrue();
+
+        AnthropicClient an = AnthropicOkHttpClient.builder().baseUrl(url("/local")).apiKey("client").maxRetries(0).build();
+        Message m = an.messages().create(MessageCreateParams.builder().model("whatever").maxTokens(16).addUserMessage("hi").build());
+        assertThat(m.content()).isNotEmpty();
+        FakeUpstream.Recorded msg = local.take();
+        assertThat(msg.path()).isEqualTo("/anthropic/v1/messages");
+        assertThat(msg.json().path("max_tokens").asInt()).as("the client's own Messages body").isEqualTo(16);
+        assertThat(an.messages().countTokens(com.anthropic.models.messages.MessageCountTokensParams.builder()
+                .model("whatever").addUserMessage("hi").build()).inputTokens()).as("AnthropicTokenCount is listed").isEqualTo(11);
+        assertThat(local.take().path()).isEqualTo("/anthropic/v1/messages/count_tokens");
+
+        // Responses is not listed: translated to the first listed format it reaches (Messages).
+        HttpResponse<String> responses = post("/local/v1/responses", "{\"model\":\"m\",\"input\":\"hi\"}");
+        assertThat(responses.statusCode()).as(responses.body()).isEqualTo(200);
+        assertThat(JSON.readTree(responses.body()).path("object").asText()).isEqualTo("response");
+        FakeUpstream.Recorded tr = local.take();
+        assertThat(tr.path()).isEqualTo("/anthropic/v1/messages");
+        assertThat(tr.json().has("max_tokens")).as("an Anthropic body").isTrue();
+
+        // Embeddings reach none of its formats: refused, naming them.
+        HttpResponse<String> emb = post("/local/v1/embeddings", "{\"model\":\"m\",\"input\":\"hi\"}");
+        assertThat(emb.statusCode()).isEqualTo(501);
+        assertThat(emb.body()).contains("custom provider local lists formats [Messages, Completions, AnthropicTokenCount]");
+        assertThat(local.received()).isZero();
     }
 }
