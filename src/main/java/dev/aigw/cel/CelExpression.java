@@ -20,7 +20,8 @@ import java.util.Optional;
  */
 public final class CelExpression {
     /** The variables an expression may read. */
-    public static final List<String> VARIABLES = List.of("request", "jwt", "apiKey", "basicAuth", "llm", "source", "response");
+    public static final List<String> VARIABLES = List.of("request", "jwt", "apiKey", "basicAuth", "llm", "source", "response",
+            "llmRequest");
     private static final CelCompiler COMPILER;
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
 

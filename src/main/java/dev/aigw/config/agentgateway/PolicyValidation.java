@@ -314,8 +314,8 @@ public final class PolicyValidation {
         });
         fields(ai.defaults(), p + "/defaults", c);
         fields(ai.overrides(), p + "/overrides", c);
-        if (!ai.transformations().isEmpty()) c.error(p + "/transformations", "ai.transformations (CEL) is not served by this gateway");
-        if (!ai.finalTransformations().isEmpty()) c.error(p + "/finalTransformations", "ai.finalTransformations (CEL) is not served by this gateway");
+        expressions(ai.transformations(), p + "/transformations", c);
+        expressions(ai.finalTransformations(), p + "/finalTransformations", c);
         if (ai.modelAliases().size() > 64) c.error(p + "/modelAliases", "has " + ai.modelAliases().size() + " aliases (at most 64)");
         ai.modelAliases().forEach((k, v) -> {
             if (v.isEmpty()) c.error(p + "/modelAliases/" + k, "names no model");
@@ -327,6 +327,24 @@ public final class PolicyValidation {
         ai.routes().forEach((suffix, type) -> {
             if (!suffix.equals("*") && suffix.isEmpty()) c.error(p + "/routes", "a route suffix must not be empty");
         });
+    }
+
+    /** {@code transformations[]}: 1–64 entries, a top-level key each, CEL that compiles. */
+    private static void expressions(List<AiBackendPolicy.FieldExpression> fs, String p, Checker c) {
+        if (fs.size() > 64) c.error(p, "lists " + fs.size() + " fields (at most 64)");
+        for (int i = 0; i < fs.size(); i++) {
+            AiBackendPolicy.FieldExpression f = fs.get(i);
+            if (f.field() == null || f.field().isEmpty()) c.error(p + "/" + i + "/field", "field is required");
+            if (f.expression() == null) {
+                c.error(p + "/" + i + "/expression", "expression is required");
+                continue;
+            }
+            try {
+                dev.aigw.cel.CelExpression.compile(f.expression());
+            } catch (IllegalArgumentException e) {
+                c.error(p + "/" + i + "/expression", e.getMessage());
+            }
+        }
     }
 
     private static void messages(List<AiBackendPolicy.Message> ms, String p, Checker c) {
