@@ -6,6 +6,7 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
@@ -26,7 +27,8 @@ public final class CelExpression {
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
     static {
-        var b = CelCompilerFactory.standardCelCompilerBuilder();
+        // Standard macros: has(), all(), exists(), exists_one(), map(), filter(), as agentgateway's CEL offers.
+        var b = CelCompilerFactory.standardCelCompilerBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS);
         for (String v : VARIABLES) b.addVar(v, MapType.create(SimpleType.STRING, SimpleType.DYN));
         COMPILER = b.build();
     }

@@ -258,4 +258,22 @@ class BothApisTest {
         assertThat(r.problems()).anyMatch(p -> p.isError() && p.resource().equals("AgentgatewayPolicy ns/svc")
                 && p.message().contains("the 'traffic' field can only target a Gateway, ListenerSet, GRPCRoute, HTTPRoute, or InferencePool"));
     }
+
+    @Test
+    void aTransformationThatDoesNotCompileIsAnErrorAtItsLine() {
+        SnapshotCompiler.Result r = Configs.compile(BASE + """
+                ---
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayPolicy
+                metadata: {name: cel, namespace: ns}
+                spec:
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: r}]
+                  backend:
+                    ai:
+                      transformations:
+                      - {field: max_tokens, expression: "llmRequest.max_tokens *"}
+                """);
+        assertThat(r.problems()).anyMatch(p -> p.isError() && p.resource().equals("AgentgatewayPolicy ns/cel")
+                && p.message().contains("does not compile") && p.location().line() > 0);
+    }
 }
