@@ -117,6 +117,8 @@ final class Attempts {
                 TranslatedRequest translated = tr.request(body, ctx);
                 body = translated.body();
                 forceStream |= translated.streaming();
+                if (call.policy.isPresent()) ProviderBody.apply(call.policy.get(), p, backend.get(), body, translated.model(),
+                        call.req()::getHeader);
             } catch (TranslationException e) {
                 // The client's request is wrong for any provider: answer, do not fail over.
                 call.settle();
@@ -188,7 +190,9 @@ final class Attempts {
             defaults = own.get().defaultsOver(defaults);
             enrichment = own.get().enrichmentOver(enrichment);
         }
-        PolicyEngine.rewrite(clientSchema, body, aliases, defaults, enrichment);
+        PolicyEngine.rewrite(clientSchema, body, aliases, defaults,
+                call.policy.map(AiPolicy::transformations).orElse(dev.aigw.policy.Transformations.NONE), call.req()::getHeader,
+                enrichment);
     }
 
     private MultiMap headers(Translator tr, UpstreamRequest up) {

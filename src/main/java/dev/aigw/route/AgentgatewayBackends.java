@@ -110,7 +110,7 @@ final class AgentgatewayBackends {
         List<AgentgatewayPolicy> out = new ArrayList<>();
         for (AgentgatewayPolicy p : policies) {
             if (!p.key().namespace().equals(backend.namespace())) continue;
-            boolean hit = p.spec().targetRefs().stream().anyMatch(t -> t.kind().equals("AgentgatewayBackend")
+            boolean hit = p.targets().stream().anyMatch(t -> t.kind().equals("AgentgatewayBackend")
                     && t.name().equals(backend.name()) && t.sectionName().equals(section));
             if (hit) out.add(p);
         }

@@ -151,6 +151,11 @@ public final class BackendValidation {
             c.error(at + "/routes", "a provider's own routes are not served by this gateway (the route type is chosen "
                     + "before a provider); set them in the Backend's spec.policies.ai.routes");
         }
+        if (a.promptCaching().isPresent() || !a.transformations().isEmpty() || !a.finalTransformations().isEmpty()) {
+            c.error(at, "a provider's own promptCaching, transformations and finalTransformations are not served by this "
+                    + "gateway (a provider's policies.ai may set prompt, defaults, overrides and modelAliases); set them in "
+                    + "the Backend's spec.policies.ai");
+        }
         return AiMapping.toAi(a, at, c, (ns, ref) -> Optional.empty());
     }
 
