@@ -60,7 +60,7 @@ final class AgentgatewayBackends {
                 for (AgentgatewayPolicy p : targeting(b.key(), section)) {
                     Optional<BackendPolicies.Health> h = p.spec().backend().flatMap(BackendPolicies::health);
                     if (h.isPresent()) {
-                        health = Optional.of(fromPolicy(h.get(), p));
+                        health = Optional.of(dev.aigw.config.agentgateway.BackendValidation.health(h.get(), p.location()));
                         where = p.key().toString();
                         break;
                     }
@@ -72,14 +72,6 @@ final class AgentgatewayBackends {
         if (health.isPresent()) rule = compile(health.get(), where);
         return ai.isEmpty() && rule.isEmpty() && formats.isEmpty() ? ProviderRules.NONE
                 : new ProviderRules(ai, rule, List.copyOf(formats));
-    }
-
-    private static BackendResource.Health fromPolicy(BackendPolicies.Health h, AgentgatewayPolicy p) {
-        Optional<BackendPolicies.Eviction> e = h.eviction();
-        return new BackendResource.Health(h.unhealthyCondition(),
-                e.flatMap(BackendPolicies.Eviction::duration).map(dev.aigw.config.GoDuration::value),
-                e.flatMap(BackendPolicies.Eviction::consecutiveFailures), e.flatMap(BackendPolicies.Eviction::healthThreshold),
-                e.flatMap(BackendPolicies.Eviction::restoreHealth), p.location());
     }
 
     private Optional<ProviderRules.HealthRule> compile(BackendResource.Health h, String where) {

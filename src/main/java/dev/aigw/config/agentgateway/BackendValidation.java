@@ -169,12 +169,17 @@ public final class BackendValidation {
     }
 
     static BackendResource.Health health(BackendPolicies.Health h, String at, Checker c) {
-        Optional<BackendPolicies.Eviction> e = h.eviction();
         h.unhealthyCondition().ifPresent(x -> c.length(at + "/unhealthyCondition", x, 16384));
+        return health(h, c.resource().at(at));
+    }
+
+    /** {@code health} as the providers are built from it; {@code at}: where it was written. */
+    public static BackendResource.Health health(BackendPolicies.Health h, dev.aigw.config.Location at) {
+        Optional<BackendPolicies.Eviction> e = h.eviction();
         return new BackendResource.Health(h.unhealthyCondition(),
                 e.flatMap(BackendPolicies.Eviction::duration).map(dev.aigw.config.GoDuration::value),
                 e.flatMap(BackendPolicies.Eviction::consecutiveFailures), e.flatMap(BackendPolicies.Eviction::healthThreshold),
-                e.flatMap(BackendPolicies.Eviction::restoreHealth), c.resource().at(at));
+                e.flatMap(BackendPolicies.Eviction::restoreHealth), at);
     }
 
     /** One provider, with the policies that apply to it ({@code auth}, {@code tls}). */
