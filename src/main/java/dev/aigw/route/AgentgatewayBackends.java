@@ -27,6 +27,7 @@ import java.util.Optional;
 final class AgentgatewayBackends {
     private final List<AgentgatewayPolicy> policies;
     private final List<Problem> problems;
+    private final java.util.Set<String> warned = new java.util.HashSet<>();
 
     AgentgatewayBackends(List<AgentgatewayPolicy> policies, List<Problem> problems) {
         List<AgentgatewayPolicy> sorted = new ArrayList<>(policies);
@@ -59,19 +60,28 @@ final class AgentgatewayBackends {
      */
     CompiledRule withRoutes(CompiledRule c, ResourceKey gateway, String listener, HttpRouteResource route,
                             HttpRouteResource.Rule rule) {
-        boolean open = c.destinations().stream().anyMatch(w -> w.destination() instanceof Destination.Ai a
-                && a.agentgateway().isPresent() && !a.routes().configured());
-        if (!open) return c;
+        if (c.destinations().stream().noneMatch(w -> w.destination() instanceof Destination.Ai)) return c;
         Optional<Map<String, AiBackendPolicy.RouteType>> found = Optional.empty();
+        AgentgatewayPolicy from = null;
         for (int level = 0; level < 4 && found.isEmpty(); level++) {
             for (AgentgatewayPolicy p : policies) {
                 var r = p.spec().backend().flatMap(BackendPolicies::ai).map(AiBackendPolicy::routes).orElse(Map.of());
                 if (r.isEmpty() || !reaches(p, level, gateway, listener, route, rule)) continue;
                 found = Optional.of(r);
+                from = p;
                 break;
             }
         }
         if (found.isEmpty()) return c;
+        if (c.destinations().stream().anyMatch(w -> w.destination() instanceof Destination.Ai a && a.agentgateway().isEmpty())
+                && warned.add(from.key() + " " + c.id())) {
+            problems.add(Problem.warning(from.location(), from.key().toString(), "backend.ai.routes applies to "
+                    + "AgentgatewayBackends; rule " + c.id() + " also leads to a kgateway Backend, which keeps its own "
+                    + "spec.ai.routes"));
+        }
+        boolean open = c.destinations().stream().anyMatch(w -> w.destination() instanceof Destination.Ai a
+                && a.agentgateway().isPresent() && !a.routes().configured());
+        if (!open) return c;
         AiRoutes routes = AiRoutes.of(found.get()).orElse(AiRoutes.RouteType.Completions);
         List<CompiledRule.Weighted> ws = new ArrayList<>();
         for (CompiledRule.Weighted w : c.destinations()) {
