@@ -1,6 +1,9 @@
 package dev.aigw.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.config.gateway.GatewayConversion;
+import dev.aigw.config.gateway.GatewaySpec;
 import dev.aigw.config.BackendResource.AuthHeader;
 import dev.aigw.config.BackendResource.AuthToken;
 import dev.aigw.config.BackendResource.HostPort;
@@ -11,6 +14,7 @@ import dev.aigw.config.HttpRouteResource.*;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.*;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,33 +84,37 @@ public final class ResourceParser {
         List<dev.aigw.config.agentgateway.AgentgatewayBackend> agwBackends = new ArrayList<>();
         List<dev.aigw.config.agentgateway.AgentgatewayPolicy> agwPolicies = new ArrayList<>();
         List<RawResource> agw = new ArrayList<>();
+        EnvRefs envRefs = new EnvRefs(env);
         for (RawResource r : raws) {
             String group = r.apiVersion().contains("/") ? r.apiVersion().substring(0, r.apiVersion().indexOf('/')) : "";
-            Ctx c = new Ctx(r);
-            if (!strict(r, group)) continue;
+            Checker c = new Checker(r, problems);
+            if (!topLevel(r)) continue;
             switch (r.kind()) {
                 case "Gateway" -> {
-                    if (c.expectGroup(group, GATEWAY_API)) add(gateways, gateway(c), c);
+                    if (group(c, group, GATEWAY_API)) add(gateways, convert(c, GatewaySpec.class, GatewayConversion::convert), c);
                 }
                 case "HTTPRoute" -> {
-                    if (c.expectGroup(group, GATEWAY_API)) add(routes, route(c), c);
+                    if (group(c, group, GATEWAY_API)) add(routes, convert(c, dev.aigw.config.gateway.HttpRouteSpec.class,
+                            (s, ch) -> old(ch, this::route)), c);
                 }
                 case "Backend" -> {
-                    if (c.expectGroup(group, KGATEWAY)) add(backends, backend(c), c);
+                    if (group(c, group, KGATEWAY)) add(backends, convert(c, dev.aigw.config.kgateway.BackendSpec.class,
+                            (s, ch) -> old(ch, this::backend)), c);
                 }
                 case "Secret" -> {
-                    if (c.expectGroup(group, "")) add(secrets, secret(c), c);
+                    if (group(c, group, "")) add(secrets, SecretConversion.convert(c, envRefs), c);
                 }
                 case "TrafficPolicy", "RoutePolicy" -> {
-                    if (c.expectGroup(group, KGATEWAY)) add(policies, trafficPolicy(c), c);
+                    if (group(c, group, KGATEWAY)) add(policies, convert(c, dev.aigw.config.kgateway.TrafficPolicySpec.class,
+                            (s, ch) -> old(ch, this::trafficPolicy)), c);
                 }
                 // After the loop: they resolve webhook backendRefs against the static Backends.
                 case "AgentgatewayBackend", "AgentgatewayPolicy" -> {
-                    if (c.expectGroup(group, AGENTGATEWAY)) agw.add(r);
+                    if (group(c, group, AGENTGATEWAY)) agw.add(r);
                 }
                 case "AgentgatewayParameters" -> {
                     // Proxy deployment knobs of agentgateway's controller; the raw spec stays reachable in `ignored`.
-                    if (c.expectGroup(group, AGENTGATEWAY)) {
+                    if (group(c, group, AGENTGATEWAY)) {
                         problems.add(Problem.info(r.location(), r.key().toString(), "AgentgatewayParameters configure "
                                 + "agentgateway's own proxy deployment; accepted and ignored by this gateway (except spec.modelCatalog, "
                                 + "the cost catalog governance reads)"));
@@ -166,103 +174,57 @@ public final class ResourceParser {
     private static final Set<String> SECRET_TOP = Set.of("apiVersion", "kind", "metadata", "data", "stringData", "type",
             "immutable");
 
-    /**
-     * Binds the resource's spec onto its records strictly: unknown fields (and values of the wrong
-     * type) are errors with their line and a suggestion. False when the resource is left out.
-     */
-    private boolean strict(RawResource r, String group) {
-        Class<?> spec = switch (r.kind()) {
-            case "Gateway" -> group.equals(GATEWAY_API) ? dev.aigw.config.gateway.GatewaySpec.class : null;
-            case "HTTPRoute" -> group.equals(GATEWAY_API) ? dev.aigw.config.gateway.HttpRouteSpec.class : null;
-            case "Backend" -> group.equals(KGATEWAY) ? dev.aigw.config.kgateway.BackendSpec.class : null;
-            case "TrafficPolicy", "RoutePolicy" -> group.equals(KGATEWAY)
-                    ? dev.aigw.config.kgateway.TrafficPolicySpec.class : null;
-            default -> null;
-        };
+    /** Unknown top-level fields of the kinds read here are errors with a suggestion; false when there was one. */
+    private boolean topLevel(RawResource r) {
         Set<String> top = switch (r.kind()) {
             case "Secret" -> SECRET_TOP;
             case "Gateway", "HTTPRoute", "Backend", "TrafficPolicy", "RoutePolicy" -> TOP;
             default -> null;
         };
+        if (top == null) return true;
         boolean ok = true;
-        if (top != null) {
-            for (String f : (Iterable<String>) r.body()::fieldNames) {
-                if (top.contains(f)) continue;
-                String close = Suggest.closest(f, top);
-                problems.add(Problem.error(r.at("/" + YamlResources.escape(f)), r.key().toString(), "unknown field `" + f
-                        + "` in " + r.key() + (close == null ? "" : "; did you mean `" + close + "`?") + " (valid: "
-                        + String.join(", ", new TreeSet<>(top)) + ")"));
-                ok = false;
-            }
-        }
-        if (spec != null && r.body().get("spec") instanceof com.fasterxml.jackson.databind.node.ObjectNode) {
-            ok &= Binder.bind(r, "/spec", spec, problems) != null;
+        for (String f : (Iterable<String>) r.body()::fieldNames) {
+            if (top.contains(f)) continue;
+            String close = Suggest.closest(f, top);
+            problems.add(Problem.error(r.at("/" + YamlResources.escape(f)), r.key().toString(), "unknown field `" + f
+                    + "` in " + r.key() + (close == null ? "" : "; did you mean `" + close + "`?") + " (valid: "
+                    + String.join(", ", new TreeSet<>(top)) + ")"));
+            ok = false;
         }
         return ok;
     }
 
-    private <T> void add(List<T> list, T value, Ctx c) {
-        if (value != null && !c.failed) list.add(value);
+    /** Whether the apiVersion's group is the one this kind is read from (else an error). */
+    private static boolean group(Checker c, String group, String expected) {
+        if (group.equals(expected)) return true;
+        RawResource r = c.resource();
+        c.fail("/apiVersion", "apiVersion " + r.apiVersion() + " is not a " + r.kind()
+                + " version this gateway reads (expected " + (expected.isEmpty() ? "v1" : expected + "/...") + ")");
+        return false;
     }
 
-    // ---- Gateway ----
-
-    private GatewayResource gateway(Ctx c) {
-        JsonNode spec = c.spec();
-        List<GatewayResource.Listener> listeners = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (JsonNode l : spec.path("listeners")) {
-            String name = c.text(l, "name", true);
-            int port = c.port(l, "port", true);
-            String protocol = c.text(l, "protocol", true);
-            if (protocol != null && !protocol.equals("HTTP") && !protocol.equals("HTTPS")) {
-                c.error(l.get("protocol"), "listener " + name + ": protocol " + protocol
-                        + " is not supported (expected HTTP or HTTPS)");
-            }
-            Optional<ResourceKey> certificate = Optional.empty();
-            if ("HTTPS".equals(protocol)) {
-                JsonNode tls = l.path("tls");
-                String mode = tls.path("mode").asText("Terminate");
-                JsonNode ref = tls.path("certificateRefs").path(0);
-                if (!mode.equals("Terminate")) {
-                    c.error(tls.get("mode"), "listener " + name + ": tls.mode " + mode + " is not supported (expected Terminate)");
-                } else if (ref.isMissingNode() || !ref.has("name")) {
-                    c.error(l, "listener " + name + ": an HTTPS listener needs tls.certificateRefs with the name of a "
-                            + "Secret holding tls.crt and tls.key");
-                } else {
-                    String kind = ref.path("kind").asText("Secret");
-                    if (!kind.equals("Secret")) c.error(ref, "listener " + name + ": certificateRefs kind " + kind
-                            + " is not supported (expected Secret)");
-                    String ns = ref.path("namespace").asText(c.r.namespace());
-                    if (!ns.equals(c.r.namespace())) {
-                        c.error(ref, "listener " + name + ": a certificate Secret in another namespace (" + ns
-                                + ") needs a ReferenceGrant, which this gateway does not read; put the Secret in "
-                                + c.r.namespace());
-                    }
-                    certificate = Optional.of(new ResourceKey("Secret", ns, ref.get("name").asText()));
-                }
-            }
-            if (name != null && !names.add(name)) c.error(l, "listener name " + name + " is used twice");
-            JsonNode ns = l.path("allowedRoutes").path("namespaces");
-            String from = ns.path("from").asText("Same");
-            GatewayResource.From f = switch (from) {
-                case "All" -> GatewayResource.From.ALL;
-                case "Same" -> GatewayResource.From.SAME;
-                case "Selector" -> GatewayResource.From.SELECTOR;
-                default -> {
-                    c.error(ns.get("from"), "allowedRoutes.namespaces.from: " + from + " (expected All, Same or Selector)");
-                    yield GatewayResource.From.SAME;
-                }
-            };
-            Map<String, String> selector = new TreeMap<>();
-            ns.path("selector").path("matchLabels").properties()
-                    .forEach(e -> selector.put(e.getKey(), e.getValue().asText()));
-            listeners.add(new GatewayResource.Listener(name, port, protocol, Optional.ofNullable(c.text(l, "hostname", false)),
-                    f, Map.copyOf(selector), certificate));
+    /**
+     * Binds the spec strictly onto its family's records ({@link Binder}: unknown fields and values
+     * of the wrong type are located errors with a suggestion), then converts it in the family's
+     * one validation pass; null after an error.
+     */
+    private static <S, T> T convert(Checker c, Class<S> type, BiFunction<S, Checker, T> conversion) {
+        if (!(c.resource().body().get("spec") instanceof ObjectNode)) {
+            c.fail("", "spec is missing");
+            return null;
         }
-        if (listeners.isEmpty()) c.error(spec, "spec.listeners is empty (expected at least one HTTP listener)");
-        return new GatewayResource(c.r.key(), spec.path("gatewayClassName").asText(""), List.copyOf(listeners),
-                c.r.location());
+        S spec = c.bind("/spec", type);
+        return spec == null ? null : conversion.apply(spec, c);
+    }
+
+    private <T> T old(Checker ch, Function<Ctx, T> walk) {
+        Ctx x = new Ctx(ch.resource());
+        T v = walk.apply(x);
+        return x.failed ? null : v;
+    }
+
+    private static <T> void add(List<T> list, T value, Checker c) {
+        if (value != null && !c.failed()) list.add(value);
     }
 
     // ---- HTTPRoute ----
@@ -1095,34 +1057,6 @@ public final class ResourceParser {
                 openai.model().orElse(TrafficPolicyResource.Moderation.DEFAULT_MODEL), llm.host(), llm.path());
     }
 
-    // ---- Secret ----
-
-    private SecretResource secret(Ctx c) {
-        Map<String, SecretValue> data = new TreeMap<>();
-        JsonNode d = c.r.body().path("data");
-        for (var e : d.properties()) {
-            // ${VAR} is expanded in the text as written (as the shell would), then decoded.
-            SecretValue raw = substitute(c, e.getValue(), e.getValue().asText(), "data." + e.getKey());
-            if (raw instanceof SecretValue.Unresolved) {
-                data.put(e.getKey(), raw);
-                continue;
-            }
-            String encoded = ((SecretValue.Present) raw).value().replaceAll("\\s", "");
-            try {
-                // The strict decoder: the MIME one skips every non-base64 character and accepted garbage.
-                byte[] bytes = Base64.getDecoder().decode(encoded);
-                data.put(e.getKey(), new SecretValue.Present(new String(bytes, StandardCharsets.UTF_8).strip()));
-            } catch (IllegalArgumentException ex) {
-                c.error(e.getValue(), "data." + e.getKey() + " is not valid base64 (use stringData for plain text)");
-            }
-        }
-        // stringData wins over data for the same key, as the API server merges them.
-        for (var e : c.r.body().path("stringData").properties()) {
-            data.put(e.getKey(), substitute(c, e.getValue(), e.getValue().asText(), "stringData." + e.getKey()));
-        }
-        return new SecretResource(c.r.key(), Collections.unmodifiableMap(data), c.r.location());
-    }
-
     /** Replaces {@code ${VAR}} with the environment's value; an unset variable leaves the value unresolved. */
     private SecretValue substitute(Ctx c, JsonNode at, String raw, String where) {
         Matcher shell = SHELL_VAR.matcher(raw);
@@ -1192,13 +1126,6 @@ public final class ResourceParser {
                 });
             }
             return a;
-        }
-
-        boolean expectGroup(String group, String expected) {
-            if (group.equals(expected)) return true;
-            error(r.body().get("apiVersion"), "apiVersion " + r.apiVersion() + " is not a " + r.kind()
-                    + " version this gateway reads (expected " + (expected.isEmpty() ? "v1" : expected + "/...") + ")");
-            return false;
         }
 
         void error(JsonNode at, String message) {
