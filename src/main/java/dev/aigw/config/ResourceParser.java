@@ -6,6 +6,8 @@ import dev.aigw.config.gateway.GatewayConversion;
 import dev.aigw.config.gateway.GatewaySpec;
 import dev.aigw.config.gateway.HttpRouteConversion;
 import dev.aigw.config.gateway.HttpRouteSpec;
+import dev.aigw.config.kgateway.BackendConversion;
+import dev.aigw.config.kgateway.BackendSpec;
 import dev.aigw.config.BackendResource.AuthHeader;
 import dev.aigw.config.BackendResource.AuthToken;
 import dev.aigw.config.BackendResource.HostPort;
@@ -99,8 +101,8 @@ public final class ResourceParser {
                     if (group(c, group, GATEWAY_API)) add(routes, convert(c, HttpRouteSpec.class, HttpRouteConversion::convert), c);
                 }
                 case "Backend" -> {
-                    if (group(c, group, KGATEWAY)) add(backends, convert(c, dev.aigw.config.kgateway.BackendSpec.class,
-                            (s, ch) -> old(ch, this::backend)), c);
+                    if (group(c, group, KGATEWAY)) add(backends, convert(c, BackendSpec.class,
+                            (s, ch) -> BackendConversion.convert(s, ch, envRefs)), c);
                 }
                 case "Secret" -> {
                     if (group(c, group, "")) add(secrets, SecretConversion.convert(c, envRefs), c);
