@@ -1,10 +1,9 @@
 package dev.aigw.config.gateway;
 
 import dev.aigw.config.GatewayResource;
-import dev.aigw.config.Problem;
 import dev.aigw.config.ResourceKey;
 import dev.aigw.config.ResourceParser;
-import dev.aigw.config.YamlResources;
+import dev.aigw.config.Parsing;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,13 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Gateway conversion from its bound records: what it builds, and each rule's error at its file:line. */
 class GatewayConversionTest {
-    private ResourceParser parser;
+    private Parsing last;
 
     private ResourceParser.Parsed parse(String yaml) {
-        YamlResources.Result y = YamlResources.parse("gw.yaml", yaml);
-        assertThat(y.problems()).isEmpty();
-        parser = new ResourceParser(Map.<String, String>of()::get);
-        return parser.parse(y.resources());
+        last = Parsing.of("gw.yaml", yaml, Map.of());
+        return last.parsed();
     }
 
     @Test
@@ -41,7 +38,7 @@ class GatewayConversionTest {
                     tls: {certificateRefs: [{name: cert}]}
                     allowedRoutes: {namespaces: {from: Selector, selector: {matchLabels: {team: a}}}}
                 """);
-        assertThat(parser.problems()).isEmpty();
+        assertThat(last.problems()).isEmpty();
         assertThat(p.gateways()).singleElement().satisfies(g -> {
             assertThat(g.gatewayClassName()).isEqualTo("kgateway");
             assertThat(g.listeners()).containsExactly(
@@ -79,7 +76,7 @@ class GatewayConversionTest {
                         from: Everyone
                 """);
         assertThat(p.gateways()).isEmpty();
-        List<String> errors = parser.problems().stream().filter(Problem::isError).map(Problem::toString).toList();
+        List<String> errors = last.errors();
         assertThat(errors).containsExactly(
                 "gw.yaml:8: error: Gateway ai/gw: listener a: protocol TCP is not supported (expected HTTP or HTTPS)",
                 "gw.yaml:13: error: Gateway ai/gw: listener a: tls.mode Passthrough is not supported (expected Terminate)",
@@ -106,7 +103,7 @@ class GatewayConversionTest {
                   - name: http
                     protocol: HTTP
                 """);
-        assertThat(parser.problems()).extracting(Problem::toString).containsExactly(
+        assertThat(last.printed()).containsExactly(
                 "gw.yaml:5: error: Gateway default/empty: spec.listeners is empty (expected at least one HTTP listener)",
                 "gw.yaml:12: error: Gateway default/noport: port is required");
     }

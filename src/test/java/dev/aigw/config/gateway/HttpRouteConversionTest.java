@@ -1,9 +1,8 @@
 package dev.aigw.config.gateway;
 
 import dev.aigw.config.HttpRouteResource;
-import dev.aigw.config.Problem;
 import dev.aigw.config.ResourceParser;
-import dev.aigw.config.YamlResources;
+import dev.aigw.config.Parsing;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,13 +13,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The HTTPRoute conversion from its bound records: what it builds, and each rule's error at its file:line. */
 class HttpRouteConversionTest {
-    private ResourceParser parser;
+    private Parsing last;
 
     private ResourceParser.Parsed parse(String yaml) {
-        YamlResources.Result y = YamlResources.parse("route.yaml", yaml);
-        assertThat(y.problems()).isEmpty();
-        parser = new ResourceParser(Map.<String, String>of()::get);
-        return parser.parse(y.resources());
+        last = Parsing.of("route.yaml", yaml, Map.of());
+        return last.parsed();
     }
 
     @Test
@@ -52,7 +49,7 @@ class HttpRouteConversionTest {
                       - type: ExtensionRef
                         extensionRef: {group: gateway.kgateway.dev, kind: TrafficPolicy, name: guard}
                 """);
-        assertThat(parser.problems()).isEmpty();
+        assertThat(last.problems()).isEmpty();
         HttpRouteResource r = p.routes().getFirst();
         assertThat(r.hostnames()).containsExactly("api.example.com");
         assertThat(r.parentRefs()).containsExactly(new HttpRouteResource.ParentRef("gateway.networking.k8s.io", "Gateway",
@@ -98,7 +95,7 @@ class HttpRouteConversionTest {
                       extensionRef: {group: example.com, kind: Policy, name: p}
                 """);
         assertThat(p.routes()).isEmpty();
-        List<String> errors = parser.problems().stream().filter(Problem::isError).map(Problem::toString).toList();
+        List<String> errors = last.errors();
         assertThat(errors).containsExactly(
                 "route.yaml:8: error: HTTPRoute ai/r: path type Prefix is not supported (expected Exact, PathPrefix or "
                         + "RegularExpression)",
@@ -125,7 +122,7 @@ class HttpRouteConversionTest {
                   hostnames: [a.example.com]
                 """);
         assertThat(p.routes()).isEmpty();
-        assertThat(parser.problems()).extracting(Problem::toString).containsExactly("route.yaml:5: error: HTTPRoute "
+        assertThat(last.printed()).containsExactly("route.yaml:5: error: HTTPRoute "
                 + "default/orphan: spec.parentRefs is empty: name the Gateway this route attaches to (e.g. parentRefs: "
                 + "[{name: ai-gateway, namespace: kgateway-system}])");
         ResourceParser.Parsed ok = parse("""

@@ -2,10 +2,9 @@ package dev.aigw.config.kgateway;
 
 import dev.aigw.config.AiRoutes;
 import dev.aigw.config.BackendResource;
-import dev.aigw.config.Problem;
 import dev.aigw.config.ResourceParser;
 import dev.aigw.config.SecretValue;
-import dev.aigw.config.YamlResources;
+import dev.aigw.config.Parsing;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,22 +15,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The kgateway Backend conversion from its bound records: each rule's message at its file:line. */
 class BackendConversionTest {
-    private ResourceParser parser;
+    private Parsing last;
 
     private ResourceParser.Parsed parse(String spec) {
-        YamlResources.Result y = YamlResources.parse("backend.yaml", """
+        last = Parsing.of("backend.yaml", """
                 apiVersion: gateway.kgateway.dev/v1alpha1
                 kind: Backend
                 metadata: {name: b, namespace: ai}
                 spec:
-                """ + spec.indent(2));
-        assertThat(y.problems()).isEmpty();
-        parser = new ResourceParser(Map.of("KEY", "sk-from-env")::get);
-        return parser.parse(y.resources());
+                """ + spec.indent(2), Map.of("KEY", "sk-from-env"));
+        return last.parsed();
     }
 
     private List<String> problems() {
-        return parser.problems().stream().map(Problem::toString).toList();
+        return last.printed();
     }
 
     @Test

@@ -1,11 +1,10 @@
 package dev.aigw.config.kgateway;
 
 import dev.aigw.config.BackendResource;
-import dev.aigw.config.Problem;
 import dev.aigw.config.ResourceParser;
 import dev.aigw.config.SecretValue;
 import dev.aigw.config.TrafficPolicyResource;
-import dev.aigw.config.YamlResources;
+import dev.aigw.config.Parsing;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,22 +15,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The kgateway TrafficPolicy conversion from its bound records: what it builds, and each rule's message at its file:line. */
 class TrafficPolicyConversionTest {
-    private ResourceParser parser;
+    private Parsing last;
 
     private ResourceParser.Parsed parse(String spec) {
-        YamlResources.Result y = YamlResources.parse("policy.yaml", """
+        last = Parsing.of("policy.yaml", """
                 apiVersion: gateway.kgateway.dev/v1alpha1
                 kind: TrafficPolicy
                 metadata: {name: p, namespace: ai}
                 spec:
-                """ + spec.indent(2));
-        assertThat(y.problems()).isEmpty();
-        parser = new ResourceParser(Map.of("MOD_KEY", "mod-from-env")::get);
-        return parser.parse(y.resources());
+                """ + spec.indent(2), Map.of("MOD_KEY", "mod-from-env"));
+        return last.parsed();
     }
 
     private List<String> problems() {
-        return parser.problems().stream().map(Problem::toString).toList();
+        return last.printed();
     }
 
     @Test
