@@ -100,8 +100,17 @@ public record TrafficPolicyResource(ResourceKey key, Instant created, List<Targe
      * default false) lets traffic through when the webhook cannot be reached or answers garbage.
      */
     public record Webhook(String host, int port, List<HeaderMatch> forwardHeaders, Duration timeout,
-                          boolean failOpen) {
+                          boolean failOpen, java.util.Map<String, String> headers) {
         public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+        /** {@code headers}: agentgateway's {@code webhook.headers}, header name → CEL expression of its value. */
+        public Webhook {
+            headers = java.util.Map.copyOf(headers);
+        }
+
+        public Webhook(String host, int port, List<HeaderMatch> forwardHeaders, Duration timeout, boolean failOpen) {
+            this(host, port, forwardHeaders, timeout, failOpen, java.util.Map.of());
+        }
     }
 
     /** A header to forward: by name (any value), or by name and exact / regular-expression value. */

@@ -203,6 +203,7 @@ public final class PolicyEngine {
             String v = headers.apply(m.name());
             if (m.matches(v)) h.set(m.name(), v);
         }
+        WebhookHeaders.values(w.headers(), headers).forEach(h::set);
         h.set("content-type", "application/json");
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setHost(w.host()).setPort(w.port())
                 .setURI(path).setHeaders(h).setConnectTimeout(w.timeout().toMillis())

@@ -166,7 +166,6 @@ public final class AiMapping {
 
     private static Optional<TrafficPolicyResource.Webhook> webhook(AiBackendPolicy.Webhook w, String at, Checker c,
                                                                    Resolver resolve) {
-        if (!w.headers().isEmpty()) c.error(at + "/headers", "webhook.headers (CEL) is not served by this gateway");
         Optional<BackendResource.HostPort> hp = resolve.resolve(c.resource().namespace(), w.backendRef());
         if (hp.isEmpty()) {
             c.error(at + "/backendRef", "webhook backendRef " + w.backendRef().kind().orElse("Service") + " "
@@ -181,7 +180,7 @@ public final class AiMapping {
         }
         return Optional.of(new TrafficPolicyResource.Webhook(hp.get().host(), hp.get().port(), List.copyOf(headers),
                 TrafficPolicyResource.Webhook.DEFAULT_TIMEOUT,
-                w.failureMode().orElse(Traffic.FailureMode.FailClosed) == Traffic.FailureMode.FailOpen));
+                w.failureMode().orElse(Traffic.FailureMode.FailClosed) == Traffic.FailureMode.FailOpen, w.headers()));
     }
 
     private static TrafficPolicyResource.Moderation moderation(AiBackendPolicy.OpenAiModeration m) {
