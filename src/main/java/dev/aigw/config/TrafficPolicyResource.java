@@ -91,7 +91,19 @@ public record TrafficPolicyResource(ResourceKey key, Instant created, List<Targe
     public record RegexMatch(Pattern pattern, Optional<String> name) {
     }
 
-    public record Regex(List<RegexMatch> matches, List<Builtin> builtins, Action action) {
+    /**
+     * {@code roles}: the request texts a request guard reads, by OpenAI role ({@code system},
+     * {@code user}, {@code assistant}); empty reads every text (kgateway's). agentgateway's
+     * {@code scope} sets it.
+     */
+    public record Regex(List<RegexMatch> matches, List<Builtin> builtins, Action action, java.util.Set<String> roles) {
+        public Regex {
+            roles = java.util.Set.copyOf(roles);
+        }
+
+        public Regex(List<RegexMatch> matches, List<Builtin> builtins, Action action) {
+            this(matches, builtins, action, java.util.Set.of());
+        }
     }
 
     /**

@@ -152,6 +152,7 @@ public final class PolicyEngine {
     private static PolicyOutcome requestRegex(AiPolicy.RequestGuard g, Schema schema, ObjectNode body) {
         RegexGuard rx = g.regex().get();
         for (TextSlot s : BodyText.request(schema, body)) {
+            if (!rx.reads(s.role())) continue;
             if (rx.action() == Action.REJECT) {
                 Optional<String> hit = rx.firstMatch(s.text());
                 if (hit.isPresent()) {
