@@ -173,6 +173,7 @@ public final class PolicyEngine {
     private static PolicyOutcome requestRegex(AiPolicy.RequestGuard g, Schema schema, ObjectNode body) {
         RegexGuard rx = g.regex().get();
         for (TextSlot s : BodyText.request(schema, body)) {
+            if (!rx.reads(s.role())) continue;
             if (rx.action() == Action.REJECT) {
                 Optional<String> hit = rx.firstMatch(s.text());
                 if (hit.isPresent()) {
@@ -224,6 +225,7 @@ public final class PolicyEngine {
             String v = headers.apply(m.name());
             if (m.matches(v)) h.set(m.name(), v);
         }
+        WebhookHeaders.values(w.headers(), headers).forEach(h::set);
         h.set("content-type", "application/json");
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setHost(w.host()).setPort(w.port())
                 .setURI(path).setHeaders(h).setConnectTimeout(w.timeout().toMillis())

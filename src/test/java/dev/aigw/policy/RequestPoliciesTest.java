@@ -21,7 +21,7 @@ import static dev.aigw.policy.Policies.json;
 import static dev.aigw.policy.Policies.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Enrichment, defaults and the regex guard on OpenAI-, Anthropic- and Gemini-format request bodies. */
+/** Enrichment, defaults and the regex guard (with agentgateway's scope) on OpenAI-, Anthropic- and Gemini-format request bodies. */
 class RequestPoliciesTest {
     static Vertx vertx;
     static PolicyEngine engine;
@@ -198,5 +198,40 @@ class RequestPoliciesTest {
         ObjectNode body = json("{\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
         assertThat(apply(p, Schema.OPENAI_CHAT, body)).isInstanceOf(PolicyOutcome.Continue.class);
         assertThat(body.at("/messages/0/content").asText()).isEqualTo("Support line: 555-123-4567");
+    }
+
+    // ---- agentgateway's scope: a request regex reads the system prompt, the messages, or both ----
+
+    static ObjectNode masked(java.util.Set<String> roles, Schema schema, String body) throws Exception {
+        RegexGuard g = RegexGuard.compile(new TrafficPolicyResource.Regex(List.of(), List.of(Builtin.EMAIL), Action.MASK, roles));
+        AiPolicy p = new AiPolicy(List.of(new ResourceKey("AgentgatewayPolicy", "ns", "p")), TrafficPolicyResource.RouteType.CHAT,
+                Optional.empty(), List.of(), Optional.of(new AiPolicy.RequestGuard(TrafficPolicyResource.CustomResponse.DEFAULT,
+                Optional.of(g), Optional.empty(), Optional.empty())), Optional.empty());
+        ObjectNode b = json(body);
+        engine.applyRequest(p, schema, b, h -> null).await(10, TimeUnit.SECONDS);
+        return b;
+    }
+
+    static final String OPENAI = """
+            {"model":"m","messages":[{"role":"system","content":"admin a@b.co"},{"role":"user","content":"me c@d.co"}]}""";
+    static final String ANTHROPIC = """
+            {"model":"m","max_tokens":5,"system":"admin a@b.co","messages":[{"role":"user","content":"me c@d.co"}]}""";
+
+    @Test
+    void messagesOnlyLeavesTheSystemPrompt() throws Exception {
+        ObjectNode o = masked(java.util.Set.of("user", "assistant"), Schema.OPENAI_CHAT, OPENAI);
+        assertThat(o.at("/messages/0/content").asText()).isEqualTo("admin a@b.co");
+        assertThat(o.at("/messages/1/content").asText()).isEqualTo("me <EMAIL_ADDRESS>");
+        ObjectNode a = masked(java.util.Set.of("user", "assistant"), Schema.ANTHROPIC_MESSAGES, ANTHROPIC);
+        assertThat(a.path("system").asText()).isEqualTo("admin a@b.co");
+    }
+
+    @Test
+    void systemPromptOnlyAndBoth() throws Exception {
+        ObjectNode a = masked(java.util.Set.of("system"), Schema.ANTHROPIC_MESSAGES, ANTHROPIC);
+        assertThat(a.path("system").asText()).isEqualTo("admin <EMAIL_ADDRESS>");
+        assertThat(a.at("/messages/0/content").asText()).isEqualTo("me c@d.co");
+        ObjectNode both = masked(java.util.Set.of("system", "user", "assistant"), Schema.OPENAI_CHAT, OPENAI);
+        assertThat(both.toString()).doesNotContain("@");
     }
 }
