@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.config.TrafficPolicyResource.Action;
 import dev.aigw.config.TrafficPolicyResource.CustomResponse;
+import dev.aigw.config.TrafficPolicyResource.FieldDefault;
 import dev.aigw.config.TrafficPolicyResource.HeaderMatch;
 import dev.aigw.config.TrafficPolicyResource.Webhook;
 import dev.aigw.provider.Credential;
@@ -34,7 +35,8 @@ import java.util.function.Function;
  * HTTP client used for webhooks and moderation); thread-safe.
  *
  * <p>Request order: {@code promptGuard.request} webhook, then regex, then moderation (as
- * kgateway does); then {@code defaults}; then {@code promptEnrichment} (so operator-written
+ * kgateway does); then model aliases, {@code defaults} with override, agentgateway's
+ * {@code transformations}, the other {@code defaults}; then {@code promptEnrichment} (so operator-written
  * messages are neither masked nor sent to the guards). A guard that rejects stops there.
  *
  * <p>Guardrail webhook protocol (kgateway's): {@code POST http://host:port/request} with
@@ -114,7 +116,10 @@ public final class PolicyEngine {
         return f.map(o -> {
             if (o instanceof PolicyOutcome.Continue) {
                 ModelAliases.apply(body, policy.modelAliases());
-                Defaults.apply(body, policy.defaults());
+                // agentgateway's order: overrides, then transformations, then defaults (which fill absent keys).
+                Defaults.apply(body, policy.defaults().stream().filter(FieldDefault::override).toList());
+                policy.transformations().apply(body, headers);
+                Defaults.apply(body, policy.defaults().stream().filter(d -> !d.override()).toList());
                 policy.enrichment().ifPresent(e -> Enrichment.apply(schema, body, e.prepend(), e.append()));
             }
             return o;

@@ -111,6 +111,8 @@ final class Attempts {
                 TranslatedRequest translated = tr.request(body, ctx);
                 body = translated.body();
                 forceStream |= translated.streaming();
+                if (call.policy.isPresent()) ProviderBody.apply(call.policy.get(), p, backend.get(), body, translated.model(),
+                        call.req()::getHeader);
             } catch (TranslationException e) {
                 // The client's request is wrong for any provider: answer, do not fail over.
                 call.settle();

@@ -182,7 +182,7 @@ public final class SnapshotCompiler {
                                      Map<ResourceKey, HttpRouteResource> routes, Map<ResourceKey, GatewayResource> gateways) {
         for (var p : policies) {
             if (p.spec().backend().flatMap(dev.aigw.config.agentgateway.BackendPolicies::ai).isPresent()) continue;
-            for (var t : p.spec().targetRefs()) {
+            for (var t : p.targets()) {
                 ResourceKey k = new ResourceKey(t.kind(), p.key().namespace(), t.name());
                 boolean found = switch (t.kind()) {
                     case "Gateway" -> gateways.containsKey(k) && t.sectionName().map(s -> gateways.get(k).listeners()
