@@ -84,7 +84,7 @@ final class Attempts {
         boolean forceStream = call.policy.map(AiPolicy::forceStreaming).orElse(false);
         // An OpenAI Chat body nothing has parsed (so nothing changed) goes to OpenAI as its own bytes:
         // prepare sees a stand-in holding only the model, and the model it settles on is spliced in.
-        boolean asSent = call.body != null && call.body.scannedModel() != null && !forceStream
+        boolean asSent = call.body != null && call.body.scannedModel() != null && !forceStream && ProviderBody.nothingToDo(call.policy)
                 && clientSchema == Schema.OPENAI_CHAT && backend.equals(Optional.of(Schema.OPENAI_CHAT)) && p instanceof OpenAiProvider;
         ObjectNode body;
         if (asSent) {

@@ -199,4 +199,36 @@ class RequestPoliciesTest {
         assertThat(apply(p, Schema.OPENAI_CHAT, body)).isInstanceOf(PolicyOutcome.Continue.class);
         assertThat(body.at("/messages/0/content").asText()).isEqualTo("Support line: 555-123-4567");
     }
+
+    /** A guard that only rejects decides on the scanned texts exactly as on the tree; anything more needs the tree. */
+    @Test
+    void aRejectOnlyGuardDecidesOnTextsAsOnTheTree() throws Exception {
+        AiPolicy reject = regexPolicy(Action.REJECT);
+        assertThat(PolicyEngine.decidesOnTexts(reject)).isTrue();
+        assertThat(PolicyEngine.decidesOnTexts(regexPolicy(Action.MASK))).isFalse();
+        assertThat(PolicyEngine.decidesOnTexts(policy(Optional.of(ENRICH), List.of(), reject.request()))).isFalse();
+        assertThat(PolicyEngine.decidesOnTexts(policy(Optional.empty(), List.of(), Optional.empty()))).isFalse();
+        AiPolicy aliases = new AiPolicy(reject.sources(), reject.routeType(), Optional.empty(), List.of(), reject.request(),
+                Optional.empty(), java.util.Map.of("a", "b"));
+        assertThat(PolicyEngine.decidesOnTexts(aliases)).isFalse();
+        AiPolicy withDefault = policy(Optional.empty(), List.of(new FieldDefault("temperature",
+                com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0.5), false)), reject.request());
+        assertThat(PolicyEngine.decidesOnTexts(withDefault)).isFalse();
+
+        for (String body : List.of("""
+                {"model":"m","messages":[{"role":"system","content":"mail me at jane.doe@example.com"}]}""", """
+                {"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"my SSN is 123-45-6789"}]}]}""", """
+                {"model":"m","messages":[{"role":"user","content":"nothing to see"}]}""")) {
+            ObjectNode tree = json(body);
+            PolicyOutcome onTree = apply(reject, Schema.OPENAI_CHAT, tree);
+            List<PromptText> texts = BodyText.request(Schema.OPENAI_CHAT, tree).stream()
+                    .map(t -> new PromptText(t.role(), t.text())).toList();
+            Optional<PolicyOutcome.Reject> onTexts = PolicyEngine.textRejection(reject, texts);
+            if (onTree instanceof PolicyOutcome.Reject r) {
+                assertThat(onTexts).contains(r);
+            } else {
+                assertThat(onTexts).isEmpty();
+            }
+        }
+    }
 }
