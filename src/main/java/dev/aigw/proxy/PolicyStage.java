@@ -31,13 +31,16 @@ final class PolicyStage implements RequestStage {
         if (policy.isEmpty() || scope.requestBody() == null || scope.clientSchema().isEmpty()) return Future.succeededFuture(Verdict.proceed());
         var texts = scope.requestBody().promptTexts();
         if (texts.isPresent() && PolicyEngine.decidesOnTexts(policy.get())) {
-            // A regex guard that only rejects reads the texts the scan found: no tree for it.
+            // A regex guard that only rejects reads the texts the scan found: no tree for it (it
+            // rewrites nothing, so a Backend that rewrites per provider changes nothing here).
             var reject = PolicyEngine.textRejection(policy.get(), texts.get());
             if (reject.isEmpty()) return Future.succeededFuture(Verdict.proceed());
             log.info("request {} rejected by policy: {}", scope.requestId(), reject.get().reason());
             return Future.succeededFuture(Verdict.answer(rejected(scope, reject.get())));
         }
-        return engine.applyRequest(policy.get(), scope.clientSchema().get(), scope.body(), scope.headers())
+        // A Backend whose providers have AI policies of their own rewrites the body per attempt (Attempts).
+        boolean rewrite = !scope.backend().transformsPerProvider();
+        return engine.applyRequest(policy.get(), scope.clientSchema().get(), scope.body(), scope.headers(), rewrite)
                 .transform(ar -> {
                     if (ar.failed()) {
                         return Future.succeededFuture(Verdict.answer(new GatewayError.Internal("the route's AI policy failed: "

@@ -92,6 +92,9 @@ class TargetSelectorsEndToEndTest {
                   backend:
                     ai:
                       prompt: {prepend: [{role: system, content: "Answer briefly."}]}
+                      promptGuard:
+                        request:
+                        - regex: {action: Mask, builtins: [CaSin, Email], matches: ["secret-[0-9]+"]}
                 """.formatted(openai.port()))
                 .file("routes.yaml", routes("{tier: gold}", "{tier: silver}")).start();
     }
@@ -139,6 +142,15 @@ class TargetSelectorsEndToEndTest {
             awaitStatus("/gold/v1/chat/completions", 401);
         }
         while (openai.received() > 0) openai.take();
+    }
+
+    @Test
+    void agentgatewaysMaskLabelsForCaSinEmailAndCustomMatches() throws Exception {
+        String chat = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":"
+                + "\"SIN 046-454-286 or 046 454 286, mail ann@example.com, code secret-42, order 123456789\"}]}";
+        assertThat(gw.post("/silver/v1/chat/completions", chat).statusCode()).isEqualTo(200);
+        assertThat(openai.take().json().at("/messages/1/content").asText())
+                .isEqualTo("SIN <CA_SIN> or <CA_SIN>, mail <EMAIL_ADDRESS>, code <masked>, order 123456789");
     }
 
     private static void awaitStatus(String path, int want) throws Exception {

@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
  * defaults applied), {@code transformations} and {@code finalTransformations} pass through as they are.
  */
 public final class AiMapping {
+    /** A Canadian social insurance number written 3-3-3 with dashes or spaces (agentgateway's CA_SIN_FORMATTED). */
+    static final Pattern CA_SIN = Pattern.compile("\\b[0-9]{3}[- ][0-9]{3}[- ][0-9]{3}\\b");
+
     private AiMapping() {
     }
 
@@ -137,7 +140,8 @@ public final class AiMapping {
             if (response && a == AiBackendPolicy.Action.Reject) {
                 c.error(at, "a response regex with action Reject is not served by this gateway (responses are masked)");
             }
-            for (String m : r.matches()) matches.add(new TrafficPolicyResource.RegexMatch(Pattern.compile(m), Optional.empty()));
+            // agentgateway masks its custom matches as <masked> (kgateway's unnamed ones are <CUSTOM>).
+            for (String m : r.matches()) matches.add(new TrafficPolicyResource.RegexMatch(Pattern.compile(m), Optional.of("masked")));
             for (AiBackendPolicy.Builtin b : r.builtins()) {
                 TrafficPolicyResource.Builtin bi = switch (b) {
                     case Ssn -> TrafficPolicyResource.Builtin.SSN;
@@ -145,7 +149,11 @@ public final class AiMapping {
                     case PhoneNumber -> TrafficPolicyResource.Builtin.PHONE_NUMBER;
                     case Email -> TrafficPolicyResource.Builtin.EMAIL;
                     case CaSin -> {
-                        c.error(at, "the CaSin builtin (Canadian social insurance numbers) is not served by this gateway yet");
+                        // agentgateway's formatted SIN pattern, masked <CA_SIN>; its low-confidence bare
+                        // nine-digit pattern is left out (it would mask every nine-digit number).
+                        if (matches.stream().noneMatch(x -> x.name().equals(Optional.of("CA_SIN")))) {
+                            matches.add(new TrafficPolicyResource.RegexMatch(CA_SIN, Optional.of("CA_SIN")));
+                        }
                         yield null;
                     }
                 };

@@ -1,5 +1,6 @@
 package dev.aigw.config.agentgateway;
 
+import dev.aigw.config.AiRoutes;
 import dev.aigw.config.BackendResource;
 import dev.aigw.config.BackendResource.AuthHeader;
 import dev.aigw.config.BackendResource.AuthToken;
@@ -12,6 +13,7 @@ import dev.aigw.config.Checker;
 import dev.aigw.config.Problem;
 import dev.aigw.config.RawResource;
 import dev.aigw.config.SecretValue;
+import dev.aigw.config.TrafficPolicyResource;
 import dev.aigw.config.agentgateway.AgentgatewayBackend.NamedProvider;
 import dev.aigw.config.agentgateway.AgentgatewayBackend.Provider;
 
@@ -99,7 +101,7 @@ public final class BackendValidation {
         List<List<Llm>> groups = new ArrayList<>();
         if (ai.provider().isPresent()) {
             Llm llm = llm(b.key().name(), ai.provider().get(), policies, "/spec/ai/provider", c);
-            if (llm != null) groups.add(List.of(llm));
+            if (llm != null) groups.add(List.of(withPolicies(llm, Optional.empty(), policies.health(), "/spec/policies", c)));
         }
         if (ai.groups().size() > 8) c.error("/spec/ai/groups", "lists " + ai.groups().size() + " groups (at most 8)");
         Set<String> allNames = new HashSet<>();
@@ -117,21 +119,67 @@ public final class BackendValidation {
                     c.warning(pp + "/name", "provider name " + np.name() + " is also used in another group; policies "
                             + "that pick it by sectionName reach both");
                 }
-                np.policies().ifPresent(p -> {
-                    PolicyValidation.backend(p, pp + "/policies", c, false);
-                    if (p.ai().isPresent()) {
-                        c.error(pp + "/policies/ai", "per-provider ai policies are not served by this gateway; set "
-                                + "them in the Backend's spec.policies.ai or an AgentgatewayPolicy");
-                    }
-                });
-                BackendPolicies merged = BackendPolicies.merge(policies, np.policies().orElse(BackendPolicies.NONE));
+                np.policies().ifPresent(p -> PolicyValidation.backend(p, pp + "/policies", c, false));
+                BackendPolicies own = np.policies().orElse(BackendPolicies.NONE);
+                BackendPolicies merged = BackendPolicies.merge(policies, own);
                 Llm llm = llm(np.name(), np.provider(), merged, pp, c);
-                if (llm != null) group.add(llm);
+                Optional<TrafficPolicyResource.Ai> providerAi = own.ai().map(a -> providerAi(a, pp + "/policies/ai", c));
+                String healthAt = own.health().isPresent() ? pp + "/policies" : "/spec/policies";
+                if (llm != null) group.add(withPolicies(llm, providerAi, merged.health(), healthAt, c));
             }
             groups.add(List.copyOf(group));
         }
         if (c.failed()) return Optional.empty();
-        return Optional.of(new BackendResource(b.key(), new BackendResource.Ai(List.copyOf(groups)), b.location()));
+        // spec.policies.ai.routes: matched against the path after the route's URLRewrite (route.SnapshotCompiler
+        // merges an AgentgatewayPolicy's routes under these and adds agentgateway's default, Completions).
+        AiRoutes routes = policies.ai().map(a -> AiRoutes.of(a.routes())).orElse(AiRoutes.NONE);
+        return Optional.of(new BackendResource(b.key(), new BackendResource.Ai(List.copyOf(groups),
+                BackendResource.LoadBalancing.ROUND_ROBIN, routes), b.location()));
+    }
+
+    /**
+     * A failover provider's own {@code policies.ai}: the body rewrites it may change per provider
+     * (prompt, defaults, overrides, modelAliases). Guards and routes are decided once per request,
+     * before a provider is chosen, so they are refused here.
+     */
+    private static TrafficPolicyResource.Ai providerAi(AiBackendPolicy a, String at, Checker c) {
+        if (a.promptGuard().isPresent()) {
+            c.error(at + "/promptGuard", "a provider's own promptGuard is not served by this gateway (guards run once per "
+                    + "request, before a provider is chosen); set it in the Backend's spec.policies.ai or an AgentgatewayPolicy");
+        }
+        if (!a.routes().isEmpty()) {
+            c.error(at + "/routes", "a provider's own routes are not served by this gateway (the route type is chosen "
+                    + "before a provider); set them in the Backend's spec.policies.ai.routes");
+        }
+        if (a.promptCaching().isPresent() || !a.transformations().isEmpty() || !a.finalTransformations().isEmpty()) {
+            c.error(at, "a provider's own promptCaching, transformations and finalTransformations are not served by this "
+                    + "gateway (a provider's policies.ai may set prompt, defaults, overrides and modelAliases); set them in "
+                    + "the Backend's spec.policies.ai");
+        }
+        return AiMapping.toAi(a, at, c, (ns, ref) -> Optional.empty());
+    }
+
+    /** The provider's own AI policy and the health rule that applies to it ({@code at}: where that health was written). */
+    private static Llm withPolicies(Llm llm, Optional<TrafficPolicyResource.Ai> ai, Optional<BackendPolicies.Health> health,
+                                    String at, Checker c) {
+        Optional<BackendResource.Health> h = health.map(x -> health(x, at + "/health", c));
+        if (ai.isEmpty() && h.isEmpty()) return llm;
+        return new Llm(llm.name(), llm.provider(), llm.host(), llm.path(), llm.authHeader(), llm.location(),
+                llm.upstream(), new BackendResource.ProviderPolicies(ai, h, llm.policies().formats()));
+    }
+
+    static BackendResource.Health health(BackendPolicies.Health h, String at, Checker c) {
+        h.unhealthyCondition().ifPresent(x -> c.length(at + "/unhealthyCondition", x, 16384));
+        return health(h, c.resource().at(at));
+    }
+
+    /** {@code health} as the providers are built from it; {@code at}: where it was written. */
+    public static BackendResource.Health health(BackendPolicies.Health h, dev.aigw.config.Location at) {
+        Optional<BackendPolicies.Eviction> e = h.eviction();
+        return new BackendResource.Health(h.unhealthyCondition(),
+                e.flatMap(BackendPolicies.Eviction::duration).map(dev.aigw.config.GoDuration::value),
+                e.flatMap(BackendPolicies.Eviction::consecutiveFailures), e.flatMap(BackendPolicies.Eviction::healthThreshold),
+                e.flatMap(BackendPolicies.Eviction::restoreHealth), at);
     }
 
     /** One provider, with the policies that apply to it ({@code auth}, {@code tls}). */
@@ -245,9 +293,7 @@ public final class BackendValidation {
                 }
             }
             default -> {
-                c.error(at + "/custom", "a custom provider is not served by this gateway; use openai with host, port and path "
-                        + "for an OpenAI-compatible server");
-                return null;
+                return CustomProvider.llm(name, p, policies, at, c, token, header);
             }
         }
         Optional<Boolean> tls = Optional.of(!hostSet || policies.tls().isPresent());

@@ -177,6 +177,10 @@ public final class PolicyValidation {
                 c.error(targets, "backend.ai may not be used with a Service target");
             }
             backend(b, "/spec/backend", c, true);
+            if (b.health().isPresent() && kinds.stream().anyMatch(k -> !k.equals("AgentgatewayBackend"))) {
+                c.error("/spec/backend/health", "backend.health is served on AgentgatewayBackend targets (it judges "
+                        + "each provider of the Backend); target the AgentgatewayBackend, or set its spec.policies.health");
+            }
             // Connection settings attach to the Backend itself here; the policy form would need a
             // per-target provider build this gateway does not do.
             for (String f : List.of("tls", "tcp", "http", "auth")) {
@@ -206,11 +210,6 @@ public final class PolicyValidation {
     /** {@code BackendFull} rules; {@code full}: the policy/Backend form (mcp, extAuth allowed by the schema). */
     public static void backend(BackendPolicies b, String at, Checker c, boolean full) {
         b.auth().ifPresent(a -> auth(a, at + "/auth", c));
-        if (b.health().isPresent()) {
-            c.info(at + "/health", "health: this gateway's passive health checks evict a provider after 5xx, 429 "
-                    + "(honouring Retry-After) and connect failures, with backoff; unhealthyCondition and eviction "
-                    + "settings are read but its own thresholds apply");
-        }
         if (b.tcp().isPresent()) {
             c.error(at + "/tcp", "tcp (connectTimeout, keepalive) is not served by this gateway yet");
         }
@@ -326,6 +325,12 @@ public final class PolicyValidation {
         });
         ai.routes().forEach((suffix, type) -> {
             if (!suffix.equals("*") && suffix.isEmpty()) c.error(p + "/routes", "a route suffix must not be empty");
+            if (type == AiBackendPolicy.RouteType.Realtime) {
+                c.error(p + "/routes/" + suffix.replace("~", "~0").replace("/", "~1"), "route type Realtime (the "
+                        + "WebSocket Realtime API) is not served by this gateway; Completions, Messages, Responses, "
+                        + "Embeddings, Models, AnthropicTokenCount, GenerateContent, Passthrough and Detect are "
+                        + "(Rerank and GeminiCountTokens are relayed as Detect)");
+            }
         });
     }
 
