@@ -13,8 +13,11 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -24,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * fabric8's mock API server in CRUD mode (it stores what is written and streams watch events),
@@ -34,6 +38,9 @@ final class MockCluster implements AutoCloseable {
 
     final KubernetesMockServer server;
     final KubernetesClient operator;
+    /** While set, status patches whose path contains it are refused with 409 Conflict (counted in {@link #refused}). */
+    volatile String refuseStatusPatches;
+    final AtomicInteger refused = new AtomicInteger();
 
     MockCluster() {
         List<CustomResourceDefinitionContext> crds = new ArrayList<>();
@@ -45,9 +52,47 @@ final class MockCluster implements AutoCloseable {
         }
         // CRUD mode: the dispatcher stores objects and serves list/watch; plain HTTP.
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(crds), false);
+                new KubernetesCrudDispatcher(crds) {
+                    @Override
+                    public MockResponse handlePatch(RecordedRequest request) {
+                        String refuse = refuseStatusPatches;
+                        String path = request.getPath();
+                        if (refuse != null && path != null && path.contains(refuse) && path.endsWith("/status")) {
+                            refused.incrementAndGet();
+                            return new MockResponse().setResponseCode(409).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                                    + "\"status\":\"Failure\",\"reason\":\"Conflict\",\"code\":409,\"message\":"
+                                    + "\"the object has been modified; please apply your changes to the latest version\"}");
+                        }
+                        return super.handlePatch(request);
+                    }
+
+                    /**
+                     * JSON merge patch as RFC 7386 and the API server do it: an array replaces the old one.
+                     * fabric8's mock merges with Jackson's readerForUpdating, which appends array elements,
+                     * so a Gateway's first status ({@code listeners[0].attachedRoutes: 0}, written before
+                     * its routes are seen, as happens under load) stayed first after every later write.
+                     */
+                    @Override
+                    public tools.jackson.databind.JsonNode merge(tools.jackson.databind.JsonNode base, String patch)
+                            throws KubernetesCrudDispatcherException {
+                        return mergePatch(base.deepCopy(), asNode(patch));
+                    }
+                }, false);
         server.init();
         operator = new KubernetesClientBuilder().withConfig(clientConfig(server.getHostName(), server.getPort())).build();
+    }
+
+    static tools.jackson.databind.JsonNode mergePatch(tools.jackson.databind.JsonNode target,
+                                                      tools.jackson.databind.JsonNode patch) {
+        if (!patch.isObject()) return patch; // arrays and scalars replace
+        tools.jackson.databind.node.ObjectNode out = target != null && target.isObject()
+                ? (tools.jackson.databind.node.ObjectNode) target
+                : tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        for (var e : patch.properties()) {
+            if (e.getValue().isNull()) out.remove(e.getKey());
+            else out.set(e.getKey(), mergePatch(out.get(e.getKey()), e.getValue()));
+        }
+        return out;
     }
 
     /** A client config for the gateway: short reconnect back-off so tests do not wait long. */
