@@ -8,6 +8,10 @@ import dev.aigw.policy.Rejections;
 import dev.aigw.proxy.stage.GatewayError;
 import dev.aigw.translate.Schema;
 import dev.aigw.translate.SseEvent;
+import dev.aigw.translate.SseBlock;
+import dev.aigw.translate.SseBytesTranslator;
+import dev.aigw.translate.SseException;
+import dev.aigw.translate.SseSplitter;
 import dev.aigw.translate.SseWriter;
 import dev.aigw.translate.StreamFraming;
 import dev.aigw.translate.StreamParser;
@@ -39,6 +43,12 @@ final class StreamRelay {
     private final boolean identity;
     private final boolean raw;
     private final boolean sse;
+    /** SSE relayed as the provider's bytes, block by block ({@link SseBytesTranslator}), when nothing holds it. */
+    private final SseBytesTranslator bytesSt;
+    private final SseSplitter splitter;
+    private final ChunkOut chunkOut;
+    /** Bytes mode: the last event, which the provider did not end with a blank line; written only on a clean end. */
+    private Buffer tailBytes;
     private final String model;
     private final HeldStream held;
     private HttpClientRequest upstream;
@@ -60,6 +70,9 @@ final class StreamRelay {
         }
         this.raw = st.passthrough() && held == null;
         this.sse = framing == StreamFraming.SSE;
+        this.bytesSt = sse && held == null && st instanceof SseBytesTranslator b ? b : null;
+        this.splitter = bytesSt != null ? new SseSplitter() : null;
+        this.chunkOut = bytesSt != null ? new ChunkOut() : null;
     }
 
     static void relay(AiCall call, HttpClientResponse upResp, HttpClientRequest up, StreamTranslator st, boolean identity,
@@ -90,6 +103,20 @@ final class StreamRelay {
 
     void bytes(Buffer b, StreamParser parser) {
         if (ended) return;
+        if (bytesSt != null) {
+            byte[] a = b.getBytes();
+            try {
+                splitter.feed(a, 0, a.length, this::block);
+            } catch (SseException e) {
+                chunkOut.take(null, null);
+                end(null, "the provider's stream could not be read: " + e.getMessage());
+                if (upstream != null) upstream.reset();
+                return;
+            }
+            Buffer w = chunkOut.take(b, a);
+            if (w != null) out.write(w);
+            return;
+        }
         List<SseEvent> events;
         try {
             events = parser.feed(b.getBytes());
@@ -114,6 +141,54 @@ final class StreamRelay {
         List<SseEvent> translated = new ArrayList<>();
         for (SseEvent e : events) translated.addAll(st.onEvent(e));
         emit(translated);
+    }
+
+    /** Bytes mode: one whole block, which the translator reads and writes (or not) to the chunk's output. */
+    private void block(SseBlock b) {
+        bytesSt.onBlock(b, chunkOut);
+    }
+
+    /**
+     * What one upstream chunk gives the client, written at once: ranges that follow each other in
+     * the chunk are one run, and a chunk passed through whole is written as the buffer it came in.
+     */
+    static final class ChunkOut implements SseBytesTranslator.Output {
+        private byte[] runArr;
+        private int runFrom;
+        private int runTo;
+        private Buffer acc;
+
+        @Override
+        public void write(byte[] a, int from, int to) {
+            if (from >= to) return;
+            if (a == runArr && from == runTo) {
+                runTo = to;
+                return;
+            }
+            flushRun();
+            runArr = a;
+            runFrom = from;
+            runTo = to;
+        }
+
+        private void flushRun() {
+            if (runArr == null) return;
+            if (acc == null) acc = Buffer.buffer(Math.max(256, runTo - runFrom));
+            acc.appendBytes(runArr, runFrom, runTo - runFrom);
+            runArr = null;
+        }
+
+        /** The bytes written since the last take: {@code chunk} itself when it went through whole; null if none. */
+        Buffer take(Buffer chunk, byte[] chunkBytes) {
+            if (acc == null && runArr != null && runArr == chunkBytes && runFrom == 0 && runTo == chunkBytes.length) {
+                runArr = null;
+                return chunk;
+            }
+            flushRun();
+            Buffer r = acc;
+            acc = null;
+            return r;
+        }
     }
 
     /** Writes raw bytes up to the last complete SSE event; keeps the rest for the next chunk. */
@@ -180,7 +255,14 @@ final class StreamRelay {
         if (ended) return;
         ended = true;
         List<SseEvent> tail = new ArrayList<>();
-        if (parser != null && broken == null) {
+        if (bytesSt != null && parser != null && broken == null) {
+            try {
+                splitter.finish(this::block);
+                tailBytes = chunkOut.take(null, null);
+            } catch (RuntimeException e) {
+                broken = "the provider's stream ended inside an event: " + e.getMessage();
+            }
+        } else if (parser != null && broken == null) {
             try {
                 for (SseEvent e : parser.finish()) tail.addAll(st.onEvent(e));
             } catch (RuntimeException e) {
@@ -214,6 +296,7 @@ final class StreamRelay {
             judge();
             return;
         }
+        if (tailBytes != null && failure == null) out.write(tailBytes);
         if (!raw && !tail.isEmpty()) out.write(Buffer.buffer(SseWriter.encode(tail)));
         if (raw && partial != null && failure == null && !tail.isEmpty()) {
             // A last event the provider did not end with a blank line: it is whole (the parser saw

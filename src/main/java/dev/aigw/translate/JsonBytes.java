@@ -1,0 +1,314 @@
+package dev.aigw.translate;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A cursor over one JSON text in a byte range, for reading a few members of a small hot-path
+ * document (a stream's chunk) without a parser or a tree. It accepts only what JSON's grammar
+ * does, as Jackson's defaults read it; at anything else — malformed or merely unusual (an escape
+ * in a member name, deep nesting, a number too long or not an integer where one is read) — it
+ * throws {@link #UNUSUAL}, and the caller reads the text with Jackson instead, whose word is the
+ * last. Strings are decoded as the SSE parser's line decoding would (invalid UTF-8 replaced).
+ */
+final class JsonBytes {
+    /** Not read here: the caller falls back to Jackson. Preallocated, no stack trace. */
+    static final RuntimeException UNUSUAL = new RuntimeException("read with Jackson", null, false, false) {
+    };
+
+    private static final int MAX_DEPTH = 64;
+    private static final int MAX_NUMBER = 1000;
+
+    final byte[] a;
+    int p;
+    final int end;
+    /** The last member name read by {@link #name()}: {@code [nameFrom, nameTo)}, its quote at {@code nameFrom - 1}. */
+    int nameFrom;
+    int nameTo;
+
+    JsonBytes(byte[] a, int off, int len) {
+        this.a = a;
+        this.p = off;
+        this.end = off + len;
+    }
+
+    byte peek() {
+        if (p >= end) throw UNUSUAL;
+        return a[p];
+    }
+
+    void ws() {
+        while (p < end) {
+            byte c = a[p];
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
+            p++;
+        }
+    }
+
+    /** At '{': consumes it; true when a member follows (the cursor at its name), false for {@code {}}. */
+    boolean openObject() {
+        p++;
+        ws();
+        if (peek() == '}') {
+            p++;
+            return false;
+        }
+        return true;
+    }
+
+    /** A member's name and its colon; the cursor on the value. Names with escapes are unusual. */
+    void name() {
+        if (peek() != '"') throw UNUSUAL;
+        int q = ++p;
+        while (q < end && a[q] != '"') {
+            if (a[q] == '\\' || (a[q] & 0xFF) < 0x20) throw UNUSUAL;
+            q++;
+        }
+        if (q >= end) throw UNUSUAL;
+        nameFrom = p;
+        nameTo = q;
+        p = q + 1;
+        ws();
+        if (peek() != ':') throw UNUSUAL;
+        p++;
+        ws();
+    }
+
+    boolean nameIs(byte[] n) {
+        if (nameTo - nameFrom != n.length) return false;
+        for (int i = 0; i < n.length; i++) {
+            if (a[nameFrom + i] != n[i]) return false;
+        }
+        return true;
+    }
+
+    /** After a member's value: true when another member follows (the cursor at its name), false at the object's end. */
+    boolean nextMember() {
+        ws();
+        byte c = peek();
+        p++;
+        if (c == ',') {
+            ws();
+            return true;
+        }
+        if (c == '}') return false;
+        throw UNUSUAL;
+    }
+
+    /** At '[': consumes it; true when an element follows (the cursor on it). */
+    boolean openArray() {
+        p++;
+        ws();
+        if (peek() == ']') {
+            p++;
+            return false;
+        }
+        return true;
+    }
+
+    boolean nextElement() {
+        ws();
+        byte c = peek();
+        p++;
+        if (c == ',') {
+            ws();
+            return true;
+        }
+        if (c == ']') return false;
+        throw UNUSUAL;
+    }
+
+    /** The value here when it is a string, else null (and the value skipped). */
+    String stringOrNull() {
+        if (peek() != '"') {
+            skip();
+            return null;
+        }
+        return string();
+    }
+
+    /** At '"': the decoded string. */
+    String string() {
+        int from = ++p;
+        int q = from;
+        boolean escaped = false;
+        while (true) {
+            if (q >= end) throw UNUSUAL;
+            byte c = a[q];
+            if (c == '"') break;
+            if ((c & 0xFF) < 0x20) throw UNUSUAL; // control characters must be escaped
+            if (c == '\\') {
+                escaped = true;
+                q++;
+            }
+            q++;
+        }
+        p = q + 1;
+        if (!escaped) return new String(a, from, q - from, StandardCharsets.UTF_8);
+        return unescape(from, q);
+    }
+
+    private String unescape(int from, int to) {
+        StringBuilder sb = new StringBuilder(to - from);
+        int seg = from;
+        int i = from;
+        while (i < to) {
+            if (a[i] != '\\') {
+                i++;
+                continue;
+            }
+            if (i > seg) sb.append(new String(a, seg, i - seg, StandardCharsets.UTF_8));
+            if (i + 1 >= to) throw UNUSUAL;
+            byte e = a[i + 1];
+            i += 2;
+            switch (e) {
+                case '"' -> sb.append('"');
+                case '\\' -> sb.append('\\');
+                case '/' -> sb.append('/');
+                case 'b' -> sb.append('\b');
+                case 'f' -> sb.append('\f');
+                case 'n' -> sb.append('\n');
+                case 'r' -> sb.append('\r');
+                case 't' -> sb.append('\t');
+                case 'u' -> {
+                    if (i + 4 > to) throw UNUSUAL;
+                    int v = 0;
+                    for (int k = 0; k < 4; k++) {
+                        int d = Character.digit(a[i + k], 16);
+                        if (d < 0) throw UNUSUAL;
+                        v = v * 16 + d;
+                    }
+                    sb.append((char) v);
+                    i += 4;
+                }
+                default -> throw UNUSUAL;
+            }
+            seg = i;
+        }
+        if (to > seg) sb.append(new String(a, seg, to - seg, StandardCharsets.UTF_8));
+        return sb.toString();
+    }
+
+    /** The value here as a long when it is an integer that fits, 0 when it is not a number; fractions are unusual. */
+    long longOr0() {
+        byte c = peek();
+        if (c != '-' && (c < '0' || c > '9')) {
+            skip();
+            return 0;
+        }
+        int from = p;
+        number();
+        for (int i = from; i < p; i++) {
+            if (a[i] == '.' || a[i] == 'e' || a[i] == 'E') throw UNUSUAL;
+        }
+        if (p - from > 18) throw UNUSUAL;
+        return Long.parseLong(new String(a, from, p - from, StandardCharsets.ISO_8859_1));
+    }
+
+    /** Skips one value, checking its grammar. */
+    void skip() {
+        skip(0);
+    }
+
+    private void skip(int depth) {
+        if (depth > MAX_DEPTH) throw UNUSUAL;
+        byte c = peek();
+        switch (c) {
+            case '"' -> skipString();
+            case '{' -> {
+                if (openObject()) {
+                    do {
+                        name();
+                        skip(depth + 1);
+                    } while (nextMember());
+                }
+            }
+            case '[' -> {
+                if (openArray()) {
+                    do {
+                        skip(depth + 1);
+                    } while (nextElement());
+                }
+            }
+            case 't' -> literal("true");
+            case 'f' -> literal("false");
+            case 'n' -> literal("null");
+            default -> number();
+        }
+    }
+
+    private void skipString() {
+        int q = p + 1;
+        while (true) {
+            if (q >= end) throw UNUSUAL;
+            byte c = a[q];
+            if (c == '"') break;
+            if ((c & 0xFF) < 0x20) throw UNUSUAL;
+            if (c == '\\') {
+                if (q + 1 >= end) throw UNUSUAL;
+                byte e = a[q + 1];
+                if (e == 'u') {
+                    if (q + 6 > end) throw UNUSUAL;
+                    for (int k = 2; k < 6; k++) {
+                        if (Character.digit(a[q + k], 16) < 0) throw UNUSUAL;
+                    }
+                    q += 6;
+                    continue;
+                }
+                if ("\"\\/bfnrt".indexOf(e) < 0) throw UNUSUAL;
+                q += 2;
+                continue;
+            }
+            q++;
+        }
+        p = q + 1;
+    }
+
+    boolean isNull() {
+        return p + 4 <= end && a[p] == 'n' && a[p + 1] == 'u' && a[p + 2] == 'l' && a[p + 3] == 'l';
+    }
+
+    private void literal(String word) {
+        int n = word.length();
+        if (p + n > end) throw UNUSUAL;
+        for (int i = 0; i < n; i++) {
+            if (a[p + i] != word.charAt(i)) throw UNUSUAL;
+        }
+        p += n;
+        if (p < end && identifierPart(a[p])) throw UNUSUAL;
+    }
+
+    /** -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+    private void number() {
+        int from = p;
+        if (p < end && a[p] == '-') p++;
+        if (p >= end) throw UNUSUAL;
+        if (a[p] == '0') {
+            p++;
+        } else if (a[p] >= '1' && a[p] <= '9') {
+            digits();
+        } else {
+            throw UNUSUAL;
+        }
+        if (p < end && a[p] == '.') {
+            p++;
+            if (p >= end || a[p] < '0' || a[p] > '9') throw UNUSUAL;
+            digits();
+        }
+        if (p < end && (a[p] == 'e' || a[p] == 'E')) {
+            p++;
+            if (p < end && (a[p] == '+' || a[p] == '-')) p++;
+            if (p >= end || a[p] < '0' || a[p] > '9') throw UNUSUAL;
+            digits();
+        }
+        if (p - from > MAX_NUMBER || p < end && identifierPart(a[p])) throw UNUSUAL;
+    }
+
+    private void digits() {
+        while (p < end && a[p] >= '0' && a[p] <= '9') p++;
+    }
+
+    private static boolean identifierPart(byte c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$'
+                || c == '.' || (c & 0xFF) >= 0x80;
+    }
+}
