@@ -17,7 +17,9 @@ import dev.aigw.translate.StreamFraming;
 import dev.aigw.translate.StreamParser;
 import dev.aigw.translate.StreamTranslator;
 import io.vertx.core.MultiMap;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import org.slf4j.Logger;
@@ -47,13 +49,15 @@ final class StreamRelay {
     private final SseBytesTranslator bytesSt;
     private final SseSplitter splitter;
     private final ChunkOut chunkOut;
-    /** Bytes mode: the last event, which the provider did not end with a blank line; written only on a clean end. */
+    /**
+     * Bytes mode: the last block, which the provider did not end with a blank line. It is whole (the
+     * splitter saw its end), so it goes out, with the blank line the client's parser needs, on a
+     * clean end only: an error event never follows half an event.
+     */
     private Buffer tailBytes;
     private final String model;
     private final HeldStream held;
     private HttpClientRequest upstream;
-    /** Raw mode: bytes after the last complete event, not sent yet. */
-    private Buffer partial;
     private boolean ended;
 
     StreamRelay(AiCall call, StreamTranslator st, boolean identity, StreamFraming framing, String model) {
@@ -104,16 +108,27 @@ final class StreamRelay {
     void bytes(Buffer b, StreamParser parser) {
         if (ended) return;
         if (bytesSt != null) {
-            byte[] a = b.getBytes();
+            // The chunk's own bytes when it has an array (Vert.x hands the client's reads over as heap buffers).
+            ByteBuf bb = ((BufferInternal) b).getByteBuf();
+            byte[] a;
+            int off;
+            int len = bb.readableBytes();
+            if (bb.hasArray()) {
+                a = bb.array();
+                off = bb.arrayOffset() + bb.readerIndex();
+            } else {
+                a = b.getBytes();
+                off = 0;
+            }
             try {
-                splitter.feed(a, 0, a.length, this::block);
+                splitter.feed(a, off, len, this::block);
             } catch (SseException e) {
-                chunkOut.take(null, null);
+                chunkOut.take(null, null, 0, 0);
                 end(null, "the provider's stream could not be read: " + e.getMessage());
                 if (upstream != null) upstream.reset();
                 return;
             }
-            Buffer w = chunkOut.take(b, a);
+            Buffer w = chunkOut.take(b, a, off, len);
             if (w != null) out.write(w);
             return;
         }
@@ -127,7 +142,7 @@ final class StreamRelay {
             return;
         }
         if (raw) {
-            writeRaw(b);
+            out.write(b); // an AWS event stream (SSE goes block by block above)
             for (SseEvent e : events) st.onEvent(e); // accounting only: the client's bytes are the provider's
             return;
         }
@@ -179,8 +194,8 @@ final class StreamRelay {
         }
 
         /** The bytes written since the last take: {@code chunk} itself when it went through whole; null if none. */
-        Buffer take(Buffer chunk, byte[] chunkBytes) {
-            if (acc == null && runArr != null && runArr == chunkBytes && runFrom == 0 && runTo == chunkBytes.length) {
+        Buffer take(Buffer chunk, byte[] chunkBytes, int off, int len) {
+            if (acc == null && runArr != null && runArr == chunkBytes && runFrom == off && runTo == off + len) {
                 runArr = null;
                 return chunk;
             }
@@ -189,42 +204,6 @@ final class StreamRelay {
             acc = null;
             return r;
         }
-    }
-
-    /** Writes raw bytes up to the last complete SSE event; keeps the rest for the next chunk. */
-    private void writeRaw(Buffer b) {
-        if (!sse) {
-            out.write(b);
-            return;
-        }
-        int from = partial == null ? 0 : partial.length();
-        Buffer all = partial == null ? b : partial.appendBuffer(b);
-        // The kept part has no event end in it: only the new bytes (and two before them) are scanned.
-        int cut = lastEventEnd(all, from);
-        if (cut == all.length()) {
-            partial = null;
-            out.write(all);
-        } else if (cut == 0) {
-            partial = all; // no copy: a long event grows in place
-        } else {
-            out.write(all.getBuffer(0, cut));
-            partial = all.getBuffer(cut, all.length());
-        }
-    }
-
-    /**
-     * The index just after the last blank line (an event's end: LF LF, CR CR or LF CR LF) that ends
-     * at or after {@code from}, 0 if none.
-     */
-    static int lastEventEnd(Buffer b, int from) {
-        int stop = Math.max(1, from - 2);
-        for (int i = b.length() - 1; i >= stop; i--) {
-            byte c = b.getByte(i);
-            byte p = b.getByte(i - 1);
-            if (c == '\n' && (p == '\n' || p == '\r' && i >= 2 && b.getByte(i - 2) == '\n')) return i + 1;
-            if (c == '\r' && p == '\r') return i + 1;
-        }
-        return 0;
     }
 
     private void emit(List<SseEvent> events) {
@@ -258,7 +237,7 @@ final class StreamRelay {
         if (bytesSt != null && parser != null && broken == null) {
             try {
                 splitter.finish(this::block);
-                tailBytes = chunkOut.take(null, null);
+                tailBytes = chunkOut.take(null, null, 0, 0);
             } catch (RuntimeException e) {
                 broken = "the provider's stream ended inside an event: " + e.getMessage();
             }
@@ -298,14 +277,6 @@ final class StreamRelay {
         }
         if (tailBytes != null && failure == null) out.write(tailBytes);
         if (!raw && !tail.isEmpty()) out.write(Buffer.buffer(SseWriter.encode(tail)));
-        if (raw && partial != null && failure == null && !tail.isEmpty()) {
-            // A last event the provider did not end with a blank line: it is whole (the parser saw
-            // it), so it goes out with the blank line the client's parser needs to dispatch it.
-            Buffer last = partial;
-            partial = null;
-            byte end = last.length() == 0 ? 0 : last.getByte(last.length() - 1);
-            out.write(last.appendString(end == '\n' ? "\n" : "\n\n"));
-        }
         if (failure != null && identity) out.fail(new GatewayError.BadGateway("upstream_stream_truncated", failure));
         else out.end();
     }

@@ -155,7 +155,7 @@ final class IdentityStream implements SseBytesTranslator {
      * {@code usage} member ({@link #cutFrom}..{@link #cutTo}) or, rarely, a re-written chunk.
      */
     private int openAi(byte[] a, int off, int len) {
-        OpenAiChunkScan c = OpenAiChunkScan.read(a, off, len);
+        OpenAiChunkScan c = OpenAiChunkScan.read(a, off, len, model);
         if (c == null) return UNREAD;
         if (c.error) {
             failed = true;

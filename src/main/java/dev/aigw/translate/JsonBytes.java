@@ -1,5 +1,8 @@
 package dev.aigw.translate;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -119,32 +122,65 @@ final class JsonBytes {
 
     /** The value here when it is a string, else null (and the value skipped). */
     String stringOrNull() {
+        return stringOrNull(null);
+    }
+
+    /** {@link #stringOrNull()}, but {@code same} itself when the string is its (ASCII) text: no copy per chunk. */
+    String stringOrNull(String same) {
         if (peek() != '"') {
             skip();
             return null;
         }
-        return string();
+        return string(same);
     }
 
-    /** At '"': the decoded string. */
-    String string() {
+    /** At '"': the decoded string ({@code same} when it is that text). */
+    String string(String same) {
         int from = ++p;
         int q = from;
         boolean escaped = false;
         while (true) {
+            q = stringStop(a, q, end);
             if (q >= end) throw UNUSUAL;
             byte c = a[q];
             if (c == '"') break;
-            if ((c & 0xFF) < 0x20) throw UNUSUAL; // control characters must be escaped
-            if (c == '\\') {
-                escaped = true;
-                q++;
-            }
-            q++;
+            if (c != '\\') throw UNUSUAL; // control characters must be escaped
+            escaped = true;
+            q += 2;
         }
         p = q + 1;
-        if (!escaped) return new String(a, from, q - from, StandardCharsets.UTF_8);
-        return unescape(from, q);
+        if (escaped) return unescape(from, q);
+        if (same != null && same.length() == q - from) {
+            int i = 0;
+            while (i < q - from && a[from + i] == same.charAt(i)) i++;
+            if (i == q - from) return same;
+        }
+        return new String(a, from, q - from, StandardCharsets.UTF_8);
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * The first quote, backslash or control character in {@code [i, end)}, else {@code end}: eight
+     * bytes at a time, as {@link SseBlock#lineEnd} finds line ends (the lowest byte the has-zero
+     * and has-less-than tests flag is exact).
+     */
+    static int stringStop(byte[] a, int i, int end) {
+        for (; i + 8 <= end; i += 8) {
+            long w = (long) LONGS.get(a, i);
+            long q = w ^ 0x2222222222222222L;
+            long b = w ^ 0x5C5C5C5C5C5C5C5CL;
+            long hit = ((q - ONES) & ~q | (b - ONES) & ~b | (w - 0x2020202020202020L) & ~w) & HIGHS;
+            if (hit != 0) return i + (Long.numberOfTrailingZeros(hit) >>> 3);
+        }
+        while (i < end) {
+            byte c = a[i];
+            if (c == '"' || c == '\\' || (c & 0xFF) < 0x20) return i;
+            i++;
+        }
+        return end;
     }
 
     private String unescape(int from, int to) {
@@ -239,26 +275,22 @@ final class JsonBytes {
     private void skipString() {
         int q = p + 1;
         while (true) {
+            q = stringStop(a, q, end);
             if (q >= end) throw UNUSUAL;
             byte c = a[q];
             if (c == '"') break;
-            if ((c & 0xFF) < 0x20) throw UNUSUAL;
-            if (c == '\\') {
-                if (q + 1 >= end) throw UNUSUAL;
-                byte e = a[q + 1];
-                if (e == 'u') {
-                    if (q + 6 > end) throw UNUSUAL;
-                    for (int k = 2; k < 6; k++) {
-                        if (Character.digit(a[q + k], 16) < 0) throw UNUSUAL;
-                    }
-                    q += 6;
-                    continue;
+            if (c != '\\' || q + 1 >= end) throw UNUSUAL; // control characters must be escaped
+            byte e = a[q + 1];
+            if (e == 'u') {
+                if (q + 6 > end) throw UNUSUAL;
+                for (int k = 2; k < 6; k++) {
+                    if (Character.digit(a[q + k], 16) < 0) throw UNUSUAL;
                 }
-                if ("\"\\/bfnrt".indexOf(e) < 0) throw UNUSUAL;
-                q += 2;
+                q += 6;
                 continue;
             }
-            q++;
+            if ("\"\\/bfnrt".indexOf(e) < 0) throw UNUSUAL;
+            q += 2;
         }
         p = q + 1;
     }
@@ -267,6 +299,7 @@ final class JsonBytes {
         return p + 4 <= end && a[p] == 'n' && a[p + 1] == 'u' && a[p + 2] == 'l' && a[p + 3] == 'l';
     }
 
+    /** The literal; what follows it is checked by the caller ({@link #nextMember}, {@link #nextElement}). */
     private void literal(String word) {
         int n = word.length();
         if (p + n > end) throw UNUSUAL;
@@ -274,7 +307,6 @@ final class JsonBytes {
             if (a[p + i] != word.charAt(i)) throw UNUSUAL;
         }
         p += n;
-        if (p < end && identifierPart(a[p])) throw UNUSUAL;
     }
 
     /** -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
@@ -300,15 +332,10 @@ final class JsonBytes {
             if (p >= end || a[p] < '0' || a[p] > '9') throw UNUSUAL;
             digits();
         }
-        if (p - from > MAX_NUMBER || p < end && identifierPart(a[p])) throw UNUSUAL;
+        if (p - from > MAX_NUMBER) throw UNUSUAL; // what follows is checked by the caller
     }
 
     private void digits() {
         while (p < end && a[p] >= '0' && a[p] <= '9') p++;
-    }
-
-    private static boolean identifierPart(byte c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '$'
-                || c == '.' || (c & 0xFF) >= 0x80;
     }
 }

@@ -38,15 +38,20 @@ final class OpenAiChunkScan {
 
     /** The chunk at {@code [off, off + len)}, or null when it is not a JSON object. */
     static OpenAiChunkScan read(byte[] a, int off, int len) {
-        OpenAiChunkScan s = byHand(a, off, len);
+        return read(a, off, len, null);
+    }
+
+    /** {@link #read(byte[], int, int)}, {@code model} being the stream's model so far (reused, not copied, when the chunk repeats it). */
+    static OpenAiChunkScan read(byte[] a, int off, int len, String model) {
+        OpenAiChunkScan s = byHand(a, off, len, model);
         return s != null ? s : withParser(a, off, len);
     }
 
     /** The hand reading; null when it leaves the chunk to Jackson. */
-    static OpenAiChunkScan byHand(byte[] a, int off, int len) {
+    static OpenAiChunkScan byHand(byte[] a, int off, int len, String model) {
         OpenAiChunkScan s = new OpenAiChunkScan();
         try {
-            s.fast(new JsonBytes(a, off, len));
+            s.fast(new JsonBytes(a, off, len), model);
             return s;
         } catch (RuntimeException unusual) {
             return null; // JsonBytes.UNUSUAL, or anything else this reading did not foresee
@@ -81,7 +86,7 @@ final class OpenAiChunkScan {
      * Jackson's parser on OpenAI's ~200-byte chunks, where creating the parser alone showed.
      * Throws {@link JsonBytes#UNUSUAL} to leave the chunk to Jackson (also when it is not an object).
      */
-    private void fast(JsonBytes j) {
+    private void fast(JsonBytes j, String sameModel) {
         int from = j.p;
         j.ws();
         if (j.peek() != '{') throw JsonBytes.UNUSUAL;
@@ -115,7 +120,7 @@ final class OpenAiChunkScan {
                         j.skip();
                     }
                 } else if (j.nameIs(MODEL)) {
-                    model = j.stringOrNull();
+                    model = j.stringOrNull(sameModel);
                 } else if (j.nameIs(ERROR)) {
                     error = true;
                     j.skip();

@@ -1,5 +1,8 @@
 package dev.aigw.translate;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
@@ -70,12 +73,10 @@ public record SseBlock(byte[] bytes, int start, int end, int skip, int dataLines
      */
     static int nextLine(byte[] a, int p, int end, int[] out) {
         if (p >= end) return -1;
-        int q = p;
-        int colon = -1;
-        while (q < end && a[q] != '\n' && a[q] != '\r') {
-            if (colon < 0 && a[q] == ':') colon = q;
-            q++;
-        }
+        int q = lineEnd(a, p, end);
+        int colon = p;
+        while (colon < q && a[colon] != ':') colon++; // a field name is short: this stops early
+        if (colon == q) colon = -1;
         out[0] = p;
         out[1] = q;
         if (colon < 0) {
@@ -90,6 +91,29 @@ public record SseBlock(byte[] bytes, int start, int end, int skip, int dataLines
         int next = q + 1;
         if (q < end && a[q] == '\r' && next < end && a[next] == '\n') next++;
         return next;
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+    private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
+
+    /**
+     * The index of the first CR or LF in {@code [i, end)}, else {@code end}; eight bytes at a time
+     * (a byte equal to CR or LF is a zero byte of the word XOR CRs or LFs; the lowest one flagged by
+     * the has-zero-byte test is exact), since lines are most of a stream's bytes.
+     */
+    static int lineEnd(byte[] a, int i, int end) {
+        for (; i + 8 <= end; i += 8) {
+            long w = (long) LONGS.get(a, i);
+            long lf = w ^ LFS;
+            long cr = w ^ CRS;
+            long hit = ((lf - ONES) & ~lf | (cr - ONES) & ~cr) & HIGHS;
+            if (hit != 0) return i + (Long.numberOfTrailingZeros(hit) >>> 3);
+        }
+        while (i < end && a[i] != '\n' && a[i] != '\r') i++;
+        return i;
     }
 
     /** The line in {@code line} (from {@link #nextLine}) has the field {@code name}. */

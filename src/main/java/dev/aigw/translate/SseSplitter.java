@@ -35,6 +35,15 @@ public final class SseSplitter {
     private boolean first = true;
     private boolean failed;
     private final int[] line = new int[4];
+    /** Lines of the current block so far, and where its first one ends (in the chunk: used when the block is in one). */
+    private int lines;
+    private int firstLineEnd;
+    // The block being read by block(): its fields.
+    private int dataLines;
+    private int ds;
+    private int de;
+    private String event;
+    private String id;
 
     public SseSplitter() {
         this(SseParser.DEFAULT_MAX_EVENT_BYTES);
@@ -50,23 +59,26 @@ public final class SseSplitter {
         if (failed) throw new SseException("parser already failed");
         int end = off + len;
         int blockStart = off;
-        for (int i = off; i < end; i++) {
+        int i = off;
+        while (i < end) {
             byte b = a[i];
-            if (b == '\n') {
-                if (lastWasCr) {
-                    lastWasCr = false; // second half of a CRLF
-                    if (i == blockStart && pendLen == 0) strayLf = true;
-                    continue;
-                }
-            } else if (b == '\r') {
-                lastWasCr = true;
-            } else {
+            if (b != '\n' && b != '\r') {
                 lastWasCr = false;
                 lineEmpty = false;
+                i = SseBlock.lineEnd(a, i + 1, end);
                 continue;
             }
+            if (b == '\n' && lastWasCr) {
+                lastWasCr = false; // second half of a CRLF
+                if (i == blockStart && pendLen == 0) strayLf = true;
+                i++;
+                continue;
+            }
+            lastWasCr = b == '\r';
             if (!lineEmpty) {
                 lineEmpty = true;
+                if (lines++ == 0) firstLineEnd = i;
+                i++;
                 continue;
             }
             // A blank line: the block ends here (with the LF of its CRLF when it is in this chunk).
@@ -75,7 +87,7 @@ public final class SseSplitter {
                 lastWasCr = false;
             }
             emit(a, blockStart, i + 1, sink);
-            blockStart = i + 1;
+            blockStart = ++i;
         }
         if (blockStart < end) append(a, blockStart, end - blockStart);
     }
@@ -94,7 +106,8 @@ public final class SseSplitter {
         for (int i = pendLen; i < all.length; i++) all[i] = '\n';
         pend = EMPTY;
         pendLen = 0;
-        sink.block(block(all, 0, all.length));
+        lines = 0;
+        sink.block(block(all, 0, all.length, -1));
     }
 
     private void append(byte[] a, int from, int n) {
@@ -109,6 +122,8 @@ public final class SseSplitter {
 
     private void emit(byte[] a, int from, int to, Sink sink) {
         byte[] arr = a;
+        int known = pendLen == 0 && lines == 1 ? firstLineEnd : -1; // the common block: one line, in this chunk
+        lines = 0;
         if (pendLen > 0) {
             append(a, from, to - from);
             arr = pend;
@@ -120,10 +135,11 @@ public final class SseSplitter {
             failed = true;
             throw new SseException("SSE event exceeds " + maxEventBytes + " bytes");
         }
-        sink.block(block(arr, from, to));
+        sink.block(block(arr, from, to, known));
     }
 
-    private SseBlock block(byte[] a, int from, int to) {
+    /** The block {@code [from, to)}; {@code lineEnd} is its one line's end when the splitter saw it, else -1. */
+    private SseBlock block(byte[] a, int from, int to, int lineEnd) {
         int skip = 0;
         if (strayLf) {
             strayLf = false;
@@ -132,29 +148,45 @@ public final class SseSplitter {
         if (first) {
             first = false;
             int p = from + skip;
-            if (to - p >= 3 && a[p] == (byte) 0xEF && a[p + 1] == (byte) 0xBB && a[p + 2] == (byte) 0xBF) skip += 3;
+            if (to - p >= 3 && a[p] == (byte) 0xEF && a[p + 1] == (byte) 0xBB && a[p + 2] == (byte) 0xBF) {
+                skip += 3;
+                lineEnd = -1;
+            }
         }
-        int dataLines = 0;
-        int ds = 0;
-        int de = 0;
-        String event = null;
-        String id = null;
+        dataLines = 0;
+        event = null;
+        id = null;
         int p = from + skip;
-        while ((p = SseBlock.nextLine(a, p, to, line)) >= 0) {
-            if (line[1] == line[0]) break; // the blank line that ends the block
-            if (a[line[0]] == ':') continue; // comment, used by servers as keep-alive
-            if (SseBlock.field(a, line, "data")) {
-                if (++dataLines == 1) {
-                    ds = line[2];
-                    de = line[3];
-                }
-            } else if (SseBlock.field(a, line, "event")) {
-                event = new String(a, line[2], line[3] - line[2], StandardCharsets.UTF_8);
-            } else if (SseBlock.field(a, line, "id")) {
-                String v = new String(a, line[2], line[3] - line[2], StandardCharsets.UTF_8);
-                if (v.indexOf('\0') < 0) id = v;
+        if (lineEnd >= p) {
+            line(a, p, lineEnd);
+        } else {
+            while ((p = SseBlock.nextLine(a, p, to, line)) >= 0) {
+                if (line[1] == line[0]) break; // the blank line that ends the block
+                line(a, line[0], line[1]);
             }
         }
         return new SseBlock(a, from, to, skip, dataLines, ds, de, event, id);
+    }
+
+    /** One line {@code [p, q)} of the block, as {@link SseParser} reads a line. */
+    private void line(byte[] a, int p, int q) {
+        if (p == q || a[p] == ':') return; // comment, used by servers as keep-alive
+        line[0] = p;
+        line[1] = q;
+        int colon = p;
+        while (colon < q && a[colon] != ':') colon++;
+        int v = colon < q ? colon + 1 : q;
+        if (v < q && a[v] == ' ') v++;
+        if (SseBlock.field(a, line, "data")) {
+            if (++dataLines == 1) {
+                ds = v;
+                de = q;
+            }
+        } else if (SseBlock.field(a, line, "event")) {
+            event = new String(a, v, q - v, StandardCharsets.UTF_8);
+        } else if (SseBlock.field(a, line, "id")) {
+            String value = new String(a, v, q - v, StandardCharsets.UTF_8);
+            if (value.indexOf('\0') < 0) id = value;
+        }
     }
 }

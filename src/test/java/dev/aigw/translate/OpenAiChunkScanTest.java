@@ -106,6 +106,7 @@ class OpenAiChunkScanTest {
         for (String c : all) {
             byte[] a = c.getBytes(StandardCharsets.UTF_8);
             assertThat(scanned(OpenAiChunkScan.read(a, 0, a.length), a)).as(c).isEqualTo(tree(c));
+            assertThat(scanned(OpenAiChunkScan.read(a, 0, a.length, "m"), a)).as("the model so far given: " + c).isEqualTo(tree(c));
             assertThat(scanned(OpenAiChunkScan.withParser(a, 0, a.length), a)).as("Jackson's reading of " + c).isEqualTo(tree(c));
         }
     }
@@ -115,10 +116,10 @@ class OpenAiChunkScanTest {
         for (String c : CHUNKS.subList(0, 16)) {
             if (c.contains("1.5") || c.contains("1234567890123456789")) continue; // fractions, longer than a long: Jackson's
             byte[] a = c.getBytes(StandardCharsets.UTF_8);
-            assertThat(OpenAiChunkScan.byHand(a, 0, a.length)).as(c).isNotNull();
+            assertThat(OpenAiChunkScan.byHand(a, 0, a.length, null)).as(c).isNotNull();
         }
         byte[] deep = CHUNKS.get(CHUNKS.size() - 1).getBytes(StandardCharsets.UTF_8);
-        assertThat(OpenAiChunkScan.byHand(deep, 0, deep.length)).as("left to Jackson").isNull();
+        assertThat(OpenAiChunkScan.byHand(deep, 0, deep.length, null)).as("left to Jackson").isNull();
     }
 
     @Test
