@@ -49,9 +49,18 @@ final class JsonBytes {
 
     /** At '{': consumes it; true when a member follows (the cursor at its name), false for {@code {}}. */
     boolean openObject() {
+        return open('}');
+    }
+
+    /** At '[': consumes it; true when an element follows (the cursor on it). */
+    boolean openArray() {
+        return open(']');
+    }
+
+    private boolean open(char close) {
         p++;
         ws();
-        if (peek() == '}') {
+        if (peek() == close) {
             p++;
             return false;
         }
@@ -86,29 +95,15 @@ final class JsonBytes {
 
     /** After a member's value: true when another member follows (the cursor at its name), false at the object's end. */
     boolean nextMember() {
-        ws();
-        byte c = peek();
-        p++;
-        if (c == ',') {
-            ws();
-            return true;
-        }
-        if (c == '}') return false;
-        throw UNUSUAL;
+        return next('}');
     }
 
-    /** At '[': consumes it; true when an element follows (the cursor on it). */
-    boolean openArray() {
-        p++;
-        ws();
-        if (peek() == ']') {
-            p++;
-            return false;
-        }
-        return true;
-    }
-
+    /** After an element: true when another follows (the cursor on it), false at the array's end. */
     boolean nextElement() {
+        return next(']');
+    }
+
+    private boolean next(char close) {
         ws();
         byte c = peek();
         p++;
@@ -116,7 +111,7 @@ final class JsonBytes {
             ws();
             return true;
         }
-        if (c == ']') return false;
+        if (c == close) return false;
         throw UNUSUAL;
     }
 

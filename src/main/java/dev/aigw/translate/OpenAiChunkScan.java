@@ -11,7 +11,9 @@ import java.util.List;
  * What one OpenAI {@code chat.completion.chunk} says, read with Jackson's streaming parser
  * straight from the payload's bytes: no tree, and the position of its {@code usage} member so
  * that a relay can cut it out of the bytes. Reads what {@link IdentityStream} needs, with a
- * tree's semantics (a member given twice counts as its last value).
+ * tree's semantics (a member given twice counts as its last value). Two readings of the same
+ * fields live side by side, so that they stay in step: by hand ({@link JsonBytes}), and Jackson's
+ * streaming parser for what the hand reading leaves; hence a little over 400 lines.
  */
 final class OpenAiChunkScan {
     private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
