@@ -6,6 +6,7 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
@@ -20,12 +21,14 @@ import java.util.Optional;
  */
 public final class CelExpression {
     /** The variables an expression may read. */
-    public static final List<String> VARIABLES = List.of("request", "jwt", "apiKey", "basicAuth", "llm", "source", "response");
+    public static final List<String> VARIABLES = List.of("request", "jwt", "apiKey", "basicAuth", "llm", "source", "response",
+            "llmRequest");
     private static final CelCompiler COMPILER;
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
     static {
-        var b = CelCompilerFactory.standardCelCompilerBuilder();
+        // Standard macros: has(), all(), exists(), exists_one(), map(), filter(), as agentgateway's CEL offers.
+        var b = CelCompilerFactory.standardCelCompilerBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS);
         for (String v : VARIABLES) b.addVar(v, MapType.create(SimpleType.STRING, SimpleType.DYN));
         COMPILER = b.build();
     }

@@ -45,6 +45,14 @@ public record AiRoutes(List<Entry> entries) {
         return new AiRoutes(entries);
     }
 
+    /** These routes, with {@code fallback} for a path no entry matches (agentgateway: {@code Completions}). */
+    public AiRoutes orElse(RouteType fallback) {
+        if (entries.stream().anyMatch(e -> e.suffix().equals("*"))) return this;
+        List<Entry> all = new ArrayList<>(entries);
+        all.add(new Entry("*", fallback));
+        return new AiRoutes(all);
+    }
+
     public boolean configured() {
         return !entries.isEmpty();
     }

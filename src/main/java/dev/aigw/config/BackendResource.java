@@ -69,11 +69,44 @@ public record BackendResource(ResourceKey key, Spec spec, Location location) {
      * {@code path}, and replaces the provider path's {@code /v1} by {@code pathPrefix}.
      */
     public record Llm(String name, ProviderSpec provider, Optional<HostPort> host, Optional<String> path,
-                      Optional<AuthHeader> authHeader, Location location, Upstream upstream) {
+                      Optional<AuthHeader> authHeader, Location location, Upstream upstream, ProviderPolicies policies) {
         public Llm(String name, ProviderSpec provider, Optional<HostPort> host, Optional<String> path,
                    Optional<AuthHeader> authHeader, Location location) {
             this(name, provider, host, path, authHeader, location, Upstream.KGATEWAY);
         }
+
+        public Llm(String name, ProviderSpec provider, Optional<HostPort> host, Optional<String> path,
+                   Optional<AuthHeader> authHeader, Location location, Upstream upstream) {
+            this(name, provider, host, path, authHeader, location, upstream, ProviderPolicies.NONE);
+        }
+    }
+
+    /**
+     * What an AgentgatewayBackend sets for one provider alone: its own {@code policies.ai}
+     * (the body rewrites: prompt, defaults, overrides, modelAliases) and the {@code health} that
+     * applies to it (its own, else the Backend's).
+     */
+    public record ProviderPolicies(Optional<TrafficPolicyResource.Ai> ai, Optional<Health> health,
+                                   List<CustomFormat> formats) {
+        public static final ProviderPolicies NONE = new ProviderPolicies(Optional.empty(), Optional.empty(), List.of());
+
+        public ProviderPolicies(Optional<TrafficPolicyResource.Ai> ai, Optional<Health> health) {
+            this(ai, health, List.of());
+        }
+    }
+
+    /**
+     * One format an agentgateway {@code custom} provider lists, in its order: {@code type}
+     * (Completions, Messages, Responses, Embeddings, AnthropicTokenCount) and the provider that
+     * speaks it (OpenAI-shaped or Anthropic-shaped, at the format's path).
+     */
+    public record CustomFormat(String type, Llm llm) {
+    }
+
+    /** agentgateway's {@code policies.health}: the CEL condition and eviction settings, where they were written. */
+    public record Health(Optional<String> unhealthyCondition, Optional<java.time.Duration> duration,
+                         Optional<Integer> consecutiveFailures, Optional<Integer> healthThreshold,
+                         Optional<Integer> restoreHealth, Location location) {
     }
 
     /**

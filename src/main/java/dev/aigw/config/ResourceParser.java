@@ -129,7 +129,7 @@ public final class ResourceParser {
                 parsed.resource().ifPresent(backends::add);
                 parsed.ai().ifPresent(policies::add);
             } else {
-                var parsed = dev.aigw.config.agentgateway.PolicyValidation.parse(r, problems, resolve);
+                var parsed = dev.aigw.config.agentgateway.PolicyValidation.parse(r, problems, resolve, raws);
                 if (parsed == null) continue;
                 agwPolicies.add(parsed.policy());
                 parsed.ai().ifPresent(policies::add);

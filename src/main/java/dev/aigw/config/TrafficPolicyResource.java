@@ -25,19 +25,38 @@ public record TrafficPolicyResource(ResourceKey key, Instant created, List<Targe
 
     /**
      * {@code modelAliases} (agentgateway's {@code backend.ai.modelAliases}; kgateway has none): the
-     * client's model name → the model sent; keys may hold {@code *}.
+     * client's model name → the model sent; keys may hold {@code *}. {@code promptCaching},
+     * {@code transformations} and {@code finalTransformations} are agentgateway's too.
      */
     public record Ai(Optional<RouteType> routeType, Optional<Enrichment> promptEnrichment,
                      Optional<List<FieldDefault>> defaults, Optional<RequestGuard> request,
-                     Optional<ResponseGuard> response, Optional<java.util.Map<String, String>> modelAliases) {
+                     Optional<ResponseGuard> response, Optional<java.util.Map<String, String>> modelAliases,
+                     Optional<PromptCaching> promptCaching, Optional<List<FieldExpression>> transformations,
+                     Optional<List<FieldExpression>> finalTransformations) {
         public static final Ai EMPTY = new Ai(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty());
+
+        public Ai(Optional<RouteType> routeType, Optional<Enrichment> promptEnrichment,
+                  Optional<List<FieldDefault>> defaults, Optional<RequestGuard> request,
+                  Optional<ResponseGuard> response, Optional<java.util.Map<String, String>> modelAliases) {
+            this(routeType, promptEnrichment, defaults, request, response, modelAliases, Optional.empty(),
+                    Optional.empty(), Optional.empty());
+        }
 
         public Ai(Optional<RouteType> routeType, Optional<Enrichment> promptEnrichment,
                   Optional<List<FieldDefault>> defaults, Optional<RequestGuard> request,
                   Optional<ResponseGuard> response) {
             this(routeType, promptEnrichment, defaults, request, response, Optional.empty());
         }
+    }
+
+    /** agentgateway's {@code promptCaching}, its defaults applied ({@code minTokens} empty: no minimum). */
+    public record PromptCaching(boolean cacheSystem, boolean cacheMessages, boolean cacheTools,
+                                java.util.OptionalInt minTokens, int cacheMessageOffset) {
+    }
+
+    /** A top-level body key and the CEL expression whose value it takes (agentgateway's {@code transformations[]}). */
+    public record FieldExpression(String field, String expression) {
     }
 
     public record Message(String role, String content) {

@@ -15,6 +15,7 @@ import dev.aigw.config.RawResource;
 import dev.aigw.config.agentgateway.AgentgatewayPolicy;
 import dev.aigw.config.agentgateway.PolicyValidation;
 import dev.aigw.config.agentgateway.Refs;
+import dev.aigw.config.agentgateway.TargetSelection;
 import dev.aigw.config.agentgateway.Traffic;
 import dev.aigw.limit.Descriptor;
 import dev.aigw.limit.FailureMode;
@@ -134,18 +135,15 @@ public final class GovernanceCompiler {
                 case "AgentgatewayPolicy" -> {
                     if (!group.equals(AGW) || !governs(r)) continue;
                     // The resource parser reports the policy's own problems; here only whether it binds.
-                    AgentgatewayPolicy p = PolicyValidation.parse(r, new ArrayList<>());
+                    PolicyValidation.Parsed parsed = PolicyValidation.parse(r, new ArrayList<>(), (ns, ref) -> Optional.empty(),
+                            resources);
+                    AgentgatewayPolicy p = parsed == null ? null : parsed.policy();
                     if (p == null && governs(r)) {
                         // Invalid but meant to govern: its targets refuse rather than go unguarded.
                         invalid.add(r);
                         continue;
                     }
                     if (p != null && p.spec().traffic().isPresent() && !p.spec().traffic().get().governance().isEmpty()) {
-                        if (!p.spec().targetSelectors().isEmpty()) {
-                            problems.add(Problem.error(r.at("/spec/targetSelectors"), r.key().toString(), "spec.targetSelectors: "
-                                    + "rate limits and authentication attach by targetRefs only (targetSelectors are not served yet)"));
-                            continue;
-                        }
                         policies.add(new Src(p, r));
                     }
                 }
@@ -188,7 +186,7 @@ public final class GovernanceCompiler {
                     m.layer(matching(policies, "HTTPRoute", route.key().ref(), null, false));
                     if (ruleName != null) m.layer(matching(policies, "HTTPRoute", route.key().ref(), ruleName, true));
                     String gateKey = Governance.key(gw, route.key().ref(), i);
-                    String bad = invalidTarget(invalid, gw, section, route.key().ref(), ruleName);
+                    String bad = invalidTarget(invalid, resources, gw, section, route.key().ref(), ruleName);
                     if (bad != null) {
                         gates.put(gateKey, RuleGate.broken("AgentgatewayPolicy " + bad + " governs this route but is invalid "
                                 + "(see its problems); requests are refused until it is fixed"));
@@ -212,14 +210,15 @@ public final class GovernanceCompiler {
         return false;
     }
 
-    /** The first invalid governing policy whose raw targetRefs reach this rule, as ns/name; else null. */
-    private static String invalidTarget(List<RawResource> invalid, String gw, String section, String routeRef, String ruleName) {
+    /** The first invalid governing policy whose raw targetRefs (or selectors) reach this rule, as ns/name; else null. */
+    private static String invalidTarget(List<RawResource> invalid, Collection<RawResource> all, String gw, String section,
+                                        String routeRef, String ruleName) {
         for (RawResource r : invalid) {
             String ns = r.key().namespace();
-            for (JsonNode t : r.body().path("spec").path("targetRefs")) {
-                String ref = ns + "/" + t.path("name").asText();
-                String sec = t.path("sectionName").asText(null);
-                boolean hit = switch (t.path("kind").asText()) {
+            for (Refs.TargetRef t : TargetSelection.rawTargets(r, all)) {
+                String ref = ns + "/" + t.name();
+                String sec = t.sectionName().orElse(null);
+                boolean hit = switch (t.kind()) {
                     case "Gateway" -> ref.equals(gw) && (sec == null || sec.equals(section));
                     case "HTTPRoute" -> ref.equals(routeRef) && (sec == null || sec.equals(ruleName));
                     default -> false;
@@ -235,7 +234,7 @@ public final class GovernanceCompiler {
         List<Src> out = new ArrayList<>();
         for (Src s : policies) {
             String ns = s.policy().key().namespace();
-            for (Refs.TargetRef t : s.policy().spec().targetRefs()) {
+            for (Refs.TargetRef t : s.policy().targets()) {
                 if (!t.kind().equals(kind) || !(ns + "/" + t.name()).equals(ref)) continue;
                 if (exactSection ? t.sectionName().filter(section::equals).isPresent() : t.sectionName().isEmpty()) out.add(s);
             }

@@ -174,13 +174,14 @@ final class Statuses {
         return status;
     }
 
-    /** The Gateways an AgentgatewayPolicy's targetRefs reach, in a stable order. */
+    /** The Gateways an AgentgatewayPolicy's targetRefs (or what its targetSelectors pick) reach, in a stable order. */
     private List<ResourceKey> policyGateways(RawResource policy) {
         java.util.TreeSet<ResourceKey> out = new java.util.TreeSet<>();
         String ns = policy.namespace();
-        for (JsonNode t : policy.body().path("spec").path("targetRefs")) {
-            String kind = t.path("kind").asText();
-            String name = t.path("name").asText();
+        for (dev.aigw.config.agentgateway.Refs.TargetRef t
+                : dev.aigw.config.agentgateway.TargetSelection.rawTargets(policy, resources)) {
+            String kind = t.kind();
+            String name = t.name();
             for (RawResource r : resources) {
                 if (kind.equals("Gateway") && r.kind().equals("Gateway") && r.namespace().equals(ns) && r.name().equals(name)) {
                     out.add(r.key());

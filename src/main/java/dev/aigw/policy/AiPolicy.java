@@ -7,6 +7,7 @@ import dev.aigw.config.TrafficPolicyResource.FieldDefault;
 import dev.aigw.config.TrafficPolicyResource.RouteType;
 import dev.aigw.config.TrafficPolicyResource.Webhook;
 import dev.aigw.provider.Credential;
+import dev.aigw.translate.PromptCaching;
 import dev.aigw.translate.Schema;
 
 import java.util.ArrayList;
@@ -22,7 +23,15 @@ import java.util.Optional;
 public record AiPolicy(List<ResourceKey> sources, RouteType routeType,
                        Optional<TrafficPolicyResource.Enrichment> enrichment, List<FieldDefault> defaults,
                        Optional<RequestGuard> request, Optional<ResponsePolicy> response,
-                       java.util.Map<String, String> modelAliases) {
+                       java.util.Map<String, String> modelAliases, Optional<PromptCaching.Config> promptCaching,
+                       Transformations transformations, Transformations finalTransformations) {
+
+    public AiPolicy(List<ResourceKey> sources, RouteType routeType, Optional<TrafficPolicyResource.Enrichment> enrichment,
+                    List<FieldDefault> defaults, Optional<RequestGuard> request, Optional<ResponsePolicy> response,
+                    java.util.Map<String, String> modelAliases) {
+        this(sources, routeType, enrichment, defaults, request, response, modelAliases, Optional.empty(),
+                Transformations.NONE, Transformations.NONE);
+    }
 
     public AiPolicy(List<ResourceKey> sources, RouteType routeType, Optional<TrafficPolicyResource.Enrichment> enrichment,
                     List<FieldDefault> defaults, Optional<RequestGuard> request, Optional<ResponsePolicy> response) {
@@ -80,6 +89,11 @@ public record AiPolicy(List<ResourceKey> sources, RouteType routeType,
         if (routeType == RouteType.CHAT_STREAMING) parts.add("routeType CHAT_STREAMING");
         enrichment.ifPresent(e -> parts.add("enrichment +" + e.prepend().size() + "/+" + e.append().size()));
         if (!modelAliases.isEmpty()) parts.add("modelAliases " + modelAliases.keySet());
+        promptCaching.ifPresent(c -> parts.add("promptCaching" + (c.cacheSystem() ? " system" : "")
+                + (c.cacheMessages() ? " messages-" + c.cacheMessageOffset() : "") + (c.cacheTools() ? " tools" : "")
+                + c.minTokens().stream().mapToObj(n -> " min " + n).findFirst().orElse("")));
+        if (!transformations.isEmpty()) parts.add("transformations " + transformations.fields());
+        if (!finalTransformations.isEmpty()) parts.add("finalTransformations " + finalTransformations.fields());
         if (!defaults.isEmpty()) parts.add("defaults " + defaults.stream().map(d -> d.field() + (d.override() ? "!" : ""))
                 .toList());
         request.ifPresent(r -> {

@@ -197,7 +197,22 @@ public final class PolicyCompiler {
                 .map(d -> new FieldDefault(d.field(), dev.aigw.config.FieldValues.typed(d.value()), d.override())).toList();
         return new AiPolicy(ordered.stream().map(TrafficPolicyResource::key).toList(),
                 merged.routeType().orElse(TrafficPolicyResource.RouteType.CHAT), merged.promptEnrichment(),
-                defaults, request, response, merged.modelAliases().orElse(Map.of()));
+                defaults, request, response, merged.modelAliases().orElse(Map.of()),
+                merged.promptCaching().map(c -> new dev.aigw.translate.PromptCaching.Config(c.cacheSystem(),
+                        c.cacheMessages(), c.cacheTools(), c.minTokens(), c.cacheMessageOffset())),
+                transformations(merged.transformations(), ordered), transformations(merged.finalTransformations(), ordered));
+    }
+
+    /** Validated when the policy was read (PolicyValidation); a failure here is still reported as an error. */
+    private Transformations transformations(Optional<List<TrafficPolicyResource.FieldExpression>> fields,
+                                            List<TrafficPolicyResource> ordered) {
+        try {
+            return Transformations.compile(fields.orElse(List.of()));
+        } catch (IllegalArgumentException e) {
+            TrafficPolicyResource last = ordered.getLast();
+            problems.add(Problem.error(last.location(), last.key().toString(), e.getMessage()));
+            return Transformations.NONE;
+        }
     }
 
     /** {@code b} over {@code a}, field by field. */
@@ -228,7 +243,8 @@ public final class PolicyCompiler {
                     y.webhook().or(() -> x.flatMap(TrafficPolicyResource.ResponseGuard::webhook))));
         }
         return new Ai(b.routeType().or(a::routeType), b.promptEnrichment().or(a::promptEnrichment), defaults,
-                request, response, b.modelAliases().or(a::modelAliases));
+                request, response, b.modelAliases().or(a::modelAliases), b.promptCaching().or(a::promptCaching),
+                b.transformations().or(a::transformations), b.finalTransformations().or(a::finalTransformations));
     }
 
     private RegexGuard regex(TrafficPolicyResource.Regex r) {

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.config.TrafficPolicyResource;
 import dev.aigw.config.TrafficPolicyResource.Action;
 import dev.aigw.config.TrafficPolicyResource.CustomResponse;
+import dev.aigw.config.TrafficPolicyResource.FieldDefault;
 import dev.aigw.config.TrafficPolicyResource.HeaderMatch;
 import dev.aigw.config.TrafficPolicyResource.Webhook;
 import dev.aigw.provider.Credential;
@@ -34,7 +36,8 @@ import java.util.function.Function;
  * HTTP client used for webhooks and moderation); thread-safe.
  *
  * <p>Request order: {@code promptGuard.request} webhook, then regex, then moderation (as
- * kgateway does); then {@code defaults}; then {@code promptEnrichment} (so operator-written
+ * kgateway does); then model aliases, {@code defaults} with override, agentgateway's
+ * {@code transformations}, the other {@code defaults}; then {@code promptEnrichment} (so operator-written
  * messages are neither masked nor sent to the guards). A guard that rejects stops there.
  *
  * <p>Guardrail webhook protocol (kgateway's): {@code POST http://host:port/request} with
@@ -96,6 +99,15 @@ public final class PolicyEngine {
      */
     public Future<PolicyOutcome> applyRequest(AiPolicy policy, Schema schema, ObjectNode body,
                                               Function<String, String> headers) {
+        return applyRequest(policy, schema, body, headers, true);
+    }
+
+    /**
+     * {@code rewrite} false: the guards only; the body rewrites (aliases, defaults, enrichment) are
+     * left to {@link #rewrite}, per attempt, when a Backend's providers have policies of their own.
+     */
+    public Future<PolicyOutcome> applyRequest(AiPolicy policy, Schema schema, ObjectNode body,
+                                              Function<String, String> headers, boolean rewrite) {
         Future<PolicyOutcome> f = Future.succeededFuture(new PolicyOutcome.Continue(body));
         if (policy.request().isPresent()) {
             AiPolicy.RequestGuard g = policy.request().get();
@@ -112,13 +124,27 @@ public final class PolicyEngine {
             }
         }
         return f.map(o -> {
-            if (o instanceof PolicyOutcome.Continue) {
-                ModelAliases.apply(body, policy.modelAliases());
-                Defaults.apply(body, policy.defaults());
-                policy.enrichment().ifPresent(e -> Enrichment.apply(schema, body, e.prepend(), e.append()));
+            if (o instanceof PolicyOutcome.Continue && rewrite) {
+                rewrite(schema, body, policy.modelAliases(), policy.defaults(), policy.transformations(), headers,
+                        policy.enrichment());
             }
             return o;
         });
+    }
+
+    /**
+     * The policy's body rewrites, in agentgateway's order: model aliases, overrides, transformations,
+     * defaults (which fill absent keys), prompt enrichment. {@code headers}: the client's, for the
+     * transformations' CEL.
+     */
+    public static void rewrite(Schema schema, ObjectNode body, java.util.Map<String, String> aliases,
+                               List<FieldDefault> defaults, Transformations transformations,
+                               Function<String, String> headers, Optional<TrafficPolicyResource.Enrichment> enrichment) {
+        ModelAliases.apply(body, aliases);
+        Defaults.apply(body, defaults.stream().filter(FieldDefault::override).toList());
+        transformations.apply(body, headers);
+        Defaults.apply(body, defaults.stream().filter(d -> !d.override()).toList());
+        enrichment.ifPresent(e -> Enrichment.apply(schema, body, e.prepend(), e.append()));
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.aigw.proxy;
 
 import dev.aigw.config.AiRoutes;
+import dev.aigw.config.HttpRouteResource;
 import dev.aigw.config.AiRoutes.RouteType;
 import dev.aigw.proxy.stage.GatewayError;
 import dev.aigw.route.Destination;
+import dev.aigw.route.RouteMatch;
 import dev.aigw.translate.Schema;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -16,6 +18,28 @@ import java.util.Optional;
  */
 final class AiPaths {
     private AiPaths() {
+    }
+
+    /**
+     * The path the Backend sees: for an AgentgatewayBackend, the client's path after the rule's
+     * URLRewrite (agentgateway matches {@code routes} and keeps the client's path after the
+     * HTTPRoute's filters); for a kgateway Backend, the client's path (the provider decides).
+     */
+    static String path(Exchange ex, Destination.Ai ai) {
+        return path(ex.req(), ex.match(), ai);
+    }
+
+    static String path(HttpServerRequest req, RouteMatch m, Destination.Ai ai) {
+        String path = FrontDoor.path(req);
+        if (ai.agentgateway().isEmpty()) return path;
+        for (HttpRouteResource.Filter f : m.rule().filters()) {
+            if (f instanceof HttpRouteResource.UrlRewrite rw && rw.path().isPresent()) {
+                String r = StaticForward.rewritePath(req, m, rw);
+                int q = r.indexOf('?');
+                return q < 0 ? r : r.substring(0, q);
+            }
+        }
+        return path;
     }
 
     static ClientFormat format(Destination.Ai ai, String method, String path) {

@@ -2,6 +2,7 @@ package dev.aigw.proxy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.policy.AiPolicy;
+import dev.aigw.policy.PolicyEngine;
 import dev.aigw.provider.ClientCall;
 import dev.aigw.provider.MockProvider;
 import dev.aigw.provider.Provider;
@@ -13,6 +14,7 @@ import dev.aigw.proxy.resilience.Failover;
 import dev.aigw.proxy.resilience.FailureKind;
 import dev.aigw.proxy.resilience.RetryPolicy;
 import dev.aigw.proxy.stage.GatewayError;
+import dev.aigw.route.ProviderRules;
 import dev.aigw.translate.RequestContext;
 import dev.aigw.translate.Schema;
 import dev.aigw.translate.TranslatedRequest;
@@ -51,6 +53,8 @@ final class Attempts {
     static void start(AiCall call) {
         AttemptPlanner.Plan plan = call.services.planner().plan(call.ai);
         RetryPolicy retry = RetryPolicy.of(call.ex.rule());
+        // agentgateway replays a failed request on another provider only with a retry policy: the next request fails over.
+        if (call.ai.agentgateway().isPresent() && call.ex.rule().retry().isEmpty()) retry = RetryPolicy.NO_REPLAY;
         Failover f = Failover.start(plan, retry, call.services.budgets().of(call.ai.name()), call.ai.name());
         call.ex.rule().streamKeepAlive().filter(d -> call.wantsStream()).ifPresent(call.out::keepAlive);
         new Attempts(call, f, retry).decide(f.first());
@@ -79,13 +83,28 @@ final class Attempts {
         if (call.settled) return;
         Provider p = candidate.provider();
         Schema clientSchema = call.clientSchema;
-        Optional<Schema> backend = clientSchema == null ? Providers.schema(p) : TranslatorChoice.wire(clientSchema, p);
+        // An agentgateway custom provider: the format this request goes to (as it is, or translated), each at its path.
+        java.util.List<ProviderRules.Format> formats = call.ai.rules(p).formats();
+        Optional<ProviderRules.Format> custom = Optional.empty();
+        if (!formats.isEmpty()) {
+            custom = CustomFormats.choose(call.format, clientSchema, formats);
+            if (custom.isEmpty()) {
+                skip(501, "not_implemented", "Backend " + call.ai.name() + ": "
+                        + CustomFormats.unreachable(p.name(), call.format, clientSchema, formats));
+                return;
+            }
+            p = custom.get().provider();
+        }
+        Optional<Schema> backend = custom.isPresent() ? custom.get().wire()
+                : clientSchema == null ? Providers.schema(p) : TranslatorChoice.wire(clientSchema, p);
         // Translation and prepare may change the body: a fresh copy per attempt, unless none can follow.
         ObjectNode body = call.clientBody == null ? null : failover.lastPossible() ? call.clientBody : call.clientBody.deepCopy();
+        if (body != null && clientSchema != null && call.ai.transformsPerProvider()) rewrite(p, clientSchema, body);
         boolean forceStream = call.policy.map(AiPolicy::forceStreaming).orElse(false);
         Translator tr = null;
         if (clientSchema != null && backend.isPresent() && body != null) {
-            Optional<Translator> t = TranslatorChoice.create(clientSchema, p);
+            Optional<Translator> t = custom.isPresent() ? CustomFormats.translator(clientSchema, custom.get())
+                    : TranslatorChoice.create(clientSchema, p);
             if (t.isEmpty()) {
                 skip(501, "not_implemented", "Backend " + call.ai.name() + ": " + TranslatorChoice.unsupported(clientSchema, p));
                 return;
@@ -98,6 +117,8 @@ final class Attempts {
                 TranslatedRequest translated = tr.request(body, ctx);
                 body = translated.body();
                 forceStream |= translated.streaming();
+                if (call.policy.isPresent()) ProviderBody.apply(call.policy.get(), p, backend.get(), body, translated.model(),
+                        call.req()::getHeader);
             } catch (TranslationException e) {
                 // The client's request is wrong for any provider: answer, do not fail over.
                 call.settle();
@@ -108,7 +129,8 @@ final class Attempts {
         }
         UpstreamRequest up;
         try {
-            up = p.prepare(new ClientCall(call.req().method().name(), call.req().path(), call.ex.query(),
+            String path = call.ai.agentgateway().isPresent() ? AiPaths.path(call.ex, call.ai) : call.req().path();
+            up = p.prepare(new ClientCall(call.req().method().name(), path, call.ex.query(),
                     call.req()::getHeader, body, forceStream,
                     backend.filter(b -> b == Schema.OPENAI_RESPONSES || b == Schema.OPENAI_EMBEDDINGS)));
         } catch (ProviderException e) {
@@ -148,6 +170,31 @@ final class Attempts {
         }).handle(null));
     }
 
+    private static java.util.Map<String, String> lowerCase(MultiMap headers) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        headers.forEach(e -> out.putIfAbsent(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+        return out;
+    }
+
+    /**
+     * The body rewrites of the rule's policy with this provider's own {@code policies.ai} over
+     * them (agentgateway: provider policies win, each field as a whole), on this attempt's copy.
+     */
+    private void rewrite(Provider p, Schema clientSchema, ObjectNode body) {
+        Optional<ProviderRules.ProviderAi> own = call.ai.rules(p).ai();
+        var aliases = call.policy.map(AiPolicy::modelAliases).orElse(java.util.Map.of());
+        var defaults = call.policy.map(AiPolicy::defaults).orElse(java.util.List.of());
+        var enrichment = call.policy.flatMap(AiPolicy::enrichment);
+        if (own.isPresent()) {
+            aliases = own.get().aliasesOver(aliases);
+            defaults = own.get().defaultsOver(defaults);
+            enrichment = own.get().enrichmentOver(enrichment);
+        }
+        PolicyEngine.rewrite(clientSchema, body, aliases, defaults,
+                call.policy.map(AiPolicy::transformations).orElse(dev.aigw.policy.Transformations.NONE), call.req()::getHeader,
+                enrichment);
+    }
+
     private MultiMap headers(Translator tr, UpstreamRequest up) {
         MultiMap headers = Headers.copy(call.req().headers(), Headers.CREDENTIALS);
         headers.remove("host");
@@ -175,7 +222,9 @@ final class Attempts {
             case TIMEOUT -> FailureKind.TIMEOUT_BEFORE_FIRST_BYTE;
             default -> FailureKind.RESET;
         };
-        call.services.health().onFailure(candidate.key(), kind, null);
+        Optional<ProviderRules.HealthRule> rule = call.ai.rules(candidate.provider()).health();
+        if (rule.isPresent()) call.services.health().onJudged(candidate.key(), rule.get(), true, kind, null);
+        else call.services.health().onFailure(candidate.key(), kind, null);
         call.obs.attemptFailed(f.getMessage(), f.status());
         log.warn("request {}: {}", call.requestId(), f.getMessage());
         decide(failover.next(new Failover.Outcome.NoResponse(kind, f.retryable(), f.status(), f.type(), f.getMessage())));
@@ -186,9 +235,23 @@ final class Attempts {
                           Translator tr, Optional<Schema> backend, String model) {
         int status = resp.statusCode();
         Optional<FailureKind> failure = dev.aigw.proxy.resilience.Classifier.ofStatus(status);
-        failure.ifPresent(k -> call.services.health().onFailure(candidate.key(), k, resp.headers()::get));
-        if (failure.isEmpty() && status < 400) {
-            call.services.health().onSuccess(candidate.key(), System.nanoTime() - sentAt, resp.headers()::get);
+        Optional<ProviderRules.HealthRule> rule = call.ai.rules(candidate.provider()).health();
+        if (rule.isPresent()) {
+            // The Backend's health rule judges the answer (its CEL condition), not the default classification.
+            boolean unhealthy = rule.get().unhealthy(status, lowerCase(resp.headers()));
+            if (call.services.health().onJudged(candidate.key(), rule.get(), unhealthy,
+                    failure.orElse(FailureKind.HTTP_5XX), resp.headers()::get)) {
+                log.warn("request {}: {} answered {} and is evicted by its health rule", call.requestId(),
+                        upstream.where(), status);
+            }
+            if (!unhealthy && status < 400) {
+                call.services.health().onSuccess(candidate.key(), System.nanoTime() - sentAt, resp.headers()::get);
+            }
+        } else {
+            failure.ifPresent(k -> call.services.health().onFailure(candidate.key(), k, resp.headers()::get));
+            if (failure.isEmpty() && status < 400) {
+                call.services.health().onSuccess(candidate.key(), System.nanoTime() - sentAt, resp.headers()::get);
+            }
         }
         Failover.Decision d = failover.next(new Failover.Outcome.Answered(status, upstream.where()));
         if (!(d instanceof Failover.Decision.Deliver)) {

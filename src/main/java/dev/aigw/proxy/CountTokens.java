@@ -18,6 +18,9 @@ final class CountTokens {
 
     /** Whether this backend gets an estimate rather than the provider's own count. */
     static boolean estimates(Destination.Ai ai) {
+        var formats = ai.rules(ai.primary()).formats();
+        // A custom provider counts itself only when it lists AnthropicTokenCount.
+        if (!formats.isEmpty()) return formats.stream().noneMatch(f -> f.type().equals("AnthropicTokenCount"));
         return !(ai.primary() instanceof AnthropicProvider);
     }
 

@@ -29,7 +29,9 @@ final class PolicyStage implements RequestStage {
     public Future<Verdict> apply(RequestScope scope) {
         var policy = scope.rule().policy();
         if (policy.isEmpty() || scope.body() == null || scope.clientSchema().isEmpty()) return Future.succeededFuture(Verdict.proceed());
-        return engine.applyRequest(policy.get(), scope.clientSchema().get(), scope.body(), scope.headers())
+        // A Backend whose providers have AI policies of their own rewrites the body per attempt (Attempts).
+        boolean rewrite = !scope.backend().transformsPerProvider();
+        return engine.applyRequest(policy.get(), scope.clientSchema().get(), scope.body(), scope.headers(), rewrite)
                 .transform(ar -> {
                     if (ar.failed()) {
                         return Future.succeededFuture(Verdict.answer(new GatewayError.Internal("the route's AI policy failed: "

@@ -53,8 +53,11 @@ final class ProviderPassthrough {
         UpstreamRequest up;
         try {
             // The normalised path: a client cannot climb out of the provider API root with dot segments.
-            up = ApiPassthrough.prepare(p, relativePath(FrontDoor.path(req), ex.match().prefix()), req.query(),
-                    new ClientCall(req.method().name(), req.path(), ex.query(), req::getHeader, null));
+            // agentgateway's Passthrough route type sends the path (after the route's URLRewrite) as it is.
+            boolean kept = ai.agentgateway().isPresent() && ai.routes().configured();
+            String path = kept ? AiPaths.path(ex, ai) : relativePath(FrontDoor.path(req), ex.match().prefix());
+            up = ApiPassthrough.prepare(p, path, req.query(),
+                    new ClientCall(req.method().name(), kept ? path : req.path(), ex.query(), req::getHeader, null));
         } catch (ProviderException e) {
             if (pipe != null) pipe.close();
             out.fail(GatewayError.of(e.status(), e.type(), "Backend " + ai.name() + ": " + e.getMessage()));

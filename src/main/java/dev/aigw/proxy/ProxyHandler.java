@@ -186,7 +186,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         HttpServerRequest req = in.req();
         // The same reading of the path as dispatch's (the Backend's routes decide), so a body that
         // dispatch relays unread is not read here either.
-        ClientFormat format = dest instanceof Destination.Ai ai ? AiPaths.format(ai, req.method().name(), path)
+        ClientFormat format = dest instanceof Destination.Ai ai ? AiPaths.format(ai, req.method().name(), AiPaths.path(ex, ai))
                 : ClientFormat.detect(req.method().name(), path);
         dev.aigw.translate.Schema schema = format.api().orElse(null);
         // Bodies that are relayed unread (provider passthrough, counts) or refused anyway are not read here.
@@ -222,7 +222,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             case Destination.Ai ai -> {
                 // Handlers of their own, chosen before the pipeline: the model list, estimated token counts,
                 // the providers' other endpoints (streamed, never read whole) and paths the route does not serve.
-                ClientFormat format = AiPaths.format(ai, req.method().name(), path);
+                ClientFormat format = AiPaths.format(ai, req.method().name(), AiPaths.path(exchange, ai));
                 if (format instanceof ClientFormat.ModelList) {
                     ModelList.answer(out, List.of(rule));
                 } else if (format instanceof ClientFormat.Unserved u) {

@@ -48,7 +48,7 @@ final class AgentgatewayTraffic {
         for (AgentgatewayPolicy p : policies) {
             boolean override = p.spec().strategy().flatMap(AgentgatewayPolicy.Strategy::inheritance)
                     .orElse(AgentgatewayPolicy.Inheritance.Default) == AgentgatewayPolicy.Inheritance.Override;
-            for (TargetRef t : p.spec().targetRefs()) {
+            for (TargetRef t : p.targets()) {
                 String ns = p.key().namespace();
                 if (t.kind().equals("Gateway") && ns.equals(gateway.namespace()) && t.name().equals(gateway.name())) {
                     if (t.sectionName().isEmpty()) levels.get(override ? 4 : 0).add(p);

@@ -5,6 +5,7 @@ import dev.aigw.config.BackendResource.LoadBalancing;
 import dev.aigw.provider.Provider;
 
 import java.util.List;
+import java.util.Optional;
 
 /** Where a rule sends requests: LLM providers, plain hosts, or nowhere (with the reason). */
 public sealed interface Destination {
@@ -13,10 +14,12 @@ public sealed interface Destination {
     /**
      * A Backend of type AI: priority groups of providers, and how each group spreads requests
      * (the Backend's {@code ai.gateway.dev/load-balancing} annotation), and which API each path
-     * suffix serves ({@code spec.ai.routes}).
+     * suffix serves ({@code spec.ai.routes}). {@code agentgateway}: present for an
+     * AgentgatewayBackend, whose data-plane rules differ (the route's URLRewrite applies to the
+     * path before {@code routes} match; per-provider policies).
      */
-    record Ai(String name, List<List<Provider>> groups, LoadBalancing balancing, dev.aigw.config.AiRoutes routes)
-            implements Destination {
+    record Ai(String name, List<List<Provider>> groups, LoadBalancing balancing, dev.aigw.config.AiRoutes routes,
+              Optional<AgentgatewayRules> agentgateway) implements Destination {
         public Ai(String name, List<List<Provider>> groups) {
             this(name, groups, LoadBalancing.ROUND_ROBIN);
         }
@@ -25,8 +28,22 @@ public sealed interface Destination {
             this(name, groups, balancing, dev.aigw.config.AiRoutes.NONE);
         }
 
+        public Ai(String name, List<List<Provider>> groups, LoadBalancing balancing, dev.aigw.config.AiRoutes routes) {
+            this(name, groups, balancing, routes, Optional.empty());
+        }
+
         public Provider primary() {
             return groups.getFirst().getFirst();
+        }
+
+        /** What applies to one provider only (agentgateway's per-provider policies); {@link ProviderRules#NONE} when nothing. */
+        public ProviderRules rules(Provider p) {
+            return agentgateway.map(a -> a.of(p)).orElse(ProviderRules.NONE);
+        }
+
+        /** Whether some provider has AI policy fields of its own (then body rewrites run per attempt). */
+        public boolean transformsPerProvider() {
+            return agentgateway.map(AgentgatewayRules::transformsPerProvider).orElse(false);
         }
     }
 

@@ -75,7 +75,8 @@ public final class SnapshotCompiler {
         Map<ResourceKey, SecretResource> secrets = new HashMap<>();
         for (SecretResource s : parsed.secrets()) secrets.put(s.key(), s);
         Map<ResourceKey, Destination> backends = new HashMap<>();
-        for (BackendResource b : parsed.backends()) backends.put(b.key(), backend(b, secrets));
+        AgentgatewayBackends agw = new AgentgatewayBackends(parsed.agentgatewayPolicies(), problems);
+        for (BackendResource b : parsed.backends()) backends.put(b.key(), backend(b, secrets, agw));
 
         Map<String, Map<String, String>> nsLabels = new HashMap<>();
         for (RawResource r : unique.values()) {
@@ -182,7 +183,7 @@ public final class SnapshotCompiler {
                                      Map<ResourceKey, HttpRouteResource> routes, Map<ResourceKey, GatewayResource> gateways) {
         for (var p : policies) {
             if (p.spec().backend().flatMap(dev.aigw.config.agentgateway.BackendPolicies::ai).isPresent()) continue;
-            for (var t : p.spec().targetRefs()) {
+            for (var t : p.targets()) {
                 ResourceKey k = new ResourceKey(t.kind(), p.key().namespace(), t.name());
                 boolean found = switch (t.kind()) {
                     case "Gateway" -> gateways.containsKey(k) && t.sectionName().map(s -> gateways.get(k).listeners()
@@ -202,7 +203,9 @@ public final class SnapshotCompiler {
 
     // ---- backends ----
 
-    private Destination backend(BackendResource b, Map<ResourceKey, SecretResource> secrets) {
+    private Destination backend(BackendResource b, Map<ResourceKey, SecretResource> secrets, AgentgatewayBackends agw) {
+        boolean agentgateway = b.key().kind().equals("AgentgatewayBackend");
+        Map<Provider, ProviderRules> rules = new IdentityHashMap<>();
         String name = b.key().ref();
         return switch (b.spec()) {
             case BackendResource.Static s -> new Destination.Static(name, s.hosts());
@@ -222,7 +225,9 @@ public final class SnapshotCompiler {
                             else if (!passthroughKind.equals(kind)) cred = new Credential.Passthrough(Optional.of(passthroughKind));
                         }
                         try {
-                            ps.add(Providers.create(llm, cred));
+                            Provider provider = Providers.create(llm, cred);
+                            ps.add(provider);
+                            if (agentgateway) rules.put(provider, agw.rules(b, llm, customFormats(llm, cred)));
                         } catch (IllegalArgumentException e) {
                             // A value that cannot go into the upstream URL: the config is refused, not served.
                             problems.add(Problem.error(b.location(), b.key().toString(), "provider " + llm.name()
@@ -236,9 +241,27 @@ public final class SnapshotCompiler {
                 // Providers whose credentials resolved still serve; the others are left out of their group.
                 groups.removeIf(List::isEmpty);
                 if (groups.isEmpty()) yield new Destination.Unavailable(name, "Backend " + name + ": " + reason);
-                yield new Destination.Ai(name, List.copyOf(groups), ai.balancing(), ai.routes());
+                if (!agentgateway) yield new Destination.Ai(name, List.copyOf(groups), ai.balancing(), ai.routes());
+                yield new Destination.Ai(name, List.copyOf(groups), ai.balancing(), agw.routes(b, ai.routes()),
+                        Optional.of(new AgentgatewayRules(rules)));
             }
         };
+    }
+
+    /** A custom provider's formats, each a provider of its own at its path, with the same credential. */
+    private static List<ProviderRules.Format> customFormats(BackendResource.Llm llm, Credential cred) {
+        List<ProviderRules.Format> out = new ArrayList<>();
+        for (BackendResource.CustomFormat f : llm.policies().formats()) {
+            dev.aigw.translate.Schema wire = switch (f.type()) {
+                case "Completions" -> dev.aigw.translate.Schema.OPENAI_CHAT;
+                case "Responses" -> dev.aigw.translate.Schema.OPENAI_RESPONSES;
+                case "Embeddings" -> dev.aigw.translate.Schema.OPENAI_EMBEDDINGS;
+                case "Messages" -> dev.aigw.translate.Schema.ANTHROPIC_MESSAGES;
+                default -> null; // AnthropicTokenCount: relayed as it is
+            };
+            out.add(new ProviderRules.Format(f.type(), Providers.create(f.llm(), cred), Optional.ofNullable(wire)));
+        }
+        return out;
     }
 
     private Credential credential(BackendResource b, BackendResource.Llm llm, Map<ResourceKey, SecretResource> secrets,
@@ -426,7 +449,8 @@ public final class SnapshotCompiler {
         for (HttpRouteResource.BackendRef ref : rule.backendRefs()) {
             ds.add(new CompiledRule.Weighted(destination(route, rule, ref, backends), ref.weight()));
         }
-        boolean ai = ds.stream().anyMatch(w -> w.destination() instanceof Destination.Ai);
+        // agentgateway applies the URLRewrite to the path an AgentgatewayBackend sees (its routes match after it).
+        boolean ai = ds.stream().anyMatch(w -> w.destination() instanceof Destination.Ai a && a.agentgateway().isEmpty());
         if (ai && rule.filters().stream().anyMatch(f -> f instanceof HttpRouteResource.UrlRewrite)) {
             problems.add(Problem.warning(rule.location(), route.key().toString(), "rule " + rule.index()
                     + ": URLRewrite does not apply to AI backends (the provider decides the path); ignored for them"));

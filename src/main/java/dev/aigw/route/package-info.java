@@ -5,7 +5,11 @@
  * dev.aigw.route.SnapshotCompiler} builds a {@link dev.aigw.route.Snapshot} from resources; the
  * proxy swaps snapshots atomically.
  *
+ * AgentgatewayBackends also carry per-provider {@link dev.aigw.route.ProviderRules} (their own AI
+ * body rewrites, health rule, custom formats), compiled by {@link dev.aigw.route.AgentgatewayBackends}.
+ *
  * <p>May depend on {@code config}, {@code provider} and {@code policy} (a rule carries its compiled
- * AI policy); not on Vert.x or the proxy.
+ * AI policy), {@code cel} (health conditions, compiled once per snapshot) and {@code translate.Schema};
+ * not on Vert.x or the proxy.
  */
 package dev.aigw.route;

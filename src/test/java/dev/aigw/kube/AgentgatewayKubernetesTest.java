@@ -188,4 +188,82 @@ class AgentgatewayKubernetesTest {
             assertThat(status("/gemini")).as("the rest keeps serving").isEqualTo(200);
         }
     }
+
+    static String routes(String goldLabels, String silverLabels) {
+        return """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: gold, namespace: agentgateway-system, labels: %s}
+                spec:
+                  parentRefs: [{name: agentgateway-proxy}]
+                  rules:
+                  - matches: [{path: {type: PathPrefix, value: /gold}}]
+                    backendRefs: [{name: gemini, group: agentgateway.dev, kind: AgentgatewayBackend}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: silver, namespace: agentgateway-system, labels: %s}
+                spec:
+                  parentRefs: [{name: agentgateway-proxy}]
+                  rules:
+                  - matches: [{path: {type: PathPrefix, value: /silver}}]
+                    backendRefs: [{name: gemini, group: agentgateway.dev, kind: AgentgatewayBackend}]
+                """.formatted(goldLabels, silverLabels);
+    }
+
+    /** The x-tier header the upstream saw on a 200 through {@code path}, or "" when none; null when not 200. */
+    String tier(String path) {
+        if (status(path) != 200) return null;
+        String t = google.take().headers().get("x-tier");
+        return t == null ? "" : t;
+    }
+
+    @Test
+    void targetSelectorsSelectByLabelsAndALabelChangeReselects() throws Exception {
+        try (GatewayApp app = KubernetesModeTest.start(cluster.gatewayConfig(), google, "127.0.0.1", "replica-a")) {
+            cluster.apply("""
+                    apiVersion: gateway.networking.k8s.io/v1
+                    kind: Gateway
+                    metadata: {name: agentgateway-proxy, namespace: agentgateway-system}
+                    spec:
+                      gatewayClassName: agentgateway
+                      listeners:
+                      - {name: http, port: %d, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}
+                    ---
+                    apiVersion: agentgateway.dev/v1alpha1
+                    kind: AgentgatewayBackend
+                    metadata: {name: gemini, namespace: agentgateway-system}
+                    spec:
+                      ai: {provider: {gemini: {model: gemini-2.5-flash-lite}}}
+                      policies: {auth: {key: AIza-kube}}
+                    ---
+                    %s
+                    ---
+                    apiVersion: agentgateway.dev/v1alpha1
+                    kind: AgentgatewayPolicy
+                    metadata: {name: gold-tier, namespace: agentgateway-system}
+                    spec:
+                      targetSelectors:
+                      - {group: gateway.networking.k8s.io, kind: HTTPRoute, matchLabels: {tier: gold}}
+                      traffic:
+                        headerModifiers:
+                          request: {set: [{name: x-tier, value: gold}]}
+                    """.formatted(port, routes("{tier: gold}", "{tier: silver}")));
+            within(Duration.ofSeconds(30), () -> "gold".equals(tier("/gold")));
+            assertThat(tier("/silver")).isEqualTo("");
+
+            within(Duration.ofSeconds(30), () -> ancestor(cluster.status(Kind.AGENTGATEWAY_POLICY, NS, "gold-tier"),
+                    "agentgateway-proxy") != null);
+            JsonNode a = ancestor(cluster.status(Kind.AGENTGATEWAY_POLICY, NS, "gold-tier"), "agentgateway-proxy");
+            assertThat(a.path("controllerName").asText()).isEqualTo("agentgateway.dev/agentgateway");
+            assertThat(condition(a.path("conditions"), "Accepted").path("reason").asText()).isEqualTo("Valid");
+            assertThat(condition(a.path("conditions"), "Attached").path("message").asText())
+                    .isEqualTo("Attached to all targets");
+
+            // Relabel: the label moves to the other route; the watch re-selects.
+            cluster.apply(routes("{tier: bronze}", "{tier: gold}"));
+            within(Duration.ofSeconds(30), () -> "gold".equals(tier("/silver")));
+            assertThat(tier("/gold")).isEqualTo("");
+        }
+    }
 }

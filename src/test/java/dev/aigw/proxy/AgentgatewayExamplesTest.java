@@ -57,6 +57,10 @@ class AgentgatewayExamplesTest {
     @BeforeAll
     static void start() throws Exception {
         openai = FakeUpstream.tls().respond((r, req) -> {
+            if (r.body().length() == 0) {
+                req.response().putHeader("content-type", "application/json").end("{\"object\":\"list\",\"data\":[]}");
+                return;
+            }
             String model = r.json().path("model").asText();
             if (model.equals("gpt-3.5-turbo-broken")) {
                 req.response().setStatusCode(503).putHeader("content-type", "application/json")
@@ -133,18 +137,46 @@ class AgentgatewayExamplesTest {
     }
 
     @Test
-    void e1OpenAiWithSecretRefAndCustomRouteThroughTheOfficialSdk() {
-        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(url("/openai")).apiKey("client-key")
-                .maxRetries(0).build();
-        // The SDK posts to /openai/chat/completions; the route's URLRewrite and routes map do not change the
-        // OpenAI provider's own path (no host set).
-        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder()
-                .model("gpt-4o-mini").addUserMessage("hi").build());
-        assertThat(c.choices().getFirst().message().content()).hasValue("hello");
+    void e1CustomRouteMatchesTheRoutesMapAfterTheUrlRewrite() throws Exception {
+        // As the docs' curl: POST /openai, rewritten to /v1/chat/completions, which the routes map calls Completions.
+        HttpResponse<String> resp = post("/openai", chat("gpt-4o-mini"));
+        assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+        assertThat(json(resp.body()).path("choices").get(0).path("message").path("content").asText()).isEqualTo("hello");
         FakeUpstream.Recorded r = openai.take();
         assertThat(r.path()).isEqualTo("/v1/chat/completions");
         assertThat(r.headers().getAll("authorization")).containsExactly("Bearer sk-openai-e1");
         assertThat(r.json().path("model").asText()).as("no model on the Backend: the client's").isEqualTo("gpt-4o-mini");
+
+        // A longer path is rewritten to /v1/chat/completions/..., which only "*" matches: Passthrough, path kept
+        // (agentgateway matches the suffix after the rewrite, not the client's /chat/completions).
+        HttpResponse<String> passed = post("/openai/chat/completions", chat("gpt-4o-mini"));
+        assertThat(passed.statusCode()).isEqualTo(200);
+        assertThat(openai.take().path()).isEqualTo("/v1/chat/completions/chat/completions");
+    }
+
+    @Test
+    void e1RoutesThroughTheOfficialSdkOnARouteThatRewritesToV1() throws Exception {
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(url("/openai-sdk")).apiKey("client-key")
+                .maxRetries(0).build();
+        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("gpt-4o-mini").addUserMessage("hi").build());
+        assertThat(c.choices().getFirst().message().content()).hasValue("hello");
+        FakeUpstream.Recorded r = openai.take();
+        assertThat(r.path()).as("/openai-sdk/chat/completions → /v1/chat/completions: Completions").isEqualTo("/v1/chat/completions");
+        assertThat(r.headers().getAll("authorization")).containsExactly("Bearer sk-openai-e1");
+
+        // /v1/models: the Models route type, answered by the gateway (nothing reaches the provider).
+        assertThat(client.models().list().data()).isNotNull();
+        assertThat(openai.received()).isZero();
+
+        // Anything else: "*" Passthrough, the rewritten path as it is, with the Backend's key.
+        HttpResponse<String> files = gw.http().send(HttpRequest.newBuilder(URI.create(url("/openai-sdk/files")))
+                .header("authorization", "Bearer client-key").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(files.statusCode()).isEqualTo(200);
+        FakeUpstream.Recorded f = openai.take();
+        assertThat(f.method()).isEqualTo("GET");
+        assertThat(f.path()).isEqualTo("/v1/files");
+        assertThat(f.headers().getAll("authorization")).containsExactly("Bearer sk-openai-e1");
     }
 
     @Test
@@ -226,14 +258,23 @@ class AgentgatewayExamplesTest {
     }
 
     @Test
-    void e8FailoverToTheNextGroup() throws Exception {
-        HttpResponse<String> resp = null;
-        for (int i = 0; i < 6; i++) {
-            resp = post("/failover", chat("client-model"));
-            if (resp.statusCode() == 200 && json(resp.body()).path("model").asText().equals("gpt-4.1")) break;
+    void e8FailoverHealthEvictsAndTheNextRequestFailsOver() throws Exception {
+        // model-failover-health: unhealthyCondition 5xx || 429, one failure evicts for 10s. Without a retry policy
+        // agentgateway does not replay a request: each failing provider answers once, then is evicted.
+        HttpResponse<String> first = post("/failover", chat("client-model"));
+        HttpResponse<String> second = post("/failover", chat("client-model"));
+        // OpenAI's 503 as it is; Anthropic's 529 (overloaded) in the client's OpenAI format, 503.
+        assertThat(List.of(first.statusCode(), second.statusCode())).as("group 1's two providers fail once each")
+                .containsExactly(503, 503);
+        assertThat(openai.received()).isEqualTo(1);
+        assertThat(anthropic.received()).isEqualTo(1);
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> resp = post("/failover", chat("client-model"));
+            assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+            assertThat(json(resp.body()).path("model").asText()).as("group 1 evicted: the second group serves")
+                    .isEqualTo("gpt-4.1");
         }
-        assertThat(resp.statusCode()).isEqualTo(200);
-        assertThat(json(resp.body()).path("model").asText()).as("the second group serves").isEqualTo("gpt-4.1");
+        assertThat(anthropic.received()).as("the evicted provider gets nothing").isEqualTo(1);
     }
 
     @Test

@@ -168,4 +168,97 @@ class BedrockEndToEndTest {
         }
     }
 
+    /** agentgateway's resources: a Bedrock AgentgatewayBackend and a policy with promptCaching and both transformations. */
+    private static String agentgatewayConfig() {
+        return """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: bedrock-secret, namespace: agentgateway-system}
+                stringData: {accessKey: %s, secretKey: "%s"}
+                ---
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayBackend
+                metadata: {name: bedrock, namespace: agentgateway-system}
+                spec:
+                  ai:
+                    provider:
+                      bedrock: {model: "anthropic.claude-3-5-sonnet-20240620-v1:0", region: "eu-west-1"}
+                  policies:
+                    auth:
+                      aws:
+                        secretRef:
+                          name: bedrock-secret
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: bedrock, namespace: agentgateway-system}
+                spec:
+                  parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
+                  rules:
+                  - backendRefs: [{group: agentgateway.dev, kind: AgentgatewayBackend, name: bedrock}]
+                ---
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayPolicy
+                metadata: {name: caching, namespace: agentgateway-system}
+                spec:
+                  targetRefs: [{group: agentgateway.dev, kind: AgentgatewayBackend, name: bedrock}]
+                  backend:
+                    ai:
+                      promptCaching:
+                        cacheSystem: true
+                        cacheMessages: true
+                        cacheTools: false
+                        minTokens: 1024
+                        cacheMessageOffset: 0
+                      overrides: [{field: temperature, value: "0.5"}]
+                      transformations:
+                      - {field: max_tokens, expression: "llmRequest.messages.size() * 100"}
+                      - {field: top_p, expression: "llmRequest.temperature / 2.0"}
+                      - {field: stop, expression: "llmRequest.no_such_field"}
+                      defaults: [{field: top_p, value: "0.9"}]
+                      finalTransformations:
+                      - {field: requestMetadata, expression: '{"team": request.headers["x-team"]}'}
+                """.formatted(ACCESS, SECRET);
+    }
+
+    @Test
+    void promptCachingAndTransformationsShapeTheSignedConverseBody() throws Exception {
+        try (FakeUpstream bedrock = fakeBedrock();
+             GatewayHarness gw = GatewayHarness.builder().upstream(HOST, bedrock).file("b.yaml", agentgatewayConfig()).start()) {
+            String system = "You answer questions about the attached handbook. ".repeat(120); // 840 words: ~1092 tokens
+            OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gw.url() + "/v1").apiKey("unused").maxRetries(0)
+                    .putHeader("x-team", "search").build();
+            ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("x")
+                    .addSystemMessage(system).addUserMessage("What is chapter 1 about?")
+                    .addAssistantMessage("Onboarding.").addUserMessage("And chapter 2?").stop("END").build());
+            assertThat(c.choices().getFirst().message().content()).isPresent();
+            FakeUpstream.Recorded up = bedrock.take();
+            assertThat(signatureValid(up)).as("the cache points are inside the signed body").isTrue();
+            JsonNode body = up.json();
+            assertThat(body.path("system")).hasSize(2);
+            assertThat(body.at("/system/1/cachePoint/type").asText()).isEqualTo("default");
+            JsonNode messages = body.path("messages");
+            assertThat(messages).hasSize(3);
+            assertThat(messages.get(1).path("role").asText()).isEqualTo("assistant");
+            assertThat(messages.get(1).path("content").get(1).path("cachePoint").path("type").asText()).isEqualTo("default");
+            assertThat(messages.get(2).path("content")).as("the current turn is not cached").hasSize(1);
+            assertThat(messages.get(0).path("content")).hasSize(1);
+            // overrides, then transformations (which see the override), then defaults (top_p already set).
+            assertThat(body.at("/inferenceConfig/temperature").asDouble()).isEqualTo(0.5);
+            assertThat(body.at("/inferenceConfig/topP").asDouble()).isEqualTo(0.25);
+            assertThat(body.at("/inferenceConfig/maxTokens").asInt()).isEqualTo(400);
+            assertThat(body.at("/inferenceConfig/stopSequences").isMissingNode()).as("a failed expression removes").isTrue();
+            // finalTransformations: on the Converse body, after conversion.
+            assertThat(body.at("/requestMetadata/team").asText()).isEqualTo("search");
+
+            // Below minTokens: no system cache point, the message one stays.
+            client.chat().completions().create(ChatCompletionCreateParams.builder().model("x")
+                    .addSystemMessage("Be brief.").addUserMessage("Hi").addAssistantMessage("Hello.")
+                    .addUserMessage("Bye").build());
+            JsonNode small = bedrock.take().json();
+            assertThat(small.path("system")).hasSize(1);
+            assertThat(small.at("/messages/1/content/1/cachePoint").isObject()).isTrue();
+        }
+    }
+
 }

@@ -162,7 +162,7 @@ class BothApisTest {
     }
 
     @Test
-    void aTrafficPolicyTargetThatDoesNotExistIsUnresolvedAndSelectorsAreRefused() {
+    void aTrafficPolicyTargetThatDoesNotExistIsUnresolvedAndASelectorThatPicksNothingIsWarnedAbout() {
         SnapshotCompiler.Result r = Configs.compile(BASE + """
                 ---
                 apiVersion: agentgateway.dev/v1alpha1
@@ -181,7 +181,99 @@ class BothApisTest {
                 """);
         assertThat(r.problems()).anyMatch(p -> p.severity() == Problem.Severity.UNRESOLVED
                 && p.resource().equals("AgentgatewayPolicy ns/ghost") && p.message().contains("section nope not found"));
-        assertThat(r.problems()).anyMatch(p -> p.isError() && p.resource().equals("AgentgatewayPolicy ns/selected")
-                && p.message().contains("targetSelectors (attachment by labels) are not served by this gateway yet"));
+        assertThat(r.problems()).anyMatch(p -> p.severity() == Problem.Severity.WARNING
+                && p.resource().equals("AgentgatewayPolicy ns/selected") && p.message().contains("selects no HTTPRoute"));
+        assertThat(r.problems()).noneMatch(p -> p.isError() && p.resource().equals("AgentgatewayPolicy ns/selected"));
+    }
+
+    @Test
+    void targetSelectorsPickRoutesAndBackendsByLabelForTrafficAndBackendAi() {
+        String labelled = BASE.replace("metadata: {name: r, namespace: ns}", "metadata: {name: r, namespace: ns, labels: {team: a}}")
+                .replace("metadata: {name: agw, namespace: ns}", "metadata: {name: agw, namespace: ns, labels: {llm: openai}}");
+        String policies = """
+                ---
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayPolicy
+                metadata: {name: by-label, namespace: ns, creationTimestamp: "2026-01-01T00:00:00Z"}
+                spec:
+                  targetSelectors: [{group: gateway.networking.k8s.io, kind: HTTPRoute, matchLabels: {team: a}, sectionName: chat}]
+                  traffic: {timeouts: {request: 3s}}
+                  backend: {ai: {defaults: [{field: max_tokens, value: 99}]}}
+                ---
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayPolicy
+                metadata: {name: backend-by-label, namespace: ns}
+                spec:
+                  targetSelectors: [{group: agentgateway.dev, kind: AgentgatewayBackend, matchLabels: {llm: openai}}]
+                  backend: {ai: {defaults: [{field: user, value: selected}]}}
+                """;
+        SnapshotCompiler.Result r = Configs.compile(labelled + policies);
+        assertThat(r.problems()).noneMatch(Problem::isError);
+        CompiledRule chat = rule(r, "/chat");
+        assertThat(chat.timeouts().request()).as("the rule the selector's sectionName names")
+                .contains(java.time.Duration.ofSeconds(3));
+        assertThat(field(chat.policy().orElseThrow(), "max_tokens")).isEqualTo(99);
+        assertThat(rule(r, "/ext").timeouts().request()).contains(java.time.Duration.ofSeconds(12));
+        assertThat(rule(r, "/agw").policy().orElseThrow().defaults()).anyMatch(d -> d.field().equals("user"));
+        assertThat(rule(r, "/chat").policy().orElseThrow().defaults()).noneMatch(d -> d.field().equals("user"));
+
+        // Without the labels nothing is selected: the same snapshot compiled again re-selects.
+        SnapshotCompiler.Result unlabelled = Configs.compile(BASE + policies);
+        assertThat(rule(unlabelled, "/chat").timeouts().request()).contains(java.time.Duration.ofSeconds(12));
+        assertThat(rule(unlabelled, "/agw").policy().orElseThrow().defaults()).noneMatch(d -> d.field().equals("user"));
+    }
+
+    @Test
+    void targetSelectorsFollowTheCrdRules() {
+        SnapshotCompiler.Result r = Configs.compile(BASE + """
+                ---
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayPolicy
+                metadata: {name: both, namespace: ns}
+                spec:
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: r}]
+                  targetSelectors: [{group: gateway.networking.k8s.io, kind: HTTPRoute, matchLabels: {app: x}}]
+                  traffic: {timeouts: {request: 5s}}
+                ---
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayPolicy
+                metadata: {name: kinds, namespace: ns}
+                spec:
+                  targetSelectors:
+                  - {group: gateway.networking.k8s.io, kind: HTTPRoute, matchLabels: {app: x}}
+                  - {group: gateway.networking.k8s.io, kind: Gateway, matchLabels: {app: x}}
+                  traffic: {timeouts: {request: 5s}}
+                ---
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayPolicy
+                metadata: {name: svc, namespace: ns}
+                spec:
+                  targetSelectors: [{group: "", kind: Service, matchLabels: {app: x}}]
+                  traffic: {timeouts: {request: 5s}}
+                """);
+        assertThat(r.problems()).anyMatch(p -> p.isError() && p.resource().equals("AgentgatewayPolicy ns/both")
+                && p.message().contains("exactly one of the fields in [targetRefs targetSelectors] must be set"));
+        assertThat(r.problems()).anyMatch(p -> p.isError() && p.resource().equals("AgentgatewayPolicy ns/kinds")
+                && p.message().contains("Only one Kind of targetRef can be set on one policy"));
+        assertThat(r.problems()).anyMatch(p -> p.isError() && p.resource().equals("AgentgatewayPolicy ns/svc")
+                && p.message().contains("the 'traffic' field can only target a Gateway, ListenerSet, GRPCRoute, HTTPRoute, or InferencePool"));
+    }
+
+    @Test
+    void aTransformationThatDoesNotCompileIsAnErrorAtItsLine() {
+        SnapshotCompiler.Result r = Configs.compile(BASE + """
+                ---
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayPolicy
+                metadata: {name: cel, namespace: ns}
+                spec:
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: r}]
+                  backend:
+                    ai:
+                      transformations:
+                      - {field: max_tokens, expression: "llmRequest.max_tokens *"}
+                """);
+        assertThat(r.problems()).anyMatch(p -> p.isError() && p.resource().equals("AgentgatewayPolicy ns/cel")
+                && p.message().contains("does not compile") && p.location().line() > 0);
     }
 }

@@ -67,6 +67,29 @@ class GoldenTest {
         return ctx;
     }
 
+    /**
+     * A case's {@code context.json} {@code promptCaching} (agentgateway's policy, its defaults for
+     * absent fields) applied to the provider body as the proxy does after translation.
+     */
+    static void applyPromptCaching(Path dir, Schema backend, ObjectNode body, String model) throws IOException {
+        Path file = dir.resolve("context.json");
+        if (!Files.exists(file)) {
+            return;
+        }
+        JsonNode pc = MAPPER.readTree(Files.readString(file)).get("promptCaching");
+        if (pc == null) {
+            return;
+        }
+        PromptCaching.Config c = new PromptCaching.Config(pc.path("cacheSystem").asBoolean(true),
+                pc.path("cacheMessages").asBoolean(true), pc.path("cacheTools").asBoolean(false),
+                java.util.OptionalInt.of(pc.path("minTokens").asInt(1024)), pc.path("cacheMessageOffset").asInt(0));
+        if (backend == Schema.BEDROCK_CONVERSE) {
+            PromptCaching.bedrock(body, model, c);
+        } else if (backend == Schema.ANTHROPIC_MESSAGES) {
+            PromptCaching.anthropic(body, c);
+        }
+    }
+
     @TestFactory
     Stream<DynamicNode> golden() throws IOException {
         List<DynamicNode> pairs = new ArrayList<>();
@@ -120,6 +143,7 @@ class GoldenTest {
         try {
             TranslatedRequest r = tr.request(readObject(dir.resolve("request.json")), contextFor(dir));
             actual = r.body();
+            applyPromptCaching(dir, backend, actual, r.model());
             if (Files.exists(dir.resolve("upstream-path.txt")) || UPDATE && !java.util.Objects.equals(r.path(), defaultPath(backend))) {
                 comparePath(dir.resolve("upstream-path.txt"), r.path() + (r.streaming() ? " (streaming)" : ""));
             }

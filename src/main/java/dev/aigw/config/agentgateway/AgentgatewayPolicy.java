@@ -10,8 +10,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** An {@code AgentgatewayPolicy} (agentgateway.dev/v1alpha1), bound and validated. */
-public record AgentgatewayPolicy(ResourceKey key, Instant created, Spec spec, Location location) {
+/**
+ * An {@code AgentgatewayPolicy} (agentgateway.dev/v1alpha1), bound and validated.
+ *
+ * @param targets what the policy attaches to: {@code spec.targetRefs} as written, or the resources
+ *                {@code spec.targetSelectors} pick in this snapshot ({@link TargetSelection})
+ */
+public record AgentgatewayPolicy(ResourceKey key, Instant created, Spec spec, Location location, List<TargetRef> targets) {
+
+    public AgentgatewayPolicy {
+        targets = List.copyOf(targets);
+    }
+
+    /** Targets by reference only (no selection). */
+    public AgentgatewayPolicy(ResourceKey key, Instant created, Spec spec, Location location) {
+        this(key, created, spec, location, spec.targetRefs());
+    }
 
     /**
      * Exactly one of {@code targetRefs} or {@code targetSelectors}; at least one of

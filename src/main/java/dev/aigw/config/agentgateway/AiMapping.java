@@ -28,9 +28,13 @@ import java.util.regex.Pattern;
  * </ul>
  * Shapes this engine cannot hold (two webhooks, regexes with different actions, different reject
  * answers) are errors, never approximations. {@code routes} and {@code promptCaching} are bound
- * and validated here; the route types are served by the Responses work, prompt caching is refused.
+ * and validated here; the route types are served by the Responses work. {@code promptCaching} (its
+ * defaults applied), {@code transformations} and {@code finalTransformations} pass through as they are.
  */
 public final class AiMapping {
+    /** A Canadian social insurance number written 3-3-3 with dashes or spaces (agentgateway's CA_SIN_FORMATTED). */
+    static final Pattern CA_SIN = Pattern.compile("\\b[0-9]{3}[- ][0-9]{3}[- ][0-9]{3}\\b");
+
     private AiMapping() {
     }
 
@@ -52,9 +56,10 @@ public final class AiMapping {
             for (AiBackendPolicy.FieldValue f : ai.overrides()) ds.add(new TrafficPolicyResource.FieldDefault(f.field(), f.value(), true));
             defaults = Optional.of(List.copyOf(ds));
         }
-        if (ai.promptCaching().isPresent()) {
-            c.error(at + "/promptCaching", "promptCaching (Bedrock cache points) is not served by this gateway");
-        }
+        // agentgateway's defaults: cacheSystem true, cacheMessages true, cacheTools false, minTokens 1024, offset 0.
+        Optional<TrafficPolicyResource.PromptCaching> caching = ai.promptCaching().map(pc -> new TrafficPolicyResource.PromptCaching(
+                pc.cacheSystem().orElse(true), pc.cacheMessages().orElse(true), pc.cacheTools().orElse(false),
+                java.util.OptionalInt.of(pc.minTokens().orElse(1024)), pc.cacheMessageOffset().orElse(0)));
         Optional<TrafficPolicyResource.RequestGuard> request = Optional.empty();
         Optional<TrafficPolicyResource.ResponseGuard> response = Optional.empty();
         if (ai.promptGuard().isPresent()) {
@@ -63,7 +68,13 @@ public final class AiMapping {
             if (!g.response().isEmpty()) response = Optional.of(response(g.response(), at + "/promptGuard/response", c, resolve));
         }
         return new Ai(Optional.empty(), enrichment, defaults, request, response,
-                ai.modelAliases().isEmpty() ? Optional.empty() : Optional.of(new LinkedHashMap<>(ai.modelAliases())));
+                ai.modelAliases().isEmpty() ? Optional.empty() : Optional.of(new LinkedHashMap<>(ai.modelAliases())),
+                caching, expressions(ai.transformations()), expressions(ai.finalTransformations()));
+    }
+
+    private static Optional<List<TrafficPolicyResource.FieldExpression>> expressions(List<AiBackendPolicy.FieldExpression> fs) {
+        if (fs.isEmpty()) return Optional.empty();
+        return Optional.of(fs.stream().map(f -> new TrafficPolicyResource.FieldExpression(f.field(), f.expression())).toList());
     }
 
     private static TrafficPolicyResource.RequestGuard request(List<RequestGuard> guards, String at, Checker c,
@@ -129,7 +140,8 @@ public final class AiMapping {
             if (response && a == AiBackendPolicy.Action.Reject) {
                 c.error(at, "a response regex with action Reject is not served by this gateway (responses are masked)");
             }
-            for (String m : r.matches()) matches.add(new TrafficPolicyResource.RegexMatch(Pattern.compile(m), Optional.empty()));
+            // agentgateway masks its custom matches as <masked> (kgateway's unnamed ones are <CUSTOM>).
+            for (String m : r.matches()) matches.add(new TrafficPolicyResource.RegexMatch(Pattern.compile(m), Optional.of("masked")));
             for (AiBackendPolicy.Builtin b : r.builtins()) {
                 TrafficPolicyResource.Builtin bi = switch (b) {
                     case Ssn -> TrafficPolicyResource.Builtin.SSN;
@@ -137,7 +149,11 @@ public final class AiMapping {
                     case PhoneNumber -> TrafficPolicyResource.Builtin.PHONE_NUMBER;
                     case Email -> TrafficPolicyResource.Builtin.EMAIL;
                     case CaSin -> {
-                        c.error(at, "the CaSin builtin (Canadian social insurance numbers) is not served by this gateway yet");
+                        // agentgateway's formatted SIN pattern, masked <CA_SIN>; its low-confidence bare
+                        // nine-digit pattern is left out (it would mask every nine-digit number).
+                        if (matches.stream().noneMatch(x -> x.name().equals(Optional.of("CA_SIN")))) {
+                            matches.add(new TrafficPolicyResource.RegexMatch(CA_SIN, Optional.of("CA_SIN")));
+                        }
                         yield null;
                     }
                 };

@@ -1,5 +1,6 @@
 package dev.aigw.config.agentgateway;
 
+import dev.aigw.config.AiRoutes;
 import dev.aigw.config.BackendResource;
 import dev.aigw.config.BackendResource.AuthHeader;
 import dev.aigw.config.BackendResource.AuthToken;
@@ -12,6 +13,7 @@ import dev.aigw.config.Checker;
 import dev.aigw.config.Problem;
 import dev.aigw.config.RawResource;
 import dev.aigw.config.SecretValue;
+import dev.aigw.config.TrafficPolicyResource;
 import dev.aigw.config.agentgateway.AgentgatewayBackend.NamedProvider;
 import dev.aigw.config.agentgateway.AgentgatewayBackend.Provider;
 
@@ -99,7 +101,7 @@ public final class BackendValidation {
         List<List<Llm>> groups = new ArrayList<>();
         if (ai.provider().isPresent()) {
             Llm llm = llm(b.key().name(), ai.provider().get(), policies, "/spec/ai/provider", c);
-            if (llm != null) groups.add(List.of(llm));
+            if (llm != null) groups.add(List.of(withPolicies(llm, Optional.empty(), policies.health(), "/spec/policies", c)));
         }
         if (ai.groups().size() > 8) c.error("/spec/ai/groups", "lists " + ai.groups().size() + " groups (at most 8)");
         Set<String> allNames = new HashSet<>();
@@ -117,21 +119,62 @@ public final class BackendValidation {
                     c.warning(pp + "/name", "provider name " + np.name() + " is also used in another group; policies "
                             + "that pick it by sectionName reach both");
                 }
-                np.policies().ifPresent(p -> {
-                    PolicyValidation.backend(p, pp + "/policies", c, false);
-                    if (p.ai().isPresent()) {
-                        c.error(pp + "/policies/ai", "per-provider ai policies are not served by this gateway; set "
-                                + "them in the Backend's spec.policies.ai or an AgentgatewayPolicy");
-                    }
-                });
-                BackendPolicies merged = BackendPolicies.merge(policies, np.policies().orElse(BackendPolicies.NONE));
+                np.policies().ifPresent(p -> PolicyValidation.backend(p, pp + "/policies", c, false));
+                BackendPolicies own = np.policies().orElse(BackendPolicies.NONE);
+                BackendPolicies merged = BackendPolicies.merge(policies, own);
                 Llm llm = llm(np.name(), np.provider(), merged, pp, c);
-                if (llm != null) group.add(llm);
+                Optional<TrafficPolicyResource.Ai> providerAi = own.ai().map(a -> providerAi(a, pp + "/policies/ai", c));
+                String healthAt = own.health().isPresent() ? pp + "/policies" : "/spec/policies";
+                if (llm != null) group.add(withPolicies(llm, providerAi, merged.health(), healthAt, c));
             }
             groups.add(List.copyOf(group));
         }
         if (c.failed()) return Optional.empty();
-        return Optional.of(new BackendResource(b.key(), new BackendResource.Ai(List.copyOf(groups)), b.location()));
+        // spec.policies.ai.routes: matched against the path after the route's URLRewrite (route.SnapshotCompiler
+        // merges an AgentgatewayPolicy's routes under these and adds agentgateway's default, Completions).
+        AiRoutes routes = policies.ai().map(a -> AiRoutes.of(a.routes())).orElse(AiRoutes.NONE);
+        return Optional.of(new BackendResource(b.key(), new BackendResource.Ai(List.copyOf(groups),
+                BackendResource.LoadBalancing.ROUND_ROBIN, routes), b.location()));
+    }
+
+    /**
+     * A failover provider's own {@code policies.ai}: the body rewrites it may change per provider
+     * (prompt, defaults, overrides, modelAliases). Guards and routes are decided once per request,
+     * before a provider is chosen, so they are refused here.
+     */
+    private static TrafficPolicyResource.Ai providerAi(AiBackendPolicy a, String at, Checker c) {
+        if (a.promptGuard().isPresent()) {
+            c.error(at + "/promptGuard", "a provider's own promptGuard is not served by this gateway (guards run once per "
+                    + "request, before a provider is chosen); set it in the Backend's spec.policies.ai or an AgentgatewayPolicy");
+        }
+        if (!a.routes().isEmpty()) {
+            c.error(at + "/routes", "a provider's own routes are not served by this gateway (the route type is chosen "
+                    + "before a provider); set them in the Backend's spec.policies.ai.routes");
+        }
+        if (a.promptCaching().isPresent() || !a.transformations().isEmpty() || !a.finalTransformations().isEmpty()) {
+            c.error(at, "a provider's own promptCaching, transformations and finalTransformations are not served by this "
+                    + "gateway (a provider's policies.ai may set prompt, defaults, overrides and modelAliases); set them in "
+                    + "the Backend's spec.policies.ai");
+        }
+        return AiMapping.toAi(a, at, c, (ns, ref) -> Optional.empty());
+    }
+
+    /** The provider's own AI policy and the health rule that applies to it ({@code at}: where that health was written). */
+    private static Llm withPolicies(Llm llm, Optional<TrafficPolicyResource.Ai> ai, Optional<BackendPolicies.Health> health,
+                                    String at, Checker c) {
+        Optional<BackendResource.Health> h = health.map(x -> health(x, at + "/health", c));
+        if (ai.isEmpty() && h.isEmpty()) return llm;
+        return new Llm(llm.name(), llm.provider(), llm.host(), llm.path(), llm.authHeader(), llm.location(),
+                llm.upstream(), new BackendResource.ProviderPolicies(ai, h, llm.policies().formats()));
+    }
+
+    static BackendResource.Health health(BackendPolicies.Health h, String at, Checker c) {
+        Optional<BackendPolicies.Eviction> e = h.eviction();
+        h.unhealthyCondition().ifPresent(x -> c.length(at + "/unhealthyCondition", x, 16384));
+        return new BackendResource.Health(h.unhealthyCondition(),
+                e.flatMap(BackendPolicies.Eviction::duration).map(dev.aigw.config.GoDuration::value),
+                e.flatMap(BackendPolicies.Eviction::consecutiveFailures), e.flatMap(BackendPolicies.Eviction::healthThreshold),
+                e.flatMap(BackendPolicies.Eviction::restoreHealth), c.resource().at(at));
     }
 
     /** One provider, with the policies that apply to it ({@code auth}, {@code tls}). */
@@ -245,9 +288,7 @@ public final class BackendValidation {
                 }
             }
             default -> {
-                c.error(at + "/custom", "a custom provider is not served by this gateway; use openai with host, port and path "
-                        + "for an OpenAI-compatible server");
-                return null;
+                return custom(name, p, policies, at, c, token, header);
             }
         }
         Optional<Boolean> tls = Optional.of(!hostSet || policies.tls().isPresent());
@@ -259,6 +300,103 @@ public final class BackendValidation {
             }
         });
         return new Llm(name, spec, host, path, header, c.resource().at(at), upstream);
+    }
+
+    /**
+     * agentgateway's {@code custom} provider: {@code host}+{@code port} or a Service
+     * {@code backendRef}, and the formats it speaks, each at its path. The first listed format is
+     * the provider as the rest of the gateway sees it; the others ride along in its policies.
+     * Plain HTTP unless {@code policies.tls}; the credential as {@code Authorization: Bearer}.
+     */
+    private static Llm custom(String name, Provider p, BackendPolicies policies, String at, Checker c,
+                              AuthToken token, Optional<AuthHeader> header) {
+        AgentgatewayBackend.Custom cu = p.custom().get();
+        String cp = at + "/custom";
+        if (p.host().isPresent() || p.port().isPresent() || p.path().isPresent() || p.pathPrefix().isPresent()) {
+            c.error(at, "a custom provider sets its own host and port (custom.host, custom.port) and a path per format "
+                    + "(custom.formats[].path); host, port, path and pathPrefix beside it are not used");
+        }
+        if (cu.backendRef().isPresent() == (cu.host().isPresent() || cu.port().isPresent())) {
+            c.error(cp, "exactly one of backendRef or host and port must be set");
+        }
+        if (cu.host().isPresent() != cu.port().isPresent()) c.error(cp, "both host and port must be set together");
+        c.range(cp + "/port", cu.port(), 1, 65535);
+        Optional<HostPort> hp = cu.host().flatMap(h -> cu.port().map(pt -> new HostPort(h, pt)));
+        if (cu.backendRef().isPresent()) {
+            Refs.BackendObjectRef ref = cu.backendRef().get();
+            String kind = ref.kind().orElse("Service");
+            if (!kind.equals("Service") || !ref.group().orElse("").isEmpty()) {
+                c.error(cp + "/backendRef", "a custom provider's backendRef " + kind + " is not served by this gateway "
+                        + "(a Service is)");
+            } else if (ref.port().isEmpty()) {
+                c.error(cp + "/backendRef/port", "a Service backendRef needs a port");
+            } else {
+                hp = Optional.of(new HostPort(ref.name() + "." + ref.namespace().orElse(c.resource().namespace())
+                        + ".svc.cluster.local", ref.port().get()));
+            }
+        }
+        hp.ifPresent(h -> {
+            if (h.host().isEmpty() || h.host().contains("/") || h.host().contains(" ")) {
+                c.error(cp + "/host", h.host() + " is not a host name");
+            }
+        });
+        if (cu.formats().isEmpty() || cu.formats().size() > 6) c.error(cp + "/formats", "must list 1 to 6 formats");
+        Set<AgentgatewayBackend.FormatType> seen = new HashSet<>();
+        boolean tls = policies.tls().isPresent();
+        hp.ifPresent(h -> policies.tls().flatMap(BackendPolicies.Tls::sni).ifPresent(sni -> {
+            if (!sni.equalsIgnoreCase(h.host())) {
+                c.error(at, "policies.tls.sni " + sni + " differs from host " + h.host() + "; this gateway sends the host "
+                        + "as SNI and verifies it (use --connect-to to reach another address)");
+            }
+        }));
+        // A custom server takes the credential as a bearer token in every format, unless location says otherwise.
+        Optional<AuthHeader> auth = header.or(() -> Optional.of(new AuthHeader("Authorization", Optional.of("Bearer "))));
+        List<BackendResource.CustomFormat> formats = new ArrayList<>();
+        for (int i = 0; i < cu.formats().size(); i++) {
+            AgentgatewayBackend.Format f = cu.formats().get(i);
+            String fp = cp + "/formats/" + i;
+            if (!seen.add(f.type())) c.error(fp + "/type", "format " + f.type() + " is listed twice");
+            f.path().ifPresent(x -> {
+                if (!x.startsWith("/")) c.error(fp + "/path", "path " + x + " must start with /");
+            });
+            String path;
+            ProviderSpec spec;
+            switch (f.type()) {
+                case Completions -> {
+                    path = "/v1/chat/completions";
+                    spec = new BackendResource.OpenAi(token, cu.model());
+                }
+                case Responses -> {
+                    path = "/v1/responses";
+                    spec = new BackendResource.OpenAi(token, cu.model());
+                }
+                case Embeddings -> {
+                    path = "/v1/embeddings";
+                    spec = new BackendResource.OpenAi(token, cu.model());
+                    f.path().filter(x -> !x.contains("embed")).ifPresent(x -> c.error(fp + "/path", "an Embeddings "
+                            + "path must name an embeddings endpoint (contain \"embed\"); found " + x));
+                }
+                case Messages -> {
+                    path = "/v1/messages";
+                    spec = new BackendResource.Anthropic(token, cu.model(), Optional.empty());
+                }
+                case AnthropicTokenCount -> {
+                    path = "/v1/messages/count_tokens";
+                    spec = new BackendResource.Anthropic(token, cu.model(), Optional.empty());
+                }
+                default -> {
+                    c.error(fp + "/type", "format " + f.type() + " is not served by this gateway (Completions, Messages, "
+                            + "Responses, Embeddings and AnthropicTokenCount are)");
+                    continue;
+                }
+            }
+            formats.add(new BackendResource.CustomFormat(f.type().name(), new Llm(name, spec, hp, Optional.of(f.path()
+                    .orElse(path)), auth, c.resource().at(fp), new Upstream(Optional.of(tls), false, Optional.empty()))));
+        }
+        if (formats.isEmpty() || hp.isEmpty()) return null;
+        Llm first = formats.getFirst().llm();
+        return new Llm(first.name(), first.provider(), first.host(), first.path(), first.authHeader(), c.resource().at(at),
+                first.upstream(), new BackendResource.ProviderPolicies(Optional.empty(), Optional.empty(), List.copyOf(formats)));
     }
 
     /** The credential of {@code policies.auth}; none means the client's own passes through. */

@@ -11,6 +11,7 @@ import dev.aigw.config.agentgateway.Refs.TargetRef;
 import dev.aigw.config.agentgateway.Refs.TargetSelector;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -37,9 +38,9 @@ public final class PolicyValidation {
     private PolicyValidation() {
     }
 
-    /** The bound, validated policy, or null after an error (the problems are added). */
+    /** The bound, validated policy, or null after an error (the problems are added); targetSelectors select nothing. */
     public static AgentgatewayPolicy parse(RawResource r, List<Problem> problems) {
-        Parsed p = parse(r, problems, (ns, ref) -> Optional.empty());
+        Parsed p = parse(r, problems, (ns, ref) -> Optional.empty(), List.of());
         return p == null ? null : p.policy();
     }
 
@@ -50,28 +51,59 @@ public final class PolicyValidation {
     public record Parsed(AgentgatewayPolicy policy, Optional<TrafficPolicyResource> ai) {
     }
 
+    /** Without the other resources: targetSelectors select nothing. */
     public static Parsed parse(RawResource r, List<Problem> problems, AiMapping.Resolver resolve) {
+        return parse(r, problems, resolve, List.of());
+    }
+
+    /** {@code all}: the snapshot's resources, whose labels {@code targetSelectors} match. */
+    public static Parsed parse(RawResource r, List<Problem> problems, AiMapping.Resolver resolve,
+                               Collection<RawResource> all) {
         AgentgatewayPolicy.Spec spec = Binder.bind(r, "/spec", AgentgatewayPolicy.Spec.class, problems);
         if (spec == null) return null;
         Checker c = new Checker(r, problems);
         validate(spec, c);
+        List<TargetRef> targets = c.failed() ? List.of() : TargetSelection.targets(spec, r.namespace(), all);
+        if (!c.failed() && !all.isEmpty()) {
+            for (int i = 0; i < spec.targetSelectors().size(); i++) {
+                TargetSelector t = spec.targetSelectors().get(i);
+                if (TargetSelection.select(t, r.namespace(), all).isEmpty()) {
+                    c.warning("/spec/targetSelectors/" + i, "selects no " + t.kind() + " in namespace " + r.namespace()
+                            + " (matchLabels " + t.matchLabels() + "); the policy applies there once one carries the labels");
+                }
+            }
+        }
+        // Where each target was written: its targetRefs entry, or the selector that picked it.
+        java.util.function.Function<TargetRef, dev.aigw.config.Location> at = t -> {
+            for (int i = 0; i < spec.targetSelectors().size(); i++) {
+                TargetSelector s = spec.targetSelectors().get(i);
+                if (s.kind().equals(t.kind()) && s.sectionName().equals(t.sectionName())) return r.at("/spec/targetSelectors/" + i);
+            }
+            return r.at("/spec/targetRefs");
+        };
         Optional<TrafficPolicyResource> ai = Optional.empty();
         Optional<AiBackendPolicy> backendAi = spec.backend().flatMap(BackendPolicies::ai);
         if (backendAi.isPresent() && !c.failed()) {
-            for (int i = 0; i < spec.targetRefs().size(); i++) {
-                TargetRef t = spec.targetRefs().get(i);
-                if (t.kind().equals("AgentgatewayBackend") && t.sectionName().isPresent()) {
-                    c.error("/spec/targetRefs/" + i + "/sectionName", "backend.ai for one provider of a Backend "
+            String list = spec.targetRefs().isEmpty() ? "/spec/targetSelectors/" : "/spec/targetRefs/";
+            int n = spec.targetRefs().isEmpty() ? spec.targetSelectors().size() : spec.targetRefs().size();
+            for (int i = 0; i < n; i++) {
+                boolean backend = spec.targetRefs().isEmpty() ? spec.targetSelectors().get(i).kind().equals("AgentgatewayBackend")
+                        : spec.targetRefs().get(i).kind().equals("AgentgatewayBackend");
+                boolean section = spec.targetRefs().isEmpty() ? spec.targetSelectors().get(i).sectionName().isPresent()
+                        : spec.targetRefs().get(i).sectionName().isPresent();
+                if (backend && section) {
+                    c.error(list + i + "/sectionName", "backend.ai for one provider of a Backend "
                             + "(sectionName) is not served by this gateway; target the whole Backend");
                 }
             }
             TrafficPolicyResource.Ai mapped = AiMapping.toAi(backendAi.get(), "/spec/backend/ai", c, resolve);
-            ai = Optional.of(new TrafficPolicyResource(r.key(), r.created(), spec.targetRefs().stream()
+            ai = Optional.of(new TrafficPolicyResource(r.key(), r.created(), targets.stream()
                     .map(t -> new TrafficPolicyResource.TargetRef(t.group(), t.kind(), r.key().namespace(), t.name(),
-                            t.sectionName(), r.at("/spec/targetRefs")))
+                            t.sectionName(), at.apply(t)))
                     .toList(), mapped, r.location()));
         }
-        return c.failed() ? null : new Parsed(new AgentgatewayPolicy(r.key(), r.created(), spec, r.location()), ai);
+        return c.failed() ? null
+                : new Parsed(new AgentgatewayPolicy(r.key(), r.created(), spec, r.location(), targets), ai);
     }
 
     static void validate(AgentgatewayPolicy.Spec s, Checker c) {
@@ -107,13 +139,14 @@ public final class PolicyValidation {
             }
         }
         if (new HashSet<>(kinds).size() > 1) c.error(targets, "Only one Kind of targetRef can be set on one policy");
-        if (!s.targetSelectors().isEmpty()) {
-            c.error("/spec/targetSelectors", "targetSelectors (attachment by labels) are not served by this gateway yet; "
-                    + "name the targets in targetRefs");
-        }
         for (int i = 0; i < s.targetRefs().size(); i++) {
             if (s.targetRefs().get(i).port().isPresent() && (s.traffic().isPresent() || s.backend().isPresent())) {
                 c.error("/spec/targetRefs/" + i + "/port", "port may only be set on frontend-only policies");
+            }
+        }
+        for (int i = 0; i < s.targetSelectors().size(); i++) {
+            if (s.targetSelectors().get(i).port().isPresent() && (s.traffic().isPresent() || s.backend().isPresent())) {
+                c.error("/spec/targetSelectors/" + i + "/port", "port may only be set on frontend-only policies");
             }
         }
         if (s.frontend().isPresent()) {
@@ -144,6 +177,10 @@ public final class PolicyValidation {
                 c.error(targets, "backend.ai may not be used with a Service target");
             }
             backend(b, "/spec/backend", c, true);
+            if (b.health().isPresent() && kinds.stream().anyMatch(k -> !k.equals("AgentgatewayBackend"))) {
+                c.error("/spec/backend/health", "backend.health is served on AgentgatewayBackend targets (it judges "
+                        + "each provider of the Backend); target the AgentgatewayBackend, or set its spec.policies.health");
+            }
             // Connection settings attach to the Backend itself here; the policy form would need a
             // per-target provider build this gateway does not do.
             for (String f : List.of("tls", "tcp", "http", "auth")) {
@@ -173,11 +210,6 @@ public final class PolicyValidation {
     /** {@code BackendFull} rules; {@code full}: the policy/Backend form (mcp, extAuth allowed by the schema). */
     public static void backend(BackendPolicies b, String at, Checker c, boolean full) {
         b.auth().ifPresent(a -> auth(a, at + "/auth", c));
-        if (b.health().isPresent()) {
-            c.info(at + "/health", "health: this gateway's passive health checks evict a provider after 5xx, 429 "
-                    + "(honouring Retry-After) and connect failures, with backoff; unhealthyCondition and eviction "
-                    + "settings are read but its own thresholds apply");
-        }
         if (b.tcp().isPresent()) {
             c.error(at + "/tcp", "tcp (connectTimeout, keepalive) is not served by this gateway yet");
         }
@@ -281,8 +313,8 @@ public final class PolicyValidation {
         });
         fields(ai.defaults(), p + "/defaults", c);
         fields(ai.overrides(), p + "/overrides", c);
-        if (!ai.transformations().isEmpty()) c.error(p + "/transformations", "ai.transformations (CEL) is not served by this gateway");
-        if (!ai.finalTransformations().isEmpty()) c.error(p + "/finalTransformations", "ai.finalTransformations (CEL) is not served by this gateway");
+        expressions(ai.transformations(), p + "/transformations", c);
+        expressions(ai.finalTransformations(), p + "/finalTransformations", c);
         if (ai.modelAliases().size() > 64) c.error(p + "/modelAliases", "has " + ai.modelAliases().size() + " aliases (at most 64)");
         ai.modelAliases().forEach((k, v) -> {
             if (v.isEmpty()) c.error(p + "/modelAliases/" + k, "names no model");
@@ -293,7 +325,31 @@ public final class PolicyValidation {
         });
         ai.routes().forEach((suffix, type) -> {
             if (!suffix.equals("*") && suffix.isEmpty()) c.error(p + "/routes", "a route suffix must not be empty");
+            if (type == AiBackendPolicy.RouteType.Realtime) {
+                c.error(p + "/routes/" + suffix.replace("~", "~0").replace("/", "~1"), "route type Realtime (the "
+                        + "WebSocket Realtime API) is not served by this gateway; Completions, Messages, Responses, "
+                        + "Embeddings, Models, AnthropicTokenCount, GenerateContent, Passthrough and Detect are "
+                        + "(Rerank and GeminiCountTokens are relayed as Detect)");
+            }
         });
+    }
+
+    /** {@code transformations[]}: 1–64 entries, a top-level key each, CEL that compiles. */
+    private static void expressions(List<AiBackendPolicy.FieldExpression> fs, String p, Checker c) {
+        if (fs.size() > 64) c.error(p, "lists " + fs.size() + " fields (at most 64)");
+        for (int i = 0; i < fs.size(); i++) {
+            AiBackendPolicy.FieldExpression f = fs.get(i);
+            if (f.field() == null || f.field().isEmpty()) c.error(p + "/" + i + "/field", "field is required");
+            if (f.expression() == null) {
+                c.error(p + "/" + i + "/expression", "expression is required");
+                continue;
+            }
+            try {
+                dev.aigw.cel.CelExpression.compile(f.expression());
+            } catch (IllegalArgumentException e) {
+                c.error(p + "/" + i + "/expression", e.getMessage());
+            }
+        }
     }
 
     private static void messages(List<AiBackendPolicy.Message> ms, String p, Checker c) {

@@ -4,6 +4,6 @@
  * records by {@link dev.aigw.config.Binder}, and their validation passes (the CRDs' CEL rules,
  * with their messages, and what this gateway serves).
  *
- * <p>Depends on {@code config} and Jackson only.
+ * <p>Depends on {@code config}, Jackson, and {@code cel} (to check that CEL expressions compile).
  */
 package dev.aigw.config.agentgateway;

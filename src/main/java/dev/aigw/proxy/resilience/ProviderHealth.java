@@ -169,6 +169,54 @@ public final class ProviderHealth {
         });
     }
 
+    // ---- agentgateway's health rule (a Backend's or provider's policies.health) ----
+
+    /** Per provider under a health rule: unhealthy answers in a row, the health score (0..1), evictions in a row. */
+    private record Judged(int consecutive, double score, int evictions) {
+        static final Judged FRESH = new Judged(0, 1.0, 0);
+    }
+
+    private final Map<ProviderKey, AtomicReference<Judged>> judged = new ConcurrentHashMap<>();
+
+    /**
+     * An answer (or no answer) judged by the provider's health rule. Unhealthy: counts one more in
+     * a row and lowers the score; {@code consecutiveFailures} in a row or a score under
+     * {@code healthThreshold} percent evicts the provider for {@code duration} × its evictions in a
+     * row (capped by {@link Settings#maxEjection}); a {@code Retry-After} on the answer sets the
+     * eviction time instead, at once. Back from eviction the score is {@code restoreHealth} percent.
+     * Healthy: the count in a row and the evictions in a row start again. Returns whether it evicted.
+     */
+    public boolean onJudged(ProviderKey key, dev.aigw.route.ProviderRules.HealthRule rule, boolean unhealthy,
+                            FailureKind kind, Function<String, String> headers) {
+        AtomicReference<Judged> r = judged.computeIfAbsent(key, k -> new AtomicReference<>(Judged.FRESH));
+        if (!unhealthy) {
+            r.updateAndGet(j -> new Judged(0, j.score() + SCORE_WEIGHT * (1 - j.score()), 0));
+            return false;
+        }
+        Optional<Duration> wait = RateLimitHeaders.retryAfter(headers, ticker.now());
+        long now = ticker.nanoTime();
+        if (now < ref(key).get().ejectedUntil()) return false; // in flight while it was evicted: already counted
+        Judged before = r.get();
+        int consecutive = before.consecutive() + 1;
+        double score = before.score() * (1 - SCORE_WEIGHT);
+        boolean evict = wait.isPresent() || rule.consecutiveFailures() > 0 && consecutive >= rule.consecutiveFailures()
+                || rule.healthThreshold().map(t -> score * 100 < t).orElse(false);
+        if (!evict) {
+            r.set(new Judged(consecutive, score, before.evictions()));
+            return false;
+        }
+        int evictions = before.evictions() + 1;
+        long max = settings.maxEjection().toNanos();
+        long nanos = wait.map(this::cap).orElseGet(() -> Math.min(max, rule.duration().toNanos() * evictions));
+        r.set(new Judged(0, rule.restoreHealth() / 100.0, evictions));
+        ref(key).updateAndGet(s -> new State(0, s.ejections() + 1, false, Math.max(s.ejectedUntil(), now + nanos),
+                s.limitedUntil(), s.ewmaNanos(), s.ewmaAt(), kind));
+        return true;
+    }
+
+    /** The weight of one answer in a provider's health score. */
+    private static final double SCORE_WEIGHT = 0.3;
+
     /** The ejection back-off after {@code ejections} ejections in a row: base × 2^n, capped. */
     long backoffNanos(int ejections) {
         long max = settings.maxEjection().toNanos();
@@ -234,5 +282,6 @@ public final class ProviderHealth {
     public void retain(Collection<ProviderKey> live) {
         Set<ProviderKey> keep = live instanceof Set<ProviderKey> s ? s : new HashSet<>(live);
         states.keySet().removeIf(k -> !keep.contains(k));
+        judged.keySet().removeIf(k -> !keep.contains(k));
     }
 }

@@ -26,6 +26,8 @@ import java.util.function.LongUnaryOperator;
  */
 public record RetryPolicy(List<Integer> codes, Optional<Integer> retries, Optional<Duration> backoff) {
     public static final RetryPolicy DEFAULT = new RetryPolicy(List.of(), Optional.empty(), Optional.empty());
+    /** One attempt: agentgateway's rule for a route without {@code retry} (the next request fails over). */
+    public static final RetryPolicy NO_REPLAY = new RetryPolicy(List.of(), Optional.of(0), Optional.empty());
 
     public static RetryPolicy of(Optional<HttpRouteResource.Retry> retry) {
         return retry.map(r -> new RetryPolicy(r.codes(), r.attempts(), r.backoff())).orElse(DEFAULT);

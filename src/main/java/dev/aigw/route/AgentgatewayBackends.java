@@ -1,0 +1,119 @@
+package dev.aigw.route;
+
+import dev.aigw.cel.CelExpression;
+import dev.aigw.config.AiRoutes;
+import dev.aigw.config.BackendResource;
+import dev.aigw.config.FieldValues;
+import dev.aigw.config.Problem;
+import dev.aigw.config.ResourceKey;
+import dev.aigw.config.TrafficPolicyResource;
+import dev.aigw.config.agentgateway.AgentgatewayPolicy;
+import dev.aigw.config.agentgateway.BackendPolicies;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What an AgentgatewayBackend takes from the AgentgatewayPolicies that target it, under its own
+ * {@code spec.policies} (agentgateway's merge: AgentgatewayPolicy &lt; Backend {@code policies} &lt;
+ * provider {@code policies}; each field atomic): {@code backend.ai.routes} and {@code backend.health}
+ * ({@code sectionName} picks one provider). Compiles each provider's {@link ProviderRules}.
+ */
+final class AgentgatewayBackends {
+    private final List<AgentgatewayPolicy> policies;
+    private final List<Problem> problems;
+
+    AgentgatewayBackends(List<AgentgatewayPolicy> policies, List<Problem> problems) {
+        List<AgentgatewayPolicy> sorted = new ArrayList<>(policies);
+        // The oldest wins a conflict, then namespace/name (Gateway API policy attachment).
+        sorted.sort(Comparator.comparing(AgentgatewayPolicy::created).thenComparing(p -> p.key().namespace())
+                .thenComparing(p -> p.key().name()));
+        this.policies = List.copyOf(sorted);
+        this.problems = problems;
+    }
+
+    /** The Backend's routes, else the first targeting policy's; agentgateway's default ({@code Completions}) last. */
+    AiRoutes routes(BackendResource b, AiRoutes own) {
+        AiRoutes routes = own;
+        if (!routes.configured()) {
+            for (AgentgatewayPolicy p : targeting(b.key(), Optional.empty())) {
+                var r = p.spec().backend().flatMap(BackendPolicies::ai).map(a -> a.routes()).orElse(Map.of());
+                if (!r.isEmpty()) {
+                    routes = AiRoutes.of(r);
+                    break;
+                }
+            }
+        }
+        return routes.configured() ? routes.orElse(AiRoutes.RouteType.Completions) : routes;
+    }
+
+    /** One provider's rules: its own AI rewrites and the health rule that applies to it. */
+    ProviderRules rules(BackendResource b, BackendResource.Llm llm, List<ProviderRules.Format> formats) {
+        Optional<ProviderRules.ProviderAi> ai = llm.policies().ai().map(AgentgatewayBackends::providerAi);
+        Optional<BackendResource.Health> health = llm.policies().health();
+        String where = b.key().toString();
+        if (health.isEmpty()) {
+            for (Optional<String> section : List.of(Optional.of(llm.name()), Optional.<String>empty())) {
+                for (AgentgatewayPolicy p : targeting(b.key(), section)) {
+                    Optional<BackendPolicies.Health> h = p.spec().backend().flatMap(BackendPolicies::health);
+                    if (h.isPresent()) {
+                        health = Optional.of(fromPolicy(h.get(), p));
+                        where = p.key().toString();
+                        break;
+                    }
+                }
+                if (health.isPresent()) break;
+            }
+        }
+        Optional<ProviderRules.HealthRule> rule = Optional.empty();
+        if (health.isPresent()) rule = compile(health.get(), where);
+        return ai.isEmpty() && rule.isEmpty() && formats.isEmpty() ? ProviderRules.NONE
+                : new ProviderRules(ai, rule, List.copyOf(formats));
+    }
+
+    private static BackendResource.Health fromPolicy(BackendPolicies.Health h, AgentgatewayPolicy p) {
+        Optional<BackendPolicies.Eviction> e = h.eviction();
+        return new BackendResource.Health(h.unhealthyCondition(),
+                e.flatMap(BackendPolicies.Eviction::duration).map(dev.aigw.config.GoDuration::value),
+                e.flatMap(BackendPolicies.Eviction::consecutiveFailures), e.flatMap(BackendPolicies.Eviction::healthThreshold),
+                e.flatMap(BackendPolicies.Eviction::restoreHealth), p.location());
+    }
+
+    private Optional<ProviderRules.HealthRule> compile(BackendResource.Health h, String where) {
+        Optional<CelExpression> cel = Optional.empty();
+        if (h.unhealthyCondition().isPresent()) {
+            try {
+                cel = Optional.of(CelExpression.compile(h.unhealthyCondition().get()));
+            } catch (IllegalArgumentException e) {
+                problems.add(Problem.error(h.location(), where, "health.unhealthyCondition: " + e.getMessage()));
+                return Optional.empty();
+            }
+        }
+        // Neither threshold set: one unhealthy answer evicts (agentgateway's default).
+        int consecutive = h.consecutiveFailures().filter(n -> n > 0).orElse(h.healthThreshold().isPresent() ? 0 : 1);
+        return Optional.of(new ProviderRules.HealthRule(cel, h.duration().orElse(ProviderRules.HealthRule.DEFAULT_DURATION),
+                consecutive, h.healthThreshold(), h.restoreHealth().orElse(100)));
+    }
+
+    private static ProviderRules.ProviderAi providerAi(TrafficPolicyResource.Ai a) {
+        List<TrafficPolicyResource.FieldDefault> defaults = a.defaults().orElse(List.of()).stream()
+                .map(d -> new TrafficPolicyResource.FieldDefault(d.field(), FieldValues.typed(d.value()), d.override()))
+                .toList();
+        return new ProviderRules.ProviderAi(a.promptEnrichment(), defaults, a.modelAliases().orElse(Map.of()));
+    }
+
+    /** The policies that target this Backend ({@code section}: those naming that provider; empty: the whole Backend). */
+    private List<AgentgatewayPolicy> targeting(ResourceKey backend, Optional<String> section) {
+        List<AgentgatewayPolicy> out = new ArrayList<>();
+        for (AgentgatewayPolicy p : policies) {
+            if (!p.key().namespace().equals(backend.namespace())) continue;
+            boolean hit = p.targets().stream().anyMatch(t -> t.kind().equals("AgentgatewayBackend")
+                    && t.name().equals(backend.name()) && t.sectionName().equals(section));
+            if (hit) out.add(p);
+        }
+        return out;
+    }
+}
