@@ -171,11 +171,16 @@ lua plain "$BODY" ''
 lua stream "$STREAM_BODY" 'wrk.headers["x-bench-stream"] = "1"'
 lua translated "$BODY" 'wrk.headers["x-bench-backend"] = "anthropic"'
 lua messages "$ANTHROPIC_BODY" ''   # what nginx proxies for the translated comparison: the same upstream exchange
-# The long run stops after exactly LONG_REQUESTS responses (with one wrk thread, its counter sees them all).
+# The long run stops after LONG_REQUESTS responses: with one wrk thread its counter sees them all,
+# and it leaves a file that tells the script to end wrk (SIGINT: wrk prints its summary); wrk's own
+# thread:stop() would leave wrk's main thread sleeping out the whole -d.
 lua long "$BODY" "local n = 0
 response = function(status, headers, body)
   n = n + 1
-  if n >= $LONG_REQUESTS then wrk.thread:stop() end
+  if n == $LONG_REQUESTS then
+    local f = io.open('$TMP/long.done', 'w'); f:close()
+    wrk.thread:stop()
+  end
 end"
 
 # ---- nginx: the upstream, and proxy_pass in front of it ------------------------------------------
@@ -465,7 +470,16 @@ if step long && [ "$LONG_REQUESTS" -gt 0 ]; then
   # wrk stops itself after LONG_REQUESTS responses; -d only bounds the run (at 1,000 req/s at worst).
   secs=$((LONG_REQUESTS / 1000 + 60))
   log "long run: $LONG_REQUESTS requests through the gateway (at most ${secs}s)"
-  wrk_run long-gateway "$GATEWAY" long "$GW_PID" "$secs"
+  quiet long-gateway
+  rm -f "$TMP/long.done"
+  begin_cost "$GW_PID"
+  wrk -t1 -c"$CONNS" -d"${secs}s" --latency -s "$TMP/long.lua" "$GATEWAY" >"$OUT/long-gateway.txt" &
+  wpid=$!
+  while kill -0 "$wpid" 2>/dev/null && [ ! -f "$TMP/long.done" ]; do sleep 0.2; done
+  lg="$(awk -v t="$TICK_US" '{ sub(/^.*\) /, ""); printf "%.3f", ($12 + $13) * t / 1e6 }' "/proc/$wpid/stat" 2>/dev/null || echo 0)"
+  kill -INT "$wpid" 2>/dev/null || true
+  wait "$wpid" || true
+  end_cost long-gateway "$(awk '/requests in/ { print $1 }' "$OUT/long-gateway.txt")" "$GW_PID" "$lg"
   sleep 2
   # Every request the process has served (one access-log line each): the earlier steps' too.
   total="$(grep -c '^{"start_time"' "$OUT/gateway.log" || true)"
