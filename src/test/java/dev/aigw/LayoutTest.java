@@ -53,6 +53,17 @@ class LayoutTest {
                 .check(CLASSES);
     }
 
+    /** The Gateway API and kgateway families: their records and validation passes over the shared config types only. */
+    @Test
+    void configFamiliesKnowOnlyConfigAndJackson() {
+        for (String family : new String[] {"dev.aigw.config.gateway", "dev.aigw.config.kgateway"}) {
+            classes().that().resideInAPackage(family)
+                    .should().onlyDependOnClassesThat().resideInAnyPackage(family, "dev.aigw.config", "java..",
+                            "com.fasterxml.jackson..")
+                    .check(CLASSES);
+        }
+    }
+
     @Test
     void providersAndRoutesDoNoNetworking() {
         noClasses().that().resideInAnyPackage("dev.aigw.provider..", "dev.aigw.route..")

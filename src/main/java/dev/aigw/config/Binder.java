@@ -85,6 +85,7 @@ public final class Binder {
     public static void warm() {
         for (Class<?> c : List.of(dev.aigw.config.gateway.GatewaySpec.class, dev.aigw.config.gateway.HttpRouteSpec.class,
                 dev.aigw.config.kgateway.BackendSpec.class, dev.aigw.config.kgateway.TrafficPolicySpec.class,
+                dev.aigw.config.kgateway.TrafficPolicySpec.OpenAiModeration.class,
                 dev.aigw.config.agentgateway.AgentgatewayBackend.Spec.class,
                 dev.aigw.config.agentgateway.AgentgatewayPolicy.Spec.class)) {
             try {

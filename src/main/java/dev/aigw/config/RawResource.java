@@ -40,6 +40,22 @@ public record RawResource(String apiVersion, ResourceKey key, ObjectNode body, L
         return location;
     }
 
+    /**
+     * The line of the value at a JSON pointer: a mapping or list by its first entry (where the
+     * YAML parser starts it), a scalar by its own line, which booleans and nulls share with their
+     * key. What a message about a whole mapping ("... is required") points at.
+     */
+    public Location valueAt(String pointer) {
+        if (locator != null && !locator.isEmpty()) {
+            JsonNode n = pointer.isEmpty() ? body : body.at(pointer);
+            if (n.isContainerNode()) {
+                Location l = locator.get(n);
+                if (l != null) return l;
+            }
+        }
+        return at(pointer);
+    }
+
     /** The line a node of the body was written on, or the resource's own line. */
     public Location at(JsonNode node) {
         if (node == null || locator == null) return location;

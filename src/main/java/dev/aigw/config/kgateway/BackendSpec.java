@@ -9,8 +9,10 @@ import java.util.Optional;
 public record BackendSpec(Optional<String> type, Optional<Ai> ai, @com.fasterxml.jackson.annotation.JsonProperty("static")
                           Optional<Static> staticHosts) {
 
-    /** Exactly one of {@code llm} (one provider), {@code multipool} (2.0) or {@code priorityGroups} (2.1). */
-    /** {@code routes}: agentgateway's path suffix → route type map, an extension here (ResourceParser reads it). */
+    /**
+     * Exactly one of {@code llm} (one provider), {@code multipool} (2.0) or {@code priorityGroups}
+     * (2.1). {@code routes}: agentgateway's path suffix → route type map, an extension here.
+     */
     public record Ai(Optional<Llm> llm, Optional<Multipool> multipool, List<PriorityGroup> priorityGroups,
                      java.util.Map<String, String> routes) {
     }

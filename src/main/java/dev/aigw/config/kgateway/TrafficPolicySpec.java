@@ -25,7 +25,8 @@ public record TrafficPolicySpec(List<TargetRef> targetRefs, Optional<TargetRef> 
                             Optional<String> namespace, Optional<String> sectionName) {
     }
 
-    public record Ai(Optional<String> routeType, Optional<Enrichment> promptEnrichment, List<FieldDefault> defaults,
+    /** {@code defaults} absent differs from {@code defaults: []}: the empty list overrides a less specific policy's. */
+    public record Ai(Optional<String> routeType, Optional<Enrichment> promptEnrichment, Optional<List<FieldDefault>> defaults,
                      Optional<PromptGuard> promptGuard) {
     }
 
@@ -62,6 +63,13 @@ public record TrafficPolicySpec(List<TargetRef> targetRefs, Optional<TargetRef> 
                           List<RawJson> forwardHeaderMatches, Optional<String> timeout, Optional<RawJson> failOpen) {
     }
 
+    /** {@code openAIModeration}: an llm block ({@link BackendSpec.Llm}), or {@link OpenAiModeration}'s fields directly. */
     public record Moderation(Optional<RawJson> openAIModeration) {
+    }
+
+    /** An {@code openai} provider's fields with the host and path overrides beside them. */
+    public record OpenAiModeration(Optional<BackendSpec.AuthToken> authToken, Optional<String> model,
+                                   Optional<RawJson> hostOverride, Optional<String> host, Optional<RawJson> port,
+                                   Optional<RawJson> pathOverride, Optional<RawJson> path) {
     }
 }
