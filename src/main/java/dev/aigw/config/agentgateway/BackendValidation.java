@@ -84,7 +84,7 @@ public final class BackendValidation {
                 case "aws" -> s.aws().isPresent();
                 default -> s.a2a().isPresent();
             };
-            if (set) c.error("/spec/" + kind, "a " + kind + " backend is not served by this gateway (ai and static are)");
+            if (set) c.error("/spec/" + kind, kind + " backends are not served by this gateway (ai and static are)");
         }
         if (s.staticBackend().isPresent()) {
             AgentgatewayBackend.StaticBackend st = s.staticBackend().get();
