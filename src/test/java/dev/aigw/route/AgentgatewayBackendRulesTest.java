@@ -172,4 +172,32 @@ class AgentgatewayBackendRulesTest {
                 .anyMatch(p -> p.toString().contains("t.yaml:8") && p.message().contains("health.unhealthyCondition")
                         && p.message().contains("does not compile"));
     }
+
+    @Test
+    void routesOnAPolicyTargetingAnHttpRouteAreRefusedNotIgnored() {
+        // Found trying it: the map validated "ok" and the route kept the path's own route types.
+        SnapshotCompiler.Result r = Configs.compile(BACKEND + """
+                ---
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayPolicy
+                metadata: {name: onroute, namespace: ns}
+                spec:
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: r}]
+                  backend:
+                    ai:
+                      routes: {"*": Passthrough}
+                """);
+        assertThat(r.problems()).filteredOn(Problem::isError).map(Problem::toString)
+                .containsExactly("t.yaml:49: error: AgentgatewayPolicy ns/onroute: spec.backend.ai.routes: backend.ai.routes "
+                        + "is served on AgentgatewayBackend targets (the route type is chosen per Backend); target the "
+                        + "AgentgatewayBackend, or set its spec.policies.ai.routes");
+    }
+
+    @Test
+    void aBackendHealthConditionThatDoesNotCompileIsReportedOnceForAllItsProviders() {
+        SnapshotCompiler.Result r = Configs.compile(BACKEND.replace("auth: {key: sk-b}",
+                "auth: {key: sk-b}\n    health: {unhealthyCondition: \"response.code >=\"}"));
+        assertThat(r.problems()).filteredOn(Problem::isError).map(Problem::toString).singleElement().asString()
+                .startsWith("t.yaml:14: error: AgentgatewayBackend ns/b: policies.health.unhealthyCondition: CEL expression");
+    }
 }
