@@ -401,14 +401,14 @@ public final class BackendValidation {
 
     /** The credential of {@code policies.auth}; none means the client's own passes through. */
     private static AuthToken token(Optional<BackendPolicies.Auth> auth, Checker c, String at) {
-        if (auth.isEmpty()) return new AuthToken.Passthrough();
+        if (auth.isEmpty()) return new AuthToken.Passthrough(false);
         BackendPolicies.Auth a = auth.get();
         if (a.key().isPresent()) return new AuthToken.Inline(new SecretValue.Present(a.key().get()));
         if (a.secretRef().isPresent()) {
             Refs.SecretKeyRef ref = a.secretRef().get();
             return new AuthToken.SecretRef(ref.name(), ref.key().filter(k -> !k.equals("Authorization")));
         }
-        return new AuthToken.Passthrough();
+        return new AuthToken.Passthrough(false);
     }
 
     static String stripScheme(String host) {
