@@ -4,10 +4,12 @@ import dev.aigw.cel.CelExpression;
 import dev.aigw.config.AiRoutes;
 import dev.aigw.config.BackendResource;
 import dev.aigw.config.FieldValues;
+import dev.aigw.config.HttpRouteResource;
 import dev.aigw.config.Problem;
 import dev.aigw.config.ResourceKey;
 import dev.aigw.config.TrafficPolicyResource;
 import dev.aigw.config.agentgateway.AgentgatewayPolicy;
+import dev.aigw.config.agentgateway.AiBackendPolicy;
 import dev.aigw.config.agentgateway.BackendPolicies;
 
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import java.util.Optional;
 final class AgentgatewayBackends {
     private final List<AgentgatewayPolicy> policies;
     private final List<Problem> problems;
+    private final java.util.Set<String> warned = new java.util.HashSet<>();
 
     AgentgatewayBackends(List<AgentgatewayPolicy> policies, List<Problem> problems) {
         List<AgentgatewayPolicy> sorted = new ArrayList<>(policies);
@@ -50,6 +53,62 @@ final class AgentgatewayBackends {
         return routes.configured() ? routes.orElse(AiRoutes.RouteType.Completions) : routes;
     }
 
+    /**
+     * The rule with the {@code backend.ai.routes} of policies on its Gateway, listener, HTTPRoute
+     * or rule (most precise first) given to its AgentgatewayBackends that have none of their own
+     * or from a policy on the Backend (those are more important, agentgateway's backend merge).
+     */
+    CompiledRule withRoutes(CompiledRule c, ResourceKey gateway, String listener, HttpRouteResource route,
+                            HttpRouteResource.Rule rule) {
+        if (c.destinations().stream().noneMatch(w -> w.destination() instanceof Destination.Ai)) return c;
+        Optional<Map<String, AiBackendPolicy.RouteType>> found = Optional.empty();
+        AgentgatewayPolicy from = null;
+        for (int level = 0; level < 4 && found.isEmpty(); level++) {
+            for (AgentgatewayPolicy p : policies) {
+                var r = p.spec().backend().flatMap(BackendPolicies::ai).map(AiBackendPolicy::routes).orElse(Map.of());
+                if (r.isEmpty() || !reaches(p, level, gateway, listener, route, rule)) continue;
+                found = Optional.of(r);
+                from = p;
+                break;
+            }
+        }
+        if (found.isEmpty()) return c;
+        if (c.destinations().stream().anyMatch(w -> w.destination() instanceof Destination.Ai a && a.agentgateway().isEmpty())
+                && warned.add(from.key() + " " + c.id())) {
+            problems.add(Problem.warning(from.location(), from.key().toString(), "backend.ai.routes applies to "
+                    + "AgentgatewayBackends; rule " + c.id() + " also leads to a kgateway Backend, which keeps its own "
+                    + "spec.ai.routes"));
+        }
+        boolean open = c.destinations().stream().anyMatch(w -> w.destination() instanceof Destination.Ai a
+                && a.agentgateway().isPresent() && !a.routes().configured());
+        if (!open) return c;
+        AiRoutes routes = AiRoutes.of(found.get()).orElse(AiRoutes.RouteType.Completions);
+        List<CompiledRule.Weighted> ws = new ArrayList<>();
+        for (CompiledRule.Weighted w : c.destinations()) {
+            ws.add(w.destination() instanceof Destination.Ai a && a.agentgateway().isPresent() && !a.routes().configured()
+                    ? new CompiledRule.Weighted(new Destination.Ai(a.name(), a.groups(), a.balancing(), routes,
+                    a.agentgateway()), w.weight()) : w);
+        }
+        return new CompiledRule(c.route(), c.index(), c.name(), c.filters(), List.copyOf(ws), c.timeouts(), c.retry(),
+                c.streamKeepAlive(), c.policy());
+    }
+
+    /** Level 0: the rule (sectionName = its name); 1: the HTTPRoute; 2: the listener; 3: the Gateway. */
+    private static boolean reaches(AgentgatewayPolicy p, int level, ResourceKey gateway, String listener,
+                                   HttpRouteResource route, HttpRouteResource.Rule rule) {
+        String ns = p.key().namespace();
+        return p.targets().stream().anyMatch(t -> switch (level) {
+            case 0 -> t.kind().equals("HTTPRoute") && ns.equals(route.key().namespace()) && t.name().equals(route.key().name())
+                    && t.sectionName().isPresent() && rule.name().equals(t.sectionName());
+            case 1 -> t.kind().equals("HTTPRoute") && ns.equals(route.key().namespace()) && t.name().equals(route.key().name())
+                    && t.sectionName().isEmpty();
+            case 2 -> t.kind().equals("Gateway") && ns.equals(gateway.namespace()) && t.name().equals(gateway.name())
+                    && t.sectionName().equals(Optional.of(listener));
+            default -> t.kind().equals("Gateway") && ns.equals(gateway.namespace()) && t.name().equals(gateway.name())
+                    && t.sectionName().isEmpty();
+        });
+    }
+
     /** One provider's rules: its own AI rewrites and the health rule that applies to it. */
     ProviderRules rules(BackendResource b, BackendResource.Llm llm, List<ProviderRules.Format> formats) {
         Optional<ProviderRules.ProviderAi> ai = llm.policies().ai().map(AgentgatewayBackends::providerAi);
@@ -61,7 +120,7 @@ final class AgentgatewayBackends {
                 for (AgentgatewayPolicy p : targeting(b.key(), section)) {
                     Optional<BackendPolicies.Health> h = p.spec().backend().flatMap(BackendPolicies::health);
                     if (h.isPresent()) {
-                        health = Optional.of(fromPolicy(h.get(), p));
+                        health = Optional.of(dev.aigw.config.agentgateway.BackendValidation.health(h.get(), p.location()));
                         where = p.key().toString();
                         field = "spec.backend.health.unhealthyCondition";
                         break;
@@ -74,14 +133,6 @@ final class AgentgatewayBackends {
         if (health.isPresent()) rule = compile(health.get(), where, field);
         return ai.isEmpty() && rule.isEmpty() && formats.isEmpty() ? ProviderRules.NONE
                 : new ProviderRules(ai, rule, List.copyOf(formats));
-    }
-
-    private static BackendResource.Health fromPolicy(BackendPolicies.Health h, AgentgatewayPolicy p) {
-        Optional<BackendPolicies.Eviction> e = h.eviction();
-        return new BackendResource.Health(h.unhealthyCondition(),
-                e.flatMap(BackendPolicies.Eviction::duration).map(dev.aigw.config.GoDuration::value),
-                e.flatMap(BackendPolicies.Eviction::consecutiveFailures), e.flatMap(BackendPolicies.Eviction::healthThreshold),
-                e.flatMap(BackendPolicies.Eviction::restoreHealth), p.location());
     }
 
     private Optional<ProviderRules.HealthRule> compile(BackendResource.Health h, String where, String field) {

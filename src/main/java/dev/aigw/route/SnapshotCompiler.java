@@ -50,6 +50,7 @@ public final class SnapshotCompiler {
 
     private final Options options;
     private final List<Problem> problems = new ArrayList<>();
+    private AgentgatewayBackends agw;
 
     private SnapshotCompiler(Options options) {
         this.options = options;
@@ -75,7 +76,7 @@ public final class SnapshotCompiler {
         Map<ResourceKey, SecretResource> secrets = new HashMap<>();
         for (SecretResource s : parsed.secrets()) secrets.put(s.key(), s);
         Map<ResourceKey, Destination> backends = new HashMap<>();
-        AgentgatewayBackends agw = new AgentgatewayBackends(parsed.agentgatewayPolicies(), problems);
+        agw = new AgentgatewayBackends(parsed.agentgatewayPolicies(), problems);
         for (BackendResource b : parsed.backends()) backends.put(b.key(), backend(b, secrets, agw));
 
         Map<String, Map<String, String>> nsLabels = new HashMap<>();
@@ -401,6 +402,7 @@ public final class SnapshotCompiler {
                 for (int i = 0; i < rules.size(); i++) {
                     HttpRouteResource.Rule rule = route.rules().get(i);
                     CompiledRule compiled = rules.get(i).withPolicy(policies.policyFor(g.key(), l.name(), route, rule));
+                    compiled = agw.withRoutes(compiled, g.key(), l.name(), route, rule);
                     Optional<dev.aigw.config.agentgateway.Traffic> t = traffic.trafficFor(g.key(), l.name(), route, rule);
                     if (t.isPresent()) compiled = AgentgatewayTraffic.apply(compiled, t.get());
                     for (HttpRouteResource.Match m : rule.matches()) {

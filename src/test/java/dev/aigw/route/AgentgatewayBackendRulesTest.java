@@ -174,23 +174,60 @@ class AgentgatewayBackendRulesTest {
     }
 
     @Test
-    void routesOnAPolicyTargetingAnHttpRouteAreRefusedNotIgnored() {
-        // Found trying it: the map validated "ok" and the route kept the path's own route types.
-        SnapshotCompiler.Result r = Configs.compile(BACKEND + """
+    void aPolicyOnTheRouteGivesRoutesToBackendsWithoutTheirOwn() {
+        SnapshotCompiler.Result r = Configs.compile("""
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayBackend
+                metadata: {name: plain, namespace: ns}
+                spec: {ai: {provider: {openai: {}}}}
+                ---
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayBackend
+                metadata: {name: own, namespace: ns}
+                spec:
+                  ai: {provider: {openai: {}}}
+                  policies: {ai: {routes: {"/v1/messages": Messages}}}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: r, namespace: ns}
+                spec:
+                  parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
+                  rules:
+                  - name: a
+                    matches: [{path: {type: PathPrefix, value: /a}}]
+                    backendRefs: [{name: plain, group: agentgateway.dev, kind: AgentgatewayBackend}]
+                  - name: b
+                    matches: [{path: {type: PathPrefix, value: /b}}]
+                    backendRefs: [{name: own, group: agentgateway.dev, kind: AgentgatewayBackend}]
                 ---
                 apiVersion: agentgateway.dev/v1alpha1
                 kind: AgentgatewayPolicy
-                metadata: {name: onroute, namespace: ns}
+                metadata: {name: on-route, namespace: ns}
                 spec:
                   targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: r}]
-                  backend:
-                    ai:
-                      routes: {"*": Passthrough}
+                  backend: {ai: {routes: {"*": Passthrough}}}
+                ---
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayPolicy
+                metadata: {name: on-rule, namespace: ns}
+                spec:
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: r, sectionName: a}]
+                  backend: {ai: {routes: {"/v1/models": Models}}}
                 """);
-        assertThat(r.problems()).filteredOn(Problem::isError).map(Problem::toString)
-                .containsExactly("t.yaml:49: error: AgentgatewayPolicy ns/onroute: spec.backend.ai.routes: backend.ai.routes "
-                        + "is served on AgentgatewayBackend targets (the route type is chosen per Backend); target the "
-                        + "AgentgatewayBackend, or set its spec.policies.ai.routes");
+        assertThat(r.problems()).filteredOn(Problem::isError).isEmpty();
+        var entries = r.snapshot().ports().values().iterator().next().entries();
+        Destination.Ai a = null;
+        Destination.Ai b = null;
+        for (var e : entries) {
+            Destination.Ai d = (Destination.Ai) e.rule().destinations().getFirst().destination();
+            if (e.rule().name().equals(java.util.Optional.of("a"))) a = d;
+            else b = d;
+        }
+        assertThat(a.routes().resolve("/v1/models")).as("the rule's policy, the most precise").contains(AiRoutes.RouteType.Models);
+        assertThat(a.routes().resolve("/v1/x")).contains(AiRoutes.RouteType.Completions);
+        assertThat(b.routes().resolve("/v1/messages")).as("the Backend's own win").contains(AiRoutes.RouteType.Messages);
+        assertThat(b.routes().resolve("/v1/x")).contains(AiRoutes.RouteType.Completions);
     }
 
     @Test

@@ -181,12 +181,6 @@ public final class PolicyValidation {
                 c.error("/spec/backend/health", "backend.health is served on AgentgatewayBackend targets (it judges "
                         + "each provider of the Backend); target the AgentgatewayBackend, or set its spec.policies.health");
             }
-            boolean routes = b.ai().map(a -> !a.routes().isEmpty()).orElse(false);
-            if (routes && kinds.stream().anyMatch(k -> !k.equals("AgentgatewayBackend"))) {
-                c.error("/spec/backend/ai/routes", "backend.ai.routes is served on AgentgatewayBackend targets (the "
-                        + "route type is chosen per Backend); target the AgentgatewayBackend, or set its "
-                        + "spec.policies.ai.routes");
-            }
             // Connection settings attach to the Backend itself here; the policy form would need a
             // per-target provider build this gateway does not do.
             for (String f : List.of("tls", "tcp", "http", "auth")) {
