@@ -91,7 +91,19 @@ public record TrafficPolicyResource(ResourceKey key, Instant created, List<Targe
     public record RegexMatch(Pattern pattern, Optional<String> name) {
     }
 
-    public record Regex(List<RegexMatch> matches, List<Builtin> builtins, Action action) {
+    /**
+     * {@code roles}: the request texts a request guard reads, by OpenAI role ({@code system},
+     * {@code user}, {@code assistant}); empty reads every text (kgateway's). agentgateway's
+     * {@code scope} sets it.
+     */
+    public record Regex(List<RegexMatch> matches, List<Builtin> builtins, Action action, java.util.Set<String> roles) {
+        public Regex {
+            roles = java.util.Set.copyOf(roles);
+        }
+
+        public Regex(List<RegexMatch> matches, List<Builtin> builtins, Action action) {
+            this(matches, builtins, action, java.util.Set.of());
+        }
     }
 
     /**
@@ -100,8 +112,17 @@ public record TrafficPolicyResource(ResourceKey key, Instant created, List<Targe
      * default false) lets traffic through when the webhook cannot be reached or answers garbage.
      */
     public record Webhook(String host, int port, List<HeaderMatch> forwardHeaders, Duration timeout,
-                          boolean failOpen) {
+                          boolean failOpen, java.util.Map<String, String> headers) {
         public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+        /** {@code headers}: agentgateway's {@code webhook.headers}, header name → CEL expression of its value. */
+        public Webhook {
+            headers = java.util.Map.copyOf(headers);
+        }
+
+        public Webhook(String host, int port, List<HeaderMatch> forwardHeaders, Duration timeout, boolean failOpen) {
+            this(host, port, forwardHeaders, timeout, failOpen, java.util.Map.of());
+        }
     }
 
     /** A header to forward: by name (any value), or by name and exact / regular-expression value. */

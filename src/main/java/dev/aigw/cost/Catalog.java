@@ -37,6 +37,14 @@ public final class Catalog {
     private static volatile Catalog defaults;
 
     private final Map<String, Map<String, Rates>> providers;
+    /**
+     * Lookups already answered, by provider and model as asked: every priced response looks up the
+     * model that answered, and a dated snapshot name ({@code gpt-4o-mini-2024-07-18}) is a scan of
+     * the provider's models. Bounded: the names come from clients and providers.
+     */
+    private final Map<String, Map<String, Optional<Rates>>> answered = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger answeredCount = new java.util.concurrent.atomic.AtomicInteger();
+    private static final int MAX_ANSWERED = 4096;
 
     private Catalog(Map<String, Map<String, Rates>> providers) {
         this.providers = providers;
@@ -120,6 +128,20 @@ public final class Catalog {
     /** @param provider {@code Provider.kind()}; @param model the model that answered (or was asked for) */
     public Optional<Rates> lookup(String provider, String model) {
         if (model == null || model.isEmpty()) return Optional.empty();
+        String pk = provider == null ? "" : provider;
+        Map<String, Optional<Rates>> known = answered.get(pk);
+        Optional<Rates> hit = known == null ? null : known.get(model);
+        if (hit != null) return hit;
+        Optional<Rates> r = find(provider, model);
+        if (answeredCount.get() < MAX_ANSWERED) {
+            if (answered.computeIfAbsent(pk, k -> new java.util.concurrent.ConcurrentHashMap<>()).putIfAbsent(model, r) == null) {
+                answeredCount.incrementAndGet();
+            }
+        }
+        return r;
+    }
+
+    private Optional<Rates> find(String provider, String model) {
         String m = normalize(model);
         String p = provider == null ? "" : provider.toLowerCase(Locale.ROOT);
         List<String> family = FAMILY.getOrDefault(p, List.of(p));

@@ -170,9 +170,43 @@ public final class PolicyEngine {
 
     // ---- regex ----
 
+    /**
+     * Whether the request side of {@code policy} only rejects on a regex (no webhook, moderation,
+     * masking, defaults, model aliases or enrichment): then the prompt texts decide it and the
+     * body needs no tree ({@link #textRejection}). Compared with the same policy rebuilt with
+     * nothing else, so a field added to the records later fails to compile here until it is handled.
+     */
+    public static boolean decidesOnTexts(AiPolicy policy) {
+        if (policy.request().isEmpty()) return false;
+        AiPolicy.RequestGuard g = policy.request().get();
+        // promptCaching and finalTransformations act on the provider's body, after this stage.
+        return g.regex().isPresent() && g.regex().get().action() == Action.REJECT
+                && g.equals(new AiPolicy.RequestGuard(g.customResponse(), g.regex(), Optional.empty(), Optional.empty()))
+                && policy.transformations().isEmpty()
+                && policy.equals(new AiPolicy(policy.sources(), policy.routeType(), Optional.empty(), List.of(),
+                policy.request(), policy.response(), java.util.Map.of(), policy.promptCaching(), policy.transformations(),
+                policy.finalTransformations()));
+    }
+
+    /** For a policy that {@link #decidesOnTexts}: its rejection of these prompt texts, if it rejects them. */
+    public static Optional<PolicyOutcome.Reject> textRejection(AiPolicy policy, List<PromptText> texts) {
+        AiPolicy.RequestGuard g = policy.request().orElseThrow();
+        RegexGuard rx = g.regex().orElseThrow();
+        for (PromptText t : texts) {
+            if (!rx.reads(t.role())) continue; // the guard's scope, as requestRegex reads it
+            Optional<String> hit = rx.firstMatch(t.text());
+            if (hit.isPresent()) {
+                return Optional.of(new PolicyOutcome.Reject(g.customResponse().statusCode(), g.customResponse().message(),
+                        "regex guard matched " + hit.get() + " in a " + t.role() + " message"));
+            }
+        }
+        return Optional.empty();
+    }
+
     private static PolicyOutcome requestRegex(AiPolicy.RequestGuard g, Schema schema, ObjectNode body) {
         RegexGuard rx = g.regex().get();
         for (TextSlot s : BodyText.request(schema, body)) {
+            if (!rx.reads(s.role())) continue;
             if (rx.action() == Action.REJECT) {
                 Optional<String> hit = rx.firstMatch(s.text());
                 if (hit.isPresent()) {
@@ -224,6 +258,7 @@ public final class PolicyEngine {
             String v = headers.apply(m.name());
             if (m.matches(v)) h.set(m.name(), v);
         }
+        WebhookHeaders.values(w.headers(), headers).forEach(h::set);
         h.set("content-type", "application/json");
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setHost(w.host()).setPort(w.port())
                 .setURI(path).setHeaders(h).setConnectTimeout(w.timeout().toMillis())

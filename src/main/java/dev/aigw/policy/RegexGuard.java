@@ -55,11 +55,13 @@ public final class RegexGuard {
 
     private final List<Rule> rules;
     private final Action action;
+    private final java.util.Set<String> roles;
     private final int maxHold;
 
-    private RegexGuard(List<Rule> rules, Action action) {
+    private RegexGuard(List<Rule> rules, Action action, java.util.Set<String> roles) {
         this.rules = List.copyOf(rules);
         this.action = action;
+        this.roles = roles;
         this.maxHold = rules.stream().mapToInt(Rule::maxLength).max().orElse(0);
     }
 
@@ -79,16 +81,21 @@ public final class RegexGuard {
             rules.add(new Rule(m.name().filter(n -> !n.isBlank()).orElse("CUSTOM"), null,
                     com.google.re2j.Pattern.compile(m.pattern().pattern()), false, UNBOUNDED_HOLD));
         }
-        return new RegexGuard(rules, spec.action());
+        return new RegexGuard(rules, spec.action(), spec.roles());
     }
 
     /** Always masking (the response side ignores the action). */
     public RegexGuard masking() {
-        return action == Action.MASK ? this : new RegexGuard(rules, Action.MASK);
+        return action == Action.MASK ? this : new RegexGuard(rules, Action.MASK, roles);
     }
 
     public Action action() {
         return action;
+    }
+
+    /** Whether a request text of this OpenAI role is read (agentgateway's {@code scope}; none set: every role). */
+    public boolean reads(String role) {
+        return roles.isEmpty() || roles.contains(role);
     }
 
     public boolean isEmpty() {

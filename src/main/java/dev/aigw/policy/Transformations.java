@@ -78,7 +78,7 @@ public final class Transformations {
     }
 
     /** {@code request.headers}: looked up by name (case-insensitive) in the client's headers, not copied. */
-    private static final class HeaderView extends java.util.AbstractMap<String, Object> {
+    static final class HeaderView extends java.util.AbstractMap<String, Object> {
         private final Function<String, String> headers;
 
         HeaderView(Function<String, String> headers) {

@@ -28,7 +28,7 @@ final class Accounting {
             then.run();
             return;
         }
-        ObjectNode request = call.clientBody;
+        ObjectNode request = call.clientBody(); // parsed here, on the event loop, if nothing needed it before
         call.vertx().executeBlocking(() -> TokenEstimator.shared().resolve(u, model, request, text, completed), false)
                 .onComplete(ar -> call.onContext(() -> {
                     Usage known = ar.succeeded() ? ar.result().usage() : u;
@@ -43,9 +43,9 @@ final class Accounting {
         int max = call.services.options().logPromptChars();
         if (max <= 0) return;
         String prompt = null;
-        if (call.clientBody != null && call.clientSchema != null) {
+        if (call.body != null && call.clientSchema != null) {
             StringBuilder sb = new StringBuilder();
-            for (var slot : BodyText.request(call.clientSchema, call.clientBody)) {
+            for (var slot : BodyText.request(call.clientSchema, call.clientBody())) {
                 if (sb.length() > max) break;
                 sb.append(slot.role()).append(": ").append(slot.text()).append('\n');
             }

@@ -35,8 +35,8 @@ final class AiCall {
     final Optional<AiPolicy> policy;
     /** The client's format; null for a body relayed as is (count_tokens to Anthropic). */
     Schema clientSchema;
-    /** The parsed body, or null for a request without one. */
-    ObjectNode clientBody;
+    /** The client's body (its tree parsed when first asked for), or null for a request without one. */
+    ClientBody body;
     RequestScope scope;
     UpstreamCall current;
     /** A response was chosen or an answer given: no more attempts, late callbacks do nothing. */
@@ -53,6 +53,11 @@ final class AiCall {
         this.context = services.vertx().getOrCreateContext();
         this.policy = ex.rule().policy();
         this.buffered = ex.buffered();
+    }
+
+    /** The body's tree (parsed now if nothing needed it before), or null for a request without a body. */
+    ObjectNode clientBody() {
+        return body == null ? null : body.tree();
     }
 
     HttpServerRequest req() {
@@ -83,7 +88,7 @@ final class AiCall {
     /** Whether the client asked for a stream of server-sent events. */
     boolean wantsStream() {
         if (clientSchema == Schema.BEDROCK_CONVERSE) return false; // its streams are not SSE
-        return clientBody != null && clientBody.path("stream").asBoolean(false)
+        return body != null && body.stream()
                 || req().path().endsWith(":streamGenerateContent")
                 || "sse".equals(ex.query().getOrDefault("alt", List.of("")).getFirst())
                 || policy.map(AiPolicy::forceStreaming).orElse(false);

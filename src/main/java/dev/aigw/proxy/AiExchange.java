@@ -7,6 +7,7 @@ import dev.aigw.proxy.stage.RequestScope;
 import dev.aigw.proxy.stage.RequestStage;
 import dev.aigw.proxy.stage.Verdict;
 import dev.aigw.route.Destination;
+import dev.aigw.translate.Schema;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
@@ -61,21 +62,22 @@ final class AiExchange {
     }
 
     private static void run(AiCall call, Buffer raw, ObjectNode parsed) {
-        // 1. body
+        // 1. body. A client in no known API speaks the primary provider's own format; count_tokens
+        // is relayed as is. The format is known first: the scan reads the prompt texts of OpenAI Chat.
+        Schema schema = call.format instanceof ClientFormat.CountTokens ? null
+                : call.format.api().orElse(Providers.schema(call.ai.primary()).orElse(null));
         if (parsed != null) {
-            call.clientBody = parsed;
+            call.body = ClientBody.ofTree(parsed);
         } else if (raw.length() > 0) {
-            switch (BodyStage.parse(raw)) {
-                case BodyStage.Parsed.Ok ok -> call.clientBody = ok.body();
-                case BodyStage.Parsed.Bad bad -> {
+            switch (BodyStage.read(raw, schema)) {
+                case BodyStage.Read.Body b -> call.body = b.body();
+                case BodyStage.Read.Bad bad -> {
                     call.out.fail(bad.error());
                     return;
                 }
             }
         }
-        // A client in no known API speaks the primary provider's own format; count_tokens is relayed as is.
-        call.clientSchema = call.format instanceof ClientFormat.CountTokens ? null
-                : call.format.api().orElse(Providers.schema(call.ai.primary()).orElse(null));
+        call.clientSchema = schema;
         if (call.clientSchema != null) call.out.schema(call.clientSchema);
         // 2. request scope
         call.ex.onClientGone(() -> {
@@ -85,7 +87,7 @@ final class AiExchange {
         overallTimeout(call);
         call.scope = new RequestScope(call.requestId(), call.req().method().name(), call.req().path(),
                 call.req()::getHeader, call.ex.query(), call.ex.rule(), call.ai, Optional.ofNullable(call.clientSchema),
-                call.clientBody, call.obs);
+                call.body, call.obs);
         runStages(call, requestStages(call.services).iterator());
     }
 

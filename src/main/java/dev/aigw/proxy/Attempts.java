@@ -5,6 +5,7 @@ import dev.aigw.policy.AiPolicy;
 import dev.aigw.policy.PolicyEngine;
 import dev.aigw.provider.ClientCall;
 import dev.aigw.provider.MockProvider;
+import dev.aigw.provider.OpenAiProvider;
 import dev.aigw.provider.Provider;
 import dev.aigw.provider.ProviderException;
 import dev.aigw.provider.Providers;
@@ -97,12 +98,25 @@ final class Attempts {
         }
         Optional<Schema> backend = custom.isPresent() ? custom.get().wire()
                 : clientSchema == null ? Providers.schema(p) : TranslatorChoice.wire(clientSchema, p);
-        // Translation and prepare may change the body: a fresh copy per attempt, unless none can follow.
-        ObjectNode body = call.clientBody == null ? null : failover.lastPossible() ? call.clientBody : call.clientBody.deepCopy();
-        if (body != null && clientSchema != null && call.ai.transformsPerProvider()) rewrite(p, clientSchema, body);
         boolean forceStream = call.policy.map(AiPolicy::forceStreaming).orElse(false);
+        // An OpenAI Chat body nothing has parsed (so nothing changed) goes to OpenAI as its own bytes:
+        // prepare sees a stand-in holding only the model, and the model it settles on is spliced in.
+        boolean asSent = call.body != null && call.body.scannedModel() != null && !forceStream && ProviderBody.nothingToDo(call.policy)
+                && custom.isEmpty() && !call.ai.transformsPerProvider()
+                && clientSchema == Schema.OPENAI_CHAT && backend.equals(Optional.of(Schema.OPENAI_CHAT)) && p instanceof OpenAiProvider;
+        ObjectNode body;
+        if (asSent) {
+            body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("model", call.body.scannedModel());
+        } else {
+            // Translation and prepare may change the body: a fresh copy per attempt, unless none can follow.
+            ObjectNode tree = call.clientBody();
+            body = tree == null ? null : failover.lastPossible() ? tree : tree.deepCopy();
+            if (body != null && clientSchema != null && call.ai.transformsPerProvider()) rewrite(p, clientSchema, body);
+        }
         Translator tr = null;
-        if (clientSchema != null && backend.isPresent() && body != null) {
+        if (asSent) {
+            tr = TranslatorChoice.create(clientSchema, p).orElseThrow(); // Identity: the response is read as relayed
+        } else if (clientSchema != null && backend.isPresent() && body != null) {
             Optional<Translator> t = custom.isPresent() ? CustomFormats.translator(clientSchema, custom.get())
                     : TranslatorChoice.create(clientSchema, p);
             if (t.isEmpty()) {
@@ -154,7 +168,8 @@ final class Attempts {
             return;
         }
         MultiMap headers = headers(tr, up);
-        Buffer out = Buffer.buffer(up.bytes());
+        if (asSent && up.encoded() != null) throw new IllegalStateException("a provider signed a stand-in body");
+        Buffer out = Buffer.buffer(asSent ? call.body.bytesWithModel(model) : up.bytes());
         headers.set("content-type", "application/json");
         headers.set("content-length", Integer.toString(out.length()));
         UpstreamCall upstream = new UpstreamCall(call.vertx(), call.services.upstreams(), "Backend " + call.ai.name()

@@ -34,10 +34,49 @@ final class BodyStage {
         }
     }
 
+    /** The body of an exchange, or the reason it cannot be used. */
+    sealed interface Read {
+        record Body(ClientBody body) implements Read {
+        }
+
+        record Bad(GatewayError error) implements Read {
+        }
+    }
+
+    /**
+     * Reads an AI request body. An ordinary non-streamed body is scanned, not parsed: the model,
+     * the stream flag and (OpenAI Chat) the prompt texts are read with the streaming parser and the
+     * tree is left for whoever needs it ({@link ClientBody}); other shapes are parsed at once.
+     * Bad JSON gets the same answer either way (the parse says what is wrong).
+     */
+    static Read read(Buffer raw, dev.aigw.translate.Schema schema) {
+        byte[] bytes = raw.getBytes();
+        if (bytes.length < BodyScan.MAX_BYTES) {
+            try {
+                BodyScan s = BodyScan.of(bytes, schema == dev.aigw.translate.Schema.OPENAI_CHAT);
+                if (s != null) {
+                    GatewayError bad = checkModel(s.model());
+                    return bad != null ? new Read.Bad(bad)
+                            : new Read.Body(ClientBody.scanned(bytes, s.model(), s.modelStart(), s.modelEnd(), false, s.texts()));
+                }
+            } catch (IOException e) {
+                // Not JSON: the parse below words the answer, as it always has.
+            }
+        }
+        return switch (parse(bytes)) {
+            case Parsed.Ok ok -> new Read.Body(ClientBody.ofTree(ok.body()));
+            case Parsed.Bad bad -> new Read.Bad(bad.error());
+        };
+    }
+
     static Parsed parse(Buffer raw) {
+        return parse(raw.getBytes());
+    }
+
+    static Parsed parse(byte[] raw) {
         JsonNode n;
         try {
-            n = JSON.readTree(raw.getBytes());
+            n = JSON.readTree(raw);
         } catch (JsonProcessingException e) {
             return new Parsed.Bad(new GatewayError.BadRequest(describe(e)));
         } catch (IOException e) {
@@ -67,7 +106,11 @@ final class BodyStage {
     static GatewayError checkModel(ObjectNode body) {
         JsonNode m = body.get("model");
         if (m == null || !m.isTextual()) return null;
-        String s = m.asText();
+        return checkModel(m.asText());
+    }
+
+    static GatewayError checkModel(String s) {
+        if (s == null) return null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c == 0x7f) {

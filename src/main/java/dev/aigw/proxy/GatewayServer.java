@@ -131,6 +131,11 @@ public final class GatewayServer {
         HttpServerOptions opts = new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
+                // No WebSocket is served (Realtime routes are refused): without these Vert.x puts a
+                // WebSocket extension handler in every connection's pipeline, which looks at every
+                // request and response.
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
                 .setMaxInitialLineLength(16 * 1024)
                 .setMaxHeaderSize(MAX_HEADER_BYTES)
                 // No HTTP/2 cleartext (h2c): Vert.x's prior-knowledge detector holds a connection that

@@ -7,7 +7,8 @@ import java.util.Set;
 
 /** Header hygiene: hop-by-hop headers (RFC 9110 §7.6.1) and client credentials. */
 final class Headers {
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
+    /** Hop-by-hop headers; {@link #hopByHop} matches exactly these, in any case. */
+    static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
             "transfer-encoding", "upgrade", "trailer", "proxy-authenticate", "proxy-authorization", "http2-settings");
     /** Removed before the gateway injects the Backend's credential, so a client key never leaks upstream. */
     static final Set<String> CREDENTIALS = Set.of("authorization", "x-api-key", "api-key", "x-goog-api-key");
@@ -18,16 +19,60 @@ final class Headers {
     /** Copies {@code from} minus hop-by-hop headers (and those named in Connection) and {@code also}. */
     static MultiMap copy(MultiMap from, Set<String> also) {
         MultiMap out = MultiMap.caseInsensitiveMultiMap();
+        Set<String> named = connectionNamed(from);
+        for (var e : from) {
+            if (!dropped(e.getKey(), named, also)) out.add(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    /**
+     * As {@code to.setAll(copy(from, Set.of()))}, which empties {@code to} first, without the
+     * intermediate map: {@code to} ends with exactly the headers of {@code from} that are kept.
+     */
+    static void replaceWith(MultiMap from, MultiMap to) {
+        Set<String> named = connectionNamed(from);
+        to.clear();
+        for (var e : from) {
+            if (!dropped(e.getKey(), named, Set.of())) to.add(e.getKey(), e.getValue());
+        }
+    }
+
+    /** The header names listed in Connection, lower case; null when there is no Connection header. */
+    private static Set<String> connectionNamed(MultiMap from) {
+        if (from.get("connection") == null) return null;
         Set<String> named = new java.util.HashSet<>();
         for (String c : from.getAll("connection")) {
             for (String t : c.split(",")) named.add(t.strip().toLowerCase(Locale.ROOT));
         }
-        for (var e : from) {
-            String n = e.getKey().toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(n) || named.contains(n) || also.contains(n)) continue;
-            out.add(e.getKey(), e.getValue());
-        }
-        return out;
+        return named;
+    }
+
+    // By length and equalsIgnoreCase rather than a lower-cased copy probed in a set: this runs for
+    // every header of every request and response, whose names arrive as fresh strings (no cached hash).
+    private static boolean dropped(String name, Set<String> named, Set<String> also) {
+        if (hopByHop(name)) return true;
+        if (named != null && named.contains(name.toLowerCase(Locale.ROOT))) return true;
+        return !also.isEmpty() && containsIgnoreCase(also, name);
+    }
+
+    static boolean hopByHop(String n) {
+        return switch (n.length()) {
+            case 2 -> n.equalsIgnoreCase("te");
+            case 7 -> n.equalsIgnoreCase("upgrade") || n.equalsIgnoreCase("trailer");
+            case 10 -> n.equalsIgnoreCase("connection") || n.equalsIgnoreCase("keep-alive");
+            case 14 -> n.equalsIgnoreCase("http2-settings");
+            case 16 -> n.equalsIgnoreCase("proxy-connection");
+            case 17 -> n.equalsIgnoreCase("transfer-encoding");
+            case 18 -> n.equalsIgnoreCase("proxy-authenticate");
+            case 19 -> n.equalsIgnoreCase("proxy-authorization");
+            default -> false;
+        };
+    }
+
+    private static boolean containsIgnoreCase(Set<String> names, String n) {
+        for (String s : names) if (s.equalsIgnoreCase(n)) return true;
+        return false;
     }
 
     /** Whether {@code v} can be a header value as is: no control character but tab (no CR or LF to split a header). */

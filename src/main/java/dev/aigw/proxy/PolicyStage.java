@@ -28,7 +28,16 @@ final class PolicyStage implements RequestStage {
     @Override
     public Future<Verdict> apply(RequestScope scope) {
         var policy = scope.rule().policy();
-        if (policy.isEmpty() || scope.body() == null || scope.clientSchema().isEmpty()) return Future.succeededFuture(Verdict.proceed());
+        if (policy.isEmpty() || scope.requestBody() == null || scope.clientSchema().isEmpty()) return Future.succeededFuture(Verdict.proceed());
+        var texts = scope.requestBody().promptTexts();
+        if (texts.isPresent() && PolicyEngine.decidesOnTexts(policy.get())) {
+            // A regex guard that only rejects reads the texts the scan found: no tree for it (it
+            // rewrites nothing, so a Backend that rewrites per provider changes nothing here).
+            var reject = PolicyEngine.textRejection(policy.get(), texts.get());
+            if (reject.isEmpty()) return Future.succeededFuture(Verdict.proceed());
+            log.info("request {} rejected by policy: {}", scope.requestId(), reject.get().reason());
+            return Future.succeededFuture(Verdict.answer(rejected(scope, reject.get())));
+        }
         // A Backend whose providers have AI policies of their own rewrites the body per attempt (Attempts).
         boolean rewrite = !scope.backend().transformsPerProvider();
         return engine.applyRequest(policy.get(), scope.clientSchema().get(), scope.body(), scope.headers(), rewrite)
@@ -39,10 +48,13 @@ final class PolicyStage implements RequestStage {
                     }
                     if (ar.result() instanceof PolicyOutcome.Reject r) {
                         log.info("request {} rejected by policy: {}", scope.requestId(), r.reason());
-                        return Future.succeededFuture(Verdict.answer(new GatewayError.Rejected(r.status(), r.message(),
-                                Rejections.body(scope.clientSchema().get(), r))));
+                        return Future.succeededFuture(Verdict.answer(rejected(scope, r)));
                     }
                     return Future.succeededFuture(Verdict.proceed());
                 });
+    }
+
+    private static GatewayError rejected(RequestScope scope, PolicyOutcome.Reject r) {
+        return new GatewayError.Rejected(r.status(), r.message(), Rejections.body(scope.clientSchema().get(), r));
     }
 }

@@ -18,6 +18,11 @@ final class ProviderBody {
     private ProviderBody() {
     }
 
+    /** Whether {@link #apply} leaves every body as it is under this policy (then none needs a tree for it). */
+    static boolean nothingToDo(java.util.Optional<AiPolicy> policy) {
+        return policy.isEmpty() || policy.get().promptCaching().isEmpty() && policy.get().finalTransformations().isEmpty();
+    }
+
     static void apply(AiPolicy policy, Provider p, Schema wire, ObjectNode body, String model,
                       Function<String, String> headers) {
         policy.promptCaching().ifPresent(c -> {

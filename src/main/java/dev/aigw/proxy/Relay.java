@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpClientResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Set;
 
 /**
  * Copies an upstream response to the client as it arrives: status, headers (filtered), body
@@ -26,11 +25,15 @@ final class Relay {
         if (!out.open()) return;
         String requestId = out.headers().get("x-request-id");
         // The gateway's own rate-limit headers (governance) outlive the upstream's set.
-        java.util.List<java.util.Map.Entry<String, String>> limits = new java.util.ArrayList<>();
-        for (var h : out.headers()) if (h.getKey().regionMatches(true, 0, "x-ratelimit-", 0, 12)) limits.add(h);
-        out.headers().setAll(Headers.copy(upResp.headers(), Set.of()));
+        java.util.List<java.util.Map.Entry<String, String>> limits = null;
+        for (var h : out.headers()) {
+            if (!h.getKey().regionMatches(true, 0, "x-ratelimit-", 0, 12)) continue;
+            if (limits == null) limits = new java.util.ArrayList<>(4);
+            limits.add(java.util.Map.entry(h.getKey(), h.getValue()));
+        }
+        Headers.replaceWith(upResp.headers(), out.headers());
         if (requestId != null) out.headers().set("x-request-id", requestId);
-        for (var h : limits) out.headers().set(h.getKey(), h.getValue());
+        if (limits != null) for (var h : limits) out.headers().set(h.getKey(), h.getValue());
         if (extra != null) out.headers().addAll(extra);
         Filters.response(ex.rule(), out.headers());
         out.head(upResp.statusCode(), upResp.statusMessage(), !out.headers().contains("content-length"));

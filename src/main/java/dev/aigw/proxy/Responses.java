@@ -163,6 +163,15 @@ final class Responses {
         }
     }
 
+    /** The body as UTF-8 JSON, written straight to bytes (toString() made a String, then encoded it again). */
+    private static Buffer bytes(ObjectNode body) {
+        try {
+            return Buffer.buffer(JSON.writeValueAsBytes(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree that cannot be written: " + e.getMessage(), e);
+        }
+    }
+
     private static ObjectNode parseObject(Buffer body) {
         try {
             return body.length() > 0 && JSON.readTree(body.getBytes()) instanceof ObjectNode o ? o : null;
@@ -179,7 +188,7 @@ final class Responses {
         out.head(200, null, false);
         out.headers().set("content-type", "application/json");
         if (call.policy.isEmpty() || !call.policy.get().guardsResponses() || call.clientSchema == null) {
-            out.whole(unchangedBytes != null ? unchangedBytes : Buffer.buffer(clientFormatBody.toString()));
+            out.whole(unchangedBytes != null ? unchangedBytes : bytes(clientFormatBody));
             return;
         }
         call.services.policies().applyResponse(call.policy.get(), call.clientSchema, clientFormatBody, call.req()::getHeader)
@@ -191,7 +200,7 @@ final class Responses {
                         log.info("response of request {} rejected by policy: {}", call.requestId(), r.reason());
                         call.fail(new GatewayError.Rejected(r.status(), r.message(), Rejections.body(call.clientSchema, r)));
                     } else if (ar.result() instanceof PolicyOutcome.Continue c) {
-                        out.whole(Buffer.buffer(c.body().toString()));
+                        out.whole(bytes(c.body()));
                     }
                 }));
     }

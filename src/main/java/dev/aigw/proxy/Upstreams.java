@@ -95,7 +95,7 @@ public final class Upstreams {
                 // A response that sends nothing for this long is dead, even mid-stream; LLM answers
                 // can think for minutes before a byte, so this is generous.
                 .setIdleTimeout(IDLE_TIMEOUT_MS);
-        String redirect = connectTo.get(host + ":" + port);
+        String redirect = connectTo.isEmpty() ? null : connectTo.get(host + ":" + port);
         if (redirect != null) {
             int colon = redirect.lastIndexOf(':');
             ro.setServer(SocketAddress.inetSocketAddress(Integer.parseInt(redirect.substring(colon + 1)),

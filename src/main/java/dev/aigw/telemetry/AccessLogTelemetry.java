@@ -60,7 +60,15 @@ public final class AccessLogTelemetry implements Telemetry {
                 return;
             }
             b.append('"');
-            for (int i = 0; i < v.length(); i++) {
+            int plain = 0;
+            while (plain < v.length()) {
+                char c = v.charAt(plain);
+                if (c < 0x20 || c == '"' || c == '\\') break;
+                plain++;
+            }
+            // Most values need no escape: one bulk append instead of one per char.
+            b.append(v, 0, plain);
+            for (int i = plain; i < v.length(); i++) {
                 char c = v.charAt(i);
                 switch (c) {
                     case '"' -> b.append("\\\"");

@@ -20,6 +20,8 @@ import java.util.Set;
 public final class UsageSkeleton {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final com.fasterxml.jackson.databind.node.JsonNodeFactory NODES =
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
     /** Top-level fields kept whole: small, and all that accounting needs. */
     private static final Set<String> KEEP = Set.of("usage", "usageMetadata", "model", "modelVersion", "stop_reason",
             "stopReason", "id", "object", "type", "status");
@@ -39,7 +41,7 @@ public final class UsageSkeleton {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
                 if (KEEP.contains(name)) {
-                    out.set(name, JSON.readTree(p));
+                    out.set(name, value(p, 0));
                 } else if (ITEMS.contains(name) && t == JsonToken.START_ARRAY) {
                     ArrayNode items = out.putArray(name);
                     while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -52,8 +54,7 @@ public final class UsageSkeleton {
                             String f = p.currentName();
                             p.nextToken();
                             if (ITEM_KEEP.contains(f)) {
-                                JsonNode v = JSON.readTree(p);
-                                item.set(f, v);
+                                item.set(f, value(p, 0));
                             } else {
                                 p.skipChildren();
                             }
@@ -67,5 +68,44 @@ public final class UsageSkeleton {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /**
+     * The value at the parser's current token, as {@code readTree} would build it, without the
+     * deserialization context {@code ObjectMapper.readTree(JsonParser)} sets up per call (four
+     * calls a response, the larger part of this class's cost). Deep nesting falls back to it.
+     */
+    private static JsonNode value(JsonParser p, int depth) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == null) return NODES.missingNode();
+        return switch (t) {
+            case START_OBJECT -> {
+                if (depth > 32) yield JSON.readTree(p);
+                ObjectNode o = NODES.objectNode();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String f = p.currentName();
+                    p.nextToken();
+                    o.set(f, value(p, depth + 1));
+                }
+                yield o;
+            }
+            case START_ARRAY -> {
+                if (depth > 32) yield JSON.readTree(p);
+                ArrayNode a = NODES.arrayNode();
+                while (p.nextToken() != JsonToken.END_ARRAY) a.add(value(p, depth + 1));
+                yield a;
+            }
+            case VALUE_STRING -> NODES.textNode(p.getText());
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> NODES.numberNode(p.getIntValue());
+                case LONG -> NODES.numberNode(p.getLongValue());
+                default -> NODES.numberNode(p.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDoubleValue());
+            case VALUE_TRUE -> NODES.booleanNode(true);
+            case VALUE_FALSE -> NODES.booleanNode(false);
+            case VALUE_NULL -> NODES.nullNode();
+            default -> JSON.readTree(p);
+        };
     }
 }

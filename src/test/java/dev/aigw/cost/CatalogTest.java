@@ -84,4 +84,33 @@ class CatalogTest {
         assertThat(bedrock.total()).isEqualByComparingTo("0.175");
         assertThat(c.price("openai", "unknown", Usage.of(1, 1, 0, 0, 0)).priced()).isFalse();
     }
+
+    /** The cheap division by a million answers exactly what BigDecimal.divide(10^6, DECIMAL128) did, scale included. */
+    @Test
+    void costPartsAreTheExactDivisionByAMillion() {
+        String[] rates = {"0.15", "2.5", "10", "0", "1E+1", "0.075", "3.000", "1.23456789", "15"};
+        long[] tokens = {0, 1, 24, 1000, 1_000_000, 10_000_000, 123_456_789, Long.MAX_VALUE / 1000};
+        for (String rs : rates) {
+            BigDecimal r = new BigDecimal(rs);
+            Rates rates4 = new Rates(r, r, r, r);
+            for (long t : tokens) {
+                Cost c = Cost.of(new Usage(t, t, 2 * t, 0, 0, 0), rates4);
+                BigDecimal want = BigDecimal.valueOf(t).multiply(r).divide(BigDecimal.valueOf(1_000_000), java.math.MathContext.DECIMAL128);
+                assertThat(c.input()).as(t + " tokens at " + rs).isEqualTo(want);
+                assertThat(c.output()).isEqualTo(want);
+                assertThat(c.cacheRead()).isEqualTo(BigDecimal.ZERO.multiply(r).divide(BigDecimal.valueOf(1_000_000),
+                        java.math.MathContext.DECIMAL128));
+            }
+        }
+    }
+
+    @Test
+    void repeatedLookupsAnswerTheSame() {
+        Catalog c = Catalog.defaults();
+        for (int i = 0; i < 3; i++) {
+            assertThat(c.lookup("openai", "gpt-4o-mini-2024-07-18").orElseThrow().input()).isEqualByComparingTo("0.15");
+            assertThat(c.lookup("openai", "no-such-model")).isEmpty();
+            assertThat(c.lookup(null, "gpt-4o-mini")).isEmpty();
+        }
+    }
 }

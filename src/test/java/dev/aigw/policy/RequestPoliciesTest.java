@@ -21,7 +21,7 @@ import static dev.aigw.policy.Policies.json;
 import static dev.aigw.policy.Policies.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Enrichment, defaults and the regex guard on OpenAI-, Anthropic- and Gemini-format request bodies. */
+/** Enrichment, defaults and the regex guard (with agentgateway's scope) on OpenAI-, Anthropic- and Gemini-format request bodies. */
 class RequestPoliciesTest {
     static Vertx vertx;
     static PolicyEngine engine;
@@ -198,5 +198,80 @@ class RequestPoliciesTest {
         ObjectNode body = json("{\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
         assertThat(apply(p, Schema.OPENAI_CHAT, body)).isInstanceOf(PolicyOutcome.Continue.class);
         assertThat(body.at("/messages/0/content").asText()).isEqualTo("Support line: 555-123-4567");
+    }
+
+    // ---- agentgateway's scope: a request regex reads the system prompt, the messages, or both ----
+
+    static ObjectNode masked(java.util.Set<String> roles, Schema schema, String body) throws Exception {
+        RegexGuard g = RegexGuard.compile(new TrafficPolicyResource.Regex(List.of(), List.of(Builtin.EMAIL), Action.MASK, roles));
+        AiPolicy p = new AiPolicy(List.of(new ResourceKey("AgentgatewayPolicy", "ns", "p")), TrafficPolicyResource.RouteType.CHAT,
+                Optional.empty(), List.of(), Optional.of(new AiPolicy.RequestGuard(TrafficPolicyResource.CustomResponse.DEFAULT,
+                Optional.of(g), Optional.empty(), Optional.empty())), Optional.empty());
+        ObjectNode b = json(body);
+        engine.applyRequest(p, schema, b, h -> null).await(10, TimeUnit.SECONDS);
+        return b;
+    }
+
+    static final String OPENAI = """
+            {"model":"m","messages":[{"role":"system","content":"admin a@b.co"},{"role":"user","content":"me c@d.co"}]}""";
+    static final String ANTHROPIC = """
+            {"model":"m","max_tokens":5,"system":"admin a@b.co","messages":[{"role":"user","content":"me c@d.co"}]}""";
+
+    @Test
+    void messagesOnlyLeavesTheSystemPrompt() throws Exception {
+        ObjectNode o = masked(java.util.Set.of("user", "assistant"), Schema.OPENAI_CHAT, OPENAI);
+        assertThat(o.at("/messages/0/content").asText()).isEqualTo("admin a@b.co");
+        assertThat(o.at("/messages/1/content").asText()).isEqualTo("me <EMAIL_ADDRESS>");
+        ObjectNode a = masked(java.util.Set.of("user", "assistant"), Schema.ANTHROPIC_MESSAGES, ANTHROPIC);
+        assertThat(a.path("system").asText()).isEqualTo("admin a@b.co");
+    }
+
+    @Test
+    void systemPromptOnlyAndBoth() throws Exception {
+        ObjectNode a = masked(java.util.Set.of("system"), Schema.ANTHROPIC_MESSAGES, ANTHROPIC);
+        assertThat(a.path("system").asText()).isEqualTo("admin <EMAIL_ADDRESS>");
+        assertThat(a.at("/messages/0/content").asText()).isEqualTo("me c@d.co");
+        ObjectNode both = masked(java.util.Set.of("system", "user", "assistant"), Schema.OPENAI_CHAT, OPENAI);
+        assertThat(both.toString()).doesNotContain("@");
+        // The scanned-texts path (a reject-only guard on a passthrough body) keeps the scope too.
+        RegexGuard systemOnly = RegexGuard.compile(new TrafficPolicyResource.Regex(List.of(), List.of(Builtin.EMAIL),
+                Action.REJECT, java.util.Set.of("system")));
+        AiPolicy p = new AiPolicy(List.of(new ResourceKey("AgentgatewayPolicy", "ns", "p")), TrafficPolicyResource.RouteType.CHAT,
+                Optional.empty(), List.of(), Optional.of(new AiPolicy.RequestGuard(TrafficPolicyResource.CustomResponse.DEFAULT,
+                Optional.of(systemOnly), Optional.empty(), Optional.empty())), Optional.empty());
+        assertThat(PolicyEngine.textRejection(p, List.of(new PromptText("user", "me c@d.co")))).isEmpty();
+        assertThat(PolicyEngine.textRejection(p, List.of(new PromptText("system", "admin a@b.co")))).isPresent();
+    }
+
+    /** A guard that only rejects decides on the scanned texts exactly as on the tree; anything more needs the tree. */
+    @Test
+    void aRejectOnlyGuardDecidesOnTextsAsOnTheTree() throws Exception {
+        AiPolicy reject = regexPolicy(Action.REJECT);
+        assertThat(PolicyEngine.decidesOnTexts(reject)).isTrue();
+        assertThat(PolicyEngine.decidesOnTexts(regexPolicy(Action.MASK))).isFalse();
+        assertThat(PolicyEngine.decidesOnTexts(policy(Optional.of(ENRICH), List.of(), reject.request()))).isFalse();
+        assertThat(PolicyEngine.decidesOnTexts(policy(Optional.empty(), List.of(), Optional.empty()))).isFalse();
+        AiPolicy aliases = new AiPolicy(reject.sources(), reject.routeType(), Optional.empty(), List.of(), reject.request(),
+                Optional.empty(), java.util.Map.of("a", "b"));
+        assertThat(PolicyEngine.decidesOnTexts(aliases)).isFalse();
+        AiPolicy withDefault = policy(Optional.empty(), List.of(new FieldDefault("temperature",
+                com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0.5), false)), reject.request());
+        assertThat(PolicyEngine.decidesOnTexts(withDefault)).isFalse();
+
+        for (String body : List.of("""
+                {"model":"m","messages":[{"role":"system","content":"mail me at jane.doe@example.com"}]}""", """
+                {"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"my SSN is 123-45-6789"}]}]}""", """
+                {"model":"m","messages":[{"role":"user","content":"nothing to see"}]}""")) {
+            ObjectNode tree = json(body);
+            PolicyOutcome onTree = apply(reject, Schema.OPENAI_CHAT, tree);
+            List<PromptText> texts = BodyText.request(Schema.OPENAI_CHAT, tree).stream()
+                    .map(t -> new PromptText(t.role(), t.text())).toList();
+            Optional<PolicyOutcome.Reject> onTexts = PolicyEngine.textRejection(reject, texts);
+            if (onTree instanceof PolicyOutcome.Reject r) {
+                assertThat(onTexts).contains(r);
+            } else {
+                assertThat(onTexts).isEmpty();
+            }
+        }
     }
 }

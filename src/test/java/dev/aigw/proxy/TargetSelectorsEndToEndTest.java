@@ -1,5 +1,6 @@
 package dev.aigw.proxy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigw.testing.FakeUpstream;
 import dev.aigw.testing.GatewayHarness;
 import org.junit.jupiter.api.AfterAll;
@@ -146,11 +147,15 @@ class TargetSelectorsEndToEndTest {
 
     @Test
     void agentgatewaysMaskLabelsForCaSinEmailAndCustomMatches() throws Exception {
-        String chat = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":"
+        String chat = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":\"ops: ops@example.com\"},"
+                + "{\"role\":\"user\",\"content\":"
                 + "\"SIN 046-454-286 or 046 454 286, mail ann@example.com, code secret-42, order 123456789\"}]}";
         assertThat(gw.post("/silver/v1/chat/completions", chat).statusCode()).isEqualTo(200);
-        assertThat(openai.take().json().at("/messages/1/content").asText())
+        JsonNode up = openai.take().json();
+        assertThat(up.at("/messages/2/content").asText())
                 .isEqualTo("SIN <CA_SIN> or <CA_SIN>, mail <EMAIL_ADDRESS>, code <masked>, order 123456789");
+        assertThat(up.at("/messages/1/content").asText()).as("scope defaults to Messages: the system prompt is not read")
+                .isEqualTo("ops: ops@example.com");
     }
 
     private static void awaitStatus(String path, int want) throws Exception {

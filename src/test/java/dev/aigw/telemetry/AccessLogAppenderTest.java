@@ -141,4 +141,28 @@ class AccessLogAppenderTest {
         assertThat(j.path("response_code").asInt()).isEqualTo(404);
         assertThat(j.path("streamed").asBoolean(true)).isFalse();
     }
+
+    /** The writer sleeps while idle, but a line that arrives then is written at once, not after a poll period. */
+    @Test
+    void aLineAfterAQuietSpellIsWrittenAtOnce() throws Exception {
+        CountingOut out = new CountingOut(new CountDownLatch(0));
+        System.setOut(new PrintStream(out, false, StandardCharsets.UTF_8));
+        AccessLogAppender a = new AccessLogAppender();
+        a.setContext(context);
+        a.start();
+        try {
+            for (int round = 0; round < 3; round++) {
+                Thread.sleep(300); // the writer has found the queue empty and sleeps
+                int before = out.writes.get();
+                long t0 = System.nanoTime();
+                a.doAppend(event(logger, "quiet " + round));
+                while (out.writes.get() == before && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5)) Thread.sleep(1);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("woken by the line, not by its timer")
+                        .isLessThan(500);
+            }
+        } finally {
+            a.stop();
+        }
+        assertThat(out.bytes.toString(StandardCharsets.UTF_8)).isEqualTo("quiet 0\nquiet 1\nquiet 2\n");
+    }
 }

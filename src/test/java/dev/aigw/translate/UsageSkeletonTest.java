@@ -43,4 +43,25 @@ class UsageSkeletonTest {
         assertThat(UsageSkeleton.read("[1]".getBytes())).isNull();
         assertThat(UsageSkeleton.read("{\"usage\":".getBytes())).isNull();
     }
+
+    /** The kept fields are the very nodes readTree builds: numbers of every width, nesting, null and booleans. */
+    @Test
+    void keptFieldsAreWhatReadTreeBuilds() throws Exception {
+        String deep = "[".repeat(40) + "1" + "]".repeat(40);
+        String body = "{\"id\":\"x\",\"skip\":{\"a\":[1,2]},\"model\":\"m\",\"usage\":{\"i\":7,\"l\":12345678901,"
+                + "\"big\":123456789012345678901234567890,\"d\":0.25,\"e\":1e3,\"n\":null,\"t\":true,\"f\":false,"
+                + "\"s\":\"\\u00e9\\n\",\"arr\":[{\"x\":[]},{}],\"deep\":" + deep + "},"
+                + "\"choices\":[{\"index\":0,\"message\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"},3]}";
+        ObjectNode whole = (ObjectNode) JSON.readTree(body);
+        ObjectNode skeleton = UsageSkeleton.read(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(skeleton.get("usage")).isEqualTo(whole.get("usage"));
+        assertThat(skeleton.get("usage").get("i").getClass()).isEqualTo(whole.get("usage").get("i").getClass());
+        assertThat(skeleton.get("usage").get("l").getClass()).isEqualTo(whole.get("usage").get("l").getClass());
+        assertThat(skeleton.get("usage").get("big").getClass()).isEqualTo(whole.get("usage").get("big").getClass());
+        assertThat(skeleton.get("usage").get("d").getClass()).isEqualTo(whole.get("usage").get("d").getClass());
+        assertThat(skeleton.get("model")).isEqualTo(whole.get("model"));
+        assertThat(skeleton.has("skip")).isFalse();
+        assertThat(skeleton.get("choices").get(0).get("finish_reason").asText()).isEqualTo("stop");
+        assertThat(skeleton.get("choices").get(0).has("message")).isFalse();
+    }
 }

@@ -83,6 +83,7 @@ public final class AiMapping {
         Optional<TrafficPolicyResource.Webhook> webhook = Optional.empty();
         Optional<TrafficPolicyResource.Moderation> moderation = Optional.empty();
         Optional<CustomResponse> answer = Optional.empty();
+        java.util.Set<String> scope = null;
         for (int i = 0; i < guards.size(); i++) {
             RequestGuard g = guards.get(i);
             String p = at + "/" + i;
@@ -93,7 +94,20 @@ public final class AiMapping {
                 }
                 answer = answer.or(g::response);
             }
-            g.regex().ifPresent(regexes::add);
+            if (g.regex().isPresent()) {
+                regexes.add(g.regex().get());
+                // agentgateway's scope (default Messages), as the OpenAI roles the guard reads.
+                java.util.Set<String> roles = new java.util.TreeSet<>();
+                for (AiBackendPolicy.Scope sc : g.scope().isEmpty() ? List.of(AiBackendPolicy.Scope.Messages) : g.scope()) {
+                    if (sc == AiBackendPolicy.Scope.SystemPrompt) roles.add("system");
+                    if (sc == AiBackendPolicy.Scope.Messages) roles.addAll(List.of("user", "assistant"));
+                }
+                if (scope != null && !scope.equals(roles)) {
+                    c.error(p + "/scope", "regex guards with different scopes in one policy are not served by this gateway; "
+                            + "give them the same scope");
+                }
+                scope = roles;
+            }
             if (g.webhook().isPresent()) {
                 if (webhook.isPresent()) c.error(p + "/webhook", "a second request webhook is not served by this gateway");
                 webhook = webhook(g.webhook().get(), p + "/webhook", c, resolve);
@@ -106,7 +120,7 @@ public final class AiMapping {
         Optional<CustomResponse> a = answer;
         return new TrafficPolicyResource.RequestGuard(a.map(r -> new TrafficPolicyResource.CustomResponse(
                 r.message().orElse(TrafficPolicyResource.CustomResponse.DEFAULT_MESSAGE), r.statusCode().orElse(403))),
-                regex(regexes, at, c, false), webhook, moderation);
+                regex(regexes, at, c, false, scope == null ? java.util.Set.of() : scope), webhook, moderation);
     }
 
     private static TrafficPolicyResource.ResponseGuard response(List<ResponseGuard> guards, String at, Checker c,
@@ -121,11 +135,11 @@ public final class AiMapping {
                 webhook = webhook(g.webhook().get(), at + "/" + i + "/webhook", c, resolve);
             }
         }
-        return new TrafficPolicyResource.ResponseGuard(regex(regexes, at, c, true), webhook);
+        return new TrafficPolicyResource.ResponseGuard(regex(regexes, at, c, true, java.util.Set.of()), webhook);
     }
 
     private static Optional<TrafficPolicyResource.Regex> regex(List<AiBackendPolicy.Regex> regexes, String at, Checker c,
-                                                               boolean response) {
+                                                               boolean response, java.util.Set<String> roles) {
         if (regexes.isEmpty()) return Optional.empty();
         List<TrafficPolicyResource.RegexMatch> matches = new ArrayList<>();
         List<TrafficPolicyResource.Builtin> builtins = new ArrayList<>();
@@ -161,12 +175,12 @@ public final class AiMapping {
             }
         }
         return Optional.of(new TrafficPolicyResource.Regex(List.copyOf(matches), List.copyOf(builtins),
-                action == AiBackendPolicy.Action.Reject ? TrafficPolicyResource.Action.REJECT : TrafficPolicyResource.Action.MASK));
+                action == AiBackendPolicy.Action.Reject ? TrafficPolicyResource.Action.REJECT : TrafficPolicyResource.Action.MASK,
+                roles));
     }
 
     private static Optional<TrafficPolicyResource.Webhook> webhook(AiBackendPolicy.Webhook w, String at, Checker c,
                                                                    Resolver resolve) {
-        if (!w.headers().isEmpty()) c.error(at + "/headers", "webhook.headers (CEL) is not served by this gateway");
         Optional<BackendResource.HostPort> hp = resolve.resolve(c.resource().namespace(), w.backendRef());
         if (hp.isEmpty()) {
             c.error(at + "/backendRef", "webhook backendRef " + w.backendRef().kind().orElse("Service") + " "
@@ -181,7 +195,7 @@ public final class AiMapping {
         }
         return Optional.of(new TrafficPolicyResource.Webhook(hp.get().host(), hp.get().port(), List.copyOf(headers),
                 TrafficPolicyResource.Webhook.DEFAULT_TIMEOUT,
-                w.failureMode().orElse(Traffic.FailureMode.FailClosed) == Traffic.FailureMode.FailOpen));
+                w.failureMode().orElse(Traffic.FailureMode.FailClosed) == Traffic.FailureMode.FailOpen, w.headers()));
     }
 
     private static TrafficPolicyResource.Moderation moderation(AiBackendPolicy.OpenAiModeration m) {

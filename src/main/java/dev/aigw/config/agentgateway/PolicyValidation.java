@@ -288,6 +288,7 @@ public final class PolicyValidation {
                         r.bedrockGuardrails().isPresent(), r.googleModelArmor().isPresent());
                 response(r.response(), rp + "/response", c);
                 r.regex().ifPresent(x -> regex(x, rp + "/regex", c));
+                r.webhook().ifPresent(w -> webhookHeaders(w, rp + "/webhook/headers", c));
                 r.openAIModeration().ifPresent(m -> m.policies().flatMap(AiBackendPolicy.ModerationPolicies::auth)
                         .ifPresent(a -> auth(a, rp + "/openAIModeration/policies/auth", c)));
                 if (!r.scope().isEmpty() && r.regex().isEmpty() && r.bedrockGuardrails().isEmpty()) {
@@ -307,6 +308,7 @@ public final class PolicyValidation {
                         r.googleModelArmor().isPresent());
                 response(r.response(), rp + "/response", c);
                 r.regex().ifPresent(x -> regex(x, rp + "/regex", c));
+                r.webhook().ifPresent(w -> webhookHeaders(w, rp + "/webhook/headers", c));
                 if (r.bedrockGuardrails().isPresent()) c.error(rp + "/bedrockGuardrails", "bedrockGuardrails is not served by this gateway");
                 if (r.googleModelArmor().isPresent()) c.error(rp + "/googleModelArmor", "googleModelArmor is not served by this gateway");
             }
@@ -330,6 +332,18 @@ public final class PolicyValidation {
                         + "WebSocket Realtime API) is not served by this gateway; Completions, Messages, Responses, "
                         + "Embeddings, Models, AnthropicTokenCount, GenerateContent, Passthrough and Detect are "
                         + "(Rerank and GeminiCountTokens are relayed as Detect)");
+            }
+        });
+    }
+
+    /** {@code webhook.headers}: header name → CEL expression that compiles. */
+    private static void webhookHeaders(AiBackendPolicy.Webhook w, String p, Checker c) {
+        w.headers().forEach((name, expr) -> {
+            if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) c.error(p + "/" + name, "header name " + name + " is not a valid HTTP header name");
+            try {
+                dev.aigw.cel.CelExpression.compile(expr);
+            } catch (IllegalArgumentException e) {
+                c.error(p + "/" + name, e.getMessage());
             }
         });
     }

@@ -29,13 +29,21 @@ public final class RequestScope {
     private final CompiledRule rule;
     private final Destination.Ai backend;
     private final Optional<Schema> clientSchema;
-    private final ObjectNode body;
+    private final RequestBody body;
     private final ExchangeObserver observer;
     private final List<Consumer<Usage>> usageListeners = new ArrayList<>(0);
 
     public RequestScope(String requestId, String method, String path, Function<String, String> headers,
                         Map<String, List<String>> query, CompiledRule rule, Destination.Ai backend,
                         Optional<Schema> clientSchema, ObjectNode body, ExchangeObserver observer) {
+        this(requestId, method, path, headers, query, rule, backend, clientSchema,
+                body == null ? null : RequestBody.of(body), observer);
+    }
+
+    /** {@code body}: null when the request had none; its tree is parsed when a stage first asks for it. */
+    public RequestScope(String requestId, String method, String path, Function<String, String> headers,
+                        Map<String, List<String>> query, CompiledRule rule, Destination.Ai backend,
+                        Optional<Schema> clientSchema, RequestBody body, ExchangeObserver observer) {
         this.requestId = requestId;
         this.method = method;
         this.path = path;
@@ -85,8 +93,13 @@ public final class RequestScope {
         return clientSchema;
     }
 
-    /** The parsed body, or null when the request had none. */
+    /** The parsed body (parsed now if no stage asked before), or null when the request had none. */
     public ObjectNode body() {
+        return body == null ? null : body.tree();
+    }
+
+    /** The body without parsing it into a tree (see {@link RequestBody}), or null when the request had none. */
+    public RequestBody requestBody() {
         return body;
     }
 

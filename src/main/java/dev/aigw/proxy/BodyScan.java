@@ -1,0 +1,155 @@
+package dev.aigw.proxy;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.aigw.policy.PromptText;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A streaming read of an AI request body for what the gateway itself needs of an ordinary one:
+ * the top-level {@code model} (and where its string sits, so a pinned model can be spliced into
+ * the bytes) and, for OpenAI Chat, the prompt texts a regex guard reads, the same texts in the
+ * same order as {@link dev.aigw.policy.BodyText#request} finds in the tree.
+ *
+ * <p>Anything out of the ordinary answers null, and the body is parsed into a tree as before: a
+ * root that is not an object, a model that is missing or not a string, {@code stream: true} (the
+ * stream path rewrites the body), a field the gateway reads that appears twice (the tree keeps
+ * the last one), a role that is not a string, {@code messages} that is not an array. The whole
+ * document is read to its end, so bad JSON fails here as it would in the parse.
+ */
+record BodyScan(String model, int modelStart, int modelEnd, List<PromptText> texts) {
+    private static final JsonFactory FACTORY = new JsonFactory();
+    /** Larger bodies are parsed: Jackson's string length limit is checked when a tree reads a string, not when a scan skips it. */
+    static final int MAX_BYTES = 16 * 1024 * 1024;
+    private static final Set<String> TEXT_PARTS = Set.of("text", "input_text", "output_text");
+
+    /** The scan, or null for a body to parse into a tree. @throws IOException when it is not JSON */
+    static BodyScan of(byte[] raw, boolean chatTexts) throws IOException {
+        try (JsonParser p = FACTORY.createParser(raw)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) return null;
+            String model = null;
+            int start = -1;
+            int end = -1;
+            boolean seenStream = false;
+            List<PromptText> texts = null;
+            boolean ordinary = true;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "model" -> {
+                        if (model != null || t != JsonToken.VALUE_STRING) {
+                            ordinary = false;
+                            p.skipChildren();
+                            break;
+                        }
+                        start = (int) p.currentTokenLocation().getByteOffset();
+                        model = p.getText();
+                        end = (int) p.currentLocation().getByteOffset();
+                    }
+                    case "stream" -> {
+                        if (seenStream || (t != JsonToken.VALUE_FALSE && t != JsonToken.VALUE_NULL)) ordinary = false;
+                        seenStream = true;
+                        p.skipChildren();
+                    }
+                    case "messages" -> {
+                        if (!chatTexts) {
+                            p.skipChildren();
+                        } else if (texts != null || t != JsonToken.START_ARRAY) {
+                            ordinary = false;
+                            p.skipChildren();
+                        } else {
+                            texts = new ArrayList<>();
+                            if (!messages(p, texts)) ordinary = false;
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) return null;
+            if (!ordinary || model == null || start < 0 || end <= start || end > raw.length
+                    || raw[start] != '"' || raw[end - 1] != '"') return null;
+            if (chatTexts && texts == null) texts = List.of();
+            return new BodyScan(model, start, end, chatTexts ? List.copyOf(texts) : null);
+        }
+    }
+
+    /** {@code messages[]}: each object's content with its role; false when a shape is out of the ordinary. */
+    private static boolean messages(JsonParser p, List<PromptText> out) throws IOException {
+        boolean ordinary = true;
+        List<String> content = new ArrayList<>(4);
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                continue;
+            }
+            String role = null;
+            boolean seenRole = false;
+            boolean seenContent = false;
+            content.clear();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (f) {
+                    case "role" -> {
+                        if (seenRole || t != JsonToken.VALUE_STRING) ordinary = false;
+                        else role = p.getText();
+                        seenRole = true;
+                        p.skipChildren();
+                    }
+                    case "content" -> {
+                        if (seenContent) ordinary = false;
+                        seenContent = true;
+                        if (t == JsonToken.VALUE_STRING) content.add(p.getText());
+                        else if (t == JsonToken.START_ARRAY) ordinary &= parts(p, content);
+                        else p.skipChildren();
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            for (String c : content) out.add(new PromptText(role == null ? "user" : role, c));
+        }
+        return ordinary;
+    }
+
+    /** A content array: bare strings, and {@code {type: text|input_text|output_text, text}} parts. */
+    private static boolean parts(JsonParser p, List<String> out) throws IOException {
+        boolean ordinary = true;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            JsonToken t = p.currentToken();
+            if (t == JsonToken.VALUE_STRING) {
+                out.add(p.getText());
+                continue;
+            }
+            if (t != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                continue;
+            }
+            String type = null;
+            String text = null;
+            boolean seenType = false;
+            boolean seenText = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                JsonToken v = p.nextToken();
+                if (f.equals("type")) {
+                    if (seenType) ordinary = false;
+                    seenType = true;
+                    type = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                } else if (f.equals("text")) {
+                    if (seenText) ordinary = false;
+                    seenText = true;
+                    text = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                }
+                p.skipChildren();
+            }
+            if (type != null && text != null && TEXT_PARTS.contains(type)) out.add(text);
+        }
+        return ordinary;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.aigw.proxy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aigw.testing.FakeUpstream;
+import dev.aigw.testing.GatewayHarness;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An unchanged OpenAI Chat body reaches OpenAI as the client's own bytes, the pinned model spliced
+ * in, with a reject-only regex guard read from the scanned texts; a policy that rewrites still
+ * rewrites (it gets the tree).
+ */
+class PassthroughBytesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static FakeUpstream openai;
+    private static GatewayHarness gw;
+
+    @BeforeAll
+    static void start() throws Exception {
+        openai = FakeUpstream.plain().respondWith(200, "application/json", """
+                {"id":"c1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,
+                "message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
+                "usage":{"prompt_tokens":5,"completion_tokens":6,"total_tokens":11}}""");
+        gw = GatewayHarness.builder().file("p.yaml", """
+                apiVersion: gateway.kgateway.dev/v1alpha1
+                kind: Backend
+                metadata: {name: openai}
+                spec:
+                  type: AI
+                  ai: {llm: {openai: {authToken: {kind: Inline, inline: k}, model: gpt-4o-mini}, host: 127.0.0.1, port: %d}}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: guarded}
+                spec:
+                  parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
+                  rules:
+                  - matches: [{path: {type: PathPrefix, value: /guarded}}]
+                    backendRefs: [{name: openai, group: gateway.kgateway.dev, kind: Backend}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: rewritten}
+                spec:
+                  parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
+                  rules:
+                  - matches: [{path: {type: PathPrefix, value: /rewritten}}]
+                    backendRefs: [{name: openai, group: gateway.kgateway.dev, kind: Backend}]
+                ---
+                apiVersion: gateway.kgateway.dev/v1alpha1
+                kind: TrafficPolicy
+                metadata: {name: guard}
+                spec:
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: guarded}]
+                  ai:
+                    promptGuard:
+                      request:
+                        regex:
+                          action: REJECT
+                          matches: [{pattern: "(?i)\\\\bpassword\\\\b", name: password}]
+                ---
+                apiVersion: gateway.kgateway.dev/v1alpha1
+                kind: TrafficPolicy
+                metadata: {name: rewrite}
+                spec:
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: rewritten}]
+                  ai:
+                    defaults:
+                    - {field: temperature, value: 0.5}
+                    promptGuard:
+                      request:
+                        regex:
+                          action: REJECT
+                          matches: [{pattern: "(?i)\\\\bpassword\\\\b", name: password}]
+                """.formatted(openai.port())).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+        openai.close();
+    }
+
+    private static final String BODY = "{ \"messages\" : [ {\"content\":\"caf\\u00e9 \\\"talk\\\"\", \"role\":\"user\"},"
+            + "{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"fine\"}]} ],\n  \"model\":\"my-model\", \"n\": 1.50 }";
+
+    @Test
+    void theClientsBytesGoOutWithThePinnedModelSplicedIn() throws Exception {
+        HttpResponse<String> r = gw.post("/guarded/v1/chat/completions", BODY);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-gateway-model")).contains("gpt-4o-mini");
+        String sent = openai.take().body().toString(StandardCharsets.UTF_8);
+        assertThat(sent).isEqualTo(BODY.replace("\"my-model\"", "\"gpt-4o-mini\""));
+    }
+
+    @Test
+    void theGuardStillRejectsFromTheScannedTexts() throws Exception {
+        int before = openai.received();
+        HttpResponse<String> r = gw.post("/guarded/v1/chat/completions",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"my Password: x\"}]}]}");
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(r.body()).path("error").path("code").asText()).isEqualTo("content_policy_violation");
+        Thread.sleep(100);
+        assertThat(openai.received()).isEqualTo(before);
+    }
+
+    @Test
+    void aPolicyThatRewritesGetsTheTree() throws Exception {
+        HttpResponse<String> r = gw.post("/rewritten/v1/chat/completions", BODY);
+        assertThat(r.statusCode()).isEqualTo(200);
+        var sent = JSON.readTree(openai.take().body().getBytes());
+        assertThat(sent.path("temperature").asDouble()).isEqualTo(0.5);
+        assertThat(sent.path("model").asText()).isEqualTo("gpt-4o-mini");
+        assertThat(sent.path("messages").get(0).path("content").asText()).isEqualTo("café \"talk\"");
+        assertThat(gw.post("/rewritten/v1/chat/completions",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"password\"}]}").statusCode()).isEqualTo(403);
+    }
+}
