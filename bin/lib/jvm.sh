@@ -127,9 +127,11 @@ aigw_cache_flags() {
     # 1, maps it elsewhere on purpose and rewrites every pointer in it). Saves ~40 ms of start-up
     # and keeps its 52 MiB clean file pages (shareable, droppable) instead of 43 MiB of private
     # dirty copies. The cost is that the class metadata's address is not randomised; the JVM
-    # still relocates when that address is taken.
+    # still relocates when that address is taken. AIGW_AOT_RELOCATE=1 keeps the JDK's default.
+    local reloc=0
+    [ "${AIGW_AOT_RELOCATE:-0}" = 1 ] && reloc=1
     [ -f "$AIGW_CACHE" ] && AIGW_JVM_FLAGS+=("-XX:AOTCache=$AIGW_CACHE" -XX:+UnlockDiagnosticVMOptions
-      -XX:ArchiveRelocationMode=0 -Xlog:aot=off -Xlog:cds=off)
+      "-XX:ArchiveRelocationMode=$reloc" -Xlog:aot=off -Xlog:cds=off)
   elif [ "$AIGW_JVM_MAJOR" -ge 19 ] 2>/dev/null && [ -w "$(dirname "$AIGW_CACHE")" ]; then
     AIGW_JVM_FLAGS+=("-XX:SharedArchiveFile=$AIGW_CACHE" -XX:+AutoCreateSharedArchive -Xlog:cds=off)
   fi
