@@ -60,11 +60,20 @@ aigw_jvm_flags() {  # ROOT [JAVA_OPTS words...]
   if [ "$major" -ge 25 ] 2>/dev/null; then
     AIGW_JVM_FLAGS+=(-XX:+UseCompactObjectHeaders)
   fi
+  # Freed native memory (the JIT's arenas after the start-up compiles, mostly) goes back to the OS
+  # once a second instead of staying in glibc's free lists: idle RSS 10-17 MiB lower, each trim
+  # 0.1-1.6 ms on a thread of its own (docs/benchmarks.md, "JVM flags").
+  if [ "$major" -ge 22 ] 2>/dev/null; then
+    AIGW_JVM_FLAGS+=(-XX:TrimNativeHeapInterval=1000)
+  fi
+  # Netty emits JFR events for its allocator when JFR is present, which loads ~110 jdk.jfr classes
+  # at start (and puts them in the AOT cache). A JFR recording (jcmd JFR.start) still works.
+  AIGW_JVM_FLAGS+=(-Dio.netty.jfr.enabled=false)
   # What the cache depends on besides the JDK: the collector and the heap's layout. The training
   # run uses exactly these, and the cache's name carries a checksum of them.
   AIGW_TRAIN_FLAGS=()
   for w in "${AIGW_JVM_FLAGS[@]}"; do
-    case "$w" in -Xms*|-XX:+ExitOnOutOfMemoryError|-XX:MaxDirectMemorySize=*) ;; *) AIGW_TRAIN_FLAGS+=("$w") ;; esac
+    case "$w" in -Xms*|-XX:+ExitOnOutOfMemoryError|-XX:MaxDirectMemorySize=*|-XX:TrimNativeHeapInterval=*) ;; *) AIGW_TRAIN_FLAGS+=("$w") ;; esac
   done
   AIGW_TRAIN_FLAGS+=(${shape[@]+"${shape[@]}"})
   # A heap size changes nothing for the cache unless it turns compressed pointers off (32 GB and
@@ -114,7 +123,13 @@ aigw_aot_cache() {  # ROOT JAR [--force]
 aigw_cache_flags() {
   [ "${AIGW_AOT:-auto}" = off ] && return 0
   if [ "$AIGW_JVM_MAJOR" -ge 25 ] 2>/dev/null; then
-    [ -f "$AIGW_CACHE" ] && AIGW_JVM_FLAGS+=("-XX:AOTCache=$AIGW_CACHE" -Xlog:aot=off -Xlog:cds=off)
+    # ArchiveRelocationMode=0: map the cache at the address it was built for (the JDK's default,
+    # 1, maps it elsewhere on purpose and rewrites every pointer in it). Saves ~40 ms of start-up
+    # and keeps its 52 MiB clean file pages (shareable, droppable) instead of 43 MiB of private
+    # dirty copies. The cost is that the class metadata's address is not randomised; the JVM
+    # still relocates when that address is taken.
+    [ -f "$AIGW_CACHE" ] && AIGW_JVM_FLAGS+=("-XX:AOTCache=$AIGW_CACHE" -XX:+UnlockDiagnosticVMOptions
+      -XX:ArchiveRelocationMode=0 -Xlog:aot=off -Xlog:cds=off)
   elif [ "$AIGW_JVM_MAJOR" -ge 19 ] 2>/dev/null && [ -w "$(dirname "$AIGW_CACHE")" ]; then
     AIGW_JVM_FLAGS+=("-XX:SharedArchiveFile=$AIGW_CACHE" -XX:+AutoCreateSharedArchive -Xlog:cds=off)
   fi

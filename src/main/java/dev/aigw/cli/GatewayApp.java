@@ -125,7 +125,8 @@ public final class GatewayApp implements AutoCloseable {
             }
         }
         // Vert.x first: governance's clients (Redis, JWKS) are built with the first snapshot (they connect on use).
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+                .setEventLoopPoolSize(eventLoops(settings.env())));
         if (vertx.isNativeTransportEnabled()) {
             log.debug("network transport: native (epoll)");
         } else {
@@ -189,6 +190,26 @@ public final class GatewayApp implements AutoCloseable {
             }
         }
         return app;
+    }
+
+    /**
+     * How many event loops: {@code AIGW_EVENT_LOOPS}, else one per core. (Vert.x's own default is
+     * two per core, for applications that block their loops now and then; the gateway never does,
+     * and on a small machine the extra loops only split the connections, so each wake-up finds
+     * fewer ready sockets: see docs/benchmarks.md.)
+     */
+    static int eventLoops(java.util.function.Function<String, String> env) {
+        String v = env.apply("AIGW_EVENT_LOOPS");
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (v == null || v.isBlank()) return cores;
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1 && n <= 1024) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        log.warn("AIGW_EVENT_LOOPS={} is not a number of event loops (1-1024); using {} (one per core)", v, cores);
+        return cores;
     }
 
     /**

@@ -29,7 +29,10 @@ import java.util.concurrent.CountDownLatch;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        // The common start, `run` with long options, is read without picocli (see RunArgs); anything
+        // else (help, a mistake, another command) is picocli's, with its messages.
+        Run run = RunArgs.parse(args);
+        System.exit(run != null ? RunArgs.call(run) : new CommandLine(new Main()).execute(args));
     }
 
     @Override
@@ -42,14 +45,14 @@ public final class Main implements Runnable {
                 description = "A YAML file or directory of resources (repeatable; required unless --kubernetes).")
         List<Path> files = new ArrayList<>();
 
-        @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
+        @Option(names = "--port", paramLabel = "PORT",
                 description = "Listener port of the implicit Gateway kgateway-system/ai-gateway, used when the "
                         + "config defines no Gateway (default: ${DEFAULT-VALUE}).")
-        int implicitPort;
+        int implicitPort = 8080;
 
-        @Option(names = "--max-config-bytes", defaultValue = "67108864", paramLabel = "BYTES",
+        @Option(names = "--max-config-bytes", paramLabel = "BYTES",
                 description = "Largest config file (and Kubernetes object) read, in bytes (default: ${DEFAULT-VALUE}, 64 MiB).")
-        long maxConfigBytes;
+        long maxConfigBytes = 67108864;
 
         /** Applies the options that are process-wide; false (with the message printed) when one is invalid. */
         boolean apply() {
@@ -66,19 +69,19 @@ public final class Main implements Runnable {
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Start the gateway.")
     static final class Run implements Callable<Integer> {
         @CommandLine.Mixin
-        ConfigOptions config;
+        ConfigOptions config = new ConfigOptions();
 
-        @Option(names = "--admin-address", defaultValue = "127.0.0.1", description = "Admin listen address (default: ${DEFAULT-VALUE}).")
-        String adminAddress;
+        @Option(names = "--admin-address", description = "Admin listen address (default: ${DEFAULT-VALUE}).")
+        String adminAddress = "127.0.0.1";
 
-        @Option(names = "--admin-port", defaultValue = "19000", description = "Admin port (default: ${DEFAULT-VALUE}).")
-        int adminPort;
+        @Option(names = "--admin-port", description = "Admin port (default: ${DEFAULT-VALUE}).")
+        int adminPort = 19000;
 
-        @Option(names = "--bind-address", defaultValue = "0.0.0.0", description = "Address the listeners bind (default: ${DEFAULT-VALUE}).")
-        String bindAddress;
+        @Option(names = "--bind-address", description = "Address the listeners bind (default: ${DEFAULT-VALUE}).")
+        String bindAddress = "0.0.0.0";
 
-        @Option(names = "--max-body-bytes", defaultValue = "10485760", description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
-        long maxBodyBytes;
+        @Option(names = "--max-body-bytes", description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
+        long maxBodyBytes = 10485760;
 
         @Option(names = "--max-buffered-bytes", paramLabel = "BYTES", description = "Most bytes held in memory across all "
                 + "requests at once (bodies read whole); over it requests get 503 (default: a quarter of the heap, at least 64 MiB).")
@@ -108,10 +111,10 @@ public final class Main implements Runnable {
                 + "leader-election Lease (only the leader writes status; default: the pod's namespace).")
         String leaseNamespace;
 
-        @Option(names = "--log-prompts", paramLabel = "CHARS", defaultValue = "0",
+        @Option(names = "--log-prompts", paramLabel = "CHARS",
                 description = "Put up to CHARS characters of each prompt and completion in the access log. "
                         + "Off (0) by default: prompts can hold personal data (default: ${DEFAULT-VALUE}).")
-        int logPrompts;
+        int logPrompts = 0;
 
         @Option(names = "--model-catalog", paramLabel = "PATH", description = "A model cost catalog (agentgateway's "
                 + "format: providers.<p>.models.<m>.rates, USD per million tokens) over the built-in one, model by model.")
@@ -126,45 +129,63 @@ public final class Main implements Runnable {
                 + "listeners (off by default: it spends provider tokens).")
         boolean adminTryIt;
 
-        @Option(names = "--request-header-timeout", defaultValue = "10s", paramLabel = "DURATION",
+        @Option(names = "--request-header-timeout", paramLabel = "DURATION",
                 description = "A client must send a whole request head within this long of its first byte, "
                         + "else 408 and the connection closes (slowloris; default: ${DEFAULT-VALUE}).")
-        String headerTimeout;
+        String headerTimeout = "10s";
 
-        @Option(names = "--request-body-idle-timeout", defaultValue = "30s", paramLabel = "DURATION",
+        @Option(names = "--request-body-idle-timeout", paramLabel = "DURATION",
                 description = "The longest pause allowed inside a request body (default: ${DEFAULT-VALUE}).")
-        String bodyIdleTimeout;
+        String bodyIdleTimeout = "30s";
 
-        @Option(names = "--request-body-min-rate", defaultValue = "100", paramLabel = "BYTES_PER_S",
+        @Option(names = "--request-body-min-rate", paramLabel = "BYTES_PER_S",
                 description = "The slowest request body accepted, averaged over 10 s windows; 0: no minimum "
                         + "(default: ${DEFAULT-VALUE}).")
-        long bodyMinRate;
+        long bodyMinRate = 100;
 
         @Option(names = "--max-client-connections", paramLabel = "N",
                 description = "Most client connections one listener port holds; more are closed at once "
                         + "(default: 10000, or half the process's file-descriptor limit if lower).")
         Integer maxClientConnections;
 
-        @Option(names = "--watch-interval", defaultValue = "1s", description = "How often files are checked for changes; 0 turns watching off (default: ${DEFAULT-VALUE}).")
-        String watchInterval;
+        @Option(names = "--watch-interval", description = "How often files are checked for changes; 0 turns watching off (default: ${DEFAULT-VALUE}).")
+        String watchInterval = "1s";
 
         @Override
         public Integer call() throws Exception {
-            if (!config.apply()) return 2;
+            Started s = start(System::getenv);
+            if (s.app() == null) return s.exitCode();
+            GatewayApp app = s.app();
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                app.close();
+                stop.countDown();
+            }, "shutdown"));
+            stop.await();
+            return 0;
+        }
+
+        /** A started gateway, or (app null) the exit code of a start that failed, its message printed. */
+        record Started(GatewayApp app, int exitCode) {
+        }
+
+        /** Checks the options and starts the gateway with {@code env} as its environment (the training run passes its own). */
+        Started start(java.util.function.Function<String, String> env) {
+            if (!config.apply()) return new Started(null, 2);
             if (config.files.isEmpty() && !kubernetes) {
                 System.err.println("ai-gateway run: give the configuration with -f PATH, or --kubernetes");
-                return 2;
+                return new Started(null, 2);
             }
             if (!kubernetes && (!namespaces.isEmpty() || !gatewayClasses.isEmpty() || leaseNamespace != null)) {
                 System.err.println("ai-gateway run: --namespace, --gateway-class and --lease-namespace need --kubernetes");
-                return 2;
+                return new Started(null, 2);
             }
             Map<String, String> ct = new LinkedHashMap<>();
             for (String s : connectTo) {
                 String[] kv = s.split("=", 2);
                 if (kv.length != 2 || !kv[0].contains(":") || !kv[1].contains(":")) {
                     System.err.println("--connect-to " + s + ": expected HOST:PORT=ADDR:PORT");
-                    return 2;
+                    return new Started(null, 2);
                 }
                 ct.put(kv[0], kv[1]);
             }
@@ -173,7 +194,7 @@ public final class Main implements Runnable {
             if (maxBufferedBytes != null) {
                 if (maxBufferedBytes <= 0) {
                     System.err.println("--max-buffered-bytes " + maxBufferedBytes + ": expected a positive number of bytes");
-                    return 2;
+                    return new Started(null, 2);
                 }
                 proxy = proxy.withMaxBufferedBytes(maxBufferedBytes);
             }
@@ -187,34 +208,26 @@ public final class Main implements Runnable {
                                 : maxClientConnections));
             } catch (IllegalArgumentException e) {
                 System.err.println(e.getMessage());
-                return 2;
+                return new Started(null, 2);
             }
             GatewayApp.Settings settings = new GatewayApp.Settings(config.files, config.implicitPort, adminAddress,
-                    adminPort, proxy, watch, System::getenv);
+                    adminPort, proxy, watch, env);
             if (kubernetes) settings = settings.withKubernetes(kubeOptions(this));
             if (modelCatalog != null) settings = settings.withModelCatalog(modelCatalog);
             DashboardOptions dashboard;
             try {
-                dashboard = new DashboardOptions(DashboardWiring.adminToken(adminTokenFile, System::getenv), adminTryIt);
+                dashboard = new DashboardOptions(DashboardWiring.adminToken(adminTokenFile, env), adminTryIt);
             } catch (java.io.IOException e) {
                 System.err.println("ai-gateway run: " + e.getMessage());
-                return 2;
+                return new Started(null, 2);
             }
-            GatewayApp app;
             try {
-                app = GatewayApp.start(settings, dashboard);
+                return new Started(GatewayApp.start(settings, dashboard), 0);
             } catch (GatewayApp.StartupException e) {
                 System.err.println("ai-gateway did not start: " + e.getMessage());
                 for (Problem p : e.problems()) if (p.isError()) System.err.println("  " + p);
-                return 1;
+                return new Started(null, 1);
             }
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                app.close();
-                stop.countDown();
-            }, "shutdown"));
-            stop.await();
-            return 0;
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.aigw.cli;
 
-import dev.aigw.proxy.ProxyOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -12,7 +11,6 @@ import io.vertx.core.http.RequestOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +34,32 @@ final class Training {
             + "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":5,\"output_tokens\":2}}";
     private static final String CHAT = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":"
             + "\"Be brief.\"},{\"role\":\"user\",\"content\":\"Say hello.\"}],\"temperature\":0.2%s}";
+
+    private static final String GATEWAY = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: train-gw, namespace: kgateway-system}
+            spec:
+              gatewayClassName: kgateway
+              listeners:
+              - {name: http, protocol: HTTP, port: 18080, allowedRoutes: {namespaces: {from: All}}}
+            ---
+            apiVersion: gateway.kgateway.dev/v1alpha1
+            kind: Backend
+            metadata: {name: openai, namespace: kgateway-system}
+            spec:
+              type: AI
+              ai: {llm: {host: 127.0.0.1, port: 18081, openai: {authToken: {kind: Inline, inline: train-token}, model: gpt-4o-mini}}}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: train-gw, namespace: kgateway-system}
+            spec:
+              parentRefs: [{name: train-gw}]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /v1}}]
+                backendRefs: [{name: openai, group: gateway.kgateway.dev, kind: Backend}]
+            """;
 
     private Training() {
     }
@@ -61,9 +85,23 @@ final class Training {
             })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
             Path config = dir.resolve("train.yaml");
             Files.writeString(config, config(upstream.actualPort()));
-            app = GatewayApp.start(new GatewayApp.Settings(List.of(config), 0, "127.0.0.1", 0,
-                    ProxyOptions.defaults().withBindAddress("127.0.0.1"), Duration.ZERO, Map.<String, String>of()::get));
+            // Started as `ai-gateway run` starts (RunArgs, Main.Run), so the cache holds that path too,
+            // with an empty environment (no OTEL_* exporter, no admin token from the caller's shell).
+            Main.Run run = RunArgs.parse(new String[]{"run", "-f", config.toString(), "--port", "0", "--admin-port", "0",
+                    "--bind-address", "127.0.0.1", "--watch-interval", "0"});
+            if (run == null) throw new IllegalStateException("the training's own command line did not parse");
+            Main.Run.Started started = run.start(Map.<String, String>of()::get);
+            if (started.app() == null) throw new IllegalStateException("the training gateway did not start");
+            app = started.app();
             int port = app.port(0);
+            // A config with a Gateway of its own (the usual shape, and the bench's) is bound and
+            // compiled too, as `validate` does; serving it would need a fixed port.
+            Path gateway = dir.resolve("gateway.yaml");
+            Files.writeString(gateway, GATEWAY);
+            Main.Validate validate = new Main.Validate();
+            validate.config = new Main.ConfigOptions();
+            validate.config.files.add(gateway);
+            if (validate.call() != 0) throw new IllegalStateException("the training's Gateway config did not validate");
             HttpClientAgent client = vertx.createHttpClient();
             List<String[]> calls = List.of(
                     new String[]{"/v1/chat/completions", CHAT.formatted(""), ""},

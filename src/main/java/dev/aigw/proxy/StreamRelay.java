@@ -8,12 +8,18 @@ import dev.aigw.policy.Rejections;
 import dev.aigw.proxy.stage.GatewayError;
 import dev.aigw.translate.Schema;
 import dev.aigw.translate.SseEvent;
+import dev.aigw.translate.SseBlock;
+import dev.aigw.translate.SseBytesTranslator;
+import dev.aigw.translate.SseException;
+import dev.aigw.translate.SseSplitter;
 import dev.aigw.translate.SseWriter;
 import dev.aigw.translate.StreamFraming;
 import dev.aigw.translate.StreamParser;
 import dev.aigw.translate.StreamTranslator;
 import io.vertx.core.MultiMap;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import org.slf4j.Logger;
@@ -39,11 +45,19 @@ final class StreamRelay {
     private final boolean identity;
     private final boolean raw;
     private final boolean sse;
+    /** SSE relayed as the provider's bytes, block by block ({@link SseBytesTranslator}), when nothing holds it. */
+    private final SseBytesTranslator bytesSt;
+    private final SseSplitter splitter;
+    private final ChunkOut chunkOut;
+    /**
+     * Bytes mode: the last block, which the provider did not end with a blank line. It is whole (the
+     * splitter saw its end), so it goes out, with the blank line the client's parser needs, on a
+     * clean end only: an error event never follows half an event.
+     */
+    private Buffer tailBytes;
     private final String model;
     private final HeldStream held;
     private HttpClientRequest upstream;
-    /** Raw mode: bytes after the last complete event, not sent yet. */
-    private Buffer partial;
     private boolean ended;
 
     StreamRelay(AiCall call, StreamTranslator st, boolean identity, StreamFraming framing, String model) {
@@ -60,6 +74,9 @@ final class StreamRelay {
         }
         this.raw = st.passthrough() && held == null;
         this.sse = framing == StreamFraming.SSE;
+        this.bytesSt = sse && held == null && st instanceof SseBytesTranslator b ? b : null;
+        this.splitter = bytesSt != null ? new SseSplitter() : null;
+        this.chunkOut = bytesSt != null ? new ChunkOut() : null;
     }
 
     static void relay(AiCall call, HttpClientResponse upResp, HttpClientRequest up, StreamTranslator st, boolean identity,
@@ -90,6 +107,31 @@ final class StreamRelay {
 
     void bytes(Buffer b, StreamParser parser) {
         if (ended) return;
+        if (bytesSt != null) {
+            // The chunk's own bytes when it has an array (Vert.x hands the client's reads over as heap buffers).
+            ByteBuf bb = ((BufferInternal) b).getByteBuf();
+            byte[] a;
+            int off;
+            int len = bb.readableBytes();
+            if (bb.hasArray()) {
+                a = bb.array();
+                off = bb.arrayOffset() + bb.readerIndex();
+            } else {
+                a = b.getBytes();
+                off = 0;
+            }
+            try {
+                splitter.feed(a, off, len, this::block);
+            } catch (SseException e) {
+                chunkOut.take(null, null, 0, 0);
+                end(null, "the provider's stream could not be read: " + e.getMessage());
+                if (upstream != null) upstream.reset();
+                return;
+            }
+            Buffer w = chunkOut.take(b, a, off, len);
+            if (w != null) out.write(w);
+            return;
+        }
         List<SseEvent> events;
         try {
             events = parser.feed(b.getBytes());
@@ -100,7 +142,7 @@ final class StreamRelay {
             return;
         }
         if (raw) {
-            writeRaw(b);
+            out.write(b); // an AWS event stream (SSE goes block by block above)
             for (SseEvent e : events) st.onEvent(e); // accounting only: the client's bytes are the provider's
             return;
         }
@@ -116,40 +158,52 @@ final class StreamRelay {
         emit(translated);
     }
 
-    /** Writes raw bytes up to the last complete SSE event; keeps the rest for the next chunk. */
-    private void writeRaw(Buffer b) {
-        if (!sse) {
-            out.write(b);
-            return;
-        }
-        int from = partial == null ? 0 : partial.length();
-        Buffer all = partial == null ? b : partial.appendBuffer(b);
-        // The kept part has no event end in it: only the new bytes (and two before them) are scanned.
-        int cut = lastEventEnd(all, from);
-        if (cut == all.length()) {
-            partial = null;
-            out.write(all);
-        } else if (cut == 0) {
-            partial = all; // no copy: a long event grows in place
-        } else {
-            out.write(all.getBuffer(0, cut));
-            partial = all.getBuffer(cut, all.length());
-        }
+    /** Bytes mode: one whole block, which the translator reads and writes (or not) to the chunk's output. */
+    private void block(SseBlock b) {
+        bytesSt.onBlock(b, chunkOut);
     }
 
     /**
-     * The index just after the last blank line (an event's end: LF LF, CR CR or LF CR LF) that ends
-     * at or after {@code from}, 0 if none.
+     * What one upstream chunk gives the client, written at once: ranges that follow each other in
+     * the chunk are one run, and a chunk passed through whole is written as the buffer it came in.
      */
-    static int lastEventEnd(Buffer b, int from) {
-        int stop = Math.max(1, from - 2);
-        for (int i = b.length() - 1; i >= stop; i--) {
-            byte c = b.getByte(i);
-            byte p = b.getByte(i - 1);
-            if (c == '\n' && (p == '\n' || p == '\r' && i >= 2 && b.getByte(i - 2) == '\n')) return i + 1;
-            if (c == '\r' && p == '\r') return i + 1;
+    static final class ChunkOut implements SseBytesTranslator.Output {
+        private byte[] runArr;
+        private int runFrom;
+        private int runTo;
+        private Buffer acc;
+
+        @Override
+        public void write(byte[] a, int from, int to) {
+            if (from >= to) return;
+            if (a == runArr && from == runTo) {
+                runTo = to;
+                return;
+            }
+            flushRun();
+            runArr = a;
+            runFrom = from;
+            runTo = to;
         }
-        return 0;
+
+        private void flushRun() {
+            if (runArr == null) return;
+            if (acc == null) acc = Buffer.buffer(Math.max(256, runTo - runFrom));
+            acc.appendBytes(runArr, runFrom, runTo - runFrom);
+            runArr = null;
+        }
+
+        /** The bytes written since the last take: {@code chunk} itself when it went through whole; null if none. */
+        Buffer take(Buffer chunk, byte[] chunkBytes, int off, int len) {
+            if (acc == null && runArr != null && runArr == chunkBytes && runFrom == off && runTo == off + len) {
+                runArr = null;
+                return chunk;
+            }
+            flushRun();
+            Buffer r = acc;
+            acc = null;
+            return r;
+        }
     }
 
     private void emit(List<SseEvent> events) {
@@ -180,7 +234,14 @@ final class StreamRelay {
         if (ended) return;
         ended = true;
         List<SseEvent> tail = new ArrayList<>();
-        if (parser != null && broken == null) {
+        if (bytesSt != null && parser != null && broken == null) {
+            try {
+                splitter.finish(this::block);
+                tailBytes = chunkOut.take(null, null, 0, 0);
+            } catch (RuntimeException e) {
+                broken = "the provider's stream ended inside an event: " + e.getMessage();
+            }
+        } else if (parser != null && broken == null) {
             try {
                 for (SseEvent e : parser.finish()) tail.addAll(st.onEvent(e));
             } catch (RuntimeException e) {
@@ -214,15 +275,8 @@ final class StreamRelay {
             judge();
             return;
         }
+        if (tailBytes != null && failure == null) out.write(tailBytes);
         if (!raw && !tail.isEmpty()) out.write(Buffer.buffer(SseWriter.encode(tail)));
-        if (raw && partial != null && failure == null && !tail.isEmpty()) {
-            // A last event the provider did not end with a blank line: it is whole (the parser saw
-            // it), so it goes out with the blank line the client's parser needs to dispatch it.
-            Buffer last = partial;
-            partial = null;
-            byte end = last.length() == 0 ? 0 : last.getByte(last.length() - 1);
-            out.write(last.appendString(end == '\n' ? "\n" : "\n\n"));
-        }
         if (failure != null && identity) out.fail(new GatewayError.BadGateway("upstream_stream_truncated", failure));
         else out.end();
     }

@@ -14,10 +14,13 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.TrustOptions;
 
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -29,7 +32,11 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The pooled upstream clients: one for TLS (HTTP/2 by ALPN when the provider offers it, else
@@ -47,13 +54,13 @@ public final class Upstreams {
     private final HttpClientOptions plainOptions;
     private final HttpClientOptions tlsOptions;
     private final PoolOptions pool;
-    private final Map<Object, Clients> perLoop = new ConcurrentHashMap<>();
+    // Per event loop; the TLS client is made on the first TLS request (its SSL context costs start-up
+    // time a plain-HTTP upstream never needs).
+    private final Map<Object, HttpClientAgent> tlsPerLoop = new ConcurrentHashMap<>();
+    private final Map<Object, HttpClientAgent> plainPerLoop = new ConcurrentHashMap<>();
     private final Map<String, String> connectTo;
     private final long connectTimeoutMs;
     static final long IDLE_TIMEOUT_MS = 10 * 60 * 1000;
-
-    private record Clients(HttpClientAgent tls, HttpClientAgent plain) {
-    }
 
     public Upstreams(Vertx vertx, ProxyOptions options) {
         this.vertx = vertx;
@@ -77,12 +84,12 @@ public final class Upstreams {
         this.connectTimeoutMs = options.connectTimeout().toMillis();
     }
 
-    /** The clients of the calling event loop (or of "no loop" when called from elsewhere). */
-    private Clients clients() {
+    /** The TLS or plain client of the calling event loop (or of "no loop" when called from elsewhere). */
+    private HttpClientAgent client(boolean useTls) {
         ContextInternal ctx = ((VertxInternal) vertx).getContext();
         Object key = ctx == null ? "none" : ctx.nettyEventLoop();
-        return perLoop.computeIfAbsent(key, k -> new Clients(vertx.createHttpClient(tlsOptions, pool),
-                vertx.createHttpClient(plainOptions, pool)));
+        return useTls ? tlsPerLoop.computeIfAbsent(key, k -> vertx.createHttpClient(tlsOptions, pool))
+                : plainPerLoop.computeIfAbsent(key, k -> vertx.createHttpClient(plainOptions, pool));
     }
 
     public Future<HttpClientRequest> request(HttpMethod method, String host, int port, boolean useTls, String uri) {
@@ -101,8 +108,7 @@ public final class Upstreams {
             ro.setServer(SocketAddress.inetSocketAddress(Integer.parseInt(redirect.substring(colon + 1)),
                     redirect.substring(0, colon)));
         }
-        Clients c = clients();
-        return (useTls ? c.tls() : c.plain()).request(ro);
+        return client(useTls).request(ro);
     }
 
     /**
@@ -118,23 +124,20 @@ public final class Upstreams {
                     redirect.substring(0, colon)));
         }
         ro.setSsl(useTls);
-        Clients c = clients();
-        return (useTls ? c.tls() : c.plain()).request(ro);
+        return client(useTls).request(ro);
     }
 
     public Future<Void> close() {
         List<Future<?>> fs = new ArrayList<>();
-        for (Clients c : perLoop.values()) {
-            fs.add(c.tls().close());
-            fs.add(c.plain().close());
-        }
+        for (HttpClientAgent c : tlsPerLoop.values()) fs.add(c.close());
+        for (HttpClientAgent c : plainPerLoop.values()) fs.add(c.close());
         return Future.all(fs).mapEmpty();
     }
 
     /** The JVM's default trust plus the given PEM files: a certificate either accepts is trusted. */
     static TrustManager trustManager(List<Path> caFiles) {
         try {
-            X509TrustManager jvm = x509(null);
+            X509TrustManager jvm = new JvmTrust();
             if (caFiles.isEmpty()) return jvm;
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
@@ -158,6 +161,76 @@ public final class Upstreams {
         f.init(ks);
         for (TrustManager tm : f.getTrustManagers()) if (tm instanceof X509TrustManager x) return x;
         throw new GeneralSecurityException("no X509TrustManager");
+    }
+
+    /**
+     * The JVM's trust store, loaded on a thread of its own from the moment the gateway starts
+     * (reading and parsing its ~150 certificates is 50-70 ms of CPU), so the listeners open without
+     * waiting for it; a TLS handshake in the first moments waits for the load to finish.
+     */
+    static final class JvmTrust extends X509ExtendedTrustManager {
+        private final CompletableFuture<X509ExtendedTrustManager> loaded = new CompletableFuture<>();
+
+        JvmTrust() {
+            Thread t = new Thread(() -> {
+                try {
+                    loaded.complete((X509ExtendedTrustManager) x509(null));
+                } catch (Throwable e) {
+                    loaded.completeExceptionally(e);
+                }
+            }, "trust-store-load");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        X509ExtendedTrustManager get() throws CertificateException {
+            try {
+                return loaded.get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new CertificateException("the JVM's trust store could not be loaded: " + e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException | TimeoutException e) {
+                throw new CertificateException("the JVM's trust store is not loaded yet: " + e, e);
+            }
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            get().checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            get().checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            get().checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            get().checkServerTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            get().checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            get().checkServerTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            try {
+                return get().getAcceptedIssuers();
+            } catch (CertificateException e) {
+                return new X509Certificate[0];
+            }
+        }
     }
 
     private record Composite(List<X509TrustManager> delegates) implements X509TrustManager {

@@ -2,12 +2,26 @@ package dev.aigw.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Re-emits every event as it came, reading usage, model, finish reason and text on the way. */
-final class IdentityStream implements StreamTranslator {
+/**
+ * Re-emits every event as it came, reading usage, model, finish reason and text on the way. The
+ * one change: a client that did not ask for OpenAI's {@code include_usage} does not get the usage
+ * chunk the gateway asked for, nor the {@code "usage":null} it puts on every chunk. OpenAI chunks
+ * are read with the streaming parser from their bytes ({@link OpenAiChunkScan}), and
+ * {@link #onBlock} cuts the member out of the provider's bytes; the other formats are read as
+ * trees, relayed as they came.
+ */
+final class IdentityStream implements SseBytesTranslator {
+    private static final int UNREAD = -1;
+    private static final int KEEP = 0;
+    private static final int DROP = 1;
+    private static final int CUT = 2;
+    private static final int REWRITE = 3;
+
     private final Schema schema;
     private final boolean hideUsage;
     private final StringBuilder text = new StringBuilder();
@@ -19,6 +33,10 @@ final class IdentityStream implements StreamTranslator {
     // Anthropic reports counts in two places, each field cumulative; OpenAI and Gemini give totals.
     private final AnthropicStreamUsage anthropicUsage = new AnthropicStreamUsage();
     private Usage usage = Usage.ZERO;
+    /** The last {@link #openAi(byte[], int, int)} edit: the member cut out, or the chunk re-written. */
+    private int cutFrom;
+    private int cutTo;
+    private String rewritten;
 
     IdentityStream(Schema schema, boolean hideUsage) {
         this.schema = schema;
@@ -38,13 +56,16 @@ final class IdentityStream implements StreamTranslator {
             }
             return List.of(e);
         }
+        if (schema == Schema.OPENAI_CHAT) {
+            return openAi(e);
+        }
         Optional<ObjectNode> parsed = Json.parseObject(e.data());
         if (parsed.isEmpty()) {
             return List.of(e);
         }
         ObjectNode d = parsed.get();
         return switch (schema) {
-            case OPENAI_CHAT -> openAi(e, d);
+            case OPENAI_CHAT -> List.of(e);
             case ANTHROPIC_MESSAGES -> {
                 anthropic(e, d);
                 yield List.of(e);
@@ -65,51 +86,99 @@ final class IdentityStream implements StreamTranslator {
         };
     }
 
-    private List<SseEvent> openAi(SseEvent e, ObjectNode d) {
-        if (d.has("error")) {
+    @Override
+    public void onBlock(SseBlock b, Output out) {
+        byte[] a = b.bytes();
+        int start = b.start() + b.skip();
+        // The LF of a CRLF split off the block before, and the stream's byte-order mark, as sent.
+        if (b.skip() > 0) out.write(a, b.start(), start);
+        if (b.isEvent() && schema == Schema.OPENAI_CHAT && b.singleData()) {
+            if (b.isDone()) {
+                if (!failed) completed = true;
+                out.write(a, start, b.end());
+                return;
+            }
+            int edit = openAi(a, b.dataStart(), b.dataEnd() - b.dataStart());
+            if (edit != UNREAD) {
+                switch (edit) {
+                    case KEEP -> out.write(a, start, b.end());
+                    case CUT -> {
+                        out.write(a, start, cutFrom);
+                        out.write(a, cutTo, b.end());
+                    }
+                    case REWRITE -> {
+                        byte[] enc = new SseEvent(Optional.ofNullable(b.event()), rewritten, Optional.ofNullable(b.id())).bytes();
+                        out.write(enc, 0, enc.length);
+                    }
+                    default -> {
+                        // DROP: the usage chunk the gateway asked for, not the client
+                    }
+                }
+                return;
+            }
+            // Not readable from the bytes (not JSON, or not UTF-8): as the parser would decode it.
+        }
+        if (!b.isEvent()) {
+            out.write(a, start, b.end()); // comments and keep-alives, as sent
+            return;
+        }
+        SseEvent e = b.toEvent();
+        List<SseEvent> r = onEvent(e);
+        if (r.size() == 1 && r.get(0) == e) {
+            out.write(a, start, b.end());
+            return;
+        }
+        for (SseEvent x : r) {
+            byte[] enc = x.bytes();
+            out.write(enc, 0, enc.length);
+        }
+    }
+
+    private List<SseEvent> openAi(SseEvent e) {
+        byte[] a = e.data().getBytes(StandardCharsets.UTF_8);
+        return switch (openAi(a, 0, a.length)) {
+            case DROP -> List.of();
+            case CUT -> {
+                byte[] left = new byte[a.length - (cutTo - cutFrom)];
+                System.arraycopy(a, 0, left, 0, cutFrom);
+                System.arraycopy(a, cutTo, left, cutFrom, a.length - cutTo);
+                yield List.of(new SseEvent(e.event(), new String(left, StandardCharsets.UTF_8), e.id()));
+            }
+            case REWRITE -> List.of(new SseEvent(e.event(), rewritten, e.id()));
+            default -> List.of(e);
+        };
+    }
+
+    /**
+     * Reads one chat chunk's model, finish reason, text and usage from its bytes and says what the
+     * client gets: the chunk, nothing (the usage chunk it did not ask for), the chunk without its
+     * {@code usage} member ({@link #cutFrom}..{@link #cutTo}) or, rarely, a re-written chunk.
+     */
+    private int openAi(byte[] a, int off, int len) {
+        OpenAiChunkScan c = OpenAiChunkScan.read(a, off, len, model);
+        if (c == null) return UNREAD;
+        if (c.error) {
             failed = true;
             completed = false;
-            return List.of(e);
+            return KEEP;
         }
-        Json.text(d, "model").ifPresent(m -> model = m);
-        JsonNode choices = d.path("choices");
-        for (JsonNode c : choices) {
-            Json.text(c, "finish_reason").ifPresent(f -> finish = f);
-            JsonNode delta = c.path("delta");
-            appendText(delta, "content");
-            appendText(delta, "reasoning_content");
-            appendText(delta, "refusal");
-            for (JsonNode tc : delta.path("tool_calls")) {
-                appendText(tc.path("function"), "arguments");
-            }
+        if (c.model != null) model = c.model;
+        if (c.finish != null) finish = c.finish;
+        for (int i = 0; i < c.texts.size(); i++) appendRaw(c.texts.get(i));
+        if (c.usage != null) usage = c.usage;
+        if (!hideUsage || c.usageMembers == 0) return KEEP;
+        if (c.usage != null && c.choicesEmpty) return DROP;
+        if (c.usageMembers == 1 && c.usageSimple) {
+            // "usage": null on every chunk, or usage on a content chunk: keep the chunk, cut the member.
+            cutFrom = c.cutFrom;
+            cutTo = c.cutTo;
+            return CUT;
         }
-        JsonNode u = d.get("usage");
-        boolean hasUsage = u != null && u.isObject();
-        if (hasUsage) {
-            usage = OpenAiChatProvider.usage(u);
-        }
-        if (!hideUsage) {
-            return List.of(e);
-        }
-        if (hasUsage && choices.isArray() && choices.isEmpty()) {
-            return List.of(); // the usage chunk the gateway asked for, not the client
-        }
-        if (d.has("usage")) {
-            // "usage": null on every chunk, or usage on a content chunk: keep the chunk, drop the field.
-            // The common compact form is cut out of the text; re-writing the tree costs more.
-            if (!hasUsage) {
-                String data = e.data();
-                String nullUsage = ",\"usage\":null";
-                int at = data.indexOf(nullUsage);
-                if (at >= 0 && data.indexOf(nullUsage, at + 1) < 0) {
-                    return List.of(new SseEvent(e.event(), data.substring(0, at) + data.substring(at + nullUsage.length()),
-                            e.id()));
-                }
-            }
-            d.remove("usage");
-            return List.of(new SseEvent(e.event(), Json.write(d), e.id()));
-        }
-        return List.of(e);
+        // usage given twice, or neither null nor an object: the tree's edit.
+        ObjectNode d = Json.parseObject(new String(a, off, len, StandardCharsets.UTF_8)).orElseThrow();
+        d.remove("usage");
+        rewritten = Json.write(d);
+        return REWRITE;
     }
 
     /** Responses events: text deltas, and usage in the terminal response.completed / incomplete / failed. */

@@ -61,13 +61,14 @@ class LauncherFlagsTest {
         Path java = fakeJdk("25.0.3");
         List<String> flags = bash(java, Map.of(), "aigw_jvm_flags \"$ROOT\"; " + PRINT);
         assertThat(flags).contains("-XX:+UseSerialGC", "-Xms32m", "-Xmx1g", "-XX:+ExitOnOutOfMemoryError",
-                "-XX:+UseCompactObjectHeaders"); // -Xmx and exit-on-OOM are lib/heap.sh's
+                "-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=1000", "-Dio.netty.jfr.enabled=false"); // -Xmx and exit-on-OOM are lib/heap.sh's
         assertThat(flags).noneMatch(f -> f.startsWith("-XX:AOTCache")); // not built yet: started without
         String cache = flags.getLast().substring("cache=".length());
         assertThat(cache).contains("/target/ai-gateway.jdk-25.0.3+1.").endsWith(".aot");
 
         Files.createFile(Path.of(cache));
-        assertThat(bash(java, Map.of(), "aigw_jvm_flags \"$ROOT\"; " + PRINT)).contains("-XX:AOTCache=" + cache);
+        assertThat(bash(java, Map.of(), "aigw_jvm_flags \"$ROOT\"; " + PRINT)).contains("-XX:AOTCache=" + cache)
+                .containsSubsequence("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
         assertThat(bash(java, Map.of("AIGW_AOT", "off"), "aigw_jvm_flags \"$ROOT\"; " + PRINT))
                 .noneMatch(f -> f.startsWith("-XX:AOTCache"));
     }
@@ -100,7 +101,7 @@ class LauncherFlagsTest {
         List<String> flags = bash(java, Map.of(), "aigw_jvm_flags \"$ROOT\"; aigw_aot_cache \"$ROOT\" /nonexistent.jar; "
                 + PRINT);
         assertThat(flags).contains("-XX:+UseSerialGC", "-XX:+AutoCreateSharedArchive")
-                .doesNotContain("-XX:+UseCompactObjectHeaders")
+                .doesNotContain("-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=1000")
                 .anyMatch(f -> f.startsWith("-XX:SharedArchiveFile=") && f.endsWith(".jsa"));
     }
 }

@@ -14,7 +14,6 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.aigw.proxy.stage.GatewayError;
 import dev.aigw.telemetry.ExchangeObserver;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -246,16 +245,5 @@ class ClientResponseTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type")).hasValue("text/event-stream");
         assertThat(r.body()).startsWith(": keep-alive\n\n").endsWith("\n\ndata: {\"answer\":42}\n\n");
-    }
-
-    @Test
-    void theEventBoundaryFinderSeesEveryLineEnding() {
-        assertThat(StreamRelay.lastEventEnd(Buffer.buffer("data: a\n\ndata: b"), 0)).isEqualTo(9);
-        assertThat(StreamRelay.lastEventEnd(Buffer.buffer("data: a\r\n\r\ndata: b\r\n\r\n"), 0)).isEqualTo(22);
-        assertThat(StreamRelay.lastEventEnd(Buffer.buffer("data: a\r\rdata"), 0)).isEqualTo(9);
-        assertThat(StreamRelay.lastEventEnd(Buffer.buffer("data: a\ndata: b\n"), 0)).isZero();
-        // An end split across two chunks: "…\n" kept, "\n…" new.
-        assertThat(StreamRelay.lastEventEnd(Buffer.buffer("data: a\n\ndata"), 8)).isEqualTo(9);
-        assertThat(StreamRelay.lastEventEnd(Buffer.buffer("data: a\n\ndata: b"), 12)).as("not rescanned").isZero();
     }
 }

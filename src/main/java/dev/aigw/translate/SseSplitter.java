@@ -1,0 +1,192 @@
+package dev.aigw.translate;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Cuts an event stream into whole {@link SseBlock}s without decoding them, for a relay that
+ * passes the provider's bytes through (and edits or drops a few). Lines end as in
+ * {@link SseParser} (LF, CR or CRLF, including a CRLF split across chunks), and a blank line ends
+ * a block, so the blocks carry exactly the events that parser dispatches. A block inside one
+ * chunk is handed over as a range of that chunk (no copy); only the bytes of a block that spans
+ * chunks are kept, bounded by the same maximum as the parser's. Not thread-safe: one per stream.
+ */
+public final class SseSplitter {
+
+    /** Receives each whole block; the block's array is only valid during the call. */
+    @FunctionalInterface
+    public interface Sink {
+        void block(SseBlock block);
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final int maxEventBytes;
+    /** The start of a block that spans chunks. */
+    private byte[] pend = EMPTY;
+    private int pendLen;
+    /** The previous byte was a CR: an LF now is the second half of a CRLF. */
+    private boolean lastWasCr;
+    /** Nothing on the current line yet: a line end now is a blank line, the end of a block. */
+    private boolean lineEmpty = true;
+    /** The block begins with the LF of a CRLF whose CR ended the previous block (in an earlier chunk). */
+    private boolean strayLf;
+    /** The next block is the stream's first: a byte-order mark may lead it. */
+    private boolean first = true;
+    private boolean failed;
+    private final int[] line = new int[4];
+    /** Lines of the current block so far, and where its first one ends (in the chunk: used when the block is in one). */
+    private int lines;
+    private int firstLineEnd;
+    // The block being read by block(): its fields.
+    private int dataLines;
+    private int ds;
+    private int de;
+    private String event;
+    private String id;
+
+    public SseSplitter() {
+        this(SseParser.DEFAULT_MAX_EVENT_BYTES);
+    }
+
+    public SseSplitter(int maxEventBytes) {
+        if (maxEventBytes <= 0) throw new IllegalArgumentException("maxEventBytes must be positive");
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /** Hands every block that ends in {@code [off, off + len)} to {@code sink}, in order. */
+    public void feed(byte[] a, int off, int len, Sink sink) {
+        if (failed) throw new SseException("parser already failed");
+        int end = off + len;
+        int blockStart = off;
+        int i = off;
+        while (i < end) {
+            byte b = a[i];
+            if (b != '\n' && b != '\r') {
+                lastWasCr = false;
+                lineEmpty = false;
+                i = SseBlock.lineEnd(a, i + 1, end);
+                continue;
+            }
+            if (b == '\n' && lastWasCr) {
+                lastWasCr = false; // second half of a CRLF
+                if (i == blockStart && pendLen == 0) strayLf = true;
+                i++;
+                continue;
+            }
+            lastWasCr = b == '\r';
+            if (!lineEmpty) {
+                lineEmpty = true;
+                if (lines++ == 0) firstLineEnd = i;
+                i++;
+                continue;
+            }
+            // A blank line: the block ends here (with the LF of its CRLF when it is in this chunk).
+            if (b == '\r' && i + 1 < end && a[i + 1] == '\n') {
+                i++;
+                lastWasCr = false;
+            }
+            emit(a, blockStart, i + 1, sink);
+            blockStart = ++i;
+        }
+        if (blockStart < end) append(a, blockStart, end - blockStart);
+    }
+
+    /**
+     * Ends the stream. A block the provider did not end with a blank line is handed over with the
+     * blank line added: an event in it is whole, as {@link SseParser#finish()} dispatches it. (Only
+     * the LF of a split CRLF is handed over as it is.)
+     */
+    public void finish(Sink sink) {
+        if (failed || pendLen == 0) return;
+        boolean stray = strayLf && pendLen == 1;
+        byte last = pend[pendLen - 1];
+        int blank = stray ? 0 : last == '\n' ? 1 : 2;
+        byte[] all = Arrays.copyOf(pend, pendLen + blank);
+        for (int i = pendLen; i < all.length; i++) all[i] = '\n';
+        pend = EMPTY;
+        pendLen = 0;
+        lines = 0;
+        sink.block(block(all, 0, all.length, -1));
+    }
+
+    private void append(byte[] a, int from, int n) {
+        if (pendLen + n > maxEventBytes) {
+            failed = true;
+            throw new SseException("SSE event exceeds " + maxEventBytes + " bytes");
+        }
+        if (pendLen + n > pend.length) pend = Arrays.copyOf(pend, Math.max(Math.max(256, pend.length * 2), pendLen + n));
+        System.arraycopy(a, from, pend, pendLen, n);
+        pendLen += n;
+    }
+
+    private void emit(byte[] a, int from, int to, Sink sink) {
+        byte[] arr = a;
+        int known = pendLen == 0 && lines == 1 ? firstLineEnd : -1; // the common block: one line, in this chunk
+        lines = 0;
+        if (pendLen > 0) {
+            append(a, from, to - from);
+            arr = pend;
+            from = 0;
+            to = pendLen;
+            pend = EMPTY; // handed over: the sink may hold the block until the chunk is written
+            pendLen = 0;
+        } else if (to - from > maxEventBytes) {
+            failed = true;
+            throw new SseException("SSE event exceeds " + maxEventBytes + " bytes");
+        }
+        sink.block(block(arr, from, to, known));
+    }
+
+    /** The block {@code [from, to)}; {@code lineEnd} is its one line's end when the splitter saw it, else -1. */
+    private SseBlock block(byte[] a, int from, int to, int lineEnd) {
+        int skip = 0;
+        if (strayLf) {
+            strayLf = false;
+            if (from < to && a[from] == '\n') skip = 1;
+        }
+        if (first) {
+            first = false;
+            int p = from + skip;
+            if (to - p >= 3 && a[p] == (byte) 0xEF && a[p + 1] == (byte) 0xBB && a[p + 2] == (byte) 0xBF) {
+                skip += 3;
+                lineEnd = -1;
+            }
+        }
+        dataLines = 0;
+        event = null;
+        id = null;
+        int p = from + skip;
+        if (lineEnd >= p) {
+            line(a, p, lineEnd);
+        } else {
+            while ((p = SseBlock.nextLine(a, p, to, line)) >= 0) {
+                if (line[1] == line[0]) break; // the blank line that ends the block
+                line(a, line[0], line[1]);
+            }
+        }
+        return new SseBlock(a, from, to, skip, dataLines, ds, de, event, id);
+    }
+
+    /** One line {@code [p, q)} of the block, as {@link SseParser} reads a line. */
+    private void line(byte[] a, int p, int q) {
+        if (p == q || a[p] == ':') return; // comment, used by servers as keep-alive
+        line[0] = p;
+        line[1] = q;
+        int colon = p;
+        while (colon < q && a[colon] != ':') colon++;
+        int v = colon < q ? colon + 1 : q;
+        if (v < q && a[v] == ' ') v++;
+        if (SseBlock.field(a, line, "data")) {
+            if (++dataLines == 1) {
+                ds = v;
+                de = q;
+            }
+        } else if (SseBlock.field(a, line, "event")) {
+            event = new String(a, v, q - v, StandardCharsets.UTF_8);
+        } else if (SseBlock.field(a, line, "id")) {
+            String value = new String(a, v, q - v, StandardCharsets.UTF_8);
+            if (value.indexOf('\0') < 0) id = value;
+        }
+    }
+}

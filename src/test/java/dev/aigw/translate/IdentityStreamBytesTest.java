@@ -1,0 +1,186 @@
+package dev.aigw.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The byte-level relay of an identity stream ({@link IdentityStream#onBlock}) writes and counts
+ * what the event path ({@link IdentityStream#onEvent}) does, fed whole, byte by byte or cut at
+ * random; and it cuts {@code usage} out of OpenAI chunks wherever the member stands.
+ */
+class IdentityStreamBytesTest {
+
+    private static final String ID = "\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\"";
+
+    private static String chunk(String content, String usage) {
+        return "data: {" + ID + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + content
+                + "\"},\"finish_reason\":null}],\"usage\":" + usage + "}\n\n";
+    }
+
+    private static final String USAGE = "{\"prompt_tokens\":24,\"completion_tokens\":17,\"total_tokens\":41,"
+            + "\"prompt_tokens_details\":{\"cached_tokens\":4}}";
+
+    private static final String STREAM = chunk("", "null") + chunk("Hel", "null") + chunk("lo \\\"usage\\\":null", "null")
+            + "data: {" + ID + ",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n"
+            + "data: {" + ID + ",\"choices\":[],\"usage\":" + USAGE + "}\n\n"
+            + "data: [DONE]\n\n";
+
+    record Run(String bytes, Usage usage, String model, String finish, String text, long chars, boolean completed) {
+    }
+
+    private static Run viaBytes(Schema schema, boolean hideUsage, byte[] in, int[] cuts) {
+        IdentityStream st = new IdentityStream(schema, hideUsage);
+        SseSplitter s = new SseSplitter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SseBytesTranslator.Output o = (a, from, to) -> out.write(a, from, to - from);
+        int prev = 0;
+        for (int c : cuts) {
+            s.feed(in, prev, c - prev, b -> st.onBlock(b, o));
+            prev = c;
+        }
+        s.feed(in, prev, in.length - prev, b -> st.onBlock(b, o));
+        s.finish(b -> st.onBlock(b, o));
+        return run(st, out.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Run viaEvents(Schema schema, boolean hideUsage, byte[] in) {
+        IdentityStream st = new IdentityStream(schema, hideUsage);
+        SseParser p = new SseParser();
+        List<SseEvent> out = new ArrayList<>();
+        for (SseEvent e : p.feed(in)) out.addAll(st.onEvent(e));
+        for (SseEvent e : p.finish()) out.addAll(st.onEvent(e));
+        return run(st, SseWriter.encodeToString(out));
+    }
+
+    private static Run run(IdentityStream st, String bytes) {
+        return new Run(bytes, st.usage(), st.model().orElse(null), st.finishReason().orElse(null),
+                st.streamedText().text(), st.streamedText().chars(), st.completed());
+    }
+
+    private static List<SseEvent> events(String wire) {
+        SseParser p = new SseParser();
+        List<SseEvent> events = new ArrayList<>(p.feed(wire.getBytes(StandardCharsets.UTF_8)));
+        events.addAll(p.finish());
+        return events;
+    }
+
+    /** Fed whole, byte by byte and cut at random, the bytes path gives one result, and it means what the event path gives. */
+    private static Run same(Schema schema, boolean hideUsage, String stream) {
+        byte[] in = stream.getBytes(StandardCharsets.UTF_8);
+        Run whole = viaBytes(schema, hideUsage, in, new int[0]);
+        int[] each = new int[Math.max(0, in.length - 1)];
+        for (int i = 0; i < each.length; i++) each[i] = i + 1;
+        assertThat(viaBytes(schema, hideUsage, in, each)).as("byte by byte").isEqualTo(whole);
+        Random r = new Random(stream.hashCode());
+        for (int round = 0; round < 20; round++) {
+            int[] cuts = r.ints(3, 0, in.length + 1).sorted().toArray();
+            assertThat(viaBytes(schema, hideUsage, in, cuts)).as("cut at %s", java.util.Arrays.toString(cuts)).isEqualTo(whole);
+        }
+        Run ev = viaEvents(schema, hideUsage, in);
+        assertThat(events(whole.bytes())).as("the events the client reads").isEqualTo(events(ev.bytes()));
+        assertThat(new Run("", whole.usage(), whole.model(), whole.finish(), whole.text(), whole.chars(), whole.completed()))
+                .isEqualTo(new Run("", ev.usage(), ev.model(), ev.finish(), ev.text(), ev.chars(), ev.completed()));
+        return whole;
+    }
+
+    @Test
+    void theUsageChunkIsDroppedAndUsageNullCutButCounted() {
+        Run r = same(Schema.OPENAI_CHAT, true, STREAM);
+        assertThat(r.bytes()).doesNotContain("\"usage\"").doesNotContain("prompt_tokens");
+        assertThat(r.bytes()).contains("lo \\\"usage\\\":null").as("text that only looks like the member stays");
+        assertThat(events(r.bytes())).hasSize(5);
+        assertThat(r.bytes()).isEqualTo(STREAM.replace(",\"usage\":null}", "}")
+                .replace("data: {" + ID + ",\"choices\":[],\"usage\":" + USAGE + "}\n\n", ""));
+        assertThat(r.usage()).isEqualTo(Usage.of(24, 17, 4, 0, 0));
+        assertThat(r.model()).isEqualTo("gpt-4o-mini");
+        assertThat(r.finish()).isEqualTo("stop");
+        assertThat(r.text()).isEqualTo("Hello \"usage\":null");
+        assertThat(r.completed()).isTrue();
+    }
+
+    @Test
+    void aClientThatAskedForUsageGetsTheProvidersBytes() {
+        Run r = same(Schema.OPENAI_CHAT, false, STREAM);
+        assertThat(r.bytes()).isEqualTo(STREAM);
+        assertThat(r.usage().input()).isEqualTo(24);
+    }
+
+    @Test
+    void usageIsCutWhereverItStands() {
+        String[][] cases = {
+                {"{\"usage\":null,\"id\":\"x\",\"choices\":[]}", "{\"id\":\"x\",\"choices\":[]}"},
+                {"{\"id\":\"x\",\"usage\":null,\"choices\":[]}", "{\"id\":\"x\",\"choices\":[]}"},
+                {"{\"id\":\"x\",\"choices\":[],\"usage\":null}", "{\"id\":\"x\",\"choices\":[]}"},
+                {"{\"usage\":null}", "{}"},
+                {"{ \"usage\" : null , \"id\" : \"x\" }", "{  \"id\" : \"x\" }"},
+                {"{ \"id\" : \"x\" ,\t \"usage\" :\tnull }", "{ \"id\" : \"x\"  }"},
+                {"{\"usag\\u0065\":null,\"id\":\"x\"}", "{\"id\":\"x\"}"},
+                {"{\"id\":\"\\\"usage\\\":null,\",\"usage\":null}", "{\"id\":\"\\\"usage\\\":null,\"}"},
+                {"{\"id\":\"caf\u00e9 \uD83D\uDE00\",\"usage\":null,\"x\":\"\u4f60\"}", "{\"id\":\"caf\u00e9 \uD83D\uDE00\",\"x\":\"\u4f60\"}"},
+                // usage on a content chunk (a provider that sends it early): the chunk stays, the member goes
+                {"{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"usage\":" + USAGE + "}", "{\"choices\":[{\"delta\":{\"content\":\"a\"}}]}"},
+                {"{\"usage\":{\"prompt_tokens\":1,\"x\":{\"y\":[1,{}]}},\"choices\":[{}]}", "{\"choices\":[{}]}"},
+        };
+        for (String[] c : cases) {
+            Run r = same(Schema.OPENAI_CHAT, true, "data: " + c[0] + "\n\ndata: [DONE]\n\n");
+            assertThat(r.bytes()).as(c[0]).isEqualTo("data: " + c[1] + "\n\ndata: [DONE]\n\n");
+        }
+    }
+
+    @Test
+    void oddUsageMembersGetTheTreesEdit() {
+        Run twice = same(Schema.OPENAI_CHAT, true, "data: {\"usage\":null,\"usage\":null,\"id\":\"x\"}\n\n");
+        assertThat(events(twice.bytes())).containsExactly(SseEvent.data("{\"id\":\"x\"}"));
+        Run number = same(Schema.OPENAI_CHAT, true, "data: {\"id\":\"x\",\"usage\":5}\n\n");
+        assertThat(events(number.bytes())).containsExactly(SseEvent.data("{\"id\":\"x\"}"));
+    }
+
+    @Test
+    void eventFieldsCommentsCrlfAndMultiLinePayloadsSurvive() {
+        String stream = ": keep-alive\r\n\r\nid: 1\r\nevent: chunk\r\ndata: {\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"usage\":null}\r\n\r\n"
+                + "data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}],\ndata: \"usage\":null}\n\n"
+                + "data: not json\n\ndata: {\"error\":{\"message\":\"boom\"},\"usage\":null}\n\ndata: [DONE]\n\n";
+        Run r = same(Schema.OPENAI_CHAT, true, stream);
+        assertThat(r.bytes()).startsWith(": keep-alive\r\n\r\nid: 1\r\nevent: chunk\r\ndata: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\r\n\r\n");
+        assertThat(events(r.bytes())).extracting(SseEvent::data).containsExactly(
+                "{\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", "{\"choices\":[{\"delta\":{\"content\":\"b\"}}]}",
+                "not json", "{\"error\":{\"message\":\"boom\"},\"usage\":null}", "[DONE]");
+        assertThat(r.text()).isEqualTo("ab");
+        assertThat(r.completed()).as("an error event is no clean end").isFalse();
+    }
+
+    @Test
+    void textOfEveryKindIsKeptInOrder() {
+        String stream = "data: {\"choices\":[{\"delta\":{\"refusal\":\"R\",\"content\":\"C\",\"reasoning_content\":\"T\","
+                + "\"tool_calls\":[{\"index\":0,\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":\"}},{\"function\":{\"arguments\":\"1}\"}}]}},"
+                + "{\"delta\":{\"content\":\"\u00e9\uD83D\uDE00\"},\"finish_reason\":\"length\"}],\"model\":\"m2\",\"usage\":null}\n\n"
+                + "data: {\"choices\":[{\"delta\":{\"content\":null},\"finish_reason\":null}],\"model\":5}\n\n";
+        Run r = same(Schema.OPENAI_CHAT, true, stream);
+        assertThat(r.text()).isEqualTo("CTR{\"a\":1}\u00e9\uD83D\uDE00");
+        assertThat(r.chars()).isEqualTo(r.text().length());
+        assertThat(r.finish()).isEqualTo("length");
+        assertThat(r.model()).isEqualTo("m2");
+        assertThat(r.completed()).as("no [DONE]").isFalse();
+    }
+
+    @Test
+    void otherFormatsPassAsTheyCameAndAreCounted() {
+        String anthropic = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"claude\",\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}\n\n"
+                + "event: ping\ndata: {\"type\":\"ping\"}\n\n"
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n"
+                + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":3}}\n\n"
+                + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+        Run r = same(Schema.ANTHROPIC_MESSAGES, false, anthropic);
+        assertThat(r.bytes()).isEqualTo(anthropic);
+        assertThat(r.usage().input()).isEqualTo(5);
+        assertThat(r.usage().output()).isEqualTo(3);
+        assertThat(r.text()).isEqualTo("Hi");
+        assertThat(r.completed()).isTrue();
+    }
+}
