@@ -41,6 +41,9 @@ aigw_jvm_flags() {  # ROOT [JAVA_OPTS words...]
       -XX:+Use*GC) gc=1; shape+=("$w") ;;
       -Xmx*|-XX:MaxRAM=*|-XX:MaxRAMPercentage=*|-XX:MaxRAMFraction=*) shape+=("$w") ;;
       -Xms*|-XX:InitialRAMPercentage=*|-XX:MinRAMPercentage=*) xms=1 ;;
+      # A young generation of its own: the default -Xms32m could leave no old generation, and
+      # JDK 25 then refuses to start with the AOT cache ("archived heap objects cannot be loaded").
+      -Xmn*|-XX:NewSize=*|-XX:MaxNewSize=*) xms=1 ;;
       -XX:[+-]UseCompressed*|-XX:[+-]UseCompactObjectHeaders|-XX:ObjectAlignmentInBytes=*) shape+=("$w") ;;
     esac
   done
@@ -118,7 +121,9 @@ aigw_aot_cache() {  # ROOT JAR [--force]
 }
 
 # A cache that does not fit after all is skipped by the JVM, which then starts as without one
-# (its log lines about it are turned off: slower, never broken). JDK 19-24: a dynamic CDS
+# (its log lines about it are turned off: slower, never broken). One case is fatal instead: a
+# young generation that leaves no room for the cache's heap objects, which aigw_jvm_flags avoids
+# by leaving -Xms to a JAVA_OPTS that sizes the young generation. JDK 19-24: a dynamic CDS
 # archive, which the JVM writes when the first run exits and uses from then on.
 aigw_cache_flags() {
   [ "${AIGW_AOT:-auto}" = off ] && return 0

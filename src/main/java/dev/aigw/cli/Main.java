@@ -42,7 +42,7 @@ public final class Main implements Runnable {
 
     static class ConfigOptions {
         @Option(names = {"-f", "--file"}, paramLabel = "PATH",
-                description = "A YAML file or directory of resources (repeatable; required unless --kubernetes).")
+                description = "A YAML file or directory of resources (repeatable; `run` needs one unless --kubernetes).")
         List<Path> files = new ArrayList<>();
 
         @Option(names = "--port", paramLabel = "PORT",
@@ -247,11 +247,17 @@ public final class Main implements Runnable {
         @CommandLine.Mixin
         ConfigOptions config;
 
+        // `validate FILE` reads as `validate -f FILE`: what a user types first.
+        @CommandLine.Parameters(paramLabel = "PATH", arity = "0..*",
+                description = "YAML files or directories, as with -f.")
+        List<Path> paths = new ArrayList<>();
+
         @Override
         public Integer call() {
             if (!config.apply()) return 2;
+            config.files.addAll(paths);
             if (config.files.isEmpty()) {
-                System.err.println("ai-gateway validate: give the configuration with -f PATH");
+                System.err.println("ai-gateway validate: give the configuration: ai-gateway validate PATH (or -f PATH)");
                 return 2;
             }
             FileSource.Load load = new FileSource(config.files).load();

@@ -133,7 +133,15 @@ public record BackendResource(ResourceKey key, Spec spec, Location location) {
             }
         }
 
-        record Passthrough() implements AuthToken {
+        /**
+         * The client's credential. {@code required}: a request without one is refused (kgateway's
+         * {@code Passthrough}); an AgentgatewayBackend without {@code policies.auth} sends the
+         * request as it came, with or without one (agentgateway adds nothing: a local model needs no key).
+         */
+        record Passthrough(boolean required) implements AuthToken {
+            public Passthrough() {
+                this(true);
+            }
         }
 
         /** No authToken: the platform's own credentials (Vertex AI: Google Application Default Credentials). */

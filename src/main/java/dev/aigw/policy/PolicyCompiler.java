@@ -114,7 +114,9 @@ public final class PolicyCompiler {
     /** Warns about TrafficPolicies with no targetRefs that no HTTPRoute ExtensionRef names: they do nothing. Call after attaching. */
     public void reportUnattached() {
         for (TrafficPolicyResource p : policies) {
-            if (p.targetRefs().isEmpty() && !referenced.contains(p.key())) {
+            // An AgentgatewayPolicy is never named by an ExtensionRef; one whose targetSelectors pick
+            // nothing has its own warning ("selects no HTTPRoute ...").
+            if (p.targetRefs().isEmpty() && !referenced.contains(p.key()) && !p.key().kind().equals("AgentgatewayPolicy")) {
                 problems.add(Problem.warning(p.location(), p.key().toString(), "has no targetRefs and no HTTPRoute "
                         + "ExtensionRef filter names it: it applies nowhere"));
             }

@@ -15,9 +15,13 @@ public sealed interface Credential {
      * first Passthrough provider's); a provider of another kind refuses to forward it, so a
      * client's OpenAI key never reaches an Anthropic fallback.
      */
-    record Passthrough(java.util.Optional<String> keyFor) implements Credential {
+    record Passthrough(java.util.Optional<String> keyFor, boolean required) implements Credential {
         public Passthrough() {
-            this(java.util.Optional.empty());
+            this(java.util.Optional.empty(), true);
+        }
+
+        public Passthrough(java.util.Optional<String> keyFor) {
+            this(keyFor, true);
         }
     }
 

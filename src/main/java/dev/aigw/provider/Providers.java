@@ -169,12 +169,14 @@ public final class Providers {
         Map<String, String> h = new LinkedHashMap<>();
         String token = switch (t.credential()) {
             case Credential.Token tok -> tok.value();
-            case Credential.Passthrough p when p.keyFor().isPresent() -> throw new ProviderException(502,
+            case Credential.Passthrough p when p.keyFor().isPresent()
+                    && (p.required() || call.clientToken(t.authHeader()) != null) -> throw new ProviderException(502,
                     "authentication_error", "the client's key (authToken kind Passthrough) was sent for the "
                     + p.keyFor().get() + " provider of this Backend and is not forwarded to a provider of another "
                     + "kind; give this fallback its own key (Inline or SecretRef) to fail over to it");
             case Credential.Passthrough p -> {
                 String c = call.clientToken(t.authHeader());
+                if (c == null && !p.required()) yield null;
                 if (c == null) {
                     throw new ProviderException(401, "authentication_error", "this route forwards the client's "
                             + "credential (authToken kind Passthrough) but the request carries none (looked in "

@@ -46,7 +46,7 @@ final class CustomFormats {
     /** Why no format fits, for the 501 the client gets. */
     static String unreachable(String provider, ClientFormat format, Schema client, List<ProviderRules.Format> formats) {
         String what = format instanceof ClientFormat.CountTokens ? "a token count (AnthropicTokenCount)"
-                : "a " + (client == null ? "request in no known format" : client.id() + " request");
+                : "a request " + (client == null ? "in no known format" : "in the " + client.id() + " format");
         return "custom provider " + provider + " lists formats " + formats.stream().map(ProviderRules.Format::type).toList()
                 + ", none of which " + what + " can be sent or translated to";
     }

@@ -114,6 +114,7 @@ final class AgentgatewayBackends {
         Optional<ProviderRules.ProviderAi> ai = llm.policies().ai().map(AgentgatewayBackends::providerAi);
         Optional<BackendResource.Health> health = llm.policies().health();
         String where = b.key().toString();
+        String field = "policies.health.unhealthyCondition";
         if (health.isEmpty()) {
             for (Optional<String> section : List.of(Optional.of(llm.name()), Optional.<String>empty())) {
                 for (AgentgatewayPolicy p : targeting(b.key(), section)) {
@@ -121,6 +122,7 @@ final class AgentgatewayBackends {
                     if (h.isPresent()) {
                         health = Optional.of(dev.aigw.config.agentgateway.BackendValidation.health(h.get(), p.location()));
                         where = p.key().toString();
+                        field = "spec.backend.health.unhealthyCondition";
                         break;
                     }
                 }
@@ -128,18 +130,20 @@ final class AgentgatewayBackends {
             }
         }
         Optional<ProviderRules.HealthRule> rule = Optional.empty();
-        if (health.isPresent()) rule = compile(health.get(), where);
+        if (health.isPresent()) rule = compile(health.get(), where, field);
         return ai.isEmpty() && rule.isEmpty() && formats.isEmpty() ? ProviderRules.NONE
                 : new ProviderRules(ai, rule, List.copyOf(formats));
     }
 
-    private Optional<ProviderRules.HealthRule> compile(BackendResource.Health h, String where) {
+    private Optional<ProviderRules.HealthRule> compile(BackendResource.Health h, String where, String field) {
         Optional<CelExpression> cel = Optional.empty();
         if (h.unhealthyCondition().isPresent()) {
             try {
                 cel = Optional.of(CelExpression.compile(h.unhealthyCondition().get()));
             } catch (IllegalArgumentException e) {
-                problems.add(Problem.error(h.location(), where, "health.unhealthyCondition: " + e.getMessage()));
+                // One health block serves every provider it applies to: report it once.
+                Problem p = Problem.error(h.location(), where, field + ": " + e.getMessage());
+                if (!problems.contains(p)) problems.add(p);
                 return Optional.empty();
             }
         }

@@ -219,11 +219,11 @@ public final class SnapshotCompiler {
                     for (BackendResource.Llm llm : group) {
                         Credential cred = credential(b, llm, secrets, reasons);
                         if (cred == null) continue;
-                        if (cred instanceof Credential.Passthrough) {
+                        if (cred instanceof Credential.Passthrough pt) {
                             // A client's key is for one vendor: the first Passthrough provider's kind.
                             String kind = Providers.kind(llm.provider());
                             if (passthroughKind == null) passthroughKind = kind;
-                            else if (!passthroughKind.equals(kind)) cred = new Credential.Passthrough(Optional.of(passthroughKind));
+                            else if (!passthroughKind.equals(kind)) cred = new Credential.Passthrough(Optional.of(passthroughKind), pt.required());
                         }
                         try {
                             Provider provider = Providers.create(llm, cred);
@@ -280,7 +280,7 @@ public final class SnapshotCompiler {
         if (spec instanceof BackendResource.Bedrock br) return awsCredential(b, br, secrets, reasons);
         if (spec instanceof BackendResource.Mock) return new Credential.None();
         return switch (auth) {
-            case AuthToken.Passthrough p -> new Credential.Passthrough();
+            case AuthToken.Passthrough p -> new Credential.Passthrough(Optional.empty(), p.required());
             case AuthToken.Ambient a -> {
                 try {
                     yield new Credential.GoogleOAuth(dev.aigw.provider.GoogleTokens.applicationDefault());

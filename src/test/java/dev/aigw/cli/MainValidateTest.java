@@ -49,6 +49,14 @@ class MainValidateTest {
     }
 
     @Test
+    void aPathWithoutDashFReadsTheSame() throws Exception {
+        Path seed = Paths.get(Objects.requireNonNull(getClass().getResource("/seed")).toURI());
+        int code = new CommandLine(new Main()).execute("validate", seed.toString());
+        assertThat(code).as(output()).isZero();
+        assertThat(output()).contains("ok: 6 resources, 2 route matches");
+    }
+
+    @Test
     void seedIsValid() throws Exception {
         Path seed = Paths.get(Objects.requireNonNull(getClass().getResource("/seed")).toURI());
         int code = validate(seed.toString());

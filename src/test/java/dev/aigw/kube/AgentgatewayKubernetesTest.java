@@ -261,7 +261,16 @@ class AgentgatewayKubernetesTest {
                     .isEqualTo("Attached to all targets");
 
             // Relabel: the label moves to the other route; the watch re-selects.
-            cluster.apply(routes("{tier: bronze}", "{tier: gold}"));
+            // Our own status writes may bump the route's resourceVersion between the read and the update: retry a 409.
+            for (int i = 0; ; i++) {
+                try {
+                    cluster.apply(routes("{tier: bronze}", "{tier: gold}"));
+                    break;
+                } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                    if (e.getCode() != 409 || i >= 20) throw e;
+                    Thread.sleep(50);
+                }
+            }
             within(Duration.ofSeconds(30), () -> "gold".equals(tier("/silver")));
             assertThat(tier("/gold")).isEqualTo("");
         }

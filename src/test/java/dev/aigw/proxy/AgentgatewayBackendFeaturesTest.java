@@ -217,7 +217,8 @@ class AgentgatewayBackendFeaturesTest {
         // Embeddings reach none of its formats: refused, naming them.
         HttpResponse<String> emb = post("/local/v1/embeddings", "{\"model\":\"m\",\"input\":\"hi\"}");
         assertThat(emb.statusCode()).isEqualTo(501);
-        assertThat(emb.body()).contains("custom provider local lists formats [Messages, Completions, AnthropicTokenCount]");
+        assertThat(emb.body()).contains("custom provider local lists formats [Messages, Completions, AnthropicTokenCount]"
+                + ", none of which a request in the openai-embeddings format can be sent or translated to");
         assertThat(local.received()).isZero();
     }
 }

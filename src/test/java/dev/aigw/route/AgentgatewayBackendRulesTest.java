@@ -229,4 +229,12 @@ class AgentgatewayBackendRulesTest {
         assertThat(b.routes().resolve("/v1/messages")).as("the Backend's own win").contains(AiRoutes.RouteType.Messages);
         assertThat(b.routes().resolve("/v1/x")).contains(AiRoutes.RouteType.Completions);
     }
+
+    @Test
+    void aBackendHealthConditionThatDoesNotCompileIsReportedOnceForAllItsProviders() {
+        SnapshotCompiler.Result r = Configs.compile(BACKEND.replace("auth: {key: sk-b}",
+                "auth: {key: sk-b}\n    health: {unhealthyCondition: \"response.code >=\"}"));
+        assertThat(r.problems()).filteredOn(Problem::isError).map(Problem::toString).singleElement().asString()
+                .startsWith("t.yaml:14: error: AgentgatewayBackend ns/b: policies.health.unhealthyCondition: CEL expression");
+    }
 }

@@ -178,12 +178,15 @@ class BothApisTest {
                 spec:
                   targetSelectors: [{group: gateway.networking.k8s.io, kind: HTTPRoute, matchLabels: {app: x}}]
                   traffic: {timeouts: {request: 5s}}
+                  backend: {ai: {prompt: {prepend: [{role: system, content: be brief}]}}}
                 """);
         assertThat(r.problems()).anyMatch(p -> p.severity() == Problem.Severity.UNRESOLVED
                 && p.resource().equals("AgentgatewayPolicy ns/ghost") && p.message().contains("section nope not found"));
         assertThat(r.problems()).anyMatch(p -> p.severity() == Problem.Severity.WARNING
                 && p.resource().equals("AgentgatewayPolicy ns/selected") && p.message().contains("selects no HTTPRoute"));
         assertThat(r.problems()).noneMatch(p -> p.isError() && p.resource().equals("AgentgatewayPolicy ns/selected"));
+        // Only that warning: not also kgateway's "no HTTPRoute ExtensionRef filter names it" (found by relabelling a route).
+        assertThat(r.problems()).filteredOn(p -> p.resource().equals("AgentgatewayPolicy ns/selected")).hasSize(1);
     }
 
     @Test

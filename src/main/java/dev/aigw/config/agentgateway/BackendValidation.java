@@ -84,7 +84,7 @@ public final class BackendValidation {
                 case "aws" -> s.aws().isPresent();
                 default -> s.a2a().isPresent();
             };
-            if (set) c.error("/spec/" + kind, "a " + kind + " backend is not served by this gateway (ai and static are)");
+            if (set) c.error("/spec/" + kind, kind + " backends are not served by this gateway (ai and static are)");
         }
         if (s.staticBackend().isPresent()) {
             AgentgatewayBackend.StaticBackend st = s.staticBackend().get();
@@ -309,14 +309,14 @@ public final class BackendValidation {
 
     /** The credential of {@code policies.auth}; none means the client's own passes through. */
     private static AuthToken token(Optional<BackendPolicies.Auth> auth, Checker c, String at) {
-        if (auth.isEmpty()) return new AuthToken.Passthrough();
+        if (auth.isEmpty()) return new AuthToken.Passthrough(false);
         BackendPolicies.Auth a = auth.get();
         if (a.key().isPresent()) return new AuthToken.Inline(new SecretValue.Present(a.key().get()));
         if (a.secretRef().isPresent()) {
             Refs.SecretKeyRef ref = a.secretRef().get();
             return new AuthToken.SecretRef(ref.name(), ref.key().filter(k -> !k.equals("Authorization")));
         }
-        return new AuthToken.Passthrough();
+        return new AuthToken.Passthrough(false);
     }
 
     static String stripScheme(String host) {
