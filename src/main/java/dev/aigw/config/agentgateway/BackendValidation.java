@@ -14,6 +14,7 @@ import dev.aigw.config.Problem;
 import dev.aigw.config.RawResource;
 import dev.aigw.config.SecretValue;
 import dev.aigw.config.TrafficPolicyResource;
+import dev.aigw.config.Values;
 import dev.aigw.config.agentgateway.AgentgatewayBackend.NamedProvider;
 import dev.aigw.config.agentgateway.AgentgatewayBackend.Provider;
 
@@ -258,7 +259,7 @@ public final class BackendValidation {
             }
             case "azureopenai" -> {
                 AgentgatewayBackend.AzureOpenAi az = p.azureopenai().get();
-                String endpoint = stripScheme(az.endpoint());
+                String endpoint = Values.stripScheme(az.endpoint());
                 String version = az.apiVersion().orElse("v1");
                 if (version.equals("v1") || version.equals("preview")) {
                     spec = new BackendResource.OpenAi(token, Optional.empty());
@@ -317,13 +318,5 @@ public final class BackendValidation {
             return new AuthToken.SecretRef(ref.name(), ref.key().filter(k -> !k.equals("Authorization")));
         }
         return new AuthToken.Passthrough(false);
-    }
-
-    static String stripScheme(String host) {
-        String h = host.trim();
-        int i = h.indexOf("://");
-        if (i >= 0) h = h.substring(i + 3);
-        while (h.endsWith("/")) h = h.substring(0, h.length() - 1);
-        return h;
     }
 }
