@@ -1,6 +1,8 @@
 package dev.aigw.proxy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.provider.OpenAiProvider;
+import dev.aigw.provider.Provider;
 import dev.aigw.provider.Providers;
 import dev.aigw.proxy.stage.GatewayError;
 import dev.aigw.proxy.stage.RequestScope;
@@ -69,7 +71,7 @@ final class AiExchange {
         if (parsed != null) {
             call.body = ClientBody.ofTree(parsed);
         } else if (raw.length() > 0) {
-            switch (BodyStage.read(raw, schema)) {
+            switch (BodyStage.read(raw, schema == Schema.OPENAI_CHAT && reachesOpenAi(call.ai))) {
                 case BodyStage.Read.Body b -> call.body = b.body();
                 case BodyStage.Read.Bad bad -> {
                     call.out.fail(bad.error());
@@ -89,6 +91,20 @@ final class AiExchange {
                 call.req()::getHeader, call.ex.query(), call.ex.rule(), call.ai, Optional.ofNullable(call.clientSchema),
                 call.body, call.obs);
         runStages(call, requestStages(call.services).iterator());
+    }
+
+    /**
+     * Whether an attempt may send the client's bytes as they are ({@link Attempts}: OpenAI Chat to an
+     * OpenAI provider): only then does scanning the body instead of parsing it save work. Any other
+     * request needs the tree, and a scan first would read the body twice.
+     */
+    private static boolean reachesOpenAi(Destination.Ai ai) {
+        for (List<Provider> group : ai.groups()) {
+            for (Provider p : group) {
+                if (p instanceof OpenAiProvider) return true;
+            }
+        }
+        return false;
     }
 
     /** timeouts.request bounds the whole exchange, streamed body included (Gateway API, as Envoy's route timeout). */

@@ -44,16 +44,17 @@ final class BodyStage {
     }
 
     /**
-     * Reads an AI request body. An ordinary non-streamed body is scanned, not parsed: the model,
-     * the stream flag and (OpenAI Chat) the prompt texts are read with the streaming parser and the
-     * tree is left for whoever needs it ({@link ClientBody}); other shapes are parsed at once.
-     * Bad JSON gets the same answer either way (the parse says what is wrong).
+     * Reads an AI request body. With {@code scan} (an OpenAI Chat body that may go upstream as it
+     * came), an ordinary non-streamed body is scanned, not parsed: the model, the stream flag and
+     * the prompt texts are read with the streaming parser and the tree is left for whoever needs it
+     * ({@link ClientBody}); other bodies and shapes are parsed at once. Bad JSON gets the same
+     * answer either way (the parse says what is wrong).
      */
-    static Read read(Buffer raw, dev.aigw.translate.Schema schema) {
+    static Read read(Buffer raw, boolean scan) {
         byte[] bytes = raw.getBytes();
-        if (bytes.length < BodyScan.MAX_BYTES) {
+        if (scan && bytes.length < BodyScan.MAX_BYTES) {
             try {
-                BodyScan s = BodyScan.of(bytes, schema == dev.aigw.translate.Schema.OPENAI_CHAT);
+                BodyScan s = BodyScan.of(bytes, true);
                 if (s != null) {
                     GatewayError bad = checkModel(s.model());
                     return bad != null ? new Read.Bad(bad)
