@@ -19,8 +19,9 @@ import java.util.Set;
  * <p>Anything out of the ordinary answers null, and the body is parsed into a tree as before: a
  * root that is not an object, a model that is missing or not a string, {@code stream: true} (the
  * stream path rewrites the body), a field the gateway reads that appears twice (the tree keeps
- * the last one), a role that is not a string, {@code messages} that is not an array. The whole
- * document is read to its end, so bad JSON fails here as it would in the parse.
+ * the last one), a role that is not a string, {@code messages} that is not an array. It answers
+ * null as soon as it meets one (the parse then reads the whole body and words any error); an
+ * ordinary body is read to its end, so bad JSON fails here as it would in the parse.
  */
 record BodyScan(String model, int modelStart, int modelEnd, List<PromptText> texts) {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -37,23 +38,18 @@ record BodyScan(String model, int modelStart, int modelEnd, List<PromptText> tex
             int end = -1;
             boolean seenStream = false;
             List<PromptText> texts = null;
-            boolean ordinary = true;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
                 switch (name) {
                     case "model" -> {
-                        if (model != null || t != JsonToken.VALUE_STRING) {
-                            ordinary = false;
-                            p.skipChildren();
-                            break;
-                        }
+                        if (model != null || t != JsonToken.VALUE_STRING) return null;
                         start = (int) p.currentTokenLocation().getByteOffset();
                         model = p.getText();
                         end = (int) p.currentLocation().getByteOffset();
                     }
                     case "stream" -> {
-                        if (seenStream || (t != JsonToken.VALUE_FALSE && t != JsonToken.VALUE_NULL)) ordinary = false;
+                        if (seenStream || (t != JsonToken.VALUE_FALSE && t != JsonToken.VALUE_NULL)) return null;
                         seenStream = true;
                         p.skipChildren();
                     }
@@ -61,18 +57,17 @@ record BodyScan(String model, int modelStart, int modelEnd, List<PromptText> tex
                         if (!chatTexts) {
                             p.skipChildren();
                         } else if (texts != null || t != JsonToken.START_ARRAY) {
-                            ordinary = false;
-                            p.skipChildren();
+                            return null;
                         } else {
                             texts = new ArrayList<>();
-                            if (!messages(p, texts)) ordinary = false;
+                            if (!messages(p, texts)) return null;
                         }
                     }
                     default -> p.skipChildren();
                 }
             }
             if (p.currentToken() != JsonToken.END_OBJECT) return null;
-            if (!ordinary || model == null || start < 0 || end <= start || end > raw.length
+            if (model == null || start < 0 || end <= start || end > raw.length
                     || raw[start] != '"' || raw[end - 1] != '"') return null;
             if (chatTexts && texts == null) texts = List.of();
             return new BodyScan(model, start, end, chatTexts ? List.copyOf(texts) : null);
