@@ -100,13 +100,14 @@ final class Attempts {
                 : clientSchema == null ? Providers.schema(p) : TranslatorChoice.wire(clientSchema, p);
         boolean forceStream = call.policy.map(AiPolicy::forceStreaming).orElse(false);
         // An OpenAI Chat body nothing has parsed (so nothing changed) goes to OpenAI as its own bytes:
-        // prepare sees a stand-in holding only the model, and the model it settles on is spliced in.
+        // prepare sees a stand-in holding only the model (and a stream's flags), and the model it
+        // settles on (and a stream's include_usage) is spliced in.
         boolean asSent = call.body != null && call.body.scannedModel() != null && !forceStream && ProviderBody.nothingToDo(call.policy)
                 && custom.isEmpty() && !call.ai.transformsPerProvider()
                 && clientSchema == Schema.OPENAI_CHAT && backend.equals(Optional.of(Schema.OPENAI_CHAT)) && p instanceof OpenAiProvider;
         ObjectNode body;
         if (asSent) {
-            body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("model", call.body.scannedModel());
+            body = call.body.standIn();
         } else {
             // Translation and prepare may change the body: a fresh copy per attempt, unless none can follow.
             ObjectNode tree = call.clientBody();
@@ -114,9 +115,8 @@ final class Attempts {
             if (body != null && clientSchema != null && call.ai.transformsPerProvider()) rewrite(p, clientSchema, body);
         }
         Translator tr = null;
-        if (asSent) {
-            tr = TranslatorChoice.create(clientSchema, p).orElseThrow(); // Identity: the response is read as relayed
-        } else if (clientSchema != null && backend.isPresent() && body != null) {
+        // As sent, Identity translates the stand-in: it learns whether the client asked for stream usage.
+        if (clientSchema != null && backend.isPresent() && body != null) {
             Optional<Translator> t = custom.isPresent() ? CustomFormats.translator(clientSchema, custom.get())
                     : TranslatorChoice.create(clientSchema, p);
             if (t.isEmpty()) {

@@ -13,17 +13,33 @@ import java.util.Set;
 /**
  * A streaming read of an AI request body for what the gateway itself needs of an ordinary one:
  * the top-level {@code model} (and where its string sits, so a pinned model can be spliced into
- * the bytes) and, for OpenAI Chat, the prompt texts a regex guard reads, the same texts in the
+ * the bytes), the {@code stream} flag and, for a stream, whether the client asked for
+ * {@code stream_options.include_usage} (and where {@code include_usage: true} goes into the bytes
+ * when it did not: the gateway asks for it, as {@link dev.aigw.translate.Identity#request} does
+ * in the tree) and, for OpenAI Chat, the prompt texts a regex guard reads, the same texts in the
  * same order as {@link dev.aigw.policy.BodyText#request} finds in the tree.
  *
  * <p>Anything out of the ordinary answers null, and the body is parsed into a tree as before: a
- * root that is not an object, a model that is missing or not a string, {@code stream: true} (the
- * stream path rewrites the body), a field the gateway reads that appears twice (the tree keeps
- * the last one), a role that is not a string, {@code messages} that is not an array. It answers
- * null as soon as it meets one (the parse then reads the whole body and words any error); an
- * ordinary body is read to its end, so bad JSON fails here as it would in the parse.
+ * root that is not an object, a model that is missing or not a string, a {@code stream} that is
+ * not a boolean or null, a stream's {@code stream_options} that is not an object or whose
+ * {@code include_usage} is not a boolean or null, a field the gateway reads that appears twice
+ * (the tree keeps the last one), a role that is not a string, {@code messages} that is not an
+ * array. It answers null as soon as it meets one (the parse then reads the whole body and words
+ * any error); an ordinary body is read to its end, so bad JSON fails here as it would in the parse.
+ *
+ * @param usage for a stream whose client did not ask for usage: the edit that asks for it; else null
  */
-record BodyScan(String model, int modelStart, int modelEnd, List<PromptText> texts) {
+record BodyScan(String model, int modelStart, int modelEnd, boolean stream, Splice usage, List<PromptText> texts) {
+
+    /** Bytes {@code [from, to)} of the body replaced by {@code with} (an insertion when they are equal). */
+    record Splice(int from, int to, byte[] with) {
+    }
+
+    private static final byte[] TRUE = bytes("true");
+    private static final byte[] USAGE_MEMBER = bytes("\"include_usage\":true");
+    private static final byte[] USAGE_NEXT = bytes(",\"include_usage\":true");
+    private static final byte[] OPTIONS_NEXT = bytes(",\"stream_options\":{\"include_usage\":true}");
+
     private static final JsonFactory FACTORY = new JsonFactory();
     /** Larger bodies are parsed: Jackson's string length limit is checked when a tree reads a string, not when a scan skips it. */
     static final int MAX_BYTES = 16 * 1024 * 1024;
@@ -37,6 +53,8 @@ record BodyScan(String model, int modelStart, int modelEnd, List<PromptText> tex
             int start = -1;
             int end = -1;
             boolean seenStream = false;
+            boolean stream = false;
+            Options options = null;
             List<PromptText> texts = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -49,9 +67,13 @@ record BodyScan(String model, int modelStart, int modelEnd, List<PromptText> tex
                         end = (int) p.currentLocation().getByteOffset();
                     }
                     case "stream" -> {
-                        if (seenStream || (t != JsonToken.VALUE_FALSE && t != JsonToken.VALUE_NULL)) return null;
+                        if (seenStream || (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE && t != JsonToken.VALUE_NULL)) return null;
                         seenStream = true;
-                        p.skipChildren();
+                        stream = t == JsonToken.VALUE_TRUE;
+                    }
+                    case "stream_options" -> {
+                        if (options != null) return null;
+                        options = Options.read(p, t);
                     }
                     case "messages" -> {
                         if (!chatTexts) {
@@ -69,9 +91,69 @@ record BodyScan(String model, int modelStart, int modelEnd, List<PromptText> tex
             if (p.currentToken() != JsonToken.END_OBJECT) return null;
             if (model == null || start < 0 || end <= start || end > raw.length
                     || raw[start] != '"' || raw[end - 1] != '"') return null;
+            Splice usage = null;
+            if (stream) {
+                if (options == null) {
+                    int close = (int) p.currentTokenLocation().getByteOffset();
+                    if (close < 0 || close >= raw.length || raw[close] != '}') return null;
+                    usage = new Splice(close, close, OPTIONS_NEXT);
+                } else if (!options.ordinary || options.close < 0 || raw[options.close] != '}') {
+                    return null;
+                } else if (!options.asked) {
+                    usage = options.valueFrom >= 0 ? new Splice(options.valueFrom, options.valueTo, TRUE)
+                            : new Splice(options.close, options.close, options.members == 0 ? USAGE_MEMBER : USAGE_NEXT);
+                }
+            }
             if (chatTexts && texts == null) texts = List.of();
-            return new BodyScan(model, start, end, chatTexts ? List.copyOf(texts) : null);
+            return new BodyScan(model, start, end, stream, usage, chatTexts ? List.copyOf(texts) : null);
         }
+    }
+
+    /** What a stream's {@code stream_options} says of {@code include_usage}, and where an edit goes. */
+    private static final class Options {
+        /** An object with at most one {@code include_usage}, a boolean or null. */
+        boolean ordinary = true;
+        boolean asked;
+        int members;
+        /** A false or null {@code include_usage}'s value, to replace; -1 when there is none. */
+        int valueFrom = -1;
+        int valueTo = -1;
+        /** The object's closing brace. */
+        int close = -1;
+
+        static Options read(JsonParser p, JsonToken t) throws IOException {
+            Options o = new Options();
+            if (t != JsonToken.START_OBJECT) {
+                o.ordinary = false;
+                p.skipChildren();
+                return o;
+            }
+            boolean seen = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                o.members++;
+                String f = p.currentName();
+                JsonToken v = p.nextToken();
+                if (f.equals("include_usage")) {
+                    if (seen) o.ordinary = false;
+                    seen = true;
+                    if (v == JsonToken.VALUE_TRUE) {
+                        o.asked = true;
+                    } else if (v == JsonToken.VALUE_FALSE || v == JsonToken.VALUE_NULL) {
+                        o.valueFrom = (int) p.currentTokenLocation().getByteOffset();
+                        o.valueTo = (int) p.currentLocation().getByteOffset();
+                    } else {
+                        o.ordinary = false;
+                    }
+                }
+                p.skipChildren();
+            }
+            o.close = (int) p.currentTokenLocation().getByteOffset();
+            return o;
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** {@code messages[]}: each object's content with its role; false when a shape is out of the ordinary. */

@@ -45,9 +45,9 @@ final class BodyStage {
 
     /**
      * Reads an AI request body. With {@code scan} (an OpenAI Chat body that may go upstream as it
-     * came), an ordinary non-streamed body is scanned, not parsed: the model, the stream flag and
-     * the prompt texts are read with the streaming parser and the tree is left for whoever needs it
-     * ({@link ClientBody}); other bodies and shapes are parsed at once. Bad JSON gets the same
+     * came), an ordinary body is scanned, not parsed: the model, the stream flag (and a stream's
+     * include_usage) and the prompt texts are read with the streaming parser and the tree is left
+     * for whoever needs it ({@link ClientBody}); other bodies and shapes are parsed at once. Bad JSON gets the same
      * answer either way (the parse says what is wrong).
      */
     static Read read(Buffer raw, boolean scan) {
@@ -58,7 +58,7 @@ final class BodyStage {
                 if (s != null) {
                     GatewayError bad = checkModel(s.model());
                     return bad != null ? new Read.Bad(bad)
-                            : new Read.Body(ClientBody.scanned(bytes, s.model(), s.modelStart(), s.modelEnd(), false, s.texts()));
+                            : new Read.Body(ClientBody.scanned(bytes, s));
                 }
             } catch (IOException e) {
                 // Not JSON: the parse below words the answer, as it always has.

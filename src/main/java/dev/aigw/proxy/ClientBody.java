@@ -12,10 +12,11 @@ import java.util.Optional;
 
 /**
  * An AI request body as the client sent it: its bytes, what {@link BodyStage}'s streaming scan
- * read from them (the model and where its string sits, the stream flag, the prompt texts), and
- * the tree, parsed only when something asks for it. While no tree exists nothing can have changed
- * the body, so the client's bytes, with the pinned model spliced in, are what an unchanged
- * passthrough sends: no tree built, none written back out.
+ * read from them (the model and where its string sits, the stream flag, the prompt texts, the
+ * edit that asks a stream for usage), and the tree, parsed only when something asks for it. While
+ * no tree exists nothing can have changed the body, so the client's bytes, with the pinned model
+ * and a stream's {@code include_usage} spliced in, are what an unchanged passthrough sends: no
+ * tree built, none written back out.
  */
 final class ClientBody implements RequestBody {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,32 +26,46 @@ final class ClientBody implements RequestBody {
     private final int modelStart;
     private final int modelEnd;
     private final boolean stream;
+    private final BodyScan.Splice usage;
     private final List<PromptText> texts;
     private ObjectNode tree;
 
-    private ClientBody(byte[] raw, String model, int modelStart, int modelEnd, boolean stream, List<PromptText> texts,
-                       ObjectNode tree) {
+    private ClientBody(byte[] raw, String model, int modelStart, int modelEnd, boolean stream, BodyScan.Splice usage,
+                       List<PromptText> texts, ObjectNode tree) {
         this.raw = raw;
         this.model = model;
         this.modelStart = modelStart;
         this.modelEnd = modelEnd;
         this.stream = stream;
+        this.usage = usage;
         this.texts = texts;
         this.tree = tree;
     }
 
     /** A body parsed at once (a shape the scan does not take, or a tree read before the exchange). */
     static ClientBody ofTree(ObjectNode tree) {
-        return new ClientBody(null, null, -1, -1, false, null, tree);
+        return new ClientBody(null, null, -1, -1, false, null, null, tree);
+    }
+
+    /** A scanned body ({@link BodyScan#of}). */
+    static ClientBody scanned(byte[] raw, BodyScan s) {
+        if (s.usage() != null && !s.stream()) throw new IllegalArgumentException("only a stream asks for usage");
+        return new ClientBody(raw, s.model(), s.modelStart(), s.modelEnd(), s.stream(), s.usage(), s.texts(), null);
     }
 
     /**
-     * A scanned body: {@code model} is the top-level string at {@code raw[modelStart, modelEnd)}
-     * (quotes included); {@code texts} null when they were not read.
+     * What a translator and a provider see of a scanned body, as a tree: the model, and for a
+     * stream {@code stream: true} and whether the client asked for usage. Its bytes are
+     * {@link #bytesWithModel}; only while no tree exists.
      */
-    static ClientBody scanned(byte[] raw, String model, int modelStart, int modelEnd, boolean stream,
-                              List<PromptText> texts) {
-        return new ClientBody(raw, model, modelStart, modelEnd, stream, texts, null);
+    ObjectNode standIn() {
+        if (tree != null) throw new IllegalStateException("the body has a tree: it, not a stand-in, is the body");
+        ObjectNode o = JSON.createObjectNode().put("model", model);
+        if (stream) {
+            o.put("stream", true);
+            if (usage == null) o.putObject("stream_options").put("include_usage", true);
+        }
+        return o;
     }
 
     @Override
@@ -86,19 +101,48 @@ final class ClientBody implements RequestBody {
         return tree == null ? model : null;
     }
 
-    /** The client's bytes with the top-level model's string replaced by {@code m}; only while no tree exists. */
+    /**
+     * The client's bytes with the top-level model's string replaced by {@code m} and, for a stream
+     * whose client did not ask for usage, {@code include_usage: true} spliced in; only while no
+     * tree exists.
+     */
     byte[] bytesWithModel(String m) {
         if (tree != null) throw new IllegalStateException("the body has a tree: it, not the client's bytes, is the body");
-        if (m.equals(model)) return raw;
-        byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(m);
-        byte[] out = new byte[raw.length - (modelEnd - modelStart) + quoted.length + 2];
-        System.arraycopy(raw, 0, out, 0, modelStart);
-        int at = modelStart;
-        out[at++] = '"';
-        System.arraycopy(quoted, 0, out, at, quoted.length);
-        at += quoted.length;
-        out[at++] = '"';
-        System.arraycopy(raw, modelEnd, out, at, raw.length - modelEnd);
+        boolean sameModel = m.equals(model);
+        if (sameModel && usage == null) return raw;
+        BodyScan.Splice pin = null;
+        if (!sameModel) {
+            byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(m);
+            byte[] with = new byte[quoted.length + 2];
+            with[0] = '"';
+            System.arraycopy(quoted, 0, with, 1, quoted.length);
+            with[with.length - 1] = '"';
+            pin = new BodyScan.Splice(modelStart, modelEnd, with);
+        }
+        // Two edits at most, which never overlap (the model is a top-level string; usage goes elsewhere).
+        BodyScan.Splice a = pin;
+        BodyScan.Splice b = usage;
+        if (a == null || b != null && b.from() < a.from()) {
+            a = usage;
+            b = pin;
+        }
+        int n = raw.length + grows(a) + grows(b);
+        byte[] out = new byte[n];
+        int from = 0;
+        int at = 0;
+        for (BodyScan.Splice e : new BodyScan.Splice[] {a, b}) {
+            if (e == null) continue;
+            System.arraycopy(raw, from, out, at, e.from() - from);
+            at += e.from() - from;
+            System.arraycopy(e.with(), 0, out, at, e.with().length);
+            at += e.with().length;
+            from = e.to();
+        }
+        System.arraycopy(raw, from, out, at, raw.length - from);
         return out;
+    }
+
+    private static int grows(BodyScan.Splice e) {
+        return e == null ? 0 : e.with().length - (e.to() - e.from());
     }
 }

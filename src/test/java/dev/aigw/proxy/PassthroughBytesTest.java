@@ -122,4 +122,46 @@ class PassthroughBytesTest {
         assertThat(gw.post("/rewritten/v1/chat/completions",
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"password\"}]}").statusCode()).isEqualTo(403);
     }
+    @Test
+    void aStreamGoesOutAsTheClientsBytesWithIncludeUsageSplicedIn() throws Exception {
+        String chunk = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":[%s],\"usage\":%s}\n\n";
+        String sse = chunk.formatted("{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":\"stop\"}", "null")
+                + chunk.formatted("", "{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}") + "data: [DONE]\n\n";
+        try (FakeUpstream up = FakeUpstream.plain().respondWith(200, "text/event-stream", sse);
+             GatewayHarness g = GatewayHarness.builder().file("s.yaml", """
+                     apiVersion: gateway.kgateway.dev/v1alpha1
+                     kind: Backend
+                     metadata: {name: openai}
+                     spec:
+                       type: AI
+                       ai: {llm: {openai: {authToken: {kind: Inline, inline: k}, model: gpt-4o-mini}, host: 127.0.0.1, port: %d}}
+                     ---
+                     apiVersion: gateway.networking.k8s.io/v1
+                     kind: HTTPRoute
+                     metadata: {name: r}
+                     spec:
+                       parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
+                       rules: [{backendRefs: [{name: openai, group: gateway.kgateway.dev, kind: Backend}]}]
+                     """.formatted(up.port())).start()) {
+            // Not asked for: the gateway asks in the client's bytes, and keeps the usage to itself.
+            String body = "{ \"stream\" : true,\n \"model\":\"my-model\", \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}] }";
+            HttpResponse<String> r = g.post("/v1/chat/completions", body);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(up.take().body().toString(StandardCharsets.UTF_8)).isEqualTo(body.replace("\"my-model\"", "\"gpt-4o-mini\"")
+                    .replace("}] }", "}] ,\"stream_options\":{\"include_usage\":true}}"));
+            assertThat(r.body()).isEqualTo(chunk.formatted("{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":\"stop\"}", "")
+                    .replace(",\"usage\":}", "}") + "data: [DONE]\n\n");
+
+            // include_usage false: the value becomes true.
+            String off = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":false}}";
+            assertThat(g.post("/v1/chat/completions", off).body()).doesNotContain("usage");
+            assertThat(up.take().body().toString(StandardCharsets.UTF_8)).isEqualTo(off.replace("false", "true"));
+
+            // Asked for: the client's bytes go out as they are, and the stream comes back as it was sent.
+            String asked = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{ \"include_usage\" : true }}";
+            HttpResponse<String> a = g.post("/v1/chat/completions", asked);
+            assertThat(up.take().body().toString(StandardCharsets.UTF_8)).isEqualTo(asked);
+            assertThat(a.body()).isEqualTo(sse);
+        }
+    }
 }
