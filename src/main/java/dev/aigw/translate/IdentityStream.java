@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -24,8 +23,7 @@ final class IdentityStream implements SseBytesTranslator {
 
     private final Schema schema;
     private final boolean hideUsage;
-    private final StringBuilder text = new StringBuilder();
-    private long textChars;
+    private final StreamedTextBuffer text = new StreamedTextBuffer();
     private String model;
     private String finish;
     private boolean completed;
@@ -309,11 +307,7 @@ final class IdentityStream implements SseBytesTranslator {
     }
 
     private void appendRaw(String s) {
-        textChars += s.length();
-        int room = Identity.MAX_TEXT_CHARS - text.length();
-        if (room > 0) {
-            text.append(s, 0, Math.min(room, s.length()));
-        }
+        text.add(s);
     }
 
     @Override
@@ -343,6 +337,6 @@ final class IdentityStream implements SseBytesTranslator {
 
     @Override
     public StreamedText streamedText() {
-        return new StreamedText(text.toString(), textChars);
+        return text.snapshot();
     }
 }

@@ -1,6 +1,6 @@
 package dev.aigw.translate;
 
-/** Completion text of a translated stream for token estimation, bounded like {@link Identity}'s. */
+/** Completion text of a stream for token estimation (translated or relayed), the first {@link Identity#MAX_TEXT_CHARS} kept, all counted. */
 final class StreamedTextBuffer {
     private final StringBuilder text = new StringBuilder();
     private long chars;
