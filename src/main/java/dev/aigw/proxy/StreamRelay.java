@@ -258,10 +258,12 @@ final class StreamRelay {
             call.obs.attemptFailed(failure, 502);
         }
         String f = failure;
-        Accounting.logContent(call, st.streamedText().text().isEmpty() ? null : st.streamedText().text());
+        // The text once (a translator builds it on each ask), and for the log only when prompts are logged.
+        StreamTranslator.StreamedText text = st.streamedText();
+        if (call.services.options().logPromptChars() > 0) Accounting.logContent(call, text.text().isEmpty() ? null : text.text());
         // Usage first: ending the response closes the exchange's record (access log, metrics).
         Accounting.recordUsage(call, st.usage(), st.model().orElse(null), st.finishReason().orElse(null),
-                st.streamedText(), st.completed(), model, () -> finish(tail, f));
+                text, st.completed(), model, () -> finish(tail, f));
     }
 
     private void finish(List<SseEvent> tail, String failure) {
