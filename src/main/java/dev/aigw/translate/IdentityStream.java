@@ -172,8 +172,8 @@ final class IdentityStream implements SseBytesTranslator {
             cutTo = c.cutTo;
             return CUT;
         }
-        // usage given twice, or neither null nor an object: the tree's edit.
-        ObjectNode d = Json.parseObject(new String(a, off, len, StandardCharsets.UTF_8)).orElseThrow();
+        // usage given twice, or neither null nor an object, or a chunk read from its tree: the tree's edit.
+        ObjectNode d = c.tree != null ? c.tree : Json.parseObject(new String(a, off, len, StandardCharsets.UTF_8)).orElseThrow();
         d.remove("usage");
         rewritten = Json.write(d);
         return REWRITE;

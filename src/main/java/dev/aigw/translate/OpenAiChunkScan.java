@@ -1,23 +1,20 @@
 package dev.aigw.translate;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What one OpenAI {@code chat.completion.chunk} says, read with Jackson's streaming parser
- * straight from the payload's bytes: no tree, and the position of its {@code usage} member so
- * that a relay can cut it out of the bytes. Reads what {@link IdentityStream} needs, with a
- * tree's semantics (a member given twice counts as its last value). Two readings of the same
- * fields live side by side, so that they stay in step: by hand ({@link JsonBytes}), and Jackson's
- * streaming parser for what the hand reading leaves; hence a little over 400 lines.
+ * What one OpenAI {@code chat.completion.chunk} says, read by hand ({@link JsonBytes}) straight
+ * from the payload's bytes: no tree, and the position of its {@code usage} member so that a relay
+ * can cut it out of the bytes. Reads what {@link IdentityStream} needs, with a tree's semantics (a
+ * member given twice counts as its last value). What the hand reading leaves (an escape in a
+ * member name, deep nesting, a fraction where a count is read, ...) is read from the tree, which
+ * then also makes the edit ({@link #tree}).
  */
 final class OpenAiChunkScan {
-    private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
-
     String model;
     /** The last choice's textual finish reason, null if none has one. */
     String finish;
@@ -34,6 +31,8 @@ final class OpenAiChunkScan {
     int cutTo;
     /** Text in {@link IdentityStream}'s order: per choice content, reasoning, refusal, tool arguments. */
     final List<String> texts = new ArrayList<>(2);
+    /** The chunk's tree when the hand reading left it (then no cut: the edit is the tree's); else null. */
+    ObjectNode tree;
 
     private OpenAiChunkScan() {
     }
@@ -46,7 +45,7 @@ final class OpenAiChunkScan {
     /** {@link #read(byte[], int, int)}, {@code model} being the stream's model so far (reused, not copied, when the chunk repeats it). */
     static OpenAiChunkScan read(byte[] a, int off, int len, String model) {
         OpenAiChunkScan s = byHand(a, off, len, model);
-        return s != null ? s : withParser(a, off, len);
+        return s != null ? s : fromTree(a, off, len);
     }
 
     /** The hand reading; null when it leaves the chunk to Jackson. */
@@ -80,13 +79,13 @@ final class OpenAiChunkScan {
     private static final byte[] REASONING_TOKENS = bytes("reasoning_tokens");
 
     private static byte[] bytes(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
-     * The same reading as {@link #withParser} by hand ({@link JsonBytes}): a third of the cost of
-     * Jackson's parser on OpenAI's ~200-byte chunks, where creating the parser alone showed.
-     * Throws {@link JsonBytes#UNUSUAL} to leave the chunk to Jackson (also when it is not an object).
+     * The reading by hand ({@link JsonBytes}): a third of the cost of Jackson's parser on OpenAI's
+     * ~200-byte chunks, where creating the parser alone showed. Throws {@link JsonBytes#UNUSUAL} to
+     * leave the chunk to the tree (also when it is not an object).
      */
     private void fast(JsonBytes j, String sameModel) {
         int from = j.p;
@@ -244,111 +243,45 @@ final class OpenAiChunkScan {
         return v;
     }
 
-    /** Jackson's streaming parser: the reference reading, for what {@link #fast} leaves. */
-    static OpenAiChunkScan withParser(byte[] a, int off, int len) {
+    /** The tree's reading of what {@link #fast} leaves; null when the chunk is not a JSON object. */
+    static OpenAiChunkScan fromTree(byte[] a, int off, int len) {
+        // Decoded as the line parser decodes it: malformed UTF-8 reads as U+FFFD, as it always has.
+        ObjectNode d = Json.parseObject(new String(a, off, len, StandardCharsets.UTF_8)).orElse(null);
+        if (d == null) return null;
         OpenAiChunkScan s = new OpenAiChunkScan();
-        try (JsonParser p = FACTORY.createParser(a, off, len)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) return null;
-            int nameAt = 0;
-            int valueEnd = 0;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                if (name.equals("usage")) nameAt = (int) p.currentTokenLocation().getByteOffset();
-                JsonToken t = p.nextToken();
-                switch (name) {
-                    case "error" -> {
-                        s.error = true;
-                        p.skipChildren();
+        s.tree = d;
+        if (d.has("error")) s.error = true;
+        s.model = Json.text(d, "model").orElse(null);
+        JsonNode choices = d.path("choices");
+        s.choicesEmpty = choices.isArray() && choices.isEmpty();
+        if (choices.isArray()) {
+            for (JsonNode c : choices) {
+                if (!c.isObject()) continue;
+                JsonNode delta = c.path("delta");
+                List<String> args = null;
+                for (JsonNode tc : delta.path("tool_calls")) {
+                    JsonNode v = tc.path("function").get("arguments");
+                    if (v != null && v.isTextual()) {
+                        if (args == null) args = new ArrayList<>(2);
+                        args.add(v.asText());
                     }
-                    case "model" -> s.model = t == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "choices" -> {
-                        s.texts.clear();
-                        s.finish = null;
-                        s.choicesEmpty = t == JsonToken.START_ARRAY;
-                        if (t == JsonToken.START_ARRAY) {
-                            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                                s.choicesEmpty = false;
-                                if (t == JsonToken.START_OBJECT) s.choice(p);
-                                else p.skipChildren();
-                            }
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                    case "usage" -> {
-                        s.usageMembers++;
-                        if (t == JsonToken.START_OBJECT) {
-                            s.usage = OpenAiChatProvider.usage(Json.MAPPER.readTree(p));
-                        } else {
-                            s.usage = null;
-                            if (t != JsonToken.VALUE_NULL) s.usageSimple = false;
-                            p.skipChildren();
-                        }
-                        valueEnd = (int) p.currentLocation().getByteOffset();
-                    }
-                    default -> p.skipChildren();
                 }
+                s.add(Json.text(c, "finish_reason").orElse(null), textual(delta, "content"), textual(delta, "reasoning_content"),
+                        textual(delta, "refusal"), args);
             }
-            if (p.currentToken() != JsonToken.END_OBJECT) return null;
-            if (s.usageMembers == 1) s.cut(a, off, off + len, off + nameAt, off + valueEnd);
-        } catch (IOException | RuntimeException e) {
-            return null; // not JSON (or not one object): relayed as it came, as a tree parse would leave it
+        }
+        JsonNode u = d.get("usage");
+        if (u != null) {
+            s.usageMembers = 1;
+            s.usageSimple = false;
+            if (u.isObject()) s.usage = OpenAiChatProvider.usage(u);
         }
         return s;
     }
 
-    /** One element of {@code choices}, at its START_OBJECT. */
-    private void choice(JsonParser p) throws IOException {
-        String fin = null;
-        String content = null;
-        String reasoning = null;
-        String refusal = null;
-        List<String> args = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken t = p.nextToken();
-            if (name.equals("finish_reason")) {
-                fin = t == JsonToken.VALUE_STRING ? p.getText() : null;
-            } else if (name.equals("delta")) {
-                content = reasoning = refusal = null;
-                args = null;
-                if (t != JsonToken.START_OBJECT) {
-                    p.skipChildren();
-                    continue;
-                }
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    t = p.nextToken();
-                    switch (field) {
-                        case "content" -> content = t == JsonToken.VALUE_STRING ? p.getText() : null;
-                        case "reasoning_content" -> reasoning = t == JsonToken.VALUE_STRING ? p.getText() : null;
-                        case "refusal" -> refusal = t == JsonToken.VALUE_STRING ? p.getText() : null;
-                        case "tool_calls" -> {
-                            args = null;
-                            if (t == JsonToken.START_ARRAY) {
-                                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                                    if (t != JsonToken.START_OBJECT) {
-                                        p.skipChildren();
-                                        continue;
-                                    }
-                                    String arg = arguments(p);
-                                    if (arg != null) {
-                                        if (args == null) args = new ArrayList<>(2);
-                                        args.add(arg);
-                                    }
-                                }
-                            } else {
-                                p.skipChildren();
-                            }
-                        }
-                        default -> p.skipChildren();
-                    }
-                }
-            } else {
-                p.skipChildren();
-            }
-        }
-        add(fin, content, reasoning, refusal, args);
+    private static String textual(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v != null && v.isTextual() ? v.asText() : null;
     }
 
     private void add(String fin, String content, String reasoning, String refusal, List<String> args) {
@@ -357,31 +290,6 @@ final class OpenAiChunkScan {
         if (reasoning != null) texts.add(reasoning);
         if (refusal != null) texts.add(refusal);
         if (args != null) texts.addAll(args);
-    }
-
-    /** A tool call's {@code function.arguments} when textual, at the call's START_OBJECT. */
-    private static String arguments(JsonParser p) throws IOException {
-        String arg = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken t = p.nextToken();
-            if (!name.equals("function")) {
-                p.skipChildren();
-                continue;
-            }
-            arg = null;
-            if (t != JsonToken.START_OBJECT) {
-                p.skipChildren();
-                continue;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                t = p.nextToken();
-                if (field.equals("arguments")) arg = t == JsonToken.VALUE_STRING ? p.getText() : null;
-                else p.skipChildren();
-            }
-        }
-        return arg;
     }
 
     /**

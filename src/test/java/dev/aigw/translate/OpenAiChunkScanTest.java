@@ -11,8 +11,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hand reading of a chat chunk ({@link OpenAiChunkScan#read}, falling back to Jackson's
- * streaming parser) says what the tree reading the identity stream used to do says: same model,
+ * The hand reading of a chat chunk ({@link OpenAiChunkScan#read}, falling back to the chunk's
+ * tree) says what the tree reading the identity stream used to do says: same model,
  * finish reason, text, usage, error, and a cut that leaves the same tree without {@code usage}.
  */
 class OpenAiChunkScanTest {
@@ -107,7 +107,7 @@ class OpenAiChunkScanTest {
             byte[] a = c.getBytes(StandardCharsets.UTF_8);
             assertThat(scanned(OpenAiChunkScan.read(a, 0, a.length), a)).as(c).isEqualTo(tree(c));
             assertThat(scanned(OpenAiChunkScan.read(a, 0, a.length, "m"), a)).as("the model so far given: " + c).isEqualTo(tree(c));
-            assertThat(scanned(OpenAiChunkScan.withParser(a, 0, a.length), a)).as("Jackson's reading of " + c).isEqualTo(tree(c));
+            assertThat(scanned(OpenAiChunkScan.fromTree(a, 0, a.length), a)).as("the tree's reading of " + c).isEqualTo(tree(c));
         }
     }
 
@@ -119,7 +119,7 @@ class OpenAiChunkScanTest {
             assertThat(OpenAiChunkScan.byHand(a, 0, a.length, null)).as(c).isNotNull();
         }
         byte[] deep = CHUNKS.get(CHUNKS.size() - 1).getBytes(StandardCharsets.UTF_8);
-        assertThat(OpenAiChunkScan.byHand(deep, 0, deep.length, null)).as("left to Jackson").isNull();
+        assertThat(OpenAiChunkScan.byHand(deep, 0, deep.length, null)).as("left to the tree").isNull();
     }
 
     @Test
