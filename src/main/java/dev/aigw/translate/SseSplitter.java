@@ -4,12 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Cuts an event stream into whole {@link SseBlock}s without decoding them, for a relay that
- * passes the provider's bytes through (and edits or drops a few). Lines end as in
- * {@link SseParser} (LF, CR or CRLF, including a CRLF split across chunks), and a blank line ends
- * a block, so the blocks carry exactly the events that parser dispatches. A block inside one
- * chunk is handed over as a range of that chunk (no copy); only the bytes of a block that spans
- * chunks are kept, bounded by the same maximum as the parser's. Not thread-safe: one per stream.
+ * Cuts an event stream into whole {@link SseBlock}s without decoding them: the one framing of
+ * server-sent events here, for a relay that passes the provider's bytes through (and edits or
+ * drops a few) and, decoded, for {@link SseParser}. Lines end with LF, CR or CRLF (including a
+ * CRLF split across chunks), and a blank line ends a block. A block inside one chunk is handed
+ * over as a range of that chunk (no copy); only the bytes of a block that spans chunks are kept.
+ * The bound is on a block's bytes as sent, its line ends and closing blank line included (the LF
+ * of a CRLF split off the block before counts in the block it arrives with). Not thread-safe: one
+ * per stream.
  */
 public final class SseSplitter {
 
@@ -95,7 +97,7 @@ public final class SseSplitter {
     /**
      * Ends the stream. A block the provider did not end with a blank line is handed over with the
      * blank line added: an event in it is whole, as {@link SseParser#finish()} dispatches it. (Only
-     * the LF of a split CRLF is handed over as it is.)
+     * the LF of a split CRLF is handed over as it is.) Nothing after a failure.
      */
     public void finish(Sink sink) {
         if (failed || pendLen == 0) return;

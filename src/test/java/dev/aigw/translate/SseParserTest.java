@@ -127,16 +127,57 @@ class SseParserTest {
 
     @Test
     void oversizedEventFails() {
-        SseParser p = new SseParser(16);
-        assertThat(p.feed(utf8("data: 0123456789\n\n"))).hasSize(1); // exactly 16 bytes is fine
-        assertThatThrownBy(() -> p.feed(utf8("data: 0123\ndata: 456789")))
-                .isInstanceOf(SseException.class).hasMessageContaining("16 bytes");
+        // The bound counts a block as sent: its line ends and the closing blank line too (the splitter's count).
+        SseParser p = new SseParser(18);
+        assertThat(p.feed(utf8("data: 0123456789\n\n"))).hasSize(1); // exactly 18 bytes is fine
+        assertThatThrownBy(() -> p.feed(utf8("data: 0123\ndata: 4567"))).as("19 bytes before the blank line")
+                .isInstanceOf(SseException.class).hasMessageContaining("18 bytes");
         assertThatThrownBy(() -> p.feed(utf8("\n\n"))).isInstanceOf(SseException.class);
+        assertThat(p.finish()).as("nothing after a failure").isEmpty();
+    }
+
+    @Test
+    void theBoundIsTheSameWholeByteByByteAndAtEveryCut() {
+        for (String block : List.of("data: 0123456789\n\n", "data: 01234567\r\n\r\n", ": c\rdata: 0123456\n\n", "\uFEFFdata: 0123456\n\n")) {
+            byte[] in = utf8(block);
+            for (int max : new int[] {in.length, in.length - 1}) {
+                boolean fits = max == in.length;
+                for (int cut = 0; cut <= in.length; cut++) {
+                    SseParser p = new SseParser(max);
+                    int k = cut;
+                    // The LF of a closing CRLF in the next chunk counts in the next block: this one is a byte shorter.
+                    if (fits || block.endsWith("\r\n") && k == in.length - 1) {
+                        List<SseEvent> events = new ArrayList<>(p.feed(in, 0, k));
+                        events.addAll(p.feed(in, k, in.length - k));
+                        assertThat(events).as(block + " in " + max + " bytes, cut at " + k).hasSize(1);
+                    } else {
+                        assertThatThrownBy(() -> {
+                            p.feed(in, 0, k);
+                            p.feed(in, k, in.length - k);
+                        }).as(block + " over " + max + " bytes, cut at " + k).isInstanceOf(SseException.class);
+                    }
+                }
+                SseParser bytewise = new SseParser(max);
+                if (fits) {
+                    List<SseEvent> events = new ArrayList<>();
+                    for (int i = 0; i < in.length; i++) events.addAll(bytewise.feed(in, i, 1));
+                    assertThat(events).as(block + " byte by byte").hasSize(1);
+                } else if (!block.endsWith("\r\n")) { // byte by byte, a closing CRLF is split (above)
+                    assertThatThrownBy(() -> {
+                        for (int i = 0; i < in.length; i++) bytewise.feed(in, i, 1);
+                    }).as(block + " byte by byte over the bound").isInstanceOf(SseException.class);
+                }
+                // The splitter holds the same bound: the parser is its decoding.
+                SseSplitter s = new SseSplitter(max);
+                if (fits) s.feed(in, 0, in.length, b -> { });
+                else assertThatThrownBy(() -> s.feed(in, 0, in.length, b -> { })).isInstanceOf(SseException.class);
+            }
+        }
     }
 
     @Test
     void sizeBoundResetsPerEvent() {
-        SseParser p = new SseParser(10);
+        SseParser p = new SseParser(12);
         for (int i = 0; i < 100; i++) {
             assertThat(p.feed(utf8("data: 1234\n\n"))).hasSize(1);
         }
