@@ -10,9 +10,10 @@ import java.util.Optional;
  * Re-emits every event as it came, reading usage, model, finish reason and text on the way. The
  * one change: a client that did not ask for OpenAI's {@code include_usage} does not get the usage
  * chunk the gateway asked for, nor the {@code "usage":null} it puts on every chunk. OpenAI chunks
- * are read with the streaming parser from their bytes ({@link OpenAiChunkScan}), and
- * {@link #onBlock} cuts the member out of the provider's bytes; the other formats are read as
- * trees, relayed as they came.
+ * and Anthropic events are read by hand from their bytes ({@link OpenAiChunkScan},
+ * {@link AnthropicEvent}; what that reading leaves, from the tree), and {@link #onBlock} cuts the
+ * member out of the provider's bytes; Gemini, Bedrock and Responses events are read as trees;
+ * all are relayed as they came.
  */
 final class IdentityStream implements SseBytesTranslator {
     private static final int UNREAD = -1;
@@ -65,7 +66,7 @@ final class IdentityStream implements SseBytesTranslator {
         return switch (schema) {
             case OPENAI_CHAT -> List.of(e);
             case ANTHROPIC_MESSAGES -> {
-                anthropic(e, d);
+                anthropic(e.event().orElse(null), AnthropicEvent.of(d));
                 yield List.of(e);
             }
             case GEMINI_GENERATE -> {
@@ -115,6 +116,15 @@ final class IdentityStream implements SseBytesTranslator {
                 return;
             }
             // Not readable from the bytes (not JSON, or not UTF-8): as the parser would decode it.
+        }
+        if (b.isEvent() && schema == Schema.ANTHROPIC_MESSAGES && b.singleData()) {
+            AnthropicEvent ev = AnthropicEvent.read(a, b.dataStart(), b.dataEnd() - b.dataStart());
+            if (ev != null) {
+                anthropic(b.event(), ev);
+                out.write(a, start, b.end()); // relayed as it came
+                return;
+            }
+            // Left to the tree (or not JSON): the event path below.
         }
         if (!b.isEvent()) {
             out.write(a, start, b.end()); // comments and keep-alives, as sent
@@ -227,27 +237,23 @@ final class IdentityStream implements SseBytesTranslator {
         }
     }
 
-    private void anthropic(SseEvent e, ObjectNode d) {
-        String type = Json.text(d, "type").orElse(e.event().orElse(""));
+    /** One Anthropic event, read from its bytes or its tree; {@code event} the SSE event name, null if none. */
+    private void anthropic(String event, AnthropicEvent d) {
+        String type = d.type() != null ? d.type() : event != null ? event : "";
         switch (type) {
             case "message_start" -> {
-                JsonNode msg = d.path("message");
-                Json.text(msg, "model").ifPresent(m -> model = m);
-                absorbAnthropic(msg.path("usage"));
+                if (d.model() != null) model = d.model();
+                absorbAnthropic(d.messageUsage());
             }
             case "message_delta" -> {
-                Json.text(d.path("delta"), "stop_reason").ifPresent(r -> finish = r);
-                absorbAnthropic(d.path("usage"));
+                if (d.stopReason() != null) finish = d.stopReason();
+                absorbAnthropic(d.usage());
             }
-            case "content_block_start" -> {
-                JsonNode b = d.path("content_block");
-                appendText(b, "text");
-            }
+            case "content_block_start" -> appendNonNull(d.blockText());
             case "content_block_delta" -> {
-                JsonNode delta = d.path("delta");
-                appendText(delta, "text");
-                appendText(delta, "thinking");
-                appendText(delta, "partial_json");
+                appendNonNull(d.text());
+                appendNonNull(d.thinking());
+                appendNonNull(d.partialJson());
             }
             case "message_stop" -> {
                 if (!failed) {
@@ -264,12 +270,16 @@ final class IdentityStream implements SseBytesTranslator {
         }
     }
 
-    private void absorbAnthropic(JsonNode u) {
-        if (!u.isObject()) {
+    private void absorbAnthropic(java.util.Map<String, Long> counts) {
+        if (counts == null) {
             return;
         }
-        anthropicUsage.absorb(u);
+        anthropicUsage.absorb(AnthropicEvent.usageTree(counts));
         usage = anthropicUsage.usage();
+    }
+
+    private void appendNonNull(String s) {
+        if (s != null) appendRaw(s);
     }
 
     private void gemini(ObjectNode d) {

@@ -183,4 +183,32 @@ class IdentityStreamBytesTest {
         assertThat(r.text()).isEqualTo("Hi");
         assertThat(r.completed()).isTrue();
     }
+    @Test
+    void anthropicEventsAreReadFromTheirBytesAsTheTreeReadsThem() {
+        String stream = "event: message_start\r\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"claude-x\",\"usage\":"
+                + "{\"input_tokens\":10,\"cache_read_input_tokens\":4,\"cache_creation_input_tokens\":2,\"output_tokens\":1}}}\r\n\r\n"
+                + ": keep-alive\n\n"
+                + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"A\"}}\n\n"
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"t\u00e9\"}}\n\n"
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"caf\u00e9 \\\"q\\\" \uD83D\uDE00\"}}\n\n"
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\":1}\"}}\n\n"
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"text\":\"fraction\"},\"x\":1.5e3}\n\n"
+                + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":9}}\n\n"
+                + "event: message_delta\ndata: {\"typ\\u0065\":\"message_delta\",\"usage\":{\"output_tokens\":11}}\n\n"
+                + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+        Run r = same(Schema.ANTHROPIC_MESSAGES, false, stream);
+        assertThat(r.bytes()).isEqualTo(stream);
+        assertThat(r.model()).isEqualTo("claude-x");
+        assertThat(r.usage()).isEqualTo(Usage.of(16, 11, 4, 2, 0));
+        assertThat(r.finish()).isEqualTo("tool_use");
+        assertThat(r.text()).isEqualTo("At\u00e9caf\u00e9 \"q\" \uD83D\uDE00{\"a\":1}fraction");
+        assertThat(r.completed()).isTrue();
+
+        String failed = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"m\"}}\n\n"
+                + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\"}}\n\n"
+                + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\ndata: not json\n\n";
+        Run f = same(Schema.ANTHROPIC_MESSAGES, false, failed);
+        assertThat(f.bytes()).isEqualTo(failed);
+        assertThat(f.completed()).as("an error event is no clean end").isFalse();
+    }
 }

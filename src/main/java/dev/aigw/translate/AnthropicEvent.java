@@ -1,0 +1,165 @@
+package dev.aigw.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one Anthropic Messages stream event says that {@link IdentityStream} counts: its type, the
+ * model and usage of {@code message_start}, the stop reason and usage of {@code message_delta},
+ * and the text of a content block or delta. Read by hand from the payload's bytes
+ * ({@link JsonBytes}, no tree), with a tree's semantics (a member given twice counts as its last
+ * value); what the hand reading leaves (an escape in a member name, deep nesting, a fraction
+ * where a count is read) is read from the tree ({@link #of(ObjectNode)}), the same fields.
+ *
+ * @param type         the top-level {@code type} when it is a string, else null
+ * @param messageUsage {@code message.usage}'s counts (each 0 when not a number), null when it is not an object
+ * @param usage        the top-level {@code usage}'s counts likewise
+ */
+record AnthropicEvent(String type, String model, Map<String, Long> messageUsage, String stopReason, Map<String, Long> usage,
+                      String blockText, String text, String thinking, String partialJson) {
+
+    /** The counts {@link AnthropicStreamUsage} reads. */
+    private static final String[] COUNTS = {"input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "output_tokens"};
+    private static final byte[][] COUNT_NAMES = {bytes(COUNTS[0]), bytes(COUNTS[1]), bytes(COUNTS[2]), bytes(COUNTS[3])};
+    private static final byte[] TYPE = bytes("type");
+    private static final byte[] MESSAGE = bytes("message");
+    private static final byte[] MODEL = bytes("model");
+    private static final byte[] USAGE = bytes("usage");
+    private static final byte[] DELTA = bytes("delta");
+    private static final byte[] STOP_REASON = bytes("stop_reason");
+    private static final byte[] CONTENT_BLOCK = bytes("content_block");
+    private static final byte[] TEXT = bytes("text");
+    private static final byte[] THINKING = bytes("thinking");
+    private static final byte[] PARTIAL_JSON = bytes("partial_json");
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The usage counts as the tree {@link AnthropicStreamUsage#absorb} reads (only those present). */
+    static ObjectNode usageTree(Map<String, Long> counts) {
+        ObjectNode o = Json.obj();
+        counts.forEach(o::put);
+        return o;
+    }
+
+    /** The tree's reading. */
+    static AnthropicEvent of(ObjectNode d) {
+        JsonNode msg = d.path("message");
+        JsonNode delta = d.path("delta");
+        return new AnthropicEvent(Json.text(d, "type").orElse(null), Json.text(msg, "model").orElse(null), counts(msg.path("usage")),
+                Json.text(delta, "stop_reason").orElse(null), counts(d.path("usage")), Json.text(d.path("content_block"), "text").orElse(null),
+                Json.text(delta, "text").orElse(null), Json.text(delta, "thinking").orElse(null), Json.text(delta, "partial_json").orElse(null));
+    }
+
+    private static Map<String, Long> counts(JsonNode u) {
+        if (!u.isObject()) return null;
+        Map<String, Long> m = new LinkedHashMap<>(4);
+        for (String f : COUNTS) {
+            if (u.has(f)) m.put(f, Json.longOr0(u, f));
+        }
+        return m;
+    }
+
+    /** The payload at {@code [off, off + len)} read by hand; null when it leaves it to the tree (also when it is not an object). */
+    static AnthropicEvent read(byte[] a, int off, int len) {
+        try {
+            return read(new JsonBytes(a, off, len));
+        } catch (RuntimeException unusual) {
+            return null; // JsonBytes.UNUSUAL, or anything else this reading did not foresee
+        }
+    }
+
+    private static AnthropicEvent read(JsonBytes j) {
+        j.ws();
+        if (j.peek() != '{') throw JsonBytes.UNUSUAL;
+        String type = null;
+        String model = null;
+        Map<String, Long> messageUsage = null;
+        String stop = null;
+        Map<String, Long> usage = null;
+        String block = null;
+        String text = null;
+        String thinking = null;
+        String partial = null;
+        if (j.openObject()) {
+            do {
+                j.name();
+                if (j.nameIs(TYPE)) {
+                    type = j.stringOrNull();
+                } else if (j.nameIs(MESSAGE)) {
+                    model = null;
+                    messageUsage = null;
+                    if (j.peek() != '{') {
+                        j.skip();
+                    } else if (j.openObject()) {
+                        do {
+                            j.name();
+                            if (j.nameIs(MODEL)) model = j.stringOrNull();
+                            else if (j.nameIs(USAGE)) messageUsage = counts(j);
+                            else j.skip();
+                        } while (j.nextMember());
+                    }
+                } else if (j.nameIs(DELTA)) {
+                    stop = text = thinking = partial = null;
+                    if (j.peek() != '{') {
+                        j.skip();
+                    } else if (j.openObject()) {
+                        do {
+                            j.name();
+                            if (j.nameIs(STOP_REASON)) stop = j.stringOrNull();
+                            else if (j.nameIs(TEXT)) text = j.stringOrNull();
+                            else if (j.nameIs(THINKING)) thinking = j.stringOrNull();
+                            else if (j.nameIs(PARTIAL_JSON)) partial = j.stringOrNull();
+                            else j.skip();
+                        } while (j.nextMember());
+                    }
+                } else if (j.nameIs(USAGE)) {
+                    usage = counts(j);
+                } else if (j.nameIs(CONTENT_BLOCK)) {
+                    block = null;
+                    if (j.peek() != '{') {
+                        j.skip();
+                    } else if (j.openObject()) {
+                        do {
+                            j.name();
+                            if (j.nameIs(TEXT)) block = j.stringOrNull();
+                            else j.skip();
+                        } while (j.nextMember());
+                    }
+                } else {
+                    j.skip();
+                }
+            } while (j.nextMember());
+        }
+        j.ws();
+        if (j.p != j.end) throw JsonBytes.UNUSUAL; // trailing bytes: the tree's parse decides
+        return new AnthropicEvent(type, model, messageUsage, stop, usage, block, text, thinking, partial);
+    }
+
+    /** A usage object's counts, at its value; null when it is not an object. */
+    private static Map<String, Long> counts(JsonBytes j) {
+        if (j.peek() != '{') {
+            j.skip();
+            return null;
+        }
+        Map<String, Long> m = new LinkedHashMap<>(4);
+        if (j.openObject()) {
+            do {
+                j.name();
+                boolean counted = false;
+                for (int i = 0; i < COUNTS.length && !counted; i++) {
+                    if (j.nameIs(COUNT_NAMES[i])) {
+                        m.put(COUNTS[i], j.longOr0());
+                        counted = true;
+                    }
+                }
+                if (!counted) j.skip();
+            } while (j.nextMember());
+        }
+        return m;
+    }
+}
