@@ -58,9 +58,10 @@ final class PolicyStage implements RequestStage {
     /**
      * {@link PolicyEngine#decidesOnTexts}, once per policy: it compares whole records, and a
      * snapshot's policies are immutable and the same instances for every request until a reload.
-     * The few policies last seen, by identity (a reload brings new instances; old ones fall out).
+     * The few policies last seen, by identity (a reload brings new instances; old ones fall out),
+     * shared: a stage is made per request ({@link AiExchange#requestStages}).
      */
-    private boolean decidesOnTexts(AiPolicy p) {
+    private static boolean decidesOnTexts(AiPolicy p) {
         Known[] k = known;
         for (Known e : k) {
             if (e.policy == p) return e.decides;
@@ -78,7 +79,7 @@ final class PolicyStage implements RequestStage {
     private record Known(AiPolicy policy, boolean decides) {
     }
 
-    private volatile Known[] known = new Known[0];
+    private static volatile Known[] known = new Known[0];
 
     private static GatewayError rejected(RequestScope scope, PolicyOutcome.Reject r) {
         return new GatewayError.Rejected(r.status(), r.message(), Rejections.body(scope.clientSchema().get(), r));
