@@ -2,7 +2,6 @@ package dev.aigw.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,21 +22,18 @@ record AnthropicEvent(String type, String model, Map<String, Long> messageUsage,
 
     /** The counts {@link AnthropicStreamUsage} reads. */
     private static final String[] COUNTS = {"input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "output_tokens"};
-    private static final byte[][] COUNT_NAMES = {bytes(COUNTS[0]), bytes(COUNTS[1]), bytes(COUNTS[2]), bytes(COUNTS[3])};
-    private static final byte[] TYPE = bytes("type");
-    private static final byte[] MESSAGE = bytes("message");
-    private static final byte[] MODEL = bytes("model");
-    private static final byte[] USAGE = bytes("usage");
-    private static final byte[] DELTA = bytes("delta");
-    private static final byte[] STOP_REASON = bytes("stop_reason");
-    private static final byte[] CONTENT_BLOCK = bytes("content_block");
-    private static final byte[] TEXT = bytes("text");
-    private static final byte[] THINKING = bytes("thinking");
-    private static final byte[] PARTIAL_JSON = bytes("partial_json");
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
+    private static final byte[][] COUNT_NAMES = {JsonBytes.ascii(COUNTS[0]), JsonBytes.ascii(COUNTS[1]),
+            JsonBytes.ascii(COUNTS[2]), JsonBytes.ascii(COUNTS[3])};
+    private static final byte[] TYPE = JsonBytes.ascii("type");
+    private static final byte[] MESSAGE = JsonBytes.ascii("message");
+    private static final byte[] MODEL = JsonBytes.ascii("model");
+    private static final byte[] USAGE = JsonBytes.ascii("usage");
+    private static final byte[] DELTA = JsonBytes.ascii("delta");
+    private static final byte[] STOP_REASON = JsonBytes.ascii("stop_reason");
+    private static final byte[] CONTENT_BLOCK = JsonBytes.ascii("content_block");
+    private static final byte[] TEXT = JsonBytes.ascii("text");
+    private static final byte[] THINKING = JsonBytes.ascii("thinking");
+    private static final byte[] PARTIAL_JSON = JsonBytes.ascii("partial_json");
 
     /** The usage counts as the tree {@link AnthropicStreamUsage#absorb} reads (only those present). */
     static ObjectNode usageTree(Map<String, Long> counts) {
@@ -93,9 +89,7 @@ record AnthropicEvent(String type, String model, Map<String, Long> messageUsage,
                 } else if (j.nameIs(MESSAGE)) {
                     model = null;
                     messageUsage = null;
-                    if (j.peek() != '{') {
-                        j.skip();
-                    } else if (j.openObject()) {
+                    if (j.members()) {
                         do {
                             j.name();
                             if (j.nameIs(MODEL)) model = j.stringOrNull();
@@ -105,9 +99,7 @@ record AnthropicEvent(String type, String model, Map<String, Long> messageUsage,
                     }
                 } else if (j.nameIs(DELTA)) {
                     stop = text = thinking = partial = null;
-                    if (j.peek() != '{') {
-                        j.skip();
-                    } else if (j.openObject()) {
+                    if (j.members()) {
                         do {
                             j.name();
                             if (j.nameIs(STOP_REASON)) stop = j.stringOrNull();
@@ -120,16 +112,7 @@ record AnthropicEvent(String type, String model, Map<String, Long> messageUsage,
                 } else if (j.nameIs(USAGE)) {
                     usage = counts(j);
                 } else if (j.nameIs(CONTENT_BLOCK)) {
-                    block = null;
-                    if (j.peek() != '{') {
-                        j.skip();
-                    } else if (j.openObject()) {
-                        do {
-                            j.name();
-                            if (j.nameIs(TEXT)) block = j.stringOrNull();
-                            else j.skip();
-                        } while (j.nextMember());
-                    }
+                    block = j.stringMember(TEXT);
                 } else {
                     j.skip();
                 }

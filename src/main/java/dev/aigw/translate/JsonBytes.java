@@ -52,6 +52,32 @@ final class JsonBytes {
         return open('}');
     }
 
+    /**
+     * At a value: true when it is an object with members (the cursor at the first one's name);
+     * false when it is anything else, or {@code {}}, which is then skipped.
+     */
+    boolean members() {
+        if (peek() == '{') return openObject();
+        skip();
+        return false;
+    }
+
+    /**
+     * At a value: its member {@code name} when it is an object and that member a string (the last
+     * one, as a tree keeps it), else null; the value is read through either way.
+     */
+    String stringMember(byte[] name) {
+        String v = null;
+        if (members()) {
+            do {
+                name();
+                if (nameIs(name)) v = stringOrNull();
+                else skip();
+            } while (nextMember());
+        }
+        return v;
+    }
+
     /** At '[': consumes it; true when an element follows (the cursor on it). */
     boolean openArray() {
         return open(']');
@@ -65,6 +91,11 @@ final class JsonBytes {
             return false;
         }
         return true;
+    }
+
+    /** A member name as {@link #nameIs} compares it (names read here are ASCII). */
+    static byte[] ascii(String name) {
+        return name.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A member's name and its colon; the cursor on the value. Names with escapes are unusual. */

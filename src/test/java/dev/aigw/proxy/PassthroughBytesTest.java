@@ -24,10 +24,13 @@ class PassthroughBytesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        openai = FakeUpstream.plain().respondWith(200, "application/json", """
-                {"id":"c1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,
-                "message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
-                "usage":{"prompt_tokens":5,"completion_tokens":6,"total_tokens":11}}""");
+        openai = FakeUpstream.plain().respond((r, req) -> {
+            boolean stream = r.json().path("stream").asBoolean(false);
+            req.response().putHeader("content-type", stream ? "text/event-stream" : "application/json").end(stream ? SSE : """
+                    {"id":"c1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,
+                    "message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
+                    "usage":{"prompt_tokens":5,"completion_tokens":6,"total_tokens":11}}""");
+        });
         gw = GatewayHarness.builder().file("p.yaml", """
                 apiVersion: gateway.kgateway.dev/v1alpha1
                 kind: Backend
@@ -122,46 +125,36 @@ class PassthroughBytesTest {
         assertThat(gw.post("/rewritten/v1/chat/completions",
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"password\"}]}").statusCode()).isEqualTo(403);
     }
+    private static final String CHUNK = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":[%s],\"usage\":%s}\n\n";
+    private static final String CHOICE = "{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":\"stop\"}";
+    private static final String SSE = CHUNK.formatted(CHOICE, "null")
+            + CHUNK.formatted("", "{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}") + "data: [DONE]\n\n";
+
     @Test
     void aStreamGoesOutAsTheClientsBytesWithIncludeUsageSplicedIn() throws Exception {
-        String chunk = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":[%s],\"usage\":%s}\n\n";
-        String sse = chunk.formatted("{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":\"stop\"}", "null")
-                + chunk.formatted("", "{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}") + "data: [DONE]\n\n";
-        try (FakeUpstream up = FakeUpstream.plain().respondWith(200, "text/event-stream", sse);
-             GatewayHarness g = GatewayHarness.builder().file("s.yaml", """
-                     apiVersion: gateway.kgateway.dev/v1alpha1
-                     kind: Backend
-                     metadata: {name: openai}
-                     spec:
-                       type: AI
-                       ai: {llm: {openai: {authToken: {kind: Inline, inline: k}, model: gpt-4o-mini}, host: 127.0.0.1, port: %d}}
-                     ---
-                     apiVersion: gateway.networking.k8s.io/v1
-                     kind: HTTPRoute
-                     metadata: {name: r}
-                     spec:
-                       parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
-                       rules: [{backendRefs: [{name: openai, group: gateway.kgateway.dev, kind: Backend}]}]
-                     """.formatted(up.port())).start()) {
-            // Not asked for: the gateway asks in the client's bytes, and keeps the usage to itself.
-            String body = "{ \"stream\" : true,\n \"model\":\"my-model\", \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}] }";
-            HttpResponse<String> r = g.post("/v1/chat/completions", body);
-            assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(up.take().body().toString(StandardCharsets.UTF_8)).isEqualTo(body.replace("\"my-model\"", "\"gpt-4o-mini\"")
-                    .replace("}] }", "}] ,\"stream_options\":{\"include_usage\":true}}"));
-            assertThat(r.body()).isEqualTo(chunk.formatted("{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":\"stop\"}", "")
-                    .replace(",\"usage\":}", "}") + "data: [DONE]\n\n");
+        // Not asked for: the gateway asks in the client's bytes, and keeps the usage to itself.
+        String body = "{ \"stream\" : true,\n \"model\":\"my-model\", \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}] }";
+        HttpResponse<String> r = gw.post("/guarded/v1/chat/completions", body);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(openai.take().body().toString(StandardCharsets.UTF_8)).isEqualTo(body.replace("\"my-model\"", "\"gpt-4o-mini\"")
+                .replace("}] }", "}] ,\"stream_options\":{\"include_usage\":true}}"));
+        assertThat(r.body()).isEqualTo(CHUNK.formatted(CHOICE, "").replace(",\"usage\":}", "}") + "data: [DONE]\n\n");
 
-            // include_usage false: the value becomes true.
-            String off = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":false}}";
-            assertThat(g.post("/v1/chat/completions", off).body()).doesNotContain("usage");
-            assertThat(up.take().body().toString(StandardCharsets.UTF_8)).isEqualTo(off.replace("false", "true"));
+        // include_usage false: the value becomes true.
+        String off = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":false}}";
+        assertThat(gw.post("/guarded/v1/chat/completions", off).body()).doesNotContain("usage");
+        assertThat(openai.take().body().toString(StandardCharsets.UTF_8)).isEqualTo(off.replace("false", "true"));
 
-            // Asked for: the client's bytes go out as they are, and the stream comes back as it was sent.
-            String asked = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{ \"include_usage\" : true }}";
-            HttpResponse<String> a = g.post("/v1/chat/completions", asked);
-            assertThat(up.take().body().toString(StandardCharsets.UTF_8)).isEqualTo(asked);
-            assertThat(a.body()).isEqualTo(sse);
-        }
+        // Asked for: the client's bytes go out as they are, and the stream comes back as it was sent.
+        String asked = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{ \"include_usage\" : true }}";
+        HttpResponse<String> a = gw.post("/guarded/v1/chat/completions", asked);
+        assertThat(openai.take().body().toString(StandardCharsets.UTF_8)).isEqualTo(asked);
+        assertThat(a.body()).isEqualTo(SSE);
+
+        // A stream the guard rejects never leaves.
+        int before = openai.received();
+        assertThat(gw.post("/guarded/v1/chat/completions", "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"password\"}]}")
+                .statusCode()).isEqualTo(403);
+        assertThat(openai.received()).isEqualTo(before);
     }
 }
