@@ -12,8 +12,9 @@ import java.util.Optional;
  * chunk the gateway asked for, nor the {@code "usage":null} it puts on every chunk. OpenAI chunks
  * and Anthropic events are read by hand from their bytes ({@link OpenAiChunkScan},
  * {@link AnthropicEvent}; what that reading leaves, from the tree), and {@link #onBlock} cuts the
- * member out of the provider's bytes; Gemini, Bedrock and Responses events are read as trees;
- * all are relayed as they came.
+ * member out of the provider's bytes; Responses events too ({@link ResponsesDelta}) but the few
+ * that carry the whole response; Gemini and Bedrock events are read as trees; all are relayed as
+ * they came.
  */
 final class IdentityStream implements SseBytesTranslator {
     private static final int UNREAD = -1;
@@ -126,6 +127,14 @@ final class IdentityStream implements SseBytesTranslator {
             }
             // Left to the tree (or not JSON): the event path below.
         }
+        if (b.isEvent() && schema == Schema.OPENAI_RESPONSES && b.singleData()) {
+            ResponsesDelta ev = ResponsesDelta.read(a, b.dataStart(), b.dataEnd() - b.dataStart());
+            if (ev != null && !ResponsesDelta.carriesResponse(ev.type())) {
+                responses(ev.type(), ev.delta());
+                out.write(a, start, b.end()); // relayed as it came
+                return;
+            }
+        }
         if (!b.isEvent()) {
             out.write(a, start, b.end()); // comments and keep-alives, as sent
             return;
@@ -193,9 +202,6 @@ final class IdentityStream implements SseBytesTranslator {
     private void responses(ObjectNode d) {
         String type = Json.text(d, "type").orElse("");
         switch (type) {
-            case "response.output_text.delta", "response.function_call_arguments.delta",
-                 "response.reasoning_summary_text.delta", "response.custom_tool_call_input.delta" ->
-                    appendText(d, "delta");
             case "response.created" -> Json.text(d.path("response"), "model").ifPresent(m -> model = m);
             case "response.completed", "response.incomplete", "response.failed" -> {
                 JsonNode r = d.path("response");
@@ -205,6 +211,15 @@ final class IdentityStream implements SseBytesTranslator {
                 if (type.equals("response.failed")) failed = true;
                 completed = !failed;
             }
+            default -> responses(type, Json.text(d, "delta").orElse(null));
+        }
+    }
+
+    /** A Responses event that does not carry the response, read from its bytes or its tree. */
+    private void responses(String type, String delta) {
+        switch (type == null ? "" : type) {
+            case "response.output_text.delta", "response.function_call_arguments.delta",
+                 "response.reasoning_summary_text.delta", "response.custom_tool_call_input.delta" -> appendNonNull(delta);
             case "error" -> {
                 failed = true;
                 completed = false;

@@ -197,4 +197,55 @@ class IdentityStreamBytesTest {
         assertThat(f.bytes()).isEqualTo(failed);
         assertThat(f.completed()).as("an error event is no clean end").isFalse();
     }
+    @Test
+    void responsesEventsAreReadFromTheirBytesButThoseThatCarryTheResponse() {
+        String stream = "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_1\","
+                + "\"object\":\"response\",\"status\":\"in_progress\",\"model\":\"gpt-4.1-mini\",\"output\":[]}}\n\n"
+                + "event: response.in_progress\ndata: {\"type\":\"response.in_progress\",\"response\":{\"id\":\"resp_1\",\"model\":\"ignored\"}}\n\n"
+                + "event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"type\":\"message\","
+                + "\"content\":[]}}\n\n"
+                + "event: response.reasoning_summary_text.delta\ndata: {\"type\":\"response.reasoning_summary_text.delta\",\"delta\":\"R \"}\n\n"
+                + "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"delta\":\"caf\u00e9 \\\"q\\\"\\n\"}\n\n"
+                + "event: response.output_text.delta\r\ndata: {\"delta\":\"\uD83D\uDE00\",\"type\":\"response.output_text.delta\",\"x\":1.5}\r\n\r\n"
+                + "event: response.function_call_arguments.delta\ndata: {\"type\":\"response.function_call_arguments.delta\",\"delta\":\"{\\\"a\\\":1}\"}\n\n"
+                + "event: response.output_text.delta\ndata: {\"typ\\u0065\":\"response.output_text.delta\",\"delta\":\"tree\"}\n\n"
+                + "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":null}\n\n"
+                + "event: response.output_text.done\ndata: {\"type\":\"response.output_text.done\",\"text\":\"not counted twice\"}\n\n"
+                + "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"status\":\"completed\","
+                + "\"model\":\"gpt-4.1-mini-2025\",\"usage\":{\"input_tokens\":12,\"input_tokens_details\":{\"cached_tokens\":2},"
+                + "\"output_tokens\":7,\"output_tokens_details\":{\"reasoning_tokens\":3},\"total_tokens\":19}}}\n\n";
+        Run r = same(Schema.OPENAI_RESPONSES, false, stream);
+        assertThat(r.bytes()).isEqualTo(stream);
+        assertThat(r.text()).isEqualTo("R caf\u00e9 \"q\"\n\uD83D\uDE00{\"a\":1}tree");
+        assertThat(r.model()).isEqualTo("gpt-4.1-mini-2025");
+        assertThat(r.finish()).isEqualTo("completed");
+        assertThat(r.usage().input()).isEqualTo(12);
+        assertThat(r.usage().output()).isEqualTo(7);
+        assertThat(r.completed()).isTrue();
+
+        String failed = "data: {\"type\":\"response.output_text.delta\",\"delta\":\"a\"}\n\n"
+                + "event: error\ndata: {\"type\":\"error\",\"code\":\"server_error\",\"message\":\"boom\"}\n\n"
+                + "data: {\"type\":\"response.completed\",\"response\":{\"status\":\"completed\"}}\n\ndata: not json\n\n";
+        Run f = same(Schema.OPENAI_RESPONSES, false, failed);
+        assertThat(f.bytes()).isEqualTo(failed);
+        assertThat(f.text()).isEqualTo("a");
+        assertThat(f.completed()).as("an error event is no clean end").isFalse();
+    }
+
+    @Test
+    void aResponsesEventsTypeAndDeltaAreWhatTheTreeSays() {
+        for (String e : List.of("{\"type\":\"response.output_text.delta\",\"delta\":\"x\"}", "{\"delta\":\"a\",\"delta\":5,\"type\":7}",
+                "{\"type\":\"a\",\"type\":\"b\",\"obj\":{\"delta\":\"nested\"},\"list\":[1,{\"y\":[]}]}", "{}",
+                " { \"type\" : \"t\\u00e9\" } ", "{\"type\":\"response.output_text.delta\",\"delta\":\"\\ud83d\\ude00\\\"\"}")) {
+            byte[] a = e.getBytes(StandardCharsets.UTF_8);
+            var tree = Json.parseObject(e).orElseThrow();
+            assertThat(ResponsesDelta.read(a, 0, a.length)).as(e)
+                    .isEqualTo(new ResponsesDelta(Json.text(tree, "type").orElse(null), Json.text(tree, "delta").orElse(null)));
+        }
+        for (String e : List.of("[]", "\"s\"", "", "nope", "{\"typ\\u0065\":\"x\"}", "{\"type\":\"x\"} trailing", "{\"a\":1,}",
+                "{\"a\":" + "[".repeat(1100) + "]".repeat(1100) + "}")) {
+            byte[] a = e.getBytes(StandardCharsets.UTF_8);
+            assertThat(ResponsesDelta.read(a, 0, a.length)).as("left to the tree: " + e).isNull();
+        }
+    }
 }
