@@ -2,7 +2,6 @@ package dev.aigw.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -35,43 +34,21 @@ record AnthropicEvent(String type, String model, Map<String, Long> messageUsage,
     private static final byte[] THINKING = JsonBytes.ascii("thinking");
     private static final byte[] PARTIAL_JSON = JsonBytes.ascii("partial_json");
 
-    /** The usage counts as the tree {@link AnthropicStreamUsage#absorb} reads (only those present). */
-    static ObjectNode usageTree(Map<String, Long> counts) {
-        ObjectNode o = Json.obj();
-        counts.forEach(o::put);
-        return o;
-    }
-
     /** The tree's reading. */
     static AnthropicEvent of(ObjectNode d) {
         JsonNode msg = d.path("message");
         JsonNode delta = d.path("delta");
-        return new AnthropicEvent(Json.text(d, "type").orElse(null), Json.text(msg, "model").orElse(null), counts(msg.path("usage")),
-                Json.text(delta, "stop_reason").orElse(null), counts(d.path("usage")), Json.text(d.path("content_block"), "text").orElse(null),
+        return new AnthropicEvent(Json.text(d, "type").orElse(null), Json.text(msg, "model").orElse(null), Counts.of(msg.path("usage"), COUNTS),
+                Json.text(delta, "stop_reason").orElse(null), Counts.of(d.path("usage"), COUNTS), Json.text(d.path("content_block"), "text").orElse(null),
                 Json.text(delta, "text").orElse(null), Json.text(delta, "thinking").orElse(null), Json.text(delta, "partial_json").orElse(null));
-    }
-
-    private static Map<String, Long> counts(JsonNode u) {
-        if (!u.isObject()) return null;
-        Map<String, Long> m = new LinkedHashMap<>(4);
-        for (String f : COUNTS) {
-            if (u.has(f)) m.put(f, Json.longOr0(u, f));
-        }
-        return m;
     }
 
     /** The payload at {@code [off, off + len)} read by hand; null when it leaves it to the tree (also when it is not an object). */
     static AnthropicEvent read(byte[] a, int off, int len) {
-        try {
-            return read(new JsonBytes(a, off, len));
-        } catch (RuntimeException unusual) {
-            return null; // JsonBytes.UNUSUAL, or anything else this reading did not foresee
-        }
+        return JsonBytes.object(a, off, len, AnthropicEvent::read);
     }
 
     private static AnthropicEvent read(JsonBytes j) {
-        j.ws();
-        if (j.peek() != '{') throw JsonBytes.UNUSUAL;
         String type = null;
         String model = null;
         Map<String, Long> messageUsage = null;
@@ -93,7 +70,7 @@ record AnthropicEvent(String type, String model, Map<String, Long> messageUsage,
                         do {
                             j.name();
                             if (j.nameIs(MODEL)) model = j.stringOrNull();
-                            else if (j.nameIs(USAGE)) messageUsage = counts(j);
+                            else if (j.nameIs(USAGE)) messageUsage = j.counts(COUNTS, COUNT_NAMES);
                             else j.skip();
                         } while (j.nextMember());
                     }
@@ -110,7 +87,7 @@ record AnthropicEvent(String type, String model, Map<String, Long> messageUsage,
                         } while (j.nextMember());
                     }
                 } else if (j.nameIs(USAGE)) {
-                    usage = counts(j);
+                    usage = j.counts(COUNTS, COUNT_NAMES);
                 } else if (j.nameIs(CONTENT_BLOCK)) {
                     block = j.stringMember(TEXT);
                 } else {
@@ -118,31 +95,6 @@ record AnthropicEvent(String type, String model, Map<String, Long> messageUsage,
                 }
             } while (j.nextMember());
         }
-        j.ws();
-        if (j.p != j.end) throw JsonBytes.UNUSUAL; // trailing bytes: the tree's parse decides
         return new AnthropicEvent(type, model, messageUsage, stop, usage, block, text, thinking, partial);
-    }
-
-    /** A usage object's counts, at its value; null when it is not an object. */
-    private static Map<String, Long> counts(JsonBytes j) {
-        if (j.peek() != '{') {
-            j.skip();
-            return null;
-        }
-        Map<String, Long> m = new LinkedHashMap<>(4);
-        if (j.openObject()) {
-            do {
-                j.name();
-                boolean counted = false;
-                for (int i = 0; i < COUNTS.length && !counted; i++) {
-                    if (j.nameIs(COUNT_NAMES[i])) {
-                        m.put(COUNTS[i], j.longOr0());
-                        counted = true;
-                    }
-                }
-                if (!counted) j.skip();
-            } while (j.nextMember());
-        }
-        return m;
     }
 }

@@ -12,9 +12,9 @@ import java.util.Optional;
  * chunk the gateway asked for, nor the {@code "usage":null} it puts on every chunk. OpenAI chunks
  * and Anthropic events are read by hand from their bytes ({@link OpenAiChunkScan},
  * {@link AnthropicEvent}; what that reading leaves, from the tree), and {@link #onBlock} cuts the
- * member out of the provider's bytes; Responses events too ({@link ResponsesDelta}) but the few
- * that carry the whole response; Gemini and Bedrock events are read as trees; all are relayed as
- * they came.
+ * member out of the provider's bytes; Gemini chunks ({@link GeminiChunk}) and Responses events
+ * ({@link ResponsesDelta}, but the few that carry the whole response) too; Bedrock events are read
+ * as trees; all are relayed as they came.
  */
 final class IdentityStream implements SseBytesTranslator {
     private static final int UNREAD = -1;
@@ -71,7 +71,7 @@ final class IdentityStream implements SseBytesTranslator {
                 yield List.of(e);
             }
             case GEMINI_GENERATE -> {
-                gemini(d);
+                gemini(GeminiChunk.of(d));
                 yield List.of(e);
             }
             case BEDROCK_CONVERSE -> {
@@ -126,6 +126,14 @@ final class IdentityStream implements SseBytesTranslator {
                 return;
             }
             // Left to the tree (or not JSON): the event path below.
+        }
+        if (b.isEvent() && schema == Schema.GEMINI_GENERATE && b.singleData()) {
+            GeminiChunk ev = GeminiChunk.read(a, b.dataStart(), b.dataEnd() - b.dataStart());
+            if (ev != null) {
+                gemini(ev);
+                out.write(a, start, b.end()); // relayed as it came
+                return;
+            }
         }
         if (b.isEvent() && schema == Schema.OPENAI_RESPONSES && b.singleData()) {
             ResponsesDelta ev = ResponsesDelta.read(a, b.dataStart(), b.dataEnd() - b.dataStart());
@@ -289,7 +297,7 @@ final class IdentityStream implements SseBytesTranslator {
         if (counts == null) {
             return;
         }
-        anthropicUsage.absorb(AnthropicEvent.usageTree(counts));
+        anthropicUsage.absorb(Counts.tree(counts));
         usage = anthropicUsage.usage();
     }
 
@@ -297,30 +305,23 @@ final class IdentityStream implements SseBytesTranslator {
         if (s != null) appendRaw(s);
     }
 
-    private void gemini(ObjectNode d) {
-        if (d.has("error")) {
+    /** One Gemini chunk, read from its bytes or its tree. */
+    private void gemini(GeminiChunk c) {
+        if (c.error()) {
             failed = true;
             completed = false;
             return;
         }
-        Json.text(d, "modelVersion").ifPresent(m -> model = m);
-        if (d.get("usageMetadata") instanceof ObjectNode u) {
-            usage = Identity.geminiUsage(u); // cumulative in every chunk
-        }
-        for (JsonNode cand : d.path("candidates")) {
-            Json.text(cand, "finishReason").ifPresent(f -> {
-                finish = f;
+        if (c.modelVersion() != null) model = c.modelVersion();
+        if (c.usage() != null) usage = Identity.geminiUsage(Counts.tree(c.usage())); // cumulative in every chunk
+        for (GeminiChunk.Candidate cand : c.candidates()) {
+            if (cand.finishReason() != null) {
+                finish = cand.finishReason();
                 if (!failed) {
                     completed = true; // Gemini has no end sentinel: a finish reason is the clean end
                 }
-            });
-            for (JsonNode part : cand.path("content").path("parts")) {
-                appendText(part, "text");
-                JsonNode call = part.get("functionCall");
-                if (call != null) {
-                    appendRaw(Json.write(call));
-                }
             }
+            for (String t : cand.texts()) appendRaw(t);
         }
     }
 

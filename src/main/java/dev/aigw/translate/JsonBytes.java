@@ -78,6 +78,28 @@ final class JsonBytes {
         return v;
     }
 
+    /**
+     * At a value: when it is an object, its members of these names (each its last value,
+     * {@link #longOr0}) in a map, keyed by {@code names[i]} for {@code ascii[i]}; else null (skipped).
+     */
+    java.util.Map<String, Long> counts(String[] names, byte[][] ascii) {
+        if (peek() != '{') {
+            skip();
+            return null;
+        }
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>(8);
+        if (openObject()) {
+            do {
+                name();
+                int i = 0;
+                while (i < ascii.length && !nameIs(ascii[i])) i++;
+                if (i < ascii.length) m.put(names[i], longOr0());
+                else skip();
+            } while (nextMember());
+        }
+        return m;
+    }
+
     /** At '[': consumes it; true when an element follows (the cursor on it). */
     boolean openArray() {
         return open(']');
@@ -91,6 +113,24 @@ final class JsonBytes {
             return false;
         }
         return true;
+    }
+
+    /**
+     * {@code reading} of the JSON object at {@code [off, off + len)}, the cursor at its '{'; null
+     * when it is not an object, has more than white space after it, or the reading finds it
+     * {@link #UNUSUAL}: the caller then reads its tree.
+     */
+    static <T> T object(byte[] a, int off, int len, java.util.function.Function<JsonBytes, T> reading) {
+        try {
+            JsonBytes j = new JsonBytes(a, off, len);
+            j.ws();
+            if (j.peek() != '{') return null;
+            T t = reading.apply(j);
+            j.ws();
+            return j.p == j.end ? t : null;
+        } catch (RuntimeException unusual) {
+            return null; // UNUSUAL, or anything else the reading did not foresee
+        }
     }
 
     /** A member name as {@link #nameIs} compares it (names read here are ASCII). */

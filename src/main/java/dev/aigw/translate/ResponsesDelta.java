@@ -20,24 +20,20 @@ record ResponsesDelta(String type, String delta) {
 
     /** The payload at {@code [off, off + len)}; null when it leaves it to the tree (also when it is not an object). */
     static ResponsesDelta read(byte[] a, int off, int len) {
-        try {
-            JsonBytes j = new JsonBytes(a, off, len);
-            j.ws();
-            if (j.peek() != '{') return null;
-            String type = null;
-            String delta = null;
-            if (j.openObject()) {
-                do {
-                    j.name();
-                    if (j.nameIs(TYPE)) type = j.stringOrNull();
-                    else if (j.nameIs(DELTA)) delta = j.stringOrNull();
-                    else j.skip();
-                } while (j.nextMember());
-            }
-            j.ws();
-            return j.p == j.end ? new ResponsesDelta(type, delta) : null; // trailing bytes: the tree's parse decides
-        } catch (RuntimeException unusual) {
-            return null; // JsonBytes.UNUSUAL, or anything else this reading did not foresee
+        return JsonBytes.object(a, off, len, ResponsesDelta::read);
+    }
+
+    private static ResponsesDelta read(JsonBytes j) {
+        String type = null;
+        String delta = null;
+        if (j.openObject()) {
+            do {
+                j.name();
+                if (j.nameIs(TYPE)) type = j.stringOrNull();
+                else if (j.nameIs(DELTA)) delta = j.stringOrNull();
+                else j.skip();
+            } while (j.nextMember());
         }
+        return new ResponsesDelta(type, delta);
     }
 }

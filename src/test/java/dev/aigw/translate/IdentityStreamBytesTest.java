@@ -248,4 +248,51 @@ class IdentityStreamBytesTest {
             assertThat(ResponsesDelta.read(a, 0, a.length)).as("left to the tree: " + e).isNull();
         }
     }
+    @Test
+    void geminiChunksAreReadFromTheirBytesAsTheTreeReadsThem() {
+        String usage = "\"usageMetadata\":{\"promptTokenCount\":8,\"candidatesTokenCount\":%d,\"thoughtsTokenCount\":2,"
+                + "\"cachedContentTokenCount\":1,\"totalTokenCount\":%d,\"promptTokensDetails\":[{\"modality\":\"TEXT\",\"tokenCount\":8}]}";
+        String stream = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hel\"}],\"role\":\"model\"},\"index\":0}],"
+                + usage.formatted(1, 11) + ",\"modelVersion\":\"gemini-2.0-flash\",\"responseId\":\"r\"}\r\n\r\n"
+                + "data: {\"candidates\":[{\"content\":{\"parts\":[{\"thought\":true,\"text\":\"lo \\\"q\\\" caf\u00e9\"},{\"text\":\"\uD83D\uDE00\"},3,"
+                + "{\"inlineData\":{\"data\":\"eA==\"}}]}},\"not a candidate\"],\"modelVersion\":5," + usage.formatted(3, 13) + "}\n\n"
+                + "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"f\",\"args\":{\"a\":1}}}]}}]}\n\n"
+                + "data: {\"candidates\":[{\"content\":{\"parts\":{\"x\":{\"text\":\"parts as an object\"}}}}]}\n\n"
+                + "data: {\"candidates\":[{\"content\":{\"parts\":[]},\"finishReason\":\"STOP\",\"x\":1.5}]," + usage.formatted(4, 14) + "}\n\n";
+        Run r = same(Schema.GEMINI_GENERATE, false, stream);
+        assertThat(r.bytes()).isEqualTo(stream);
+        assertThat(r.model()).isEqualTo("gemini-2.0-flash");
+        assertThat(r.text()).isEqualTo("Hello \"q\" caf\u00e9\uD83D\uDE00{\"name\":\"f\",\"args\":{\"a\":1}}parts as an object");
+        assertThat(r.finish()).isEqualTo("STOP");
+        assertThat(r.usage().input()).isEqualTo(8);
+        assertThat(r.usage().output()).isEqualTo(6);
+        assertThat(r.completed()).isTrue();
+
+        String failed = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]}}]}\n\n"
+                + "data: {\"candidates\":[{\"finishReason\":\"STOP\"}],\"error\":{\"code\":503,\"message\":\"overloaded\"}}\n\n"
+                + "data: {\"candidates\":[{\"finishReason\":\"STOP\"}]}\n\n";
+        Run f = same(Schema.GEMINI_GENERATE, false, failed);
+        assertThat(f.bytes()).isEqualTo(failed);
+        assertThat(f.completed()).as("an error chunk is no clean end").isFalse();
+    }
+
+    @Test
+    void aGeminiChunkReadByHandIsWhatItsTreeSays() {
+        List<String> chunks = List.of("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\",\"text\":\"b\"}]},\"finishReason\":7}]}",
+                "{\"candidates\":[{\"content\":[1],\"finishReason\":\"MAX_TOKENS\"},{\"content\":{\"parts\":[{\"text\":1}]},\"content\":{}}],"
+                        + "\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"last\"}],\"parts\":[{\"text\":\"wins\"}]}}]}",
+                "{\"usageMetadata\":{\"promptTokenCount\":\"7\",\"totalTokenCount\":null},\"usageMetadata\":{\"candidatesTokenCount\":2}}",
+                "{\"usageMetadata\":[],\"modelVersion\":\"m\",\"modelVersion\":null}", "{\"error\":null,\"candidates\":[]}",
+                "{\"candidates\":[],\"error\":{\"code\":429}}", "{}", " { \"modelVersion\" : \"v\" } ");
+        for (String c : chunks) {
+            byte[] a = c.getBytes(StandardCharsets.UTF_8);
+            assertThat(GeminiChunk.read(a, 0, a.length)).as(c).isNotNull().isEqualTo(GeminiChunk.of(Json.parseObject(c).orElseThrow()));
+        }
+        for (String c : List.of("{\"candidates\":{}}", "{\"candidates\":null}", "{\"candidates\":[{\"content\":{\"parts\":{}}}]}",
+                "{\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{}}]}}]}", "{\"modelVersio\\u006e\":\"x\"}",
+                "{\"usageMetadata\":{\"promptTokenCount\":1.5}}", "{} x", "[]", "")) {
+            byte[] a = c.getBytes(StandardCharsets.UTF_8);
+            assertThat(GeminiChunk.read(a, 0, a.length)).as("left to the tree: " + c).isNull();
+        }
+    }
 }

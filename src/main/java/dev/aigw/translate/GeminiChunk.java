@@ -1,0 +1,144 @@
+package dev.aigw.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one Gemini {@code streamGenerateContent} chunk says that {@link IdentityStream} counts:
+ * an error, the model version, the usage counts, and per candidate its finish reason and the text
+ * of its parts. Read by hand from the payload's bytes ({@link JsonBytes}, no tree) with a tree's
+ * semantics (a member given twice counts as its last value); what the hand reading leaves (a
+ * {@code functionCall}, whose text is its JSON as the tree writes it; {@code candidates} or
+ * {@code parts} that are not arrays; an escape in a member name; deep nesting) is read from the
+ * tree ({@link #of(ObjectNode)}), the same fields.
+ *
+ * @param usage {@code usageMetadata}'s counts (each 0 when not a number), null when it is not an object
+ */
+record GeminiChunk(boolean error, String modelVersion, Map<String, Long> usage, List<Candidate> candidates) {
+
+    /** A candidate's finish reason (null if none is a string) and its parts' text in order. */
+    record Candidate(String finishReason, List<String> texts) {
+    }
+
+    /** The counts {@link Identity#geminiUsage} reads. */
+    private static final String[] COUNTS = {"promptTokenCount", "toolUsePromptTokenCount", "thoughtsTokenCount", "candidatesTokenCount",
+            "cachedContentTokenCount", "totalTokenCount"};
+    private static final byte[][] COUNT_NAMES = new byte[COUNTS.length][];
+    private static final byte[] ERROR = JsonBytes.ascii("error");
+    private static final byte[] MODEL_VERSION = JsonBytes.ascii("modelVersion");
+    private static final byte[] USAGE = JsonBytes.ascii("usageMetadata");
+    private static final byte[] CANDIDATES = JsonBytes.ascii("candidates");
+    private static final byte[] FINISH_REASON = JsonBytes.ascii("finishReason");
+    private static final byte[] CONTENT = JsonBytes.ascii("content");
+    private static final byte[] PARTS = JsonBytes.ascii("parts");
+    private static final byte[] TEXT = JsonBytes.ascii("text");
+    private static final byte[] FUNCTION_CALL = JsonBytes.ascii("functionCall");
+
+    static {
+        for (int i = 0; i < COUNTS.length; i++) COUNT_NAMES[i] = JsonBytes.ascii(COUNTS[i]);
+    }
+
+    /** The tree's reading. */
+    static GeminiChunk of(ObjectNode d) {
+        if (d.has("error")) return new GeminiChunk(true, null, null, List.of());
+        Map<String, Long> usage = Counts.of(d.get("usageMetadata"), COUNTS);
+        List<Candidate> candidates = new ArrayList<>();
+        for (JsonNode cand : d.path("candidates")) {
+            List<String> texts = new ArrayList<>(1);
+            for (JsonNode part : cand.path("content").path("parts")) {
+                Json.text(part, "text").ifPresent(texts::add);
+                JsonNode call = part.get("functionCall");
+                if (call != null) texts.add(Json.write(call));
+            }
+            candidates.add(new Candidate(Json.text(cand, "finishReason").orElse(null), texts));
+        }
+        return new GeminiChunk(false, Json.text(d, "modelVersion").orElse(null), usage, candidates);
+    }
+
+    /** The payload at {@code [off, off + len)} read by hand; null when it leaves it to the tree (also when it is not an object). */
+    static GeminiChunk read(byte[] a, int off, int len) {
+        return JsonBytes.object(a, off, len, GeminiChunk::read);
+    }
+
+    private static GeminiChunk read(JsonBytes j) {
+        boolean error = false;
+        String model = null;
+        Map<String, Long> usage = null;
+        List<Candidate> candidates = List.of();
+        if (j.openObject()) {
+            do {
+                j.name();
+                if (j.nameIs(ERROR)) {
+                    error = true;
+                    j.skip();
+                } else if (j.nameIs(MODEL_VERSION)) {
+                    model = j.stringOrNull();
+                } else if (j.nameIs(USAGE)) {
+                    usage = j.counts(COUNTS, COUNT_NAMES);
+                } else if (j.nameIs(CANDIDATES)) {
+                    candidates = candidates(j);
+                } else {
+                    j.skip();
+                }
+            } while (j.nextMember());
+        }
+        return error ? new GeminiChunk(true, null, null, List.of()) : new GeminiChunk(false, model, usage, candidates);
+    }
+
+    private static List<Candidate> candidates(JsonBytes j) {
+        if (j.peek() != '[') throw JsonBytes.UNUSUAL; // the tree iterates an object's values: its reading
+        List<Candidate> out = new ArrayList<>(1);
+        if (j.openArray()) {
+            do {
+                String fin = null;
+                List<String> texts = List.of();
+                if (j.members()) {
+                    do {
+                        j.name();
+                        if (j.nameIs(FINISH_REASON)) fin = j.stringOrNull();
+                        else if (j.nameIs(CONTENT)) texts = content(j);
+                        else j.skip();
+                    } while (j.nextMember());
+                }
+                out.add(new Candidate(fin, texts));
+            } while (j.nextElement());
+        }
+        return out;
+    }
+
+    /** A candidate's content: its parts' text; none when it is not an object or has no parts. */
+    private static List<String> content(JsonBytes j) {
+        List<String> texts = List.of();
+        if (j.members()) {
+            do {
+                j.name();
+                if (j.nameIs(PARTS)) texts = parts(j);
+                else j.skip();
+            } while (j.nextMember());
+        }
+        return texts;
+    }
+
+    private static List<String> parts(JsonBytes j) {
+        if (j.peek() != '[') throw JsonBytes.UNUSUAL;
+        List<String> texts = new ArrayList<>(1);
+        if (j.openArray()) {
+            do {
+                String text = null;
+                if (j.members()) {
+                    do {
+                        j.name();
+                        if (j.nameIs(TEXT)) text = j.stringOrNull();
+                        else if (j.nameIs(FUNCTION_CALL)) throw JsonBytes.UNUSUAL; // its text is the tree's JSON
+                        else j.skip();
+                    } while (j.nextMember());
+                }
+                if (text != null) texts.add(text);
+            } while (j.nextElement());
+        }
+        return texts;
+    }
+}
