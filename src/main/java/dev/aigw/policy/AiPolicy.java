@@ -39,12 +39,20 @@ public record AiPolicy(List<ResourceKey> sources, RouteType routeType,
     }
 
     /** {@code promptGuard.request}, compiled. {@code customResponse} is the default when none was set. */
-    public record RequestGuard(CustomResponse customResponse, Optional<RegexGuard> regex, Optional<Webhook> webhook,
+    public record RequestGuard(CustomResponse customResponse, Optional<RegexGuard> regex, Optional<GuardWebhook> webhook,
                                Optional<Moderation> moderation) {
     }
 
     /** {@code promptGuard.response}, compiled; its regex always masks. */
-    public record ResponsePolicy(Optional<RegexGuard> regex, Optional<Webhook> webhook) {
+    public record ResponsePolicy(Optional<RegexGuard> regex, Optional<GuardWebhook> webhook) {
+    }
+
+    /** A guardrail webhook with its {@code headers} expressions compiled. */
+    public record GuardWebhook(Webhook config, WebhookHeaders headers) {
+        /** @throws IllegalArgumentException naming the header when an expression does not compile */
+        public static GuardWebhook of(Webhook config) {
+            return new GuardWebhook(config, WebhookHeaders.compile(config.headers()));
+        }
     }
 
     /**
@@ -98,7 +106,8 @@ public record AiPolicy(List<ResourceKey> sources, RouteType routeType,
                 .toList());
         request.ifPresent(r -> {
             List<String> g = new ArrayList<>();
-            r.webhook().ifPresent(w -> g.add("webhook " + w.host() + ":" + w.port() + (w.failOpen() ? " failOpen" : "")));
+            r.webhook().map(GuardWebhook::config)
+                    .ifPresent(w -> g.add("webhook " + w.host() + ":" + w.port() + (w.failOpen() ? " failOpen" : "")));
             r.regex().ifPresent(x -> g.add("regex " + x.action() + " " + x.labels()));
             r.moderation().ifPresent(m -> g.add("moderation " + m.model() + " @" + m.host() + ":" + m.port()));
             g.add("reject " + r.customResponse().statusCode());
@@ -106,7 +115,7 @@ public record AiPolicy(List<ResourceKey> sources, RouteType routeType,
         });
         response.ifPresent(r -> {
             List<String> g = new ArrayList<>();
-            r.webhook().ifPresent(w -> g.add("webhook " + w.host() + ":" + w.port()));
+            r.webhook().map(GuardWebhook::config).ifPresent(w -> g.add("webhook " + w.host() + ":" + w.port()));
             r.regex().ifPresent(x -> g.add("regex MASK " + x.labels()));
             parts.add("response guard [" + String.join(", ", g) + "]");
         });

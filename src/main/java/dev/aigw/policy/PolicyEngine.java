@@ -224,19 +224,19 @@ public final class PolicyEngine {
 
     // ---- webhook ----
 
-    private Future<PolicyOutcome> requestWebhook(Webhook w, CustomResponse custom, Schema schema, ObjectNode body,
+    private Future<PolicyOutcome> requestWebhook(AiPolicy.GuardWebhook w, CustomResponse custom, Schema schema, ObjectNode body,
                                                  Function<String, String> headers) {
         List<TextSlot> slots = BodyText.request(schema, body);
         ObjectNode payload = JSON.createObjectNode();
         ArrayNode messages = payload.putObject("body").putArray("messages");
         for (TextSlot s : slots) messages.addObject().put("role", s.role()).put("content", s.text());
         return callWebhook(w, "/request", payload, headers).transform(ar -> {
-            if (ar.failed()) return Future.succeededFuture(webhookDown(w, "request", ar.cause(), body));
-            return Future.succeededFuture(webhookAction(w, "request", ar.result(), "messages", slots, custom, body));
+            if (ar.failed()) return Future.succeededFuture(webhookDown(w.config(), "request", ar.cause(), body));
+            return Future.succeededFuture(webhookAction(w.config(), "request", ar.result(), "messages", slots, custom, body));
         });
     }
 
-    private Future<PolicyOutcome> responseWebhook(Webhook w, Schema schema, ObjectNode body,
+    private Future<PolicyOutcome> responseWebhook(AiPolicy.GuardWebhook w, Schema schema, ObjectNode body,
                                                   Function<String, String> headers) {
         List<TextSlot> slots = BodyText.response(schema, body);
         if (slots.isEmpty()) return Future.succeededFuture(new PolicyOutcome.Continue(body));
@@ -246,19 +246,21 @@ public final class PolicyEngine {
             choices.addObject().putObject("message").put("role", "assistant").put("content", s.text());
         }
         return callWebhook(w, "/response", payload, headers).transform(ar -> {
-            if (ar.failed()) return Future.succeededFuture(webhookDown(w, "response", ar.cause(), body));
-            return Future.succeededFuture(webhookAction(w, "response", ar.result(), "choices", slots,
+            if (ar.failed()) return Future.succeededFuture(webhookDown(w.config(), "response", ar.cause(), body));
+            return Future.succeededFuture(webhookAction(w.config(), "response", ar.result(), "choices", slots,
                     CustomResponse.DEFAULT, body));
         });
     }
 
-    private Future<JsonNode> callWebhook(Webhook w, String path, ObjectNode payload, Function<String, String> headers) {
+    private Future<JsonNode> callWebhook(AiPolicy.GuardWebhook guard, String path, ObjectNode payload,
+                                         Function<String, String> headers) {
+        Webhook w = guard.config();
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
         for (HeaderMatch m : w.forwardHeaders()) {
             String v = headers.apply(m.name());
             if (m.matches(v)) h.set(m.name(), v);
         }
-        WebhookHeaders.values(w.headers(), headers).forEach(h::set);
+        guard.headers().values(headers).forEach(h::set);
         h.set("content-type", "application/json");
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setHost(w.host()).setPort(w.port())
                 .setURI(path).setHeaders(h).setConnectTimeout(w.timeout().toMillis())
