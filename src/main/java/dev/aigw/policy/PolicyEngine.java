@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.config.TrafficPolicyResource;
 import dev.aigw.config.TrafficPolicyResource.Action;
 import dev.aigw.config.TrafficPolicyResource.CustomResponse;
-import dev.aigw.config.TrafficPolicyResource.FieldDefault;
 import dev.aigw.config.TrafficPolicyResource.HeaderMatch;
 import dev.aigw.config.TrafficPolicyResource.Webhook;
 import dev.aigw.provider.Credential;
@@ -125,7 +124,7 @@ public final class PolicyEngine {
         }
         return f.map(o -> {
             if (o instanceof PolicyOutcome.Continue && rewrite) {
-                rewrite(schema, body, policy.modelAliases(), policy.defaults(), policy.transformations(), headers,
+                rewrite(schema, body, policy.modelAliases(), policy.fieldDefaults(), policy.transformations(), headers,
                         policy.enrichment());
             }
             return o;
@@ -138,12 +137,12 @@ public final class PolicyEngine {
      * transformations' CEL.
      */
     public static void rewrite(Schema schema, ObjectNode body, java.util.Map<String, String> aliases,
-                               List<FieldDefault> defaults, Transformations transformations,
+                               Defaults defaults, Transformations transformations,
                                Function<String, String> headers, Optional<TrafficPolicyResource.Enrichment> enrichment) {
         ModelAliases.apply(body, aliases);
-        Defaults.apply(body, defaults.stream().filter(FieldDefault::override).toList());
+        defaults.applyOverrides(body);
         transformations.apply(body, headers);
-        Defaults.apply(body, defaults.stream().filter(d -> !d.override()).toList());
+        defaults.applyFills(body);
         enrichment.ifPresent(e -> Enrichment.apply(schema, body, e.prepend(), e.append()));
     }
 
@@ -170,22 +169,9 @@ public final class PolicyEngine {
 
     // ---- regex ----
 
-    /**
-     * Whether the request side of {@code policy} only rejects on a regex (no webhook, moderation,
-     * masking, defaults, model aliases or enrichment): then the prompt texts decide it and the
-     * body needs no tree ({@link #textRejection}). Compared with the same policy rebuilt with
-     * nothing else, so a field added to the records later fails to compile here until it is handled.
-     */
+    /** Whether the prompt texts alone decide {@code policy}'s request side: see {@link AiPolicy#decidesOnTexts()}. */
     public static boolean decidesOnTexts(AiPolicy policy) {
-        if (policy.request().isEmpty()) return false;
-        AiPolicy.RequestGuard g = policy.request().get();
-        // promptCaching and finalTransformations act on the provider's body, after this stage.
-        return g.regex().isPresent() && g.regex().get().action() == Action.REJECT
-                && g.equals(new AiPolicy.RequestGuard(g.customResponse(), g.regex(), Optional.empty(), Optional.empty()))
-                && policy.transformations().isEmpty()
-                && policy.equals(new AiPolicy(policy.sources(), policy.routeType(), Optional.empty(), List.of(),
-                policy.request(), policy.response(), java.util.Map.of(), policy.promptCaching(), policy.transformations(),
-                policy.finalTransformations()));
+        return policy.decidesOnTexts();
     }
 
     /** For a policy that {@link #decidesOnTexts}: its rejection of these prompt texts, if it rejects them. */

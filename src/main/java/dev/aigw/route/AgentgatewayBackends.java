@@ -157,7 +157,8 @@ final class AgentgatewayBackends {
         List<TrafficPolicyResource.FieldDefault> defaults = a.defaults().orElse(List.of()).stream()
                 .map(d -> new TrafficPolicyResource.FieldDefault(d.field(), FieldValues.typed(d.value()), d.override()))
                 .toList();
-        return new ProviderRules.ProviderAi(a.promptEnrichment(), defaults, a.modelAliases().orElse(Map.of()));
+        return new ProviderRules.ProviderAi(a.promptEnrichment(), dev.aigw.policy.Defaults.of(defaults),
+                a.modelAliases().orElse(Map.of()));
     }
 
     /** The policies that target this Backend ({@code section}: those naming that provider; empty: the whole Backend). */
