@@ -28,6 +28,8 @@ final class AgentgatewayBackends {
     private final List<AgentgatewayPolicy> policies;
     private final List<Problem> problems;
     private final java.util.Set<String> warned = new java.util.HashSet<>();
+    /** One health block serves every provider it applies to: compiled (and reported) once per snapshot. */
+    private final Map<BackendResource.Health, Optional<ProviderRules.HealthRule>> healthRules = new java.util.HashMap<>();
 
     AgentgatewayBackends(List<AgentgatewayPolicy> policies, List<Problem> problems) {
         List<AgentgatewayPolicy> sorted = new ArrayList<>(policies);
@@ -130,7 +132,11 @@ final class AgentgatewayBackends {
             }
         }
         Optional<ProviderRules.HealthRule> rule = Optional.empty();
-        if (health.isPresent()) rule = compile(health.get(), where, field);
+        if (health.isPresent()) {
+            String w = where;
+            String f = field;
+            rule = healthRules.computeIfAbsent(health.get(), h -> compile(h, w, f));
+        }
         return ai.isEmpty() && rule.isEmpty() && formats.isEmpty() ? ProviderRules.NONE
                 : new ProviderRules(ai, rule, List.copyOf(formats));
     }
@@ -141,9 +147,7 @@ final class AgentgatewayBackends {
             try {
                 cel = Optional.of(CelExpression.compile(h.unhealthyCondition().get()));
             } catch (IllegalArgumentException e) {
-                // One health block serves every provider it applies to: report it once.
-                Problem p = Problem.error(h.location(), where, field + ": " + e.getMessage());
-                if (!problems.contains(p)) problems.add(p);
+                problems.add(Problem.error(h.location(), where, field + ": " + e.getMessage()));
                 return Optional.empty();
             }
         }

@@ -82,9 +82,7 @@ public final class SnapshotCompiler {
         Map<String, Map<String, String>> nsLabels = new HashMap<>();
         for (RawResource r : unique.values()) {
             if (!r.kind().equals("Namespace")) continue;
-            Map<String, String> labels = new HashMap<>();
-            r.body().path("metadata").path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-            nsLabels.put(r.name(), labels);
+            nsLabels.put(r.name(), r.labels());
         }
 
         List<GatewayResource> gateways = new ArrayList<>(parsed.gateways());
