@@ -65,7 +65,11 @@ final class AgentgatewayBackends {
         if (c.destinations().stream().noneMatch(w -> w.destination() instanceof Destination.Ai)) return c;
         Optional<Map<String, AiBackendPolicy.RouteType>> found = Optional.empty();
         AgentgatewayPolicy from = null;
-        for (int level = 0; level < 4 && found.isEmpty(); level++) {
+        // Most precise first: the rule, the HTTPRoute, the listener, the Gateway.
+        List<AttachmentLevel> precise = List.of(AttachmentLevel.RULE, AttachmentLevel.ROUTE, AttachmentLevel.LISTENER,
+                AttachmentLevel.GATEWAY);
+        for (int i = 0; i < precise.size() && found.isEmpty(); i++) {
+            AttachmentLevel level = precise.get(i);
             for (AgentgatewayPolicy p : policies) {
                 var r = p.spec().backend().flatMap(BackendPolicies::ai).map(AiBackendPolicy::routes).orElse(Map.of());
                 if (r.isEmpty() || !reaches(p, level, gateway, listener, route, rule)) continue;
@@ -95,20 +99,10 @@ final class AgentgatewayBackends {
                 c.streamKeepAlive(), c.policy());
     }
 
-    /** Level 0: the rule (sectionName = its name); 1: the HTTPRoute; 2: the listener; 3: the Gateway. */
-    private static boolean reaches(AgentgatewayPolicy p, int level, ResourceKey gateway, String listener,
+    private static boolean reaches(AgentgatewayPolicy p, AttachmentLevel level, ResourceKey gateway, String listener,
                                    HttpRouteResource route, HttpRouteResource.Rule rule) {
-        String ns = p.key().namespace();
-        return p.targets().stream().anyMatch(t -> switch (level) {
-            case 0 -> t.kind().equals("HTTPRoute") && ns.equals(route.key().namespace()) && t.name().equals(route.key().name())
-                    && t.sectionName().isPresent() && rule.name().equals(t.sectionName());
-            case 1 -> t.kind().equals("HTTPRoute") && ns.equals(route.key().namespace()) && t.name().equals(route.key().name())
-                    && t.sectionName().isEmpty();
-            case 2 -> t.kind().equals("Gateway") && ns.equals(gateway.namespace()) && t.name().equals(gateway.name())
-                    && t.sectionName().equals(Optional.of(listener));
-            default -> t.kind().equals("Gateway") && ns.equals(gateway.namespace()) && t.name().equals(gateway.name())
-                    && t.sectionName().isEmpty();
-        });
+        return p.targets().stream().anyMatch(t -> AttachmentLevel.of(t, p.key().namespace(), gateway, listener, route, rule)
+                .filter(level::equals).isPresent());
     }
 
     /** One provider's rules: its own AI rewrites and the health rule that applies to it. */
