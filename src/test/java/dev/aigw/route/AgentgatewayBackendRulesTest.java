@@ -252,4 +252,32 @@ class AgentgatewayBackendRulesTest {
         assertThat(three).as("one program for every provider the Backend's block serves").isSameAs(two);
         assertThat(one.unhealthy().orElseThrow().source()).isEqualTo("response.code == 418");
     }
+
+    @Test
+    void aMissingSecretIsReportedAtTheFieldThatNamesIt() {
+        SnapshotCompiler.Result r = Configs.compile("""
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayBackend
+                metadata: {name: b, namespace: ns}
+                spec:
+                  ai:
+                    groups:
+                    - providers:
+                      - name: one
+                        openai: {model: m1}
+                      - name: two
+                        openai: {model: m2}
+                        policies:
+                          auth:
+                            secretRef:
+                              name: own-key
+                  policies:
+                    auth:
+                      secretRef: {name: shared-key}
+                """);
+        assertThat(r.problems()).map(Problem::toString).containsExactly(
+                "t.yaml:18: unresolved: AgentgatewayBackend ns/b: spec.policies.auth.secretRef.name: secret shared-key not found in ns",
+                "t.yaml:15: unresolved: AgentgatewayBackend ns/b: spec.ai.groups[0].providers[1].policies.auth.secretRef.name: "
+                        + "secret own-key not found in ns");
+    }
 }
