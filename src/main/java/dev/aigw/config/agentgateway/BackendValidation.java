@@ -57,7 +57,16 @@ public final class BackendValidation {
     }
 
     public static Parsed parse(RawResource r, List<Problem> problems, AiMapping.Resolver resolve) {
-        AgentgatewayBackend.Spec spec = Binder.bind(r, "/spec", AgentgatewayBackend.Spec.class, problems);
+        return parse(r, bind(r, problems), problems, resolve);
+    }
+
+    /** The spec bound onto its records, or null after an error (the problems are added). */
+    public static AgentgatewayBackend.Spec bind(RawResource r, List<Problem> problems) {
+        return Binder.bind(r, "/spec", AgentgatewayBackend.Spec.class, problems);
+    }
+
+    /** Validates a spec {@link #bind bound} before (null: it did not bind, and this is null). */
+    public static Parsed parse(RawResource r, AgentgatewayBackend.Spec spec, List<Problem> problems, AiMapping.Resolver resolve) {
         if (spec == null) return null;
         Checker c = new Checker(r, problems);
         AgentgatewayBackend b = new AgentgatewayBackend(r.key(), spec, r.location());
