@@ -1,6 +1,5 @@
 package dev.aigw.proxy;
 
-import dev.aigw.policy.AiPolicy;
 import dev.aigw.policy.PolicyEngine;
 import dev.aigw.policy.PolicyOutcome;
 import dev.aigw.policy.Rejections;
@@ -31,7 +30,7 @@ final class PolicyStage implements RequestStage {
         var policy = scope.rule().policy();
         if (policy.isEmpty() || scope.requestBody() == null || scope.clientSchema().isEmpty()) return Future.succeededFuture(Verdict.proceed());
         var texts = scope.requestBody().promptTexts();
-        if (texts.isPresent() && decidesOnTexts(policy.get())) {
+        if (texts.isPresent() && PolicyEngine.decidesOnTexts(policy.get())) {
             // A regex guard that only rejects reads the texts the scan found: no tree for it (it
             // rewrites nothing, so a Backend that rewrites per provider changes nothing here).
             var reject = PolicyEngine.textRejection(policy.get(), texts.get());
@@ -54,32 +53,6 @@ final class PolicyStage implements RequestStage {
                     return Future.succeededFuture(Verdict.proceed());
                 });
     }
-
-    /**
-     * {@link PolicyEngine#decidesOnTexts}, once per policy: it compares whole records, and a
-     * snapshot's policies are immutable and the same instances for every request until a reload.
-     * The few policies last seen, by identity (a reload brings new instances; old ones fall out),
-     * shared: a stage is made per request ({@link AiExchange#requestStages}).
-     */
-    private static boolean decidesOnTexts(AiPolicy p) {
-        Known[] k = known;
-        for (Known e : k) {
-            if (e.policy == p) return e.decides;
-        }
-        boolean d = PolicyEngine.decidesOnTexts(p);
-        Known[] next = new Known[Math.min(k.length + 1, KNOWN)];
-        next[0] = new Known(p, d);
-        System.arraycopy(k, 0, next, 1, next.length - 1);
-        known = next;
-        return d;
-    }
-
-    private static final int KNOWN = 16;
-
-    private record Known(AiPolicy policy, boolean decides) {
-    }
-
-    private static volatile Known[] known = new Known[0];
 
     private static GatewayError rejected(RequestScope scope, PolicyOutcome.Reject r) {
         return new GatewayError.Rejected(r.status(), r.message(), Rejections.body(scope.clientSchema().get(), r));
