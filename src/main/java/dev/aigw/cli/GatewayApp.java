@@ -115,6 +115,7 @@ public final class GatewayApp implements AutoCloseable {
 
     /** Starts with the dashboard's switches (admin token, Try it). */
     public static GatewayApp start(Settings settings, DashboardOptions dashboard) throws StartupException {
+        dev.aigw.proxy.WireDefaults.apply(); // for embedders that do not start through Main
         dev.aigw.cost.Catalog catalog = dev.aigw.cost.Catalog.defaults();
         if (settings.modelCatalog().isPresent()) {
             Path f = settings.modelCatalog().get();
