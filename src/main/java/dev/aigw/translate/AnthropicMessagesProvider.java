@@ -322,22 +322,15 @@ final class AnthropicMessagesProvider implements ProviderCodec {
         return Usage.of(uncached + read + write, Json.longOr0(u, "output_tokens"), read, write, 0);
     }
 
+    /** Read as its bytes are ({@link AnthropicIn}): one reading for the tree and for the proxy's bytes. */
     @Override
     public ChatResponse decodeResponse(ObjectNode up, Exchange x) {
-        List<Part> content = new ArrayList<>();
-        for (JsonNode b : up.path("content")) {
-            String type = b.path("type").asText();
-            switch (type) {
-                case "text" -> content.add(new Part.Text(b.path("text").asText()));
-                case "thinking" -> content.add(new Part.Thinking(b.path("thinking").asText(), Json.text(b, "signature")));
-                case "redacted_thinking" -> content.add(new Part.RedactedThinking(b.path("data").asText()));
-                case "tool_use" -> content.add(new Part.ToolCall(Json.text(b, "id").orElse(""), b.path("name").asText(),
-                        b.get("input") instanceof ObjectNode o ? o : Json.obj()));
-                default -> content.add(new Part.Opaque(S.id(), type, b));
-            }
-        }
-        return new ChatResponse(Json.text(up, "id"), Json.text(up, "model"), content,
-                finish(Json.text(up, "stop_reason").orElse("end_turn")), Json.text(up, "stop_sequence"), usage(up.path("usage")));
+        return Json.read(up, AnthropicIn::response);
+    }
+
+    @Override
+    public Optional<ChatResponse> decodeResponse(byte[] body, Exchange x) {
+        return Json.read(body, AnthropicIn::response);
     }
 
     // ---------------------------------------------------------------- error

@@ -81,6 +81,19 @@ final class Composed implements Translator {
     }
 
     @Override
+    public Optional<TranslatedBytes> response(byte[] upstreamBody) {
+        Exchange x = exchange();
+        Optional<ChatResponse> decoded = provider.decodeResponse(upstreamBody, x);
+        if (decoded.isEmpty()) {
+            return Optional.empty();
+        }
+        ChatResponse r = decoded.get();
+        byte[] body = Json.bytes(g -> client.writeResponse(r, x, g), upstreamBody.length + 128);
+        return Optional.of(new TranslatedBytes(body, r.usage(), Optional.of(r.model().orElse(x.requestedModel())),
+                Optional.of(client.finishReason(r.finish()))));
+    }
+
+    @Override
     public StreamTranslator stream() {
         Exchange x = exchange();
         return new Stream(provider.decodeStream(x), client.encodeStream(x), x.requestedModel());

@@ -1,0 +1,213 @@
+package dev.aigw.translate;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigw.translate.canonical.ChatResponse;
+import dev.aigw.translate.canonical.Part;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reading an Anthropic Messages answer with Jackson's streaming parser, straight into the canonical
+ * {@link ChatResponse}: the proxy's bytes and a tree ({@code tree.traverse()}) go through this one
+ * reader. It reads what a tree reading would ({@code path(..).asText()} of every field it knows,
+ * the last of a repeated member, other members skipped) without building the tree; a block whose
+ * first member is not its {@code type}, or of a type it does not know, is read as a tree.
+ */
+final class AnthropicIn {
+    private static final String S = Schema.ANTHROPIC_MESSAGES.id();
+
+    private AnthropicIn() {
+    }
+
+    /** The answer, the parser on its first token; null when the text is not a JSON object. */
+    static ChatResponse response(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        String id = null;
+        String model = null;
+        String stopReason = null;
+        String stopSequence = null;
+        List<Part> content = new ArrayList<>(2);
+        Usage usage = Usage.ZERO;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (f) {
+                case "id" -> id = textOrNull(p, v);
+                case "model" -> model = textOrNull(p, v);
+                case "stop_reason" -> stopReason = textOrNull(p, v);
+                case "stop_sequence" -> stopSequence = textOrNull(p, v);
+                case "content" -> {
+                    content = new ArrayList<>(2);
+                    if (v == JsonToken.START_ARRAY) {
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            content.add(block(p));
+                        }
+                    } else if (v == JsonToken.START_OBJECT) {
+                        // A tree's path("content") iterates an object's values.
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            p.nextToken();
+                            content.add(block(p));
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                case "usage" -> usage = usage(p, v);
+                default -> p.skipChildren();
+            }
+        }
+        return new ChatResponse(Optional.ofNullable(id), Optional.ofNullable(model), content,
+                AnthropicMessagesProvider.finish(stopReason == null ? "end_turn" : stopReason),
+                Optional.ofNullable(stopSequence), usage);
+    }
+
+    /** One content block, the parser on its first token (after it: on its last). */
+    private static Part block(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            return treeBlock(tree(p));
+        }
+        JsonToken t = p.nextToken();
+        if (t != JsonToken.FIELD_NAME || !p.currentName().equals("type")) {
+            return treeBlock(members(Json.obj(), p, t));
+        }
+        if (p.nextToken() != JsonToken.VALUE_STRING || !known(p.getText())) {
+            ObjectNode o = Json.obj();
+            o.set("type", tree(p));
+            return treeBlock(members(o, p, p.nextToken()));
+        }
+        String type = p.getText();
+        String text = "";
+        String signature = null;
+        String data = "";
+        String id = null;
+        String name = "";
+        ObjectNode input = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (f) {
+                case "type" -> {
+                    // Repeated: the last one counts, as in a tree, read from a tree of what this block holds
+                    // (members unknown to every block type, skipped so far, are not in it).
+                    ObjectNode o = Json.obj();
+                    o.put("type", type);
+                    o.put(type.equals("thinking") ? "thinking" : "text", text);
+                    if (signature != null) o.put("signature", signature);
+                    o.put("data", data);
+                    if (id != null) o.put("id", id);
+                    o.put("name", name);
+                    if (input != null) o.set("input", input);
+                    o.set("type", tree(p));
+                    return treeBlock(members(o, p, p.nextToken()));
+                }
+                case "text" -> text = type.equals("text") ? asText(p, v) : skip(p, text);
+                case "thinking" -> text = type.equals("thinking") ? asText(p, v) : skip(p, text);
+                case "signature" -> signature = textOrNull(p, v);
+                case "data" -> data = asText(p, v);
+                case "id" -> id = textOrNull(p, v);
+                case "name" -> name = asText(p, v);
+                case "input" -> input = v == JsonToken.START_OBJECT ? p.readValueAsTree() : skip(p, null);
+                default -> p.skipChildren();
+            }
+        }
+        return switch (type) {
+            case "text" -> new Part.Text(text);
+            case "thinking" -> new Part.Thinking(text, Optional.ofNullable(signature));
+            case "redacted_thinking" -> new Part.RedactedThinking(data);
+            default -> new Part.ToolCall(id == null ? "" : id, name, input == null ? Json.obj() : input);
+        };
+    }
+
+    private static boolean known(String type) {
+        return switch (type) {
+            case "text", "thinking", "redacted_thinking", "tool_use" -> true;
+            default -> false;
+        };
+    }
+
+    /** Reads members into {@code o}, the parser on a member's name ({@code t}) or on the object's end. */
+    private static ObjectNode members(ObjectNode o, JsonParser p, JsonToken t) throws IOException {
+        while (t == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            p.nextToken();
+            o.set(f, tree(p));
+            t = p.nextToken();
+        }
+        return o;
+    }
+
+    /** The value the parser is on as a tree (JSON null as NullNode). */
+    private static JsonNode tree(JsonParser p) throws IOException {
+        JsonNode n = p.readValueAsTree();
+        return n == null ? Json.F.nullNode() : n;
+    }
+
+    /** A block as the tree reading has it. */
+    static Part treeBlock(JsonNode b) {
+        String type = b.path("type").asText();
+        return switch (type) {
+            case "text" -> new Part.Text(b.path("text").asText());
+            case "thinking" -> new Part.Thinking(b.path("thinking").asText(), Json.text(b, "signature"));
+            case "redacted_thinking" -> new Part.RedactedThinking(b.path("data").asText());
+            case "tool_use" -> new Part.ToolCall(Json.text(b, "id").orElse(""), b.path("name").asText(),
+                    b.get("input") instanceof ObjectNode o ? o : Json.obj());
+            default -> new Part.Opaque(S, type, b);
+        };
+    }
+
+    /** usage's four counters, each a number or 0, as {@link AnthropicMessagesProvider#usage} reads them. */
+    private static Usage usage(JsonParser p, JsonToken v) throws IOException {
+        if (v != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return Usage.ZERO;
+        }
+        long uncached = 0;
+        long read = 0;
+        long write = 0;
+        long output = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken t = p.nextToken();
+            long n = t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT ? p.getNumberValue().longValue() : 0;
+            p.skipChildren();
+            switch (f) {
+                case "input_tokens" -> uncached = n;
+                case "cache_read_input_tokens" -> read = n;
+                case "cache_creation_input_tokens" -> write = n;
+                case "output_tokens" -> output = n;
+                default -> {
+                }
+            }
+        }
+        return Usage.of(uncached + read + write, output, read, write, 0);
+    }
+
+    /** {@code Json.text}: a string's value, else null (the value skipped). */
+    private static String textOrNull(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        p.skipChildren();
+        return null;
+    }
+
+    /** {@code asText()} of the value: a scalar's text, "" for an array or object. */
+    private static String asText(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        return tree(p).asText();
+    }
+
+    private static <T> T skip(JsonParser p, T keep) throws IOException {
+        p.skipChildren();
+        return keep;
+    }
+}
