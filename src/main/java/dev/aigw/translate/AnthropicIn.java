@@ -83,32 +83,37 @@ final class AnthropicIn {
             return treeBlock(members(o, p, p.nextToken()));
         }
         String type = p.getText();
-        String text = "";
+        // Every member a known type reads, whatever this block's type: a repeated type decides at the end.
+        String text = null;
+        String thinking = null;
         String signature = null;
-        String data = "";
+        String data = null;
         String id = null;
-        String name = "";
+        String name = null;
         ObjectNode input = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             JsonToken v = p.nextToken();
             switch (f) {
                 case "type" -> {
-                    // Repeated: the last one counts, as in a tree, read from a tree of what this block holds
-                    // (members unknown to every block type, skipped so far, are not in it).
-                    ObjectNode o = Json.obj();
-                    o.put("type", type);
-                    o.put(type.equals("thinking") ? "thinking" : "text", text);
-                    if (signature != null) o.put("signature", signature);
-                    o.put("data", data);
-                    if (id != null) o.put("id", id);
-                    o.put("name", name);
-                    if (input != null) o.set("input", input);
-                    o.set("type", tree(p));
-                    return treeBlock(members(o, p, p.nextToken()));
+                    if (v != JsonToken.VALUE_STRING || !known(p.getText())) {
+                        // A repeated type this reader does not know: the block is opaque, as a tree of what it
+                        // holds (members no known type reads, skipped so far, are not in it).
+                        ObjectNode o = Json.obj();
+                        o.set("type", tree(p));
+                        put(o, "text", text);
+                        put(o, "thinking", thinking);
+                        put(o, "signature", signature);
+                        put(o, "data", data);
+                        put(o, "id", id);
+                        put(o, "name", name);
+                        if (input != null) o.set("input", input);
+                        return treeBlock(members(o, p, p.nextToken()));
+                    }
+                    type = p.getText(); // the last one counts, as in a tree
                 }
-                case "text" -> text = type.equals("text") ? asText(p, v) : skip(p, text);
-                case "thinking" -> text = type.equals("thinking") ? asText(p, v) : skip(p, text);
+                case "text" -> text = asText(p, v);
+                case "thinking" -> thinking = asText(p, v);
                 case "signature" -> signature = textOrNull(p, v);
                 case "data" -> data = asText(p, v);
                 case "id" -> id = textOrNull(p, v);
@@ -118,11 +123,21 @@ final class AnthropicIn {
             }
         }
         return switch (type) {
-            case "text" -> new Part.Text(text);
-            case "thinking" -> new Part.Thinking(text, Optional.ofNullable(signature));
-            case "redacted_thinking" -> new Part.RedactedThinking(data);
-            default -> new Part.ToolCall(id == null ? "" : id, name, input == null ? Json.obj() : input);
+            case "text" -> new Part.Text(orEmpty(text));
+            case "thinking" -> new Part.Thinking(orEmpty(thinking), Optional.ofNullable(signature));
+            case "redacted_thinking" -> new Part.RedactedThinking(orEmpty(data));
+            default -> new Part.ToolCall(orEmpty(id), orEmpty(name), input == null ? Json.obj() : input);
         };
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static void put(ObjectNode o, String field, String value) {
+        if (value != null) {
+            o.put(field, value);
+        }
     }
 
     private static boolean known(String type) {
