@@ -204,6 +204,82 @@ final class AnthropicIn {
         return Usage.of(uncached + read + write, output, read, write, 0);
     }
 
+    /**
+     * One stream event's data as the decoder reads it: {@code type}, {@code index} and the
+     * {@code delta} object's members read in place (a text delta builds no tree), every other
+     * member kept as a tree in {@link #rest} (message, content_block, usage, error: a few events
+     * per stream). As a tree reading has it: the last of a repeated member, {@code asText()} and
+     * {@code asInt()} of values of another type.
+     */
+    static final class Event {
+        String type; // null when absent or not a string
+        int index;
+        String deltaType = "";
+        String text = "";
+        String thinking = "";
+        String signature = "";
+        String partialJson = "";
+        String stopReason; // null when absent or not a string
+        String stopSequence;
+        ObjectNode rest; // null when nothing else
+
+        JsonNode rest(String field) {
+            return rest == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : rest.path(field);
+        }
+    }
+
+    /** A stream event's data; null when it is not a JSON object. */
+    static Event event(String data) {
+        try (JsonParser p = Json.MAPPER.createParser(data)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Event e = new Event();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (f) {
+                    case "type" -> e.type = textOrNull(p, v);
+                    case "index" -> e.index = v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
+                            ? p.getIntValue() : tree(p).asInt();
+                    case "delta" -> delta(p, v, e);
+                    default -> {
+                        if (e.rest == null) {
+                            e.rest = Json.obj();
+                        }
+                        e.rest.set(f, tree(p));
+                    }
+                }
+            }
+            return e;
+        } catch (IOException x) {
+            return null; // not JSON: as a tree reading, nothing
+        }
+    }
+
+    private static void delta(JsonParser p, JsonToken v, Event e) throws IOException {
+        e.deltaType = e.text = e.thinking = e.signature = e.partialJson = "";
+        e.stopReason = e.stopSequence = null;
+        if (v != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (f) {
+                case "type" -> e.deltaType = asText(p, t);
+                case "text" -> e.text = asText(p, t);
+                case "thinking" -> e.thinking = asText(p, t);
+                case "signature" -> e.signature = asText(p, t);
+                case "partial_json" -> e.partialJson = t == JsonToken.VALUE_NULL ? "" : asText(p, t); // asText("")
+                case "stop_reason" -> e.stopReason = textOrNull(p, t);
+                case "stop_sequence" -> e.stopSequence = textOrNull(p, t);
+                default -> p.skipChildren();
+            }
+        }
+    }
+
     /** {@code Json.text}: a string's value, else null (the value skipped). */
     private static String textOrNull(JsonParser p, JsonToken v) throws IOException {
         if (v == JsonToken.VALUE_STRING) {
