@@ -17,7 +17,7 @@ import java.util.Optional;
 final class Composed implements Translator {
     private final ClientCodec client;
     private final ProviderCodec provider;
-    private Warnings warnings = new Warnings();
+    private Warnings warnings; // made by request()
     private Exchange exchange;
 
     Composed(ClientCodec client, ProviderCodec provider) {
@@ -37,7 +37,7 @@ final class Composed implements Translator {
 
     @Override
     public List<String> warnings() {
-        return warnings.list();
+        return warnings == null ? List.of() : warnings.list();
     }
 
     /** The exchange of the last {@link #request} call, for tests that pin the canonical forms. */
