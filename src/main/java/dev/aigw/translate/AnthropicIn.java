@@ -228,7 +228,109 @@ final class AnthropicIn {
         }
     }
 
-    /** A stream event's data; null when it is not a JSON object. */
+    private static final byte[] TYPE = ascii("type");
+    private static final byte[] INDEX = ascii("index");
+    private static final byte[] DELTA = ascii("delta");
+    private static final byte[] TEXT = ascii("text");
+    private static final byte[] THINKING = ascii("thinking");
+    private static final byte[] SIGNATURE = ascii("signature");
+    private static final byte[] PARTIAL_JSON = ascii("partial_json");
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * A stream event's data: most of a stream's events are content_block_delta as Anthropic writes
+     * them, read by hand ({@link JsonBytes}); anything else, or unusual, with the parser.
+     */
+    static Event read(String data) {
+        Event e = commonDelta(data);
+        return e != null ? e : event(data);
+    }
+
+    /** {"type":"content_block_delta","index":N,"delta":{"type":T,"text":S}}, members once each, else null. */
+    private static Event commonDelta(String data) {
+        byte[] a = data.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        JsonBytes j = new JsonBytes(a, 0, a.length);
+        try {
+            j.ws();
+            if (j.peek() != '{' || !j.openObject()) {
+                return null;
+            }
+            Event e = new Event();
+            boolean type = false;
+            boolean index = false;
+            boolean delta = false;
+            do {
+                j.name();
+                if (!type && j.nameIs(TYPE)) {
+                    type = true;
+                    if (j.peek() != '"' || !"content_block_delta".equals(e.type = j.string("content_block_delta"))) {
+                        return null;
+                    }
+                } else if (!index && j.nameIs(INDEX)) {
+                    index = true;
+                    byte c = j.peek();
+                    long n = c == '-' || c >= '0' && c <= '9' ? j.longOr0() : Long.MIN_VALUE;
+                    if (n != (int) n) {
+                        return null;
+                    }
+                    e.index = (int) n;
+                } else if (!delta && j.nameIs(DELTA) && j.peek() == '{') {
+                    delta = true;
+                    if (!commonDeltaObject(j, e)) {
+                        return null;
+                    }
+                } else {
+                    return null;
+                }
+            } while (j.nextMember());
+            j.ws();
+            return type && j.p == j.end ? e : null;
+        } catch (RuntimeException x) {
+            if (x == JsonBytes.UNUSUAL) {
+                return null;
+            }
+            throw x;
+        }
+    }
+
+    /** The delta object: its type and one string member of the four a delta carries. */
+    private static boolean commonDeltaObject(JsonBytes j, Event e) {
+        if (!j.openObject()) {
+            return false;
+        }
+        boolean type = false;
+        boolean value = false;
+        do {
+            j.name();
+            if (j.peek() != '"') {
+                return false;
+            }
+            if (!type && j.nameIs(TYPE)) {
+                type = true;
+                e.deltaType = j.string("text_delta");
+            } else if (!value && j.nameIs(TEXT)) {
+                value = true;
+                e.text = j.string(null);
+            } else if (!value && j.nameIs(THINKING)) {
+                value = true;
+                e.thinking = j.string(null);
+            } else if (!value && j.nameIs(PARTIAL_JSON)) {
+                value = true;
+                e.partialJson = j.string(null);
+            } else if (!value && j.nameIs(SIGNATURE)) {
+                value = true;
+                e.signature = j.string(null);
+            } else {
+                return false;
+            }
+        } while (j.nextMember());
+        return true;
+    }
+
+    /** A stream event's data, with the parser; null when it is not a JSON object. */
     static Event event(String data) {
         try (JsonParser p = Json.MAPPER.createParser(data)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {

@@ -8,14 +8,14 @@ import java.util.Optional;
 
 /**
  * The Anthropic provider side of a stream: Anthropic's events to canonical ones, block indexes kept.
- * Each event is read with the streaming parser ({@link AnthropicIn#event}): no tree for a delta.
+ * Each event is read without a tree ({@link AnthropicIn#read}): a text delta by hand, others with the streaming parser.
  */
 final class AnthropicMessagesStreamDecoder implements ProviderCodec.StreamDecoder {
     private final AnthropicStreamUsage counts = new AnthropicStreamUsage();
 
     @Override
     public void decode(SseEvent e, List<StreamEvent> out) {
-        AnthropicIn.Event d = AnthropicIn.event(e.data());
+        AnthropicIn.Event d = AnthropicIn.read(e.data());
         if (d == null) {
             return; // not JSON: nothing a client could use
         }

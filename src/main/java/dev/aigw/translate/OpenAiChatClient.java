@@ -42,6 +42,17 @@ final class OpenAiChatClient implements ClientCodec {
     private static final List<String> EXTENSIONS = List.of("logprobs", "top_logprobs", "logit_bias", "store",
             "metadata", "service_tier", "prediction", "modalities", "audio", "web_search_options", "verbosity");
 
+    private static final java.util.Set<String> EXTENSION_SET = java.util.Set.copyOf(EXTENSIONS);
+
+    private static boolean anyOf(ObjectNode in, java.util.Set<String> names) {
+        for (java.util.Iterator<String> it = in.fieldNames(); it.hasNext(); ) {
+            if (names.contains(it.next())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** OpenAI's names of the canonical request fields, for warnings and refusals. */
     private static final Map<String, String> NAMES = Map.of("topP", "top_p", "topK", "top_k", "presencePenalty",
             "presence_penalty", "frequencyPenalty", "frequency_penalty", "candidates", "n", "reasoning", "reasoning_effort",
@@ -107,10 +118,12 @@ final class OpenAiChatClient implements ClientCodec {
                 Json.present(in, "n") ? Optional.of(in.get("n").asInt(1)) : Optional.empty());
 
         boolean stream = in.path("stream").asBoolean(false);
-        List<Extension> ext = new ArrayList<>();
-        for (String f : EXTENSIONS) {
-            if (Json.present(in, f)) {
-                ext.add(new Extension(F, f, in.get(f)));
+        List<Extension> ext = new ArrayList<>(0);
+        if (anyOf(in, EXTENSION_SET)) { // most bodies have none: their few members looked up, not the list
+            for (String f : EXTENSIONS) {
+                if (Json.present(in, f)) {
+                    ext.add(new Extension(F, f, in.get(f)));
+                }
             }
         }
         Optional<String> user = Json.text(in, "user").or(() -> Json.text(in, "safety_identifier")).filter(u -> !u.isEmpty());
