@@ -15,8 +15,10 @@
 #   concurrency 1 one request at a time: added latency p50/p99 against the upstream alone
 #   long run      exactly BENCH_LONG_REQUESTS requests through the gateway, then its RSS
 #   start-up      BENCH_STARTS cold starts of bin/ai-gateway: exec to the first proxied 200 (wall
-#                 time, and the CPU the JVM had used by then: the figure that holds on a shared
-#                 machine), then its idle RSS BENCH_IDLE_WAIT s later (median and range of each)
+#                 time, and the CPU the JVM had used by then, all threads and the main thread and
+#                 JIT compilers apart: the figures that hold on a shared machine), then its idle RSS
+#                 BENCH_IDLE_WAIT s later and again BENCH_SETTLED_AT s after exec (median and range
+#                 of each); the gateway's own start-up line (its phases) goes to startup-phases.txt
 # Raw output goes to bench/results/<timestamp>/ (see the README there).
 #
 # Env (defaults in brackets):
@@ -26,9 +28,13 @@
 #   BENCH_RATE [1000]          fixed rate; BENCH_FIXED_SECONDS [10] after BENCH_WARMUP [5] s
 #   BENCH_SEQ_SECONDS [10]     concurrency-1 measurement, after BENCH_WARMUP
 #   BENCH_LONG_REQUESTS [1000000]   requests of the long run (0 skips it)
-#   BENCH_STARTS [5]           cold starts timed (0 skips them); BENCH_IDLE_WAIT [3] s before each one's idle RSS
+#   BENCH_STARTS [5]           cold starts timed (0 skips them); BENCH_IDLE_WAIT [3] s before each one's idle RSS,
+#                              and its settled RSS BENCH_SETTLED_AT [10] s after exec (the JVM gives the JIT's
+#                              start-up scratch memory back on a 5 s timer; see docs/benchmarks.md)
 #   BENCH_STEPS [passthrough,translated,sse,fixed,seq,long,startup]   which steps run
 #   BENCH_UP_PORT [28181] BENCH_NGINX_PORT [28182] BENCH_GW_PORT [28180] BENCH_ADMIN_PORT [29181]
+#                              (ports in the kernel's ephemeral range work too: nothing here connects to
+#                              a port before it listens, which could connect a client to itself)
 #   BENCH_QUIET_WAIT [30]      before each step, wait up to this long while other processes keep
 #                              the CPUs more than 25% busy (what it saw is recorded)
 #   GATEWAY_JAVA_OPTS []       extra JVM flags (the launcher's defaults apply; these come after)
@@ -55,6 +61,7 @@ GW_WARMUP="${BENCH_GW_WARMUP:-15}"
 LONG_REQUESTS="${BENCH_LONG_REQUESTS:-1000000}"
 STARTS="${BENCH_STARTS:-5}"
 IDLE_WAIT="${BENCH_IDLE_WAIT:-3}"
+SETTLED_AT="${BENCH_SETTLED_AT:-10}"
 STEPS=",${BENCH_STEPS:-passthrough,translated,sse,fixed,seq,long,startup},"
 UP_PORT="${BENCH_UP_PORT:-28181}"
 NGX_PORT="${BENCH_NGINX_PORT:-28182}"
@@ -101,8 +108,15 @@ command -v setsid >/dev/null || { echo "error: setsid (util-linux) is needed" >&
 aigw_find_java
 JAR="$ROOT/target/ai-gateway.jar"
 
+# Whether something listens on 127.0.0.1/any address:PORT, from /proc (no connection: a connect to a
+# port in the ephemeral range where nothing listens can connect the client to itself, TCP's
+# simultaneous open, and that socket then holds the port the server is about to bind).
+listening() {
+  awk -v p="$(printf ':%04X' "$1")" '$4 == "0A" && substr($2, length($2) - 4) == p { f = 1 } END { exit !f }' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
 for p in "$UP_PORT" "$NGX_PORT" "$GW_PORT" "$ADMIN_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+  if listening "$p"; then
     echo "error: port $p is already in use (set BENCH_UP_PORT / BENCH_NGINX_PORT / BENCH_GW_PORT / BENCH_ADMIN_PORT)" >&2
     exit 1
   fi
@@ -346,7 +360,7 @@ log "starting the gateway on 127.0.0.1:$GW_PORT"
 GC_LOG="-Xlog:gc:file=$OUT/gateway-gc.log"
 gw_start "$OUT/gateway.log"
 for i in $(seq 300); do
-  if post_ok "$GATEWAY" && post_ok "$NGX"; then break; fi
+  if listening "$GW_PORT" && listening "$NGX_PORT" && post_ok "$GATEWAY" && post_ok "$NGX"; then break; fi
   kill -0 "$GW_PID" 2>/dev/null || { cat "$OUT/gateway.log" >&2; echo "error: the gateway exited" >&2; exit 1; }
   kill -0 "$UP_PID" 2>/dev/null && kill -0 "$NGX_PID" 2>/dev/null \
     || { cat "$OUT"/nginx-*.log "$TMP"/*/error.log >&2; echo "error: nginx exited" >&2; exit 1; }
@@ -495,16 +509,25 @@ if step startup && [ "$STARTS" -gt 0 ]; then
     quiet "startup-$k"
     t0="$(date +%s%N)"
     gw_start "$OUT/startup-$k.log"
-    until post_ok "$GATEWAY"; do
+    until listening "$GW_PORT" && post_ok "$GATEWAY"; do
       kill -0 "$GW_PID" 2>/dev/null || fail "the gateway exited during start-up $k (see $OUT/startup-$k.log)"
       [ $(( $(date +%s%N) - t0 )) -lt 30000000000 ] || fail "start-up $k: not serving after 30 s"
       sleep 0.01
     done
     ms=$(( ($(date +%s%N) - t0) / 1000000 ))
     cpu="$(grp_cost "$GW_PID" | awk -v t="$TICK_US" '{ printf "%.0f", $1 * t / 1000 }')"
+    # CPU ms by then of the main thread ("java") and of the JIT compilers (C1, C2)
+    threads="$(for f in /proc/"$GW_PID"/task/*/stat; do cat "$f" 2>/dev/null; done | awk -v t="$TICK_US" '{
+        n = $0; sub(/^[^(]*\(/, "", n); sub(/\).*$/, "", n); sub(/^.*\) /, ""); c = ($12 + $13) * t / 1000
+        if (n == "java") m += c; else if (n ~ /^C[12] CompilerThre/) j += c }
+      END { printf "%.0f %.0f", m, j }')"
     sleep "$IDLE_WAIT"
-    # wall ms, CPU ms by the first 200, idle RSS kB (IDLE_WAIT s after it, one request served)
-    echo "$ms $cpu $(awk '/^VmRSS/ { print $2 }' "/proc/$GW_PID/status")" >>"$OUT/startup-ms.txt"
+    idle="$(awk '/^VmRSS/ { print $2 }' "/proc/$GW_PID/status")"
+    while [ $(( ($(date +%s%N) - t0) / 1000000000 )) -lt "$SETTLED_AT" ]; do sleep 0.2; done
+    # wall ms, CPU ms by the first 200, idle RSS kB (IDLE_WAIT s after it, one request served),
+    # settled RSS kB (SETTLED_AT s after exec), main thread and JIT CPU ms by the first 200
+    echo "$ms $cpu $idle $(awk '/^VmRSS/ { print $2 }' "/proc/$GW_PID/status") $threads" >>"$OUT/startup-ms.txt"
+    grep -h -o 'serving [0-9]* ms after .*' "$OUT/startup-$k.log" >>"$OUT/startup-phases.txt" || true
     stop "$GW_PID"; GW_PID=""
   done
 fi
@@ -576,6 +599,8 @@ row() { printf '| %s | %s | %s | %s | %s |\n' "$@"; }
   if [ -s "$OUT/startup-ms.txt" ]; then
     row "RSS idle: ${IDLE_WAIT} s after each start-up's first 200, MiB (median, range of $STARTS)" "$ngx_rss (all processes, at the end)" \
         "**$(medrng 3 1024)**" "" "≤ 100: $(verdict "$(med 3 1024)" 100)"
+    row "RSS idle, settled: ${SETTLED_AT} s after each exec, MiB (median, range)" "" \
+        "**$(medrng 4 1024)**" "" "≤ 100: $(verdict "$(med 4 1024)" 100)"
     row "RSS idle of the measured gateway (after start-up and the sanity requests), MiB" "" "$idle" "" ""
   else
     row "RSS idle (after start-up and the sanity requests), MiB" "$ngx_rss (all processes, at the end)" "**$idle**" "" "≤ 100: $(verdict "$idle" 100)"
@@ -594,6 +619,7 @@ row() { printf '| %s | %s | %s | %s | %s |\n' "$@"; }
     row "start-up: exec of bin/ai-gateway to the first proxied 200, ms (median, range of $STARTS)" "" "**$(medrng 1)**" "" \
         "≤ 500: $(verdict "$(med 1)" 500)"
     row "start-up: CPU the JVM used by then (user + system, all threads), ms (median, range)" "" "$(medrng 2)" "" ""
+    row "start-up: of which the main thread / the JIT compilers, ms (median, range)" "" "$(medrng 5) / $(medrng 6)" "" ""
   fi
   gcs=$(grep -c 'Pause' "$OUT/gateway-gc.log" 2>/dev/null || true)
   gcmax=$(grep 'Pause' "$OUT/gateway-gc.log" 2>/dev/null | grep -o '[0-9.]*ms$' | sort -g | tail -n 1)

@@ -25,34 +25,68 @@ aigw_default_jvm_dirs() {
 
 # aigw_java_major "<output of java -version>" -> prints the major version (8, 17, 21, 25, ...)
 aigw_java_major() {
-  local out="$1" line ver major
+  _aigw_parse_major "$1" || return 1
+  printf '%s\n' "$_aigw_jm"
+}
+
+# _aigw_parse_major "<output of java -version>" -> sets _aigw_jm. Plain bash, no subprocess: the
+# launcher runs this on every start, and each fork is a few ms on a busy machine.
+_aigw_parse_major() {
+  local line ver
+  _aigw_jm=""
   # First line that carries the version string, e.g.
   #   openjdk version "17.0.15" 2025-04-15 / java version "1.8.0_292" / openjdk version "25"
   # ("Picked up JAVA_TOOL_OPTIONS" noise lines are skipped.)
-  line="$(printf '%s\n' "$out" | grep -E 'version "[^"]+"' | head -n 1)" || true
+  while IFS= read -r line; do
+    case "$line" in *'version "'*'"'*) break ;; esac
+    line=""
+  done <<<"$1"
   [ -n "$line" ] || return 1
   ver="${line#*version \"}"
   ver="${ver%%\"*}"
   case "$ver" in
-    1.*) major="${ver#1.}"; major="${major%%[!0-9]*}" ;;   # 1.8.0_292 -> 8
-    *)   major="${ver%%[!0-9]*}" ;;                         # 21.0.2 / 25 / 25-ea -> 21 / 25
+    1.*) ver="${ver#1.}" ;;   # 1.8.0_292 -> 8
   esac
-  [ -n "$major" ] || return 1
-  printf '%s\n' "$major"
+  _aigw_jm="${ver%%[!0-9]*}"  # 21.0.2 / 25 / 25-ea -> 21 / 25
+  [ -n "$_aigw_jm" ]
+}
+
+# _aigw_release_value FILE NAME -> sets _aigw_rv to NAME's quoted value in a JDK release file
+_aigw_release_value() {
+  local line
+  _aigw_rv=""
+  [ -f "$1" ] || return 1
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in "$2=\""*\") _aigw_rv="${line#"$2=\""}"; _aigw_rv="${_aigw_rv%\"}"; return 0 ;; esac
+  done <"$1"
+  return 1
+}
+
+# _aigw_home_of /path/to/bin/java -> sets _aigw_home (the JDK folder: .../bin/java less two parts)
+_aigw_home_of() {
+  case "$1" in
+    */*/*) _aigw_home="${1%/*}"; _aigw_home="${_aigw_home%/*}"; [ -n "$_aigw_home" ] || _aigw_home=/ ;;
+    *) _aigw_home="$(cd "$(dirname "$1")/.." 2>/dev/null && pwd)" ;;
+  esac
 }
 
 # aigw_java_bin_major /path/to/java -> prints major version, fails if it cannot run
-# (reads the JDK's release file when there is one: starting a JVM only to ask costs ~0.1 s)
 aigw_java_bin_major() {
-  local bin="$1" out home v
+  _aigw_bin_major "$1" || return 1
+  printf '%s\n' "$_aigw_jm"
+}
+
+# _aigw_bin_major /path/to/java -> sets _aigw_jm (reads the JDK's release file when there is one:
+# starting a JVM only to ask costs ~0.1 s)
+_aigw_bin_major() {
+  local bin="$1" out
+  _aigw_jm=""
   [ -x "$bin" ] || return 1
-  home="$(cd "$(dirname "$bin")/.." 2>/dev/null && pwd)"
-  if [ -n "$home" ] && [ -f "$home/release" ]; then
-    v="$(sed -n 's/^JAVA_VERSION="\([^"]*\)"$/\1/p' "$home/release" | head -n 1)"
-    if [ -n "$v" ] && aigw_java_major "version \"$v\""; then return 0; fi
-  fi
+  _aigw_home_of "$bin"
+  if _aigw_release_value "$_aigw_home/release" JAVA_VERSION && [ -n "$_aigw_rv" ] \
+     && _aigw_parse_major "version \"$_aigw_rv\""; then return 0; fi
   out="$("$bin" -version 2>&1 </dev/null)" || return 1
-  aigw_java_major "$out"
+  _aigw_parse_major "$out"
 }
 
 # _aigw_ok HOME NEEDJDK -> true if HOME/bin/java is >= min (and has javac if NEEDJDK=1).
@@ -61,7 +95,8 @@ _aigw_ok() {
   local home="$1" needjdk="$2"
   _aigw_major=""
   [ -n "$home" ] && [ -x "$home/bin/java" ] || return 1
-  _aigw_major="$(aigw_java_bin_major "$home/bin/java")" || { _aigw_major="?"; return 1; }
+  _aigw_bin_major "$home/bin/java" || { _aigw_major="?"; return 1; }
+  _aigw_major="$_aigw_jm"
   [ "$_aigw_major" -ge "$AIGW_MIN_JAVA" ] 2>/dev/null || return 1
   if [ "$needjdk" = 1 ] && [ ! -x "$home/bin/javac" ]; then
     _aigw_major="$_aigw_major (JRE only, no javac)"

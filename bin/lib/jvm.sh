@@ -17,24 +17,48 @@
 # in JAVA_OPTS replaces the matching default (so JAVA_OPTS=-XX:+UseZGC works instead of clashing).
 
 # shellcheck source=heap.sh
-. "$(dirname "${BASH_SOURCE[0]}")/heap.sh"
+_aigw_lib="${BASH_SOURCE[0]%/*}"; [ "$_aigw_lib" != "${BASH_SOURCE[0]}" ] || _aigw_lib=.
+. "$_aigw_lib/heap.sh"
 
 # aigw_java_version_string -> e.g. 25.0.3+9-LTS (from the JDK's release file; else java -version)
 aigw_java_version_string() {
-  local home v=""
-  home="$(cd "$(dirname "$JAVA")/.." && pwd)"
-  if [ -f "$home/release" ]; then
-    v="$(sed -n 's/^JAVA_RUNTIME_VERSION="\([^"]*\)"$/\1/p' "$home/release" | head -n 1)"
-    [ -n "$v" ] || v="$(sed -n 's/^JAVA_VERSION="\([^"]*\)"$/\1/p' "$home/release" | head -n 1)"
+  _aigw_version_string
+  printf '%s\n' "$_aigw_vs"
+}
+
+# _aigw_version_string -> sets _aigw_vs (no subprocess when the JDK has a release file)
+_aigw_version_string() {
+  local v="" line
+  _aigw_home_of "$JAVA"
+  if _aigw_release_value "$_aigw_home/release" JAVA_RUNTIME_VERSION && [ -n "$_aigw_rv" ]; then v="$_aigw_rv"
+  elif _aigw_release_value "$_aigw_home/release" JAVA_VERSION && [ -n "$_aigw_rv" ]; then v="$_aigw_rv"
+  else
+    while IFS= read -r line; do
+      case "$line" in *'version "'*'"'*) v="${line#*version \"}"; v="${v%%\"*}"; break ;; esac
+    done <<<"$("$JAVA" -version 2>&1 </dev/null)"
   fi
-  [ -n "$v" ] || v="$("$JAVA" -version 2>&1 </dev/null | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n 1)"
-  printf '%s\n' "${v:-unknown}" | tr -c 'A-Za-z0-9.+_\n-' '_'
+  v="${v:-unknown}"
+  _aigw_vs="${v//[!A-Za-z0-9.+_-]/_}"
+}
+
+# _aigw_hash WORDS... -> sets _aigw_h to a 32-bit FNV-1a hash of the words, one per line (names the
+# cache after its flags; plain bash, since cksum is a fork on every start)
+_aigw_hash() {
+  local s w i c h=2166136261
+  s=""
+  for w in "$@"; do s="$s$w"$'\n'; done
+  for ((i = 0; i < ${#s}; i++)); do
+    printf -v c '%d' "'${s:i:1}"
+    h=$(( ((h ^ (c & 255)) * 16777619) & 0xFFFFFFFF ))
+  done
+  _aigw_h="$h"
 }
 
 aigw_jvm_flags() {  # ROOT [JAVA_OPTS words...]
   local root="$1" major w gc=0 xms=0 shape=() key
   shift
-  major="$(aigw_java_bin_major "$JAVA")"
+  _aigw_bin_major "$JAVA"
+  major="$_aigw_jm"
   AIGW_JVM_MAJOR="$major"
   for w in "$@"; do
     case "$w" in
@@ -72,6 +96,12 @@ aigw_jvm_flags() {  # ROOT [JAVA_OPTS words...]
   # Netty emits JFR events for its allocator when JFR is present, which loads ~110 jdk.jfr classes
   # at start (and puts them in the AOT cache). A JFR recording (jcmd JFR.start) still works.
   AIGW_JVM_FLAGS+=(-Dio.netty.jfr.enabled=false)
+  # The gateway has Netty use sun.misc.Unsafe on Java 25+ too (proxy/WireDefaults: header bytes
+  # written as plain stores, not a checked ByteBuffer put per byte); this says so to the JDK, which
+  # would otherwise print a deprecation warning at start. The flag exists from JDK 23.
+  if [ "$major" -ge 23 ] 2>/dev/null; then
+    AIGW_JVM_FLAGS+=(--sun-misc-unsafe-memory-access=allow)
+  fi
   # What the cache depends on besides the JDK: the collector and the heap's layout. The training
   # run uses exactly these, and the cache's name carries a checksum of them.
   AIGW_TRAIN_FLAGS=()
@@ -81,16 +111,20 @@ aigw_jvm_flags() {  # ROOT [JAVA_OPTS words...]
   AIGW_TRAIN_FLAGS+=(${shape[@]+"${shape[@]}"})
   # A heap size changes nothing for the cache unless it turns compressed pointers off (32 GB and
   # up), so -Xmx512m and -Xmx1g share one (the image's cache serves the Deployment's AIGW_HEAP).
-  key="$(for w in "${AIGW_TRAIN_FLAGS[@]}"; do
-      case "$w" in
-        -Xmx*[0-9][kKmM]|-Xmx[0-9]|-Xmx[0-9][0-9]|-Xmx[12][0-9][gG]|-Xmx[1-9][gG]|-Xmx3[01][gG]) echo "-Xmx<32g" ;;
-        *) echo "$w" ;;
-      esac
-    done | cksum | cut -d' ' -f1)"
+  local keyed=()
+  for w in "${AIGW_TRAIN_FLAGS[@]}"; do
+    case "$w" in
+      -Xmx*[0-9][kKmM]|-Xmx[0-9]|-Xmx[0-9][0-9]|-Xmx[12][0-9][gG]|-Xmx[1-9][gG]|-Xmx3[01][gG]) keyed+=("-Xmx<32g") ;;
+      *) keyed+=("$w") ;;
+    esac
+  done
+  _aigw_hash "${keyed[@]}"
+  key="$_aigw_h"
+  _aigw_version_string
   if [ "$major" -ge 25 ] 2>/dev/null; then
-    AIGW_CACHE="$root/target/ai-gateway.jdk-$(aigw_java_version_string).$key.aot"
+    AIGW_CACHE="$root/target/ai-gateway.jdk-$_aigw_vs.$key.aot"
   else
-    AIGW_CACHE="$root/target/ai-gateway.jdk-$(aigw_java_version_string).$key.jsa"
+    AIGW_CACHE="$root/target/ai-gateway.jdk-$_aigw_vs.$key.jsa"
   fi
   return 0
 }
@@ -105,10 +139,14 @@ aigw_aot_cache() {  # ROOT JAR [--force]
   [ "${AIGW_AOT:-auto}" = off ] && return 0
   [ "$AIGW_JVM_MAJOR" -ge 25 ] 2>/dev/null || return 0
   if [ "${3:-}" != --force ] && [ -f "$AIGW_CACHE" ] && [ ! "$jar" -nt "$AIGW_CACHE" ]; then return 0; fi
-  [ -w "$(dirname "$AIGW_CACHE")" ] || return 0
+  [ -w "${AIGW_CACHE%/*}" ] || return 0
   tmp="$AIGW_CACHE.$$.tmp"
   echo "building the JVM's AOT cache for a faster start (once per jar, JDK and collector): $AIGW_CACHE" >&2
-  if "$JAVA" "${AIGW_TRAIN_FLAGS[@]}" "-XX:AOTCacheOutput=$tmp" -Xlog:aot=error -Xlog:cds=off -jar "$jar" train \
+  # Classes loaded and linked, without the training run's method profiles (-AOTRecordTraining): the
+  # JIT starts no later without them, and the cache is 4 MB smaller, its mapping 3-4 MiB of RSS less
+  # (docs/benchmarks.md, "Footprint and start-up").
+  if "$JAVA" "${AIGW_TRAIN_FLAGS[@]}" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining "-XX:AOTCacheOutput=$tmp" \
+       -Xlog:aot=error -Xlog:cds=off -jar "$jar" train \
        </dev/null >/dev/null 2>"$tmp.log" && [ -s "$tmp" ]; then
     find "$root/target" -maxdepth 1 -name 'ai-gateway.jdk-*.aot' ! -newer "$jar" -exec rm -f {} + 2>/dev/null || true
     mv -f "$tmp" "$AIGW_CACHE"
@@ -137,7 +175,7 @@ aigw_cache_flags() {
     [ "${AIGW_AOT_RELOCATE:-0}" = 1 ] && reloc=1
     [ -f "$AIGW_CACHE" ] && AIGW_JVM_FLAGS+=("-XX:AOTCache=$AIGW_CACHE" -XX:+UnlockDiagnosticVMOptions
       "-XX:ArchiveRelocationMode=$reloc" -Xlog:aot=off -Xlog:cds=off)
-  elif [ "$AIGW_JVM_MAJOR" -ge 19 ] 2>/dev/null && [ -w "$(dirname "$AIGW_CACHE")" ]; then
+  elif [ "$AIGW_JVM_MAJOR" -ge 19 ] 2>/dev/null && [ -w "${AIGW_CACHE%/*}" ]; then
     AIGW_JVM_FLAGS+=("-XX:SharedArchiveFile=$AIGW_CACHE" -XX:+AutoCreateSharedArchive -Xlog:cds=off)
   fi
   return 0

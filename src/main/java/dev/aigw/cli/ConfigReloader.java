@@ -74,14 +74,37 @@ final class ConfigReloader {
         return lastFingerprint;
     }
 
-    synchronized Outcome load() {
-        lastFingerprint = files.fingerprint();
+    /**
+     * The files read and compiled as generation {@code generation}, before governance and with
+     * nothing stored: what {@link #load(Read)} completes. Touches no reloader state, so the first
+     * one runs on a thread of its own while the rest of the gateway is made.
+     */
+    record Read(String fingerprint, FileSource.Load load, List<RawResource> all, SnapshotCompiler.Result result,
+                long generation) {
+    }
+
+    static Read read(FileSource files, ResourceStore store, SnapshotCompiler.Options options, long generation) {
+        String fingerprint = files.fingerprint();
         FileSource.Load load = files.load();
         List<RawResource> all = store.allWith(FileSource.SOURCE, load.resources());
-        SnapshotCompiler.Result result = SnapshotCompiler.compile(all, generation.get() + 1, options);
+        return new Read(fingerprint, load, all, SnapshotCompiler.compile(all, generation, options), generation);
+    }
+
+    synchronized Outcome load() {
+        return load(read(files, store, options, generation.get() + 1));
+    }
+
+    /** Completes a {@link #read}: governance compiled, and the store updated if nothing has errors. */
+    synchronized Outcome load(Read read) {
+        // A read made for another generation (something was loaded since) is made again.
+        Read r = read.generation() == generation.get() + 1 ? read : read(files, store, options, generation.get() + 1);
+        lastFingerprint = r.fingerprint();
+        FileSource.Load load = r.load();
+        List<RawResource> all = r.all();
+        SnapshotCompiler.Result result = r.result();
         List<Problem> problems = new ArrayList<>(load.problems());
         problems.addAll(result.problems());
-        GovernanceCompiler.Result gov = governance(all, generation.get() + 1);
+        GovernanceCompiler.Result gov = governance(all, r.generation());
         problems.addAll(gov.problems());
         boolean ok = problems.stream().noneMatch(Problem::isError);
         if (ok) {

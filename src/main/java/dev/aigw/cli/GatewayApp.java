@@ -115,6 +115,17 @@ public final class GatewayApp implements AutoCloseable {
 
     /** Starts with the dashboard's switches (admin token, Try it). */
     public static GatewayApp start(Settings settings, DashboardOptions dashboard) throws StartupException {
+        dev.aigw.proxy.WireDefaults.apply(); // for embedders that do not start through Main
+        StartupPhases.mark("arguments and logging");
+        // The config is read, bound and compiled on a thread of its own while the cost catalog,
+        // Vert.x and the governance runtime are made: the two halves are each 0.1-0.6 s of a start on
+        // 2 cores, and neither needs the other until governance compiles the config's policies.
+        FileSource files = new FileSource(settings.files());
+        ResourceStore store = new ResourceStore();
+        // In Kubernetes mode the cluster's Gateways decide what listens: no implicit Gateway.
+        SnapshotCompiler.Options compileOptions = new SnapshotCompiler.Options(settings.implicitPort(), settings.env(),
+                settings.kubernetes().isEmpty());
+        java.util.concurrent.CompletableFuture<ConfigReloader.Read> firstRead = readAside(files, store, compileOptions);
         dev.aigw.cost.Catalog catalog = dev.aigw.cost.Catalog.defaults();
         if (settings.modelCatalog().isPresent()) {
             Path f = settings.modelCatalog().get();
@@ -124,6 +135,7 @@ public final class GatewayApp implements AutoCloseable {
                 throw new StartupException("--model-catalog " + f + ": " + e.getMessage(), List.of());
             }
         }
+        StartupPhases.mark("cost catalog");
         // Vert.x first: governance's clients (Redis, JWKS) are built with the first snapshot (they connect on use).
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
                 .setEventLoopPoolSize(eventLoops(settings.env())));
@@ -134,15 +146,17 @@ public final class GatewayApp implements AutoCloseable {
             log.info("network transport: Java NIO (the native epoll transport is unavailable{})",
                     why == null ? "" : ": " + why);
         }
+        StartupPhases.mark("Vert.x");
         // Model labels come from config, so a client cannot create unbounded metric series.
         java.util.concurrent.atomic.AtomicReference<java.util.Set<String>> knownModels =
                 new java.util.concurrent.atomic.AtomicReference<>(java.util.Set.of());
         MetricsTelemetry metrics = new MetricsTelemetry(knownModels::get);
         dev.aigw.governance.GovernanceRuntime governance = new dev.aigw.governance.GovernanceRuntime(vertx, metrics.registry(), catalog);
-        // In Kubernetes mode the cluster's Gateways decide what listens: no implicit Gateway.
-        ConfigReloader reloader = new ConfigReloader(new FileSource(settings.files()), new ResourceStore(),
-                new SnapshotCompiler.Options(settings.implicitPort(), settings.env(), settings.kubernetes().isEmpty()), governance);
-        ConfigReloader.Outcome first = reloader.load();
+        ConfigReloader reloader = new ConfigReloader(files, store, compileOptions, governance);
+        StartupPhases.mark("metrics and governance");
+        ConfigReloader.Read read = join(firstRead);
+        StartupPhases.mark("waiting for the config");
+        ConfigReloader.Outcome first = reloader.load(read);
         ConfigReloader.report(first.problems());
         if (!first.accepted()) {
             governance.close();
@@ -150,6 +164,7 @@ public final class GatewayApp implements AutoCloseable {
             throw new StartupException("the configuration has errors", first.problems());
         }
         knownModels.set(ModelLabels.fromSnapshot(first.result().snapshot()));
+        StartupPhases.mark("governance compiled");
         java.util.Optional<TracingTelemetry> tracing = TracingTelemetry.fromEnvironment(settings.env());
         TrafficRing ring = new TrafficRing(knownModels::get);
         Telemetry telemetry = Telemetry.composite(metrics, new AccessLogTelemetry(),
@@ -170,16 +185,21 @@ public final class GatewayApp implements AutoCloseable {
         app.governance = governance;
         self[0] = app;
         try {
+            StartupPhases.mark("servers made");
             tables.publish(first.result().snapshot().generation(), first.governance());
             server.apply(first.result().snapshot()).await(30, TimeUnit.SECONDS);
+            StartupPhases.mark("listeners bound");
             telemetry.configLoaded(true, first.result().snapshot().generation());
             admin.start(settings.adminAddress(), settings.adminPort()).await(30, TimeUnit.SECONDS);
+            StartupPhases.mark("admin");
         } catch (Exception e) {
             app.close();
             throw new StartupException(e.getMessage(), List.of());
         }
         log.info("admin on http://{}:{} (/healthz /readyz /config_dump /routes /providers /metrics /governance; dashboard /ui/)",
                 settings.adminAddress(), admin.actualPort());
+        String phases = StartupPhases.summary();
+        if (phases != null) log.info("{}", phases);
         if (!settings.watchInterval().isZero() && !settings.files().isEmpty()) app.watch(settings.watchInterval());
         if (settings.kubernetes().isPresent()) {
             try {
@@ -190,6 +210,35 @@ public final class GatewayApp implements AutoCloseable {
             }
         }
         return app;
+    }
+
+    /** The first {@link ConfigReloader#read} on a thread of its own; its time goes in the start-up line. */
+    private static java.util.concurrent.CompletableFuture<ConfigReloader.Read> readAside(FileSource files,
+            ResourceStore store, SnapshotCompiler.Options options) {
+        java.util.concurrent.CompletableFuture<ConfigReloader.Read> f = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
+                f.complete(ConfigReloader.read(files, store, options, 1));
+                StartupPhases.beside("config read, bound and compiled beside them", t0);
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "config-first-read");
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    /** The read's result, or what it threw (as {@code reloader.load()} would have thrown it). */
+    private static ConfigReloader.Read join(java.util.concurrent.CompletableFuture<ConfigReloader.Read> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error r) throw r;
+            throw e;
+        }
     }
 
     /**

@@ -60,10 +60,17 @@ public final class Upstreams {
     private final Map<Object, HttpClientAgent> plainPerLoop = new ConcurrentHashMap<>();
     private final Map<String, String> connectTo;
     private final long connectTimeoutMs;
+    private final JvmTrust jvmTrust;
     static final long IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 
     public Upstreams(Vertx vertx, ProxyOptions options) {
+        this(vertx, options, new JvmTrust());
+    }
+
+    /** With a given JVM trust (tests: one whose load is slow or fails). */
+    Upstreams(Vertx vertx, ProxyOptions options, JvmTrust jvmTrust) {
         this.vertx = vertx;
+        this.jvmTrust = jvmTrust;
         this.pool = new PoolOptions().setHttp1MaxSize(1024).setHttp2MaxSize(8).setMaxWaitQueueSize(-1);
         this.plainOptions = new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
@@ -78,18 +85,28 @@ public final class Upstreams {
                 .setVerifyHost(true)
                 .setForceSni(true)
                 .setTcpNoDelay(true)
-                .setTrustOptions(TrustOptions.wrap(trustManager(options.caFiles())))
+                .setTrustOptions(TrustOptions.wrap(trustManager(jvmTrust, options.caFiles())))
                 .setDecompressionSupported(false);
         this.connectTo = options.connectTo();
         this.connectTimeoutMs = options.connectTimeout().toMillis();
     }
 
-    /** The TLS or plain client of the calling event loop (or of "no loop" when called from elsewhere). */
-    private HttpClientAgent client(boolean useTls) {
-        ContextInternal ctx = ((VertxInternal) vertx).getContext();
+    /** The TLS or plain client of the given event loop's context (or of "no loop" when called from elsewhere). */
+    private HttpClientAgent client(ContextInternal ctx, boolean useTls) {
         Object key = ctx == null ? "none" : ctx.nettyEventLoop();
         return useTls ? tlsPerLoop.computeIfAbsent(key, k -> vertx.createHttpClient(tlsOptions, pool))
                 : plainPerLoop.computeIfAbsent(key, k -> vertx.createHttpClient(plainOptions, pool));
+    }
+
+    /**
+     * Sends on the calling loop's client. A TLS request made before the JVM's trust store is loaded
+     * (the first ~50-70 ms after start) is sent once the load's future completes, on the same
+     * context, so its handshake finds the store ready and no event loop ever waits for the load.
+     */
+    private Future<HttpClientRequest> send(boolean useTls, RequestOptions ro) {
+        ContextInternal ctx = ((VertxInternal) vertx).getContext();
+        if (!useTls || jvmTrust.isLoaded()) return client(ctx, useTls).request(ro);
+        return jvmTrust.whenLoaded(ctx).compose(v -> client(ctx, true).request(ro));
     }
 
     public Future<HttpClientRequest> request(HttpMethod method, String host, int port, boolean useTls, String uri) {
@@ -108,7 +125,7 @@ public final class Upstreams {
             ro.setServer(SocketAddress.inetSocketAddress(Integer.parseInt(redirect.substring(colon + 1)),
                     redirect.substring(0, colon)));
         }
-        return client(useTls).request(ro);
+        return send(useTls, ro);
     }
 
     /**
@@ -124,7 +141,7 @@ public final class Upstreams {
                     redirect.substring(0, colon)));
         }
         ro.setSsl(useTls);
-        return client(useTls).request(ro);
+        return send(useTls, ro);
     }
 
     public Future<Void> close() {
@@ -136,8 +153,11 @@ public final class Upstreams {
 
     /** The JVM's default trust plus the given PEM files: a certificate either accepts is trusted. */
     static TrustManager trustManager(List<Path> caFiles) {
+        return trustManager(new JvmTrust(), caFiles);
+    }
+
+    private static TrustManager trustManager(JvmTrust jvm, List<Path> caFiles) {
         try {
-            X509TrustManager jvm = new JvmTrust();
             if (caFiles.isEmpty()) return jvm;
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
@@ -166,21 +186,51 @@ public final class Upstreams {
     /**
      * The JVM's trust store, loaded on a thread of its own from the moment the gateway starts
      * (reading and parsing its ~150 certificates is 50-70 ms of CPU), so the listeners open without
-     * waiting for it; a TLS handshake in the first moments waits for the load to finish.
+     * waiting for it. A TLS request in the first moments is sent on {@link #whenLoaded}; the
+     * checks below then find the store loaded (their bounded wait is only for a caller that did
+     * not wait first).
      */
     static final class JvmTrust extends X509ExtendedTrustManager {
+        static final long LOAD_TIMEOUT_S = 30;
         private final CompletableFuture<X509ExtendedTrustManager> loaded = new CompletableFuture<>();
 
         JvmTrust() {
+            this(() -> (X509ExtendedTrustManager) x509(null));
+        }
+
+        /** Loads with {@code load} on a thread of its own (tests: a load that is slow or fails). */
+        JvmTrust(java.util.concurrent.Callable<X509ExtendedTrustManager> load) {
             Thread t = new Thread(() -> {
                 try {
-                    loaded.complete((X509ExtendedTrustManager) x509(null));
+                    loaded.complete(load.call());
                 } catch (Throwable e) {
                     loaded.completeExceptionally(e);
                 }
             }, "trust-store-load");
             t.setDaemon(true);
             t.start();
+        }
+
+        boolean isLoaded() {
+            return loaded.isDone() && !loaded.isCompletedExceptionally();
+        }
+
+        /**
+         * Completes on {@code ctx} (when given) once the store is loaded; fails with an
+         * {@link javax.net.ssl.SSLException} saying why when the load failed or took over
+         * {@value #LOAD_TIMEOUT_S} s.
+         */
+        Future<Void> whenLoaded(ContextInternal ctx) {
+            Future<X509ExtendedTrustManager> f = ctx == null ? Future.fromCompletionStage(loaded)
+                    : Future.fromCompletionStage(loaded, ctx);
+            return f.timeout(LOAD_TIMEOUT_S, TimeUnit.SECONDS).transform(ar -> {
+                if (ar.succeeded()) return Future.succeededFuture();
+                Throwable e = ar.cause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                        ? c.getCause() : ar.cause();
+                String why = e instanceof TimeoutException
+                        ? "not loaded after " + LOAD_TIMEOUT_S + " s" : "could not be loaded: " + e.getMessage();
+                return Future.failedFuture(new javax.net.ssl.SSLException("the JVM's trust store " + why, e));
+            });
         }
 
         X509ExtendedTrustManager get() throws CertificateException {
