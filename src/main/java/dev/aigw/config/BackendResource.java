@@ -121,15 +121,26 @@ public record BackendResource(ResourceKey key, Spec spec, Location location) {
     public record AuthHeader(String headerName, Optional<String> prefix) {
     }
 
+    /** A field as users write its path ({@code spec.policies.auth.secretRef.name}) and the line it is on. */
+    public record FieldAt(String path, Location location) {
+    }
+
     /** How the provider's credential is found. */
     public sealed interface AuthToken {
         record Inline(SecretValue value) implements AuthToken {
         }
 
-        /** A Secret's key: {@code key} when given, else {@code Authorization} (then the only key). */
-        record SecretRef(String name, Optional<String> key) implements AuthToken {
+        /**
+         * A Secret's key: {@code key} when given, else {@code Authorization} (then the only key).
+         * {@code written}: the field that names the Secret, where known, for a problem about it.
+         */
+        record SecretRef(String name, Optional<String> key, Optional<FieldAt> written) implements AuthToken {
             public SecretRef(String name) {
                 this(name, Optional.empty());
+            }
+
+            public SecretRef(String name, Optional<String> key) {
+                this(name, key, Optional.empty());
             }
         }
 

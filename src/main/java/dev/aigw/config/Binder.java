@@ -30,8 +30,8 @@ import java.util.TreeSet;
 /**
  * Binds a resource's tree onto immutable records, strictly: a field the record does not have
  * is an error that names its line, the resource, the field's path, the closest valid name and
- * the valid ones. Every unknown field of a resource is reported, not only the first; a value of
- * the wrong type stops that resource's binding (one error, located).
+ * the valid ones. Every unknown field and every wrong value of a resource is reported in one run,
+ * each at its line, not only the first (see {@link #bind}).
  *
  * <p>Records list old spellings as {@code @JsonAlias}; absent lists and maps bind as empty, absent
  * optionals as empty. Cross-field rules are not here: each kind has one validation pass after
@@ -41,6 +41,9 @@ public final class Binder {
     private static final String PROBLEMS = "aigw.problems";
     private static final String RESOURCE = "aigw.resource";
     private static final String BASE = "aigw.base";
+    private static final String REMOVALS = "aigw.removals";
+    /** How many wrong values of one resource are reported in one run before the rest wait for the next. */
+    static final int MAX_WRONG = 32;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new Jdk8Module())
@@ -60,27 +63,125 @@ public final class Binder {
     /**
      * Binds the node at {@code pointer} of the resource's body onto {@code type}; null after an
      * error (the problems are added to {@code problems}).
+     *
+     * <p>A wrong value is reported, then taken out of a copy of the tree and the binding is done
+     * again, so one run reports every wrong value of the resource, each at its line (up to
+     * {@link #MAX_WRONG}). A field that goes missing because its wrong value was taken out is a
+     * consequence, not a mistake of the file: the mapping that needed it is taken out too, silently.
      */
     public static <T> T bind(RawResource r, String pointer, Class<T> type, List<Problem> problems) {
         JsonNode node = pointer.isEmpty() ? r.body() : r.body().at(pointer);
         if (node.isMissingNode()) node = MAPPER.createObjectNode();
         int before = problems.size();
-        try {
-            T value = MAPPER.readerFor(type).withAttribute(PROBLEMS, problems).withAttribute(RESOURCE, r)
-                    .withAttribute(BASE, pointer).readValue(node);
-            // Creators see unknown fields after the known ones: report them in the order written.
-            problems.subList(before, problems.size()).sort(java.util.Comparator.comparingInt(pr -> pr.location().line()));
-            return problems.size() > before && problems.subList(before, problems.size()).stream()
-                    .anyMatch(Problem::isError) ? null : value;
-        } catch (JsonMappingException e) {
-            String at = pointer + pointerOf(e.getPath());
-            // Jackson's path ends at the missing field itself: name it in its parent, whose line it is.
-            if (missing(e) && at.lastIndexOf('/') > 0) at = at.substring(0, at.lastIndexOf('/'));
-            problems.add(Problem.error(r.at(at), r.key().toString(), path(at) + ": " + describe(e)));
-            return null;
-        } catch (IOException e) {
-            problems.add(Problem.error(r.at(pointer), r.key().toString(), path(pointer) + ": " + e.getMessage()));
-            return null;
+        Removals removals = new Removals(node);
+        boolean wrong = false;
+        T value = null;
+        for (int round = 0; round <= MAX_WRONG; round++) {
+            List<Problem> found = new ArrayList<>();
+            try {
+                value = MAPPER.readerFor(type).withAttribute(PROBLEMS, found).withAttribute(RESOURCE, r)
+                        .withAttribute(BASE, pointer).withAttribute(REMOVALS, removals).readValue(removals.tree);
+                addNew(problems, found);
+                break;
+            } catch (JsonMappingException e) {
+                addNew(problems, found);
+                value = null;
+                String copyAt = pointerOf(e.getPath());
+                boolean missing = missing(e);
+                // Jackson's path ends at the missing field itself: the mapping that lacks it is its parent.
+                String parentAt = copyAt.substring(0, Math.max(0, copyAt.lastIndexOf('/')));
+                if (missing && removals.removed(copyAt)) {
+                    if (parentAt.isEmpty() || !removals.remove(parentAt)) break;
+                    continue;
+                }
+                wrong = true;
+                String at = pointer + removals.original(copyAt);
+                if (missing && at.lastIndexOf('/') > 0) at = at.substring(0, at.lastIndexOf('/'));
+                problems.add(Problem.error(r.at(at), r.key().toString(), path(at) + ": " + describe(e)));
+                String out = missing ? parentAt : copyAt;
+                if (out.isEmpty() || !removals.remove(out)) break;
+            } catch (IOException e) {
+                problems.add(Problem.error(r.at(pointer), r.key().toString(), path(pointer) + ": " + e.getMessage()));
+                return null;
+            }
+        }
+        // Creators see unknown fields after the known ones: report them in the order written.
+        problems.subList(before, problems.size()).sort(java.util.Comparator.comparingInt(pr -> pr.location().line()));
+        return wrong || problems.subList(before, problems.size()).stream().anyMatch(Problem::isError) ? null : value;
+    }
+
+    /** Adds what a round found that an earlier round did not (unknown fields before a wrong value are seen again). */
+    private static void addNew(List<Problem> problems, List<Problem> found) {
+        for (Problem p : found) if (!problems.contains(p)) problems.add(p);
+    }
+
+    /**
+     * The copy of a resource's tree that wrong values are taken out of, and what was taken: an item
+     * taken out of a list shifts the ones after it, so pointers into the copy are turned back into
+     * the file's before they are located.
+     */
+    private static final class Removals {
+        JsonNode tree;
+        private boolean copied;
+        /** Original pointer of a list → the original indexes taken out of it, ascending. */
+        private final Map<String, List<Integer>> items = new java.util.HashMap<>();
+        private final java.util.Set<String> taken = new java.util.HashSet<>();
+
+        Removals(JsonNode tree) {
+            this.tree = tree;
+        }
+
+        /** The file's pointer of a pointer into the copy. */
+        String original(String copyPointer) {
+            if (items.isEmpty()) return copyPointer;
+            StringBuilder orig = new StringBuilder();
+            JsonNode at = tree;
+            for (String seg : copyPointer.split("/")) {
+                if (seg.isEmpty()) continue;
+                if (at != null && at.isArray() && seg.chars().allMatch(Character::isDigit)) {
+                    int c = Integer.parseInt(seg);
+                    int o = c;
+                    for (int r : items.getOrDefault(orig.toString(), List.of())) if (r <= o) o++;
+                    orig.append('/').append(o);
+                    at = at.get(c);
+                } else {
+                    orig.append('/').append(seg);
+                    at = at == null ? null : at.get(seg.replace("~1", "/").replace("~0", "~"));
+                }
+            }
+            return orig.toString();
+        }
+
+        /** Whether the node at this pointer into the copy was taken out. */
+        boolean removed(String copyPointer) {
+            return taken.contains(original(copyPointer));
+        }
+
+        /** Takes the node at this pointer into the copy out; false when there is none. */
+        boolean remove(String copyPointer) {
+            if (!copied) {
+                tree = tree.deepCopy();
+                copied = true;
+            }
+            int slash = copyPointer.lastIndexOf('/');
+            JsonNode parent = slash <= 0 ? tree : tree.at(copyPointer.substring(0, slash));
+            String seg = copyPointer.substring(slash + 1);
+            String orig = original(copyPointer);
+            if (parent instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                String name = seg.replace("~1", "/").replace("~0", "~");
+                if (!o.has(name)) return false;
+                o.remove(name);
+            } else if (parent instanceof com.fasterxml.jackson.databind.node.ArrayNode a
+                    && seg.chars().allMatch(Character::isDigit) && !seg.isEmpty() && Integer.parseInt(seg) < a.size()) {
+                a.remove(Integer.parseInt(seg));
+                List<Integer> out = items.computeIfAbsent(orig.substring(0, orig.lastIndexOf('/')), k -> new ArrayList<>());
+                out.add(Integer.parseInt(orig.substring(orig.lastIndexOf('/') + 1)));
+                out.sort(null);
+            } else {
+                return false;
+            }
+            taken.add(orig);
+            return true;
         }
     }
 
@@ -199,7 +300,14 @@ public final class Binder {
             List<Problem> problems = (List<Problem>) ctxt.getAttribute(PROBLEMS);
             RawResource r = (RawResource) ctxt.getAttribute(RESOURCE);
             if (problems == null || r == null) return false;
-            String field = (String) ctxt.getAttribute(BASE) + pointerOf(p.getParsingContext());
+            Removals removals = (Removals) ctxt.getAttribute(REMOVALS);
+            // The field's own context, whatever the parser is on: a value that opens a list or a mapping
+            // (and a record's buffered properties) put contexts of their own below it.
+            JsonStreamContext own = p.getParsingContext();
+            while (own != null && !name.equals(own.getCurrentName())) own = own.getParent();
+            String copy = own == null ? pointerOf(p.getParsingContext())
+                    : pointerOf(own.getParent()) + "/" + YamlResources.escape(name);
+            String field = (String) ctxt.getAttribute(BASE) + (removals == null ? copy : removals.original(copy));
             String parent = field.substring(0, Math.max(0, field.lastIndexOf('/')));
             TreeSet<String> known = new TreeSet<>();
             for (Object k : deser.getKnownPropertyNames()) known.add(String.valueOf(k));

@@ -19,6 +19,13 @@ public record RawResource(String apiVersion, ResourceKey key, ObjectNode body, L
         this(apiVersion, key, body, location, created, generation, locator, Map.of(), "");
     }
 
+    /** {@code metadata.labels}, as strings, in the order written: what label selectors of every kind match. */
+    public Map<String, String> labels() {
+        Map<String, String> l = new java.util.LinkedHashMap<>();
+        body.path("metadata").path("labels").properties().forEach(e -> l.put(e.getKey(), e.getValue().asText()));
+        return l;
+    }
+
     /**
      * The line of the node at a JSON pointer into the body ({@code /spec/ai/llm}), or of its
      * nearest ancestor that has one. Works for booleans, nulls and copied nodes, which identity

@@ -1,6 +1,5 @@
 package dev.aigw.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.config.BackendResource.HostPort;
 import dev.aigw.config.gateway.GatewayConversion;
@@ -118,10 +117,21 @@ public final class ResourceParser {
                         "kind " + r.kind() + " (" + r.apiVersion() + ") is not used by this gateway; ignored"));
             }
         }
-        var resolve = resolver(raws);
+        // Every AgentgatewayBackend is bound before any is validated, so a webhook's backendRef resolves
+        // against the bound records whatever the order of the files; each one's problems keep its place.
+        Map<ResourceKey, dev.aigw.config.agentgateway.AgentgatewayBackend.Spec> agwSpecs = new HashMap<>();
+        Map<ResourceKey, List<Problem>> bindProblems = new HashMap<>();
+        for (RawResource r : agw) {
+            if (!r.kind().equals("AgentgatewayBackend")) continue;
+            List<Problem> own = new ArrayList<>();
+            agwSpecs.put(r.key(), dev.aigw.config.agentgateway.BackendValidation.bind(r, own));
+            bindProblems.put(r.key(), own);
+        }
+        var resolve = resolver(backends, agwSpecs);
         for (RawResource r : agw) {
             if (r.kind().equals("AgentgatewayBackend")) {
-                var parsed = dev.aigw.config.agentgateway.BackendValidation.parse(r, problems, resolve);
+                problems.addAll(bindProblems.get(r.key()));
+                var parsed = dev.aigw.config.agentgateway.BackendValidation.parse(r, agwSpecs.get(r.key()), problems, resolve);
                 if (parsed == null) continue;
                 agwBackends.add(parsed.backend());
                 parsed.resource().ifPresent(backends::add);
@@ -139,23 +149,30 @@ public final class ResourceParser {
 
     /**
      * Where a policy's {@code backendRef} (a webhook) leads: a Service by its cluster DNS name, an
-     * AgentgatewayBackend or kgateway Backend of type Static by its first host.
+     * AgentgatewayBackend or kgateway Backend of type Static by its first host, read from their
+     * bound records ({@code kgateway}: the converted Backends; {@code agentgateway}: the bound specs).
      */
-    private static dev.aigw.config.agentgateway.AiMapping.Resolver resolver(Collection<RawResource> raws) {
-        Map<ResourceKey, RawResource> byKey = new HashMap<>();
-        for (RawResource r : raws) byKey.put(r.key(), r);
+    private static dev.aigw.config.agentgateway.AiMapping.Resolver resolver(Collection<BackendResource> kgateway,
+            Map<ResourceKey, dev.aigw.config.agentgateway.AgentgatewayBackend.Spec> agentgateway) {
+        Map<ResourceKey, BackendResource> byKey = new HashMap<>();
+        for (BackendResource b : kgateway) byKey.put(b.key(), b);
         return (referrer, ref) -> {
             String kind = ref.kind().orElse("Service");
             String ns = ref.namespace().orElse(referrer);
+            ResourceKey key = new ResourceKey(kind, ns, ref.name());
             if (kind.equals("Service") && ref.group().orElse("").isEmpty()) {
                 return ref.port().map(p -> new HostPort(ref.name() + "." + ns + ".svc.cluster.local", p));
             }
-            RawResource b = byKey.get(new ResourceKey(kind, ns, ref.name()));
-            if (b == null) return Optional.empty();
-            JsonNode host = kind.equals("AgentgatewayBackend") ? b.body().path("spec").path("static")
-                    : b.body().path("spec").path("static").path("hosts").path(0);
-            if (!host.path("host").isTextual() || !host.path("port").canConvertToInt()) return Optional.empty();
-            return Optional.of(new HostPort(host.get("host").asText(), ref.port().orElse(host.get("port").asInt())));
+            if (kind.equals("AgentgatewayBackend")) {
+                var st = Optional.ofNullable(agentgateway.get(key)).flatMap(s -> s.staticBackend());
+                if (st.isEmpty() || st.get().host().isEmpty() || st.get().port().isEmpty()) return Optional.empty();
+                return Optional.of(new HostPort(st.get().host().get(), ref.port().orElse(st.get().port().get())));
+            }
+            if (byKey.get(key) instanceof BackendResource b && b.spec() instanceof BackendResource.Static s
+                    && !s.hosts().isEmpty()) {
+                return Optional.of(new HostPort(s.hosts().getFirst().host(), ref.port().orElse(s.hosts().getFirst().port())));
+            }
+            return Optional.empty();
         };
     }
 

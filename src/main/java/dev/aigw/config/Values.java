@@ -58,11 +58,40 @@ public final class Values {
 
     /** A required port of the mapping at {@code at} (its field at {@code at/field}); 0 after an error. */
     public static int port(Checker c, String at, Optional<RawJson> v, String field, boolean required) {
-        if (v.isEmpty()) {
-            if (required) c.fail(at, field + " is required");
-            return 0;
-        }
+        if (v.isEmpty()) return required ? missing(c, at, field) : 0;
         return port(c, at + "/" + field, v.get().tree(), field);
+    }
+
+    /** A required port bound as a number, of the mapping at {@code at} (its field at {@code at/field}); 0 after an error. */
+    public static int port(Checker c, String at, Optional<Integer> v, String field) {
+        if (v.isEmpty()) return missing(c, at, field);
+        return port(c, at + "/" + field, com.fasterxml.jackson.databind.node.IntNode.valueOf(v.get()), field);
+    }
+
+    /** A required field that is absent, reported at its mapping {@code at}; 0, what a number reads as after an error. */
+    public static int missing(Checker c, String at, String field) {
+        c.fail(at, field + " is required");
+        return 0;
+    }
+
+    /** {@code "host:port"} as users paste it: the host, and the port when digits follow its last colon (else empty). */
+    public record HostText(String host, java.util.OptionalInt port) {
+    }
+
+    /**
+     * Splits {@code "host:port"} (scheme and trailing slashes stripped). A port out of range is an
+     * error at {@code at} ({@code where: port N is out of range}) and reads as 0.
+     */
+    public static HostText hostPort(Checker c, String at, String written, String where) {
+        String text = stripScheme(written);
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0 || !text.substring(colon + 1).matches("\\d{1,5}")) return new HostText(text, java.util.OptionalInt.empty());
+        int port = Integer.parseInt(text.substring(colon + 1));
+        if (port < 1 || port > 65535) {
+            c.fail(at, where + ": port " + port + " is out of range");
+            port = 0;
+        }
+        return new HostText(text.substring(0, colon), java.util.OptionalInt.of(port));
     }
 
     /** A Kubernetes duration ({@code 30s}, {@code 1m30s}); null when absent or after an error. */

@@ -158,13 +158,13 @@ public final class GovernanceCompiler {
         }
         for (RawResource r : secretRaws) {
             secrets.put(r.key().ref(), secretData(r));
-            secretLabels.put(r.key().ref(), labels(r));
+            secretLabels.put(r.key().ref(), r.labels());
         }
         for (RawResource r : configMapRaws) {
             Map<String, String> d = new LinkedHashMap<>();
             r.body().path("data").properties().forEach(e -> d.put(e.getKey(), e.getValue().asText()));
             configMaps.put(r.key().ref(), d);
-            configMapLabels.put(r.key().ref(), labels(r));
+            configMapLabels.put(r.key().ref(), r.labels());
         }
         rt.overrideCatalog(catalogs(parameters));
         if (policies.isEmpty() && invalid.isEmpty()) return new Result(Governance.EMPTY, List.copyOf(problems));
@@ -527,12 +527,6 @@ public final class GovernanceCompiler {
     private void unresolved(Src src, String pointer, String message) {
         problems.add(Problem.unresolved(src.raw().at(pointer), src.policy().key().toString(),
                 pointerPath(pointer) + ": " + message + "; the routes it governs answer 500 until it is there"));
-    }
-
-    private static Map<String, String> labels(RawResource r) {
-        Map<String, String> l = new HashMap<>();
-        r.body().path("metadata").path("labels").properties().forEach(e -> l.put(e.getKey(), e.getValue().asText()));
-        return l;
     }
 
     private static Map<String, String> secretData(RawResource r) {

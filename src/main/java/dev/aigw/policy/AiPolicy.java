@@ -2,6 +2,7 @@ package dev.aigw.policy;
 
 import dev.aigw.config.ResourceKey;
 import dev.aigw.config.TrafficPolicyResource;
+import dev.aigw.config.TrafficPolicyResource.Action;
 import dev.aigw.config.TrafficPolicyResource.CustomResponse;
 import dev.aigw.config.TrafficPolicyResource.FieldDefault;
 import dev.aigw.config.TrafficPolicyResource.RouteType;
@@ -18,13 +19,46 @@ import java.util.Optional;
  * The AI policy of one route rule: every TrafficPolicy that applies to it, merged (see
  * {@link PolicyCompiler}) and compiled. Immutable and shared by all requests of a snapshot.
  *
- * @param sources the policies merged into this one, least to most important
+ * <p>A class, not a record, for what is derived once per compiled policy rather than per request:
+ * the defaults split into overrides and fills, and whether prompt texts alone decide the request
+ * ({@link #decidesOnTexts}). Equality is over the written fields, as a record's would be.
  */
-public record AiPolicy(List<ResourceKey> sources, RouteType routeType,
-                       Optional<TrafficPolicyResource.Enrichment> enrichment, List<FieldDefault> defaults,
-                       Optional<RequestGuard> request, Optional<ResponsePolicy> response,
-                       java.util.Map<String, String> modelAliases, Optional<PromptCaching.Config> promptCaching,
-                       Transformations transformations, Transformations finalTransformations) {
+public final class AiPolicy {
+    private final List<ResourceKey> sources;
+    private final RouteType routeType;
+    private final Optional<TrafficPolicyResource.Enrichment> enrichment;
+    private final Defaults defaults;
+    private final Optional<RequestGuard> request;
+    private final Optional<ResponsePolicy> response;
+    private final java.util.Map<String, String> modelAliases;
+    private final Optional<PromptCaching.Config> promptCaching;
+    private final Transformations transformations;
+    private final Transformations finalTransformations;
+    private final boolean decidesOnTexts;
+
+    /** @param sources the policies merged into this one, least to most important */
+    public AiPolicy(List<ResourceKey> sources, RouteType routeType,
+                    Optional<TrafficPolicyResource.Enrichment> enrichment, List<FieldDefault> defaults,
+                    Optional<RequestGuard> request, Optional<ResponsePolicy> response,
+                    java.util.Map<String, String> modelAliases, Optional<PromptCaching.Config> promptCaching,
+                    Transformations transformations, Transformations finalTransformations) {
+        this.sources = sources;
+        this.routeType = routeType;
+        this.enrichment = enrichment;
+        this.defaults = Defaults.of(defaults);
+        this.request = request;
+        this.response = response;
+        this.modelAliases = modelAliases;
+        this.promptCaching = promptCaching;
+        this.transformations = transformations;
+        this.finalTransformations = finalTransformations;
+        // promptCaching and finalTransformations act on the provider's body, after the request stage;
+        // the response side is not this stage's either.
+        this.decidesOnTexts = request.isPresent() && request.get().regex().isPresent()
+                && request.get().regex().get().action() == Action.REJECT
+                && request.get().webhook().isEmpty() && request.get().moderation().isEmpty()
+                && enrichment.isEmpty() && defaults.isEmpty() && modelAliases.isEmpty() && transformations.isEmpty();
+    }
 
     public AiPolicy(List<ResourceKey> sources, RouteType routeType, Optional<TrafficPolicyResource.Enrichment> enrichment,
                     List<FieldDefault> defaults, Optional<RequestGuard> request, Optional<ResponsePolicy> response,
@@ -38,13 +72,77 @@ public record AiPolicy(List<ResourceKey> sources, RouteType routeType,
         this(sources, routeType, enrichment, defaults, request, response, java.util.Map.of());
     }
 
+    public List<ResourceKey> sources() {
+        return sources;
+    }
+
+    public RouteType routeType() {
+        return routeType;
+    }
+
+    public Optional<TrafficPolicyResource.Enrichment> enrichment() {
+        return enrichment;
+    }
+
+    /** {@code defaults[]} as written, merged by field. */
+    public List<FieldDefault> defaults() {
+        return defaults.all();
+    }
+
+    /** The same, split once into overrides and fills (the order they are applied in). */
+    public Defaults fieldDefaults() {
+        return defaults;
+    }
+
+    public Optional<RequestGuard> request() {
+        return request;
+    }
+
+    public Optional<ResponsePolicy> response() {
+        return response;
+    }
+
+    public java.util.Map<String, String> modelAliases() {
+        return modelAliases;
+    }
+
+    public Optional<PromptCaching.Config> promptCaching() {
+        return promptCaching;
+    }
+
+    public Transformations transformations() {
+        return transformations;
+    }
+
+    public Transformations finalTransformations() {
+        return finalTransformations;
+    }
+
+    /**
+     * Whether the request side only rejects on a regex (no webhook, moderation, masking, defaults,
+     * model aliases, transformations or enrichment): then the prompt texts decide it and the body
+     * needs no tree ({@link PolicyEngine#textRejection}). A request-side field added later must be
+     * added here too.
+     */
+    public boolean decidesOnTexts() {
+        return decidesOnTexts;
+    }
+
     /** {@code promptGuard.request}, compiled. {@code customResponse} is the default when none was set. */
-    public record RequestGuard(CustomResponse customResponse, Optional<RegexGuard> regex, Optional<Webhook> webhook,
+    public record RequestGuard(CustomResponse customResponse, Optional<RegexGuard> regex, Optional<GuardWebhook> webhook,
                                Optional<Moderation> moderation) {
     }
 
     /** {@code promptGuard.response}, compiled; its regex always masks. */
-    public record ResponsePolicy(Optional<RegexGuard> regex, Optional<Webhook> webhook) {
+    public record ResponsePolicy(Optional<RegexGuard> regex, Optional<GuardWebhook> webhook) {
+    }
+
+    /** A guardrail webhook with its {@code headers} expressions compiled. */
+    public record GuardWebhook(Webhook config, WebhookHeaders headers) {
+        /** @throws IllegalArgumentException naming the header when an expression does not compile */
+        public static GuardWebhook of(Webhook config) {
+            return new GuardWebhook(config, WebhookHeaders.compile(config.headers()));
+        }
     }
 
     /**
@@ -94,11 +192,12 @@ public record AiPolicy(List<ResourceKey> sources, RouteType routeType,
                 + c.minTokens().stream().mapToObj(n -> " min " + n).findFirst().orElse("")));
         if (!transformations.isEmpty()) parts.add("transformations " + transformations.fields());
         if (!finalTransformations.isEmpty()) parts.add("finalTransformations " + finalTransformations.fields());
-        if (!defaults.isEmpty()) parts.add("defaults " + defaults.stream().map(d -> d.field() + (d.override() ? "!" : ""))
+        if (!defaults.isEmpty()) parts.add("defaults " + defaults.all().stream().map(d -> d.field() + (d.override() ? "!" : ""))
                 .toList());
         request.ifPresent(r -> {
             List<String> g = new ArrayList<>();
-            r.webhook().ifPresent(w -> g.add("webhook " + w.host() + ":" + w.port() + (w.failOpen() ? " failOpen" : "")));
+            r.webhook().map(GuardWebhook::config)
+                    .ifPresent(w -> g.add("webhook " + w.host() + ":" + w.port() + (w.failOpen() ? " failOpen" : "")));
             r.regex().ifPresent(x -> g.add("regex " + x.action() + " " + x.labels()));
             r.moderation().ifPresent(m -> g.add("moderation " + m.model() + " @" + m.host() + ":" + m.port()));
             g.add("reject " + r.customResponse().statusCode());
@@ -106,11 +205,31 @@ public record AiPolicy(List<ResourceKey> sources, RouteType routeType,
         });
         response.ifPresent(r -> {
             List<String> g = new ArrayList<>();
-            r.webhook().ifPresent(w -> g.add("webhook " + w.host() + ":" + w.port()));
+            r.webhook().map(GuardWebhook::config).ifPresent(w -> g.add("webhook " + w.host() + ":" + w.port()));
             r.regex().ifPresent(x -> g.add("regex MASK " + x.labels()));
             parts.add("response guard [" + String.join(", ", g) + "]");
         });
         return "policy " + sources.stream().map(k -> k.kind() + " " + k.ref()).toList() + ": "
                 + (parts.isEmpty() ? "nothing" : String.join("; ", parts));
+    }
+
+    private List<Object> fields() {
+        return java.util.Arrays.asList(sources, routeType, enrichment, defaults.all(), request, response, modelAliases,
+                promptCaching, transformations, finalTransformations);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof AiPolicy p && fields().equals(p.fields());
+    }
+
+    @Override
+    public int hashCode() {
+        return fields().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "AiPolicy[" + describe() + "]";
     }
 }

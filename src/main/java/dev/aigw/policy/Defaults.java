@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.config.TrafficPolicyResource.FieldDefault;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code defaults[]}: fields set in the client's body. A dotted path walks (and creates) nested
@@ -14,13 +16,72 @@ import java.util.List;
  * Values keep their JSON type (numbers, booleans, objects, arrays). Paths are in the client's
  * schema: {@code temperature} for OpenAI and Anthropic, {@code generationConfig.temperature} for
  * Gemini.
+ *
+ * <p>One per compiled policy: split once into the overrides (applied before transformations) and
+ * the fills (after), not on every request.
  */
 public final class Defaults {
-    private Defaults() {
+    public static final Defaults NONE = new Defaults(List.of());
+
+    private final List<FieldDefault> all;
+    private final List<FieldDefault> overrides;
+    private final List<FieldDefault> fills;
+
+    private Defaults(List<FieldDefault> all) {
+        this.all = List.copyOf(all);
+        this.overrides = all.stream().filter(FieldDefault::override).toList();
+        this.fills = all.stream().filter(d -> !d.override()).toList();
     }
 
-    public static void apply(ObjectNode body, List<FieldDefault> defaults) {
-        for (FieldDefault d : defaults) apply(body, d);
+    public static Defaults of(List<FieldDefault> defaults) {
+        return defaults.isEmpty() ? NONE : new Defaults(defaults);
+    }
+
+    /** As written (merged by field). */
+    public List<FieldDefault> all() {
+        return all;
+    }
+
+    public boolean isEmpty() {
+        return all.isEmpty();
+    }
+
+    /**
+     * These over {@code base}, field by field (a provider's {@code policies.ai} over its rule's):
+     * {@code base} itself when these are empty, these when it is.
+     */
+    public Defaults over(Defaults base) {
+        if (all.isEmpty()) return base;
+        if (base.all.isEmpty()) return this;
+        Map<String, FieldDefault> byField = new LinkedHashMap<>();
+        base.all.forEach(d -> byField.put(d.field(), d));
+        all.forEach(d -> byField.put(d.field(), d));
+        return new Defaults(List.copyOf(byField.values()));
+    }
+
+    /** The {@code override: true} defaults, in order. */
+    void applyOverrides(ObjectNode body) {
+        for (FieldDefault d : overrides) apply(body, d);
+    }
+
+    /** The defaults that fill absent fields, in order. */
+    void applyFills(ObjectNode body) {
+        for (FieldDefault d : fills) apply(body, d);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Defaults d && all.equals(d.all);
+    }
+
+    @Override
+    public int hashCode() {
+        return all.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Defaults" + all;
     }
 
     static void apply(ObjectNode body, FieldDefault d) {

@@ -32,7 +32,7 @@ import java.util.function.Function;
  * Several policies on the same target follow Gateway API policy attachment: the oldest
  * {@code creationTimestamp} wins a conflict, then the first by namespace/name.
  *
- * <p>Regexes are compiled once per policy resource and shared by every rule it reaches. A
+ * <p>Regexes and webhook header expressions are compiled once per policy resource and shared by every rule it reaches. A
  * target that does not exist is an UNRESOLVED problem: the config is served without that
  * attachment.
  */
@@ -54,6 +54,7 @@ public final class PolicyCompiler {
     private final Map<TrafficPolicyResource.Regex, RegexGuard> regexes = new IdentityHashMap<>();
     private final Map<TrafficPolicyResource.Moderation, AiPolicy.Moderation> moderations = new IdentityHashMap<>();
     private final Map<TrafficPolicyResource.Moderation, TrafficPolicyResource> moderationOwner = new IdentityHashMap<>();
+    private final Map<TrafficPolicyResource.Webhook, AiPolicy.GuardWebhook> webhooks = new IdentityHashMap<>();
     private final Map<List<Object>, Optional<AiPolicy>> cache = new HashMap<>();
     private final Set<ResourceKey> referenced = new HashSet<>();
     private final Set<String> missingRefs = new HashSet<>();
@@ -191,10 +192,11 @@ public final class PolicyCompiler {
         Optional<AiPolicy.RequestGuard> request = merged.request().map(r -> new AiPolicy.RequestGuard(
                 r.customResponse().orElse(TrafficPolicyResource.CustomResponse.DEFAULT),
                 r.regex().map(this::regex).filter(g -> !g.isEmpty()),
-                r.webhook(),
+                r.webhook().map(w -> webhook(w, ordered)),
                 r.moderation().map(this::moderation)));
         Optional<AiPolicy.ResponsePolicy> response = merged.response().map(r -> new AiPolicy.ResponsePolicy(
-                r.regex().map(this::regex).filter(g -> !g.isEmpty()).map(RegexGuard::masking), r.webhook()));
+                r.regex().map(this::regex).filter(g -> !g.isEmpty()).map(RegexGuard::masking),
+                r.webhook().map(w -> webhook(w, ordered))));
         List<FieldDefault> defaults = merged.defaults().orElse(List.of()).stream()
                 .map(d -> new FieldDefault(d.field(), dev.aigw.config.FieldValues.typed(d.value()), d.override())).toList();
         return new AiPolicy(ordered.stream().map(TrafficPolicyResource::key).toList(),
@@ -215,6 +217,29 @@ public final class PolicyCompiler {
             problems.add(Problem.error(last.location(), last.key().toString(), e.getMessage()));
             return Transformations.NONE;
         }
+    }
+
+    /**
+     * A webhook with its {@code headers} compiled, once per policy resource (shared by every rule it
+     * reaches). Validated when the policy was read (PolicyValidation, at the header's line); a failure
+     * here is still reported as an error, at the policy that wrote the webhook, and the webhook is
+     * called without those headers (an error keeps the snapshot from being served).
+     */
+    private AiPolicy.GuardWebhook webhook(TrafficPolicyResource.Webhook w, List<TrafficPolicyResource> ordered) {
+        return webhooks.computeIfAbsent(w, x -> {
+            try {
+                return AiPolicy.GuardWebhook.of(x);
+            } catch (IllegalArgumentException e) {
+                TrafficPolicyResource owner = ordered.stream().filter(p -> writes(p, x)).findFirst().orElse(ordered.getLast());
+                problems.add(Problem.error(owner.location(), owner.key().toString(), e.getMessage()));
+                return new AiPolicy.GuardWebhook(x, WebhookHeaders.NONE);
+            }
+        });
+    }
+
+    private static boolean writes(TrafficPolicyResource p, TrafficPolicyResource.Webhook w) {
+        return p.ai().request().flatMap(TrafficPolicyResource.RequestGuard::webhook).filter(x -> x == w).isPresent()
+                || p.ai().response().flatMap(TrafficPolicyResource.ResponseGuard::webhook).filter(x -> x == w).isPresent();
     }
 
     /** {@code b} over {@code a}, field by field. */

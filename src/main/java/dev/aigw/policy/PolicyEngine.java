@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.config.TrafficPolicyResource;
 import dev.aigw.config.TrafficPolicyResource.Action;
 import dev.aigw.config.TrafficPolicyResource.CustomResponse;
-import dev.aigw.config.TrafficPolicyResource.FieldDefault;
 import dev.aigw.config.TrafficPolicyResource.HeaderMatch;
 import dev.aigw.config.TrafficPolicyResource.Webhook;
 import dev.aigw.provider.Credential;
@@ -125,7 +124,7 @@ public final class PolicyEngine {
         }
         return f.map(o -> {
             if (o instanceof PolicyOutcome.Continue && rewrite) {
-                rewrite(schema, body, policy.modelAliases(), policy.defaults(), policy.transformations(), headers,
+                rewrite(schema, body, policy.modelAliases(), policy.fieldDefaults(), policy.transformations(), headers,
                         policy.enrichment());
             }
             return o;
@@ -138,12 +137,12 @@ public final class PolicyEngine {
      * transformations' CEL.
      */
     public static void rewrite(Schema schema, ObjectNode body, java.util.Map<String, String> aliases,
-                               List<FieldDefault> defaults, Transformations transformations,
+                               Defaults defaults, Transformations transformations,
                                Function<String, String> headers, Optional<TrafficPolicyResource.Enrichment> enrichment) {
         ModelAliases.apply(body, aliases);
-        Defaults.apply(body, defaults.stream().filter(FieldDefault::override).toList());
+        defaults.applyOverrides(body);
         transformations.apply(body, headers);
-        Defaults.apply(body, defaults.stream().filter(d -> !d.override()).toList());
+        defaults.applyFills(body);
         enrichment.ifPresent(e -> Enrichment.apply(schema, body, e.prepend(), e.append()));
     }
 
@@ -170,22 +169,9 @@ public final class PolicyEngine {
 
     // ---- regex ----
 
-    /**
-     * Whether the request side of {@code policy} only rejects on a regex (no webhook, moderation,
-     * masking, defaults, model aliases or enrichment): then the prompt texts decide it and the
-     * body needs no tree ({@link #textRejection}). Compared with the same policy rebuilt with
-     * nothing else, so a field added to the records later fails to compile here until it is handled.
-     */
+    /** Whether the prompt texts alone decide {@code policy}'s request side: see {@link AiPolicy#decidesOnTexts()}. */
     public static boolean decidesOnTexts(AiPolicy policy) {
-        if (policy.request().isEmpty()) return false;
-        AiPolicy.RequestGuard g = policy.request().get();
-        // promptCaching and finalTransformations act on the provider's body, after this stage.
-        return g.regex().isPresent() && g.regex().get().action() == Action.REJECT
-                && g.equals(new AiPolicy.RequestGuard(g.customResponse(), g.regex(), Optional.empty(), Optional.empty()))
-                && policy.transformations().isEmpty()
-                && policy.equals(new AiPolicy(policy.sources(), policy.routeType(), Optional.empty(), List.of(),
-                policy.request(), policy.response(), java.util.Map.of(), policy.promptCaching(), policy.transformations(),
-                policy.finalTransformations()));
+        return policy.decidesOnTexts();
     }
 
     /** For a policy that {@link #decidesOnTexts}: its rejection of these prompt texts, if it rejects them. */
@@ -224,19 +210,19 @@ public final class PolicyEngine {
 
     // ---- webhook ----
 
-    private Future<PolicyOutcome> requestWebhook(Webhook w, CustomResponse custom, Schema schema, ObjectNode body,
+    private Future<PolicyOutcome> requestWebhook(AiPolicy.GuardWebhook w, CustomResponse custom, Schema schema, ObjectNode body,
                                                  Function<String, String> headers) {
         List<TextSlot> slots = BodyText.request(schema, body);
         ObjectNode payload = JSON.createObjectNode();
         ArrayNode messages = payload.putObject("body").putArray("messages");
         for (TextSlot s : slots) messages.addObject().put("role", s.role()).put("content", s.text());
         return callWebhook(w, "/request", payload, headers).transform(ar -> {
-            if (ar.failed()) return Future.succeededFuture(webhookDown(w, "request", ar.cause(), body));
-            return Future.succeededFuture(webhookAction(w, "request", ar.result(), "messages", slots, custom, body));
+            if (ar.failed()) return Future.succeededFuture(webhookDown(w.config(), "request", ar.cause(), body));
+            return Future.succeededFuture(webhookAction(w.config(), "request", ar.result(), "messages", slots, custom, body));
         });
     }
 
-    private Future<PolicyOutcome> responseWebhook(Webhook w, Schema schema, ObjectNode body,
+    private Future<PolicyOutcome> responseWebhook(AiPolicy.GuardWebhook w, Schema schema, ObjectNode body,
                                                   Function<String, String> headers) {
         List<TextSlot> slots = BodyText.response(schema, body);
         if (slots.isEmpty()) return Future.succeededFuture(new PolicyOutcome.Continue(body));
@@ -246,19 +232,21 @@ public final class PolicyEngine {
             choices.addObject().putObject("message").put("role", "assistant").put("content", s.text());
         }
         return callWebhook(w, "/response", payload, headers).transform(ar -> {
-            if (ar.failed()) return Future.succeededFuture(webhookDown(w, "response", ar.cause(), body));
-            return Future.succeededFuture(webhookAction(w, "response", ar.result(), "choices", slots,
+            if (ar.failed()) return Future.succeededFuture(webhookDown(w.config(), "response", ar.cause(), body));
+            return Future.succeededFuture(webhookAction(w.config(), "response", ar.result(), "choices", slots,
                     CustomResponse.DEFAULT, body));
         });
     }
 
-    private Future<JsonNode> callWebhook(Webhook w, String path, ObjectNode payload, Function<String, String> headers) {
+    private Future<JsonNode> callWebhook(AiPolicy.GuardWebhook guard, String path, ObjectNode payload,
+                                         Function<String, String> headers) {
+        Webhook w = guard.config();
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
         for (HeaderMatch m : w.forwardHeaders()) {
             String v = headers.apply(m.name());
             if (m.matches(v)) h.set(m.name(), v);
         }
-        WebhookHeaders.values(w.headers(), headers).forEach(h::set);
+        guard.headers().values(headers).forEach(h::set);
         h.set("content-type", "application/json");
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setHost(w.host()).setPort(w.port())
                 .setURI(path).setHeaders(h).setConnectTimeout(w.timeout().toMillis())

@@ -198,7 +198,7 @@ final class Attempts {
     private void rewrite(Provider p, Schema clientSchema, ObjectNode body) {
         Optional<ProviderRules.ProviderAi> own = call.ai.rules(p).ai();
         var aliases = call.policy.map(AiPolicy::modelAliases).orElse(java.util.Map.of());
-        var defaults = call.policy.map(AiPolicy::defaults).orElse(java.util.List.of());
+        var defaults = call.policy.map(AiPolicy::fieldDefaults).orElse(dev.aigw.policy.Defaults.NONE);
         var enrichment = call.policy.flatMap(AiPolicy::enrichment);
         if (own.isPresent()) {
             aliases = own.get().aliasesOver(aliases);

@@ -28,6 +28,8 @@ final class AgentgatewayBackends {
     private final List<AgentgatewayPolicy> policies;
     private final List<Problem> problems;
     private final java.util.Set<String> warned = new java.util.HashSet<>();
+    /** One health block serves every provider it applies to: compiled (and reported) once per snapshot. */
+    private final Map<BackendResource.Health, Optional<ProviderRules.HealthRule>> healthRules = new java.util.HashMap<>();
 
     AgentgatewayBackends(List<AgentgatewayPolicy> policies, List<Problem> problems) {
         List<AgentgatewayPolicy> sorted = new ArrayList<>(policies);
@@ -63,7 +65,11 @@ final class AgentgatewayBackends {
         if (c.destinations().stream().noneMatch(w -> w.destination() instanceof Destination.Ai)) return c;
         Optional<Map<String, AiBackendPolicy.RouteType>> found = Optional.empty();
         AgentgatewayPolicy from = null;
-        for (int level = 0; level < 4 && found.isEmpty(); level++) {
+        // Most precise first: the rule, the HTTPRoute, the listener, the Gateway.
+        List<AttachmentLevel> precise = List.of(AttachmentLevel.RULE, AttachmentLevel.ROUTE, AttachmentLevel.LISTENER,
+                AttachmentLevel.GATEWAY);
+        for (int i = 0; i < precise.size() && found.isEmpty(); i++) {
+            AttachmentLevel level = precise.get(i);
             for (AgentgatewayPolicy p : policies) {
                 var r = p.spec().backend().flatMap(BackendPolicies::ai).map(AiBackendPolicy::routes).orElse(Map.of());
                 if (r.isEmpty() || !reaches(p, level, gateway, listener, route, rule)) continue;
@@ -93,20 +99,10 @@ final class AgentgatewayBackends {
                 c.streamKeepAlive(), c.policy());
     }
 
-    /** Level 0: the rule (sectionName = its name); 1: the HTTPRoute; 2: the listener; 3: the Gateway. */
-    private static boolean reaches(AgentgatewayPolicy p, int level, ResourceKey gateway, String listener,
+    private static boolean reaches(AgentgatewayPolicy p, AttachmentLevel level, ResourceKey gateway, String listener,
                                    HttpRouteResource route, HttpRouteResource.Rule rule) {
-        String ns = p.key().namespace();
-        return p.targets().stream().anyMatch(t -> switch (level) {
-            case 0 -> t.kind().equals("HTTPRoute") && ns.equals(route.key().namespace()) && t.name().equals(route.key().name())
-                    && t.sectionName().isPresent() && rule.name().equals(t.sectionName());
-            case 1 -> t.kind().equals("HTTPRoute") && ns.equals(route.key().namespace()) && t.name().equals(route.key().name())
-                    && t.sectionName().isEmpty();
-            case 2 -> t.kind().equals("Gateway") && ns.equals(gateway.namespace()) && t.name().equals(gateway.name())
-                    && t.sectionName().equals(Optional.of(listener));
-            default -> t.kind().equals("Gateway") && ns.equals(gateway.namespace()) && t.name().equals(gateway.name())
-                    && t.sectionName().isEmpty();
-        });
+        return p.targets().stream().anyMatch(t -> AttachmentLevel.of(t, p.key().namespace(), gateway, listener, route, rule)
+                .filter(level::equals).isPresent());
     }
 
     /** One provider's rules: its own AI rewrites and the health rule that applies to it. */
@@ -130,7 +126,11 @@ final class AgentgatewayBackends {
             }
         }
         Optional<ProviderRules.HealthRule> rule = Optional.empty();
-        if (health.isPresent()) rule = compile(health.get(), where, field);
+        if (health.isPresent()) {
+            String w = where;
+            String f = field;
+            rule = healthRules.computeIfAbsent(health.get(), h -> compile(h, w, f));
+        }
         return ai.isEmpty() && rule.isEmpty() && formats.isEmpty() ? ProviderRules.NONE
                 : new ProviderRules(ai, rule, List.copyOf(formats));
     }
@@ -141,9 +141,7 @@ final class AgentgatewayBackends {
             try {
                 cel = Optional.of(CelExpression.compile(h.unhealthyCondition().get()));
             } catch (IllegalArgumentException e) {
-                // One health block serves every provider it applies to: report it once.
-                Problem p = Problem.error(h.location(), where, field + ": " + e.getMessage());
-                if (!problems.contains(p)) problems.add(p);
+                problems.add(Problem.error(h.location(), where, field + ": " + e.getMessage()));
                 return Optional.empty();
             }
         }
@@ -157,7 +155,8 @@ final class AgentgatewayBackends {
         List<TrafficPolicyResource.FieldDefault> defaults = a.defaults().orElse(List.of()).stream()
                 .map(d -> new TrafficPolicyResource.FieldDefault(d.field(), FieldValues.typed(d.value()), d.override()))
                 .toList();
-        return new ProviderRules.ProviderAi(a.promptEnrichment(), defaults, a.modelAliases().orElse(Map.of()));
+        return new ProviderRules.ProviderAi(a.promptEnrichment(), dev.aigw.policy.Defaults.of(defaults),
+                a.modelAliases().orElse(Map.of()));
     }
 
     /** The policies that target this Backend ({@code section}: those naming that provider; empty: the whole Backend). */

@@ -49,15 +49,12 @@ final class AgentgatewayTraffic {
             boolean override = p.spec().strategy().flatMap(AgentgatewayPolicy.Strategy::inheritance)
                     .orElse(AgentgatewayPolicy.Inheritance.Default) == AgentgatewayPolicy.Inheritance.Override;
             for (TargetRef t : p.targets()) {
-                String ns = p.key().namespace();
-                if (t.kind().equals("Gateway") && ns.equals(gateway.namespace()) && t.name().equals(gateway.name())) {
-                    if (t.sectionName().isEmpty()) levels.get(override ? 4 : 0).add(p);
-                    else if (t.sectionName().get().equals(listener)) levels.get(override ? 4 : 1).add(p);
-                } else if (t.kind().equals("HTTPRoute") && ns.equals(route.key().namespace())
-                        && t.name().equals(route.key().name())) {
-                    if (t.sectionName().isEmpty()) levels.get(2).add(p);
-                    else if (rule.name().equals(t.sectionName())) levels.get(3).add(p);
-                }
+                AttachmentLevel.of(t, p.key().namespace(), gateway, listener, route, rule).ifPresent(l -> levels.get(switch (l) {
+                    case GATEWAY -> override ? 4 : 0;
+                    case LISTENER -> override ? 4 : 1;
+                    case ROUTE -> 2;
+                    case RULE -> 3;
+                }).add(p));
             }
         }
         Traffic merged = null;

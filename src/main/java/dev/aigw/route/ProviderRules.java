@@ -2,11 +2,10 @@ package dev.aigw.route;
 
 import dev.aigw.cel.CelExpression;
 import dev.aigw.config.TrafficPolicyResource;
-import dev.aigw.config.TrafficPolicyResource.FieldDefault;
+import dev.aigw.policy.Defaults;
 import dev.aigw.translate.Schema;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,19 +29,16 @@ public record ProviderRules(Optional<ProviderAi> ai, Optional<HealthRule> health
      * A provider's {@code policies.ai} body rewrites, merged over the rule's at each attempt:
      * each field replaces the rule's (defaults by field name).
      */
-    public record ProviderAi(Optional<TrafficPolicyResource.Enrichment> enrichment, List<FieldDefault> defaults,
+    public record ProviderAi(Optional<TrafficPolicyResource.Enrichment> enrichment, Defaults defaults,
                              Map<String, String> modelAliases) {
 
         public Optional<TrafficPolicyResource.Enrichment> enrichmentOver(Optional<TrafficPolicyResource.Enrichment> rule) {
             return enrichment.or(() -> rule);
         }
 
-        public List<FieldDefault> defaultsOver(List<FieldDefault> rule) {
-            if (defaults.isEmpty()) return rule;
-            Map<String, FieldDefault> byField = new LinkedHashMap<>();
-            rule.forEach(d -> byField.put(d.field(), d));
-            defaults.forEach(d -> byField.put(d.field(), d));
-            return List.copyOf(byField.values());
+        /** Split when compiled: merging only when both the provider and the rule have defaults. */
+        public Defaults defaultsOver(Defaults rule) {
+            return defaults.over(rule);
         }
 
         public Map<String, String> aliasesOver(Map<String, String> rule) {

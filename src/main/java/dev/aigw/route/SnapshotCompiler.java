@@ -82,9 +82,7 @@ public final class SnapshotCompiler {
         Map<String, Map<String, String>> nsLabels = new HashMap<>();
         for (RawResource r : unique.values()) {
             if (!r.kind().equals("Namespace")) continue;
-            Map<String, String> labels = new HashMap<>();
-            r.body().path("metadata").path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-            nsLabels.put(r.name(), labels);
+            nsLabels.put(r.name(), r.labels());
         }
 
         List<GatewayResource> gateways = new ArrayList<>(parsed.gateways());
@@ -213,11 +211,12 @@ public final class SnapshotCompiler {
             case BackendResource.Ai ai -> {
                 List<List<Provider>> groups = new ArrayList<>();
                 List<String> reasons = new ArrayList<>();
+                List<String> located = new ArrayList<>(); // of the reasons, those reported at their own field
                 String passthroughKind = null;
                 for (List<BackendResource.Llm> group : ai.groups()) {
                     List<Provider> ps = new ArrayList<>();
                     for (BackendResource.Llm llm : group) {
-                        Credential cred = credential(b, llm, secrets, reasons);
+                        Credential cred = credential(b, llm, secrets, reasons, located);
                         if (cred == null) continue;
                         if (cred instanceof Credential.Passthrough pt) {
                             // A client's key is for one vendor: the first Passthrough provider's kind.
@@ -238,7 +237,10 @@ public final class SnapshotCompiler {
                     groups.add(List.copyOf(ps));
                 }
                 String reason = String.join("; ", reasons);
-                if (!reasons.isEmpty()) problems.add(Problem.unresolved(b.location(), b.key().toString(), reason));
+                List<String> elsewhere = reasons.stream().filter(x -> !located.contains(x)).toList();
+                if (!elsewhere.isEmpty()) {
+                    problems.add(Problem.unresolved(b.location(), b.key().toString(), String.join("; ", elsewhere)));
+                }
                 // Providers whose credentials resolved still serve; the others are left out of their group.
                 groups.removeIf(List::isEmpty);
                 if (groups.isEmpty()) yield new Destination.Unavailable(name, "Backend " + name + ": " + reason);
@@ -265,8 +267,9 @@ public final class SnapshotCompiler {
         return out;
     }
 
+    /** {@code located}: the reasons reported here at the field they are about (the others: at the Backend, by the caller). */
     private Credential credential(BackendResource b, BackendResource.Llm llm, Map<ResourceKey, SecretResource> secrets,
-                                  List<String> reasons) {
+                                  List<String> reasons, List<String> located) {
         BackendResource.ProviderSpec spec = llm.provider();
         AuthToken auth = switch (spec) {
             case BackendResource.OpenAi o -> o.auth();
@@ -300,7 +303,14 @@ public final class SnapshotCompiler {
             case AuthToken.SecretRef ref -> {
                 SecretResource s = secrets.get(new ResourceKey("Secret", b.key().namespace(), ref.name()));
                 if (s == null) {
-                    reasons.add("secret " + ref.name() + " not found in " + b.key().namespace());
+                    String why = "secret " + ref.name() + " not found in " + b.key().namespace();
+                    reasons.add(why);
+                    ref.written().ifPresent(f -> {
+                        // An AgentgatewayBackend's secretRef: at the field that names the Secret, once per field.
+                        Problem p = Problem.unresolved(f.location(), b.key().toString(), f.path() + ": " + why);
+                        if (!problems.contains(p)) problems.add(p);
+                        located.add(why);
+                    });
                     yield null;
                 }
                 String header = llm.authHeader().map(BackendResource.AuthHeader::headerName)

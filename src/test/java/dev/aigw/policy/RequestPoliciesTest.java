@@ -257,6 +257,21 @@ class RequestPoliciesTest {
         AiPolicy withDefault = policy(Optional.empty(), List.of(new FieldDefault("temperature",
                 com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0.5), false)), reject.request());
         assertThat(PolicyEngine.decidesOnTexts(withDefault)).isFalse();
+        AiPolicy withWebhook = policy(Optional.empty(), List.of(), Optional.of(new AiPolicy.RequestGuard(
+                reject.request().get().customResponse(), reject.request().get().regex(), Optional.of(AiPolicy.GuardWebhook.of(
+                new TrafficPolicyResource.Webhook("127.0.0.1", 9, List.of(), java.time.Duration.ofSeconds(1), false))),
+                Optional.empty())));
+        assertThat(PolicyEngine.decidesOnTexts(withWebhook)).isFalse();
+        AiPolicy transformed = new AiPolicy(reject.sources(), reject.routeType(), Optional.empty(), List.of(), reject.request(),
+                Optional.empty(), java.util.Map.of(), Optional.empty(), Transformations.compile(List.of(
+                new TrafficPolicyResource.FieldExpression("max_tokens", "1"))), Transformations.NONE);
+        assertThat(PolicyEngine.decidesOnTexts(transformed)).isFalse();
+        // What acts after the request stage does not matter: finalTransformations, promptCaching, the response side.
+        AiPolicy later = new AiPolicy(reject.sources(), reject.routeType(), Optional.empty(), List.of(), reject.request(),
+                Optional.of(new AiPolicy.ResponsePolicy(reject.request().get().regex(), Optional.empty())), java.util.Map.of(),
+                Optional.empty(), Transformations.NONE, Transformations.compile(List.of(
+                new TrafficPolicyResource.FieldExpression("max_tokens", "1"))));
+        assertThat(PolicyEngine.decidesOnTexts(later)).isTrue();
 
         for (String body : List.of("""
                 {"model":"m","messages":[{"role":"system","content":"mail me at jane.doe@example.com"}]}""", """

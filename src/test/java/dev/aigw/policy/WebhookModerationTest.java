@@ -90,7 +90,8 @@ class WebhookModerationTest {
     static AiPolicy requestPolicy(Optional<Webhook> w, Optional<AiPolicy.Moderation> m) {
         return new AiPolicy(List.of(new ResourceKey("TrafficPolicy", "ns", "p")), TrafficPolicyResource.RouteType.CHAT,
                 Optional.empty(), List.of(), Optional.of(new AiPolicy.RequestGuard(
-                new CustomResponse("Blocked by policy", 403), Optional.empty(), w, m)), Optional.empty());
+                new CustomResponse("Blocked by policy", 403), Optional.empty(), w.map(AiPolicy.GuardWebhook::of), m)),
+                Optional.empty());
     }
 
     static PolicyOutcome request(AiPolicy p, Schema s, ObjectNode body) throws Exception {
@@ -171,7 +172,7 @@ class WebhookModerationTest {
     void responseWebhookMasksAndRejectsWholeResponses() throws Exception {
         AiPolicy p = new AiPolicy(List.of(), TrafficPolicyResource.RouteType.CHAT, Optional.empty(), List.of(),
                 Optional.empty(), Optional.of(new AiPolicy.ResponsePolicy(Optional.of(Policies.allBuiltins()),
-                Optional.of(webhook(port, false)))));
+                Optional.of(AiPolicy.GuardWebhook.of(webhook(port, false))))));
         answers.put("/response", b -> """
                 {"action":{"body":{"choices":[{"message":{"role":"assistant","content":"The secret is ***; mail x@y.com"}}]}}}""");
         ObjectNode body = json("""
@@ -236,7 +237,7 @@ class WebhookModerationTest {
         answers.put("/v1/moderations", b -> "{\"results\":[{\"flagged\":false}]}");
         AiPolicy p = new AiPolicy(List.of(), TrafficPolicyResource.RouteType.CHAT, Optional.empty(), List.of(),
                 Optional.of(new AiPolicy.RequestGuard(CustomResponse.DEFAULT, Optional.of(Policies.allBuiltins()),
-                        Optional.of(webhook(port, false)), Optional.of(moderation(port, new Credential.Token("k"))))),
+                        Optional.of(AiPolicy.GuardWebhook.of(webhook(port, false))), Optional.of(moderation(port, new Credential.Token("k"))))),
                 Optional.empty());
         ObjectNode body = json("{\"messages\":[{\"role\":\"user\",\"content\":\"original\"}]}");
         assertThat(request(p, Schema.OPENAI_CHAT, body)).isInstanceOf(PolicyOutcome.Continue.class);

@@ -237,4 +237,47 @@ class AgentgatewayBackendRulesTest {
         assertThat(r.problems()).filteredOn(Problem::isError).map(Problem::toString).singleElement().asString()
                 .startsWith("t.yaml:14: error: AgentgatewayBackend ns/b: policies.health.unhealthyCondition: CEL expression");
     }
+
+    @Test
+    void aBackendHealthConditionIsCompiledOnceForAllItsProviders() {
+        SnapshotCompiler.Result r = Configs.compile(BACKEND.replace("auth: {key: sk-b}",
+                "auth: {key: sk-b}\n    health: {unhealthyCondition: \"response.code == 503\"}"));
+        assertThat(r.problems()).filteredOn(Problem::isError).isEmpty();
+        Destination.Ai ai = backend(r);
+        var two = ai.rules(ai.groups().get(0).get(1)).health().orElseThrow();
+        var three = ai.rules(ai.groups().get(1).get(0)).health().orElseThrow();
+        var one = ai.rules(ai.groups().get(0).get(0)).health().orElseThrow();
+        assertThat(two.unhealthy().orElseThrow().source()).isEqualTo("response.code == 503");
+        assertThat(three.unhealthy().orElseThrow().source()).as("the Backend's policies win over a policy's").isEqualTo("response.code == 503");
+        assertThat(three).as("one program for every provider the Backend's block serves").isSameAs(two);
+        assertThat(one.unhealthy().orElseThrow().source()).isEqualTo("response.code == 418");
+    }
+
+    @Test
+    void aMissingSecretIsReportedAtTheFieldThatNamesIt() {
+        SnapshotCompiler.Result r = Configs.compile("""
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayBackend
+                metadata: {name: b, namespace: ns}
+                spec:
+                  ai:
+                    groups:
+                    - providers:
+                      - name: one
+                        openai: {model: m1}
+                      - name: two
+                        openai: {model: m2}
+                        policies:
+                          auth:
+                            secretRef:
+                              name: own-key
+                  policies:
+                    auth:
+                      secretRef: {name: shared-key}
+                """);
+        assertThat(r.problems()).map(Problem::toString).containsExactly(
+                "t.yaml:18: unresolved: AgentgatewayBackend ns/b: spec.policies.auth.secretRef.name: secret shared-key not found in ns",
+                "t.yaml:15: unresolved: AgentgatewayBackend ns/b: spec.ai.groups[0].providers[1].policies.auth.secretRef.name: "
+                        + "secret own-key not found in ns");
+    }
 }

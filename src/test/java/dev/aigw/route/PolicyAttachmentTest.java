@@ -97,17 +97,17 @@ class PolicyAttachmentTest {
         assertThat(g.customResponse()).isEqualTo(new TrafficPolicyResource.CustomResponse("nope", 451));
         assertThat(g.regex().orElseThrow().labels()).containsExactly("CREDIT_CARD", "EMAIL_ADDRESS", "TICKET");
         assertThat(g.regex().orElseThrow().action()).isEqualTo(TrafficPolicyResource.Action.REJECT);
-        assertThat(g.webhook().orElseThrow().host()).isEqualTo("guard.local");
-        assertThat(g.webhook().orElseThrow().failOpen()).isFalse();
+        assertThat(g.webhook().orElseThrow().config().host()).isEqualTo("guard.local");
+        assertThat(g.webhook().orElseThrow().config().failOpen()).isFalse();
         AiPolicy.Moderation m = g.moderation().orElseThrow();
         assertThat(m.host()).isEqualTo("mod.local");
         assertThat(m.port()).isEqualTo(9000);
         assertThat(m.tls()).isFalse();
         assertThat(m.model()).isEqualTo("omni-moderation-latest");
         var resp = p.response().orElseThrow();
-        assertThat(resp.webhook().orElseThrow().port()).isEqualTo(8001);
-        assertThat(resp.webhook().orElseThrow().failOpen()).isTrue();
-        assertThat(resp.webhook().orElseThrow().timeout()).hasSeconds(2);
+        assertThat(resp.webhook().orElseThrow().config().port()).isEqualTo(8001);
+        assertThat(resp.webhook().orElseThrow().config().failOpen()).isTrue();
+        assertThat(resp.webhook().orElseThrow().config().timeout()).hasSeconds(2);
         // Shown in /routes, under the rule.
         String routes = r.snapshot().ports().get(8080).describe();
         assertThat(routes).contains("policy [TrafficPolicy ns/p]: routeType CHAT_STREAMING")
@@ -212,7 +212,7 @@ class PolicyAttachmentTest {
                           forwardHeaderMatches: [{name: x-tenant, type: RegularExpression, value: "acme-.*"}]
                 """);
         assertThat(r.problems()).isEmpty();
-        var w = policyOf(r, "/chat").orElseThrow().request().orElseThrow().webhook().orElseThrow();
+        var w = policyOf(r, "/chat").orElseThrow().request().orElseThrow().webhook().orElseThrow().config();
         assertThat(w.host()).isEqualTo("guard.local");
         assertThat(w.forwardHeaders().getFirst().matches("acme-1")).isTrue();
         assertThat(w.forwardHeaders().getFirst().matches("other")).isFalse();

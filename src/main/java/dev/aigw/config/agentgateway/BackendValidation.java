@@ -57,7 +57,16 @@ public final class BackendValidation {
     }
 
     public static Parsed parse(RawResource r, List<Problem> problems, AiMapping.Resolver resolve) {
-        AgentgatewayBackend.Spec spec = Binder.bind(r, "/spec", AgentgatewayBackend.Spec.class, problems);
+        return parse(r, bind(r, problems), problems, resolve);
+    }
+
+    /** The spec bound onto its records, or null after an error (the problems are added). */
+    public static AgentgatewayBackend.Spec bind(RawResource r, List<Problem> problems) {
+        return Binder.bind(r, "/spec", AgentgatewayBackend.Spec.class, problems);
+    }
+
+    /** Validates a spec {@link #bind bound} before (null: it did not bind, and this is null). */
+    public static Parsed parse(RawResource r, AgentgatewayBackend.Spec spec, List<Problem> problems, AiMapping.Resolver resolve) {
         if (spec == null) return null;
         Checker c = new Checker(r, problems);
         AgentgatewayBackend b = new AgentgatewayBackend(r.key(), spec, r.location());
@@ -101,7 +110,7 @@ public final class BackendValidation {
         exactlyOne(c, "/spec/ai", List.of("provider", "groups"), ai.provider().isPresent(), !ai.groups().isEmpty());
         List<List<Llm>> groups = new ArrayList<>();
         if (ai.provider().isPresent()) {
-            Llm llm = llm(b.key().name(), ai.provider().get(), policies, "/spec/ai/provider", c);
+            Llm llm = llm(b.key().name(), ai.provider().get(), policies, "/spec/ai/provider", "/spec/policies", c);
             if (llm != null) groups.add(List.of(withPolicies(llm, Optional.empty(), policies.health(), "/spec/policies", c)));
         }
         if (ai.groups().size() > 8) c.error("/spec/ai/groups", "lists " + ai.groups().size() + " groups (at most 8)");
@@ -123,7 +132,7 @@ public final class BackendValidation {
                 np.policies().ifPresent(p -> PolicyValidation.backend(p, pp + "/policies", c, false));
                 BackendPolicies own = np.policies().orElse(BackendPolicies.NONE);
                 BackendPolicies merged = BackendPolicies.merge(policies, own);
-                Llm llm = llm(np.name(), np.provider(), merged, pp, c);
+                Llm llm = llm(np.name(), np.provider(), merged, pp, own.auth().isPresent() ? pp + "/policies" : "/spec/policies", c);
                 Optional<TrafficPolicyResource.Ai> providerAi = own.ai().map(a -> providerAi(a, pp + "/policies/ai", c));
                 String healthAt = own.health().isPresent() ? pp + "/policies" : "/spec/policies";
                 if (llm != null) group.add(withPolicies(llm, providerAi, merged.health(), healthAt, c));
@@ -183,8 +192,8 @@ public final class BackendValidation {
                 e.flatMap(BackendPolicies.Eviction::restoreHealth), at);
     }
 
-    /** One provider, with the policies that apply to it ({@code auth}, {@code tls}). */
-    static Llm llm(String name, Provider p, BackendPolicies policies, String at, Checker c) {
+    /** One provider, with the policies that apply to it ({@code auth}, {@code tls}; {@code policiesAt}: where its auth was written). */
+    static Llm llm(String name, Provider p, BackendPolicies policies, String at, String policiesAt, Checker c) {
         List<String> kinds = p.kinds();
         if (kinds.size() != 1) {
             c.error(at, "exactly one of the fields in [openai azureopenai azure anthropic gemini vertexai bedrock custom] "
@@ -214,7 +223,7 @@ public final class BackendValidation {
         Optional<String> path = p.path();
         Optional<AuthHeader> header = auth.flatMap(BackendPolicies.Auth::location).flatMap(BackendPolicies.Location::header)
                 .map(h -> new AuthHeader(h.name(), Optional.of(h.prefix().orElse(""))));
-        AuthToken token = token(auth, c, at);
+        AuthToken token = token(auth, c, policiesAt + "/auth");
         ProviderSpec spec;
         switch (kind) {
             case "openai" -> {
@@ -308,14 +317,16 @@ public final class BackendValidation {
         return new Llm(name, spec, host, path, header, c.resource().at(at), upstream);
     }
 
-    /** The credential of {@code policies.auth}; none means the client's own passes through. */
+    /** The credential of {@code policies.auth} (written at {@code at}); none means the client's own passes through. */
     private static AuthToken token(Optional<BackendPolicies.Auth> auth, Checker c, String at) {
         if (auth.isEmpty()) return new AuthToken.Passthrough(false);
         BackendPolicies.Auth a = auth.get();
         if (a.key().isPresent()) return new AuthToken.Inline(new SecretValue.Present(a.key().get()));
         if (a.secretRef().isPresent()) {
             Refs.SecretKeyRef ref = a.secretRef().get();
-            return new AuthToken.SecretRef(ref.name(), ref.key().filter(k -> !k.equals("Authorization")));
+            String nameAt = at + "/secretRef/name";
+            return new AuthToken.SecretRef(ref.name(), ref.key().filter(k -> !k.equals("Authorization")),
+                    Optional.of(new BackendResource.FieldAt(dev.aigw.config.Binder.path(nameAt), c.resource().at(nameAt))));
         }
         return new AuthToken.Passthrough(false);
     }

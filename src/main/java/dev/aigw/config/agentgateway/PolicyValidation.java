@@ -63,11 +63,12 @@ public final class PolicyValidation {
         if (spec == null) return null;
         Checker c = new Checker(r, problems);
         validate(spec, c);
-        List<TargetRef> targets = c.failed() ? List.of() : TargetSelection.targets(spec, r.namespace(), all);
+        List<List<TargetRef>> picked = c.failed() ? List.of() : TargetSelection.selections(spec, r.namespace(), all);
+        List<TargetRef> targets = c.failed() ? List.of() : TargetSelection.targets(spec, picked);
         if (!c.failed() && !all.isEmpty()) {
             for (int i = 0; i < spec.targetSelectors().size(); i++) {
                 TargetSelector t = spec.targetSelectors().get(i);
-                if (TargetSelection.select(t, r.namespace(), all).isEmpty()) {
+                if (picked.get(i).isEmpty()) {
                     c.warning("/spec/targetSelectors/" + i, "selects no " + t.kind() + " in namespace " + r.namespace()
                             + " (matchLabels " + t.matchLabels() + "); the policy applies there once one carries the labels");
                 }

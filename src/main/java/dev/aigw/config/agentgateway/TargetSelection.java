@@ -25,11 +25,16 @@ public final class TargetSelection {
     private TargetSelection() {
     }
 
-    /** The targets of a bound policy: its targetRefs as written, or what its targetSelectors pick now. */
-    public static List<TargetRef> targets(AgentgatewayPolicy.Spec spec, String namespace, Collection<RawResource> all) {
+    /** What each of a bound policy's targetSelectors picks now, in the order they are written (each evaluated once). */
+    public static List<List<TargetRef>> selections(AgentgatewayPolicy.Spec spec, String namespace, Collection<RawResource> all) {
+        return spec.targetSelectors().stream().map(s -> select(s, namespace, all)).toList();
+    }
+
+    /** The targets of a bound policy: its targetRefs as written, or what its targetSelectors picked ({@link #selections}). */
+    public static List<TargetRef> targets(AgentgatewayPolicy.Spec spec, List<List<TargetRef>> selections) {
         if (!spec.targetRefs().isEmpty()) return spec.targetRefs();
         LinkedHashSet<TargetRef> out = new LinkedHashSet<>();
-        for (TargetSelector s : spec.targetSelectors()) out.addAll(select(s, namespace, all));
+        selections.forEach(out::addAll);
         return List.copyOf(out);
     }
 
@@ -38,7 +43,7 @@ public final class TargetSelection {
         List<TargetRef> out = new ArrayList<>();
         for (RawResource r : all) {
             if (!r.kind().equals(s.kind()) || !r.namespace().equals(namespace) || !group(r).equals(s.group())) continue;
-            Map<String, String> labels = labels(r);
+            Map<String, String> labels = r.labels();
             boolean match = s.matchLabels().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
             if (match) out.add(new TargetRef(s.group(), s.kind(), r.name(), s.sectionName(), s.port()));
         }
@@ -65,13 +70,6 @@ public final class TargetSelection {
                     text(t, "sectionName"), Optional.empty()), policy.namespace(), all));
         }
         return out;
-    }
-
-    /** {@code metadata.labels}, as strings. */
-    public static Map<String, String> labels(RawResource r) {
-        Map<String, String> l = new LinkedHashMap<>();
-        r.body().path("metadata").path("labels").properties().forEach(e -> l.put(e.getKey(), e.getValue().asText()));
-        return l;
     }
 
     private static String group(RawResource r) {

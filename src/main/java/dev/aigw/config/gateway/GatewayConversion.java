@@ -32,7 +32,7 @@ public final class GatewayConversion {
             Listener l = spec.listeners().get(i);
             String at = "/spec/listeners/" + i;
             String name = Values.required(c, at, l.name(), "name");
-            int port = l.port().isEmpty() ? required(c, at, "port") : port(c, at + "/port", l.port().get());
+            int port = Values.port(c, at, l.port(), "port");
             String protocol = Values.required(c, at, l.protocol(), "protocol");
             if (protocol != null && !protocol.equals("HTTP") && !protocol.equals("HTTPS")) {
                 c.fail(at + "/protocol", "listener " + name + ": protocol " + protocol
@@ -87,18 +87,5 @@ public final class GatewayConversion {
                     + ") needs a ReferenceGrant, which this gateway does not read; put the Secret in " + ns);
         }
         return Optional.of(new ResourceKey("Secret", refNs, ref.name()));
-    }
-
-    private static int required(Checker c, String at, String field) {
-        c.fail(at, field + " is required");
-        return 0;
-    }
-
-    private static int port(Checker c, String at, int port) {
-        if (port < 1 || port > 65535) {
-            c.fail(at, "port " + port + " is not a port (expected 1 to 65535)");
-            return 0;
-        }
-        return port;
     }
 }

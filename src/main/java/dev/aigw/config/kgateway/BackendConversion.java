@@ -217,15 +217,8 @@ public final class BackendConversion {
             JsonNode ho = n.hostOverride().get().tree();
             if (ho.isTextual()) {
                 // The seed writes a bare host; "host:port" in the same string is accepted too.
-                String text = Values.stripScheme(ho.asText());
-                int colon = text.lastIndexOf(':');
-                int port = 443;
-                if (colon > 0 && text.substring(colon + 1).matches("\\d{1,5}")) {
-                    port = Integer.parseInt(text.substring(colon + 1));
-                    text = text.substring(0, colon);
-                    if (port < 1 || port > 65535) c.fail(hoAt, where + ".hostOverride: port " + port + " is out of range");
-                }
-                return Optional.of(hostPort(hoAt, text, port, where + ".hostOverride"));
+                Values.HostText text = Values.hostPort(c, hoAt, ho.asText(), where + ".hostOverride");
+                return Optional.of(hostPort(hoAt, text.host(), text.port().orElse(443), where + ".hostOverride"));
             }
             String h = Values.text(c, hoAt, ho, "host", true);
             int port = ho.has("port") ? Values.port(c, hoAt + "/port", ho.get("port"), "port") : 443;

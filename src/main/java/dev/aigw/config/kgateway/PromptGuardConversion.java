@@ -126,22 +126,18 @@ final class PromptGuardConversion {
         String host;
         int port;
         if (hp.isTextual()) {
-            String text = Values.stripScheme(hp.asText());
-            int colon = text.lastIndexOf(':');
-            if (colon <= 0 || !text.substring(colon + 1).matches("\\d{1,5}")) {
+            Values.HostText text = Values.hostPort(c, hostAt, hp.asText(), where);
+            if (text.port().isEmpty()) {
                 c.fail(hostAt, where + ": " + hp.asText() + " needs a port (host:port, or {host, port})");
                 return Optional.empty();
             }
-            host = text.substring(0, colon);
-            port = Integer.parseInt(text.substring(colon + 1));
-            if (port < 1 || port > 65535) {
-                c.fail(hostAt, where + ": port " + port + " is out of range");
-                return Optional.empty();
-            }
+            host = text.host();
+            port = text.port().getAsInt();
+            if (port == 0) return Optional.empty();
         } else {
             host = Values.text(c, hostAt, hp, "host", true);
             JsonNode pn = hp.get("port");
-            port = pn == null ? required(hostAt, "port") : Values.port(c, hostAt + "/port", pn, "port");
+            port = pn == null ? Values.missing(c, hostAt, "port") : Values.port(c, hostAt + "/port", pn, "port");
             if (host == null || port == 0) return Optional.empty();
             host = Values.stripScheme(host);
         }
@@ -159,11 +155,6 @@ final class PromptGuardConversion {
         if (failOpen.isPresent() && !failOpen.get().isBoolean()) c.fail(at + "/failOpen", where + ".failOpen must be true or false");
         return Optional.of(new TrafficPolicyResource.Webhook(host, port, List.copyOf(headers), timeout,
                 failOpen.map(f -> f.asBoolean(false)).orElse(false)));
-    }
-
-    private int required(String at, String field) {
-        c.fail(at, field + " is required");
-        return 0;
     }
 
     /** Forwarded headers: a name, or {name, type: Exact | RegularExpression, value}. */

@@ -130,6 +130,41 @@ class TrafficPolicyConversionTest {
                 "policy.yaml:33: warning: TrafficPolicy ai/p: spec.rateLimit is not applied by this gateway (only spec.ai); ignored");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+            "guard.local:99999"       | policy.yaml:10: error: TrafficPolicy ai/p: promptGuard.request.webhook: port 99999 is out of range
+            "guard.local"             | policy.yaml:10: error: TrafficPolicy ai/p: promptGuard.request.webhook: guard.local needs a port (host:port, or {host, port})
+            {host: guard.local}       | policy.yaml:10: error: TrafficPolicy ai/p: port is required
+            {host: g, port: 0}        | policy.yaml:10: error: TrafficPolicy ai/p: port 0 is not a port (expected 1 to 65535)
+            """)
+    void aWebhookHostIsReadAsHostPortAndEachMistakeIsLocated(String host, String error) {
+        parse("""
+                targetRefs: [{kind: HTTPRoute, name: r}]
+                ai:
+                  promptGuard:
+                    request:
+                      webhook:
+                        host: %s
+                """.formatted(host));
+        assertThat(problems()).containsExactly(error);
+    }
+
+    @Test
+    void aWebhookHostStringKeepsItsPort() {
+        ResourceParser.Parsed p = parse("""
+                targetRefs: [{kind: HTTPRoute, name: r}]
+                ai:
+                  promptGuard:
+                    request:
+                      webhook:
+                        host: "http://guard.local:8000/"
+                """);
+        assertThat(problems()).isEmpty();
+        TrafficPolicyResource.Webhook w = p.policies().getFirst().ai().request().flatMap(TrafficPolicyResource.RequestGuard::webhook)
+                .orElseThrow();
+        assertThat(w.host() + ":" + w.port()).isEqualTo("guard.local:8000");
+    }
+
     @Test
     void noAiIsAWarningAndANamelessTargetAnError() {
         parse("targetRefs: [{kind: Gateway}]\n");
