@@ -96,6 +96,12 @@ aigw_jvm_flags() {  # ROOT [JAVA_OPTS words...]
   # Netty emits JFR events for its allocator when JFR is present, which loads ~110 jdk.jfr classes
   # at start (and puts them in the AOT cache). A JFR recording (jcmd JFR.start) still works.
   AIGW_JVM_FLAGS+=(-Dio.netty.jfr.enabled=false)
+  # The gateway has Netty use sun.misc.Unsafe on Java 25+ too (proxy/WireDefaults: header bytes
+  # written as plain stores, not a checked ByteBuffer put per byte); this says so to the JDK, which
+  # would otherwise print a deprecation warning at start. The flag exists from JDK 23.
+  if [ "$major" -ge 23 ] 2>/dev/null; then
+    AIGW_JVM_FLAGS+=(--sun-misc-unsafe-memory-access=allow)
+  fi
   # What the cache depends on besides the JDK: the collector and the heap's layout. The training
   # run uses exactly these, and the cache's name carries a checksum of them.
   AIGW_TRAIN_FLAGS=()

@@ -115,6 +115,7 @@ public final class GatewayApp implements AutoCloseable {
 
     /** Starts with the dashboard's switches (admin token, Try it). */
     public static GatewayApp start(Settings settings, DashboardOptions dashboard) throws StartupException {
+        dev.aigw.proxy.WireDefaults.apply(); // for embedders that do not start through Main
         StartupPhases.mark("arguments and logging");
         // The config is read, bound and compiled on a thread of its own while the cost catalog,
         // Vert.x and the governance runtime are made: the two halves are each 0.1-0.6 s of a start on

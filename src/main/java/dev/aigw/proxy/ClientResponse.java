@@ -31,6 +31,10 @@ import java.time.Duration;
  *   <li>{@link State#ENDED}: ended or the client left: everything is dropped.</li>
  * </ul>
  * The first answer wins: a later error (a timeout racing a reset) changes nothing.
+ *
+ * <p>Listeners run in Vert.x's strict thread mode ({@link GatewayServer}): a response may only be
+ * written on its connection's event loop. Everything here is called there; should a caller be on
+ * another thread, the call is handed to the loop instead of failing ({@link #elsewhere}).
  */
 final class ClientResponse {
     private static final Logger log = LoggerFactory.getLogger(ClientResponse.class);
@@ -42,6 +46,8 @@ final class ClientResponse {
     private final Vertx vertx;
     private final String requestId;
     private final boolean http1;
+    /** The request's context: its event loop is the one thread that may write this response. */
+    private final io.vertx.core.internal.ContextInternal context;
     private Schema schema;
     private State state = State.OPEN;
     private boolean eventStream;
@@ -55,6 +61,20 @@ final class ClientResponse {
         this.vertx = vertx;
         this.requestId = requestId;
         this.http1 = req.version() != HttpVersion.HTTP_2;
+        this.context = (io.vertx.core.internal.ContextInternal) vertx.getOrCreateContext();
+    }
+
+    /**
+     * True when called on a thread other than the response's event loop; the caller then hands
+     * itself to that loop ({@link #elsewhere}). Strict thread mode refuses writes from elsewhere;
+     * nothing in the gateway does that today, so this is a safety net, not a path.
+     */
+    private boolean offLoop() {
+        return context.isEventLoopContext() && !context.executor().inThread();
+    }
+
+    private void elsewhere(Runnable call) {
+        context.runOnContext(v -> call.run());
     }
 
     /** The client's API format, for errors (null: OpenAI's shape, for clients in no known format). */
@@ -97,6 +117,10 @@ final class ClientResponse {
      * {@code chunked} for a body of unknown length.
      */
     void head(int status, String statusMessage, boolean chunked) {
+        if (offLoop()) {
+            elsewhere(() -> head(status, statusMessage, chunked));
+            return;
+        }
         if (state() != State.OPEN) return;
         resp.setStatusCode(status);
         if (statusMessage != null && !statusMessage.isEmpty()) resp.setStatusMessage(statusMessage);
@@ -108,6 +132,10 @@ final class ClientResponse {
 
     /** Stages the head of a 200 event stream in the gateway's own framing. */
     void eventStreamHead() {
+        if (offLoop()) {
+            elsewhere(this::eventStreamHead);
+            return;
+        }
         if (state() != State.OPEN) return;
         resp.setStatusCode(200).setChunked(true);
         resp.headers().remove("content-length");
@@ -116,6 +144,10 @@ final class ClientResponse {
     }
 
     void write(Buffer b) {
+        if (offLoop()) {
+            elsewhere(() -> write(b));
+            return;
+        }
         State s = state();
         if (s == State.ENDED) return;
         if (s == State.OPEN) eventStream = isEventStream();
@@ -133,6 +165,10 @@ final class ClientResponse {
     }
 
     void end() {
+        if (offLoop()) {
+            elsewhere(this::end);
+            return;
+        }
         if (state() == State.ENDED) return;
         stopKeepAlive();
         state = State.ENDED;
@@ -141,6 +177,10 @@ final class ClientResponse {
 
     /** Ends with a final piece of body (counts as the first body byte if nothing came before). */
     void end(Buffer last) {
+        if (offLoop()) {
+            elsewhere(() -> end(last));
+            return;
+        }
         if (state() == State.ENDED) return;
         if (firstByte && last.length() > 0) {
             firstByte = false;
@@ -156,6 +196,10 @@ final class ClientResponse {
      * After keep-alives it becomes the stream's last event: data for a success, an error event otherwise.
      */
     void json(int status, ObjectNode body) {
+        if (offLoop()) {
+            elsewhere(() -> json(status, body));
+            return;
+        }
         switch (state()) {
             case ENDED -> {
             }
@@ -174,6 +218,10 @@ final class ClientResponse {
      * keep-alives it becomes the stream's one data event.
      */
     void whole(Buffer body) {
+        if (offLoop()) {
+            elsewhere(() -> whole(body));
+            return;
+        }
         switch (state()) {
             case ENDED -> {
             }
@@ -189,6 +237,10 @@ final class ClientResponse {
 
     /** Answers with a gateway error, rendered for the state the response is in. */
     void fail(GatewayError e) {
+        if (offLoop()) {
+            elsewhere(() -> fail(e));
+            return;
+        }
         State s = state();
         if (s == State.ENDED) return;
         failure = e;
@@ -222,6 +274,10 @@ final class ClientResponse {
      * event. For a stream judged whole (response webhook) whose client already expects events.
      */
     void failInStream(GatewayError e) {
+        if (offLoop()) {
+            elsewhere(() -> failInStream(e));
+            return;
+        }
         if (state() == State.OPEN && isEventStream()) {
             eventStream = true;
             state = State.STREAMING;
@@ -257,6 +313,10 @@ final class ClientResponse {
 
     /** Cuts the response (the client's connection is going, or a relay must stop). */
     void reset() {
+        if (offLoop()) {
+            elsewhere(this::reset);
+            return;
+        }
         if (state() == State.ENDED) return;
         stopKeepAlive();
         state = State.ENDED;

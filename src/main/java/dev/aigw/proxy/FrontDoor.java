@@ -76,6 +76,11 @@ final class FrontDoor {
     static String normalize(String raw) {
         if (raw == null || raw.isEmpty()) return "/";
         if (raw.charAt(0) != '/') return raw;
+        return alreadyNormal(raw) ? raw : rebuild(raw);
+    }
+
+    /** {@link #normalize} the long way, for any path starting with a slash. */
+    static String rebuild(String raw) {
         String decoded = decodeUnreserved(raw);
         StringBuilder out = new StringBuilder(decoded.length());
         // Segments between slashes; empty ones (from //) are merged away.
@@ -100,6 +105,24 @@ final class FrontDoor {
         for (String s : stack) out.append('/').append(s);
         if (trailing || out.isEmpty()) out.append('/');
         return out.toString();
+    }
+
+    /**
+     * True when {@code raw} has nothing {@link #normalize} would change: no escape, no empty
+     * segment and no segment starting with a dot (a path like {@code /.well-known} takes the slow
+     * way, which keeps it). Most paths, so most requests skip the split and the rebuild.
+     */
+    private static boolean alreadyNormal(String raw) {
+        int n = raw.length();
+        for (int i = 0; i < n; i++) {
+            char c = raw.charAt(i);
+            if (c == '%') return false;
+            if (c == '/' && i + 1 < n) {
+                char next = raw.charAt(i + 1);
+                if (next == '/' || next == '.') return false;
+            }
+        }
+        return true;
     }
 
     private static String decodeUnreserved(String s) {

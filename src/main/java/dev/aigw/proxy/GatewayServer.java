@@ -145,7 +145,11 @@ public final class GatewayServer {
                 .setHttp2ClearTextEnabled(false)
                 .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxHeaderListSize(MAX_HEADER_BYTES))
                 // Idle client connections are closed after this long (streams write, so they are not idle).
-                .setIdleTimeout(600);
+                .setIdleTimeout(600)
+                // Responses are written only on their connection's event loop (ClientResponse makes
+                // sure): Vert.x then writes straight to the channel instead of through a
+                // multi-producer queue and a hop per write.
+                .setStrictThreadMode(true);
         ClientGuard guard = new ClientGuard(options.clientLimits(), port);
         if (cert != null) {
             opts.setSsl(true).setUseAlpn(false).setKeyCertOptions(keyCert(cert));

@@ -98,7 +98,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         RouteTable table = snap.ports().get(port);
         Map<String, List<String>> query;
         try {
-            query = new QueryStringDecoder(req.uri()).parameters();
+            // Most AI requests have no query: no decoder, no maps.
+            query = req.uri().indexOf('?') < 0 ? Map.of() : new QueryStringDecoder(req.uri()).parameters();
         } catch (IllegalArgumentException e) {
             out.fail(new GatewayError.BadRequest("the query string cannot be decoded: " + e.getMessage()));
             return;

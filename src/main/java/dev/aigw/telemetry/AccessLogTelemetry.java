@@ -98,6 +98,51 @@ public final class AccessLogTelemetry implements Telemetry {
             b.append(v); // as Jackson writes a double (Double.toString)
         }
 
+        /**
+         * Milliseconds rounded to two decimals, {@code centis} hundredths, as {@code num(n, centis / 100.0)}
+         * writes them (Double.toString's shortest form: {@code 12.0}, {@code 0.35}, {@code 1.5}) without
+         * formatting a double; past 10^7 ms, where Double.toString turns to an exponent, it does format one.
+         */
+        void millis(String n, long centis) {
+            if (centis < 0 || centis >= 1_000_000_000L) {
+                num(n, centis / 100.0);
+                return;
+            }
+            name(n);
+            long frac = centis % 100;
+            b.append(centis / 100).append('.');
+            if (frac == 0) b.append('0');
+            else if (frac % 10 == 0) b.append(frac / 10);
+            else b.append((char) ('0' + frac / 10)).append((char) ('0' + frac % 10));
+        }
+
+        /** {@code ISO_INSTANT.format(t)}: the date and time of the second remembered while it lasts. */
+        void instant(String n, java.time.Instant t) {
+            name(n);
+            b.append('"');
+            Second s = second;
+            if (s == null || s.epochSecond != t.getEpochSecond()) {
+                s = new Second(t.getEpochSecond(), DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.ofEpochSecond(t.getEpochSecond())));
+                second = s;
+            }
+            String whole = s.text; // yyyy-MM-ddTHH:mm:ssZ
+            b.append(whole, 0, whole.length() - 1);
+            int nano = t.getNano();
+            if (nano != 0) {
+                // As ISO_INSTANT: three, six or nine digits, whichever holds the nanoseconds exactly.
+                int digits = nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
+                int v = digits == 3 ? nano / 1_000_000 : digits == 6 ? nano / 1_000 : nano;
+                b.append('.');
+                for (int d = digits - 1; d >= 0; d--) {
+                    int pow = POW10[d];
+                    b.append((char) ('0' + v / pow % 10));
+                }
+            }
+            b.append("Z\"");
+        }
+
+        private static final int[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+
         void raw(String n, String literal) {
             name(n);
             b.append(literal);
@@ -107,6 +152,12 @@ public final class AccessLogTelemetry implements Telemetry {
             return b.append('}').toString();
         }
     }
+
+    /** A second's text, shared by the event loops (an immutable record, replaced once a second). */
+    private record Second(long epochSecond, String text) {
+    }
+
+    private static volatile Second second;
 
     private static String bound(String s) {
         return s == null || s.length() <= MAX_FIELD ? s : s.substring(0, MAX_FIELD);
@@ -198,7 +249,7 @@ public final class AccessLogTelemetry implements Telemetry {
             // By hand into one builder: a Jackson generator per line (its context, buffers and a
             // StringWriter) cost more than the line itself. Same fields, same order, same JSON.
             Json j = new Json(640);
-            j.str("start_time", DateTimeFormatter.ISO_INSTANT.format(info.startTime()));
+            j.instant("start_time", info.startTime());
             j.str("request_id", bound(info.requestId()));
             j.str("method", info.method());
             j.str("path", bound(info.path()));
@@ -210,9 +261,9 @@ public final class AccessLogTelemetry implements Telemetry {
             j.str("response_model", bound(responseModel));
             j.str("finish_reason", bound(finishReason));
             j.num("response_code", status);
-            j.num("duration_ms", millis(now - info.startNanos()));
+            j.millis("duration_ms", centis(now - info.startNanos()));
             if (ttfb >= 0) {
-                j.num("ttfb_ms", millis(ttfb - info.startNanos()));
+                j.millis("ttfb_ms", centis(ttfb - info.startNanos()));
             } else {
                 j.raw("ttfb_ms", "null");
             }
@@ -243,8 +294,9 @@ public final class AccessLogTelemetry implements Telemetry {
             log.info(j.end());
         }
 
-        private static double millis(long nanos) {
-            return Math.round(nanos / 10_000.0) / 100.0;
+        /** Hundredths of a millisecond, rounded as {@code Math.round(nanos / 10_000.0)}. */
+        private static long centis(long nanos) {
+            return Math.round(nanos / 10_000.0);
         }
     }
 }

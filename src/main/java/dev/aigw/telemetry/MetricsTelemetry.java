@@ -94,9 +94,13 @@ public final class MetricsTelemetry implements Telemetry {
     private record UpstreamKey(String backend, String kind) {
     }
 
+    private record SpendKey(String route, String model, String team) {
+    }
+
     private final java.util.Map<Series, GenAiMeters> genAi = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<RequestKey, Counter> requests = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<UpstreamKey, Timer> upstreamLatency = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<SpendKey, Counter> spend = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * The GenAI meters of one label set, each registered on first use (so a series appears only
@@ -379,8 +383,9 @@ public final class MetricsTelemetry implements Telemetry {
         @Override
         public void cost(double total, double input, double output, double cacheRead, double cacheWrite) {
             String m = responseModel.isEmpty() || responseModel.equals(ModelLabels.NONE) ? requestModel : responseModel;
-            counter("aigw.spend.usd", Tags.of("route", route, "model", m, "team", team),
-                    "Spend in US dollars under the model catalog, by route, model and team").increment(total);
+            spend.computeIfAbsent(new SpendKey(route, m, team), k -> counter("aigw.spend.usd",
+                    Tags.of("route", k.route(), "model", k.model(), "team", k.team()),
+                    "Spend in US dollars under the model catalog, by route, model and team")).increment(total);
         }
 
         @Override

@@ -61,7 +61,8 @@ class LauncherFlagsTest {
         Path java = fakeJdk("25.0.3");
         List<String> flags = bash(java, Map.of(), "aigw_jvm_flags \"$ROOT\"; " + PRINT);
         assertThat(flags).contains("-XX:+UseSerialGC", "-Xms32m", "-Xmx1g", "-XX:+ExitOnOutOfMemoryError",
-                "-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=1000", "-Dio.netty.jfr.enabled=false"); // -Xmx and exit-on-OOM are lib/heap.sh's
+                "-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=1000", "-Dio.netty.jfr.enabled=false",
+                "--sun-misc-unsafe-memory-access=allow"); // -Xmx and exit-on-OOM are lib/heap.sh's; the last: proxy/WireDefaults
         assertThat(flags).noneMatch(f -> f.startsWith("-XX:AOTCache")); // not built yet: started without
         String cache = flags.getLast().substring("cache=".length());
         assertThat(cache).contains("/target/ai-gateway.jdk-25.0.3+1.").endsWith(".aot");
@@ -101,7 +102,8 @@ class LauncherFlagsTest {
         List<String> flags = bash(java, Map.of(), "aigw_jvm_flags \"$ROOT\"; aigw_aot_cache \"$ROOT\" /nonexistent.jar; "
                 + PRINT);
         assertThat(flags).contains("-XX:+UseSerialGC", "-XX:+AutoCreateSharedArchive")
-                .doesNotContain("-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=1000")
+                .doesNotContain("-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=1000",
+                        "--sun-misc-unsafe-memory-access=allow") // JDK 21 has no such flag (nor needs it)
                 .anyMatch(f -> f.startsWith("-XX:SharedArchiveFile=") && f.endsWith(".jsa"));
     }
 }

@@ -94,4 +94,39 @@ class AccessLogTelemetryTest {
         assertThat(j.get("ttfb_ms").isNull()).isTrue();
         assertThat(j.path("attempts").asInt()).isZero();
     }
+
+    /** The hand-written start_time is ISO_INSTANT's text, fraction and all, across seconds and days. */
+    @Test
+    void startTimeIsWrittenAsIsoInstantWrites() {
+        java.util.Random r = new java.util.Random(14);
+        long[] nanos = {0, 1, 999_999_999, 5_000_000, 120_000, 123_456_789, 100_000_000, 1_000};
+        for (int i = 0; i < 5_000; i++) {
+            long sec = 1_700_000_000L + r.nextInt(400_000_000) - (i % 7 == 0 ? 1_800_000_000L : 0);
+            int zeros = new int[] {1, 1_000, 1_000_000}[r.nextInt(3)]; // trailing zero groups: 9, 6 or 3 digits
+            int nano = i < nanos.length * 10 ? (int) nanos[i % nanos.length] : r.nextInt(1_000_000_000) / zeros * zeros;
+            Instant t = Instant.ofEpochSecond(sec, nano);
+            AccessLogTelemetry.Json j = new AccessLogTelemetry.Json(64);
+            j.instant("t", t);
+            assertThat(j.end()).as(t.toString()).isEqualTo("{\"t\":\"" + java.time.format.DateTimeFormatter.ISO_INSTANT.format(t) + "\"}");
+        }
+    }
+
+    /** Durations are written as Double.toString would write the rounded milliseconds, without formatting a double. */
+    @Test
+    void millisecondsAreWrittenAsDoublesAre() {
+        java.util.Random r = new java.util.Random(14);
+        for (int i = 0; i < 20_000; i++) {
+            long centis = switch (i % 4) {
+                case 0 -> i / 4;
+                case 1 -> r.nextInt(100_000);
+                case 2 -> r.nextLong(1_000_000_000L);
+                default -> r.nextLong(5_000_000_000L);
+            };
+            AccessLogTelemetry.Json a = new AccessLogTelemetry.Json(32);
+            a.millis("d", centis);
+            AccessLogTelemetry.Json b = new AccessLogTelemetry.Json(32);
+            b.num("d", centis / 100.0);
+            assertThat(a.end()).as("%d hundredths", centis).isEqualTo(b.end());
+        }
+    }
 }
