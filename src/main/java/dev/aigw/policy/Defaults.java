@@ -26,6 +26,8 @@ public final class Defaults {
     private final List<FieldDefault> all;
     private final List<FieldDefault> overrides;
     private final List<FieldDefault> fills;
+    /** These over each rule's defaults they were merged over: once per pair in a snapshot, not per attempt. */
+    private final Map<Defaults, Defaults> over = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Defaults(List<FieldDefault> all) {
         this.all = List.copyOf(all);
@@ -53,10 +55,15 @@ public final class Defaults {
     public Defaults over(Defaults base) {
         if (all.isEmpty()) return base;
         if (base.all.isEmpty()) return this;
+        return over.computeIfAbsent(base, b -> new Defaults(byField(b.all, all)));
+    }
+
+    /** {@code top} over {@code base} by field name: a field keeps its place, a new one comes last. */
+    public static List<FieldDefault> byField(List<FieldDefault> base, List<FieldDefault> top) {
         Map<String, FieldDefault> byField = new LinkedHashMap<>();
-        base.all.forEach(d -> byField.put(d.field(), d));
-        all.forEach(d -> byField.put(d.field(), d));
-        return new Defaults(List.copyOf(byField.values()));
+        base.forEach(d -> byField.put(d.field(), d));
+        top.forEach(d -> byField.put(d.field(), d));
+        return List.copyOf(byField.values());
     }
 
     /** The {@code override: true} defaults, in order. */

@@ -245,12 +245,7 @@ public final class PolicyCompiler {
     /** {@code b} over {@code a}, field by field. */
     static Ai merge(Ai a, Ai b) {
         Optional<List<FieldDefault>> defaults = a.defaults();
-        if (b.defaults().isPresent()) {
-            Map<String, FieldDefault> byField = new LinkedHashMap<>();
-            a.defaults().orElse(List.of()).forEach(d -> byField.put(d.field(), d));
-            b.defaults().get().forEach(d -> byField.put(d.field(), d));
-            defaults = Optional.of(List.copyOf(byField.values()));
-        }
+        if (b.defaults().isPresent()) defaults = Optional.of(Defaults.byField(a.defaults().orElse(List.of()), b.defaults().get()));
         Optional<TrafficPolicyResource.RequestGuard> request = a.request();
         if (b.request().isPresent()) {
             var x = a.request();

@@ -1,7 +1,6 @@
 package dev.aigw.route;
 
 import dev.aigw.config.BackendResource;
-import dev.aigw.config.BackendResource.AuthToken;
 import dev.aigw.config.GatewayResource;
 import dev.aigw.config.HttpRouteResource;
 import dev.aigw.config.Location;
@@ -24,9 +23,9 @@ import java.util.function.Function;
  * Compiles resources into a {@link Snapshot}: resolves Secrets into credentials, Backends (both
  * kinds) into destinations, attaches HTTPRoutes to Gateway listeners with the policies of both
  * APIs, and orders each port's route table. Errors in a resource leave it out; broken references
- * compile into {@link Destination.Unavailable} so the route answers 500 with the reason. (Over 400
- * lines: credentials, TLS listeners and attachment share the compile's problem list and maps;
- * agentgateway traffic lives apart in {@link AgentgatewayTraffic}.)
+ * compile into {@link Destination.Unavailable} so the route answers 500 with the reason. (About 400
+ * lines: TLS listeners and attachment share the compile's problem list and maps; credentials live
+ * apart in {@link Credentials}, agentgateway traffic in {@link AgentgatewayTraffic}.)
  */
 public final class SnapshotCompiler {
     /** The Gateway the seed's routes attach to when the config defines none (kgateway's setup step). */
@@ -216,7 +215,7 @@ public final class SnapshotCompiler {
                 for (List<BackendResource.Llm> group : ai.groups()) {
                     List<Provider> ps = new ArrayList<>();
                     for (BackendResource.Llm llm : group) {
-                        Credential cred = credential(b, llm, secrets, reasons, located);
+                        Credential cred = Credentials.of(b, llm, secrets, reasons, located, problems);
                         if (cred == null) continue;
                         if (cred instanceof Credential.Passthrough pt) {
                             // A client's key is for one vendor: the first Passthrough provider's kind.
@@ -265,119 +264,6 @@ public final class SnapshotCompiler {
             out.add(new ProviderRules.Format(f.type(), Providers.create(f.llm(), cred), Optional.ofNullable(wire)));
         }
         return out;
-    }
-
-    /** {@code located}: the reasons reported here at the field they are about (the others: at the Backend, by the caller). */
-    private Credential credential(BackendResource b, BackendResource.Llm llm, Map<ResourceKey, SecretResource> secrets,
-                                  List<String> reasons, List<String> located) {
-        BackendResource.ProviderSpec spec = llm.provider();
-        AuthToken auth = switch (spec) {
-            case BackendResource.OpenAi o -> o.auth();
-            case BackendResource.AzureOpenAi a -> a.auth();
-            case BackendResource.Anthropic a -> a.auth();
-            case BackendResource.Gemini g -> g.auth();
-            case BackendResource.VertexAi v -> v.auth();
-            case BackendResource.Bedrock br -> null;
-            case BackendResource.Mock m -> null;
-        };
-        if (spec instanceof BackendResource.Bedrock br) return awsCredential(b, br, secrets, reasons);
-        if (spec instanceof BackendResource.Mock) return new Credential.None();
-        return switch (auth) {
-            case AuthToken.Passthrough p -> new Credential.Passthrough(Optional.empty(), p.required());
-            case AuthToken.Ambient a -> {
-                try {
-                    yield new Credential.GoogleOAuth(dev.aigw.provider.GoogleTokens.applicationDefault());
-                } catch (java.io.IOException | RuntimeException e) {
-                    reasons.add("no authToken, and Google Application Default Credentials gave no token ("
-                            + e.getMessage() + "); set GOOGLE_APPLICATION_CREDENTIALS or an authToken");
-                    yield null;
-                }
-            }
-            case AuthToken.Inline in -> switch (in.value()) {
-                case SecretValue.Present v -> new Credential.Token(Providers.stripBearer(v.value()));
-                case SecretValue.Unresolved u -> {
-                    reasons.add(u.reason());
-                    yield null;
-                }
-            };
-            case AuthToken.SecretRef ref -> {
-                SecretResource s = secrets.get(new ResourceKey("Secret", b.key().namespace(), ref.name()));
-                if (s == null) {
-                    String why = "secret " + ref.name() + " not found in " + b.key().namespace();
-                    reasons.add(why);
-                    ref.written().ifPresent(f -> {
-                        // An AgentgatewayBackend's secretRef: at the field that names the Secret, once per field.
-                        Problem p = Problem.unresolved(f.location(), b.key().toString(), f.path() + ": " + why);
-                        if (!problems.contains(p)) problems.add(p);
-                        located.add(why);
-                    });
-                    yield null;
-                }
-                String header = llm.authHeader().map(BackendResource.AuthHeader::headerName)
-                        .orElse(Providers.defaultAuthHeader(spec));
-                Credential token = ref.key().isPresent() ? secretKey(s, ref.key().get(), reasons)
-                        : Providers.secretToken(s, header, reasons);
-                // Vertex: a secret holding a service-account JSON key mints OAuth2 tokens instead.
-                if (spec instanceof BackendResource.VertexAi && token instanceof Credential.Token t
-                        && t.value().startsWith("{")) {
-                    try {
-                        yield new Credential.GoogleOAuth(dev.aigw.provider.GoogleTokens.fromJson(t.value()));
-                    } catch (java.io.IOException | RuntimeException e) {
-                        reasons.add("secret " + ref.name() + " holds a JSON key that gave no Google access token: "
-                                + e.getMessage());
-                        yield null;
-                    }
-                }
-                yield token;
-            }
-        };
-    }
-
-    /** The exact key of a Secret ({@code secretRef.key} of an AgentgatewayBackend); no fallback to other keys. */
-    private static Credential secretKey(SecretResource s, String key, List<String> reasons) {
-        return switch (s.data().get(key)) {
-            case SecretValue.Present p when !p.value().isBlank() -> new Credential.Token(p.value().strip());
-            case SecretValue.Unresolved u -> {
-                reasons.add("secret " + s.key().name() + " " + u.reason());
-                yield null;
-            }
-            case null, default -> {
-                reasons.add("secret " + s.key().namespace() + "/" + s.key().name() + " missing " + key + " value");
-                yield null;
-            }
-        };
-    }
-
-    /** Bedrock: keys from the named Secret, else the default AWS chain (resolved once here, off the event loop). */
-    private static Credential awsCredential(BackendResource b, BackendResource.Bedrock br,
-                                            Map<ResourceKey, SecretResource> secrets, List<String> reasons) {
-        if (br.secretRef().isEmpty()) {
-            Optional<String> missing = dev.aigw.provider.BedrockProvider.DefaultChain.warm();
-            missing.ifPresent(m -> reasons.add("no secret named and the default AWS credential chain found no credentials: " + m));
-            return missing.isPresent() ? null : new Credential.AwsDefaultChain();
-        }
-        String name = br.secretRef().get();
-        SecretResource s = secrets.get(new ResourceKey("Secret", b.key().namespace(), name));
-        if (s == null) {
-            reasons.add("secret " + name + " not found in " + b.key().namespace());
-            return null;
-        }
-        Map<String, String> values = new HashMap<>();
-        for (String k : List.of("accessKey", "secretKey", "sessionToken")) {
-            switch (s.data().get(k)) {
-                case SecretValue.Present p when !p.value().isBlank() -> values.put(k, p.value());
-                case SecretValue.Unresolved u -> reasons.add("secret " + name + " " + u.reason());
-                case null, default -> {
-                    if (!k.equals("sessionToken")) {
-                        reasons.add("secret " + name + " has no key " + k
-                                + " (a Bedrock secret needs accessKey and secretKey, optionally sessionToken)");
-                    }
-                }
-            }
-        }
-        if (!values.containsKey("accessKey") || !values.containsKey("secretKey")) return null;
-        return new Credential.AwsKeys(values.get("accessKey"), values.get("secretKey"),
-                Optional.ofNullable(values.get("sessionToken")));
     }
 
     // ---- routes ----

@@ -34,6 +34,7 @@ class DefaultsTest {
         Defaults provider = Defaults.of(List.of(d("top_p", 9, false), d("seed", 5, true)));
         assertThat(provider.over(rule).all()).containsExactly(d("temperature", 1, false), d("top_p", 9, false),
                 d("seed", 5, true));
+        assertThat(provider.over(rule)).as("merged once per rule and provider, not per attempt").isSameAs(provider.over(rule));
         assertThat(Defaults.NONE.over(rule)).as("a provider without defaults keeps the rule's, already split").isSameAs(rule);
         assertThat(provider.over(Defaults.NONE)).isSameAs(provider);
         ObjectNode body = TransformationsTest.JSON.createObjectNode().put("top_p", 3);
