@@ -38,12 +38,21 @@ final class Headers {
         }
     }
 
-    /** The header names listed in Connection, lower case; null when there is no Connection header. */
+    /**
+     * The header names listed in Connection, lower case, less those dropped anyway (hop-by-hop:
+     * {@code keep-alive}); null when that leaves none, as for the usual {@code Connection:
+     * keep-alive} of an upstream response (then no set is built and no name lower-cased per header).
+     */
     private static Set<String> connectionNamed(MultiMap from) {
         if (from.get("connection") == null) return null;
-        Set<String> named = new java.util.HashSet<>();
+        Set<String> named = null;
         for (String c : from.getAll("connection")) {
-            for (String t : c.split(",")) named.add(t.strip().toLowerCase(Locale.ROOT));
+            for (String t : c.split(",")) {
+                String n = t.strip();
+                if (n.isEmpty() || hopByHop(n)) continue;
+                if (named == null) named = new java.util.HashSet<>();
+                named.add(n.toLowerCase(Locale.ROOT));
+            }
         }
         return named;
     }

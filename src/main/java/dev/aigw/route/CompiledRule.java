@@ -18,7 +18,22 @@ import java.util.concurrent.ThreadLocalRandom;
 public record CompiledRule(ResourceKey route, int index, Optional<String> name,
                            List<HttpRouteResource.Filter> filters, List<Weighted> destinations,
                            HttpRouteResource.Timeouts timeouts, Optional<HttpRouteResource.Retry> retry,
-                           Optional<Duration> streamKeepAlive, Optional<AiPolicy> policy) {
+                           Optional<Duration> streamKeepAlive, Optional<AiPolicy> policy, String id) {
+
+    /**
+     * {@code id} is {@link #idOf} of the rule's route, index and name, made once: every request
+     * names its rule to telemetry, whose meters and dashboard cells are keyed by it (a string
+     * built per request was hashed and compared afresh in each).
+     */
+    public CompiledRule {
+        if (!id.equals(idOf(route, index, name))) throw new IllegalArgumentException("rule id " + id + " is not its route's");
+    }
+
+    public CompiledRule(ResourceKey route, int index, Optional<String> name, List<HttpRouteResource.Filter> filters,
+                        List<Weighted> destinations, HttpRouteResource.Timeouts timeouts,
+                        Optional<HttpRouteResource.Retry> retry, Optional<Duration> streamKeepAlive, Optional<AiPolicy> policy) {
+        this(route, index, name, filters, destinations, timeouts, retry, streamKeepAlive, policy, idOf(route, index, name));
+    }
 
     public CompiledRule(ResourceKey route, int index, Optional<String> name, List<HttpRouteResource.Filter> filters,
                         List<Weighted> destinations, HttpRouteResource.Timeouts timeouts) {
@@ -50,8 +65,8 @@ public record CompiledRule(ResourceKey route, int index, Optional<String> name,
     public record Weighted(Destination destination, int weight) {
     }
 
-    /** {@code route ns/name rule N} (or the rule's name): how logs and errors name a rule. */
-    public String id() {
+    /** {@code ns/name#N} (or {@code ns/name/ruleName}): how logs, errors and metrics name a rule. */
+    public static String idOf(ResourceKey route, int index, Optional<String> name) {
         return route.ref() + (name.map(n -> "/" + n).orElse("#" + index));
     }
 

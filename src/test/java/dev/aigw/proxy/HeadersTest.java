@@ -49,4 +49,18 @@ class HeadersTest {
         assertThat(to.contains("keep-alive")).isFalse();
         assertThat(to.contains("x-hop")).isFalse();
     }
+
+    /** Connection naming only hop-by-hop options (the usual keep-alive) drops just those; any other name listed still goes. */
+    @Test
+    void connectionOfHopByHopNamesOnlyDropsJustThose() {
+        MultiMap from = MultiMap.caseInsensitiveMultiMap().add("Connection", "Keep-Alive").add("Keep-Alive", "timeout=5")
+                .add("Content-Type", "application/json").add("X-Other", "1");
+        assertThat(Headers.copy(from, Set.of()).names()).containsExactlyInAnyOrder("Content-Type", "X-Other");
+        MultiMap named = MultiMap.caseInsensitiveMultiMap().add("Connection", "keep-alive").add("Connection", " , X-Other ,")
+                .add("X-Other", "1").add("Content-Type", "application/json");
+        assertThat(Headers.copy(named, Set.of()).names()).containsExactly("Content-Type");
+        MultiMap to = MultiMap.caseInsensitiveMultiMap();
+        Headers.replaceWith(named, to);
+        assertThat(to.names()).containsExactly("Content-Type");
+    }
 }
