@@ -9,6 +9,7 @@ import dev.aigw.policy.ResponseGuard;
 import dev.aigw.proxy.stage.GatewayError;
 import dev.aigw.translate.StreamFraming;
 import dev.aigw.translate.StreamTranslator;
+import dev.aigw.translate.TranslatedBytes;
 import dev.aigw.translate.TranslatedError;
 import dev.aigw.translate.TranslatedResponse;
 import dev.aigw.translate.Translator;
@@ -131,6 +132,22 @@ final class Responses {
         ClientResponse out = call.out;
         int status = upResp.statusCode();
         boolean guarded = call.policy.map(AiPolicy::guardsResponses).orElse(false);
+        if (!tr.identity() && status < 300 && !guarded && call.services.options().logPromptChars() == 0) {
+            // Translated and not guarded: the provider's bytes to the client's, with no tree between.
+            Optional<TranslatedBytes> t = tr.response(body.getBytes());
+            if (t.isEmpty()) {
+                call.fail(new GatewayError.BadGateway("the provider answered " + status + " with a body that is not a JSON object"));
+                return;
+            }
+            TranslatedBytes r = t.get();
+            if (out.open()) {
+                out.headers().addAll(extra);
+                Filters.response(call.ex.rule(), out.headers());
+            }
+            Accounting.recordUsage(call, r.usage(), r.model().orElse(null), r.finishReason().orElse(null),
+                    StreamTranslator.StreamedText.NONE, true, model, () -> deliverWhole(call, null, Buffer.buffer(r.body())));
+            return;
+        }
         ObjectNode node;
         // Relayed as its own bytes and not guarded: only the accounting fields need parsing.
         if (tr.identity() && status < 300 && !guarded && call.services.options().logPromptChars() == 0) {

@@ -50,10 +50,7 @@ final class AnthropicMessagesProvider implements ProviderCodec {
         String model = r.model().orElseThrow();
         ObjectNode out = Json.obj();
         out.put("model", model);
-        ArrayNode system = Json.arr();
-        for (Part.Text t : r.system()) {
-            system.add(AnthropicOut.textBlock(t.text(), t.cache()));
-        }
+        List<Part.Text> system = new ArrayList<>(r.system()); // blocks are made at the end, where more than one
         out.set("messages", messages(r.messages(), system, w));
 
         Sampling s = r.sampling();
@@ -66,11 +63,14 @@ final class AnthropicMessagesProvider implements ProviderCodec {
         }
         out.put("max_tokens", maxTokens);
 
-        Canon.outputInstruction(r).ifPresent(i -> system.add(AnthropicOut.textBlock(i, Optional.empty())));
-        if (system.size() == 1 && !system.get(0).has("cache_control")) {
-            out.put("system", system.get(0).get("text").asText());
+        Canon.outputInstruction(r).ifPresent(i -> system.add(new Part.Text(i)));
+        if (system.size() == 1 && system.get(0).cache().isEmpty()) {
+            out.put("system", system.get(0).text());
         } else if (!system.isEmpty()) {
-            out.set("system", system);
+            ArrayNode blocks = out.putArray("system");
+            for (Part.Text t : system) {
+                blocks.add(AnthropicOut.textBlock(t.text(), t.cache()));
+            }
         }
 
         if (!s.stop().isEmpty()) {
@@ -106,7 +106,7 @@ final class AnthropicMessagesProvider implements ProviderCodec {
         return new TranslatedRequest(out, PATH, r.stream().stream(), model);
     }
 
-    private static ArrayNode messages(List<Message> messages, ArrayNode system, Warnings w) throws TranslationException {
+    private static ArrayNode messages(List<Message> messages, List<Part.Text> system, Warnings w) throws TranslationException {
         ArrayNode out = Json.arr();
         ArrayNode toolTurn = null; // the user turn that collects tool results
         for (int i = 0; i < messages.size(); i++) {
@@ -118,7 +118,7 @@ final class AnthropicMessagesProvider implements ProviderCodec {
             switch (m.role()) {
                 case SYSTEM -> {
                     for (String t : Canon.texts(m.parts())) {
-                        system.add(AnthropicOut.textBlock(t, Optional.empty()));
+                        system.add(new Part.Text(t));
                     }
                 }
                 case TOOL -> {
@@ -131,27 +131,30 @@ final class AnthropicMessagesProvider implements ProviderCodec {
                     toolTurn.addAll(blocks(m.parts(), w));
                 }
                 case USER -> {
-                    ArrayNode blocks = blocks(m.parts(), w);
                     if (lastToolTurn != null) {
                         // Text after tool results belongs in the same user turn, after the results.
-                        lastToolTurn.addAll(blocks);
-                    } else if (!blocks.isEmpty()) {
-                        addMessage(out, "user", blocks);
+                        lastToolTurn.addAll(blocks(m.parts(), w));
+                    } else {
+                        addMessage(out, "user", m.parts(), w);
                     }
                 }
-                case ASSISTANT -> {
-                    ArrayNode blocks = blocks(m.parts(), w);
-                    if (!blocks.isEmpty()) { // Anthropic rejects empty assistant turns
-                        addMessage(out, "assistant", blocks);
-                    }
-                }
+                // Anthropic rejects empty assistant turns: addMessage adds none.
+                case ASSISTANT -> addMessage(out, "assistant", m.parts(), w);
             }
         }
         return out;
     }
 
-    /** A single uncached text block goes as a plain string, as most clients write it. */
-    private static void addMessage(ArrayNode out, String role, ArrayNode blocks) {
+    /** A single uncached text goes as a plain string, as most clients write it; a turn without blocks not at all. */
+    private static void addMessage(ArrayNode out, String role, List<Part> parts, Warnings w) throws TranslationException {
+        if (parts.size() == 1 && parts.get(0) instanceof Part.Text t && !t.text().isEmpty() && t.cache().isEmpty()) {
+            out.addObject().put("role", role).put("content", t.text()); // no block made only to be undone
+            return;
+        }
+        ArrayNode blocks = blocks(parts, w);
+        if (blocks.isEmpty()) {
+            return;
+        }
         ObjectNode msg = out.addObject();
         msg.put("role", role);
         if (blocks.size() == 1 && blocks.get(0).path("type").asText().equals("text") && !blocks.get(0).has("cache_control")) {
@@ -322,22 +325,15 @@ final class AnthropicMessagesProvider implements ProviderCodec {
         return Usage.of(uncached + read + write, Json.longOr0(u, "output_tokens"), read, write, 0);
     }
 
+    /** Read as its bytes are ({@link AnthropicIn}): one reading for the tree and for the proxy's bytes. */
     @Override
     public ChatResponse decodeResponse(ObjectNode up, Exchange x) {
-        List<Part> content = new ArrayList<>();
-        for (JsonNode b : up.path("content")) {
-            String type = b.path("type").asText();
-            switch (type) {
-                case "text" -> content.add(new Part.Text(b.path("text").asText()));
-                case "thinking" -> content.add(new Part.Thinking(b.path("thinking").asText(), Json.text(b, "signature")));
-                case "redacted_thinking" -> content.add(new Part.RedactedThinking(b.path("data").asText()));
-                case "tool_use" -> content.add(new Part.ToolCall(Json.text(b, "id").orElse(""), b.path("name").asText(),
-                        b.get("input") instanceof ObjectNode o ? o : Json.obj()));
-                default -> content.add(new Part.Opaque(S.id(), type, b));
-            }
-        }
-        return new ChatResponse(Json.text(up, "id"), Json.text(up, "model"), content,
-                finish(Json.text(up, "stop_reason").orElse("end_turn")), Json.text(up, "stop_sequence"), usage(up.path("usage")));
+        return Json.read(up, AnthropicIn::response);
+    }
+
+    @Override
+    public Optional<ChatResponse> decodeResponse(byte[] body, Exchange x) {
+        return Json.read(body, AnthropicIn::response);
     }
 
     // ---------------------------------------------------------------- error

@@ -1,33 +1,34 @@
 package dev.aigw.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.translate.canonical.ChatError;
 import dev.aigw.translate.canonical.StreamEvent;
 import java.util.List;
 import java.util.Optional;
 
-/** The Anthropic provider side of a stream: Anthropic's events to canonical ones, block indexes kept. */
+/**
+ * The Anthropic provider side of a stream: Anthropic's events to canonical ones, block indexes kept.
+ * Each event is read without a tree ({@link AnthropicIn#read}): a text delta by hand, others with the streaming parser.
+ */
 final class AnthropicMessagesStreamDecoder implements ProviderCodec.StreamDecoder {
     private final AnthropicStreamUsage counts = new AnthropicStreamUsage();
 
     @Override
     public void decode(SseEvent e, List<StreamEvent> out) {
-        Optional<ObjectNode> parsed = Json.parseObject(e.data());
-        if (parsed.isEmpty()) {
+        AnthropicIn.Event d = AnthropicIn.read(e.data());
+        if (d == null) {
             return; // not JSON: nothing a client could use
         }
-        ObjectNode d = parsed.get();
-        int index = d.path("index").asInt();
-        switch (Json.text(d, "type").or(e::event).orElse("")) {
+        int index = d.index;
+        switch (d.type != null ? d.type : e.event().orElse("")) {
             case "message_start" -> {
-                JsonNode msg = d.path("message");
+                JsonNode msg = d.rest("message");
                 counts.absorb(msg.path("usage"));
                 out.add(new StreamEvent.Start(Json.text(msg, "id"), Json.text(msg, "model"), counts.usage()));
                 out.add(new StreamEvent.UsageUpdate(counts.usage()));
             }
             case "content_block_start" -> {
-                JsonNode block = d.path("content_block");
+                JsonNode block = d.rest("content_block");
                 switch (block.path("type").asText()) {
                     case "tool_use" -> out.add(StreamEvent.BlockStart.tool(index, Json.text(block, "id"), block.path("name").asText()));
                     case "text" -> {
@@ -46,12 +47,11 @@ final class AnthropicMessagesStreamDecoder implements ProviderCodec.StreamDecode
                 }
             }
             case "content_block_delta" -> {
-                JsonNode delta = d.path("delta");
-                switch (delta.path("type").asText()) {
-                    case "text_delta" -> out.add(new StreamEvent.TextDelta(index, delta.path("text").asText()));
-                    case "thinking_delta" -> out.add(new StreamEvent.ThinkingDelta(index, delta.path("thinking").asText()));
-                    case "signature_delta" -> out.add(new StreamEvent.SignatureDelta(index, delta.path("signature").asText()));
-                    case "input_json_delta" -> out.add(new StreamEvent.ToolArgumentsDelta(index, delta.path("partial_json").asText("")));
+                switch (d.deltaType) {
+                    case "text_delta" -> out.add(new StreamEvent.TextDelta(index, d.text));
+                    case "thinking_delta" -> out.add(new StreamEvent.ThinkingDelta(index, d.thinking));
+                    case "signature_delta" -> out.add(new StreamEvent.SignatureDelta(index, d.signature));
+                    case "input_json_delta" -> out.add(new StreamEvent.ToolArgumentsDelta(index, d.partialJson));
                     default -> {
                         // citations_delta: no form elsewhere.
                     }
@@ -59,18 +59,20 @@ final class AnthropicMessagesStreamDecoder implements ProviderCodec.StreamDecode
             }
             case "content_block_stop" -> out.add(new StreamEvent.BlockStop(index));
             case "message_delta" -> {
-                counts.absorb(d.path("usage"));
+                counts.absorb(d.rest("usage"));
                 out.add(new StreamEvent.UsageUpdate(counts.usage()));
-                Json.text(d.path("delta"), "stop_reason").ifPresent(r ->
-                        out.add(new StreamEvent.Finish(AnthropicMessagesProvider.finish(r), Json.text(d.path("delta"), "stop_sequence"))));
+                if (d.stopReason != null) {
+                    out.add(new StreamEvent.Finish(AnthropicMessagesProvider.finish(d.stopReason), Optional.ofNullable(d.stopSequence)));
+                }
             }
             case "message_stop" -> out.add(new StreamEvent.End());
             case "error" -> {
-                JsonNode err = d.path("error");
+                JsonNode err = d.rest("error");
                 String type = err.path("type").asText("api_error");
                 int status = ErrorBodies.statusForAnthropicType(type);
-                out.add(new StreamEvent.Error(new ChatError(status, Optional.of(type), ErrorBodies.message(d, status),
-                        Optional.empty())));
+                // The message is read from error and message, members the event keeps as trees.
+                out.add(new StreamEvent.Error(new ChatError(status, Optional.of(type),
+                        ErrorBodies.message(d.rest == null ? Json.obj() : d.rest, status), Optional.empty())));
             }
             default -> {
                 // ping and future event types need no output.

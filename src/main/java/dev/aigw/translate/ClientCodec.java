@@ -21,6 +21,15 @@ public interface ClientCodec {
 
     ObjectNode encodeResponse(ChatResponse response, Exchange exchange);
 
+    /**
+     * The answer written to a generator. A codec that writes it so overrides this and builds its
+     * tree from the same writing (no tree on the proxy's path); by default the tree is written.
+     */
+    default void writeResponse(ChatResponse response, Exchange exchange, com.fasterxml.jackson.core.JsonGenerator g)
+            throws java.io.IOException {
+        Json.MAPPER.writeTree(g, encodeResponse(response, exchange));
+    }
+
     StreamEncoder encodeStream(Exchange exchange);
 
     /** An upstream or gateway error in the client's shape, with the status the client should see. */

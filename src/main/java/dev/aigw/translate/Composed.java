@@ -17,7 +17,7 @@ import java.util.Optional;
 final class Composed implements Translator {
     private final ClientCodec client;
     private final ProviderCodec provider;
-    private Warnings warnings = new Warnings();
+    private Warnings warnings; // made by request()
     private Exchange exchange;
 
     Composed(ClientCodec client, ProviderCodec provider) {
@@ -37,7 +37,7 @@ final class Composed implements Translator {
 
     @Override
     public List<String> warnings() {
-        return warnings.list();
+        return warnings == null ? List.of() : warnings.list();
     }
 
     /** The exchange of the last {@link #request} call, for tests that pin the canonical forms. */
@@ -78,6 +78,19 @@ final class Composed implements Translator {
         ObjectNode body = client.encodeResponse(r, x);
         return new TranslatedResponse(body, r.usage(), Optional.of(r.model().orElse(x.requestedModel())),
                 Optional.of(client.finishReason(r.finish())));
+    }
+
+    @Override
+    public Optional<TranslatedBytes> response(byte[] upstreamBody) {
+        Exchange x = exchange();
+        Optional<ChatResponse> decoded = provider.decodeResponse(upstreamBody, x);
+        if (decoded.isEmpty()) {
+            return Optional.empty();
+        }
+        ChatResponse r = decoded.get();
+        byte[] body = Json.bytes(g -> client.writeResponse(r, x, g), upstreamBody.length + 128);
+        return Optional.of(new TranslatedBytes(body, r.usage(), Optional.of(r.model().orElse(x.requestedModel())),
+                Optional.of(client.finishReason(r.finish()))));
     }
 
     @Override

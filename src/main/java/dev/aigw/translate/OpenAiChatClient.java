@@ -3,8 +3,8 @@ package dev.aigw.translate;
 import static dev.aigw.translate.TranslationException.invalid;
 import static dev.aigw.translate.TranslationException.unsupported;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.translate.canonical.ChatError;
 import dev.aigw.translate.canonical.ChatRequest;
@@ -19,6 +19,7 @@ import dev.aigw.translate.canonical.Sampling;
 import dev.aigw.translate.canonical.StreamOptions;
 import dev.aigw.translate.canonical.Tool;
 import dev.aigw.translate.canonical.ToolChoice;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,17 @@ final class OpenAiChatClient implements ClientCodec {
     private static final String F = "openai-chat";
     private static final List<String> EXTENSIONS = List.of("logprobs", "top_logprobs", "logit_bias", "store",
             "metadata", "service_tier", "prediction", "modalities", "audio", "web_search_options", "verbosity");
+
+    private static final java.util.Set<String> EXTENSION_SET = java.util.Set.copyOf(EXTENSIONS);
+
+    private static boolean anyOf(ObjectNode in, java.util.Set<String> names) {
+        for (java.util.Iterator<String> it = in.fieldNames(); it.hasNext(); ) {
+            if (names.contains(it.next())) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** OpenAI's names of the canonical request fields, for warnings and refusals. */
     private static final Map<String, String> NAMES = Map.of("topP", "top_p", "topK", "top_k", "presencePenalty",
@@ -106,10 +118,12 @@ final class OpenAiChatClient implements ClientCodec {
                 Json.present(in, "n") ? Optional.of(in.get("n").asInt(1)) : Optional.empty());
 
         boolean stream = in.path("stream").asBoolean(false);
-        List<Extension> ext = new ArrayList<>();
-        for (String f : EXTENSIONS) {
-            if (Json.present(in, f)) {
-                ext.add(new Extension(F, f, in.get(f)));
+        List<Extension> ext = new ArrayList<>(0);
+        if (anyOf(in, EXTENSION_SET)) { // most bodies have none: their few members looked up, not the list
+            for (String f : EXTENSIONS) {
+                if (Json.present(in, f)) {
+                    ext.add(new Extension(F, f, in.get(f)));
+                }
             }
         }
         Optional<String> user = Json.text(in, "user").or(() -> Json.text(in, "safety_identifier")).filter(u -> !u.isEmpty());
@@ -230,77 +244,115 @@ final class OpenAiChatClient implements ClientCodec {
     }
 
     static ObjectNode usage(Usage u) {
-        ObjectNode o = Json.obj();
-        o.put("prompt_tokens", u.input());
-        o.put("completion_tokens", u.output());
-        o.put("total_tokens", u.total());
-        o.putObject("prompt_tokens_details").put("cached_tokens", u.cacheRead());
+        return Json.tree(g -> writeUsage(g, u));
+    }
+
+    static void writeUsage(JsonGenerator g, Usage u) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("prompt_tokens", u.input());
+        g.writeNumberField("completion_tokens", u.output());
+        g.writeNumberField("total_tokens", u.total());
+        g.writeObjectFieldStart("prompt_tokens_details");
+        g.writeNumberField("cached_tokens", u.cacheRead());
+        g.writeEndObject();
         if (u.reasoning() > 0) {
-            o.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoning());
+            g.writeObjectFieldStart("completion_tokens_details");
+            g.writeNumberField("reasoning_tokens", u.reasoning());
+            g.writeEndObject();
         }
-        return o;
+        g.writeEndObject();
     }
 
     /** A whole tool call; a Gemini thought signature before it rides along in extra_content. */
-    private static ObjectNode toolCall(Part.ToolCall c, String id, String signature) {
-        ObjectNode call = Json.obj();
-        call.put("id", id);
-        call.put("type", "function");
-        ObjectNode fn = call.putObject("function");
-        fn.put("name", c.name());
-        fn.put("arguments", Json.write(c.arguments()));
-        if (signature != null) {
-            call.putObject("extra_content").putObject("google").put("thought_signature", signature);
+    private record Call(Part.ToolCall call, String id, String signature) {
+        void write(JsonGenerator g) throws IOException {
+            g.writeStartObject();
+            g.writeStringField("id", id);
+            g.writeStringField("type", "function");
+            g.writeObjectFieldStart("function");
+            g.writeStringField("name", call.name());
+            g.writeStringField("arguments", Json.write(call.arguments()));
+            g.writeEndObject();
+            if (signature != null) {
+                g.writeObjectFieldStart("extra_content");
+                g.writeObjectFieldStart("google");
+                g.writeStringField("thought_signature", signature);
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndObject();
         }
-        return call;
     }
 
     @Override
     public ObjectNode encodeResponse(ChatResponse r, Exchange x) {
-        StringBuilder text = new StringBuilder();
-        StringBuilder reasoning = new StringBuilder();
-        ArrayNode calls = Json.arr();
+        return Json.tree(g -> writeResponse(r, x, g));
+    }
+
+    @Override
+    public void writeResponse(ChatResponse r, Exchange x, JsonGenerator g) throws IOException {
+        // The parts first: tool call ids are generated before the response's, as they always were.
+        String text = null; // the one text part, as most answers have it; more are joined
+        StringBuilder texts = null;
+        StringBuilder reasoning = null;
+        List<Call> calls = null;
         String signature = null;
         for (Part p : r.content()) {
             switch (p) {
-                case Part.Text t -> text.append(t.text());
+                case Part.Text t -> {
+                    if (text == null) {
+                        text = t.text();
+                    } else {
+                        (texts == null ? texts = new StringBuilder(text) : texts).append(t.text());
+                    }
+                }
                 case Part.Thinking t -> {
-                    reasoning.append(t.text());
+                    (reasoning == null ? reasoning = new StringBuilder() : reasoning).append(t.text());
                     signature = t.text().isEmpty() ? t.signature().orElse(null) : null;
                     continue;
                 }
-                case Part.ToolCall c -> calls.add(toolCall(c, c.id().isEmpty() ? "call_" + x.ctx().ids().get() : c.id(), signature));
+                case Part.ToolCall c -> (calls == null ? calls = new ArrayList<>(2) : calls)
+                        .add(new Call(c, c.id().isEmpty() ? "call_" + x.ctx().ids().get() : c.id(), signature));
                 default -> {
                     // redacted thinking and provider-only parts have no Chat Completions form.
                 }
             }
             signature = null;
         }
-        String id = r.id().orElseGet(() -> "chatcmpl-" + x.ctx().ids().get());
-        ObjectNode out = Json.obj();
-        out.put("id", id);
-        out.put("object", "chat.completion");
-        out.put("created", x.ctx().epochSeconds().getAsLong());
-        out.put("model", r.model().orElse(x.requestedModel()));
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        if (text.isEmpty() && !calls.isEmpty()) {
-            message.putNull("content");
+        String content = texts != null ? texts.toString() : text == null ? "" : text;
+        g.writeStartObject();
+        g.writeStringField("id", r.id().orElseGet(() -> "chatcmpl-" + x.ctx().ids().get()));
+        g.writeStringField("object", "chat.completion");
+        g.writeNumberField("created", x.ctx().epochSeconds().getAsLong());
+        g.writeStringField("model", r.model().orElse(x.requestedModel()));
+        g.writeArrayFieldStart("choices");
+        g.writeStartObject();
+        g.writeNumberField("index", 0);
+        g.writeObjectFieldStart("message");
+        g.writeStringField("role", "assistant");
+        if (content.isEmpty() && calls != null) {
+            g.writeNullField("content");
         } else {
-            message.put("content", text.toString());
+            g.writeStringField("content", content);
         }
-        if (!reasoning.isEmpty()) {
-            message.put("reasoning_content", reasoning.toString());
+        if (reasoning != null && !reasoning.isEmpty()) {
+            g.writeStringField("reasoning_content", reasoning.toString());
         }
-        if (!calls.isEmpty()) {
-            message.set("tool_calls", calls);
+        if (calls != null) {
+            g.writeArrayFieldStart("tool_calls");
+            for (Call c : calls) {
+                c.write(g);
+            }
+            g.writeEndArray();
         }
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason(r.finish()));
-        out.set("usage", usage(r.usage()));
-        return out;
+        g.writeEndObject();
+        g.writeNullField("logprobs");
+        g.writeStringField("finish_reason", finishReason(r.finish()));
+        g.writeEndObject();
+        g.writeEndArray();
+        g.writeFieldName("usage");
+        writeUsage(g, r.usage());
+        g.writeEndObject();
     }
 
     // ---------------------------------------------------------------- error

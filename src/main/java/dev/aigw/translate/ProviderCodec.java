@@ -29,6 +29,15 @@ public interface ProviderCodec {
 
     ChatResponse decodeResponse(ObjectNode body, Exchange exchange);
 
+    /**
+     * The answer from its bytes; empty when they are not a JSON object. A codec that reads them
+     * with the streaming parser overrides this, and reads its trees the same way (no tree on the
+     * proxy's path); by default the bytes are parsed to a tree first.
+     */
+    default java.util.Optional<ChatResponse> decodeResponse(byte[] body, Exchange exchange) {
+        return Json.parseObject(body).map(tree -> decodeResponse(tree, exchange));
+    }
+
     StreamDecoder decodeStream(Exchange exchange);
 
     /** An upstream error body (which may be null or not shaped as documented). */

@@ -1,6 +1,5 @@
 package dev.aigw.translate;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -9,12 +8,24 @@ public final class SseWriter {
     private SseWriter() {
     }
 
+    /** One array of the exact size (a growing stream copied a translated chunk's events about three times over). */
     public static byte[] encode(List<SseEvent> events) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (SseEvent e : events) {
-            out.writeBytes(e.bytes());
+        if (events.size() == 1) {
+            return events.get(0).bytes();
         }
-        return out.toByteArray();
+        byte[][] parts = new byte[events.size()][];
+        int size = 0;
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = events.get(i).bytes();
+            size += parts[i].length;
+        }
+        byte[] out = new byte[size];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, out, at, part.length);
+            at += part.length;
+        }
+        return out;
     }
 
     public static String encodeToString(List<SseEvent> events) {

@@ -37,6 +37,17 @@ public interface Translator {
 
     TranslatedResponse response(ObjectNode upstreamBody);
 
+    /**
+     * {@link #response(ObjectNode)} from the upstream's bytes to the client's, for a caller that
+     * needs no tree of the answer (no response guard, no content log); a translator whose codecs
+     * read and write bytes has no tree between. Empty when the bytes are not a JSON object.
+     */
+    default java.util.Optional<TranslatedBytes> response(byte[] upstreamBody) {
+        return Json.parseObject(upstreamBody).map(this::response)
+                .map(r -> new TranslatedBytes(Json.bytes(g -> Json.MAPPER.writeTree(g, r.body()), 512), r.usage(), r.model(),
+                        r.finishReason()));
+    }
+
     /** A new stream translator; call after {@link #request}. */
     StreamTranslator stream();
 
