@@ -76,7 +76,10 @@ public final class Binder {
         Removals removals = new Removals(node);
         boolean wrong = false;
         T value = null;
-        for (int round = 0; round <= MAX_WRONG; round++) {
+        // Bounded by what is reported, not by rounds: a round that only takes out a mapping left
+        // without its required field (a consequence, not reported) does not use up the allowance.
+        int reported = 0;
+        for (int round = 0; reported < MAX_WRONG && round < 4 * MAX_WRONG; round++) {
             List<Problem> found = new ArrayList<>();
             try {
                 value = MAPPER.readerFor(type).withAttribute(PROBLEMS, found).withAttribute(RESOURCE, r)
@@ -98,6 +101,7 @@ public final class Binder {
                 String at = pointer + removals.original(copyAt);
                 if (missing && at.lastIndexOf('/') > 0) at = at.substring(0, at.lastIndexOf('/'));
                 problems.add(Problem.error(r.at(at), r.key().toString(), path(at) + ": " + describe(e)));
+                reported++;
                 String out = missing ? parentAt : copyAt;
                 if (out.isEmpty() || !removals.remove(out)) break;
             } catch (IOException e) {

@@ -79,4 +79,15 @@ class BinderTest {
         assertThat(p.printed()).isEmpty();
         assertThat(p.parsed().agentgatewayPolicies()).hasSize(1);
     }
+
+    @Test
+    void atMostMaxWrongValuesOfAResourceAreReportedInOneRun() {
+        StringBuilder items = new StringBuilder("  traffic:\n    rateLimit:\n      local:\n");
+        for (int i = 0; i < Binder.MAX_WRONG + 8; i++) items.append("      - {tokens: x").append(i).append(", unit: Seconds}\n");
+        Parsing p = Parsing.of("p.yaml", HEAD + items, Map.of());
+        assertThat(p.printed()).hasSize(Binder.MAX_WRONG);
+        assertThat(p.printed().getLast()).isEqualTo("p.yaml:" + (9 + Binder.MAX_WRONG - 1) + ": error: AgentgatewayPolicy ns/p: "
+                + "spec.traffic.rateLimit.local[" + (Binder.MAX_WRONG - 1) + "].tokens: expected a number");
+        assertThat(p.parsed().agentgatewayPolicies()).isEmpty();
+    }
 }
