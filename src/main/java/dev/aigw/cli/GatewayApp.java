@@ -219,8 +219,10 @@ public final class GatewayApp implements AutoCloseable {
         Thread t = new Thread(() -> {
             long t0 = System.nanoTime();
             try {
-                f.complete(ConfigReloader.read(files, store, options, 1));
+                ConfigReloader.Read read = ConfigReloader.read(files, store, options, 1);
+                // Noted before the future completes, so the start-up line the main thread prints has it.
                 StartupPhases.beside("config read, bound and compiled beside them", t0);
+                f.complete(read);
             } catch (Throwable e) {
                 f.completeExceptionally(e);
             }
