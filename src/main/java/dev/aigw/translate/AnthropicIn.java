@@ -228,17 +228,13 @@ final class AnthropicIn {
         }
     }
 
-    private static final byte[] TYPE = ascii("type");
-    private static final byte[] INDEX = ascii("index");
-    private static final byte[] DELTA = ascii("delta");
-    private static final byte[] TEXT = ascii("text");
-    private static final byte[] THINKING = ascii("thinking");
-    private static final byte[] SIGNATURE = ascii("signature");
-    private static final byte[] PARTIAL_JSON = ascii("partial_json");
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    }
+    private static final byte[] TYPE = JsonBytes.ascii("type");
+    private static final byte[] INDEX = JsonBytes.ascii("index");
+    private static final byte[] DELTA = JsonBytes.ascii("delta");
+    private static final byte[] TEXT = JsonBytes.ascii("text");
+    private static final byte[] THINKING = JsonBytes.ascii("thinking");
+    private static final byte[] SIGNATURE = JsonBytes.ascii("signature");
+    private static final byte[] PARTIAL_JSON = JsonBytes.ascii("partial_json");
 
     /**
      * A stream event's data: most of a stream's events are content_block_delta as Anthropic writes
@@ -252,48 +248,42 @@ final class AnthropicIn {
     /** {"type":"content_block_delta","index":N,"delta":{"type":T,"text":S}}, members once each, else null. */
     private static Event commonDelta(String data) {
         byte[] a = data.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        JsonBytes j = new JsonBytes(a, 0, a.length);
-        try {
-            j.ws();
-            if (j.peek() != '{' || !j.openObject()) {
-                return null;
-            }
-            Event e = new Event();
-            boolean type = false;
-            boolean index = false;
-            boolean delta = false;
-            do {
-                j.name();
-                if (!type && j.nameIs(TYPE)) {
-                    type = true;
-                    if (j.peek() != '"' || !"content_block_delta".equals(e.type = j.string("content_block_delta"))) {
-                        return null;
-                    }
-                } else if (!index && j.nameIs(INDEX)) {
-                    index = true;
-                    byte c = j.peek();
-                    long n = c == '-' || c >= '0' && c <= '9' ? j.longOr0() : Long.MIN_VALUE;
-                    if (n != (int) n) {
-                        return null;
-                    }
-                    e.index = (int) n;
-                } else if (!delta && j.nameIs(DELTA) && j.peek() == '{') {
-                    delta = true;
-                    if (!commonDeltaObject(j, e)) {
-                        return null;
-                    }
-                } else {
+        return JsonBytes.object(a, 0, a.length, AnthropicIn::commonDelta);
+    }
+
+    private static Event commonDelta(JsonBytes j) {
+        if (!j.openObject()) {
+            return null;
+        }
+        Event e = new Event();
+        boolean type = false;
+        boolean index = false;
+        boolean delta = false;
+        do {
+            j.name();
+            if (!type && j.nameIs(TYPE)) {
+                type = true;
+                if (j.peek() != '"' || !"content_block_delta".equals(e.type = j.string("content_block_delta"))) {
                     return null;
                 }
-            } while (j.nextMember());
-            j.ws();
-            return type && j.p == j.end ? e : null;
-        } catch (RuntimeException x) {
-            if (x == JsonBytes.UNUSUAL) {
+            } else if (!index && j.nameIs(INDEX)) {
+                index = true;
+                byte c = j.peek();
+                long n = c == '-' || c >= '0' && c <= '9' ? j.longOr0() : Long.MIN_VALUE;
+                if (n != (int) n) {
+                    return null;
+                }
+                e.index = (int) n;
+            } else if (!delta && j.nameIs(DELTA) && j.peek() == '{') {
+                delta = true;
+                if (!commonDeltaObject(j, e)) {
+                    return null;
+                }
+            } else {
                 return null;
             }
-            throw x;
-        }
+        } while (j.nextMember());
+        return type ? e : null;
     }
 
     /** The delta object: its type and one string member of the four a delta carries. */
