@@ -133,7 +133,7 @@ final class AiValidation {
         m.policies().ifPresent(pol -> {
             connection(pol, p + "/policies", "googleModelArmor", c);
             pol.auth().ifPresent(a -> {
-                PolicyValidation.auth(a, p + "/policies/auth", c);
+                PolicyValidation.auth(a, p + "/policies/auth", c, true);
                 if (!a.sources().isEmpty() && a.gcp().isEmpty()) {
                     c.error(p + "/policies/auth", "googleModelArmor authenticates with auth.gcp (gcp: {} for Application "
                             + "Default Credentials, or gcp.secretRef), not " + String.join(", ", a.sources()));

@@ -245,6 +245,11 @@ public final class PolicyValidation {
     }
 
     static void auth(BackendPolicies.Auth a, String p, Checker c) {
+        auth(a, p, c, false);
+    }
+
+    /** {@code gcp}: whether auth.gcp is served where this auth is (the googleModelArmor guard's). */
+    static void auth(BackendPolicies.Auth a, String p, Checker c, boolean gcp) {
         List<String> sources = a.sources();
         atMostOne(c, p, List.of("key", "secretRef", "passthrough", "aws", "azure", "gcp", "oauthTokenExchange",
                 "crossAppAccess", "jwtSign"), sources.size());
@@ -258,7 +263,7 @@ public final class PolicyValidation {
             if (l.cookie().isPresent()) c.error(p + "/location/cookie", "a cookie credential location is not served by this gateway");
         });
         for (String unserved : List.of("azure", "gcp", "oauthTokenExchange", "crossAppAccess", "jwtSign")) {
-            if (sources.contains(unserved)) {
+            if (sources.contains(unserved) && !(gcp && unserved.equals("gcp"))) {
                 c.error(p + "/" + unserved, "auth." + unserved + " is not served by this gateway (use key, secretRef, "
                         + "passthrough or aws)");
             }
