@@ -34,9 +34,10 @@ public record ModelArmorGuard(String templateId, String projectId, String locati
 
     @Override
     public Future<PolicyOutcome> judgeRequest(GuardCalls calls, Schema schema, ObjectNode body) {
+        List<TextSlot> slots = BodyText.request(schema, body);
         ObjectNode payload = JSON.createObjectNode();
-        payload.putObject("userPromptData").put("text", joined(BodyText.request(schema, body)));
-        return judge(calls, "sanitizeUserPrompt", payload, BodyText.request(schema, body).isEmpty(), body, "request");
+        payload.putObject("userPromptData").put("text", joined(slots));
+        return judge(calls, "sanitizeUserPrompt", payload, slots.isEmpty(), body, "request");
     }
 
     @Override
@@ -57,13 +58,12 @@ public record ModelArmorGuard(String templateId, String projectId, String locati
                                         String phase) {
         if (unavailable.isPresent()) return Future.succeededFuture(CloudGuard.notConfigured("googleModelArmor", unavailable.get()));
         if (empty) return Future.succeededFuture(new PolicyOutcome.Continue(body));
+        if (!(credential instanceof Credential.GoogleOAuth google)) {
+            return Future.succeededFuture(CloudGuard.notConfigured("googleModelArmor", "no Google credential"));
+        }
         String token;
         try {
-            token = switch (credential) {
-                case Credential.GoogleOAuth g -> g.tokens().current();
-                case Credential.Token t -> t.value();
-                default -> throw new ProviderException(500, "gateway_error", "no Google credential");
-            };
+            token = google.tokens().current();
         } catch (ProviderException e) {
             return Future.succeededFuture(CloudGuard.down("Model Armor template " + templateId, phase, e.getMessage()));
         }

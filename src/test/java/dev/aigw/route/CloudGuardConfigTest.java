@@ -89,6 +89,38 @@ class CloudGuardConfigTest {
                         + "rejected with 500");
     }
 
+    @Test
+    void aBackendsOwnPromptGuardTakesTheCloudGuardsToo() {
+        SnapshotCompiler.Result r = Configs.compile("""
+                apiVersion: agentgateway.dev/v1alpha1
+                kind: AgentgatewayBackend
+                metadata: {name: b, namespace: ns}
+                spec:
+                  ai: {provider: {openai: {model: m}}}
+                  policies:
+                    auth: {key: k}
+                    ai:
+                      promptGuard:
+                        request:
+                        - bedrockGuardrails:
+                            identifier: gr1abc
+                            version: DRAFT
+                            region: us-east-1
+                            policies: {auth: {aws: {secretRef: {name: missing}}}}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: r, namespace: ns}
+                spec:
+                  parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
+                  rules: [{backendRefs: [{name: b, group: agentgateway.dev, kind: AgentgatewayBackend}]}]
+                """);
+        assertThat(r.problems()).filteredOn(Problem::isError).isEmpty();
+        assertThat(r.problems()).map(Problem::toString).contains("t.yaml:15: unresolved: AgentgatewayBackend ns/b: "
+                + "spec.policies.ai.promptGuard.request[0].bedrockGuardrails.policies.auth.aws.secretRef.name: secret missing "
+                + "not found in ns; requests it guards are rejected with 500");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             {bedrockGuardrails: {identifier: "Bad Id", version: "1", region: us-east-1}}    | 10 | spec.backend.ai.promptGuard.request[0].bedrockGuardrails.identifier: identifier Bad Id is not a guardrail ID or ARN
