@@ -78,6 +78,17 @@ class ToolScopeTest {
     }
 
     @Test
+    void responsesApiFunctionCallItems() throws Exception {
+        ObjectNode b = masked(Schema.OPENAI_RESPONSES, Set.of("tool_call", "tool"), """
+                {"model":"m","input":[{"role":"user","content":"hunter2"},
+                 {"type":"function_call","call_id":"c","name":"login","arguments":"{\\"pw\\":\\"hunter2\\"}"},
+                 {"type":"function_call_output","call_id":"c","output":"hunter2 accepted"}]}""");
+        assertThat(b.at("/input/0/content").asText()).isEqualTo("hunter2");
+        assertThat(b.at("/input/1/arguments").asText()).isEqualTo("{\"pw\":\"<masked>\"}");
+        assertThat(b.at("/input/2/output").asText()).isEqualTo("<masked> accepted");
+    }
+
+    @Test
     void geminiFunctionCallsAndResponses() throws Exception {
         ObjectNode b = masked(Schema.GEMINI_GENERATE, Set.of("tool_call"), """
                 {"contents":[{"role":"model","parts":[{"functionCall":{"name":"login","args":{"pw":"hunter2"}}}]},
