@@ -34,6 +34,111 @@ public final class UsageSkeleton {
 
     /** The skeleton of a JSON object body; null when the bytes are not a JSON object. */
     public static ObjectNode read(byte[] body) {
+        // By hand first (no parser, no token per value); Jackson reads what that finds unusual.
+        ObjectNode fast = byHand(body);
+        return fast != null ? fast : parse(body);
+    }
+
+    /** {@link #read} by {@link JsonBytes}; null when it finds the body unusual (or not an object). */
+    static ObjectNode byHand(byte[] body) {
+        return JsonBytes.object(body, 0, body.length, UsageSkeleton::read);
+    }
+
+    private static final byte[][] KEEP_ASCII = ascii(KEEP);
+    private static final byte[][] ITEMS_ASCII = ascii(ITEMS);
+    private static final byte[][] ITEM_KEEP_ASCII = ascii(ITEM_KEEP);
+
+    private static byte[][] ascii(Set<String> names) {
+        return names.stream().map(JsonBytes::ascii).toArray(byte[][]::new);
+    }
+
+    /** The skeleton read with {@link JsonBytes}, the cursor at the body's '{': the same nodes {@link #parse} builds. */
+    private static ObjectNode read(JsonBytes j) {
+        ObjectNode out = NODES.objectNode();
+        if (!j.openObject()) return out;
+        do {
+            j.name();
+            if (named(j, KEEP_ASCII)) {
+                out.set(nameOf(j), value(j, 0));
+            } else if (named(j, ITEMS_ASCII) && j.peek() == '[') {
+                ArrayNode items = out.putArray(nameOf(j));
+                if (j.openArray()) {
+                    do {
+                        if (j.peek() != '{') {
+                            j.skip();
+                            continue;
+                        }
+                        ObjectNode item = items.addObject();
+                        if (!j.openObject()) continue;
+                        do {
+                            j.name();
+                            if (named(j, ITEM_KEEP_ASCII)) item.set(nameOf(j), value(j, 0));
+                            else j.skip();
+                        } while (j.nextMember());
+                    } while (j.nextElement());
+                }
+            } else {
+                j.skip();
+            }
+        } while (j.nextMember());
+        return out;
+    }
+
+    private static boolean named(JsonBytes j, byte[][] names) {
+        for (byte[] n : names) if (j.nameIs(n)) return true;
+        return false;
+    }
+
+    private static String nameOf(JsonBytes j) {
+        return new String(j.a, j.nameFrom, j.nameTo - j.nameFrom, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The value at the cursor as readTree builds it; fractions, long numbers and deep nesting are unusual (Jackson's). */
+    private static JsonNode value(JsonBytes j, int depth) {
+        if (depth > 32) throw JsonBytes.UNUSUAL;
+        return switch (j.peek()) {
+            case '{' -> {
+                ObjectNode o = NODES.objectNode();
+                if (j.openObject()) {
+                    do {
+                        j.name();
+                        String f = nameOf(j);
+                        o.set(f, value(j, depth + 1));
+                    } while (j.nextMember());
+                }
+                yield o;
+            }
+            case '[' -> {
+                ArrayNode a = NODES.arrayNode();
+                if (j.openArray()) {
+                    do {
+                        a.add(value(j, depth + 1));
+                    } while (j.nextElement());
+                }
+                yield a;
+            }
+            case '"' -> NODES.textNode(j.string(null));
+            case 't' -> {
+                j.skip();
+                yield NODES.booleanNode(true);
+            }
+            case 'f' -> {
+                j.skip();
+                yield NODES.booleanNode(false);
+            }
+            case 'n' -> {
+                j.skip();
+                yield NODES.nullNode();
+            }
+            default -> {
+                long v = j.longOr0();
+                yield v == (int) v ? NODES.numberNode((int) v) : NODES.numberNode(v);
+            }
+        };
+    }
+
+    /** {@link #read} with Jackson's streaming parser. */
+    static ObjectNode parse(byte[] body) {
         try (JsonParser p = FACTORY.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) return null;
             ObjectNode out = JSON.createObjectNode();
