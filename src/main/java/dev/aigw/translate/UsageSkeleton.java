@@ -24,7 +24,7 @@ public final class UsageSkeleton {
             com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
     /** Top-level fields kept whole: small, and all that accounting needs. */
     private static final Set<String> KEEP = Set.of("usage", "usageMetadata", "model", "modelVersion", "stop_reason",
-            "stopReason", "id", "object", "type", "status");
+            "stopReason", "status");
     /** Top-level arrays whose items keep only their finish reason. */
     private static final Set<String> ITEMS = Set.of("choices", "candidates");
     private static final Set<String> ITEM_KEEP = Set.of("finish_reason", "finishReason", "index");
@@ -89,8 +89,41 @@ public final class UsageSkeleton {
         return false;
     }
 
+    /** Member names a skeleton usually holds: taken as these strings rather than decoded each time. */
+    private static final String[] KNOWN = java.util.stream.Stream.of(KEEP, ITEMS, ITEM_KEEP, Set.of("prompt_tokens",
+            "completion_tokens", "total_tokens", "prompt_tokens_details", "completion_tokens_details", "cached_tokens",
+            "audio_tokens", "reasoning_tokens", "accepted_prediction_tokens", "rejected_prediction_tokens", "input_tokens",
+            "output_tokens", "input_tokens_details", "output_tokens_details", "cache_creation_input_tokens",
+            "cache_read_input_tokens", "promptTokenCount", "candidatesTokenCount", "totalTokenCount",
+            "cachedContentTokenCount", "thoughtsTokenCount", "toolUsePromptTokenCount", "inputTokens", "outputTokens",
+            "totalTokens")).flatMap(Set::stream).distinct().toArray(String[]::new);
+    private static final byte[][] KNOWN_ASCII = java.util.Arrays.stream(KNOWN).map(JsonBytes::ascii).toArray(byte[][]::new);
+
     private static String nameOf(JsonBytes j) {
+        for (int i = 0; i < KNOWN_ASCII.length; i++) {
+            if (j.nameIs(KNOWN_ASCII[i])) return KNOWN[i];
+        }
         return new String(j.a, j.nameFrom, j.nameTo - j.nameFrom, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * An integer as readTree types it (int when it fits, else long), read in place; a fraction, an
+     * exponent, more than 18 digits or anything that is not JSON's number grammar is unusual.
+     */
+    private static JsonNode integer(JsonBytes j) {
+        byte[] a = j.a;
+        int p = j.p;
+        boolean negative = p < j.end && a[p] == '-';
+        if (negative) p++;
+        int from = p;
+        long v = 0;
+        while (p < j.end && a[p] >= '0' && a[p] <= '9') v = v * 10 + (a[p++] - '0');
+        int digits = p - from;
+        if (digits == 0 || digits > 18 || digits > 1 && a[from] == '0') throw JsonBytes.UNUSUAL;
+        if (p < j.end && (a[p] == '.' || a[p] == 'e' || a[p] == 'E')) throw JsonBytes.UNUSUAL;
+        j.p = p;
+        if (negative) v = -v;
+        return v == (int) v ? NODES.numberNode((int) v) : NODES.numberNode(v);
     }
 
     /** The value at the cursor as readTree builds it; fractions, long numbers and deep nesting are unusual (Jackson's). */
@@ -130,10 +163,7 @@ public final class UsageSkeleton {
                 j.skip();
                 yield NODES.nullNode();
             }
-            default -> {
-                long v = j.longOr0();
-                yield v == (int) v ? NODES.numberNode((int) v) : NODES.numberNode(v);
-            }
+            default -> integer(j);
         };
     }
 

@@ -90,7 +90,11 @@ class UsageSkeletonTest {
             assertThat(UsageSkeleton.byHand(("{\"usage\":{\"i\":7,\"l\":12345678901,\"neg\":-3}}").getBytes())
                     .get("usage").get(f).getClass()).as(f).isEqualTo(JSON.readTree("{\"i\":7,\"l\":12345678901,\"neg\":-3}").get(f).getClass());
         }
-        assertThat(UsageSkeleton.byHand("{\"usage\":{\"d\":0.5}}".getBytes())).isNull();
+        for (String n : List.of("0.5", "1e3", "01", "-", "1234567890123456789", "--1", "+1")) {
+            assertThat(UsageSkeleton.byHand(("{\"usage\":{\"d\":" + n + "}}").getBytes())).as(n).isNull();
+        }
+        assertThat(UsageSkeleton.byHand("{\"usage\":{\"d\":0,\"e\":-0,\"f\":123456789012345678}}".getBytes()))
+                .isEqualTo(JSON.readTree("{\"usage\":{\"d\":0,\"e\":-0,\"f\":123456789012345678}}"));
         assertThat(UsageSkeleton.byHand("{\"usage\":{\"d\":1}} x".getBytes())).isNull();
         assertThat(UsageSkeleton.byHand("{\"usage\":{\"d\":1}".getBytes())).isNull();
         assertThat(UsageSkeleton.read("{\"usage\":{\"d\":0.5}}".getBytes()).get("usage").get("d").asDouble()).isEqualTo(0.5);
