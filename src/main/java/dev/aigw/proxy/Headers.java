@@ -19,10 +19,7 @@ final class Headers {
     /** Copies {@code from} minus hop-by-hop headers (and those named in Connection) and {@code also}. */
     static MultiMap copy(MultiMap from, Set<String> also) {
         MultiMap out = MultiMap.caseInsensitiveMultiMap();
-        Set<String> named = connectionNamed(from);
-        for (var e : from) {
-            if (!dropped(e.getKey(), named, also)) out.add(e.getKey(), e.getValue());
-        }
+        keep(from, out, also);
         return out;
     }
 
@@ -31,11 +28,27 @@ final class Headers {
      * intermediate map: {@code to} ends with exactly the headers of {@code from} that are kept.
      */
     static void replaceWith(MultiMap from, MultiMap to) {
+        keep(from, to, Set.of());
+    }
+
+    /**
+     * Makes {@code to} the kept headers of {@code from}: all of them in one {@code setAll} (Vert.x
+     * copies its own maps' entries as they are), then the few dropped ones removed. Adding them one
+     * by one built each entry anew and, into a map of its own, checked each name and value again,
+     * though they came from a parsed request or response (or were checked when set).
+     */
+    private static void keep(MultiMap from, MultiMap to, Set<String> also) {
         Set<String> named = connectionNamed(from);
-        to.clear();
+        java.util.List<String> drop = null;
         for (var e : from) {
-            if (!dropped(e.getKey(), named, Set.of())) to.add(e.getKey(), e.getValue());
+            String k = e.getKey();
+            if (dropped(k, named, also)) {
+                if (drop == null) drop = new java.util.ArrayList<>(4);
+                drop.add(k);
+            }
         }
+        to.setAll(from);
+        if (drop != null) for (String k : drop) to.remove(k);
     }
 
     /**
