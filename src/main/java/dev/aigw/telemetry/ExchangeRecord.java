@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  * event, where each sink kept its own copy of the same fields, read the clock for itself and was
  * called through a fan-out.
  *
- * <p>Fields are written on the request's event loop and read by the sinks in {@link #finished},
+ * <p>Each call to {@code live} is isolated (a failing part is logged once, the request goes on).
+ * Fields are written on the request's event loop and read by the sinks in {@link #finished},
  * on the same thread; a sink copies what it keeps.
  */
 public final class ExchangeRecord implements ExchangeObserver {
@@ -67,7 +68,7 @@ public final class ExchangeRecord implements ExchangeObserver {
     long bytesOut;
     private boolean done;
 
-    /** {@code live}: the parts that follow the exchange as it happens (NOOP, one observer or a fan-out). */
+    /** {@code live}: the parts that follow the exchange as it happens (NOOP, one observer or a {@link Telemetry.Fanout}). */
     ExchangeRecord(RequestInfo info, LongSupplier nanoTime, ExchangeObserver live, Sink[] sinks) {
         this.info = info;
         this.nanoTime = nanoTime;
@@ -79,7 +80,11 @@ public final class ExchangeRecord implements ExchangeObserver {
     public void routed(String route, String backend) {
         this.route = route;
         this.backend = backend;
-        live.routed(route, backend);
+        try {
+            live.routed(route, backend);
+        } catch (RuntimeException e) {
+            Telemetry.Composite.failed(e);
+        }
     }
 
     @Override
@@ -89,37 +94,62 @@ public final class ExchangeRecord implements ExchangeObserver {
         providerName = name;
         requestedModel = model;
         upstreamHost = host;
-        live.attemptStarted(kind, name, model, host);
+        try {
+            live.attemptStarted(kind, name, model, host);
+        } catch (RuntimeException e) {
+            Telemetry.Composite.failed(e);
+        }
     }
 
     @Override
     public Map<String, String> upstreamHeaders() {
-        return live.upstreamHeaders();
+        try {
+            return live.upstreamHeaders();
+        } catch (RuntimeException e) {
+            Telemetry.Composite.failed(e);
+            return Map.of();
+        }
     }
 
     @Override
     public void content(String p, String c) {
         prompt = p;
         completion = c;
-        live.content(p, c);
+        try {
+            live.content(p, c);
+        } catch (RuntimeException e) {
+            Telemetry.Composite.failed(e);
+        }
     }
 
     @Override
     public void attemptFailed(String reason, int status) {
         failure = status > 0 ? status + " " + reason : reason;
-        live.attemptFailed(reason, status);
+        try {
+            live.attemptFailed(reason, status);
+        } catch (RuntimeException e) {
+            Telemetry.Composite.failed(e);
+        }
     }
 
     @Override
     public void responseHeaders(int status) {
         if (ttfbNanos < 0) ttfbNanos = nanoTime.getAsLong();
-        live.responseHeaders(status);
+        try {
+            live.responseHeaders(status);
+        } catch (RuntimeException e) {
+            Telemetry.Composite.failed(e);
+        }
     }
 
     @Override
     public void firstChunk() {
         if (firstChunkNanos < 0) firstChunkNanos = nanoTime.getAsLong();
-        live.firstChunk();
+        try {
+            live.firstChunk();
+        } catch (RuntimeException e) {
+            Telemetry.Composite.failed(e);
+        }
     }
 
     @Override
@@ -128,25 +158,41 @@ public final class ExchangeRecord implements ExchangeObserver {
         responseModel = model;
         finishReason = finish;
         estimated = est;
-        live.usage(u, model, finish, est);
+        try {
+            live.usage(u, model, finish, est);
+        } catch (RuntimeException e) {
+            Telemetry.Composite.failed(e);
+        }
     }
 
     @Override
     public void caller(String principal, String t) {
         caller = principal;
         team = t;
-        live.caller(principal, t);
+        try {
+            live.caller(principal, t);
+        } catch (RuntimeException e) {
+            Telemetry.Composite.failed(e);
+        }
     }
 
     @Override
     public void cost(double total, double input, double output, double cacheRead, double cacheWrite) {
         costUsd = total;
-        live.cost(total, input, output, cacheRead, cacheWrite);
+        try {
+            live.cost(total, input, output, cacheRead, cacheWrite);
+        } catch (RuntimeException e) {
+            Telemetry.Composite.failed(e);
+        }
     }
 
     @Override
     public void rateLimited(long tokens) {
-        live.rateLimited(tokens);
+        try {
+            live.rateLimited(tokens);
+        } catch (RuntimeException e) {
+            Telemetry.Composite.failed(e);
+        }
     }
 
     @Override

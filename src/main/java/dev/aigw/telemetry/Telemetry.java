@@ -49,7 +49,7 @@ public interface Telemetry {
         /**
          * One observer for the request: the {@link ExchangeRecord} shared by every sink that reads the
          * exchange once it ended (access log, dashboard ring), in front of the parts that follow it
-         * live (metrics, tracing), those behind one isolating {@link Fanout}.
+         * live (metrics, tracing), each call to those isolated.
          */
         @Override
         public ExchangeObserver begin(RequestInfo info) {
@@ -81,8 +81,9 @@ public interface Telemetry {
                     obs[n++] = o;
                 }
             }
-            ExchangeObserver live = n == 0 ? ExchangeObserver.NOOP : new Fanout(n == obs.length ? obs : Arrays.copyOf(obs, n));
-            if (k == 0) return live;
+            if (k == 0) return n == 0 ? ExchangeObserver.NOOP : new Fanout(n == obs.length ? obs : Arrays.copyOf(obs, n));
+            // The record isolates each call itself: one live part (metrics) is called directly.
+            ExchangeObserver live = n == 0 ? ExchangeObserver.NOOP : n == 1 ? obs[0] : new Fanout(Arrays.copyOf(obs, n));
             // The record's times come from the first sink's clock (every sink's is System.nanoTime but in tests).
             return new ExchangeRecord(info, sinks[0].nanoTime(), live, k == sinks.length ? sinks : Arrays.copyOf(sinks, k));
         }

@@ -113,6 +113,25 @@ class TelemetryTest {
         assertThat(r.status).isEqualTo(200);
         assertThat(r.ttfbNanos).isEqualTo(42);
         assertThat(r.endNanos).isEqualTo(42);
+        // One live part behind the record, failing: contained by the record.
+        Telemetry failing = info -> new ExchangeObserver() {
+            @Override
+            public void routed(String route, String backend) {
+                throw new IllegalStateException("a broken sink");
+            }
+
+            @Override
+            public java.util.Map<String, String> upstreamHeaders() {
+                throw new IllegalStateException("a broken sink");
+            }
+        };
+        List<ExchangeRecord> c = new ArrayList<>();
+        ExchangeObserver one = Telemetry.composite(failing, sink(c, true, false)).begin(INFO);
+        one.routed("ns/r#1", "ns/b");
+        assertThat(one.upstreamHeaders()).isEmpty();
+        one.finished(204, false, 0);
+        assertThat(c).hasSize(1);
+        assertThat(c.getFirst().route).isEqualTo("ns/r#1");
         // No sink records and nothing observes: nothing is called.
         assertThat(Telemetry.composite(sink(off, false, false), Telemetry.NOOP).begin(INFO)).isSameAs(ExchangeObserver.NOOP);
     }
