@@ -13,6 +13,18 @@ final class Headers {
     /** Removed before the gateway injects the Backend's credential, so a client key never leaks upstream. */
     static final Set<String> CREDENTIALS = Set.of("authorization", "x-api-key", "api-key", "x-goog-api-key");
 
+    // The names the hot path looks up, as Netty's AsciiString: Vert.x hashes a String name anew on
+    // every get, set or remove (case-insensitively, char by char); an AsciiString keeps its hash.
+    static final CharSequence X_REQUEST_ID = io.vertx.core.http.HttpHeaders.createOptimized("x-request-id");
+    static final CharSequence CONTENT_TYPE = io.vertx.core.http.HttpHeaders.CONTENT_TYPE;
+    static final CharSequence CONTENT_LENGTH = io.vertx.core.http.HttpHeaders.CONTENT_LENGTH;
+    static final CharSequence CONTENT_ENCODING = io.vertx.core.http.HttpHeaders.CONTENT_ENCODING;
+    static final CharSequence TRANSFER_ENCODING = io.vertx.core.http.HttpHeaders.TRANSFER_ENCODING;
+    static final CharSequence ACCEPT_ENCODING = io.vertx.core.http.HttpHeaders.ACCEPT_ENCODING;
+    static final CharSequence USER_AGENT = io.vertx.core.http.HttpHeaders.USER_AGENT;
+    static final CharSequence HOST = io.vertx.core.http.HttpHeaders.HOST;
+    static final CharSequence CONNECTION = io.vertx.core.http.HttpHeaders.CONNECTION;
+
     private Headers() {
     }
 
@@ -57,9 +69,9 @@ final class Headers {
      * keep-alive} of an upstream response (then no set is built and no name lower-cased per header).
      */
     private static Set<String> connectionNamed(MultiMap from) {
-        if (from.get("connection") == null) return null;
+        if (from.get(CONNECTION) == null) return null;
         Set<String> named = null;
-        for (String c : from.getAll("connection")) {
+        for (String c : from.getAll(CONNECTION)) {
             for (String t : c.split(",")) {
                 String n = t.strip();
                 if (n.isEmpty() || hopByHop(n)) continue;
