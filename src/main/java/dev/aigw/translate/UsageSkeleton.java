@@ -34,9 +34,14 @@ public final class UsageSkeleton {
 
     /** The skeleton of a JSON object body; null when the bytes are not a JSON object. */
     public static ObjectNode read(byte[] body) {
+        return read(body, 0, body.length);
+    }
+
+    /** {@link #read(byte[])} of the body at {@code [off, off + len)} (a buffer's own array: no copy). */
+    public static ObjectNode read(byte[] a, int off, int len) {
         // By hand first (no parser, no token per value); Jackson reads what that finds unusual.
-        ObjectNode fast = byHand(body);
-        return fast != null ? fast : parse(body);
+        ObjectNode fast = JsonBytes.object(a, off, len, UsageSkeleton::read);
+        return fast != null ? fast : parse(a, off, len);
     }
 
     /** {@link #read} by {@link JsonBytes}; null when it finds the body unusual (or not an object). */
@@ -169,7 +174,11 @@ public final class UsageSkeleton {
 
     /** {@link #read} with Jackson's streaming parser. */
     static ObjectNode parse(byte[] body) {
-        try (JsonParser p = FACTORY.createParser(body)) {
+        return parse(body, 0, body.length);
+    }
+
+    private static ObjectNode parse(byte[] body, int off, int len) {
+        try (JsonParser p = FACTORY.createParser(body, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) return null;
             ObjectNode out = JSON.createObjectNode();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
