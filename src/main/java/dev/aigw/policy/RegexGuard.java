@@ -93,6 +93,11 @@ public final class RegexGuard {
         return action;
     }
 
+    /** The request roles it reads (empty: every role); {@code tool} and {@code tool_call} add tool traffic. */
+    public java.util.Set<String> roles() {
+        return roles;
+    }
+
     /** Whether a request text of this OpenAI role is read (agentgateway's {@code scope}; none set: every role). */
     public boolean reads(String role) {
         return roles.isEmpty() || roles.contains(role);
