@@ -34,18 +34,12 @@ public record ModelArmorGuard(String templateId, String projectId, String locati
 
     @Override
     public Future<PolicyOutcome> judgeRequest(GuardCalls calls, Schema schema, ObjectNode body) {
-        List<TextSlot> slots = BodyText.request(schema, body);
-        ObjectNode payload = JSON.createObjectNode();
-        payload.putObject("userPromptData").put("text", joined(slots));
-        return judge(calls, "sanitizeUserPrompt", payload, slots.isEmpty(), body, "request");
+        return judge(calls, "sanitizeUserPrompt", "userPromptData", BodyText.request(schema, body), body, "request");
     }
 
     @Override
     public Future<PolicyOutcome> judgeResponse(GuardCalls calls, Schema schema, ObjectNode body) {
-        List<TextSlot> slots = BodyText.response(schema, body);
-        ObjectNode payload = JSON.createObjectNode();
-        payload.putObject("modelResponseData").put("text", joined(slots));
-        return judge(calls, "sanitizeModelResponse", payload, slots.isEmpty(), body, "response");
+        return judge(calls, "sanitizeModelResponse", "modelResponseData", BodyText.response(schema, body), body, "response");
     }
 
     private static String joined(List<TextSlot> slots) {
@@ -54,10 +48,13 @@ public record ModelArmorGuard(String templateId, String projectId, String locati
         return j.toString();
     }
 
-    private Future<PolicyOutcome> judge(GuardCalls calls, String method, ObjectNode payload, boolean empty, ObjectNode body,
+    /** {@code field}: where the method takes its text ({@code userPromptData} or {@code modelResponseData}). */
+    private Future<PolicyOutcome> judge(GuardCalls calls, String method, String field, List<TextSlot> slots, ObjectNode body,
                                         String phase) {
         if (unavailable.isPresent()) return Future.succeededFuture(CloudGuard.notConfigured("googleModelArmor", unavailable.get()));
-        if (empty) return Future.succeededFuture(new PolicyOutcome.Continue(body));
+        if (slots.isEmpty()) return Future.succeededFuture(new PolicyOutcome.Continue(body));
+        ObjectNode payload = JSON.createObjectNode();
+        payload.putObject(field).put("text", joined(slots));
         if (!(credential instanceof Credential.GoogleOAuth google)) {
             return Future.succeededFuture(CloudGuard.notConfigured("googleModelArmor", "no Google credential"));
         }

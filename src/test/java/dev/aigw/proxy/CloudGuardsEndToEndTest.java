@@ -221,6 +221,13 @@ class CloudGuardsEndToEndTest {
             outputs.addObject().put("text", masked);
         }
         ObjectNode reply = JSON.createObjectNode();
+        String all = body.path("content").toString();
+        if (all.contains("two masks")) {
+            // Anonymised, but with more outputs than blocks sent: the masks cannot be placed.
+            outputs.addObject().put("text", "extra");
+            anonymized = true;
+        }
+        if (all.contains("garbled")) return reply.put("action", "MAYBE");
         if (blocked) {
             reply.put("action", "GUARDRAIL_INTERVENED").put("actionReason", "Guardrail blocked.");
             reply.putArray("outputs").addObject().put("text", "Sorry, the model cannot answer this question.");
@@ -284,6 +291,21 @@ class CloudGuardsEndToEndTest {
         JsonNode out = nextBedrockCall().path("body");
         assertThat(out.path("source").asText()).isEqualTo("OUTPUT");
         assertThat(texts(out)).containsExactly("Hello! How can I assist you today?");
+    }
+
+    @Test
+    void masksThatDoNotFitRejectAndAnAnswerBedrockDoesNotDocumentFailsClosed() throws Exception {
+        int before = openai.received();
+        HttpResponse<String> r = gw.post("/v1/chat/completions",
+                "{\"model\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"two masks for a@b.c\"}]}");
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(r.body()).path("error").path("message").asText()).isEqualTo("blocked by the bedrock guardrail");
+        HttpResponse<String> g = gw.post("/v1/chat/completions",
+                "{\"model\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"garbled\"}]}");
+        assertThat(g.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(g.body()).path("error").path("message").asText())
+                .contains("Bedrock guardrail gr1abc version 2").contains("answered action MAYBE");
+        assertThat(openai.received()).as("neither reaches the provider").isEqualTo(before);
     }
 
     @Test

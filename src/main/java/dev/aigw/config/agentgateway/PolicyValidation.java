@@ -21,7 +21,9 @@ import static dev.aigw.config.agentgateway.TrafficValidation.exactlyOne;
 
 /**
  * Binds and validates {@code AgentgatewayPolicy}: one pass of the CRD's rules (CEL messages
- * verbatim), then what this gateway serves.
+ * verbatim), then what this gateway serves: targets, sections, the {@code BackendFull} connection
+ * policies and {@code auth} (shared with AgentgatewayBackend). {@code backend.ai} is
+ * {@link AiValidation}'s.
  */
 public final class PolicyValidation {
     static final String AGW = "agentgateway.dev";
