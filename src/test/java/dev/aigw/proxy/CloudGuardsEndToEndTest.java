@@ -55,11 +55,24 @@ class CloudGuardsEndToEndTest {
     private static final LinkedBlockingQueue<JsonNode> bedrockCalls = new LinkedBlockingQueue<>();
     private static final LinkedBlockingQueue<FakeUpstream.Recorded> armorCalls = new LinkedBlockingQueue<>();
     private static volatile boolean armorDown;
+    /** A streamed answer with text (that the output guard blocks) and a tool call. */
+    private static final String TOOL_STREAM = """
+            data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":"Hello there"},"finish_reason":null}]}
+
+            data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"lookup","arguments":"{}"}}]},"finish_reason":null}]}
+
+            data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}
+
+            data: [DONE]
+
+            """;
 
     @BeforeAll
     static void start() throws Exception {
         openai = FakeUpstream.tls().respond((r, req) -> {
-            if (r.json().path("stream").asBoolean(false)) {
+            if (r.json().path("stream").asBoolean(false) && r.json().toString().contains("call a tool")) {
+                req.response().putHeader("content-type", "text/event-stream").end(TOOL_STREAM);
+            } else if (r.json().path("stream").asBoolean(false)) {
                 req.response().putHeader("content-type", "text/event-stream").end(Fixtures.read("openai/chat-stream.sse"));
             } else {
                 req.response().putHeader("content-type", "application/json").end(Fixtures.read("openai/chat-completion.json"));
@@ -318,6 +331,20 @@ class CloudGuardsEndToEndTest {
         assertThat(out.path("source").asText()).isEqualTo("OUTPUT");
         assertThat(texts(out)).as("the whole streamed text, once").containsExactly("Hello there");
         assertThat(r.body()).contains("the answer was withheld by the bedrock guardrail").doesNotContain("\" there\"");
+    }
+
+    @Test
+    void aStreamedAnswerThatAlsoCallsAToolIsStillJudgedByTheResponseGuard() throws Exception {
+        bedrockCalls.clear();
+        // Not streamed, Bedrock judges the text of an answer that also calls a tool (only the
+        // webhook skips tool-call answers); streamed, the held text must be judged the same way.
+        HttpResponse<String> r = gw.post("/v1/chat/completions",
+                "{\"model\":\"x\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"call a tool\"}]}");
+        assertThat(nextBedrockCall().path("body").path("source").asText()).isEqualTo("INPUT");
+        JsonNode out = bedrockCalls.poll(10, TimeUnit.SECONDS);
+        assertThat(out).as("an OUTPUT ApplyGuardrail call on the held text").isNotNull();
+        assertThat(texts(out.path("body"))).containsExactly("Hello there");
+        assertThat(r.body()).contains("the answer was withheld by the bedrock guardrail").doesNotContain("Hello there");
     }
 
     @Test
