@@ -72,7 +72,7 @@ public record BedrockGuardrail(String identifier, String version, String region,
                 .setURI(path).setHeaders(h).setConnectTimeout(TIMEOUT_MS).setIdleTimeout(TIMEOUT_MS);
         String where = "Bedrock guardrail " + identifier + " version " + version + " (" + host + ")";
         return calls.post(true, ro, Buffer.buffer(bytes), TIMEOUT_MS).transform(ar -> Future.succeededFuture(ar.failed()
-                ? CloudGuard.down(where, phase, GuardCalls.describe(ar.cause(), TIMEOUT_MS))
+                ? CloudGuard.down(where, phase, GuardCalls.describeService(ar.cause(), TIMEOUT_MS))
                 : verdict(ar.result(), slots, body, where, phase)));
     }
 

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.OpenAIServiceException;
@@ -21,6 +24,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -87,6 +91,14 @@ class CloudGuardsEndToEndTest {
                 return;
             }
             JsonNode body = r.json();
+            if (body.toString().contains("expired session")) {
+                // As AWS answers a bad signature: the canonical request it expected, session token and all.
+                req.response().setStatusCode(403).putHeader("content-type", "application/json")
+                        .putHeader("x-amzn-errortype", "InvalidSignatureException:http://internal.amazon.com/coral/com.amazon.coral.service/")
+                        .end("{\"message\":\"The Canonical String for this request should have been 'POST\\nx-amz-security-token:"
+                                + "FwoGZXIvYXdzSESSIONTOKEN'\"}");
+                return;
+            }
             bedrockCalls.add(JSON.createObjectNode().put("path", r.path()).set("body", body));
             req.response().putHeader("content-type", "application/json").end(applyGuardrail(body).toString());
         });
@@ -345,6 +357,27 @@ class CloudGuardsEndToEndTest {
         assertThat(out).as("an OUTPUT ApplyGuardrail call on the held text").isNotNull();
         assertThat(texts(out.path("body"))).containsExactly("Hello there");
         assertThat(r.body()).contains("the answer was withheld by the bedrock guardrail").doesNotContain("Hello there");
+    }
+
+    @Test
+    void aCloudServicesErrorBodyReachesNeitherTheClientNorTheLog() throws Exception {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logged);
+        HttpResponse<String> r;
+        try {
+            r = gw.post("/v1/chat/completions",
+                    "{\"model\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"an expired session\"}]}");
+        } finally {
+            root.detachAppender(logged);
+        }
+        assertThat(logged.list).map(ILoggingEvent::getFormattedMessage).anySatisfy(m -> assertThat(m).contains("answered HTTP 403"))
+                .noneSatisfy(m -> assertThat(m).contains("SESSIONTOKEN"));
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(r.body()).path("error").path("message").asText())
+                .contains("Bedrock guardrail gr1abc version 2").contains("answered HTTP 403 (InvalidSignatureException)");
+        assertThat(r.body()).doesNotContain("SESSIONTOKEN").doesNotContain("Canonical");
     }
 
     @Test
