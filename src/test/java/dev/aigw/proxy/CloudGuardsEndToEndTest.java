@@ -253,6 +253,14 @@ class CloudGuardsEndToEndTest {
             anonymized = true;
         }
         if (all.contains("garbled")) return reply.put("action", "MAYBE");
+        if (all.contains("textless")) {
+            // An anonymising intervention whose outputs carry no text: nothing to put in the masks' place.
+            reply.put("action", "GUARDRAIL_INTERVENED").put("actionReason", "Guardrail masked.");
+            for (JsonNode ignored : body.path("content")) reply.withArray("outputs").addObject();
+            reply.putArray("assessments").addObject().putObject("sensitiveInformationPolicy").putArray("piiEntities")
+                    .addObject().put("type", "EMAIL").put("match", "x").put("action", "ANONYMIZED");
+            return reply;
+        }
         if (blocked) {
             reply.put("action", "GUARDRAIL_INTERVENED").put("actionReason", "Guardrail blocked.");
             reply.putArray("outputs").addObject().put("text", "Sorry, the model cannot answer this question.");
@@ -331,6 +339,16 @@ class CloudGuardsEndToEndTest {
         assertThat(JSON.readTree(g.body()).path("error").path("message").asText())
                 .contains("Bedrock guardrail gr1abc version 2").contains("answered action MAYBE");
         assertThat(openai.received()).as("neither reaches the provider").isEqualTo(before);
+    }
+
+    @Test
+    void anAnonymisingAnswerWithoutTheMaskedTextsFailsClosed() throws Exception {
+        int before = openai.received();
+        HttpResponse<String> r = gw.post("/v1/chat/completions",
+                "{\"model\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"textless mask for a@b.c\"}]}");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(r.body()).path("error").path("message").asText()).contains("Bedrock guardrail gr1abc version 2");
+        assertThat(openai.received()).as("the unmasked text never reaches the provider").isEqualTo(before);
     }
 
     @Test
