@@ -26,6 +26,8 @@ final class IdentityStream implements SseBytesTranslator {
     private final Schema schema;
     private final boolean hideUsage;
     private final StreamedTextBuffer text = new StreamedTextBuffer();
+    /** The leading members OpenAI repeats on every chunk, read once ({@link OpenAiChunkScan.Prefix}). */
+    private final OpenAiChunkScan.Prefix prefix = new OpenAiChunkScan.Prefix();
     private String model;
     private String finish;
     private boolean completed;
@@ -180,7 +182,7 @@ final class IdentityStream implements SseBytesTranslator {
      * {@code usage} member ({@link #cutFrom}..{@link #cutTo}) or, rarely, a re-written chunk.
      */
     private int openAi(byte[] a, int off, int len) {
-        OpenAiChunkScan c = OpenAiChunkScan.read(a, off, len, model);
+        OpenAiChunkScan c = OpenAiChunkScan.read(a, off, len, model, prefix);
         if (c == null) return UNREAD;
         if (c.error) {
             failed = true;
