@@ -43,7 +43,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * SDK signer and its own copy of the key, a fake Model Armor that takes only the OAuth2 token a
  * fake Google token endpoint minted for the service-account key in the Secret (the JWT's signature
  * checked there), and the official openai-java and anthropic-java SDKs as clients, which see each
- * rejection in their own format.
+ * rejection in their own format. Over 400 lines for a reason: one gateway and its five fake peers
+ * (with a token minted at start) serve every case; a second class would start them all again.
  */
 class CloudGuardsEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
