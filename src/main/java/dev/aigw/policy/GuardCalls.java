@@ -37,17 +37,27 @@ final class GuardCalls {
      */
     Future<JsonNode> post(boolean tls, RequestOptions ro, Buffer body, long timeoutMs) {
         Promise<JsonNode> result = Promise.promise();
+        // The timer starts before the connection is asked for: a pool or a connect that never
+        // answers is bounded by it too, not only the exchange once a request exists.
+        java.util.concurrent.atomic.AtomicReference<HttpClientRequest> inFlight = new java.util.concurrent.atomic.AtomicReference<>();
+        long timer = vertx.setTimer(timeoutMs, id -> {
+            if (result.tryFail(new TimeoutException("timed out after " + timeoutMs + " ms"))) {
+                HttpClientRequest r = inFlight.get();
+                if (r != null) r.reset(0, new TimeoutException("timed out"));
+            }
+        });
+        result.future().onComplete(x -> vertx.cancelTimer(timer));
         out.request(ro, tls).onComplete(ar -> {
             if (ar.failed()) {
                 result.tryFail(ar.cause());
                 return;
             }
             HttpClientRequest req = ar.result();
-            long timer = vertx.setTimer(timeoutMs, id -> {
-                req.reset(0, new TimeoutException("timed out"));
-                result.tryFail(new TimeoutException("timed out after " + timeoutMs + " ms"));
-            });
-            result.future().onComplete(x -> vertx.cancelTimer(timer));
+            inFlight.set(req);
+            if (result.future().isComplete()) {
+                req.reset(0, new TimeoutException("timed out")); // obtained after the timer fired
+                return;
+            }
             req.send(body).onComplete(sent -> {
                 if (sent.failed()) {
                     result.tryFail(sent.cause());
