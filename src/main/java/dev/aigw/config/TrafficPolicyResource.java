@@ -69,13 +69,62 @@ public record TrafficPolicyResource(ResourceKey key, Instant created, List<Targe
     public record FieldDefault(String field, JsonNode value, boolean override) {
     }
 
-    /** {@code promptGuard.request}; each part merges on its own. */
+    /**
+     * {@code promptGuard.request}; each part merges on its own. {@code guardrails}: agentgateway's
+     * cloud guards, in the order written (they run after the moderation, each with its own answer).
+     */
     public record RequestGuard(Optional<CustomResponse> customResponse, Optional<Regex> regex,
-                               Optional<Webhook> webhook, Optional<Moderation> moderation) {
+                               Optional<Webhook> webhook, Optional<Moderation> moderation, List<Guardrail> guardrails) {
+        public RequestGuard {
+            guardrails = List.copyOf(guardrails);
+        }
+
+        public RequestGuard(Optional<CustomResponse> customResponse, Optional<Regex> regex, Optional<Webhook> webhook,
+                            Optional<Moderation> moderation) {
+            this(customResponse, regex, webhook, moderation, List.of());
+        }
     }
 
-    /** {@code promptGuard.response}: regex always masks. */
-    public record ResponseGuard(Optional<Regex> regex, Optional<Webhook> webhook) {
+    /** {@code promptGuard.response}: regex always masks; {@code guardrails} run after the webhook. */
+    public record ResponseGuard(Optional<Regex> regex, Optional<Webhook> webhook, List<Guardrail> guardrails) {
+        public ResponseGuard {
+            guardrails = List.copyOf(guardrails);
+        }
+
+        public ResponseGuard(Optional<Regex> regex, Optional<Webhook> webhook) {
+            this(regex, webhook, List.of());
+        }
+    }
+
+    /**
+     * A cloud guardrail service of agentgateway's {@code promptGuard}: it judges texts and answers
+     * pass, reject (with {@code response}) or, for Bedrock, masked texts. {@code secret}: the Secret
+     * holding its credential and where that was written; empty means the ambient credential chain.
+     */
+    public sealed interface Guardrail {
+        CustomResponse response();
+
+        Optional<String> secret();
+
+        Optional<BackendResource.FieldAt> secretAt();
+    }
+
+    /**
+     * AWS Bedrock Guardrails' ApplyGuardrail. {@code roles}: the request texts it reads (as
+     * {@link Regex#roles}); {@code secret}: accessKey, secretKey, sessionToken.
+     */
+    public record BedrockGuardrail(String identifier, String version, String region, java.util.Set<String> roles,
+                                   CustomResponse response, Optional<String> secret,
+                                   Optional<BackendResource.FieldAt> secretAt) implements Guardrail {
+        public BedrockGuardrail {
+            roles = java.util.Set.copyOf(roles);
+        }
+    }
+
+    /** Google Cloud Model Armor's sanitize calls; {@code secret}: a credential JSON under {@code secretKey}. */
+    public record ModelArmor(String templateId, String projectId, String location, CustomResponse response,
+                             Optional<String> secret, String secretKey,
+                             Optional<BackendResource.FieldAt> secretAt) implements Guardrail {
     }
 
     public record CustomResponse(String message, int statusCode) {

@@ -57,6 +57,9 @@ public final class AiPolicy {
         this.decidesOnTexts = request.isPresent() && request.get().regex().isPresent()
                 && request.get().regex().get().action() == Action.REJECT
                 && request.get().webhook().isEmpty() && request.get().moderation().isEmpty()
+                && request.get().guardrails().isEmpty()
+                && !request.get().regex().get().roles().contains("tool_call")
+                && !request.get().regex().get().roles().contains("tool")
                 && enrichment.isEmpty() && defaults.isEmpty() && modelAliases.isEmpty() && transformations.isEmpty();
     }
 
@@ -128,13 +131,31 @@ public final class AiPolicy {
         return decidesOnTexts;
     }
 
-    /** {@code promptGuard.request}, compiled. {@code customResponse} is the default when none was set. */
+    /**
+     * {@code promptGuard.request}, compiled. {@code customResponse} is the default when none was set;
+     * the cloud {@code guardrails} answer with their own.
+     */
     public record RequestGuard(CustomResponse customResponse, Optional<RegexGuard> regex, Optional<GuardWebhook> webhook,
-                               Optional<Moderation> moderation) {
+                               Optional<Moderation> moderation, List<CloudGuard> guardrails) {
+        public RequestGuard {
+            guardrails = List.copyOf(guardrails);
+        }
+
+        public RequestGuard(CustomResponse customResponse, Optional<RegexGuard> regex, Optional<GuardWebhook> webhook,
+                            Optional<Moderation> moderation) {
+            this(customResponse, regex, webhook, moderation, List.of());
+        }
     }
 
     /** {@code promptGuard.response}, compiled; its regex always masks. */
-    public record ResponsePolicy(Optional<RegexGuard> regex, Optional<GuardWebhook> webhook) {
+    public record ResponsePolicy(Optional<RegexGuard> regex, Optional<GuardWebhook> webhook, List<CloudGuard> guardrails) {
+        public ResponsePolicy {
+            guardrails = List.copyOf(guardrails);
+        }
+
+        public ResponsePolicy(Optional<RegexGuard> regex, Optional<GuardWebhook> webhook) {
+            this(regex, webhook, List.of());
+        }
     }
 
     /** A guardrail webhook with its {@code headers} expressions compiled. */
@@ -167,12 +188,16 @@ public final class AiPolicy {
 
     /** True when responses need a guard (so the proxy can skip creating one). */
     public boolean guardsResponses() {
-        return response.isPresent() && (response.get().regex().isPresent() || response.get().webhook().isPresent());
+        return response.isPresent() && (response.get().regex().isPresent() || response.get().webhook().isPresent()
+                || !response.get().guardrails().isEmpty());
     }
 
-    /** Whether a response webhook judges responses: then streams are held until it has answered. */
+    /**
+     * Whether a service judges whole responses (a response webhook, or a cloud guard such as Bedrock
+     * Guardrails or Model Armor): then streams are held until it has answered on the whole text.
+     */
     public boolean hasResponseWebhook() {
-        return response.isPresent() && response.get().webhook().isPresent();
+        return response.isPresent() && (response.get().webhook().isPresent() || !response.get().guardrails().isEmpty());
     }
 
     /** A new response guard for one exchange in the client's schema; empty when there is nothing to guard. */
@@ -200,6 +225,7 @@ public final class AiPolicy {
                     .ifPresent(w -> g.add("webhook " + w.host() + ":" + w.port() + (w.failOpen() ? " failOpen" : "")));
             r.regex().ifPresent(x -> g.add("regex " + x.action() + " " + x.labels()));
             r.moderation().ifPresent(m -> g.add("moderation " + m.model() + " @" + m.host() + ":" + m.port()));
+            r.guardrails().forEach(x -> g.add(x.describe() + " reject " + x.answer().statusCode()));
             g.add("reject " + r.customResponse().statusCode());
             parts.add("request guard [" + String.join(", ", g) + "]");
         });
@@ -207,6 +233,7 @@ public final class AiPolicy {
             List<String> g = new ArrayList<>();
             r.webhook().map(GuardWebhook::config).ifPresent(w -> g.add("webhook " + w.host() + ":" + w.port()));
             r.regex().ifPresent(x -> g.add("regex MASK " + x.labels()));
+            r.guardrails().forEach(x -> g.add(x.describe() + " reject " + x.answer().statusCode()));
             parts.add("response guard [" + String.join(", ", g) + "]");
         });
         return "policy " + sources.stream().map(k -> k.kind() + " " + k.ref()).toList() + ": "

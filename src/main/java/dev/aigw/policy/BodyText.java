@@ -19,6 +19,24 @@ public final class BodyText {
         return BodyFormat.of(schema).requestText(body);
     }
 
+    /**
+     * The request texts a guard reading {@code roles} sees, in body order: its prompt texts of those
+     * roles, then, when the roles name {@code tool_call} or {@code tool}, the tool traffic
+     * {@link BodyFormat#toolText} adds. Empty {@code roles}: every prompt text (kgateway's).
+     */
+    public static List<TextSlot> request(Schema schema, ObjectNode body, java.util.Set<String> roles) {
+        List<TextSlot> out = new java.util.ArrayList<>();
+        for (TextSlot s : request(schema, body)) {
+            if (roles.isEmpty() || roles.contains(s.role())) out.add(s);
+        }
+        if (roles.contains("tool_call") || roles.contains("tool")) {
+            for (TextSlot s : BodyFormat.of(schema).toolText(body)) {
+                if (roles.contains(s.role())) out.add(s);
+            }
+        }
+        return out;
+    }
+
     public static List<TextSlot> response(Schema schema, ObjectNode body) {
         return BodyFormat.of(schema).responseText(body);
     }

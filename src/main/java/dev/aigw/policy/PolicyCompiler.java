@@ -22,8 +22,8 @@ import java.util.function.Function;
  *
  * <p>Merge order, least to most important; a more important policy wins field by field
  * ({@code routeType}, {@code promptEnrichment}, each {@code defaults[]} field by name,
- * {@code promptGuard.request.customResponse / regex / webhook / moderation},
- * {@code promptGuard.response.regex / webhook}):
+ * {@code promptGuard.request.customResponse / regex / webhook / moderation / guardrails},
+ * {@code promptGuard.response.regex / webhook / guardrails}):
  * <ol>
  * <li>policies targeting the Gateway (a {@code sectionName} there names a listener),</li>
  * <li>policies targeting the whole HTTPRoute,</li>
@@ -55,6 +55,8 @@ public final class PolicyCompiler {
     private final Map<TrafficPolicyResource.Moderation, AiPolicy.Moderation> moderations = new IdentityHashMap<>();
     private final Map<TrafficPolicyResource.Moderation, TrafficPolicyResource> moderationOwner = new IdentityHashMap<>();
     private final Map<TrafficPolicyResource.Webhook, AiPolicy.GuardWebhook> webhooks = new IdentityHashMap<>();
+    private final Map<TrafficPolicyResource.Guardrail, CloudGuard> guardrails = new IdentityHashMap<>();
+    private final Map<TrafficPolicyResource.Guardrail, TrafficPolicyResource> guardrailOwner = new IdentityHashMap<>();
     private final Map<List<Object>, Optional<AiPolicy>> cache = new HashMap<>();
     private final Set<ResourceKey> referenced = new HashSet<>();
     private final Set<String> missingRefs = new HashSet<>();
@@ -69,6 +71,8 @@ public final class PolicyCompiler {
         for (TrafficPolicyResource p : policies) {
             p.ai().request().flatMap(TrafficPolicyResource.RequestGuard::moderation)
                     .ifPresent(m -> moderationOwner.put(m, p));
+            p.ai().request().ifPresent(r -> r.guardrails().forEach(g -> guardrailOwner.put(g, p)));
+            p.ai().response().ifPresent(r -> r.guardrails().forEach(g -> guardrailOwner.put(g, p)));
         }
     }
 
@@ -193,10 +197,10 @@ public final class PolicyCompiler {
                 r.customResponse().orElse(TrafficPolicyResource.CustomResponse.DEFAULT),
                 r.regex().map(this::regex).filter(g -> !g.isEmpty()),
                 r.webhook().map(w -> webhook(w, ordered)),
-                r.moderation().map(this::moderation)));
+                r.moderation().map(this::moderation), guardrails(r.guardrails())));
         Optional<AiPolicy.ResponsePolicy> response = merged.response().map(r -> new AiPolicy.ResponsePolicy(
                 r.regex().map(this::regex).filter(g -> !g.isEmpty()).map(RegexGuard::masking),
-                r.webhook().map(w -> webhook(w, ordered))));
+                r.webhook().map(w -> webhook(w, ordered)), guardrails(r.guardrails())));
         List<FieldDefault> defaults = merged.defaults().orElse(List.of()).stream()
                 .map(d -> new FieldDefault(d.field(), dev.aigw.config.FieldValues.typed(d.value()), d.override())).toList();
         return new AiPolicy(ordered.stream().map(TrafficPolicyResource::key).toList(),
@@ -254,7 +258,9 @@ public final class PolicyCompiler {
                     y.customResponse().or(() -> x.flatMap(TrafficPolicyResource.RequestGuard::customResponse)),
                     y.regex().or(() -> x.flatMap(TrafficPolicyResource.RequestGuard::regex)),
                     y.webhook().or(() -> x.flatMap(TrafficPolicyResource.RequestGuard::webhook)),
-                    y.moderation().or(() -> x.flatMap(TrafficPolicyResource.RequestGuard::moderation))));
+                    y.moderation().or(() -> x.flatMap(TrafficPolicyResource.RequestGuard::moderation)),
+                    y.guardrails().isEmpty() ? x.map(TrafficPolicyResource.RequestGuard::guardrails).orElse(List.of())
+                            : y.guardrails()));
         }
         Optional<TrafficPolicyResource.ResponseGuard> response = a.response();
         if (b.response().isPresent()) {
@@ -262,11 +268,22 @@ public final class PolicyCompiler {
             var y = b.response().get();
             response = Optional.of(new TrafficPolicyResource.ResponseGuard(
                     y.regex().or(() -> x.flatMap(TrafficPolicyResource.ResponseGuard::regex)),
-                    y.webhook().or(() -> x.flatMap(TrafficPolicyResource.ResponseGuard::webhook))));
+                    y.webhook().or(() -> x.flatMap(TrafficPolicyResource.ResponseGuard::webhook)),
+                    y.guardrails().isEmpty() ? x.map(TrafficPolicyResource.ResponseGuard::guardrails).orElse(List.of())
+                            : y.guardrails()));
         }
         return new Ai(b.routeType().or(a::routeType), b.promptEnrichment().or(a::promptEnrichment), defaults,
                 request, response, b.modelAliases().or(a::modelAliases), b.promptCaching().or(a::promptCaching),
                 b.transformations().or(a::transformations), b.finalTransformations().or(a::finalTransformations));
+    }
+
+    /** The cloud guards with their credentials, once per policy resource (shared by every rule it reaches). */
+    private List<CloudGuard> guardrails(List<TrafficPolicyResource.Guardrail> gs) {
+        List<CloudGuard> out = new ArrayList<>();
+        for (TrafficPolicyResource.Guardrail g : gs) {
+            out.add(guardrails.computeIfAbsent(g, x -> CloudGuards.compile(x, guardrailOwner.get(x), secrets, problems)));
+        }
+        return out;
     }
 
     private RegexGuard regex(TrafficPolicyResource.Regex r) {
@@ -305,9 +322,14 @@ public final class PolicyCompiler {
             }
         };
         if (unavailable.isPresent()) {
-            problems.add(Problem.unresolved(owner == null ? dev.aigw.config.Location.UNKNOWN : owner.location(),
+            // An AgentgatewayPolicy's secretRef: at the field that names the Secret; kgateway's at the policy.
+            Optional<BackendResource.FieldAt> written = m.auth() instanceof BackendResource.AuthToken.SecretRef ref
+                    ? ref.written() : Optional.empty();
+            problems.add(Problem.unresolved(written.map(BackendResource.FieldAt::location)
+                            .orElse(owner == null ? dev.aigw.config.Location.UNKNOWN : owner.location()),
                     owner == null ? "" : owner.key().toString(),
-                    "promptGuard.request.moderation: " + unavailable.get() + "; requests it guards are rejected with 500"));
+                    written.map(BackendResource.FieldAt::path).orElse("promptGuard.request.moderation") + ": "
+                            + unavailable.get() + "; requests it guards are rejected with 500"));
         }
         return new AiPolicy.Moderation(host, port, port == 443, path, m.model(), cred, unavailable);
     }

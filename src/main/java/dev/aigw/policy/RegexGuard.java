@@ -32,9 +32,10 @@ public final class RegexGuard {
     public static final int UNBOUNDED_HOLD = 256;
 
     /** One pattern: its mask label, whether hits need a Luhn check, and its longest match (for streams). */
-    record Rule(String label, Pattern pattern, com.google.re2j.Pattern custom, boolean luhn, int maxLength) {
+    record Rule(String label, Pattern pattern, com.google.re2j.Pattern custom, RegexLiterals words, boolean luhn,
+                int maxLength) {
         Rule(String label, Pattern pattern, boolean luhn, int maxLength) {
-            this(label, pattern, null, luhn, maxLength);
+            this(label, pattern, null, null, luhn, maxLength);
         }
     }
 
@@ -78,8 +79,9 @@ public final class RegexGuard {
             });
         }
         for (TrafficPolicyResource.RegexMatch m : spec.matches()) {
+            String pattern = m.pattern().pattern();
             rules.add(new Rule(m.name().filter(n -> !n.isBlank()).orElse("CUSTOM"), null,
-                    com.google.re2j.Pattern.compile(m.pattern().pattern()), false, UNBOUNDED_HOLD));
+                    com.google.re2j.Pattern.compile(pattern), RegexLiterals.of(pattern), false, UNBOUNDED_HOLD));
         }
         return new RegexGuard(rules, spec.action(), spec.roles());
     }
@@ -91,6 +93,11 @@ public final class RegexGuard {
 
     public Action action() {
         return action;
+    }
+
+    /** The request roles it reads (empty: every role); {@code tool} and {@code tool_call} add tool traffic. */
+    public java.util.Set<String> roles() {
+        return roles;
     }
 
     /** Whether a request text of this OpenAI role is read (agentgateway's {@code scope}; none set: every role). */
@@ -117,6 +124,8 @@ public final class RegexGuard {
         List<Hit> all = new ArrayList<>();
         for (Rule r : rules) {
             if (r.custom() != null) {
+                // A pattern of words cannot match a text without one of them: no RE2 run for it.
+                if (r.words() != null && !r.words().mayMatch(text, from, to)) continue;
                 com.google.re2j.Matcher m = r.custom().matcher(text.subSequence(from, to));
                 while (m.find()) {
                     if (m.end() > m.start()) all.add(new Hit(from + m.start(), from + m.end(), r.label()));

@@ -4,7 +4,8 @@
  *
  * <p>{@link dev.aigw.policy.AiPolicy} is the merged, compiled policy of one route rule (built by
  * {@link dev.aigw.policy.PolicyCompiler}). {@link dev.aigw.policy.PolicyEngine} applies it:
- * {@code applyRequest} runs the request guards (webhook, then regex, then moderation), then
+ * {@code applyRequest} runs the request guards (webhook, then regex, then moderation, then the
+ * cloud guards: {@link dev.aigw.policy.BedrockGuardrail}, {@link dev.aigw.policy.ModelArmorGuard}), then
  * defaults, then prompt enrichment, and answers {@link dev.aigw.policy.PolicyOutcome.Continue}
  * with the body to forward or {@link dev.aigw.policy.PolicyOutcome.Reject}, which
  * {@link dev.aigw.policy.Rejections} renders as an error in the client's format.
@@ -12,8 +13,10 @@
  * back only the characters a match might still need.
  *
  * <p>Pure parts ({@link dev.aigw.policy.Enrichment}, {@link dev.aigw.policy.Defaults},
- * {@link dev.aigw.policy.RegexGuard}, {@link dev.aigw.policy.BodyText}) do no I/O; the webhook and
- * moderation clients use a Vert.x HttpClient and return Futures.
+ * {@link dev.aigw.policy.RegexGuard}, {@link dev.aigw.policy.BodyText}) do no I/O; the webhook,
+ * moderation and cloud guards call out through {@link dev.aigw.policy.GuardCalls} (the gateway's
+ * upstream clients, bounded in time and size) and return Futures; their credentials (AWS keys,
+ * Google tokens) are resolved when the config is compiled ({@link dev.aigw.policy.CloudGuards}).
  *
  * <p>Nothing here knows a wire format: where a body keeps its text, how a format adds turns or
  * says no is asked of {@link dev.aigw.translate.BodyFormat} by {@link dev.aigw.translate.Schema}.

@@ -2,20 +2,10 @@ package dev.aigw.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.config.BackendResource;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,17 +15,10 @@ import java.util.Optional;
  * or the default AWS credential chain. Streams come back as AWS binary event streams.
  */
 public record BedrockProvider(String name, BackendResource.Bedrock spec, Target target) implements Provider {
-    private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
     public static final String EVENT_STREAM = "application/vnd.amazon.eventstream";
 
     static {
-        // The first signature loads a few hundred classes (~0.3 s): pay that when the config is
-        // compiled, which creates this class off the event loop, not on the first request.
-        SIGNER.sign(r -> r.identity(AwsCredentialsIdentity.create("warm", "up"))
-                .request(SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(URI.create("https://localhost/")).build())
-                .payload(ContentStreamProvider.fromByteArray(new byte[0]))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "bedrock")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"));
+        SigV4.warm();
     }
 
     public String kind() {
@@ -73,42 +56,12 @@ public record BedrockProvider(String name, BackendResource.Bedrock spec, Target 
     }
 
     private AwsCredentialsIdentity identity() throws ProviderException {
-        return switch (target.credential()) {
-            case Credential.AwsKeys k -> k.sessionToken().<AwsCredentialsIdentity>map(
-                            t -> AwsSessionCredentialsIdentity.create(k.accessKey(), k.secretKey(), t))
-                    .orElseGet(() -> AwsCredentialsIdentity.create(k.accessKey(), k.secretKey()));
-            default -> {
-                try {
-                    AwsCredentials c = DefaultChain.get().resolveCredentials();
-                    yield c instanceof AwsSessionCredentials s
-                            ? AwsSessionCredentialsIdentity.create(s.accessKeyId(), s.secretAccessKey(), s.sessionToken())
-                            : AwsCredentialsIdentity.create(c.accessKeyId(), c.secretAccessKey());
-                } catch (RuntimeException e) {
-                    throw new ProviderException(500, "gateway_error", "no AWS credentials for Bedrock: the Backend "
-                            + "names no secret and the default AWS credential chain found none (" + e.getMessage() + ")");
-                }
-            }
-        };
+        return SigV4.identity(target.credential(), "Bedrock");
     }
 
     /** The SigV4 headers for a POST of {@code body} to {@code path} on this provider's host. */
     Map<String, String> sign(String path, byte[] body, AwsCredentialsIdentity identity) {
-        String authority = target.port() == 443 ? target.host() : target.host() + ":" + target.port();
-        SdkHttpRequest request = SdkHttpRequest.builder()
-                .method(SdkHttpMethod.POST)
-                .uri(URI.create((target.tls() ? "https://" : "http://") + authority + path))
-                .putHeader("content-type", "application/json")
-                .build();
-        SignedRequest signed = SIGNER.sign(r -> r.identity(identity)
-                .request(request)
-                .payload(ContentStreamProvider.fromByteArray(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "bedrock")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, spec.region()));
-        Map<String, String> out = new LinkedHashMap<>();
-        signed.request().headers().forEach((k, v) -> {
-            if (!k.equalsIgnoreCase("host")) out.put(k, String.join(",", v));
-        });
-        return out;
+        return SigV4.sign(target.host(), target.port(), target.tls(), path, body, identity, "bedrock", spec.region());
     }
 
     /**

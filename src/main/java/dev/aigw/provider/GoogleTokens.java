@@ -97,7 +97,7 @@ public final class GoogleTokens {
     }
 
     /** The current access token; fails when there is none valid (refresh failing past expiry). */
-    String current() throws ProviderException {
+    public String current() throws ProviderException {
         AccessToken t = token;
         if (t == null || t.getExpirationTime() != null && t.getExpirationTime().toInstant().isBefore(Instant.now())) {
             // The refresh error itself is logged, not shown: it can carry details of the key.

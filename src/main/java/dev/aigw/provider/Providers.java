@@ -129,6 +129,31 @@ public final class Providers {
     }
 
     /**
+     * AWS keys from a Secret: {@code accessKey} and {@code secretKey}, optionally {@code sessionToken}
+     * (a Bedrock provider's and the Bedrock Guardrails guard's). Null, with the reasons added, when
+     * the Secret lacks one.
+     */
+    public static Credential awsKeys(SecretResource s, List<String> reasons) {
+        String name = s.key().name();
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        for (String k : List.of("accessKey", "secretKey", "sessionToken")) {
+            switch (s.data().get(k)) {
+                case dev.aigw.config.SecretValue.Present p when !p.value().isBlank() -> values.put(k, p.value());
+                case dev.aigw.config.SecretValue.Unresolved u -> reasons.add("secret " + name + " " + u.reason());
+                case null, default -> {
+                    if (!k.equals("sessionToken")) {
+                        reasons.add("secret " + name + " has no key " + k
+                                + " (an AWS secret needs accessKey and secretKey, optionally sessionToken)");
+                    }
+                }
+            }
+        }
+        if (!values.containsKey("accessKey") || !values.containsKey("secretKey")) return null;
+        return new Credential.AwsKeys(values.get("accessKey"), values.get("secretKey"),
+                java.util.Optional.ofNullable(values.get("sessionToken")));
+    }
+
+    /**
      * kgateway reads only the key {@code Authorization}; be friendlier: then a key named like the
      * auth header (the seed stores its Azure key under {@code api-key}), then the only key. Null,
      * with the reason added to {@code reasons}, when none is usable.

@@ -22,7 +22,7 @@ final class Accounting {
     static void recordUsage(AiCall call, Usage usage, String responseModel, String finish,
                             StreamTranslator.StreamedText text, boolean completed, String model, Runnable then) {
         Usage u = usage == null ? Usage.ZERO : usage;
-        if (u.input() > 0 && u.output() > 0) {
+        if (reported(u)) {
             call.obs.usage(u, responseModel, finish, false);
             if (call.scope != null) call.scope.usageKnown(u);
             then.run();
@@ -36,6 +36,11 @@ final class Accounting {
                     if (call.scope != null) call.scope.usageKnown(known);
                     then.run();
                 }));
+    }
+
+    /** Whether the provider's count is whole: then no estimate, and the completion's text is not needed for one. */
+    static boolean reported(Usage u) {
+        return u != null && u.input() > 0 && u.output() > 0;
     }
 
     /** With {@code --log-prompts}: the prompt and the completion, bounded, for the access log. */

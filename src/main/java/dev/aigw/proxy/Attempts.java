@@ -170,8 +170,8 @@ final class Attempts {
         MultiMap headers = headers(tr, up);
         if (asSent && up.encoded() != null) throw new IllegalStateException("a provider signed a stand-in body");
         Buffer out = Buffer.buffer(asSent ? call.body.bytesWithModel(model) : up.bytes());
-        headers.set("content-type", "application/json");
-        headers.set("content-length", Integer.toString(out.length()));
+        headers.set(Headers.CONTENT_TYPE, "application/json");
+        headers.set(Headers.CONTENT_LENGTH, Integer.toString(out.length()));
         UpstreamCall upstream = new UpstreamCall(call.vertx(), call.services.upstreams(), "Backend " + call.ai.name()
                 + " provider " + p.name() + " (" + p.kind() + " " + up.host() + ":" + up.port() + ")");
         call.current = upstream;
@@ -212,17 +212,17 @@ final class Attempts {
 
     private MultiMap headers(Translator tr, UpstreamRequest up) {
         MultiMap headers = Headers.copy(call.req().headers(), Headers.CREDENTIALS);
-        headers.remove("host");
-        headers.remove("content-length");
+        headers.remove(Headers.HOST);
+        headers.remove(Headers.CONTENT_LENGTH);
         Filters.request(call.ex.rule(), headers);
-        headers.set("x-request-id", call.requestId());
+        headers.set(Headers.X_REQUEST_ID, call.requestId());
         if (tr != null && !tr.identity()) {
             // The client's format headers do not apply to a translated body.
             headers.remove("anthropic-version");
             headers.remove("anthropic-beta");
         }
         // Responses are read for usage and guards: ask for them uncompressed.
-        headers.set("accept-encoding", "identity");
+        headers.set(Headers.ACCEPT_ENCODING, "identity");
         call.obs.upstreamHeaders().forEach(headers::set);
         up.headers().forEach(headers::set);
         return headers;

@@ -125,7 +125,7 @@ final class ClientResponse {
         resp.setStatusCode(status);
         if (statusMessage != null && !statusMessage.isEmpty()) resp.setStatusMessage(statusMessage);
         if (chunked) {
-            resp.headers().remove("content-length");
+            resp.headers().remove(Headers.CONTENT_LENGTH);
             resp.setChunked(true);
         }
     }
@@ -138,8 +138,8 @@ final class ClientResponse {
         }
         if (state() != State.OPEN) return;
         resp.setStatusCode(200).setChunked(true);
-        resp.headers().remove("content-length");
-        resp.headers().set("content-type", "text/event-stream");
+        resp.headers().remove(Headers.CONTENT_LENGTH);
+        resp.headers().set(Headers.CONTENT_TYPE, "text/event-stream");
         resp.headers().set("cache-control", "no-cache");
     }
 
@@ -205,7 +205,7 @@ final class ClientResponse {
             }
             case OPEN -> {
                 resp.setStatusCode(status);
-                resp.headers().set("content-type", "application/json");
+                resp.headers().set(Headers.CONTENT_TYPE, "application/json");
                 whole(Buffer.buffer(body.toString()));
             }
             case KEEPALIVE, STREAMING -> end(Buffer.buffer(status >= 400 ? GatewayErrors.streamEvent(schema, body)
@@ -226,8 +226,8 @@ final class ClientResponse {
             case ENDED -> {
             }
             case OPEN -> {
-                resp.headers().remove("content-length");
-                resp.headers().remove("transfer-encoding");
+                resp.headers().remove(Headers.CONTENT_LENGTH);
+                resp.headers().remove(Headers.TRANSFER_ENCODING);
                 resp.setChunked(false);
                 end(body);
             }
@@ -254,7 +254,7 @@ final class ClientResponse {
             if (e instanceof GatewayError.RateLimited rl) {
                 rl.retryAfter().ifPresent(d -> resp.headers().set("retry-after", Long.toString(Math.max(1, d.toSeconds()))));
             }
-            resp.headers().remove("content-encoding");
+            resp.headers().remove(Headers.CONTENT_ENCODING);
             json(e.status(), body);
             return;
         }
@@ -332,7 +332,7 @@ final class ClientResponse {
     }
 
     private boolean isEventStream() {
-        String ct = resp.headers().get("content-type");
+        String ct = resp.headers().get(Headers.CONTENT_TYPE);
         return ct != null && ct.startsWith("text/event-stream");
     }
 }

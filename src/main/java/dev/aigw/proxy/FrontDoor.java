@@ -29,13 +29,13 @@ final class FrontDoor {
 
     /** False when the request was refused (and answered). */
     static boolean admit(ClientResponse out, HttpServerRequest req) {
-        List<String> hosts = req.headers().getAll("host");
+        List<String> hosts = req.headers().getAll(Headers.HOST);
         if (hosts.size() > 1) {
             refuse(out, req, new GatewayError.BadRequest("the request has " + hosts.size()
                     + " Host headers; send exactly one"));
             return false;
         }
-        List<String> te = req.headers().getAll("transfer-encoding");
+        List<String> te = req.headers().getAll(Headers.TRANSFER_ENCODING);
         if (!te.isEmpty()) {
             String joined = String.join(", ", te);
             String[] codings = joined.split(",");

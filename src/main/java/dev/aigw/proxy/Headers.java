@@ -13,16 +13,25 @@ final class Headers {
     /** Removed before the gateway injects the Backend's credential, so a client key never leaks upstream. */
     static final Set<String> CREDENTIALS = Set.of("authorization", "x-api-key", "api-key", "x-goog-api-key");
 
+    // The names the hot path looks up, as Netty's AsciiString: Vert.x hashes a String name anew on
+    // every get, set or remove (case-insensitively, char by char); an AsciiString keeps its hash.
+    static final CharSequence X_REQUEST_ID = io.vertx.core.http.HttpHeaders.createOptimized("x-request-id");
+    static final CharSequence CONTENT_TYPE = io.vertx.core.http.HttpHeaders.CONTENT_TYPE;
+    static final CharSequence CONTENT_LENGTH = io.vertx.core.http.HttpHeaders.CONTENT_LENGTH;
+    static final CharSequence CONTENT_ENCODING = io.vertx.core.http.HttpHeaders.CONTENT_ENCODING;
+    static final CharSequence TRANSFER_ENCODING = io.vertx.core.http.HttpHeaders.TRANSFER_ENCODING;
+    static final CharSequence ACCEPT_ENCODING = io.vertx.core.http.HttpHeaders.ACCEPT_ENCODING;
+    static final CharSequence USER_AGENT = io.vertx.core.http.HttpHeaders.USER_AGENT;
+    static final CharSequence HOST = io.vertx.core.http.HttpHeaders.HOST;
+    static final CharSequence CONNECTION = io.vertx.core.http.HttpHeaders.CONNECTION;
+
     private Headers() {
     }
 
     /** Copies {@code from} minus hop-by-hop headers (and those named in Connection) and {@code also}. */
     static MultiMap copy(MultiMap from, Set<String> also) {
         MultiMap out = MultiMap.caseInsensitiveMultiMap();
-        Set<String> named = connectionNamed(from);
-        for (var e : from) {
-            if (!dropped(e.getKey(), named, also)) out.add(e.getKey(), e.getValue());
-        }
+        keep(from, out, also);
         return out;
     }
 
@@ -31,11 +40,27 @@ final class Headers {
      * intermediate map: {@code to} ends with exactly the headers of {@code from} that are kept.
      */
     static void replaceWith(MultiMap from, MultiMap to) {
+        keep(from, to, Set.of());
+    }
+
+    /**
+     * Makes {@code to} the kept headers of {@code from}: all of them in one {@code setAll} (Vert.x
+     * copies its own maps' entries as they are), then the few dropped ones removed. Adding them one
+     * by one built each entry anew and, into a map of its own, checked each name and value again,
+     * though they came from a parsed request or response (or were checked when set).
+     */
+    private static void keep(MultiMap from, MultiMap to, Set<String> also) {
         Set<String> named = connectionNamed(from);
-        to.clear();
+        java.util.List<String> drop = null;
         for (var e : from) {
-            if (!dropped(e.getKey(), named, Set.of())) to.add(e.getKey(), e.getValue());
+            String k = e.getKey();
+            if (dropped(k, named, also)) {
+                if (drop == null) drop = new java.util.ArrayList<>(4);
+                drop.add(k);
+            }
         }
+        to.setAll(from);
+        if (drop != null) for (String k : drop) to.remove(k);
     }
 
     /**
@@ -44,9 +69,9 @@ final class Headers {
      * keep-alive} of an upstream response (then no set is built and no name lower-cased per header).
      */
     private static Set<String> connectionNamed(MultiMap from) {
-        if (from.get("connection") == null) return null;
+        if (from.get(CONNECTION) == null) return null;
         Set<String> named = null;
-        for (String c : from.getAll("connection")) {
+        for (String c : from.getAll(CONNECTION)) {
             for (String t : c.split(",")) {
                 String n = t.strip();
                 if (n.isEmpty() || hopByHop(n)) continue;

@@ -67,12 +67,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
     private void serve(HttpServerRequest req) {
         long start = System.nanoTime();
-        String clientId = req.getHeader("x-request-id");
+        String clientId = req.getHeader(Headers.X_REQUEST_ID);
         String requestId = clientId == null || clientId.isBlank() || !Headers.safeValue(clientId) ? newRequestId() : clientId;
-        req.response().headers().set("x-request-id", requestId);
+        req.response().headers().set(Headers.X_REQUEST_ID, requestId);
         ExchangeObserver obs = services.telemetry().begin(new RequestInfo(requestId, Instant.now(), start,
                 req.method().name(), req.path(), req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(),
-                req.getHeader("user-agent"), req::getHeader));
+                req.getHeader(Headers.USER_AGENT), req::getHeader));
         HttpServerResponse response = req.response();
         ClientResponse out = new ClientResponse(req, obs, services.vertx(), requestId);
         // Errors before a route is known answer in the format the path names (OpenAI's for others).
@@ -283,7 +283,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     }
 
     private static boolean isStream(HttpServerResponse r) {
-        String ct = r.headers().get("content-type");
+        String ct = r.headers().get(Headers.CONTENT_TYPE);
         return ct != null && (ct.startsWith("text/event-stream") || ct.startsWith("application/vnd.amazon.eventstream"));
     }
 
@@ -295,7 +295,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         HttpServerRequest req = in.req();
         long max = services.options().maxBodyBytes();
         if (!withinLimit(in.out(), req, max)) return;
-        String cl = req.getHeader("content-length");
+        String cl = req.getHeader(Headers.CONTENT_LENGTH);
         // A declared length is a hint, not a reason to allocate it before a byte arrives.
         Buffer body = Buffer.buffer(cl == null ? 1024 : (int) Math.min(Long.parseLong(cl.strip()), 64 * 1024));
         boolean[] failed = {false};
@@ -330,7 +330,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
     /** Checks a declared Content-Length against the limit; answers 400/413 and returns false when it fails. */
     static boolean withinLimit(ClientResponse out, HttpServerRequest req, long max) {
-        String cl = req.getHeader("content-length");
+        String cl = req.getHeader(Headers.CONTENT_LENGTH);
         if (cl == null) return true;
         try {
             if (Long.parseLong(cl.strip()) <= max) return true;

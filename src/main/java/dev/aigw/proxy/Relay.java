@@ -23,7 +23,7 @@ final class Relay {
     static void head(Exchange ex, HttpClientResponse upResp, MultiMap extra) {
         ClientResponse out = ex.out();
         if (!out.open()) return;
-        String requestId = out.headers().get("x-request-id");
+        String requestId = out.headers().get(Headers.X_REQUEST_ID);
         // The gateway's own rate-limit headers (governance) outlive the upstream's set.
         java.util.List<java.util.Map.Entry<String, String>> limits = null;
         for (var h : out.headers()) {
@@ -32,11 +32,11 @@ final class Relay {
             limits.add(java.util.Map.entry(h.getKey(), h.getValue()));
         }
         Headers.replaceWith(upResp.headers(), out.headers());
-        if (requestId != null) out.headers().set("x-request-id", requestId);
+        if (requestId != null) out.headers().set(Headers.X_REQUEST_ID, requestId);
         if (limits != null) for (var h : limits) out.headers().set(h.getKey(), h.getValue());
         if (extra != null) out.headers().addAll(extra);
         Filters.response(ex.rule(), out.headers());
-        out.head(upResp.statusCode(), upResp.statusMessage(), !out.headers().contains("content-length"));
+        out.head(upResp.statusCode(), upResp.statusMessage(), !out.headers().contains(Headers.CONTENT_LENGTH));
     }
 
     static void pipe(Exchange ex, HttpClientResponse upResp, HttpClientRequest up, MultiMap extra) {

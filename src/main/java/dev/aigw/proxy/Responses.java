@@ -48,10 +48,10 @@ final class Responses {
             Relay.pipe(call.ex, upResp, up, extra);
             return;
         }
-        String ct = String.valueOf(upResp.getHeader("content-type"));
+        String ct = String.valueOf(upResp.getHeader(Headers.CONTENT_TYPE));
         boolean stream = status < 300 && (ct.startsWith("text/event-stream") || ct.startsWith(framing.contentType()));
         if (stream) {
-            String encoding = upResp.getHeader("content-encoding");
+            String encoding = upResp.getHeader(Headers.CONTENT_ENCODING);
             if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.strip())) {
                 // Asked for identity, sent compressed: the events cannot be read, nor relayed as events.
                 up.reset();
@@ -76,7 +76,9 @@ final class Responses {
         ClientResponse out = call.out;
         int status = upResp.statusCode();
         long max = status >= 400 ? MAX_ERROR_BODY : MAX_RESPONSE_BODY;
-        Buffer body = Buffer.buffer();
+        // The first chunk is kept as it came (most answers are one); a second one starts a copy.
+        Buffer[] body = {null};
+        boolean[] copied = {false};
         boolean[] stopped = {false};
         Runnable tooLarge = () -> {
             stopped[0] = true;
@@ -86,7 +88,7 @@ final class Responses {
             call.fail(new GatewayError.BadGateway("response_too_large", msg));
             up.reset();
         };
-        String declared = upResp.getHeader("content-length");
+        String declared = upResp.getHeader(Headers.CONTENT_LENGTH);
         if (declared != null) {
             try {
                 if (Long.parseLong(declared.strip()) > max) {
@@ -99,7 +101,8 @@ final class Responses {
         }
         upResp.handler(b -> {
             if (stopped[0]) return;
-            if (body.length() + b.length() > max) {
+            int held = body[0] == null ? 0 : body[0].length();
+            if (held + b.length() > max) {
                 tooLarge.run();
                 return;
             }
@@ -112,7 +115,15 @@ final class Responses {
                 up.reset();
                 return;
             }
-            body.appendBuffer(b);
+            if (body[0] == null) {
+                body[0] = b;
+            } else {
+                if (!copied[0]) {
+                    body[0] = Buffer.buffer(held + b.length()).appendBuffer(body[0]);
+                    copied[0] = true;
+                }
+                body[0].appendBuffer(b);
+            }
         });
         upResp.exceptionHandler(e -> {
             if (stopped[0]) return;
@@ -123,7 +134,7 @@ final class Responses {
         });
         upResp.endHandler(call.guard(v -> {
             if (stopped[0] || !out.writable()) return;
-            whole(call, upResp, tr, extra, model, body);
+            whole(call, upResp, tr, extra, model, body[0] == null ? Buffer.buffer() : body[0]);
         }));
     }
 
@@ -151,7 +162,7 @@ final class Responses {
         ObjectNode node;
         // Relayed as its own bytes and not guarded: only the accounting fields need parsing.
         if (tr.identity() && status < 300 && !guarded && call.services.options().logPromptChars() == 0) {
-            node = UsageSkeleton.read(body.getBytes());
+            node = skeleton(body);
         } else {
             node = parseObject(body);
         }
@@ -180,6 +191,13 @@ final class Responses {
         }
     }
 
+    /** The accounting skeleton of a body, read from the buffer's own array when it has one (no copy). */
+    private static ObjectNode skeleton(Buffer body) {
+        io.netty.buffer.ByteBuf b = body instanceof io.vertx.core.buffer.impl.BufferImpl bi ? bi.byteBuf() : null;
+        if (b != null && b.hasArray()) return UsageSkeleton.read(b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes());
+        return UsageSkeleton.read(body.getBytes());
+    }
+
     /** The body as UTF-8 JSON, written straight to bytes (toString() made a String, then encoded it again). */
     private static Buffer bytes(ObjectNode body) {
         try {
@@ -203,7 +221,7 @@ final class Responses {
         // The usage step may have run on a worker: a timeout or the client may have ended things since.
         if (!out.writable()) return;
         out.head(200, null, false);
-        out.headers().set("content-type", "application/json");
+        out.headers().set(Headers.CONTENT_TYPE, "application/json");
         if (call.policy.isEmpty() || !call.policy.get().guardsResponses() || call.clientSchema == null) {
             out.whole(unchangedBytes != null ? unchangedBytes : bytes(clientFormatBody));
             return;

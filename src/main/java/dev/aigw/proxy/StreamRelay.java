@@ -16,6 +16,7 @@ import dev.aigw.translate.SseWriter;
 import dev.aigw.translate.StreamFraming;
 import dev.aigw.translate.StreamParser;
 import dev.aigw.translate.StreamTranslator;
+import dev.aigw.translate.Usage;
 import io.vertx.core.MultiMap;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
@@ -34,7 +35,9 @@ import java.util.List;
  * webhook must judge it first. A stream that breaks (reset, bad framing, an unreadable or
  * oversized event, an end before the provider finished) ends with an error event in the
  * client's stream format and is recorded as a failed attempt, never as a clean end. Raw bytes go
- * out up to the last complete event, so an error event never lands inside a half-sent one.
+ * out up to the last complete event, so an error event never lands inside a half-sent one. What
+ * one turn of the event loop gives the client goes out as one write at the turn's end, or with
+ * the response's end when the stream ends in that turn.
  */
 final class StreamRelay {
     private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
@@ -58,7 +61,18 @@ final class StreamRelay {
     private final String model;
     private final HeldStream held;
     private HttpClientRequest upstream;
+    /** The provider's response, paused while the client's connection cannot take more (null for the mock). */
+    private HttpClientResponse upResp;
     private boolean ended;
+    /**
+     * Bytes for the client not written yet: what this turn of the event loop gave, written at its
+     * end ({@link #flushLater}) or with the response's end when the stream ends in the same turn.
+     * A write to the client's connection from the upstream's read is flushed at once (Vert.x
+     * defers a flush only within the connection's own read), so writing per upstream chunk cost a
+     * syscall per chunk and another for the end; a stream that arrives in one read now costs one.
+     */
+    private Buffer pending;
+    private boolean flushQueued;
 
     StreamRelay(AiCall call, StreamTranslator st, boolean identity, StreamFraming framing, String model) {
         this.call = call;
@@ -94,13 +108,8 @@ final class StreamRelay {
             out.eventStreamHead();
         }
         StreamParser parser = framing.newParser();
-        upResp.handler(call.guard(b -> {
-            relay.bytes(b, parser);
-            if (out.writeQueueFull()) {
-                upResp.pause();
-                out.drainHandler(v -> upResp.resume());
-            }
-        }));
+        relay.upResp = upResp;
+        upResp.handler(call.guard(b -> relay.bytes(b, parser)));
         upResp.exceptionHandler(call.guard(e -> relay.end(parser, "the provider's stream broke off: " + e.getMessage())));
         upResp.endHandler(call.guard(v -> relay.end(parser, null)));
     }
@@ -120,6 +129,7 @@ final class StreamRelay {
                 a = b.getBytes();
                 off = 0;
             }
+            chunkOut.expect(len);
             try {
                 splitter.feed(a, off, len, this::block);
             } catch (SseException e) {
@@ -129,7 +139,7 @@ final class StreamRelay {
                 return;
             }
             Buffer w = chunkOut.take(b, a, off, len);
-            if (w != null) out.write(w);
+            if (w != null) send(w);
             return;
         }
         List<SseEvent> events;
@@ -142,7 +152,7 @@ final class StreamRelay {
             return;
         }
         if (raw) {
-            out.write(b); // an AWS event stream (SSE goes block by block above)
+            send(b); // an AWS event stream (SSE goes block by block above)
             for (SseEvent e : events) st.onEvent(e); // accounting only: the client's bytes are the provider's
             return;
         }
@@ -172,6 +182,12 @@ final class StreamRelay {
         private int runFrom;
         private int runTo;
         private Buffer acc;
+        /** The size of the chunk being read: what it gives the client is about that long (one allocation, not five). */
+        private int expected = 256;
+
+        void expect(int chunkLength) {
+            expected = Math.max(256, chunkLength);
+        }
 
         @Override
         public void write(byte[] a, int from, int to) {
@@ -188,7 +204,7 @@ final class StreamRelay {
 
         private void flushRun() {
             if (runArr == null) return;
-            if (acc == null) acc = Buffer.buffer(Math.max(256, runTo - runFrom));
+            if (acc == null) acc = Buffer.buffer(Math.max(expected, runTo - runFrom));
             acc.appendBytes(runArr, runFrom, runTo - runFrom);
             runArr = null;
         }
@@ -206,10 +222,51 @@ final class StreamRelay {
         }
     }
 
+    /** Queues {@code w} for the client: written at the end of this turn of the event loop, or with the end. */
+    private void send(Buffer w) {
+        if (w.length() == 0) return;
+        if (pending == null) {
+            pending = w;
+        } else {
+            // Rare: two upstream chunks in one turn. A new buffer: the first may be the upstream's own.
+            pending = Buffer.buffer(pending.length() + w.length()).appendBuffer(pending).appendBuffer(w);
+        }
+        if (!flushQueued) {
+            flushQueued = true;
+            call.onContext(this::flushLater);
+        }
+    }
+
+    private void flushLater() {
+        flushQueued = false;
+        flushPending();
+    }
+
+    /** Writes what is queued (before an error event, or at the end of the turn). */
+    private void flushPending() {
+        Buffer p = pending;
+        pending = null;
+        if (p == null) return;
+        out.write(p);
+        if (upResp != null && !ended && out.writeQueueFull()) {
+            upResp.pause();
+            out.drainHandler(v -> upResp.resume());
+        }
+    }
+
+    /** What is queued with {@code more} after it, taken off the queue; null if both are empty. */
+    private Buffer takePending(byte[] more) {
+        Buffer p = pending;
+        pending = null;
+        if (more == null || more.length == 0) return p;
+        if (p == null) return Buffer.buffer(more);
+        return Buffer.buffer(p.length() + more.length).appendBuffer(p).appendBytes(more);
+    }
+
     private void emit(List<SseEvent> events) {
         if (events.isEmpty() || !out.writable()) return;
         if (held == null) {
-            out.write(Buffer.buffer(SseWriter.encode(events)));
+            send(Buffer.buffer(SseWriter.encode(events)));
             return;
         }
         long before = held.size();
@@ -258,11 +315,14 @@ final class StreamRelay {
             call.obs.attemptFailed(failure, 502);
         }
         String f = failure;
-        // The text once (a translator builds it on each ask), and for the log only when prompts are logged.
-        StreamTranslator.StreamedText text = st.streamedText();
-        if (call.services.options().logPromptChars() > 0) Accounting.logContent(call, text.text().isEmpty() ? null : text.text());
+        // The text once (a translator builds it on each ask), and only for the log (prompts logged) or an estimate.
+        Usage usage = st.usage();
+        boolean logged = call.services.options().logPromptChars() > 0;
+        StreamTranslator.StreamedText text = logged || !Accounting.reported(usage) ? st.streamedText()
+                : StreamTranslator.StreamedText.NONE;
+        if (logged) Accounting.logContent(call, text.text().isEmpty() ? null : text.text());
         // Usage first: ending the response closes the exchange's record (access log, metrics).
-        Accounting.recordUsage(call, st.usage(), st.model().orElse(null), st.finishReason().orElse(null),
+        Accounting.recordUsage(call, usage, st.model().orElse(null), st.finishReason().orElse(null),
                 text, st.completed(), model, () -> finish(tail, f));
     }
 
@@ -277,9 +337,15 @@ final class StreamRelay {
             judge();
             return;
         }
-        if (tailBytes != null && failure == null) out.write(tailBytes);
-        if (!raw && !tail.isEmpty()) out.write(Buffer.buffer(SseWriter.encode(tail)));
-        if (failure != null && identity) out.fail(new GatewayError.BadGateway("upstream_stream_truncated", failure));
+        if (tailBytes != null && failure == null) send(tailBytes);
+        if (failure != null && identity) {
+            flushPending();
+            out.fail(new GatewayError.BadGateway("upstream_stream_truncated", failure));
+            return;
+        }
+        // The queued bytes, the translator's last events and the end in one write.
+        Buffer last = takePending(!raw && !tail.isEmpty() ? SseWriter.encode(tail) : null);
+        if (last != null) out.end(last);
         else out.end();
     }
 

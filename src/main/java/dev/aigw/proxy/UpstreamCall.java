@@ -60,8 +60,8 @@ final class UpstreamCall {
             }
             request = up;
             up.headers().setAll(headers);
-            if (headers.contains("host")) {
-                HostAndPort a = HostAndPort.parseAuthority(headers.get("host"), -1);
+            if (headers.contains(Headers.HOST)) {
+                HostAndPort a = HostAndPort.parseAuthority(headers.get(Headers.HOST), -1);
                 if (a != null) up.authority(a);
             }
             up.response().onComplete(rar -> {
@@ -75,7 +75,7 @@ final class UpstreamCall {
                 }
             });
             if (pipe != null) {
-                if (!headers.contains("content-length")) up.setChunked(true);
+                if (!headers.contains(Headers.CONTENT_LENGTH)) up.setChunked(true);
                 pipe.to(up).onFailure(e -> {
                     if (!settled) up.reset();
                 });

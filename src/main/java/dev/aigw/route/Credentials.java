@@ -9,7 +9,6 @@ import dev.aigw.config.SecretValue;
 import dev.aigw.provider.Credential;
 import dev.aigw.provider.Providers;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -123,21 +122,6 @@ final class Credentials {
             reasons.add("secret " + name + " not found in " + b.key().namespace());
             return null;
         }
-        Map<String, String> values = new HashMap<>();
-        for (String k : List.of("accessKey", "secretKey", "sessionToken")) {
-            switch (s.data().get(k)) {
-                case SecretValue.Present p when !p.value().isBlank() -> values.put(k, p.value());
-                case SecretValue.Unresolved u -> reasons.add("secret " + name + " " + u.reason());
-                case null, default -> {
-                    if (!k.equals("sessionToken")) {
-                        reasons.add("secret " + name + " has no key " + k
-                                + " (a Bedrock secret needs accessKey and secretKey, optionally sessionToken)");
-                    }
-                }
-            }
-        }
-        if (!values.containsKey("accessKey") || !values.containsKey("secretKey")) return null;
-        return new Credential.AwsKeys(values.get("accessKey"), values.get("secretKey"),
-                Optional.ofNullable(values.get("sessionToken")));
+        return Providers.awsKeys(s, reasons);
     }
 }

@@ -75,12 +75,11 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
 
     private void drain() {
         List<String> batch = new ArrayList<>(MAX_BATCH);
-        StringBuilder text = new StringBuilder(64 * 1024);
         long lastReport = System.nanoTime();
         while (true) {
             queue.drainTo(batch, MAX_BATCH);
             int n = batch.size();
-            write(batch, text);
+            write(batch);
             if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(1)) {
                 reportDropped();
                 lastReport = System.nanoTime();
@@ -104,16 +103,32 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
         }
     }
 
-    private static void write(List<String> batch, StringBuilder text) {
+    /**
+     * The batch's lines, each with its newline, in one write. Lines are encoded straight into a
+     * buffer kept between batches: a StringBuilder of the batch, its String and that String's
+     * bytes were three copies of every line.
+     */
+    private void write(List<String> batch) {
         if (batch.isEmpty()) return;
-        text.setLength(0);
-        for (String line : batch) text.append(line).append('\n');
+        int n = 0;
+        for (String line : batch) {
+            byte[] b = line.getBytes(StandardCharsets.UTF_8);
+            if (n + b.length + 1 > bytes.length) bytes = java.util.Arrays.copyOf(bytes, Math.max(2 * bytes.length, n + b.length + 1));
+            System.arraycopy(b, 0, bytes, n, b.length);
+            n += b.length;
+            bytes[n++] = '\n';
+        }
         batch.clear();
-        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         PrintStream out = System.out; // read each time, so a test's System.setOut is honoured
-        out.write(bytes, 0, bytes.length);
+        out.write(bytes, 0, n);
         out.flush();
+        // A burst of long lines (prompt logging) does not leave a large buffer behind.
+        if (bytes.length > 4 * BUFFER) bytes = new byte[BUFFER];
     }
+
+    private static final int BUFFER = 64 * 1024;
+    /** The writer thread's buffer (only it touches it). */
+    private byte[] bytes = new byte[BUFFER];
 
     private void reportDropped() {
         long n = dropped.getAndSet(0);

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Never a prompt, a completion, a query string or a header value other than the user agent, so
  * no text or credential of the client's can leak here.
  */
-public final class AccessLogTelemetry implements Telemetry {
+public final class AccessLogTelemetry implements ExchangeRecord.Sink {
     public static final String LOGGER = "access";
     private static final int MAX_FIELD = 512;
 
@@ -35,8 +35,13 @@ public final class AccessLogTelemetry implements Telemetry {
     }
 
     @Override
-    public ExchangeObserver begin(RequestInfo info) {
-        return log.isInfoEnabled() ? new Line(info) : ExchangeObserver.NOOP;
+    public boolean records() {
+        return log.isInfoEnabled();
+    }
+
+    @Override
+    public LongSupplier nanoTime() {
+        return nanoTime;
     }
 
     /** A JSON object written field by field into one StringBuilder (strings escaped as RFC 8259 asks). */
@@ -163,140 +168,61 @@ public final class AccessLogTelemetry implements Telemetry {
         return s == null || s.length() <= MAX_FIELD ? s : s.substring(0, MAX_FIELD);
     }
 
-    private final class Line implements ExchangeObserver {
-        private final RequestInfo info;
-        private String route;
-        private String backend;
-        private String provider;
-        private String upstreamHost;
-        private String requestedModel;
-        private String responseModel;
-        private String finishReason;
-        private String upstreamFailure;
-        private String prompt;
-        private String completion;
-        private long ttfb = -1;
-        private Usage usage;
-        private boolean estimated;
-        private int attempts;
-        private boolean done;
-        private String caller;
-        private String team;
-        private double costUsd = -1;
-
-        Line(RequestInfo info) {
-            this.info = info;
+    /** The exchange's line. */
+    @Override
+    public void ended(ExchangeRecord r) {
+        RequestInfo info = r.info;
+        // By hand into one builder: a Jackson generator per line (its context, buffers and a
+        // StringWriter) cost more than the line itself. Same fields, same order, same JSON.
+        Json j = new Json(640);
+        j.instant("start_time", info.startTime());
+        j.str("request_id", bound(info.requestId()));
+        j.str("method", info.method());
+        j.str("path", bound(info.path()));
+        j.str("route", r.route);
+        j.str("backend", r.backend);
+        j.str("provider", r.providerKind);
+        j.str("upstream_host", r.upstreamHost);
+        j.str("requested_model", bound(r.requestedModel));
+        j.str("response_model", bound(r.responseModel));
+        j.str("finish_reason", bound(r.finishReason));
+        j.num("response_code", r.status);
+        j.millis("duration_ms", centis(r.endNanos - info.startNanos()));
+        if (r.ttfbNanos >= 0) {
+            j.millis("ttfb_ms", centis(r.ttfbNanos - info.startNanos()));
+        } else {
+            j.raw("ttfb_ms", "null");
         }
-
-        @Override
-        public void routed(String route, String backend) {
-            this.route = route;
-            this.backend = backend;
+        Usage usage = r.usage;
+        if (usage != null) {
+            j.num("tokens_in", usage.input());
+            j.num("tokens_out", usage.output());
+            j.num("tokens_cached", usage.cacheRead());
+        } else {
+            j.raw("tokens_in", "null");
+            j.raw("tokens_out", "null");
+            j.raw("tokens_cached", "null");
         }
-
-        @Override
-        public void attemptStarted(String providerKind, String providerName, String model, String host) {
-            attempts++;
-            provider = providerKind;
-            requestedModel = model;
-            upstreamHost = host;
+        j.raw("tokens_estimated", r.estimated ? "true" : "false");
+        j.raw("streamed", r.streamed ? "true" : "false");
+        j.num("bytes_sent", r.bytesOut);
+        j.num("attempts", r.attempts);
+        j.str("upstream_failure", bound(r.failure));
+        if (r.caller != null) {
+            j.str("caller", bound(r.caller));
+            j.str("team", bound(r.team));
         }
+        if (r.costUsd >= 0) j.num("cost_usd", r.costUsd);
+        j.str("client_address", info.clientAddress());
+        j.str("user_agent", bound(info.userAgent()));
+        // Only with --log-prompts: the proxy bounds both before they arrive here.
+        if (r.prompt != null) j.str("prompt", r.prompt);
+        if (r.completion != null) j.str("completion", r.completion);
+        log.info(j.end());
+    }
 
-        @Override
-        public void attemptFailed(String reason, int status) {
-            upstreamFailure = status > 0 ? status + " " + reason : reason;
-        }
-
-        @Override
-        public void responseHeaders(int status) {
-            if (ttfb < 0) {
-                ttfb = nanoTime.getAsLong();
-            }
-        }
-
-        @Override
-        public void content(String p, String c) {
-            prompt = p;
-            completion = c;
-        }
-
-        @Override
-        public void usage(Usage u, String model, String finish, boolean est) {
-            usage = u;
-            responseModel = model;
-            finishReason = finish;
-            estimated = est;
-        }
-
-        @Override
-        public void caller(String principal, String t) {
-            caller = principal;
-            team = t;
-        }
-
-        @Override
-        public void cost(double total, double input, double output, double cacheRead, double cacheWrite) {
-            costUsd = total;
-        }
-
-        @Override
-        public void finished(int status, boolean streamed, long bytesOut) {
-            if (done) {
-                return;
-            }
-            done = true;
-            long now = nanoTime.getAsLong();
-            // By hand into one builder: a Jackson generator per line (its context, buffers and a
-            // StringWriter) cost more than the line itself. Same fields, same order, same JSON.
-            Json j = new Json(640);
-            j.instant("start_time", info.startTime());
-            j.str("request_id", bound(info.requestId()));
-            j.str("method", info.method());
-            j.str("path", bound(info.path()));
-            j.str("route", route);
-            j.str("backend", backend);
-            j.str("provider", provider);
-            j.str("upstream_host", upstreamHost);
-            j.str("requested_model", bound(requestedModel));
-            j.str("response_model", bound(responseModel));
-            j.str("finish_reason", bound(finishReason));
-            j.num("response_code", status);
-            j.millis("duration_ms", centis(now - info.startNanos()));
-            if (ttfb >= 0) {
-                j.millis("ttfb_ms", centis(ttfb - info.startNanos()));
-            } else {
-                j.raw("ttfb_ms", "null");
-            }
-            if (usage != null) {
-                j.num("tokens_in", usage.input());
-                j.num("tokens_out", usage.output());
-                j.num("tokens_cached", usage.cacheRead());
-            } else {
-                j.raw("tokens_in", "null");
-                j.raw("tokens_out", "null");
-                j.raw("tokens_cached", "null");
-            }
-            j.raw("tokens_estimated", estimated ? "true" : "false");
-            j.raw("streamed", streamed ? "true" : "false");
-            j.num("bytes_sent", bytesOut);
-            j.num("attempts", attempts);
-            j.str("upstream_failure", bound(upstreamFailure));
-            if (caller != null) {
-                j.str("caller", bound(caller));
-                j.str("team", bound(team));
-            }
-            if (costUsd >= 0) j.num("cost_usd", costUsd);
-            j.str("client_address", info.clientAddress());
-            j.str("user_agent", bound(info.userAgent()));
-            // Only with --log-prompts: the proxy bounds both before they arrive here.
-            if (prompt != null) j.str("prompt", prompt);
-            if (completion != null) j.str("completion", completion);
-            log.info(j.end());
-        }
-
-        /** Hundredths of a millisecond, rounded as {@code Math.round(nanos / 10_000.0)}. */
-        private static long centis(long nanos) {
-            return Math.round(nanos / 10_000.0);
-        }
+    /** Hundredths of a millisecond, rounded as {@code Math.round(nanos / 10_000.0)}. */
+    private static long centis(long nanos) {
+        return Math.round(nanos / 10_000.0);
     }
 }

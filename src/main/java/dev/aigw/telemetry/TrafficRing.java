@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * <p>It is one class (over the usual length) because the ring, its cells and the two JSON views
  * share the slot layout and its lock discipline; split, each part would expose the others' internals.
  */
-public final class TrafficRing implements Telemetry {
+public final class TrafficRing implements ExchangeRecord.Sink {
     static final int SLOT_MILLIS = 5_000;
     static final int SLOTS = 60 * 60 * 1000 / SLOT_MILLIS + 1;
     static final int RECENT = 500;
@@ -67,8 +67,8 @@ public final class TrafficRing implements Telemetry {
     }
 
     @Override
-    public ExchangeObserver begin(RequestInfo info) {
-        return new Observer(info);
+    public LongSupplier nanoTime() {
+        return nanoTime;
     }
 
     /** Log-scale bucket of a duration: bucket i holds (√2^(i-1), √2^i] ms, bucket 0 up to 1 ms. */
@@ -93,14 +93,15 @@ public final class TrafficRing implements Telemetry {
         final int[] latency = new int[BUCKETS];
         final int[] ttft = new int[BUCKETS];
 
-        void add(int status, double durationMs, double ttftMs, long in, long out) {
+        /** {@code latencyBucket} and {@code ttftBucket} (-1: none) as {@link #bucket} has them. */
+        void add(int status, int latencyBucket, int ttftBucket, long in, long out) {
             requests++;
             if (status >= 400 || status == 0) errors++;
             byStatus.merge(status, 1L, Long::sum);
             tokensIn += in;
             tokensOut += out;
-            latency[bucket(durationMs)]++;
-            if (ttftMs >= 0) ttft[bucket(ttftMs)]++;
+            latency[latencyBucket]++;
+            if (ttftBucket >= 0) ttft[ttftBucket]++;
         }
 
         void addAll(Cell c) {
@@ -152,12 +153,16 @@ public final class TrafficRing implements Telemetry {
         Slot slot = slots[(int) (epoch % SLOTS)];
         long in = e.tokensIn() == null ? 0 : e.tokensIn();
         long out = e.tokensOut() == null ? 0 : e.tokensOut();
+        // Once per request, not once per cell (a logarithm each).
+        int lb = bucket(e.durationMs());
+        int tb = ttftMs >= 0 ? bucket(ttftMs) : -1;
+        int status = e.status();
         synchronized (slot) {
             if (slot.epoch != epoch) slot.reset(epoch);
-            slot.total.add(e.status(), e.durationMs(), ttftMs, in, out);
-            if (e.route() != null) cell(slot.byKey.get(0), e.route()).add(e.status(), e.durationMs(), ttftMs, in, out);
-            if (!modelKey.isEmpty()) cell(slot.byKey.get(1), modelKey).add(e.status(), e.durationMs(), ttftMs, in, out);
-            if (e.provider() != null) cell(slot.byKey.get(2), e.provider()).add(e.status(), e.durationMs(), ttftMs, in, out);
+            slot.total.add(status, lb, tb, in, out);
+            if (e.route() != null) cell(slot.byKey.get(0), e.route()).add(status, lb, tb, in, out);
+            if (!modelKey.isEmpty()) cell(slot.byKey.get(1), modelKey).add(status, lb, tb, in, out);
+            if (e.provider() != null) cell(slot.byKey.get(2), e.provider()).add(status, lb, tb, in, out);
         }
         synchronized (recent) {
             recent[(int) (recentCount++ % RECENT)] = e;
@@ -317,86 +322,23 @@ public final class TrafficRing implements Telemetry {
         return s == null || s.length() <= MAX_FIELD ? s : s.substring(0, MAX_FIELD);
     }
 
-    private final class Observer implements ExchangeObserver {
-        private final RequestInfo info;
-        private String route;
-        private String backend;
-        private String provider;
-        private String model;
-        private String failure;
-        private String prompt;
-        private String completion;
-        private long ttfb = -1;
-        private long firstChunk = -1;
-        private Usage usage;
-        private int attempts;
-        private boolean done;
-        private String caller;
-
-        Observer(RequestInfo info) {
-            this.info = info;
-        }
-
-        @Override
-        public void routed(String route, String backend) {
-            this.route = route;
-            this.backend = backend;
-        }
-
-        @Override
-        public void attemptStarted(String kind, String name, String requestedModel, String host) {
-            attempts++;
-            provider = kind == null ? null : kind + "/" + name;
-            model = requestedModel;
-        }
-
-        @Override
-        public void attemptFailed(String reason, int status) {
-            failure = status > 0 ? status + " " + reason : reason;
-        }
-
-        @Override
-        public void responseHeaders(int status) {
-            if (ttfb < 0) ttfb = nanoTime.getAsLong();
-        }
-
-        @Override
-        public void firstChunk() {
-            if (firstChunk < 0) firstChunk = nanoTime.getAsLong();
-        }
-
-        @Override
-        public void usage(Usage u, String responseModel, String finishReason, boolean estimated) {
-            usage = u;
-        }
-
-        @Override
-        public void caller(String principal, String t) {
-            caller = principal;
-        }
-
-        @Override
-        public void content(String p, String c) {
-            prompt = p;
-            completion = c;
-        }
-
-        @Override
-        public void finished(int status, boolean streamed, long bytesOut) {
-            if (done) return;
-            done = true;
-            long now = nanoTime.getAsLong();
-            double duration = (now - info.startNanos()) / 1e6;
-            // Time to first token is the first streamed bytes; a whole body has none of its own.
-            double ttft = streamed && firstChunk >= 0 ? (firstChunk - info.startNanos()) / 1e6 : -1;
-            String modelKey = models.label(model);
-            Entry e = new Entry(info.startTime(), bound(info.requestId()), info.method(), bound(info.path()), route,
-                    backend, provider, bound(model), status, round(duration),
-                    ttfb >= 0 ? round((ttfb - info.startNanos()) / 1e6) : null,
-                    usage == null ? null : usage.input(), usage == null ? null : usage.output(), streamed, attempts,
-                    bound(failure), caller == null ? info.clientAddress() : bound(caller) + " @ " + info.clientAddress(),
-                    prompt, completion);
-            record(e, modelKey, ttft);
-        }
+    /** The exchange's figures and its entry in the recent records. */
+    @Override
+    public void ended(ExchangeRecord r) {
+        RequestInfo info = r.info;
+        double duration = (r.endNanos - info.startNanos()) / 1e6;
+        // Time to first token is the first streamed bytes; a whole body has none of its own.
+        double ttft = r.streamed && r.firstChunkNanos >= 0 ? (r.firstChunkNanos - info.startNanos()) / 1e6 : -1;
+        String model = r.requestedModel;
+        String modelKey = models.label(model);
+        Usage usage = r.usage;
+        String provider = r.providerKind == null ? null : r.providerKind + "/" + r.providerName;
+        Entry e = new Entry(info.startTime(), bound(info.requestId()), info.method(), bound(info.path()), r.route,
+                r.backend, provider, bound(model), r.status, round(duration),
+                r.ttfbNanos >= 0 ? round((r.ttfbNanos - info.startNanos()) / 1e6) : null,
+                usage == null ? null : usage.input(), usage == null ? null : usage.output(), r.streamed, r.attempts,
+                bound(r.failure), r.caller == null ? info.clientAddress() : bound(r.caller) + " @ " + info.clientAddress(),
+                r.prompt, r.completion);
+        record(e, modelKey, ttft);
     }
 }

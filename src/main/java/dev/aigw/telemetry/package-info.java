@@ -8,7 +8,10 @@
  * through them (routed, attempt started, response headers, first chunk, usage, finished), in
  * the style of OkHttp's {@code EventListener}. Observers are cheap, are called on the request's
  * event loop, and never throw: {@link dev.aigw.telemetry.Telemetry#composite} isolates each
- * sink, so a broken sink cannot fail a request.
+ * sink, so a broken sink cannot fail a request. Sinks that read a request only once it ended
+ * (the access log, the dashboard ring: {@link dev.aigw.telemetry.ExchangeRecord.Sink}) share one
+ * {@link dev.aigw.telemetry.ExchangeRecord} per request, which keeps the facts and times once;
+ * the sinks that follow a request live (metrics, tracing) hear each event behind it.
  *
  * <p>Sinks: {@link dev.aigw.telemetry.MetricsTelemetry} (Micrometer, Prometheus text with the
  * OpenTelemetry GenAI names and kgateway's), {@link dev.aigw.telemetry.AccessLogTelemetry} (one

@@ -23,6 +23,24 @@ final class AnthropicMessagesBodies implements BodyFormat {
         return out;
     }
 
+    /** {@code tool_use} blocks' {@code input} (tool_call) and {@code tool_result} blocks' {@code content} (tool). */
+    @Override
+    public List<TextSlot> toolText(ObjectNode body) {
+        List<TextSlot> out = new ArrayList<>();
+        for (JsonNode m : body.path("messages")) {
+            for (JsonNode b : m.path("content")) {
+                if (!(b instanceof ObjectNode block)) continue;
+                switch (block.path("type").asText()) {
+                    case "tool_use" -> TextSlot.strings(block, "input", "tool_call", out);
+                    case "tool_result" -> TextSlot.content(block, "content", "tool", out);
+                    default -> {
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     @Override
     public List<TextSlot> responseText(ObjectNode body) {
         List<TextSlot> out = new ArrayList<>();

@@ -29,6 +29,15 @@ public interface BodyFormat {
     /** Prompt text of a request body: system, messages; tool calls, images and other parts are not slots. */
     List<TextSlot> requestText(ObjectNode body);
 
+    /**
+     * The tool traffic of a request that {@link #requestText} leaves out: the arguments of the
+     * conversation's tool calls (role {@code tool_call}) and tool results (role {@code tool}), for
+     * guards scoped to ToolInput and ToolOutput. None by default.
+     */
+    default List<TextSlot> toolText(ObjectNode body) {
+        return List.of();
+    }
+
     /** Answer text of a whole response body. */
     List<TextSlot> responseText(ObjectNode body);
 

@@ -30,6 +30,19 @@ final class GeminiGenerateBodies implements BodyFormat {
         return out;
     }
 
+    /** {@code functionCall.args} (tool_call) and {@code functionResponse.response} (tool) of the contents' parts. */
+    @Override
+    public List<TextSlot> toolText(ObjectNode body) {
+        List<TextSlot> out = new ArrayList<>();
+        for (JsonNode c : body.path("contents")) {
+            for (JsonNode p : c.path("parts")) {
+                if (p.get("functionCall") instanceof ObjectNode call) TextSlot.strings(call, "args", "tool_call", out);
+                if (p.get("functionResponse") instanceof ObjectNode r) TextSlot.strings(r, "response", "tool", out);
+            }
+        }
+        return out;
+    }
+
     @Override
     public List<TextSlot> responseText(ObjectNode body) {
         List<TextSlot> out = new ArrayList<>();

@@ -13,8 +13,7 @@ import java.util.Optional;
  * and Anthropic events are read by hand from their bytes ({@link OpenAiChunkScan},
  * {@link AnthropicEvent}; what that reading leaves, from the tree), and {@link #onBlock} cuts the
  * member out of the provider's bytes; Gemini chunks ({@link GeminiChunk}) and Responses events
- * ({@link ResponsesDelta}) too; Bedrock events are read
- * as trees; all are relayed as they came.
+ * ({@link ResponsesDelta}) too; Bedrock events are read as trees; all are relayed as they came.
  */
 final class IdentityStream implements SseBytesTranslator {
     private static final int UNREAD = -1;
@@ -26,6 +25,8 @@ final class IdentityStream implements SseBytesTranslator {
     private final Schema schema;
     private final boolean hideUsage;
     private final StreamedTextBuffer text = new StreamedTextBuffer();
+    /** The leading members OpenAI repeats on every chunk, read once ({@link OpenAiChunkScan.Prefix}). */
+    private final OpenAiChunkScan.Prefix prefix = new OpenAiChunkScan.Prefix();
     private String model;
     private String finish;
     private boolean completed;
@@ -180,7 +181,7 @@ final class IdentityStream implements SseBytesTranslator {
      * {@code usage} member ({@link #cutFrom}..{@link #cutTo}) or, rarely, a re-written chunk.
      */
     private int openAi(byte[] a, int off, int len) {
-        OpenAiChunkScan c = OpenAiChunkScan.read(a, off, len, model);
+        OpenAiChunkScan c = OpenAiChunkScan.read(a, off, len, model, prefix);
         if (c == null) return UNREAD;
         if (c.error) {
             failed = true;

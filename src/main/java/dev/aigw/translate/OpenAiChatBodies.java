@@ -21,6 +21,23 @@ final class OpenAiChatBodies implements BodyFormat {
         return out;
     }
 
+    /** Tool results are {@code tool} messages, already in {@link #requestText}; the calls' arguments are a JSON string each. */
+    @Override
+    public List<TextSlot> toolText(ObjectNode body) {
+        List<TextSlot> out = new ArrayList<>();
+        for (JsonNode m : body.path("messages")) {
+            for (JsonNode call : m.path("tool_calls")) {
+                if (call.get("function") instanceof ObjectNode f && f.path("arguments").isTextual()) {
+                    out.add(TextSlot.field("tool_call", f, "arguments"));
+                }
+            }
+            if (m.get("function_call") instanceof ObjectNode f && f.path("arguments").isTextual()) {
+                out.add(TextSlot.field("tool_call", f, "arguments"));
+            }
+        }
+        return out;
+    }
+
     @Override
     public List<TextSlot> responseText(ObjectNode body) {
         List<TextSlot> out = new ArrayList<>();

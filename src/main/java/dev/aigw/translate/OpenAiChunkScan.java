@@ -44,18 +44,59 @@ final class OpenAiChunkScan {
 
     /** {@link #read(byte[], int, int)}, {@code model} being the stream's model so far (reused, not copied, when the chunk repeats it). */
     static OpenAiChunkScan read(byte[] a, int off, int len, String model) {
-        OpenAiChunkScan s = byHand(a, off, len, model);
+        return read(a, off, len, model, null);
+    }
+
+    /** {@link #read(byte[], int, int, String)} with the stream's {@link Prefix} (null: none). */
+    static OpenAiChunkScan read(byte[] a, int off, int len, String model, Prefix prefix) {
+        OpenAiChunkScan s = byHand(a, off, len, model, prefix);
         return s != null ? s : fromTree(a, off, len);
     }
 
     /** The hand reading; null when it leaves the chunk to Jackson. */
     static OpenAiChunkScan byHand(byte[] a, int off, int len, String model) {
+        return byHand(a, off, len, model, null);
+    }
+
+    static OpenAiChunkScan byHand(byte[] a, int off, int len, String model, Prefix prefix) {
         OpenAiChunkScan s = new OpenAiChunkScan();
         try {
-            s.fast(new JsonBytes(a, off, len), model);
+            s.fast(new JsonBytes(a, off, len), model, prefix);
             return s;
         } catch (RuntimeException unusual) {
             return null; // JsonBytes.UNUSUAL, or anything else this reading did not foresee
+        }
+    }
+
+    /**
+     * One stream's chunks begin alike: {@code {"id":...,"object":...,"created":...,"model":...,}}
+     * (and OpenAI's {@code system_fingerprint}, {@code service_tier}), half of each chunk's bytes.
+     * This keeps the leading members of the last chunk read whose members were none of those
+     * read for more than the model ({@code choices}, {@code usage}, {@code error}), with the
+     * model they gave: a chunk whose bytes begin with the same bytes (one vectorised compare) is
+     * read from its first other member on. Equal bytes parse alike, so the reading is the
+     * same. Not thread-safe: one per stream.
+     */
+    static final class Prefix {
+        private byte[] bytes = new byte[0];
+        private int len;
+        private String model;
+        /** Chunks read from after the prefix (for tests). */
+        int hits;
+
+        private boolean startsAt(byte[] a, int from, int end) {
+            if (len == 0 || end - from <= len || !java.util.Arrays.equals(a, from, from + len, bytes, 0, len)) return false;
+            hits++;
+            return true;
+        }
+
+        private void keep(byte[] a, int from, int to, String m) {
+            int n = to - from;
+            if (n > 1024) return; // not a prefix worth keeping
+            if (bytes.length < n) bytes = new byte[Math.max(n, 128)];
+            System.arraycopy(a, from, bytes, 0, n);
+            len = n;
+            model = m;
         }
     }
 
@@ -83,15 +124,30 @@ final class OpenAiChunkScan {
      * ~200-byte chunks, where creating the parser alone showed. Throws {@link JsonBytes#UNUSUAL} to
      * leave the chunk to the tree (also when it is not an object).
      */
-    private void fast(JsonBytes j, String sameModel) {
+    private void fast(JsonBytes j, String sameModel, Prefix prefix) {
         int from = j.p;
         j.ws();
         if (j.peek() != '{') throw JsonBytes.UNUSUAL;
         int nameAt = 0;
         int valueEnd = 0;
-        if (j.openObject()) {
+        boolean members;
+        // Leading members that only name the model, up to keepTo (the next member's name): for the stream's Prefix.
+        boolean plain;
+        int keepTo = -1;
+        if (prefix != null && prefix.startsAt(j.a, from, j.end)) {
+            j.p = from + prefix.len; // at the name of the first member the prefix does not hold
+            model = prefix.model;
+            members = true;
+            plain = false; // the prefix stands
+        } else {
+            members = j.openObject();
+            plain = prefix != null;
+        }
+        if (members) {
+            boolean more;
             do {
                 j.name();
+                if (plain && (j.nameIs(USAGE) || j.nameIs(CHOICES) || j.nameIs(ERROR))) plain = false;
                 if (j.nameIs(USAGE)) {
                     nameAt = j.nameFrom - 1;
                     usageMembers++;
@@ -124,8 +180,11 @@ final class OpenAiChunkScan {
                 } else {
                     j.skip();
                 }
-            } while (j.nextMember());
+                more = j.nextMember();
+                if (plain && more) keepTo = j.p;
+            } while (more);
         }
+        if (keepTo > 0) prefix.keep(j.a, from, keepTo, model);
         if (usageMembers == 1) cut(j.a, from, j.end, nameAt, valueEnd);
     }
 

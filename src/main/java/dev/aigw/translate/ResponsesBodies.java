@@ -33,6 +33,29 @@ final class ResponsesBodies implements BodyFormat {
         return out;
     }
 
+    /**
+     * Input items: {@code function_call.arguments} and {@code custom_tool_call.input} (tool_call, one
+     * string each), {@code function_call_output} / {@code custom_tool_call_output} {@code output} (tool).
+     */
+    @Override
+    public List<TextSlot> toolText(ObjectNode body) {
+        List<TextSlot> out = new ArrayList<>();
+        for (JsonNode item : body.path("input")) {
+            if (!(item instanceof ObjectNode o)) continue;
+            switch (o.path("type").asText()) {
+                case "function_call" -> TextSlot.strings(o, "arguments", "tool_call", out);
+                case "custom_tool_call" -> TextSlot.strings(o, "input", "tool_call", out);
+                case "function_call_output", "custom_tool_call_output" -> {
+                    if (o.path("output").isTextual()) TextSlot.strings(o, "output", "tool", out);
+                    else TextSlot.content(o, "output", "tool", out);
+                }
+                default -> {
+                }
+            }
+        }
+        return out;
+    }
+
     @Override
     public List<TextSlot> responseText(ObjectNode body) {
         List<TextSlot> out = new ArrayList<>();

@@ -36,7 +36,7 @@ public final class TextSlot {
         return new TextSlot(role, holder, field, null, -1);
     }
 
-    /** Its role in OpenAI terms: system, user, assistant or tool. */
+    /** Its role in OpenAI terms: system, user, assistant or tool; {@code tool_call} for a tool call's arguments. */
     public String role() {
         return role;
     }
@@ -97,6 +97,31 @@ public final class TextSlot {
         for (JsonNode b : blocks) {
             if (b instanceof ObjectNode o && o.path("text").isTextual()) {
                 out.add(field(role, o, "text"));
+            }
+        }
+    }
+
+    private static List<String> names(ObjectNode o) {
+        List<String> names = new java.util.ArrayList<>();
+        o.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /**
+     * Every string inside {@code node} (a tool call's input, a tool's result), each its own slot:
+     * structured arguments keep their shape when a guard replaces a value.
+     */
+    static void strings(ObjectNode holder, String field, String role, List<TextSlot> out) {
+        JsonNode v = holder.get(field);
+        if (v == null) return;
+        if (v.isTextual()) {
+            out.add(field(role, holder, field));
+        } else if (v instanceof ObjectNode o) {
+            for (String name : names(o)) strings(o, name, role, out);
+        } else if (v instanceof ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) {
+                if (a.get(i).isTextual()) out.add(element(role, a, i));
+                else if (a.get(i) instanceof ObjectNode o) for (String name : names(o)) strings(o, name, role, out);
             }
         }
     }

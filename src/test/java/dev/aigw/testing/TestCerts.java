@@ -14,7 +14,8 @@ public final class TestCerts {
     public static final List<String> HOSTS = List.of("api.openai.com", "api.anthropic.com",
             "generativelanguage.googleapis.com", "us-central1-aiplatform.googleapis.com", "aiplatform.googleapis.com",
             "apic.ocp.provider.com", "my-resource.openai.azure.com", "bedrock-runtime.eu-west-1.amazonaws.com",
-            "bedrock-runtime.us-east-1.amazonaws.com", "api.mistral.ai", "localhost");
+            "bedrock-runtime.us-east-1.amazonaws.com", "api.mistral.ai", "modelarmor.europe-west4.rep.googleapis.com",
+            "modelarmor.us-central1.rep.googleapis.com", "localhost");
     private static Path keyStore;
     private static Path pem;
 

@@ -112,6 +112,35 @@ class OpenAiChunkScanTest {
     }
 
     @Test
+    void aStreamsRepeatedLeadingMembersAreReadOnceAndTheReadingIsTheSame() {
+        String head = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",";
+        List<String> stream = new ArrayList<>(List.of(
+                head + "\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"usage\":null}",
+                head + "\"choices\":[{\"delta\":{\"content\":\"b\"}}],\"usage\":null}",
+                head + "\"model\":\"later\",\"choices\":[{\"finish_reason\":\"stop\"}]}",
+                head + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4},\"choices\":[]}",
+                head + "\"error\":{\"message\":\"x\"}}",
+                head + "\"choices\":[{\"delta\":{\"content\":\"\\u00e9\"}}],\"x\":" + "[".repeat(100) + "]".repeat(100) + "}",
+                head.replace("gpt-4o-mini", "other") + "\"choices\":[]}",
+                head.replace("gpt-4o-mini", "other") + "\"choices\":[],\"usage\":null}",
+                head + "\"choices\":[{\"delta\":{\"content\":\"c\"}}]}",
+                head.substring(0, head.length() - 1) + "}",
+                head + "\"choices\":[{\"delta\":{\"content\":\"d\"}}],\"usage\":null}",
+                "{\"choices\":[],\"id\":\"c\",\"model\":\"m\",\"usage\":null}",
+                "{\"choices\":[],\"id\":\"c\",\"model\":\"m\",\"usage\":null}"));
+        for (String c : CHUNKS) {
+            stream.add(c);
+            stream.add(c);
+        }
+        OpenAiChunkScan.Prefix prefix = new OpenAiChunkScan.Prefix();
+        for (String c : stream) {
+            byte[] a = c.getBytes(StandardCharsets.UTF_8);
+            assertThat(scanned(OpenAiChunkScan.read(a, 0, a.length, "m", prefix), a)).as(c).isEqualTo(tree(c));
+        }
+        assertThat(prefix.hits).as("chunks read from after the prefix").isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
     void openAisChunksAreReadByHand() {
         for (String c : CHUNKS.subList(0, 16)) {
             if (c.contains("1.5") || c.contains("1234567890123456789")) continue; // fractions, longer than a long: Jackson's

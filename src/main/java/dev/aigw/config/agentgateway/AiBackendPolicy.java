@@ -47,11 +47,20 @@ public record AiBackendPolicy(Optional<Prompt> prompt, Optional<PromptGuard> pro
     /** One request guard: exactly one of the guard kinds, and the answer when it rejects. */
     public record RequestGuard(Optional<CustomResponse> response, List<Scope> scope, Optional<Regex> regex,
                                Optional<Webhook> webhook, Optional<OpenAiModeration> openAIModeration,
-                               Optional<RawJson> bedrockGuardrails, Optional<RawJson> googleModelArmor) {
+                               Optional<BedrockGuardrails> bedrockGuardrails, Optional<GoogleModelArmor> googleModelArmor) {
     }
 
     public record ResponseGuard(Optional<CustomResponse> response, Optional<Regex> regex, Optional<Webhook> webhook,
-                                Optional<RawJson> bedrockGuardrails, Optional<RawJson> googleModelArmor) {
+                                Optional<BedrockGuardrails> bedrockGuardrails, Optional<GoogleModelArmor> googleModelArmor) {
+    }
+
+    /** AWS Bedrock Guardrails' ApplyGuardrail in {@code region}; {@code policies.auth.aws} or the default AWS chain. */
+    public record BedrockGuardrails(String identifier, String version, String region, Optional<GuardPolicies> policies) {
+    }
+
+    /** Google Cloud Model Armor; {@code location} defaults to us-central1, {@code policies.auth.gcp} or ADC. */
+    public record GoogleModelArmor(String templateId, String projectId, Optional<String> location,
+                                   Optional<GuardPolicies> policies) {
     }
 
     /** Defaults: message "The request was rejected due to inappropriate content", status 403. */
@@ -74,10 +83,11 @@ public record AiBackendPolicy(Optional<Prompt> prompt, Optional<PromptGuard> pro
     }
 
     /** {@code policies}: connection settings and {@code auth {key | secretRef, location}}. */
-    public record OpenAiModeration(Optional<String> model, Optional<ModerationPolicies> policies) {
+    public record OpenAiModeration(Optional<String> model, Optional<GuardPolicies> policies) {
     }
 
-    public record ModerationPolicies(Optional<BackendPolicies.Tls> tls, Optional<BackendPolicies.Tcp> tcp,
+    /** How a guard's own service is called: connection settings and {@code auth} (the kinds each guard takes differ). */
+    public record GuardPolicies(Optional<BackendPolicies.Tls> tls, Optional<BackendPolicies.Tcp> tcp,
                                      Optional<BackendPolicies.Http> http, Optional<RawJson> tunnel,
                                      Optional<BackendPolicies.Auth> auth) {
     }

@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  * {@code defaults[]} with {@code override} false / true; {@code modelAliases} as they are;</li>
  * <li>{@code promptGuard.request[]}: the regex entries (same action) become one regex guard, one
  * {@code webhook}, one {@code openAIModeration}; the answer on reject is the first entry's
- * {@code response} (agentgateway's default otherwise). {@code promptGuard.response[]}: regex
- * (masking) and one webhook.</li>
+ * {@code response} (agentgateway's default otherwise). {@code bedrockGuardrails} and
+ * {@code googleModelArmor} entries keep their order and their own {@code response}.
+ * {@code promptGuard.response[]}: regex (masking), one webhook and the cloud guards.</li>
  * </ul>
  * Shapes this engine cannot hold (two webhooks, regexes with different actions, different reject
  * answers) are errors, never approximations. {@code routes} and {@code promptCaching} are bound
@@ -84,9 +85,19 @@ public final class AiMapping {
         Optional<TrafficPolicyResource.Moderation> moderation = Optional.empty();
         Optional<CustomResponse> answer = Optional.empty();
         java.util.Set<String> scope = null;
+        List<TrafficPolicyResource.Guardrail> guardrails = new ArrayList<>();
         for (int i = 0; i < guards.size(); i++) {
             RequestGuard g = guards.get(i);
             String p = at + "/" + i;
+            // A cloud guard answers with its own response; the engine's other guards share one.
+            if (g.bedrockGuardrails().isPresent()) {
+                guardrails.add(bedrock(g.bedrockGuardrails().get(), roles(g.scope()), answer(g.response()), p + "/bedrockGuardrails", c));
+                continue;
+            }
+            if (g.googleModelArmor().isPresent()) {
+                guardrails.add(modelArmor(g.googleModelArmor().get(), answer(g.response()), p + "/googleModelArmor", c));
+                continue;
+            }
             if (g.response().isPresent()) {
                 if (answer.isPresent() && !answer.equals(g.response())) {
                     c.error(p + "/response", "request guards with different responses are not served by this gateway "
@@ -96,12 +107,7 @@ public final class AiMapping {
             }
             if (g.regex().isPresent()) {
                 regexes.add(g.regex().get());
-                // agentgateway's scope (default Messages), as the OpenAI roles the guard reads.
-                java.util.Set<String> roles = new java.util.TreeSet<>();
-                for (AiBackendPolicy.Scope sc : g.scope().isEmpty() ? List.of(AiBackendPolicy.Scope.Messages) : g.scope()) {
-                    if (sc == AiBackendPolicy.Scope.SystemPrompt) roles.add("system");
-                    if (sc == AiBackendPolicy.Scope.Messages) roles.addAll(List.of("user", "assistant"));
-                }
+                java.util.Set<String> roles = roles(g.scope());
                 if (scope != null && !scope.equals(roles)) {
                     c.error(p + "/scope", "regex guards with different scopes in one policy are not served by this gateway; "
                             + "give them the same scope");
@@ -114,28 +120,80 @@ public final class AiMapping {
             }
             if (g.openAIModeration().isPresent()) {
                 if (moderation.isPresent()) c.error(p + "/openAIModeration", "a second openAIModeration is not served by this gateway");
-                moderation = Optional.of(moderation(g.openAIModeration().get()));
+                moderation = Optional.of(moderation(g.openAIModeration().get(), p + "/openAIModeration", c));
             }
         }
         Optional<CustomResponse> a = answer;
         return new TrafficPolicyResource.RequestGuard(a.map(r -> new TrafficPolicyResource.CustomResponse(
                 r.message().orElse(TrafficPolicyResource.CustomResponse.DEFAULT_MESSAGE), r.statusCode().orElse(403))),
-                regex(regexes, at, c, false, scope == null ? java.util.Set.of() : scope), webhook, moderation);
+                regex(regexes, at, c, false, scope == null ? java.util.Set.of() : scope), webhook, moderation, guardrails);
+    }
+
+    /**
+     * agentgateway's {@code scope} (default Messages) as the roles a guard reads: system, user and
+     * assistant texts, {@code tool} for tool results (ToolOutput), {@code tool_call} for the
+     * arguments of the tool calls in the conversation (ToolInput).
+     */
+    static java.util.Set<String> roles(List<AiBackendPolicy.Scope> scope) {
+        java.util.Set<String> roles = new java.util.TreeSet<>();
+        for (AiBackendPolicy.Scope sc : scope.isEmpty() ? List.of(AiBackendPolicy.Scope.Messages) : scope) {
+            switch (sc) {
+                case SystemPrompt -> roles.add("system");
+                case Messages -> roles.addAll(List.of("user", "assistant"));
+                case ToolOutput -> roles.add("tool");
+                case ToolInput -> roles.add("tool_call");
+            }
+        }
+        return roles;
+    }
+
+    private static TrafficPolicyResource.CustomResponse answer(Optional<CustomResponse> r) {
+        return r.map(x -> new TrafficPolicyResource.CustomResponse(
+                x.message().orElse(TrafficPolicyResource.CustomResponse.DEFAULT_MESSAGE), x.statusCode().orElse(403)))
+                .orElse(TrafficPolicyResource.CustomResponse.DEFAULT);
+    }
+
+    /** {@code policies.auth}: absent or {@code aws {secretRef?}} (validated in GuardValidation). */
+    private static TrafficPolicyResource.BedrockGuardrail bedrock(AiBackendPolicy.BedrockGuardrails b, java.util.Set<String> roles,
+                                                                 TrafficPolicyResource.CustomResponse answer, String at, Checker c) {
+        Optional<String> secret = b.policies().flatMap(AiBackendPolicy.GuardPolicies::auth).flatMap(BackendPolicies.Auth::aws)
+                .flatMap(BackendPolicies.Aws::secretRef).map(Refs.SecretObjectRef::name);
+        return new TrafficPolicyResource.BedrockGuardrail(b.identifier(), b.version(), b.region(), roles, answer, secret,
+                secret.map(x -> fieldAt(at + "/policies/auth/aws/secretRef/name", c)));
+    }
+
+    /** {@code policies.auth}: absent or {@code gcp {secretRef?}}; the Secret's key defaults to credentials.json. */
+    private static TrafficPolicyResource.ModelArmor modelArmor(AiBackendPolicy.GoogleModelArmor m,
+                                                              TrafficPolicyResource.CustomResponse answer, String at, Checker c) {
+        Optional<Refs.SecretKeyRef> ref = m.policies().flatMap(AiBackendPolicy.GuardPolicies::auth)
+                .flatMap(BackendPolicies.Auth::gcp).flatMap(BackendPolicies.Gcp::secretRef);
+        return new TrafficPolicyResource.ModelArmor(m.templateId(), m.projectId(), m.location().orElse("us-central1"), answer,
+                ref.map(Refs.SecretKeyRef::name), ref.flatMap(Refs.SecretKeyRef::key).orElse("credentials.json"),
+                ref.map(x -> fieldAt(at + "/policies/auth/gcp/secretRef/name", c)));
+    }
+
+    private static BackendResource.FieldAt fieldAt(String pointer, Checker c) {
+        return new BackendResource.FieldAt(dev.aigw.config.Binder.path(pointer), c.resource().at(pointer));
     }
 
     private static TrafficPolicyResource.ResponseGuard response(List<ResponseGuard> guards, String at, Checker c,
                                                                 Resolver resolve) {
         List<AiBackendPolicy.Regex> regexes = new ArrayList<>();
         Optional<TrafficPolicyResource.Webhook> webhook = Optional.empty();
+        List<TrafficPolicyResource.Guardrail> guardrails = new ArrayList<>();
         for (int i = 0; i < guards.size(); i++) {
             ResponseGuard g = guards.get(i);
+            String p = at + "/" + i;
+            g.bedrockGuardrails().ifPresent(b -> guardrails.add(bedrock(b, java.util.Set.of(), answer(g.response()),
+                    p + "/bedrockGuardrails", c)));
+            g.googleModelArmor().ifPresent(m -> guardrails.add(modelArmor(m, answer(g.response()), p + "/googleModelArmor", c)));
             g.regex().ifPresent(regexes::add);
             if (g.webhook().isPresent()) {
                 if (webhook.isPresent()) c.error(at + "/" + i + "/webhook", "a second response webhook is not served by this gateway");
                 webhook = webhook(g.webhook().get(), at + "/" + i + "/webhook", c, resolve);
             }
         }
-        return new TrafficPolicyResource.ResponseGuard(regex(regexes, at, c, true, java.util.Set.of()), webhook);
+        return new TrafficPolicyResource.ResponseGuard(regex(regexes, at, c, true, java.util.Set.of()), webhook, guardrails);
     }
 
     private static Optional<TrafficPolicyResource.Regex> regex(List<AiBackendPolicy.Regex> regexes, String at, Checker c,
@@ -198,13 +256,15 @@ public final class AiMapping {
                 w.failureMode().orElse(Traffic.FailureMode.FailClosed) == Traffic.FailureMode.FailOpen, w.headers()));
     }
 
-    private static TrafficPolicyResource.Moderation moderation(AiBackendPolicy.OpenAiModeration m) {
-        Optional<BackendPolicies.Auth> auth = m.policies().flatMap(AiBackendPolicy.ModerationPolicies::auth);
+    /** A {@code secretRef} keeps where it was written, so a missing Secret is reported at that field. */
+    private static TrafficPolicyResource.Moderation moderation(AiBackendPolicy.OpenAiModeration m, String at, Checker c) {
+        Optional<BackendPolicies.Auth> auth = m.policies().flatMap(AiBackendPolicy.GuardPolicies::auth);
         BackendResource.AuthToken token = new BackendResource.AuthToken.Passthrough();
         if (auth.flatMap(BackendPolicies.Auth::key).isPresent()) {
             token = new BackendResource.AuthToken.Inline(new SecretValue.Present(auth.get().key().get()));
         } else if (auth.flatMap(BackendPolicies.Auth::secretRef).isPresent()) {
-            token = new BackendResource.AuthToken.SecretRef(auth.get().secretRef().get().name());
+            token = new BackendResource.AuthToken.SecretRef(auth.get().secretRef().get().name(), Optional.empty(),
+                    Optional.of(fieldAt(at + "/policies/auth/secretRef/name", c)));
         }
         return new TrafficPolicyResource.Moderation(token,
                 m.model().orElse(TrafficPolicyResource.Moderation.DEFAULT_MODEL), Optional.empty(), Optional.empty());

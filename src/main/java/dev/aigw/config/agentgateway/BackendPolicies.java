@@ -58,7 +58,7 @@ public record BackendPolicies(Optional<Tls> tls, Optional<Tcp> tcp, Optional<Htt
      * defaults to {@code Authorization} (its leading {@code Bearer } is stripped).
      */
     public record Auth(Optional<String> key, Optional<SecretKeyRef> secretRef, Optional<RawJson> passthrough,
-                       Optional<Aws> aws, Optional<RawJson> azure, Optional<RawJson> gcp,
+                       Optional<Aws> aws, Optional<RawJson> azure, Optional<Gcp> gcp,
                        Optional<RawJson> oauthTokenExchange, Optional<RawJson> crossAppAccess,
                        Optional<RawJson> jwtSign, Optional<Location> location, List<RawJson> credentials) {
 
@@ -81,6 +81,12 @@ public record BackendPolicies(Optional<Tls> tls, Optional<Tcp> tcp, Optional<Htt
     /** {@code aws: {}} is the SDK's default chain; {@code secretRef} holds accessKey, secretKey, sessionToken. */
     public record Aws(Optional<SecretObjectRef> secretRef, Optional<RawJson> assumeRole, Optional<String> serviceName,
                       Optional<String> region) {
+    }
+
+    public enum GcpTokenType { AccessToken, IdToken }
+
+    /** {@code gcp: {}} is Application Default Credentials; {@code secretRef} holds a credential JSON (key credentials.json). */
+    public record Gcp(Optional<GcpTokenType> type, Optional<SecretKeyRef> secretRef, Optional<String> audience) {
     }
 
     public record Health(Optional<String> unhealthyCondition, Optional<Eviction> eviction) {

@@ -5,8 +5,6 @@ import dev.aigw.config.Checker;
 import dev.aigw.config.Problem;
 import dev.aigw.config.RawResource;
 import dev.aigw.config.TrafficPolicyResource;
-import dev.aigw.config.agentgateway.AiBackendPolicy.RequestGuard;
-import dev.aigw.config.agentgateway.AiBackendPolicy.ResponseGuard;
 import dev.aigw.config.agentgateway.Refs.TargetRef;
 import dev.aigw.config.agentgateway.Refs.TargetSelector;
 
@@ -16,8 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import static dev.aigw.config.agentgateway.TrafficValidation.atMostOne;
 import static dev.aigw.config.agentgateway.TrafficValidation.duration;
@@ -25,7 +21,9 @@ import static dev.aigw.config.agentgateway.TrafficValidation.exactlyOne;
 
 /**
  * Binds and validates {@code AgentgatewayPolicy}: one pass of the CRD's rules (CEL messages
- * verbatim), then what this gateway serves.
+ * verbatim), then what this gateway serves: targets, sections, the {@code BackendFull} connection
+ * policies and {@code auth} (shared with AgentgatewayBackend). {@code backend.ai} is
+ * {@link AiValidation}'s.
  */
 public final class PolicyValidation {
     static final String AGW = "agentgateway.dev";
@@ -230,7 +228,7 @@ public final class PolicyValidation {
         }));
         b.tcp().ifPresent(t -> duration(t.connectTimeout(), at + "/tcp/connectTimeout", c));
         b.http().ifPresent(h -> duration(h.requestTimeout(), at + "/http/requestTimeout", c));
-        b.ai().ifPresent(ai -> ai(ai, at + "/ai", c));
+        b.ai().ifPresent(ai -> AiValidation.ai(ai, at + "/ai", c));
         b.tls().ifPresent(t -> {
             if (!t.caCertificateRefs().isEmpty() || !t.mtlsCertificateRef().isEmpty() || t.insecureSkipVerify().isPresent()
                     || !t.verifySubjectAltNames().isEmpty()) {
@@ -249,6 +247,11 @@ public final class PolicyValidation {
     }
 
     static void auth(BackendPolicies.Auth a, String p, Checker c) {
+        auth(a, p, c, false);
+    }
+
+    /** {@code gcp}: whether auth.gcp is served where this auth is (the googleModelArmor guard's). */
+    static void auth(BackendPolicies.Auth a, String p, Checker c, boolean gcp) {
         List<String> sources = a.sources();
         atMostOne(c, p, List.of("key", "secretRef", "passthrough", "aws", "azure", "gcp", "oauthTokenExchange",
                 "crossAppAccess", "jwtSign"), sources.size());
@@ -262,7 +265,7 @@ public final class PolicyValidation {
             if (l.cookie().isPresent()) c.error(p + "/location/cookie", "a cookie credential location is not served by this gateway");
         });
         for (String unserved : List.of("azure", "gcp", "oauthTokenExchange", "crossAppAccess", "jwtSign")) {
-            if (sources.contains(unserved)) {
+            if (sources.contains(unserved) && !(gcp && unserved.equals("gcp"))) {
                 c.error(p + "/" + unserved, "auth." + unserved + " is not served by this gateway (use key, secretRef, "
                         + "passthrough or aws)");
             }
@@ -271,143 +274,5 @@ public final class PolicyValidation {
         a.aws().ifPresent(aws -> {
             if (aws.assumeRole().isPresent()) c.error(p + "/aws/assumeRole", "aws.assumeRole is not served by this gateway");
         });
-    }
-
-    static void ai(AiBackendPolicy ai, String p, Checker c) {
-        ai.prompt().ifPresent(pr -> {
-            messages(pr.prepend(), p + "/prompt/prepend", c);
-            messages(pr.append(), p + "/prompt/append", c);
-        });
-        ai.promptGuard().ifPresent(g -> {
-            if (g.request().size() > 8) c.error(p + "/promptGuard/request", "lists " + g.request().size() + " guards (at most 8)");
-            if (g.response().size() > 8) c.error(p + "/promptGuard/response", "lists " + g.response().size() + " guards (at most 8)");
-            for (int i = 0; i < g.request().size(); i++) {
-                RequestGuard r = g.request().get(i);
-                String rp = p + "/promptGuard/request/" + i;
-                exactlyOne(c, rp, List.of("regex", "webhook", "openAIModeration", "bedrockGuardrails", "googleModelArmor"),
-                        r.regex().isPresent(), r.webhook().isPresent(), r.openAIModeration().isPresent(),
-                        r.bedrockGuardrails().isPresent(), r.googleModelArmor().isPresent());
-                response(r.response(), rp + "/response", c);
-                r.regex().ifPresent(x -> regex(x, rp + "/regex", c));
-                r.webhook().ifPresent(w -> webhookHeaders(w, rp + "/webhook/headers", c));
-                r.openAIModeration().ifPresent(m -> m.policies().flatMap(AiBackendPolicy.ModerationPolicies::auth)
-                        .ifPresent(a -> auth(a, rp + "/openAIModeration/policies/auth", c)));
-                if (!r.scope().isEmpty() && r.regex().isEmpty() && r.bedrockGuardrails().isEmpty()) {
-                    c.error(rp + "/scope", "scope applies to regex and bedrockGuardrails guards only");
-                }
-                if (r.scope().stream().anyMatch(s -> s != AiBackendPolicy.Scope.Messages && s != AiBackendPolicy.Scope.SystemPrompt)) {
-                    c.error(rp + "/scope", "scope ToolOutput and ToolInput are not served by this gateway");
-                }
-                if (r.bedrockGuardrails().isPresent()) c.error(rp + "/bedrockGuardrails", "bedrockGuardrails is not served by this gateway");
-                if (r.googleModelArmor().isPresent()) c.error(rp + "/googleModelArmor", "googleModelArmor is not served by this gateway");
-            }
-            for (int i = 0; i < g.response().size(); i++) {
-                ResponseGuard r = g.response().get(i);
-                String rp = p + "/promptGuard/response/" + i;
-                exactlyOne(c, rp, List.of("regex", "webhook", "bedrockGuardrails", "googleModelArmor"),
-                        r.regex().isPresent(), r.webhook().isPresent(), r.bedrockGuardrails().isPresent(),
-                        r.googleModelArmor().isPresent());
-                response(r.response(), rp + "/response", c);
-                r.regex().ifPresent(x -> regex(x, rp + "/regex", c));
-                r.webhook().ifPresent(w -> webhookHeaders(w, rp + "/webhook/headers", c));
-                if (r.bedrockGuardrails().isPresent()) c.error(rp + "/bedrockGuardrails", "bedrockGuardrails is not served by this gateway");
-                if (r.googleModelArmor().isPresent()) c.error(rp + "/googleModelArmor", "googleModelArmor is not served by this gateway");
-            }
-        });
-        fields(ai.defaults(), p + "/defaults", c);
-        fields(ai.overrides(), p + "/overrides", c);
-        expressions(ai.transformations(), p + "/transformations", c);
-        expressions(ai.finalTransformations(), p + "/finalTransformations", c);
-        if (ai.modelAliases().size() > 64) c.error(p + "/modelAliases", "has " + ai.modelAliases().size() + " aliases (at most 64)");
-        ai.modelAliases().forEach((k, v) -> {
-            if (v.isEmpty()) c.error(p + "/modelAliases/" + k, "names no model");
-        });
-        ai.promptCaching().ifPresent(pc -> {
-            c.range(p + "/promptCaching/minTokens", pc.minTokens(), 0, Integer.MAX_VALUE);
-            c.range(p + "/promptCaching/cacheMessageOffset", pc.cacheMessageOffset(), 0, Integer.MAX_VALUE);
-        });
-        ai.routes().forEach((suffix, type) -> {
-            if (!suffix.equals("*") && suffix.isEmpty()) c.error(p + "/routes", "a route suffix must not be empty");
-            if (type == AiBackendPolicy.RouteType.Realtime) {
-                c.error(p + "/routes/" + suffix.replace("~", "~0").replace("/", "~1"), "route type Realtime (the "
-                        + "WebSocket Realtime API) is not served by this gateway; Completions, Messages, Responses, "
-                        + "Embeddings, Models, AnthropicTokenCount, GenerateContent, Passthrough and Detect are "
-                        + "(Rerank and GeminiCountTokens are relayed as Detect)");
-            }
-        });
-    }
-
-    /** {@code webhook.headers}: header name → CEL expression that compiles. */
-    private static void webhookHeaders(AiBackendPolicy.Webhook w, String p, Checker c) {
-        w.headers().forEach((name, expr) -> {
-            if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) c.error(p + "/" + name, "header name " + name + " is not a valid HTTP header name");
-            try {
-                dev.aigw.cel.CelExpression.compile(expr);
-            } catch (IllegalArgumentException e) {
-                c.error(p + "/" + name, e.getMessage());
-            }
-        });
-    }
-
-    /** {@code transformations[]}: 1–64 entries, a top-level key each, CEL that compiles. */
-    private static void expressions(List<AiBackendPolicy.FieldExpression> fs, String p, Checker c) {
-        if (fs.size() > 64) c.error(p, "lists " + fs.size() + " fields (at most 64)");
-        for (int i = 0; i < fs.size(); i++) {
-            AiBackendPolicy.FieldExpression f = fs.get(i);
-            if (f.field() == null || f.field().isEmpty()) c.error(p + "/" + i + "/field", "field is required");
-            if (f.expression() == null) {
-                c.error(p + "/" + i + "/expression", "expression is required");
-                continue;
-            }
-            try {
-                dev.aigw.cel.CelExpression.compile(f.expression());
-            } catch (IllegalArgumentException e) {
-                c.error(p + "/" + i + "/expression", e.getMessage());
-            }
-        }
-    }
-
-    private static void messages(List<AiBackendPolicy.Message> ms, String p, Checker c) {
-        for (int i = 0; i < ms.size(); i++) {
-            String role = ms.get(i).role();
-            if (!Set.of("system", "user", "assistant").contains(role)) {
-                c.error(p + "/" + i + "/role", "role " + role + " (expected system, user or assistant)");
-            }
-        }
-    }
-
-    private static void response(java.util.Optional<AiBackendPolicy.CustomResponse> r, String p, Checker c) {
-        r.ifPresent(cr -> c.range(p + "/statusCode", cr.statusCode(), 200, 599));
-    }
-
-    private static void regex(AiBackendPolicy.Regex x, String p, Checker c) {
-        for (int i = 0; i < x.matches().size(); i++) {
-            String m = x.matches().get(i);
-            try {
-                // Guards run on RE2 (policy.RegexGuard), as agentgateway's do: its syntax is what counts.
-                com.google.re2j.Pattern.compile(m);
-            } catch (com.google.re2j.PatternSyntaxException e) {
-                c.error(p + "/matches/" + i, "invalid regular expression " + m + " (RE2 syntax: no look-around or "
-                        + "back-references): " + e.getDescription());
-                continue;
-            }
-            try {
-                if (Pattern.compile(m).matcher("").matches()) c.error(p + "/matches/" + i, "pattern " + m + " matches empty text");
-            } catch (PatternSyntaxException e) {
-                c.error(p + "/matches/" + i, "invalid regular expression " + m + ": " + e.getDescription());
-            }
-        }
-        if (x.matches().isEmpty() && x.builtins().isEmpty()) c.warning(p, "has no matches and no builtins; it does nothing");
-    }
-
-    private static void fields(List<AiBackendPolicy.FieldValue> fs, String p, Checker c) {
-        if (fs.size() > 64) c.error(p, "lists " + fs.size() + " fields (at most 64)");
-        for (int i = 0; i < fs.size(); i++) {
-            String f = fs.get(i).field();
-            if (f == null || f.isEmpty() || f.startsWith(".") || f.endsWith(".") || f.contains("..")) {
-                c.error(p + "/" + i + "/field", "field " + f + " is not a dotted path (e.g. temperature)");
-            }
-            if (fs.get(i).value() == null) c.error(p + "/" + i + "/value", "value is required");
-        }
     }
 }

@@ -27,8 +27,20 @@ import java.util.regex.Pattern;
  */
 public final class RateLimitHeaders {
     private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|h|m|s)");
+    private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
     private static final String[] OPENAI = {"requests", "tokens"};
     private static final String[] ANTHROPIC = {"requests", "tokens", "input-tokens", "output-tokens"};
+    // The header names, made once: every successful answer is read for them.
+    private static final String[] OPENAI_RESET = names("x-ratelimit-reset-", OPENAI, "");
+    private static final String[] OPENAI_REMAINING = names("x-ratelimit-remaining-", OPENAI, "");
+    private static final String[] ANTHROPIC_RESET = names("anthropic-ratelimit-", ANTHROPIC, "-reset");
+    private static final String[] ANTHROPIC_REMAINING = names("anthropic-ratelimit-", ANTHROPIC, "-remaining");
+
+    private static String[] names(String prefix, String[] limits, String suffix) {
+        String[] out = new String[limits.length];
+        for (int i = 0; i < limits.length; i++) out[i] = prefix + limits[i] + suffix;
+        return out;
+    }
 
     private RateLimitHeaders() {
     }
@@ -51,18 +63,18 @@ public final class RateLimitHeaders {
         }
         Duration hit = null;
         Duration soonest = null;
-        for (String limit : OPENAI) {
-            Optional<Duration> reset = goDuration(headers.apply("x-ratelimit-reset-" + limit));
+        for (int i = 0; i < OPENAI.length; i++) {
+            Optional<Duration> reset = goDuration(headers.apply(OPENAI_RESET[i]));
             if (reset.isEmpty()) continue;
             soonest = min(soonest, reset.get());
-            if (exhausted(headers.apply("x-ratelimit-remaining-" + limit))) hit = max(hit, reset.get());
+            if (exhausted(headers.apply(OPENAI_REMAINING[i]))) hit = max(hit, reset.get());
         }
-        for (String limit : ANTHROPIC) {
-            Optional<Duration> reset = instant(headers.apply("anthropic-ratelimit-" + limit + "-reset"))
+        for (int i = 0; i < ANTHROPIC.length; i++) {
+            Optional<Duration> reset = instant(headers.apply(ANTHROPIC_RESET[i]))
                     .map(at -> nonNegative(Duration.between(now, at)));
             if (reset.isEmpty()) continue;
             soonest = min(soonest, reset.get());
-            if (exhausted(headers.apply("anthropic-ratelimit-" + limit + "-remaining"))) hit = max(hit, reset.get());
+            if (exhausted(headers.apply(ANTHROPIC_REMAINING[i]))) hit = max(hit, reset.get());
         }
         return Optional.ofNullable(hit != null ? hit : soonest);
     }
@@ -74,15 +86,15 @@ public final class RateLimitHeaders {
     public static Optional<Duration> exhaustedFor(Function<String, String> headers, Instant now) {
         if (headers == null) return Optional.empty();
         Duration hit = null;
-        for (String limit : OPENAI) {
-            if (exhausted(headers.apply("x-ratelimit-remaining-" + limit))) {
-                Optional<Duration> reset = goDuration(headers.apply("x-ratelimit-reset-" + limit));
+        for (int i = 0; i < OPENAI.length; i++) {
+            if (exhausted(headers.apply(OPENAI_REMAINING[i]))) {
+                Optional<Duration> reset = goDuration(headers.apply(OPENAI_RESET[i]));
                 if (reset.isPresent()) hit = max(hit, reset.get());
             }
         }
-        for (String limit : ANTHROPIC) {
-            if (exhausted(headers.apply("anthropic-ratelimit-" + limit + "-remaining"))) {
-                Optional<Instant> at = instant(headers.apply("anthropic-ratelimit-" + limit + "-reset"));
+        for (int i = 0; i < ANTHROPIC.length; i++) {
+            if (exhausted(headers.apply(ANTHROPIC_REMAINING[i]))) {
+                Optional<Instant> at = instant(headers.apply(ANTHROPIC_RESET[i]));
                 if (at.isPresent()) hit = max(hit, nonNegative(Duration.between(now, at.get())));
             }
         }
@@ -129,7 +141,7 @@ public final class RateLimitHeaders {
 
     private static Optional<Double> number(String text) {
         String s = trim(text);
-        if (s == null || !s.matches("-?\\d+(\\.\\d+)?")) return Optional.empty();
+        if (s == null || !NUMBER.matcher(s).matches()) return Optional.empty();
         return Optional.of(Double.parseDouble(s));
     }
 
