@@ -152,8 +152,12 @@ final class RegexLiterals {
     private boolean contains(CharSequence text, int from, int to, String w) {
         int n = w.length();
         char first = w.charAt(0);
+        // The scan compares raw characters with the first one's forms (no folding per character).
+        char upper = ignoreCase && first >= 'a' && first <= 'z' ? (char) (first - 32) : first;
+        char other = !ignoreCase ? first : first == 's' ? '\u017f' : first == 'k' ? '\u212a' : first;
         for (int i = from, last = to - n; i <= last; i++) {
-            if (fold(text.charAt(i)) != first) continue;
+            char c = text.charAt(i);
+            if (c != first && c != upper && c != other) continue;
             int k = 1;
             while (k < n && fold(text.charAt(i + k)) == w.charAt(k)) k++;
             if (k == n) return true;

@@ -38,6 +38,9 @@ import java.util.function.Supplier;
  *
  * <p>Every label value comes from configuration (route, backend, provider kind), from a small fixed
  * set (status codes, token types) or through {@link ModelLabels}.
+ *
+ * <p>One class over the usual length: the meters, the caches in front of them and the per-request
+ * observer that feeds them share the label layout; split, each would expose the others' keys.
  */
 public final class MetricsTelemetry implements Telemetry {
     static final double[] TOKEN_BUCKETS = {1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304,
@@ -98,6 +101,21 @@ public final class MetricsTelemetry implements Telemetry {
     }
 
     private final java.util.Map<Series, GenAiMeters> genAi = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /*
+     * The last meter each lookup found, by the identity of its label values: under steady traffic
+     * the same config strings come request after request, and this skips the key's allocation and
+     * the map. Immutable records, so plain fields are safe to share between event loops (a race
+     * only makes both look the meter up).
+     */
+    private record LastTimer(String backend, String kind, Timer timer) {
+    }
+
+    private record LastRequests(String route, String backend, int status, Counter counter) {
+    }
+
+    private LastTimer lastTimer;
+    private LastRequests lastRequests;
     private final java.util.Map<RequestKey, Counter> requests = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<UpstreamKey, Timer> upstreamLatency = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<SpendKey, Counter> spend = new java.util.concurrent.ConcurrentHashMap<>();
@@ -329,11 +347,19 @@ public final class MetricsTelemetry implements Telemetry {
         @Override
         public void responseHeaders(int status) {
             if (attemptStart != 0) {
-                Timer timer = upstreamLatency.computeIfAbsent(new UpstreamKey(backend, nz(kind)), k -> {
-                    Tags t = Tags.of("backend", k.backend(), "provider", k.kind());
-                    return meter("aigw.upstream.latency", t, () -> Timer.builder("aigw.upstream.latency").tags(t)
-                            .serviceLevelObjectives(UPSTREAM_BUCKETS).register(registry));
-                });
+                String k = nz(kind);
+                LastTimer last = lastTimer;
+                Timer timer;
+                if (last != null && last.backend() == backend && last.kind() == k) {
+                    timer = last.timer();
+                } else {
+                    timer = upstreamLatency.computeIfAbsent(new UpstreamKey(backend, k), key -> {
+                        Tags t = Tags.of("backend", key.backend(), "provider", key.kind());
+                        return meter("aigw.upstream.latency", t, () -> Timer.builder("aigw.upstream.latency").tags(t)
+                                .serviceLevelObjectives(UPSTREAM_BUCKETS).register(registry));
+                    });
+                    lastTimer = new LastTimer(backend, k, timer);
+                }
                 timer.record(nanoTime.getAsLong() - attemptStart, TimeUnit.NANOSECONDS);
             }
         }
@@ -405,9 +431,17 @@ public final class MetricsTelemetry implements Telemetry {
             if (streamCounted) {
                 activeStreams.decrementAndGet();
             }
-            requests.computeIfAbsent(new RequestKey(route, backend, status), k -> counter("aigw.requests",
-                    Tags.of("route", k.route(), "backend", k.backend(), "status", Integer.toString(k.status())),
-                    "Client requests, by route, backend and status")).increment();
+            LastRequests last = lastRequests;
+            Counter c;
+            if (last != null && last.route() == route && last.backend() == backend && last.status() == status) {
+                c = last.counter();
+            } else {
+                c = requests.computeIfAbsent(new RequestKey(route, backend, status), k -> counter("aigw.requests",
+                        Tags.of("route", k.route(), "backend", k.backend(), "status", Integer.toString(k.status())),
+                        "Client requests, by route, backend and status"));
+                lastRequests = new LastRequests(route, backend, status, c);
+            }
+            c.increment();
             if (!ai) {
                 return;
             }

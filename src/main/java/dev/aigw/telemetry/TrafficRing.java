@@ -83,13 +83,50 @@ public final class TrafficRing implements ExchangeRecord.Sink {
         return Math.pow(2, bucket / 2.0);
     }
 
+    /**
+     * Requests by status code: a few codes per cell, so two short arrays searched in order (a
+     * TreeMap boxed the code and the sum on every request, in four cells).
+     */
+    static final class StatusCounts {
+        private int[] codes = new int[4];
+        private long[] counts = new long[4];
+        private int n;
+
+        void add(int status, long k) {
+            for (int i = 0; i < n; i++) {
+                if (codes[i] == status) {
+                    counts[i] += k;
+                    return;
+                }
+            }
+            if (n == codes.length) {
+                codes = java.util.Arrays.copyOf(codes, 2 * n);
+                counts = java.util.Arrays.copyOf(counts, 2 * n);
+            }
+            codes[n] = status;
+            counts[n++] = k;
+        }
+
+        void addAll(StatusCounts o) {
+            for (int i = 0; i < o.n; i++) add(o.codes[i], o.counts[i]);
+        }
+
+        /** Each code with its count, in ascending order of code. */
+        void forEachSorted(java.util.function.ObjLongConsumer<Integer> each) {
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> codes[i]));
+            for (Integer i : order) each.accept(codes[i], counts[i]);
+        }
+    }
+
     /** Figures of one key in one slot (or summed over several). Guarded by the slot's lock while in a slot. */
     static final class Cell {
         long requests;
         long errors;
         long tokensIn;
         long tokensOut;
-        final Map<Integer, Long> byStatus = new TreeMap<>();
+        final StatusCounts byStatus = new StatusCounts();
         final int[] latency = new int[BUCKETS];
         final int[] ttft = new int[BUCKETS];
 
@@ -97,7 +134,7 @@ public final class TrafficRing implements ExchangeRecord.Sink {
         void add(int status, int latencyBucket, int ttftBucket, long in, long out) {
             requests++;
             if (status >= 400 || status == 0) errors++;
-            byStatus.merge(status, 1L, Long::sum);
+            byStatus.add(status, 1);
             tokensIn += in;
             tokensOut += out;
             latency[latencyBucket]++;
@@ -109,7 +146,7 @@ public final class TrafficRing implements ExchangeRecord.Sink {
             errors += c.errors;
             tokensIn += c.tokensIn;
             tokensOut += c.tokensOut;
-            c.byStatus.forEach((k, v) -> byStatus.merge(k, v, Long::sum));
+            byStatus.addAll(c.byStatus);
             for (int i = 0; i < BUCKETS; i++) {
                 latency[i] += c.latency[i];
                 ttft[i] += c.ttft[i];
@@ -232,7 +269,7 @@ public final class TrafficRing implements ExchangeRecord.Sink {
         n.put("rps", round(c.requests / seconds));
         n.put("errors", c.errors);
         ObjectNode st = n.putObject("byStatus");
-        c.byStatus.forEach((k, v) -> st.put(Integer.toString(k), v));
+        c.byStatus.forEachSorted((k, v) -> st.put(Integer.toString(k), v));
         n.put("tokensIn", c.tokensIn);
         n.put("tokensOut", c.tokensOut);
         n.put("tokensInPerSec", round(c.tokensIn / seconds));
@@ -322,6 +359,22 @@ public final class TrafficRing implements ExchangeRecord.Sink {
         return s == null || s.length() <= MAX_FIELD ? s : s.substring(0, MAX_FIELD);
     }
 
+    /** kind/name of the last provider seen: the same config strings request after request, joined once. */
+    private record ProviderLabel(String kind, String name, String label) {
+    }
+
+    // Immutable, so a plain field is safe to share between event loops (at worst two build it).
+    private ProviderLabel lastProvider;
+
+    private String provider(String kind, String name) {
+        ProviderLabel p = lastProvider;
+        if (p == null || p.kind() != kind || p.name() != name) {
+            p = new ProviderLabel(kind, name, kind + "/" + name);
+            lastProvider = p;
+        }
+        return p.label();
+    }
+
     /** The exchange's figures and its entry in the recent records. */
     @Override
     public void ended(ExchangeRecord r) {
@@ -332,7 +385,7 @@ public final class TrafficRing implements ExchangeRecord.Sink {
         String model = r.requestedModel;
         String modelKey = models.label(model);
         Usage usage = r.usage;
-        String provider = r.providerKind == null ? null : r.providerKind + "/" + r.providerName;
+        String provider = r.providerKind == null ? null : provider(r.providerKind, r.providerName);
         Entry e = new Entry(info.startTime(), bound(info.requestId()), info.method(), bound(info.path()), r.route,
                 r.backend, provider, bound(model), r.status, round(duration),
                 r.ttfbNanos >= 0 ? round((r.ttfbNanos - info.startNanos()) / 1e6) : null,

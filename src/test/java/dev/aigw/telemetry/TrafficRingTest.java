@@ -141,4 +141,17 @@ class TrafficRingTest {
         assertThat(TrafficRing.upper(TrafficRing.bucket(300))).isBetween(300.0, 300 * Math.sqrt(2));
         assertThat(TrafficRing.bucket(1e9)).isEqualTo(39);
     }
+
+    @Test
+    void statusCountsAddUpAndReadInOrderOfCode() {
+        TrafficRing.StatusCounts a = new TrafficRing.StatusCounts();
+        for (int s : new int[] {502, 200, 200, 404, 200, 429, 500, 201, 503, 200}) a.add(s, 1);
+        TrafficRing.StatusCounts b = new TrafficRing.StatusCounts();
+        b.add(404, 2);
+        b.add(100, 1);
+        b.addAll(a);
+        StringBuilder seen = new StringBuilder();
+        b.forEachSorted((code, n) -> seen.append(code).append('=').append(n).append(' '));
+        assertThat(seen.toString()).isEqualTo("100=1 200=4 201=1 404=3 429=1 500=1 502=1 503=1 ");
+    }
 }

@@ -109,16 +109,41 @@ public final class AttemptPlanner {
         return health;
     }
 
+    /**
+     * A Backend's candidates, made once per Backend object (a reload makes a new one): building a
+     * provider's key joined its host and port into a new string, which every health lookup then
+     * hashed and compared again. By name; emptied past {@value #MAX_CACHED} names, so Backends
+     * that reloads removed are not kept for ever.
+     */
+    private record Candidates(Destination.Ai backend, List<List<Candidate>> groups) {
+    }
+
+    private final Map<String, Candidates> candidates = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED = 1024;
+
+    private List<List<Candidate>> candidates(Destination.Ai backend) {
+        Candidates c = candidates.get(backend.name());
+        if (c != null && c.backend() == backend) return c.groups();
+        List<List<Candidate>> groups = new ArrayList<>();
+        for (List<Provider> group : backend.groups()) {
+            List<Candidate> g = new ArrayList<>(group.size());
+            for (Provider p : group) g.add(new Candidate(ProviderKey.of(backend.name(), p), p));
+            groups.add(List.copyOf(g));
+        }
+        if (candidates.size() >= MAX_CACHED) candidates.clear();
+        candidates.put(backend.name(), new Candidates(backend, List.copyOf(groups)));
+        return groups;
+    }
+
     public Plan plan(Destination.Ai backend) {
         String name = backend.name();
         long turn = -1;
         List<Candidate> out = new ArrayList<>();
         Candidate soonest = null;
         long soonestIn = Long.MAX_VALUE;
-        for (List<Provider> group : backend.groups()) {
+        for (List<Candidate> group : candidates(backend)) {
             List<Candidate> available = new ArrayList<>(group.size());
-            for (Provider p : group) {
-                Candidate c = new Candidate(ProviderKey.of(name, p), p);
+            for (Candidate c : group) {
                 long in = health.availableInNanos(c.key());
                 if (in == 0) {
                     available.add(c);

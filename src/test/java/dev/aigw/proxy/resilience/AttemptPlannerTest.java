@@ -129,4 +129,23 @@ class AttemptPlannerTest {
         health.onFailure(key("new"), FailureKind.HTTP_5XX, null);
         assertThat(names(planner.plan(ai)).getFirst()).isEqualTo("known");
     }
+
+    @Test
+    void aBackendsCandidatesAreMadeOnceAndAfreshForAReloadedBackend() {
+        Destination.Ai ai = backend(ROUND_ROBIN, List.of("a", "b"));
+        ProviderKey first = planner.plan(ai).candidates().stream().filter(c -> c.provider().name().equals("a"))
+                .findFirst().orElseThrow().key();
+        ProviderKey again = planner.plan(ai).candidates().stream().filter(c -> c.provider().name().equals("a"))
+                .findFirst().orElseThrow().key();
+        assertThat(again).isSameAs(first);
+        // The same Backend as a reload builds it: a new object, equal keys, its own candidates.
+        Destination.Ai reloaded = backend(ROUND_ROBIN, List.of("a", "b"));
+        ProviderKey after = planner.plan(reloaded).candidates().stream().filter(c -> c.provider().name().equals("a"))
+                .findFirst().orElseThrow().key();
+        assertThat(after).isEqualTo(first).isNotSameAs(first);
+        // Health still follows the key's value across the reload.
+        eject("a");
+        assertThat(names(planner.plan(reloaded))).containsExactly("b");
+        assertThat(names(planner.plan(ai))).containsExactly("b");
+    }
 }
