@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * is rejected by itself. Blocking: runs on a worker thread, never an event loop.
  */
 final class ConfigReloader {
-    private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
+    /** Obtained on first use: the first read runs before logging is set up ({@link FirstRead}). */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
+    }
 
     private final FileSource files;
     private final ResourceStore store;
@@ -164,9 +167,9 @@ final class ConfigReloader {
     static void report(List<Problem> problems) {
         for (Problem p : problems) {
             switch (p.severity()) {
-                case ERROR -> log.error("{}", p);
-                case UNRESOLVED, WARNING -> log.warn("{}", p);
-                case INFO -> log.info("{}", p);
+                case ERROR -> Log.LOG.error("{}", p);
+                case UNRESOLVED, WARNING -> Log.LOG.warn("{}", p);
+                case INFO -> Log.LOG.info("{}", p);
             }
         }
     }

@@ -120,12 +120,13 @@ public final class GatewayApp implements AutoCloseable {
         // The config is read, bound and compiled on a thread of its own while the cost catalog,
         // Vert.x and the governance runtime are made: the two halves are each 0.1-0.6 s of a start on
         // 2 cores, and neither needs the other until governance compiles the config's policies.
-        FileSource files = new FileSource(settings.files());
-        ResourceStore store = new ResourceStore();
         // In Kubernetes mode the cluster's Gateways decide what listens: no implicit Gateway.
         SnapshotCompiler.Options compileOptions = new SnapshotCompiler.Options(settings.implicitPort(), settings.env(),
                 settings.kubernetes().isEmpty());
-        java.util.concurrent.CompletableFuture<ConfigReloader.Read> firstRead = readAside(files, store, compileOptions);
+        // `run` started it before logging was set up; a start from elsewhere starts it here.
+        FirstRead.Started firstRead = FirstRead.take(settings.files(), compileOptions);
+        FileSource files = firstRead.files();
+        ResourceStore store = firstRead.store();
         dev.aigw.cost.Catalog catalog = dev.aigw.cost.Catalog.defaults();
         if (settings.modelCatalog().isPresent()) {
             Path f = settings.modelCatalog().get();
@@ -154,7 +155,7 @@ public final class GatewayApp implements AutoCloseable {
         dev.aigw.governance.GovernanceRuntime governance = new dev.aigw.governance.GovernanceRuntime(vertx, metrics.registry(), catalog);
         ConfigReloader reloader = new ConfigReloader(files, store, compileOptions, governance);
         StartupPhases.mark("metrics and governance");
-        ConfigReloader.Read read = join(firstRead);
+        ConfigReloader.Read read = firstRead.join();
         StartupPhases.mark("waiting for the config");
         ConfigReloader.Outcome first = reloader.load(read);
         ConfigReloader.report(first.problems());
@@ -210,37 +211,6 @@ public final class GatewayApp implements AutoCloseable {
             }
         }
         return app;
-    }
-
-    /** The first {@link ConfigReloader#read} on a thread of its own; its time goes in the start-up line. */
-    private static java.util.concurrent.CompletableFuture<ConfigReloader.Read> readAside(FileSource files,
-            ResourceStore store, SnapshotCompiler.Options options) {
-        java.util.concurrent.CompletableFuture<ConfigReloader.Read> f = new java.util.concurrent.CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            long t0 = System.nanoTime();
-            try {
-                ConfigReloader.Read read = ConfigReloader.read(files, store, options, 1);
-                // Noted before the future completes, so the start-up line the main thread prints has it.
-                StartupPhases.beside("config read, bound and compiled beside them", t0);
-                f.complete(read);
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, "config-first-read");
-        t.setDaemon(true);
-        t.start();
-        return f;
-    }
-
-    /** The read's result, or what it threw (as {@code reloader.load()} would have thrown it). */
-    private static ConfigReloader.Read join(java.util.concurrent.CompletableFuture<ConfigReloader.Read> f) {
-        try {
-            return f.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error r) throw r;
-            throw e;
-        }
     }
 
     /**

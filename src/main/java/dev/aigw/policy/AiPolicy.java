@@ -200,6 +200,14 @@ public final class AiPolicy {
         return response.isPresent() && (response.get().webhook().isPresent() || !response.get().guardrails().isEmpty());
     }
 
+    /**
+     * Whether an answer that calls tools is still judged: the cloud guards read its text (only the
+     * response webhook, as kgateway's, skips such answers).
+     */
+    public boolean judgesToolCallAnswers() {
+        return response.isPresent() && !response.get().guardrails().isEmpty();
+    }
+
     /** A new response guard for one exchange in the client's schema; empty when there is nothing to guard. */
     public Optional<ResponseGuard> responseGuard(Schema clientSchema) {
         if (response.isEmpty() || response.get().regex().isEmpty()) return Optional.empty();

@@ -72,7 +72,7 @@ public record BedrockGuardrail(String identifier, String version, String region,
                 .setURI(path).setHeaders(h).setConnectTimeout(TIMEOUT_MS).setIdleTimeout(TIMEOUT_MS);
         String where = "Bedrock guardrail " + identifier + " version " + version + " (" + host + ")";
         return calls.post(true, ro, Buffer.buffer(bytes), TIMEOUT_MS).transform(ar -> Future.succeededFuture(ar.failed()
-                ? CloudGuard.down(where, phase, GuardCalls.describe(ar.cause(), TIMEOUT_MS))
+                ? CloudGuard.down(where, phase, GuardCalls.describeService(ar.cause(), TIMEOUT_MS))
                 : verdict(ar.result(), slots, body, where, phase)));
     }
 
@@ -88,9 +88,13 @@ public record BedrockGuardrail(String identifier, String version, String region,
         boolean blocked = hasAction(assessments, "BLOCKED");
         JsonNode outputs = reply.path("outputs");
         if (!blocked && hasAction(assessments, "ANONYMIZED") && outputs.size() == slots.size()) {
+            // Every mask first: an output without its text must not let that text through unmasked.
+            for (JsonNode o : outputs) {
+                if (!o.path("text").isTextual()) return CloudGuard.down(where, phase, "answered an anonymised output without its text");
+            }
             for (int i = 0; i < slots.size(); i++) {
-                String masked = outputs.get(i).path("text").asText(null);
-                if (masked != null && !masked.equals(slots.get(i).text())) slots.get(i).set(masked);
+                String masked = outputs.get(i).path("text").asText();
+                if (!masked.equals(slots.get(i).text())) slots.get(i).set(masked);
             }
             return new PolicyOutcome.Continue(body);
         }

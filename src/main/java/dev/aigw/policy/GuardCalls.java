@@ -37,17 +37,27 @@ final class GuardCalls {
      */
     Future<JsonNode> post(boolean tls, RequestOptions ro, Buffer body, long timeoutMs) {
         Promise<JsonNode> result = Promise.promise();
+        // The timer starts before the connection is asked for: a pool or a connect that never
+        // answers is bounded by it too, not only the exchange once a request exists.
+        java.util.concurrent.atomic.AtomicReference<HttpClientRequest> inFlight = new java.util.concurrent.atomic.AtomicReference<>();
+        long timer = vertx.setTimer(timeoutMs, id -> {
+            if (result.tryFail(new TimeoutException("timed out after " + timeoutMs + " ms"))) {
+                HttpClientRequest r = inFlight.get();
+                if (r != null) r.reset(0, new TimeoutException("timed out"));
+            }
+        });
+        result.future().onComplete(x -> vertx.cancelTimer(timer));
         out.request(ro, tls).onComplete(ar -> {
             if (ar.failed()) {
                 result.tryFail(ar.cause());
                 return;
             }
             HttpClientRequest req = ar.result();
-            long timer = vertx.setTimer(timeoutMs, id -> {
-                req.reset(0, new TimeoutException("timed out"));
-                result.tryFail(new TimeoutException("timed out after " + timeoutMs + " ms"));
-            });
-            result.future().onComplete(x -> vertx.cancelTimer(timer));
+            inFlight.set(req);
+            if (result.future().isComplete()) {
+                req.reset(0, new TimeoutException("timed out")); // obtained after the timer fired
+                return;
+            }
             req.send(body).onComplete(sent -> {
                 if (sent.failed()) {
                     result.tryFail(sent.cause());
@@ -67,8 +77,8 @@ final class GuardCalls {
                 resp.endHandler(v -> {
                     if (resp.statusCode() / 100 != 2) {
                         String text = reply.length() > 300 ? reply.getString(0, 300) + "…" : reply.toString();
-                        result.tryFail(new IllegalStateException("answered HTTP " + resp.statusCode()
-                                + (text.isBlank() ? "" : ": " + text.strip())));
+                        result.tryFail(new Refused(resp.statusCode(), errorType(resp.getHeader("x-amzn-errortype"), reply),
+                                text.strip()));
                         return;
                     }
                     try {
@@ -80,6 +90,47 @@ final class GuardCalls {
             });
         });
         return result.future();
+    }
+
+    /**
+     * A non-2xx answer: its status, the error type the service named (AWS's {@code x-amzn-errortype}
+     * or {@code __type}, Google's {@code error.status}; null when none) and the start of its body.
+     */
+    static final class Refused extends IllegalStateException {
+        final int status;
+        final String type;
+
+        Refused(int status, String type, String excerpt) {
+            super("answered HTTP " + status + (excerpt.isEmpty() ? "" : ": " + excerpt));
+            this.status = status;
+            this.type = type;
+        }
+    }
+
+    private static final java.util.regex.Pattern ERROR_TYPE = java.util.regex.Pattern.compile("[A-Za-z0-9_.#-]{1,100}");
+
+    private static String errorType(String header, Buffer reply) {
+        String t = header == null ? null : header.split(":", 2)[0].strip();
+        if (t == null || t.isEmpty()) {
+            try {
+                JsonNode j = JSON.readTree(reply.getBytes());
+                t = j.path("__type").asText(j.path("error").path("status").asText(null));
+            } catch (java.io.IOException | RuntimeException e) {
+                t = null;
+            }
+        }
+        if (t != null && t.contains("#")) t = t.substring(t.lastIndexOf('#') + 1);
+        return t != null && ERROR_TYPE.matcher(t).matches() ? t : null;
+    }
+
+    /**
+     * Why a cloud service's call failed, for the log and the client: as {@link #describe}, but an
+     * error answer by its status and error type only. AWS echoes a request it could not verify,
+     * its {@code x-amz-security-token} header included, in the body of the 403.
+     */
+    static String describeService(Throwable cause, long timeoutMs) {
+        if (cause instanceof Refused r) return "answered HTTP " + r.status + (r.type == null ? "" : " (" + r.type + ")");
+        return describe(cause, timeoutMs);
     }
 
     /** Why a call failed, in a few words for the log and the client. */

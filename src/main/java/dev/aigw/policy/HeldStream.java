@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A client-format event stream held back until the response webhook has judged its text: the
- * webhook protocol takes whole responses, so a route with a response webhook gives up streaming
- * for that guard (its events are released together at the end). Pure; one per exchange.
+ * A client-format event stream held back until the response guards that take whole answers (the
+ * webhook, Bedrock Guardrails, Model Armor) have judged its text: a route with one gives up
+ * streaming for it (its events are released together at the end). Pure; one per exchange.
  */
 public final class HeldStream {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,7 +55,7 @@ public final class HeldStream {
         return bytes;
     }
 
-    /** Tool-call responses are not guarded. */
+    /** Whether the answer calls tools: the response webhook skips those, the cloud guards judge their text. */
     public boolean hasToolCalls() {
         return toolCalls;
     }

@@ -72,7 +72,7 @@ public record ModelArmorGuard(String templateId, String projectId, String locati
                 .setURI(path).setHeaders(h).setConnectTimeout(TIMEOUT_MS).setIdleTimeout(TIMEOUT_MS);
         String where = "Model Armor template " + templateId + " (" + host + ")";
         return calls.post(true, ro, Buffer.buffer(payload.toString()), TIMEOUT_MS).transform(ar -> {
-            if (ar.failed()) return Future.succeededFuture(CloudGuard.down(where, phase, GuardCalls.describe(ar.cause(), TIMEOUT_MS)));
+            if (ar.failed()) return Future.succeededFuture(CloudGuard.down(where, phase, GuardCalls.describeService(ar.cause(), TIMEOUT_MS)));
             JsonNode result = ar.result().get("sanitizationResult");
             if (result == null || !result.isObject()) {
                 return Future.succeededFuture(CloudGuard.down(where, phase, "answered without a sanitizationResult"));

@@ -127,10 +127,19 @@ public final class PolicyEngine {
      */
     public Future<PolicyOutcome> applyResponse(AiPolicy policy, Schema schema, ObjectNode body,
                                                Function<String, String> requestHeaders) {
+        return applyResponse(policy, schema, body, requestHeaders, false);
+    }
+
+    /**
+     * {@code callsTools}: the answer called tools though {@code body} does not show it (a held
+     * stream's text, see {@link HeldStream#asBody}): the webhook is skipped, the other guards run.
+     */
+    public Future<PolicyOutcome> applyResponse(AiPolicy policy, Schema schema, ObjectNode body,
+                                               Function<String, String> requestHeaders, boolean callsTools) {
         if (policy.response().isEmpty()) return Future.succeededFuture(new PolicyOutcome.Continue(body));
         AiPolicy.ResponsePolicy r = policy.response().get();
         Future<PolicyOutcome> f = Future.succeededFuture(new PolicyOutcome.Continue(body));
-        if (r.webhook().isPresent() && !BodyText.hasToolCalls(schema, body)) {
+        if (r.webhook().isPresent() && !callsTools && !BodyText.hasToolCalls(schema, body)) {
             f = WebhookGuard.response(calls, r.webhook().get(), schema, body, requestHeaders);
         }
         for (CloudGuard c : r.guardrails()) {

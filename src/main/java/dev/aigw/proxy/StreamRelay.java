@@ -349,14 +349,18 @@ final class StreamRelay {
         else out.end();
     }
 
-    /** The response webhook judges the held text; the events go out as it decides. */
+    /**
+     * The response guards judge the held text; the events go out as they decide. A tool-calling
+     * answer skips the webhook only: the cloud guards judge its text as they do unstreamed.
+     */
     private void judge() {
-        if (held.hasToolCalls() || held.text().isEmpty()) {
+        if (held.text().isEmpty() || held.hasToolCalls() && !call.policy.get().judgesToolCallAnswers()) {
             finishWith(held.events());
             return;
         }
         ObjectNode body = held.asBody();
-        call.services.policies().applyResponse(call.policy.get(), call.clientSchema, body, call.req()::getHeader)
+        call.services.policies().applyResponse(call.policy.get(), call.clientSchema, body, call.req()::getHeader,
+                held.hasToolCalls())
                 .onComplete(ar -> call.onContext(() -> {
                     if (!out.writable()) return;
                     if (ar.failed()) {

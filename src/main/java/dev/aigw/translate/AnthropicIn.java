@@ -238,17 +238,24 @@ final class AnthropicIn {
 
     /**
      * A stream event's data: most of a stream's events are content_block_delta as Anthropic writes
-     * them, read by hand ({@link JsonBytes}); anything else, or unusual, with the parser.
+     * them, read by hand ({@link JsonBytes}), and so are the others as Anthropic writes them
+     * ({@link AnthropicPlainEvents}); anything else, or unusual, with the parser.
      */
     static Event read(String data) {
-        Event e = commonDelta(data);
+        byte[] a = data.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Event e = byHand(a, 0, a.length);
         return e != null ? e : event(data);
     }
 
-    /** {"type":"content_block_delta","index":N,"delta":{"type":T,"text":S}}, members once each, else null. */
-    private static Event commonDelta(String data) {
-        byte[] a = data.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return JsonBytes.object(a, 0, a.length, AnthropicIn::commonDelta);
+    /** {@link #read(String)} of the payload at {@code [off, off + len)} (UTF-8, as the SSE parser decodes it). */
+    static Event read(byte[] a, int off, int len) {
+        Event e = byHand(a, off, len);
+        return e != null ? e : event(new String(a, off, len, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static Event byHand(byte[] a, int off, int len) {
+        Event e = JsonBytes.object(a, off, len, AnthropicIn::commonDelta);
+        return e != null ? e : AnthropicPlainEvents.read(a, off, len);
     }
 
     private static Event commonDelta(JsonBytes j) {

@@ -15,12 +15,23 @@ final class AnthropicMessagesStreamDecoder implements ProviderCodec.StreamDecode
 
     @Override
     public void decode(SseEvent e, List<StreamEvent> out) {
-        AnthropicIn.Event d = AnthropicIn.read(e.data());
+        decode(AnthropicIn.read(e.data()), e.event().orElse(""), out);
+    }
+
+    /** The payload read from the relay's bytes, without a string of it first. */
+    @Override
+    public void decode(SseBlock b, List<StreamEvent> out) {
+        AnthropicIn.Event d = b.singleData() ? AnthropicIn.read(b.bytes(), b.dataStart(), b.dataEnd() - b.dataStart())
+                : AnthropicIn.read(b.data());
+        decode(d, b.event() == null ? "" : b.event(), out);
+    }
+
+    private void decode(AnthropicIn.Event d, String event, List<StreamEvent> out) {
         if (d == null) {
             return; // not JSON: nothing a client could use
         }
         int index = d.index;
-        switch (d.type != null ? d.type : e.event().orElse("")) {
+        switch (d.type != null ? d.type : event) {
             case "message_start" -> {
                 JsonNode msg = d.rest("message");
                 counts.absorb(msg.path("usage"));

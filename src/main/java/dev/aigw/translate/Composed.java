@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.translate.canonical.ChatRequest;
 import dev.aigw.translate.canonical.ChatResponse;
 import dev.aigw.translate.canonical.StreamEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -111,12 +112,18 @@ final class Composed implements Translator {
 
     /**
      * Provider events through the canonical vocabulary to client events, keeping the accounting
-     * every stream reports: usage, model, finish reason, and whether it ended cleanly.
+     * every stream reports: usage, model, finish reason, and whether it ended cleanly. On the
+     * relay's byte path ({@link #onBlock}) the provider's payload is decoded from its bytes where
+     * the decoder can, and the client's events are written as bytes: no parsed event, string of
+     * the payload or encoded string per event.
      */
-    private final class Stream implements StreamTranslator {
+    private final class Stream implements SseBytesTranslator {
+        private static final byte[] DATA = {'d', 'a', 't', 'a', ':', ' '};
+        private static final byte[] BLANK = {'\n', '\n'};
         private final ProviderCodec.StreamDecoder decoder;
         private final ClientCodec.StreamEncoder encoder;
         private final List<StreamEvent> events = new ArrayList<>();
+        private final List<SseEvent> written = new ArrayList<>();
         private final StreamedTextBuffer text = new StreamedTextBuffer();
         private boolean done;
         private boolean completed;
@@ -139,6 +146,11 @@ final class Composed implements Translator {
             }
             events.clear();
             decoder.decode(upstreamEvent, events);
+            encode(out);
+            return out;
+        }
+
+        private void encode(List<SseEvent> out) {
             for (StreamEvent e : events) {
                 if (done) {
                     break;
@@ -146,7 +158,31 @@ final class Composed implements Translator {
                 account(e);
                 encoder.encode(e, out);
             }
-            return out;
+        }
+
+        /** What {@link #onEvent} does for the block's event (comments and empty blocks dispatch none), written as bytes. */
+        @Override
+        public void onBlock(SseBlock b, Output out) {
+            if (done || !b.isEvent()) {
+                return;
+            }
+            events.clear();
+            decoder.decode(b, events);
+            written.clear();
+            encode(written);
+            for (SseEvent x : written) {
+                String d = x.data();
+                if (x.event().isEmpty() && x.id().isEmpty() && d.indexOf('\n') < 0 && d.indexOf('\r') < 0) {
+                    // SseEvent.encode of a one-line data event, without its string
+                    byte[] a = d.getBytes(StandardCharsets.UTF_8);
+                    out.write(DATA, 0, DATA.length);
+                    out.write(a, 0, a.length);
+                    out.write(BLANK, 0, BLANK.length);
+                } else {
+                    byte[] a = x.bytes();
+                    out.write(a, 0, a.length);
+                }
+            }
         }
 
         private void account(StreamEvent e) {

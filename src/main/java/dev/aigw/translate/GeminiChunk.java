@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What one Gemini {@code streamGenerateContent} chunk says that {@link IdentityStream} counts:
@@ -15,9 +14,10 @@ import java.util.Map;
  * {@code parts} that are not arrays; an escape in a member name; deep nesting) is read from the
  * tree ({@link #of(ObjectNode)}), the same fields.
  *
- * @param usage {@code usageMetadata}'s counts (each 0 when not a number), null when it is not an object
+ * @param usage {@code usageMetadata} as {@link Identity#geminiUsage} reads it (a count 0 when not a
+ *              number), null when it is not an object; read by hand straight into the usage
  */
-record GeminiChunk(boolean error, String modelVersion, Map<String, Long> usage, List<Candidate> candidates) {
+record GeminiChunk(boolean error, String modelVersion, Usage usage, List<Candidate> candidates) {
 
     /** A candidate's finish reason (null if none is a string) and its parts' text in order. */
     record Candidate(String finishReason, List<String> texts) {
@@ -44,7 +44,7 @@ record GeminiChunk(boolean error, String modelVersion, Map<String, Long> usage, 
     /** The tree's reading. */
     static GeminiChunk of(ObjectNode d) {
         if (d.has("error")) return new GeminiChunk(true, null, null, List.of());
-        Map<String, Long> usage = Counts.of(d.get("usageMetadata"), COUNTS);
+        Usage usage = d.get("usageMetadata") instanceof ObjectNode u ? Identity.geminiUsage(u) : null;
         List<Candidate> candidates = new ArrayList<>();
         for (JsonNode cand : d.path("candidates")) {
             List<String> texts = new ArrayList<>(1);
@@ -66,7 +66,7 @@ record GeminiChunk(boolean error, String modelVersion, Map<String, Long> usage, 
     private static GeminiChunk read(JsonBytes j) {
         boolean error = false;
         String model = null;
-        Map<String, Long> usage = null;
+        Usage usage = null;
         List<Candidate> candidates = List.of();
         if (j.openObject()) {
             do {
@@ -77,7 +77,7 @@ record GeminiChunk(boolean error, String modelVersion, Map<String, Long> usage, 
                 } else if (j.nameIs(MODEL_VERSION)) {
                     model = j.stringOrNull();
                 } else if (j.nameIs(USAGE)) {
-                    usage = j.counts(COUNTS, COUNT_NAMES);
+                    usage = usage(j);
                 } else if (j.nameIs(CANDIDATES)) {
                     candidates = candidates(j);
                 } else {
@@ -86,6 +86,25 @@ record GeminiChunk(boolean error, String modelVersion, Map<String, Long> usage, 
             } while (j.nextMember());
         }
         return error ? new GeminiChunk(true, null, null, List.of()) : new GeminiChunk(false, model, usage, candidates);
+    }
+
+    /** usageMetadata's counts, each its last value ({@link JsonBytes#longOr0}), into the usage; null when it is not an object. */
+    private static Usage usage(JsonBytes j) {
+        if (j.peek() != '{') {
+            j.skip();
+            return null;
+        }
+        long[] c = new long[COUNTS.length];
+        if (j.openObject()) {
+            do {
+                j.name();
+                int i = 0;
+                while (i < COUNT_NAMES.length && !j.nameIs(COUNT_NAMES[i])) i++;
+                if (i < COUNT_NAMES.length) c[i] = j.longOr0();
+                else j.skip();
+            } while (j.nextMember());
+        }
+        return Identity.geminiUsage(c[0], c[1], c[2], c[3], c[4], c[5]);
     }
 
     private static List<Candidate> candidates(JsonBytes j) {

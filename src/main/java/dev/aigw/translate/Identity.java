@@ -122,8 +122,14 @@ public final class Identity implements Translator {
 
     /** Gemini's own total when it gives one (it is the sum the other translators compute). */
     static Usage geminiUsage(JsonNode u) {
-        Usage p = Gemini.parseUsage(u);
-        long total = Json.longOr0(u, "totalTokenCount");
+        return geminiUsage(Json.longOr0(u, "promptTokenCount"), Json.longOr0(u, "toolUsePromptTokenCount"),
+                Json.longOr0(u, "thoughtsTokenCount"), Json.longOr0(u, "candidatesTokenCount"),
+                Json.longOr0(u, "cachedContentTokenCount"), Json.longOr0(u, "totalTokenCount"));
+    }
+
+    /** {@link Gemini#parseUsage}'s reading of these counts, with Gemini's total when it gives one. */
+    static Usage geminiUsage(long prompt, long toolUsePrompt, long thoughts, long candidates, long cached, long total) {
+        Usage p = Usage.of(prompt + toolUsePrompt, candidates + thoughts, cached, 0, thoughts);
         return total > 0 ? new Usage(p.input(), p.output(), total, p.cacheRead(), p.cacheWrite(), p.reasoning()) : p;
     }
 

@@ -13,8 +13,7 @@ import java.util.Optional;
  * and Anthropic events are read by hand from their bytes ({@link OpenAiChunkScan},
  * {@link AnthropicEvent}; what that reading leaves, from the tree), and {@link #onBlock} cuts the
  * member out of the provider's bytes; Gemini chunks ({@link GeminiChunk}) and Responses events
- * ({@link ResponsesDelta}, but the few that carry the whole response) too; Bedrock events are read
- * as trees; all are relayed as they came.
+ * ({@link ResponsesDelta}) too; Bedrock events are read as trees; all are relayed as they came.
  */
 final class IdentityStream implements SseBytesTranslator {
     private static final int UNREAD = -1;
@@ -81,7 +80,7 @@ final class IdentityStream implements SseBytesTranslator {
                 yield List.of(e);
             }
             case OPENAI_RESPONSES -> {
-                responses(d);
+                responses(ResponsesDelta.of(d));
                 yield List.of(e);
             }
             case OPENAI_EMBEDDINGS -> List.of(e);
@@ -139,8 +138,8 @@ final class IdentityStream implements SseBytesTranslator {
         }
         if (b.isEvent() && schema == Schema.OPENAI_RESPONSES && b.singleData()) {
             ResponsesDelta ev = ResponsesDelta.read(a, b.dataStart(), b.dataEnd() - b.dataStart());
-            if (ev != null && !ResponsesDelta.carriesResponse(ev.type())) {
-                responses(ev.type(), ev.delta());
+            if (ev != null) {
+                responses(ev);
                 out.write(a, start, b.end()); // relayed as it came
                 return;
             }
@@ -208,28 +207,22 @@ final class IdentityStream implements SseBytesTranslator {
         return REWRITE;
     }
 
-    /** Responses events: text deltas, and usage in the terminal response.completed / incomplete / failed. */
-    private void responses(ObjectNode d) {
-        String type = Json.text(d, "type").orElse("");
+    /** Responses events, read from their bytes or their tree: text deltas, and usage in the terminal response.completed / incomplete / failed. */
+    private void responses(ResponsesDelta ev) {
+        String type = ev.type() == null ? "" : ev.type();
         switch (type) {
-            case "response.created" -> Json.text(d.path("response"), "model").ifPresent(m -> model = m);
+            case "response.created" -> {
+                if (ev.model() != null) model = ev.model();
+            }
             case "response.completed", "response.incomplete", "response.failed" -> {
-                JsonNode r = d.path("response");
-                Json.text(r, "model").ifPresent(m -> model = m);
-                Json.text(r, "status").ifPresent(s -> finish = s);
-                if (r.get("usage") instanceof ObjectNode u) usage = ResponsesUsage.responses(u);
+                if (ev.model() != null) model = ev.model();
+                if (ev.status() != null) finish = ev.status();
+                if (ev.usage() != null) usage = ev.usage();
                 if (type.equals("response.failed")) failed = true;
                 completed = !failed;
             }
-            default -> responses(type, Json.text(d, "delta").orElse(null));
-        }
-    }
-
-    /** A Responses event that does not carry the response, read from its bytes or its tree. */
-    private void responses(String type, String delta) {
-        switch (type == null ? "" : type) {
             case "response.output_text.delta", "response.function_call_arguments.delta",
-                 "response.reasoning_summary_text.delta", "response.custom_tool_call_input.delta" -> appendNonNull(delta);
+                 "response.reasoning_summary_text.delta", "response.custom_tool_call_input.delta" -> appendNonNull(ev.delta());
             case "error" -> {
                 failed = true;
                 completed = false;
@@ -315,7 +308,7 @@ final class IdentityStream implements SseBytesTranslator {
             return;
         }
         if (c.modelVersion() != null) model = c.modelVersion();
-        if (c.usage() != null) usage = Identity.geminiUsage(Counts.tree(c.usage())); // cumulative in every chunk
+        if (c.usage() != null) usage = c.usage(); // cumulative in every chunk
         for (GeminiChunk.Candidate cand : c.candidates()) {
             if (cand.finishReason() != null) {
                 finish = cand.finishReason();

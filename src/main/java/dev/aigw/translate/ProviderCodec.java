@@ -46,5 +46,13 @@ public interface ProviderCodec {
     /** Turns one provider stream into canonical events; a new one per exchange. */
     interface StreamDecoder {
         void decode(SseEvent event, List<StreamEvent> out);
+
+        /**
+         * One SSE block that is an event ({@link SseBlock#isEvent()}), decoded as its event would be;
+         * a decoder that reads the payload's bytes in place overrides this.
+         */
+        default void decode(SseBlock block, List<StreamEvent> out) {
+            decode(block.toEvent(), out);
+        }
     }
 }

@@ -17,8 +17,13 @@ public final class ResponsesUsage {
         long in = Json.longOr0(u, "input_tokens");
         long out = Json.longOr0(u, "output_tokens");
         long total = Json.longOr0(u, "total_tokens");
-        return new Usage(in, out, total > 0 ? total : in + out, Json.longOr0(u.path("input_tokens_details"), "cached_tokens"),
-                0, Json.longOr0(u.path("output_tokens_details"), "reasoning_tokens"));
+        return of(in, out, total, Json.longOr0(u.path("input_tokens_details"), "cached_tokens"),
+                Json.longOr0(u.path("output_tokens_details"), "reasoning_tokens"));
+    }
+
+    /** The counts of a Responses usage object, however read (a total of 0 is the sum of the others). */
+    static Usage of(long in, long out, long total, long cached, long reasoning) {
+        return new Usage(in, out, total > 0 ? total : in + out, cached, 0, reasoning);
     }
 
     /** {@code usage} of an embeddings response: every token is input. */

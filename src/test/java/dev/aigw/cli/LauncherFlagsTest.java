@@ -62,7 +62,7 @@ class LauncherFlagsTest {
         List<String> flags = bash(java, Map.of(), "aigw_jvm_flags \"$ROOT\"; " + PRINT);
         assertThat(flags).contains("-XX:+UseSerialGC", "-Xms32m", "-Xmx1g", "-XX:+ExitOnOutOfMemoryError",
                 "-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=1000", "-Dio.netty.jfr.enabled=false",
-                "--sun-misc-unsafe-memory-access=allow"); // -Xmx and exit-on-OOM are lib/heap.sh's; the last: proxy/WireDefaults
+                "-Djdk.reflect.useNativeAccessorOnly=true", "--sun-misc-unsafe-memory-access=allow"); // -Xmx and exit-on-OOM are lib/heap.sh's; the last: proxy/WireDefaults
         assertThat(flags).noneMatch(f -> f.startsWith("-XX:AOTCache")); // not built yet: started without
         String cache = flags.getLast().substring("cache=".length());
         assertThat(cache).contains("/target/ai-gateway.jdk-25.0.3+1.").endsWith(".aot");

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.OpenAIServiceException;
@@ -21,6 +24,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +43,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * SDK signer and its own copy of the key, a fake Model Armor that takes only the OAuth2 token a
  * fake Google token endpoint minted for the service-account key in the Secret (the JWT's signature
  * checked there), and the official openai-java and anthropic-java SDKs as clients, which see each
- * rejection in their own format.
+ * rejection in their own format. Over 400 lines for a reason: one gateway and its five fake peers
+ * (with a token minted at start) serve every case; a second class would start them all again.
  */
 class CloudGuardsEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,11 +60,24 @@ class CloudGuardsEndToEndTest {
     private static final LinkedBlockingQueue<JsonNode> bedrockCalls = new LinkedBlockingQueue<>();
     private static final LinkedBlockingQueue<FakeUpstream.Recorded> armorCalls = new LinkedBlockingQueue<>();
     private static volatile boolean armorDown;
+    /** A streamed answer with text (that the output guard blocks) and a tool call. */
+    private static final String TOOL_STREAM = """
+            data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":"Hello there"},"finish_reason":null}]}
+
+            data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"lookup","arguments":"{}"}}]},"finish_reason":null}]}
+
+            data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}
+
+            data: [DONE]
+
+            """;
 
     @BeforeAll
     static void start() throws Exception {
         openai = FakeUpstream.tls().respond((r, req) -> {
-            if (r.json().path("stream").asBoolean(false)) {
+            if (r.json().path("stream").asBoolean(false) && r.json().toString().contains("call a tool")) {
+                req.response().putHeader("content-type", "text/event-stream").end(TOOL_STREAM);
+            } else if (r.json().path("stream").asBoolean(false)) {
                 req.response().putHeader("content-type", "text/event-stream").end(Fixtures.read("openai/chat-stream.sse"));
             } else {
                 req.response().putHeader("content-type", "application/json").end(Fixtures.read("openai/chat-completion.json"));
@@ -74,6 +92,14 @@ class CloudGuardsEndToEndTest {
                 return;
             }
             JsonNode body = r.json();
+            if (body.toString().contains("expired session")) {
+                // As AWS answers a bad signature: the canonical request it expected, session token and all.
+                req.response().setStatusCode(403).putHeader("content-type", "application/json")
+                        .putHeader("x-amzn-errortype", "InvalidSignatureException:http://internal.amazon.com/coral/com.amazon.coral.service/")
+                        .end("{\"message\":\"The Canonical String for this request should have been 'POST\\nx-amz-security-token:"
+                                + "FwoGZXIvYXdzSESSIONTOKEN'\"}");
+                return;
+            }
             bedrockCalls.add(JSON.createObjectNode().put("path", r.path()).set("body", body));
             req.response().putHeader("content-type", "application/json").end(applyGuardrail(body).toString());
         });
@@ -228,6 +254,14 @@ class CloudGuardsEndToEndTest {
             anonymized = true;
         }
         if (all.contains("garbled")) return reply.put("action", "MAYBE");
+        if (all.contains("textless")) {
+            // An anonymising intervention whose outputs carry no text: nothing to put in the masks' place.
+            reply.put("action", "GUARDRAIL_INTERVENED").put("actionReason", "Guardrail masked.");
+            for (JsonNode ignored : body.path("content")) reply.withArray("outputs").addObject();
+            reply.putArray("assessments").addObject().putObject("sensitiveInformationPolicy").putArray("piiEntities")
+                    .addObject().put("type", "EMAIL").put("match", "x").put("action", "ANONYMIZED");
+            return reply;
+        }
         if (blocked) {
             reply.put("action", "GUARDRAIL_INTERVENED").put("actionReason", "Guardrail blocked.");
             reply.putArray("outputs").addObject().put("text", "Sorry, the model cannot answer this question.");
@@ -309,6 +343,16 @@ class CloudGuardsEndToEndTest {
     }
 
     @Test
+    void anAnonymisingAnswerWithoutTheMaskedTextsFailsClosed() throws Exception {
+        int before = openai.received();
+        HttpResponse<String> r = gw.post("/v1/chat/completions",
+                "{\"model\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"textless mask for a@b.c\"}]}");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(r.body()).path("error").path("message").asText()).contains("Bedrock guardrail gr1abc version 2");
+        assertThat(openai.received()).as("the unmasked text never reaches the provider").isEqualTo(before);
+    }
+
+    @Test
     void aStreamedAnswerIsHeldAndJudgedWholeByTheResponseGuard() throws Exception {
         bedrockCalls.clear();
         HttpResponse<String> r = gw.post("/v1/chat/completions",
@@ -318,6 +362,41 @@ class CloudGuardsEndToEndTest {
         assertThat(out.path("source").asText()).isEqualTo("OUTPUT");
         assertThat(texts(out)).as("the whole streamed text, once").containsExactly("Hello there");
         assertThat(r.body()).contains("the answer was withheld by the bedrock guardrail").doesNotContain("\" there\"");
+    }
+
+    @Test
+    void aStreamedAnswerThatAlsoCallsAToolIsStillJudgedByTheResponseGuard() throws Exception {
+        bedrockCalls.clear();
+        // Not streamed, Bedrock judges the text of an answer that also calls a tool (only the
+        // webhook skips tool-call answers); streamed, the held text must be judged the same way.
+        HttpResponse<String> r = gw.post("/v1/chat/completions",
+                "{\"model\":\"x\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"call a tool\"}]}");
+        assertThat(nextBedrockCall().path("body").path("source").asText()).isEqualTo("INPUT");
+        JsonNode out = bedrockCalls.poll(10, TimeUnit.SECONDS);
+        assertThat(out).as("an OUTPUT ApplyGuardrail call on the held text").isNotNull();
+        assertThat(texts(out.path("body"))).containsExactly("Hello there");
+        assertThat(r.body()).contains("the answer was withheld by the bedrock guardrail").doesNotContain("Hello there");
+    }
+
+    @Test
+    void aCloudServicesErrorBodyReachesNeitherTheClientNorTheLog() throws Exception {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logged);
+        HttpResponse<String> r;
+        try {
+            r = gw.post("/v1/chat/completions",
+                    "{\"model\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"an expired session\"}]}");
+        } finally {
+            root.detachAppender(logged);
+        }
+        assertThat(logged.list).map(ILoggingEvent::getFormattedMessage).anySatisfy(m -> assertThat(m).contains("answered HTTP 403"))
+                .noneSatisfy(m -> assertThat(m).contains("SESSIONTOKEN"));
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(r.body()).path("error").path("message").asText())
+                .contains("Bedrock guardrail gr1abc version 2").contains("answered HTTP 403 (InvalidSignatureException)");
+        assertThat(r.body()).doesNotContain("SESSIONTOKEN").doesNotContain("Canonical");
     }
 
     @Test

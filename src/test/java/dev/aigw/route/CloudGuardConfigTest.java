@@ -75,6 +75,27 @@ class CloudGuardConfigTest {
     }
 
     @Test
+    void theOtherGuardsTakeTheScopeTheyAlwaysRead() {
+        // agentgateway's CRD: a non-default scope only on regex and bedrockGuardrails; the default, written out, on any.
+        SnapshotCompiler.Result r = compile("""
+                request:
+                - googleModelArmor: {templateId: t, projectId: p}
+                  scope: [Messages, SystemPrompt]
+                - openAIModeration: {}
+                  scope: [SystemPrompt, Messages]
+                """);
+        assertThat(r.problems()).filteredOn(Problem::isError).isEmpty();
+        SnapshotCompiler.Result narrowed = compile("""
+                request:
+                - openAIModeration: {}
+                  scope: [Messages]
+                """);
+        assertThat(narrowed.problems()).filteredOn(Problem::isError).map(Problem::toString)
+                .anySatisfy(p -> assertThat(p).startsWith("t.yaml:11: error: AgentgatewayPolicy ns/p: spec.backend.ai.promptGuard.request[0].scope: ")
+                        .contains("scope applies to regex and bedrockGuardrails guards only"));
+    }
+
+    @Test
     void aMissingModerationSecretIsReportedAtItsSecretRef() {
         SnapshotCompiler.Result r = compile("""
                 request:

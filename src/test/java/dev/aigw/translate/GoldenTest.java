@@ -205,6 +205,19 @@ class GoldenTest {
         assertThat(byByte.wire).as("byte-by-byte output").isEqualTo(whole.wire);
         assertThat(byEvent.framingError).isEqualTo(whole.framingError);
         assertThat(byByte.framingError).isEqualTo(whole.framingError);
+        if (backend.streamFraming() == StreamFraming.SSE && client != backend) {
+            // The relay's byte path (blocks read in place, events written as bytes): the same stream, byte for byte.
+            for (List<byte[]> chunks : List.of(List.of(upstream), perEvent, perByte)) {
+                StreamRun bytes = runBlocks(begin(client, backend, dir), chunks);
+                assertThat(bytes.wire).as("byte path, %d chunks", chunks.size()).isEqualTo(whole.wire);
+                assertThat(bytes.framingError).isEqualTo(whole.framingError);
+                StreamTranslator a = bytes.translator;
+                StreamTranslator b = whole.translator;
+                assertThat(List.of(a.usage(), a.model(), a.finishReason(), a.completed(), a.streamedText().text()))
+                        .as("byte path's accounting").isEqualTo(List.of(b.usage(), b.model(), b.finishReason(), b.completed(),
+                                b.streamedText().text()));
+            }
+        }
 
         Path expected = dir.resolve("stream.sse");
         if (UPDATE) {
@@ -360,6 +373,25 @@ class GoldenTest {
         }
         out.addAll(st.onEnd());
         return new StreamRun(SseWriter.encodeToString(out), st, framingError);
+    }
+
+    /** As {@link #runStream}, through the relay's byte path: {@link SseSplitter} blocks to {@link SseBytesTranslator#onBlock}. */
+    private static StreamRun runBlocks(Translator tr, List<byte[]> chunks) {
+        SseBytesTranslator st = (SseBytesTranslator) tr.stream();
+        SseSplitter splitter = new SseSplitter();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        SseBytesTranslator.Output o = (a, from, to) -> out.write(a, from, to - from);
+        boolean framingError = false;
+        try {
+            for (byte[] chunk : chunks) {
+                splitter.feed(chunk, 0, chunk.length, b -> st.onBlock(b, o));
+            }
+            splitter.finish(b -> st.onBlock(b, o));
+        } catch (StreamFramingException e) {
+            framingError = true;
+        }
+        out.writeBytes(SseWriter.encode(st.onEnd()));
+        return new StreamRun(out.toString(StandardCharsets.UTF_8), st, framingError);
     }
 
     private void checkError(Schema client, Schema backend, Path dir) throws Exception {

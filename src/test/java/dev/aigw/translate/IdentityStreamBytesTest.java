@@ -198,7 +198,7 @@ class IdentityStreamBytesTest {
         assertThat(f.completed()).as("an error event is no clean end").isFalse();
     }
     @Test
-    void responsesEventsAreReadFromTheirBytesButThoseThatCarryTheResponse() {
+    void responsesEventsAreReadFromTheirBytes() {
         String stream = "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_1\","
                 + "\"object\":\"response\",\"status\":\"in_progress\",\"model\":\"gpt-4.1-mini\",\"output\":[]}}\n\n"
                 + "event: response.in_progress\ndata: {\"type\":\"response.in_progress\",\"response\":{\"id\":\"resp_1\",\"model\":\"ignored\"}}\n\n"
@@ -230,6 +230,36 @@ class IdentityStreamBytesTest {
         assertThat(f.bytes()).isEqualTo(failed);
         assertThat(f.text()).isEqualTo("a");
         assertThat(f.completed()).as("an error event is no clean end").isFalse();
+    }
+
+    @Test
+    void aResponsesEventsResponseIsReadAsTheTreeReadsIt() {
+        String usage = "'usage':{'input_tokens':37,'input_tokens_details':{'cached_tokens':4},'output_tokens':11,"
+                + "'output_tokens_details':{'reasoning_tokens':3},'total_tokens':48}";
+        for (String e : List.of(
+                "{'type':'response.completed','sequence_number':10,'response':{'id':'r','object':'response','status':'completed',"
+                        + "'error':null,'model':'gpt-4.1','output':[{'type':'message','content':[{'text':'x'}]}]," + usage + ",'user':null}}",
+                "{'response':{'model':'m','status':'incomplete','usage':{'input_tokens':1,'output_tokens':2}},'type':'response.incomplete'}",
+                "{'type':'response.created','response':{'status':'in_progress','model':'gpt-4.1','usage':null}}",
+                "{'type':'response.failed','response':{'status':5,'model':['m'],'usage':'none'}}",
+                "{'type':'response.completed','response':{'usage':{'input_tokens':'x','total_tokens':0,'input_tokens_details':7,"
+                        + "'output_tokens_details':{'other':1}}}}",
+                "{'type':'response.completed','response':{'usage':{}}}",
+                "{'type':'response.completed','response':'not an object'}",
+                "{'type':'response.in_progress','response':{'model':'m'}}")) {
+            String json = e.replace('\'', '"');
+            byte[] a = json.getBytes(StandardCharsets.UTF_8);
+            assertThat(ResponsesDelta.read(a, 0, a.length)).as(json).isEqualTo(ResponsesDelta.of(Json.parseObject(json).orElseThrow()));
+        }
+        for (String e : List.of("{'type':'response.completed','response':{'usage':{'input_tokens':1.5}}}",
+                "{'type':'response.completed','response':{'usage':{'input_tokens':1,'input_tokens':2}}}",
+                "{'type':'response.completed','response':{'usage':{'input_tokens_details':{'cached_tokens':1,'cached_tokens':2}}}}",
+                "{'type':'response.completed','response':{'model':'a','model':'b'}}",
+                "{'type':'response.completed','response':{},'response':{}}")) {
+            String json = e.replace('\'', '"');
+            byte[] a = json.getBytes(StandardCharsets.UTF_8);
+            assertThat(ResponsesDelta.read(a, 0, a.length)).as("left to the tree: " + json).isNull();
+        }
     }
 
     @Test

@@ -42,8 +42,11 @@ final class AiValidation {
                         .ifPresent(a -> PolicyValidation.auth(a, rp + "/openAIModeration/policies/auth", c)));
                 r.bedrockGuardrails().ifPresent(b -> bedrock(b, rp + "/bedrockGuardrails", c));
                 r.googleModelArmor().ifPresent(m -> modelArmor(m, rp + "/googleModelArmor", c));
-                if (!r.scope().isEmpty() && r.regex().isEmpty() && r.bedrockGuardrails().isEmpty()) {
-                    c.error(rp + "/scope", "scope applies to regex and bedrockGuardrails guards only");
+                // agentgateway's CRD lets the other guards name only what they always read: SystemPrompt and Messages.
+                if (!r.scope().isEmpty() && r.regex().isEmpty() && r.bedrockGuardrails().isEmpty()
+                        && !Set.copyOf(r.scope()).equals(Set.of(AiBackendPolicy.Scope.SystemPrompt, AiBackendPolicy.Scope.Messages))) {
+                    c.error(rp + "/scope", "scope applies to regex and bedrockGuardrails guards only; the others always "
+                            + "read the system prompt and the messages (scope: [SystemPrompt, Messages], or none)");
                 }
                 if (r.scope().size() > 4 || new java.util.HashSet<>(r.scope()).size() != r.scope().size()) {
                     c.error(rp + "/scope", "lists a scope twice (at most SystemPrompt, Messages, ToolOutput, ToolInput once each)");
