@@ -59,6 +59,7 @@ final class UpstreamCall {
                 return;
             }
             request = up;
+            upstreams.watchIdle(up);
             up.headers().setAll(headers);
             if (headers.contains(Headers.HOST)) {
                 HostAndPort a = HostAndPort.parseAuthority(headers.get(Headers.HOST), -1);

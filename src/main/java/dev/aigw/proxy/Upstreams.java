@@ -58,6 +58,7 @@ public final class Upstreams {
     // time a plain-HTTP upstream never needs).
     private final Map<Object, HttpClientAgent> tlsPerLoop = new ConcurrentHashMap<>();
     private final Map<Object, HttpClientAgent> plainPerLoop = new ConcurrentHashMap<>();
+    private final Map<Object, IdleWatch> idlePerLoop = new ConcurrentHashMap<>();
     private final Map<String, String> connectTo;
     private final long connectTimeoutMs;
     private final JvmTrust jvmTrust;
@@ -109,16 +110,30 @@ public final class Upstreams {
         return jvmTrust.whenLoaded(ctx).compose(v -> client(ctx, true).request(ro));
     }
 
+    /**
+     * Bounds {@code request}'s silences by {@link #IDLE_TIMEOUT_MS}: a response that sends nothing
+     * for this long is dead, even mid-stream (LLM answers can think for minutes before a byte, so
+     * this is generous). Through the calling loop's {@link IdleWatch}, which costs no timer for a
+     * request that is over within a second or two.
+     */
+    void watchIdle(HttpClientRequest request) {
+        ContextInternal ctx = ((VertxInternal) vertx).getContext();
+        if (ctx == null) {
+            request.idleTimeout(IDLE_TIMEOUT_MS);
+            return;
+        }
+        IdleWatch w = idlePerLoop.get(ctx.nettyEventLoop());
+        if (w == null) w = idlePerLoop.computeIfAbsent(ctx.nettyEventLoop(), k -> new IdleWatch(ctx.nettyEventLoop(), IDLE_TIMEOUT_MS));
+        w.watch(request);
+    }
+
     public Future<HttpClientRequest> request(HttpMethod method, String host, int port, boolean useTls, String uri) {
         RequestOptions ro = new RequestOptions()
                 .setMethod(method)
                 .setHost(host)
                 .setPort(port)
                 .setURI(uri)
-                .setConnectTimeout(connectTimeoutMs)
-                // A response that sends nothing for this long is dead, even mid-stream; LLM answers
-                // can think for minutes before a byte, so this is generous.
-                .setIdleTimeout(IDLE_TIMEOUT_MS);
+                .setConnectTimeout(connectTimeoutMs);
         String redirect = connectTo.isEmpty() ? null : connectTo.get(host + ":" + port);
         if (redirect != null) {
             int colon = redirect.lastIndexOf(':');
