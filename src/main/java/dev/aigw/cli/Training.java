@@ -207,12 +207,30 @@ final class Training {
                         authToken: {kind: Inline, inline: train-token}
                         model: claude-3-5-haiku-latest
                 ---
+                # Never called: a provider over TLS makes the gateway read the JVM's trust store at
+                # start, as a config with one does, so the cache holds what that loads.
+                apiVersion: gateway.kgateway.dev/v1alpha1
+                kind: Backend
+                metadata: {name: openai-tls, namespace: kgateway-system}
+                spec:
+                  type: AI
+                  ai:
+                    llm:
+                      host: api.openai.com
+                      port: 443
+                      openai:
+                        authToken: {kind: Inline, inline: train-token}
+                        model: gpt-4o-mini
+                ---
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: HTTPRoute
                 metadata: {name: train, namespace: kgateway-system}
                 spec:
                   parentRefs: [{name: ai-gateway}]   # the implicit Gateway, on a free port
                   rules:
+                  - name: tls
+                    matches: [{path: {type: PathPrefix, value: /v1}, headers: [{name: x-train-backend, value: never-sent}]}]
+                    backendRefs: [{name: openai-tls, group: gateway.kgateway.dev, kind: Backend}]
                   - name: translated
                     matches: [{path: {type: PathPrefix, value: /v1}, headers: [{name: x-train-backend, value: anthropic}]}]
                     backendRefs: [{name: anthropic, group: gateway.kgateway.dev, kind: Backend}]

@@ -71,6 +71,7 @@ public final class GatewayServer {
 
     /** Serves {@code next}: ports it adds are opened before the swap, ports it drops closed after. */
     public synchronized Future<Void> apply(Snapshot next) {
+        if (usesTls(next)) services.upstreams().expectTls();
         Set<Integer> wanted = new TreeSet<>(next.ports().keySet());
         List<Future<?>> opening = new ArrayList<>();
         List<Future<?>> switching = new ArrayList<>();
@@ -110,6 +111,21 @@ public final class GatewayServer {
             }
             return Future.failedFuture(err);
         });
+    }
+
+    /** Whether a provider of the snapshot is reached over TLS (other TLS calls, e.g. webhooks, load the trust on first use). */
+    static boolean usesTls(Snapshot snapshot) {
+        for (dev.aigw.route.RouteTable table : snapshot.ports().values()) {
+            for (dev.aigw.route.RouteTable.Entry e : table.entries()) {
+                for (dev.aigw.route.CompiledRule.Weighted w : e.rule().destinations()) {
+                    if (!(w.destination() instanceof dev.aigw.route.Destination.Ai ai)) continue;
+                    for (List<dev.aigw.provider.Provider> group : ai.groups()) {
+                        for (dev.aigw.provider.Provider p : group) if (p.target().tls()) return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static io.vertx.core.net.ServerSSLOptions sslOptions(Snapshot.TlsCertificate cert) {

@@ -99,6 +99,16 @@ public final class Upstreams {
                 : plainPerLoop.computeIfAbsent(key, k -> vertx.createHttpClient(plainOptions, pool));
     }
 
+    /** A TLS upstream is configured: the JVM's trust store is loaded now, before its first request. */
+    public void expectTls() {
+        jvmTrust.start();
+    }
+
+    /** Whether the JVM's trust store has been asked for (tests). */
+    boolean trustRequested() {
+        return jvmTrust.started();
+    }
+
     /**
      * Sends on the calling loop's client. A TLS request made before the JVM's trust store is loaded
      * (the first ~50-70 ms after start) is sent once the load's future completes, on the same
@@ -168,7 +178,9 @@ public final class Upstreams {
 
     /** The JVM's default trust plus the given PEM files: a certificate either accepts is trusted. */
     static TrustManager trustManager(List<Path> caFiles) {
-        return trustManager(new JvmTrust(), caFiles);
+        JvmTrust jvm = new JvmTrust();
+        jvm.start();
+        return trustManager(jvm, caFiles);
     }
 
     private static TrustManager trustManager(JvmTrust jvm, List<Path> caFiles) {
@@ -199,22 +211,32 @@ public final class Upstreams {
     }
 
     /**
-     * The JVM's trust store, loaded on a thread of its own from the moment the gateway starts
-     * (reading and parsing its ~150 certificates is 50-70 ms of CPU), so the listeners open without
-     * waiting for it. A TLS request in the first moments is sent on {@link #whenLoaded}; the
-     * checks below then find the store loaded (their bounded wait is only for a caller that did
-     * not wait first).
+     * The JVM's trust store, loaded on a thread of its own once a TLS upstream is expected (a
+     * config with one is served: {@link #expectTls}) or first used, so the listeners open without
+     * waiting for it and a gateway with plain-HTTP upstreams only never reads it (reading and
+     * parsing its ~150 certificates is 50-70 ms of CPU, and the JIT compiles of its big-integer
+     * arithmetic, beside the first request). A TLS request that comes first is sent on
+     * {@link #whenLoaded}; the checks below then find the store loaded (their bounded wait is
+     * only for a caller that did not wait first).
      */
     static final class JvmTrust extends X509ExtendedTrustManager {
         static final long LOAD_TIMEOUT_S = 30;
         private final CompletableFuture<X509ExtendedTrustManager> loaded = new CompletableFuture<>();
+        private final java.util.concurrent.Callable<X509ExtendedTrustManager> load;
+        private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
 
         JvmTrust() {
             this(() -> (X509ExtendedTrustManager) x509(null));
         }
 
-        /** Loads with {@code load} on a thread of its own (tests: a load that is slow or fails). */
+        /** Loads with {@code load} on a thread of its own, when first needed (tests: a load that is slow or fails). */
         JvmTrust(java.util.concurrent.Callable<X509ExtendedTrustManager> load) {
+            this.load = load;
+        }
+
+        /** Starts the load now unless it has started. */
+        void start() {
+            if (!started.compareAndSet(false, true)) return;
             Thread t = new Thread(() -> {
                 try {
                     loaded.complete(load.call());
@@ -224,6 +246,10 @@ public final class Upstreams {
             }, "trust-store-load");
             t.setDaemon(true);
             t.start();
+        }
+
+        boolean started() {
+            return started.get();
         }
 
         boolean isLoaded() {
@@ -236,6 +262,7 @@ public final class Upstreams {
          * {@value #LOAD_TIMEOUT_S} s.
          */
         Future<Void> whenLoaded(ContextInternal ctx) {
+            start();
             Future<X509ExtendedTrustManager> f = ctx == null ? Future.fromCompletionStage(loaded)
                     : Future.fromCompletionStage(loaded, ctx);
             return f.timeout(LOAD_TIMEOUT_S, TimeUnit.SECONDS).transform(ar -> {
@@ -249,6 +276,7 @@ public final class Upstreams {
         }
 
         X509ExtendedTrustManager get() throws CertificateException {
+            start();
             try {
                 return loaded.get(30, TimeUnit.SECONDS);
             } catch (ExecutionException e) {

@@ -47,6 +47,63 @@ class UpstreamsTrustTest {
     }
 
     @Test
+    void theStoreIsReadOnlyOnceATlsUpstreamIsExpectedOrUsed() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
+        Vertx vertx = Vertx.vertx();
+        try (FakeUpstream plain = FakeUpstream.plain().respondWith(200, "application/json", "{}")) {
+            Upstreams.JvmTrust counted = new Upstreams.JvmTrust(() -> {
+                loads.incrementAndGet();
+                return jvmDefault();
+            });
+            Upstreams up = new Upstreams(vertx, ProxyOptions.defaults(), counted);
+            Promise<Integer> status = Promise.promise();
+            vertx.getOrCreateContext().runOnContext(v -> up.request(HttpMethod.GET, "127.0.0.1", plain.port(), false, "/v1/models")
+                    .compose(req -> req.send()).compose(resp -> resp.body().map(b -> resp.statusCode())).onComplete(status));
+            assertThat(status.future().await(10, TimeUnit.SECONDS)).isEqualTo(200);
+            assertThat(up.trustRequested()).as("plain HTTP does not read the trust store").isFalse();
+            assertThat(loads).hasValue(0);
+
+            up.expectTls();
+            assertThat(up.trustRequested()).isTrue();
+            assertThat(counted.getAcceptedIssuers()).hasSizeGreaterThan(20);
+            up.expectTls();
+            assertThat(loads).hasValue(1);
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aConfigWithATlsProviderIsOneThatExpectsTls() {
+        String plain = """
+                apiVersion: gateway.kgateway.dev/v1alpha1
+                kind: Backend
+                metadata: {name: local, namespace: kgateway-system}
+                spec:
+                  type: AI
+                  ai: {llm: {host: 127.0.0.1, port: 8081, openai: {authToken: {kind: Inline, inline: t}}}}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: r, namespace: kgateway-system}
+                spec:
+                  parentRefs: [{name: ai-gateway}]
+                  rules:
+                  - backendRefs: [{name: local, group: gateway.kgateway.dev, kind: Backend}]
+                """;
+        dev.aigw.route.Snapshot local = compile(plain);
+        assertThat(dev.aigw.proxy.resilience.ProviderKey.allIn(local)).as("the config compiles to a provider").hasSize(1);
+        assertThat(GatewayServer.usesTls(local)).isFalse();
+        assertThat(GatewayServer.usesTls(compile(plain.replace("host: 127.0.0.1, port: 8081", "host: api.openai.com, port: 443"))))
+                .isTrue();
+    }
+
+    private static dev.aigw.route.Snapshot compile(String yaml) {
+        return dev.aigw.route.SnapshotCompiler.compile(dev.aigw.config.YamlResources.parse("t.yaml", yaml).resources(), 1,
+                new dev.aigw.route.SnapshotCompiler.Options(8080, name -> null, true)).snapshot();
+    }
+
+    @Test
     void aCaFileIsTrustedBesidesTheJvmsStoreAndABadOneFailsTheStart() throws Exception {
         X509TrustManager tm = (X509TrustManager) Upstreams.trustManager(List.of(TestCerts.caPem()));
         assertThat(tm.getAcceptedIssuers()).contains(testCa()).hasSizeGreaterThan(20);
