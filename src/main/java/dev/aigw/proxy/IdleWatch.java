@@ -11,9 +11,11 @@ import java.util.concurrent.TimeUnit;
  * request cost ~2% of a passthrough request's CPU and ~5% of a stream's (JFR), and nearly every
  * request is over long before. So each event loop keeps its requests in flight in a list, oldest
  * first, and one sweep a second hands each request still in flight after {@link #GRACE_MS} to
- * Vert.x's own per-request idle timeout ({@link HttpClientRequest#idleTimeout}), which from then
- * on works as before. A dead upstream is cut at most {@code GRACE_MS} + {@code SWEEP_MS} later
- * than with the timer set at once, never earlier.
+ * Vert.x's own per-request idle timeout ({@link HttpClientRequest#idleTimeout}). Vert.x cancels
+ * that timer at the response's head and leaves it armed past the end, so a request handed over
+ * before its head is timed again from the head, and at the end a 1 ms timer replaces it (else it
+ * would hold the exchange for the limit). A dead upstream is cut at most {@code GRACE_MS} +
+ * {@code SWEEP_MS} later than with the timer set at once, never earlier.
  *
  * <p>One instance per event loop, used only from that loop's thread (the requests it holds run on
  * it: {@link Upstreams} gives each loop its own clients), so nothing here is synchronised.
@@ -41,6 +43,8 @@ final class IdleWatch {
         Node prev;
         Node next;
         boolean linked = true;
+        /** Timed by Vert.x from the sweep on. */
+        boolean handed;
 
         Node(HttpClientRequest request, long since) {
             this.request = request;
@@ -69,8 +73,17 @@ final class IdleWatch {
             tail = n;
         }
         request.response().onComplete(ar -> {
-            if (ar.failed()) n.unlink();
-            else ar.result().end().onComplete(v -> n.unlink());
+            if (ar.failed()) {
+                n.unlink();
+                return;
+            }
+            // Vert.x stops timing a request at its response's head: one handed over before is timed again, for the body.
+            if (n.handed) request.idleTimeout(idleMs);
+            ar.result().end().onComplete(v -> {
+                n.unlink();
+                // Nor does it cancel the timer at the end: a 1 ms one replaces it, or it would hold the exchange for idleMs.
+                if (n.handed) request.idleTimeout(1);
+            });
         });
         if (!armed) {
             armed = true;
@@ -90,7 +103,8 @@ final class IdleWatch {
         while (head != null && head.since - cutoff <= 0) {
             Node n = head;
             n.unlink();
-            // From here Vert.x times the silence (and cancels its timer when the response ends).
+            n.handed = true;
+            // From here Vert.x times the silence (re-armed at the response's head, replaced at its end: watch()).
             n.request.idleTimeout(idleMs);
         }
         armed = head != null;

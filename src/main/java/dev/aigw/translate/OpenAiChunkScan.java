@@ -134,6 +134,7 @@ final class OpenAiChunkScan {
         // Leading members that only name the model, up to keepTo (the next member's name): for the stream's Prefix.
         boolean plain;
         int keepTo = -1;
+        String keepModel = null; // the model those members name (a later one is not the prefix's)
         if (prefix != null && prefix.startsAt(j.a, from, j.end)) {
             j.p = from + prefix.len; // at the name of the first member the prefix does not hold
             model = prefix.model;
@@ -169,6 +170,9 @@ final class OpenAiChunkScan {
                             if (j.peek() == '{') fastChoice(j);
                             else j.skip();
                         } while (j.nextElement());
+                    } else if (j.peek() == '{') {
+                        // A tree iterates an object's values as choices (the identity stream always did): a full one is the tree's.
+                        if (j.openObject()) throw JsonBytes.UNUSUAL;
                     } else if (!choicesEmpty) {
                         j.skip();
                     }
@@ -181,10 +185,13 @@ final class OpenAiChunkScan {
                     j.skip();
                 }
                 more = j.nextMember();
-                if (plain && more) keepTo = j.p;
+                if (plain && more) {
+                    keepTo = j.p;
+                    keepModel = model;
+                }
             } while (more);
         }
-        if (keepTo > 0) prefix.keep(j.a, from, keepTo, model);
+        if (keepTo > 0) prefix.keep(j.a, from, keepTo, keepModel);
         if (usageMembers == 1) cut(j.a, from, j.end, nameAt, valueEnd);
     }
 
@@ -222,7 +229,7 @@ final class OpenAiChunkScan {
 
     private static List<String> fastToolCalls(JsonBytes j) {
         if (j.peek() != '[') {
-            j.skip();
+            if (j.members()) throw JsonBytes.UNUSUAL; // as choices: a tree iterates a full object's values
             return null;
         }
         List<String> args = null;
@@ -290,21 +297,19 @@ final class OpenAiChunkScan {
         s.model = Json.text(d, "model").orElse(null);
         JsonNode choices = d.path("choices");
         s.choicesEmpty = choices.isArray() && choices.isEmpty();
-        if (choices.isArray()) {
-            for (JsonNode c : choices) {
-                if (!c.isObject()) continue;
-                JsonNode delta = c.path("delta");
-                List<String> args = null;
-                for (JsonNode tc : delta.path("tool_calls")) {
-                    JsonNode v = tc.path("function").get("arguments");
-                    if (v != null && v.isTextual()) {
-                        if (args == null) args = new ArrayList<>(2);
-                        args.add(v.asText());
-                    }
+        for (JsonNode c : choices) { // an object's values too
+            if (!c.isObject()) continue;
+            JsonNode delta = c.path("delta");
+            List<String> args = null;
+            for (JsonNode tc : delta.path("tool_calls")) {
+                JsonNode v = tc.path("function").get("arguments");
+                if (v != null && v.isTextual()) {
+                    if (args == null) args = new ArrayList<>(2);
+                    args.add(v.asText());
                 }
-                s.add(Json.text(c, "finish_reason").orElse(null), textual(delta, "content"), textual(delta, "reasoning_content"),
-                        textual(delta, "refusal"), args);
             }
+            s.add(Json.text(c, "finish_reason").orElse(null), textual(delta, "content"), textual(delta, "reasoning_content"),
+                    textual(delta, "refusal"), args);
         }
         JsonNode u = d.get("usage");
         if (u != null) {

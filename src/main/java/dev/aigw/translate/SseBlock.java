@@ -16,7 +16,7 @@ import java.util.Optional;
  * and is only valid during the call that hands the block over.
  *
  * @param skip the bytes at the start that belong to no line: the LF of a CRLF split off the
- *             previous block, and the stream's byte-order mark
+ *             previous block, and the stream's byte-order mark (with a blank line right after it)
  */
 public record SseBlock(byte[] bytes, int start, int end, int skip, int dataLines, int dataStart, int dataEnd,
                        String event, String id) {

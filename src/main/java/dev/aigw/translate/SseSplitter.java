@@ -153,6 +153,9 @@ public final class SseSplitter {
             if (to - p >= 3 && a[p] == (byte) 0xEF && a[p + 1] == (byte) 0xBB && a[p + 2] == (byte) 0xBF) {
                 skip += 3;
                 lineEnd = -1;
+                // feed() took the mark for a line's text: a line end right after it is a blank line, which ends no event.
+                int q = p + 3;
+                if (q < to && (a[q] == '\n' || a[q] == '\r')) skip += a[q] == '\r' && q + 1 < to && a[q + 1] == '\n' ? 2 : 1;
             }
         }
         dataLines = 0;

@@ -141,6 +141,19 @@ class OpenAiChunkScanTest {
     }
 
     @Test
+    void aPrefixGivesOnlyTheModelItHolds() {
+        // The first chunk names its model after choices: the prefix kept ({"id":"c",) holds none.
+        List<String> stream = List.of("{\"id\":\"c\",\"choices\":[],\"model\":\"a\"}", "{\"id\":\"c\",\"choices\":[]}",
+                "{\"id\":\"c\",\"choices\":[],\"model\":\"b\"}", "{\"id\":\"c\",\"usage\":null}");
+        OpenAiChunkScan.Prefix prefix = new OpenAiChunkScan.Prefix();
+        for (String c : stream) {
+            byte[] a = c.getBytes(StandardCharsets.UTF_8);
+            assertThat(scanned(OpenAiChunkScan.read(a, 0, a.length, null, prefix), a)).as(c).isEqualTo(tree(c));
+        }
+        assertThat(prefix.hits).as("chunks read from after the prefix").isEqualTo(3);
+    }
+
+    @Test
     void openAisChunksAreReadByHand() {
         for (String c : CHUNKS.subList(0, 16)) {
             if (c.contains("1.5") || c.contains("1234567890123456789")) continue; // fractions, longer than a long: Jackson's

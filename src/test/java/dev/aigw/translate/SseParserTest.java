@@ -126,6 +126,15 @@ class SseParserTest {
     }
 
     @Test
+    void aBlankLineRightAfterTheByteOrderMarkEndsNoEventAndLosesNone() {
+        for (String end : List.of("\n", "\r", "\r\n")) {
+            String s = "\uFEFF" + end + "data: x" + end + end + "data: y" + end + end;
+            assertThat(parseWhole(s)).as(s).containsExactly(SseEvent.data("x"), SseEvent.data("y"));
+            assertThat(parseByteByByte(utf8(s))).as(s).containsExactly(SseEvent.data("x"), SseEvent.data("y"));
+        }
+    }
+
+    @Test
     void oversizedEventFails() {
         // The bound counts a block as sent: its line ends and the closing blank line too (the splitter's count).
         SseParser p = new SseParser(18);
