@@ -345,8 +345,7 @@ final class StreamRelay {
         }
         // The queued bytes, the translator's last events and the end in one write.
         Buffer last = takePending(!raw && !tail.isEmpty() ? SseWriter.encode(tail) : null);
-        if (last != null) out.end(last);
-        else out.end();
+        out.endStream(last);
     }
 
     /**
