@@ -192,6 +192,24 @@ final class ClientResponse {
     }
 
     /**
+     * Ends a relayed stream with its last bytes ({@code last} may be null). A stream that ended
+     * before its head went out (it came whole in one turn of the event loop) is sent as one
+     * message with its length, as a whole body is: no chunk framing, and Netty encodes the head and
+     * body into one buffer instead of a head, a chunk and a trailer joined by a promise combiner.
+     */
+    void endStream(Buffer last) {
+        if (offLoop()) {
+            elsewhere(() -> endStream(last));
+            return;
+        }
+        if (state() == State.OPEN && http1) {
+            resp.headers().remove(Headers.TRANSFER_ENCODING); // Vert.x sets the content-length from the body
+        }
+        if (last == null) end();
+        else end(last);
+    }
+
+    /**
      * A whole JSON answer in the client's format (a completion, or a provider's translated error).
      * After keep-alives it becomes the stream's last event: data for a success, an error event otherwise.
      */

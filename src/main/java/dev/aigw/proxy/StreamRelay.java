@@ -52,6 +52,8 @@ final class StreamRelay {
     private final SseBytesTranslator bytesSt;
     private final SseSplitter splitter;
     private final ChunkOut chunkOut;
+    /** The translator writes in order: each upstream chunk's kept bytes are compacted in its own array ({@link ChunkOut}). */
+    private final boolean inPlace;
     /**
      * Bytes mode: the last block, which the provider did not end with a blank line. It is whole (the
      * splitter saw its end), so it goes out, with the blank line the client's parser needs, on a
@@ -91,6 +93,7 @@ final class StreamRelay {
         this.bytesSt = sse && held == null && st instanceof SseBytesTranslator b ? b : null;
         this.splitter = bytesSt != null ? new SseSplitter() : null;
         this.chunkOut = bytesSt != null ? new ChunkOut() : null;
+        this.inPlace = bytesSt != null && bytesSt.writesInOrder();
     }
 
     static void relay(AiCall call, HttpClientResponse upResp, HttpClientRequest up, StreamTranslator st, boolean identity,
@@ -107,7 +110,8 @@ final class StreamRelay {
             Filters.response(call.ex.rule(), out.headers());
             out.eventStreamHead();
         }
-        StreamParser parser = framing.newParser();
+        // Bytes mode splits blocks itself (SseSplitter): no event parser.
+        StreamParser parser = relay.bytesSt != null ? null : framing.newParser();
         relay.upResp = upResp;
         upResp.handler(call.guard(b -> relay.bytes(b, parser)));
         upResp.exceptionHandler(call.guard(e -> relay.end(parser, "the provider's stream broke off: " + e.getMessage())));
@@ -130,6 +134,7 @@ final class StreamRelay {
                 off = 0;
             }
             chunkOut.expect(len);
+            if (inPlace && bb.hasArray()) chunkOut.inPlace(bb, a, off);
             try {
                 splitter.feed(a, off, len, this::block);
             } catch (SseException e) {
@@ -171,55 +176,6 @@ final class StreamRelay {
     /** Bytes mode: one whole block, which the translator reads and writes (or not) to the chunk's output. */
     private void block(SseBlock b) {
         bytesSt.onBlock(b, chunkOut);
-    }
-
-    /**
-     * What one upstream chunk gives the client, written at once: ranges that follow each other in
-     * the chunk are one run, and a chunk passed through whole is written as the buffer it came in.
-     */
-    static final class ChunkOut implements SseBytesTranslator.Output {
-        private byte[] runArr;
-        private int runFrom;
-        private int runTo;
-        private Buffer acc;
-        /** The size of the chunk being read: what it gives the client is about that long (one allocation, not five). */
-        private int expected = 256;
-
-        void expect(int chunkLength) {
-            expected = Math.max(256, chunkLength);
-        }
-
-        @Override
-        public void write(byte[] a, int from, int to) {
-            if (from >= to) return;
-            if (a == runArr && from == runTo) {
-                runTo = to;
-                return;
-            }
-            flushRun();
-            runArr = a;
-            runFrom = from;
-            runTo = to;
-        }
-
-        private void flushRun() {
-            if (runArr == null) return;
-            if (acc == null) acc = Buffer.buffer(Math.max(expected, runTo - runFrom));
-            acc.appendBytes(runArr, runFrom, runTo - runFrom);
-            runArr = null;
-        }
-
-        /** The bytes written since the last take: {@code chunk} itself when it went through whole; null if none. */
-        Buffer take(Buffer chunk, byte[] chunkBytes, int off, int len) {
-            if (acc == null && runArr != null && runArr == chunkBytes && runFrom == off && runTo == off + len) {
-                runArr = null;
-                return chunk;
-            }
-            flushRun();
-            Buffer r = acc;
-            acc = null;
-            return r;
-        }
     }
 
     /** Queues {@code w} for the client: written at the end of this turn of the event loop, or with the end. */
@@ -291,7 +247,7 @@ final class StreamRelay {
         if (ended) return;
         ended = true;
         List<SseEvent> tail = new ArrayList<>();
-        if (bytesSt != null && parser != null && broken == null) {
+        if (bytesSt != null && broken == null) {
             try {
                 splitter.finish(this::block);
                 tailBytes = chunkOut.take(null, null, 0, 0);
@@ -345,8 +301,7 @@ final class StreamRelay {
         }
         // The queued bytes, the translator's last events and the end in one write.
         Buffer last = takePending(!raw && !tail.isEmpty() ? SseWriter.encode(tail) : null);
-        if (last != null) out.end(last);
-        else out.end();
+        out.endStream(last);
     }
 
     /**

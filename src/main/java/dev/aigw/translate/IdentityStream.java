@@ -27,6 +27,8 @@ final class IdentityStream implements SseBytesTranslator {
     private final StreamedTextBuffer text = new StreamedTextBuffer();
     /** The leading members OpenAI repeats on every chunk, read once ({@link OpenAiChunkScan.Prefix}). */
     private final OpenAiChunkScan.Prefix prefix = new OpenAiChunkScan.Prefix();
+    /** Each chunk is read into this one scan. */
+    private final OpenAiChunkScan scan = OpenAiChunkScan.reusable();
     private String model;
     private String finish;
     private boolean completed;
@@ -85,6 +87,12 @@ final class IdentityStream implements SseBytesTranslator {
             }
             case OPENAI_EMBEDDINGS -> List.of(e);
         };
+    }
+
+    /** Each block's kept ranges go out in order, after the block is read (the REWRITE and event paths write arrays of their own). */
+    @Override
+    public boolean writesInOrder() {
+        return true;
     }
 
     @Override
@@ -181,7 +189,7 @@ final class IdentityStream implements SseBytesTranslator {
      * {@code usage} member ({@link #cutFrom}..{@link #cutTo}) or, rarely, a re-written chunk.
      */
     private int openAi(byte[] a, int off, int len) {
-        OpenAiChunkScan c = OpenAiChunkScan.read(a, off, len, model, prefix);
+        OpenAiChunkScan c = OpenAiChunkScan.read(a, off, len, model, prefix, scan);
         if (c == null) return UNREAD;
         if (c.error) {
             failed = true;

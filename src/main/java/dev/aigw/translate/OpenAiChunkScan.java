@@ -49,8 +49,42 @@ final class OpenAiChunkScan {
 
     /** {@link #read(byte[], int, int, String)} with the stream's {@link Prefix} (null: none). */
     static OpenAiChunkScan read(byte[] a, int off, int len, String model, Prefix prefix) {
-        OpenAiChunkScan s = byHand(a, off, len, model, prefix);
-        return s != null ? s : fromTree(a, off, len);
+        return read(a, off, len, model, prefix, null);
+    }
+
+    /**
+     * As {@link #read(byte[], int, int, String, Prefix)}, the hand reading into {@code reuse} when
+     * not null (one scan per stream, not one per chunk: what it returns is valid until the next
+     * read into it).
+     */
+    static OpenAiChunkScan read(byte[] a, int off, int len, String model, Prefix prefix, OpenAiChunkScan reuse) {
+        OpenAiChunkScan s = reuse == null ? new OpenAiChunkScan() : reuse.reset();
+        try {
+            s.fast(new JsonBytes(a, off, len), model, prefix);
+            return s;
+        } catch (RuntimeException unusual) {
+            return fromTree(a, off, len); // JsonBytes.UNUSUAL, or anything else the hand reading did not foresee
+        }
+    }
+
+    /** A scan to read a stream's chunks into, one after the other ({@link #read(byte[], int, int, String, Prefix, OpenAiChunkScan)}). */
+    static OpenAiChunkScan reusable() {
+        return new OpenAiChunkScan();
+    }
+
+    private OpenAiChunkScan reset() {
+        model = null;
+        finish = null;
+        error = false;
+        choicesEmpty = false;
+        usage = null;
+        usageMembers = 0;
+        usageSimple = true;
+        cutFrom = 0;
+        cutTo = 0;
+        texts.clear();
+        tree = null;
+        return this;
     }
 
     /** The hand reading; null when it leaves the chunk to Jackson. */

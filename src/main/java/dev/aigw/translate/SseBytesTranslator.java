@@ -12,6 +12,16 @@ public interface SseBytesTranslator extends StreamTranslator {
     /** One whole block ({@link SseSplitter}); comments and empty blocks included. */
     void onBlock(SseBlock block, Output out);
 
+    /**
+     * True when every range this translator writes of a block's array lies in that block, at or
+     * after the end of the last range it wrote of the array, and it reads a block only before it
+     * writes of it: the relay may then move what it keeps of an upstream chunk down inside the
+     * chunk's own array rather than copy it out.
+     */
+    default boolean writesInOrder() {
+        return false;
+    }
+
     /** Where the client's bytes go: ranges of blocks' arrays, valid only during the call. */
     @FunctionalInterface
     interface Output {

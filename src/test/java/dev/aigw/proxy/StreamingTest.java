@@ -78,6 +78,41 @@ class StreamingTest {
     }
 
     @Test
+    void aStreamThatEndsBeforeItsHeadWentOutIsSentWithItsLength() throws Exception {
+        String events = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":\"Hi\"},\"finish_reason\":\"stop\"}]}\n\n"
+                + "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[],"
+                + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}\n\ndata: [DONE]\n\n";
+        try (FakeUpstream fake = FakeUpstream.plain().respond((r, req) ->
+                req.response().putHeader("content-type", "text/event-stream").end(events));
+             GatewayHarness gw = GatewayHarness.builder().file("c.yaml", config(fake.port())).start()) {
+            // With its usage (no estimate on a worker first, which would end it in a later turn).
+            HttpResponse<String> r = gw.post("/v1/chat/completions", "{\"model\":\"m\",\"stream\":true,"
+                    + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(events);
+            assertThat(r.headers().firstValue("content-type")).hasValue("text/event-stream");
+            // One read brought it all: one message with its length, no chunk framing.
+            assertThat(r.headers().firstValue("content-length")).hasValue(Integer.toString(events.length()));
+            assertThat(r.headers().firstValue("transfer-encoding")).isEmpty();
+        }
+    }
+
+    @Test
+    void aStreamStillUnderWayWhenItsFirstEventGoesOutIsChunked() throws Exception {
+        try (FakeUpstream fake = FakeUpstream.plain().respond((r, req) -> {
+            var resp = req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+            resp.write("data: {\"n\":1}\n\n");
+            io.vertx.core.Vertx.currentContext().owner().setTimer(100, t -> resp.end("data: [DONE]\n\n"));
+        }); GatewayHarness gw = GatewayHarness.builder().file("c.yaml", config(fake.port())).start()) {
+            HttpResponse<String> r = gw.post("/v1/chat/completions", BODY);
+            assertThat(r.body()).isEqualTo("data: {\"n\":1}\n\ndata: [DONE]\n\n");
+            assertThat(r.headers().firstValue("transfer-encoding")).hasValue("chunked");
+            assertThat(r.headers().firstValue("content-length")).isEmpty();
+        }
+    }
+
+    @Test
     void aClientThatGoesAwayCancelsTheUpstreamRequest() throws Exception {
         CompletableFuture<Void> upstreamClosed = new CompletableFuture<>();
         AtomicInteger sent = new AtomicInteger();
