@@ -176,7 +176,10 @@ public final class GatewayServer {
             io.vertx.core.Promise<HttpServer> p = io.vertx.core.Promise.promise();
             ctx.runOnContext(v -> {
                 HttpServer s = vertx.createHttpServer(opts)
-                        .connectionHandler(guard::accept)
+                        .connectionHandler(conn -> {
+                            guard.accept(conn);
+                            FlushBatching.install(conn);
+                        })
                         .requestHandler(new ProxyHandler(services, port, current::get));
                 synchronized (list) {
                     list.add(s);

@@ -95,8 +95,13 @@ public final class Upstreams {
     /** The TLS or plain client of the given event loop's context (or of "no loop" when called from elsewhere). */
     private HttpClientAgent client(ContextInternal ctx, boolean useTls) {
         Object key = ctx == null ? "none" : ctx.nettyEventLoop();
-        return useTls ? tlsPerLoop.computeIfAbsent(key, k -> vertx.createHttpClient(tlsOptions, pool))
-                : plainPerLoop.computeIfAbsent(key, k -> vertx.createHttpClient(plainOptions, pool));
+        return useTls ? tlsPerLoop.computeIfAbsent(key, k -> newClient(tlsOptions))
+                : plainPerLoop.computeIfAbsent(key, k -> newClient(plainOptions));
+    }
+
+    /** A pooled client whose connections flush once per event-loop turn ({@link FlushBatching}). */
+    private HttpClientAgent newClient(HttpClientOptions options) {
+        return vertx.httpClientBuilder().with(options).with(pool).withConnectHandler(FlushBatching::install).build();
     }
 
     /** A TLS upstream is configured: the JVM's trust store is loaded now, before its first request. */
