@@ -59,12 +59,7 @@ final class OpenAiChunkScan {
      */
     static OpenAiChunkScan read(byte[] a, int off, int len, String model, Prefix prefix, OpenAiChunkScan reuse) {
         OpenAiChunkScan s = reuse == null ? new OpenAiChunkScan() : reuse.reset();
-        try {
-            s.fast(new JsonBytes(a, off, len), model, prefix);
-            return s;
-        } catch (RuntimeException unusual) {
-            return fromTree(a, off, len); // JsonBytes.UNUSUAL, or anything else the hand reading did not foresee
-        }
+        return s.readByHand(a, off, len, model, prefix) ? s : fromTree(a, off, len);
     }
 
     /** A scan to read a stream's chunks into, one after the other ({@link #read(byte[], int, int, String, Prefix, OpenAiChunkScan)}). */
@@ -89,16 +84,17 @@ final class OpenAiChunkScan {
 
     /** The hand reading; null when it leaves the chunk to Jackson. */
     static OpenAiChunkScan byHand(byte[] a, int off, int len, String model) {
-        return byHand(a, off, len, model, null);
+        OpenAiChunkScan s = new OpenAiChunkScan();
+        return s.readByHand(a, off, len, model, null) ? s : null;
     }
 
-    static OpenAiChunkScan byHand(byte[] a, int off, int len, String model, Prefix prefix) {
-        OpenAiChunkScan s = new OpenAiChunkScan();
+    /** Reads the chunk into this scan; false when the hand reading leaves it to Jackson. */
+    private boolean readByHand(byte[] a, int off, int len, String model, Prefix prefix) {
         try {
-            s.fast(new JsonBytes(a, off, len), model, prefix);
-            return s;
+            fast(new JsonBytes(a, off, len), model, prefix);
+            return true;
         } catch (RuntimeException unusual) {
-            return null; // JsonBytes.UNUSUAL, or anything else this reading did not foresee
+            return false; // JsonBytes.UNUSUAL, or anything else the hand reading did not foresee
         }
     }
 
