@@ -115,17 +115,7 @@ public final class GatewayServer {
 
     /** Whether a provider of the snapshot is reached over TLS (other TLS calls, e.g. webhooks, load the trust on first use). */
     static boolean usesTls(Snapshot snapshot) {
-        for (dev.aigw.route.RouteTable table : snapshot.ports().values()) {
-            for (dev.aigw.route.RouteTable.Entry e : table.entries()) {
-                for (dev.aigw.route.CompiledRule.Weighted w : e.rule().destinations()) {
-                    if (!(w.destination() instanceof dev.aigw.route.Destination.Ai ai)) continue;
-                    for (List<dev.aigw.provider.Provider> group : ai.groups()) {
-                        for (dev.aigw.provider.Provider p : group) if (p.target().tls()) return true;
-                    }
-                }
-            }
-        }
-        return false;
+        return snapshot.aiProviders().stream().anyMatch(p -> p.target().tls());
     }
 
     private static io.vertx.core.net.ServerSSLOptions sslOptions(Snapshot.TlsCertificate cert) {

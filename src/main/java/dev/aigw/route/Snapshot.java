@@ -2,8 +2,10 @@ package dev.aigw.route;
 
 import dev.aigw.config.Problem;
 import dev.aigw.config.RawResource;
+import dev.aigw.provider.Provider;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +32,19 @@ public record Snapshot(long generation, Instant loadedAt, Map<Integer, RouteTabl
 
     /** A Gateway listener as served. */
     public record ListenerInfo(String gateway, String name, int port, boolean implicit) {
+    }
+
+    /** Every provider an AI destination of a rule names, in each port's rule order (repeats kept; read at a swap, not per request). */
+    public List<Provider> aiProviders() {
+        List<Provider> out = new ArrayList<>();
+        for (RouteTable t : ports.values()) {
+            for (RouteTable.Entry e : t.entries()) {
+                for (CompiledRule.Weighted w : e.rule().destinations()) {
+                    if (w.destination() instanceof Destination.Ai ai) ai.groups().forEach(out::addAll);
+                }
+            }
+        }
+        return out;
     }
 
     public static Snapshot empty() {

@@ -1,12 +1,8 @@
 package dev.aigw.telemetry;
 
 import dev.aigw.provider.Provider;
-import dev.aigw.route.CompiledRule;
-import dev.aigw.route.Destination;
-import dev.aigw.route.RouteTable;
 import dev.aigw.route.Snapshot;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -90,20 +86,7 @@ public final class ModelLabels {
     /** The models a snapshot's AI Backends pin (a Backend without one contributes nothing). */
     public static Set<String> fromSnapshot(Snapshot s) {
         Set<String> out = new HashSet<>();
-        for (RouteTable t : s.ports().values()) {
-            for (RouteTable.Entry e : t.entries()) {
-                CompiledRule rule = e.rule();
-                for (CompiledRule.Weighted w : rule.destinations()) {
-                    if (w.destination() instanceof Destination.Ai ai) {
-                        for (List<Provider> group : ai.groups()) {
-                            for (Provider p : group) {
-                                p.model().ifPresent(out::add);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        for (Provider p : s.aiProviders()) p.model().ifPresent(out::add);
         return Set.copyOf(out);
     }
 }
