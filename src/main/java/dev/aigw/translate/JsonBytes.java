@@ -40,6 +40,7 @@ final class JsonBytes {
     }
 
     void ws() {
+        if (p < end && a[p] > ' ') return; // the common case: no white space here
         while (p < end) {
             byte c = a[p];
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
@@ -141,12 +142,8 @@ final class JsonBytes {
     /** A member's name and its colon; the cursor on the value. Names with escapes are unusual. */
     void name() {
         if (peek() != '"') throw UNUSUAL;
-        int q = ++p;
-        while (q < end && a[q] != '"') {
-            if (a[q] == '\\' || (a[q] & 0xFF) < 0x20) throw UNUSUAL;
-            q++;
-        }
-        if (q >= end) throw UNUSUAL;
+        int q = stringStop(a, ++p, end);
+        if (q >= end || a[q] != '"') throw UNUSUAL; // a backslash or a control character: unusual in a name
         nameFrom = p;
         nameTo = q;
         p = q + 1;
@@ -303,7 +300,12 @@ final class JsonBytes {
             if (a[i] == '.' || a[i] == 'e' || a[i] == 'E') throw UNUSUAL;
         }
         if (p - from > 18) throw UNUSUAL;
-        return Long.parseLong(new String(a, from, p - from, StandardCharsets.ISO_8859_1));
+        int i = from;
+        boolean negative = a[i] == '-';
+        if (negative) i++;
+        long v = 0;
+        for (; i < p; i++) v = v * 10 + (a[i] - '0'); // at most 18 digits: no overflow
+        return negative ? -v : v;
     }
 
     /** Skips one value, checking its grammar. */
