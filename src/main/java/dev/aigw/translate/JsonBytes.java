@@ -197,6 +197,35 @@ final class JsonBytes {
         return string(same);
     }
 
+    /**
+     * {@link #stringOrNull()}, but one of {@code known} (ASCII constants) itself when the string is
+     * its text: the kinds of event a stream repeats, with no copy per event and their hash codes kept.
+     */
+    String knownOrString(String[] known) {
+        if (peek() != '"') {
+            skip();
+            return null;
+        }
+        int from = p + 1;
+        int q = stringStop(a, from, end);
+        if (q < end && a[q] == '"') {
+            for (String k : known) {
+                if (k.length() == q - from && is(k, from)) {
+                    p = q + 1;
+                    return k;
+                }
+            }
+        }
+        return string(null);
+    }
+
+    private boolean is(String ascii, int from) {
+        for (int i = 0; i < ascii.length(); i++) {
+            if (a[from + i] != ascii.charAt(i)) return false;
+        }
+        return true;
+    }
+
     /** At '"': the decoded string ({@code same} when it is that text). */
     String string(String same) {
         int from = ++p;
