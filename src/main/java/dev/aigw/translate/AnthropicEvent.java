@@ -24,6 +24,9 @@ record AnthropicEvent(String type, String model, Map<String, Long> messageUsage,
     private static final byte[][] COUNT_NAMES = {JsonBytes.ascii(COUNTS[0]), JsonBytes.ascii(COUNTS[1]),
             JsonBytes.ascii(COUNTS[2]), JsonBytes.ascii(COUNTS[3])};
     private static final byte[] TYPE = JsonBytes.ascii("type");
+    /** The event types a stream repeats: read as these strings. */
+    static final String[] TYPES = {"content_block_delta", "message_start", "content_block_start", "content_block_stop",
+            "message_delta", "message_stop", "ping"};
     private static final byte[] MESSAGE = JsonBytes.ascii("message");
     private static final byte[] MODEL = JsonBytes.ascii("model");
     private static final byte[] USAGE = JsonBytes.ascii("usage");
@@ -62,7 +65,7 @@ record AnthropicEvent(String type, String model, Map<String, Long> messageUsage,
             do {
                 j.name();
                 if (j.nameIs(TYPE)) {
-                    type = j.stringOrNull();
+                    type = j.knownOrString(TYPES);
                 } else if (j.nameIs(MESSAGE)) {
                     model = null;
                     messageUsage = null;

@@ -57,7 +57,10 @@ final class AnthropicPlainEvents {
             if ((seen & bit) != 0) throw JsonBytes.UNUSUAL; // given twice: the parser keeps the last
             seen |= bit;
             switch (bit) {
-                case 1 -> e.type = string(j);
+                case 1 -> {
+                    if (j.peek() != '"') throw JsonBytes.UNUSUAL;
+                    e.type = j.knownOrString(AnthropicEvent.TYPES);
+                }
                 case 2 -> e.index = index(j);
                 case 4 -> delta(j, e);
                 case 8 -> rest(e).set("message", message(j));

@@ -60,10 +60,15 @@ record GeminiChunk(boolean error, String modelVersion, Usage usage, List<Candida
 
     /** The payload at {@code [off, off + len)} read by hand; null when it leaves it to the tree (also when it is not an object). */
     static GeminiChunk read(byte[] a, int off, int len) {
-        return JsonBytes.object(a, off, len, GeminiChunk::read);
+        return read(a, off, len, null);
     }
 
-    private static GeminiChunk read(JsonBytes j) {
+    /** {@link #read(byte[], int, int)}, {@code model} being the stream's model so far (reused, not copied, when the chunk repeats it). */
+    static GeminiChunk read(byte[] a, int off, int len, String model) {
+        return JsonBytes.object(a, off, len, j -> read(j, model));
+    }
+
+    private static GeminiChunk read(JsonBytes j, String sameModel) {
         boolean error = false;
         String model = null;
         Usage usage = null;
@@ -75,7 +80,7 @@ record GeminiChunk(boolean error, String modelVersion, Usage usage, List<Candida
                     error = true;
                     j.skip();
                 } else if (j.nameIs(MODEL_VERSION)) {
-                    model = j.stringOrNull();
+                    model = j.stringOrNull(sameModel);
                 } else if (j.nameIs(USAGE)) {
                     usage = usage(j);
                 } else if (j.nameIs(CANDIDATES)) {
@@ -109,7 +114,8 @@ record GeminiChunk(boolean error, String modelVersion, Usage usage, List<Candida
 
     private static List<Candidate> candidates(JsonBytes j) {
         if (j.peek() != '[') throw JsonBytes.UNUSUAL; // the tree iterates an object's values: its reading
-        List<Candidate> out = new ArrayList<>(1);
+        List<Candidate> out = null; // one candidate is the rule: a list of one, made at the end
+        Candidate first = null;
         if (j.openArray()) {
             do {
                 String fin = null;
@@ -122,10 +128,19 @@ record GeminiChunk(boolean error, String modelVersion, Usage usage, List<Candida
                         else j.skip();
                     } while (j.nextMember());
                 }
-                out.add(new Candidate(fin, texts));
+                Candidate c = new Candidate(fin, texts);
+                if (first == null) {
+                    first = c;
+                } else {
+                    if (out == null) {
+                        out = new ArrayList<>(4);
+                        out.add(first);
+                    }
+                    out.add(c);
+                }
             } while (j.nextElement());
         }
-        return out;
+        return out != null ? out : first != null ? List.of(first) : List.of();
     }
 
     /** A candidate's content: its parts' text; none when it is not an object or has no parts. */
@@ -143,7 +158,8 @@ record GeminiChunk(boolean error, String modelVersion, Usage usage, List<Candida
 
     private static List<String> parts(JsonBytes j) {
         if (j.peek() != '[') throw JsonBytes.UNUSUAL;
-        List<String> texts = new ArrayList<>(1);
+        List<String> texts = null; // one part is the rule: a list of one, made at the end
+        String first = null;
         if (j.openArray()) {
             do {
                 String text = null;
@@ -155,9 +171,18 @@ record GeminiChunk(boolean error, String modelVersion, Usage usage, List<Candida
                         else j.skip();
                     } while (j.nextMember());
                 }
-                if (text != null) texts.add(text);
+                if (text == null) continue;
+                if (first == null) {
+                    first = text;
+                } else {
+                    if (texts == null) {
+                        texts = new ArrayList<>(4);
+                        texts.add(first);
+                    }
+                    texts.add(text);
+                }
             } while (j.nextElement());
         }
-        return texts;
+        return texts != null ? texts : first != null ? List.of(first) : List.of();
     }
 }

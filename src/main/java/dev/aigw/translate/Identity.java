@@ -129,8 +129,9 @@ public final class Identity implements Translator {
 
     /** {@link Gemini#parseUsage}'s reading of these counts, with Gemini's total when it gives one. */
     static Usage geminiUsage(long prompt, long toolUsePrompt, long thoughts, long candidates, long cached, long total) {
-        Usage p = Usage.of(prompt + toolUsePrompt, candidates + thoughts, cached, 0, thoughts);
-        return total > 0 ? new Usage(p.input(), p.output(), total, p.cacheRead(), p.cacheWrite(), p.reasoning()) : p;
+        long input = prompt + toolUsePrompt;
+        long output = candidates + thoughts;
+        return new Usage(input, output, total > 0 ? total : input + output, cached, 0, thoughts); // one object: read per chunk
     }
 
     @Override

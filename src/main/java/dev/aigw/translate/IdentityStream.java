@@ -137,7 +137,7 @@ final class IdentityStream implements SseBytesTranslator {
             // Left to the tree (or not JSON): the event path below.
         }
         if (b.isEvent() && schema == Schema.GEMINI_GENERATE && b.singleData()) {
-            GeminiChunk ev = GeminiChunk.read(a, b.dataStart(), b.dataEnd() - b.dataStart());
+            GeminiChunk ev = GeminiChunk.read(a, b.dataStart(), b.dataEnd() - b.dataStart(), model);
             if (ev != null) {
                 gemini(ev);
                 out.write(a, start, b.end()); // relayed as it came

@@ -40,6 +40,7 @@ final class JsonBytes {
     }
 
     void ws() {
+        if (p < end && a[p] > ' ') return; // the common case: no white space here
         while (p < end) {
             byte c = a[p];
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
@@ -141,12 +142,8 @@ final class JsonBytes {
     /** A member's name and its colon; the cursor on the value. Names with escapes are unusual. */
     void name() {
         if (peek() != '"') throw UNUSUAL;
-        int q = ++p;
-        while (q < end && a[q] != '"') {
-            if (a[q] == '\\' || (a[q] & 0xFF) < 0x20) throw UNUSUAL;
-            q++;
-        }
-        if (q >= end) throw UNUSUAL;
+        int q = stringStop(a, ++p, end);
+        if (q >= end || a[q] != '"') throw UNUSUAL; // a backslash or a control character: unusual in a name
         nameFrom = p;
         nameTo = q;
         p = q + 1;
@@ -198,6 +195,35 @@ final class JsonBytes {
             return null;
         }
         return string(same);
+    }
+
+    /**
+     * {@link #stringOrNull()}, but one of {@code known} (ASCII constants) itself when the string is
+     * its text: the kinds of event a stream repeats, with no copy per event and their hash codes kept.
+     */
+    String knownOrString(String[] known) {
+        if (peek() != '"') {
+            skip();
+            return null;
+        }
+        int from = p + 1;
+        int q = stringStop(a, from, end);
+        if (q < end && a[q] == '"') {
+            for (String k : known) {
+                if (k.length() == q - from && is(k, from)) {
+                    p = q + 1;
+                    return k;
+                }
+            }
+        }
+        return string(null);
+    }
+
+    private boolean is(String ascii, int from) {
+        for (int i = 0; i < ascii.length(); i++) {
+            if (a[from + i] != ascii.charAt(i)) return false;
+        }
+        return true;
     }
 
     /** At '"': the decoded string ({@code same} when it is that text). */
@@ -303,7 +329,12 @@ final class JsonBytes {
             if (a[i] == '.' || a[i] == 'e' || a[i] == 'E') throw UNUSUAL;
         }
         if (p - from > 18) throw UNUSUAL;
-        return Long.parseLong(new String(a, from, p - from, StandardCharsets.ISO_8859_1));
+        int i = from;
+        boolean negative = a[i] == '-';
+        if (negative) i++;
+        long v = 0;
+        for (; i < p; i++) v = v * 10 + (a[i] - '0'); // at most 18 digits: no overflow
+        return negative ? -v : v;
     }
 
     /** Skips one value, checking its grammar. */

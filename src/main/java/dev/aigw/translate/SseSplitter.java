@@ -37,9 +37,21 @@ public final class SseSplitter {
     private boolean first = true;
     private boolean failed;
     private final int[] line = new int[4];
-    /** Lines of the current block so far, and where its first one ends (in the chunk: used when the block is in one). */
+    /** Lines of the current block so far. */
     private int lines;
-    private int firstLineEnd;
+    /**
+     * Where the current block's first {@link #KNOWN} lines start and end in the chunk, as the scan
+     * for its end found them: a block in one chunk is not scanned twice (an event of two lines,
+     * {@code event:} and {@code data:}, is the common block of the formats other than OpenAI's).
+     */
+    private final int[] lineFrom = new int[KNOWN];
+    private final int[] lineTo = new int[KNOWN];
+    private int lineStart;
+    private static final int KNOWN = 4;
+    /** Recent {@code event:} names (made on the first): a stream repeats a few, so not a new string per event. */
+    private byte[][] names;
+    private String[] nameStrings;
+    private int nextName;
     // The block being read by block(): its fields.
     private int dataLines;
     private int ds;
@@ -66,7 +78,10 @@ public final class SseSplitter {
             byte b = a[i];
             if (b != '\n' && b != '\r') {
                 lastWasCr = false;
-                lineEmpty = false;
+                if (lineEmpty) {
+                    lineEmpty = false;
+                    lineStart = i;
+                }
                 i = SseBlock.lineEnd(a, i + 1, end);
                 continue;
             }
@@ -79,7 +94,11 @@ public final class SseSplitter {
             lastWasCr = b == '\r';
             if (!lineEmpty) {
                 lineEmpty = true;
-                if (lines++ == 0) firstLineEnd = i;
+                if (lines < KNOWN) {
+                    lineFrom[lines] = lineStart;
+                    lineTo[lines] = i;
+                }
+                lines++;
                 i++;
                 continue;
             }
@@ -109,7 +128,7 @@ public final class SseSplitter {
         pend = EMPTY;
         pendLen = 0;
         lines = 0;
-        sink.block(block(all, 0, all.length, -1));
+        sink.block(block(all, 0, all.length, 0));
     }
 
     private void append(byte[] a, int from, int n) {
@@ -124,7 +143,7 @@ public final class SseSplitter {
 
     private void emit(byte[] a, int from, int to, Sink sink) {
         byte[] arr = a;
-        int known = pendLen == 0 && lines == 1 ? firstLineEnd : -1; // the common block: one line, in this chunk
+        int known = pendLen == 0 && lines <= KNOWN ? lines : 0; // the common block: a few lines, in this chunk
         lines = 0;
         if (pendLen > 0) {
             append(a, from, to - from);
@@ -140,8 +159,8 @@ public final class SseSplitter {
         sink.block(block(arr, from, to, known));
     }
 
-    /** The block {@code [from, to)}; {@code lineEnd} is its one line's end when the splitter saw it, else -1. */
-    private SseBlock block(byte[] a, int from, int to, int lineEnd) {
+    /** The block {@code [from, to)}; its first {@code known} lines are in {@link #lineFrom}/{@link #lineTo} (0: none, scan them). */
+    private SseBlock block(byte[] a, int from, int to, int known) {
         int skip = 0;
         if (strayLf) {
             strayLf = false;
@@ -152,7 +171,7 @@ public final class SseSplitter {
             int p = from + skip;
             if (to - p >= 3 && a[p] == (byte) 0xEF && a[p + 1] == (byte) 0xBB && a[p + 2] == (byte) 0xBF) {
                 skip += 3;
-                lineEnd = -1;
+                known = 0;
                 // feed() took the mark for a line's text: a line end right after it is a blank line, which ends no event.
                 int q = p + 3;
                 if (q < to && (a[q] == '\n' || a[q] == '\r')) skip += a[q] == '\r' && q + 1 < to && a[q + 1] == '\n' ? 2 : 1;
@@ -162,8 +181,8 @@ public final class SseSplitter {
         event = null;
         id = null;
         int p = from + skip;
-        if (lineEnd >= p) {
-            line(a, p, lineEnd);
+        if (known > 0) {
+            for (int k = 0; k < known; k++) line(a, lineFrom[k], lineTo[k]);
         } else {
             while ((p = SseBlock.nextLine(a, p, to, line)) >= 0) {
                 if (line[1] == line[0]) break; // the blank line that ends the block
@@ -171,6 +190,25 @@ public final class SseSplitter {
             }
         }
         return new SseBlock(a, from, to, skip, dataLines, ds, de, event, id);
+    }
+
+    /** The event name {@code [v, q)}: a recent one's string when the bytes are the same. */
+    private String name(byte[] a, int v, int q) {
+        if (names == null) {
+            names = new byte[8][];
+            nameStrings = new String[8];
+        }
+        for (int k = 0; k < names.length; k++) {
+            byte[] n = names[k];
+            if (n != null && Arrays.equals(n, 0, n.length, a, v, q)) return nameStrings[k];
+        }
+        String s = new String(a, v, q - v, StandardCharsets.UTF_8);
+        if (q - v <= 64) {
+            names[nextName] = Arrays.copyOfRange(a, v, q);
+            nameStrings[nextName] = s;
+            nextName = (nextName + 1) % names.length;
+        }
+        return s;
     }
 
     /** One line {@code [p, q)} of the block, as {@link SseParser} reads a line. */
@@ -188,7 +226,7 @@ public final class SseSplitter {
                 de = q;
             }
         } else if (SseBlock.field(a, line, "event")) {
-            event = new String(a, v, q - v, StandardCharsets.UTF_8);
+            event = name(a, v, q);
         } else if (SseBlock.field(a, line, "id")) {
             String value = new String(a, v, q - v, StandardCharsets.UTF_8);
             if (value.indexOf('\0') < 0) id = value;

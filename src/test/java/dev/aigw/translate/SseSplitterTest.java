@@ -32,7 +32,16 @@ class SseSplitterTest {
             new Case("data: caf\u00e9 \u4f60\u597d \uD83D\uDE00\n\n\n\ndata: after blank lines\n\n",
                     List.of(SseEvent.data("caf\u00e9 \u4f60\u597d \uD83D\uDE00"), SseEvent.data("after blank lines"))),
             new Case("data: [DONE]\n\n", List.of(SseEvent.done())),
+            // Names repeated and more of them than the splitter remembers; a block of more lines than it notes as it scans.
+            new Case("event: a\ndata: 1\n\nevent: bb\ndata: 2\n\nevent: a\ndata: 3\n\nevent: c\n: note\nid: 9\ndata: 4\ndata: 5\n\n"
+                    + "event: d\r\ndata: 6\r\n\r\nevent: e\rdata: 7\r\revent: a\ndata: 8\n\nevent: ab\ndata: 9\n\n",
+                    List.of(named("a", "1"), named("bb", "2"), named("a", "3"), new SseEvent(Optional.of("c"), "4\n5", Optional.of("9")),
+                            named("d", "6"), named("e", "7"), named("a", "8"), named("ab", "9"))),
             new Case("data: a\n\ndata: no blank line at the end", List.of(SseEvent.data("a"), SseEvent.data("no blank line at the end"))));
+
+    private static SseEvent named(String event, String data) {
+        return new SseEvent(Optional.of(event), data, Optional.empty());
+    }
 
     record Seen(String bytes, SseEvent event) {
     }
