@@ -90,13 +90,13 @@ class VertexOAuthTest {
         }
     }
 
-    private static String pem(KeyPair pair) {
+    static String pem(KeyPair pair) {
         return "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n";
     }
 
-    private static boolean verify(String jwt, KeyPair pair) {
+    static boolean verify(String jwt, KeyPair pair) {
         try {
             String[] parts = jwt.split("\\.");
             Signature s = Signature.getInstance("SHA256withRSA");
