@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.testing.FakeUpstream;
 import dev.aigw.testing.Fixtures;
 import dev.aigw.testing.TestCerts;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,11 +15,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,22 +158,10 @@ class DefaultCredentialChainsTest {
 
     @Test
     void vertexMintsItsTokenFromApplicationDefaultCredentials() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        KeyPair pair = g.generateKeyPair();
-        try (FakeUpstream tokens = FakeUpstream.plain().respond((r, req) -> {
-            var form = new QueryStringDecoder("?" + r.body().toString(StandardCharsets.UTF_8)).parameters();
-            if (!VertexOAuthTest.verify(form.get("assertion").getFirst(), pair)) {
-                req.response().setStatusCode(400).end("{\"error\":\"invalid_grant\"}");
-                return;
-            }
-            req.response().putHeader("content-type", "application/json")
-                    .end("{\"access_token\":\"ya29.from-adc\",\"expires_in\":3600,\"token_type\":\"Bearer\"}");
-        }); FakeUpstream vertex = FakeUpstream.tls().respondWith(200, "application/json", Fixtures.read("gemini/generate.json"))) {
-            ObjectNode key = JSON.createObjectNode();
-            key.put("type", "service_account").put("project_id", "my-project").put("private_key_id", "k1")
-                    .put("private_key", VertexOAuthTest.pem(pair)).put("client_email", "gw@my-project.iam.gserviceaccount.com")
-                    .put("client_id", "1").put("token_uri", "http://127.0.0.1:" + tokens.port() + "/token");
+        KeyPair pair = VertexOAuthTest.keyPair();
+        try (FakeUpstream tokens = VertexOAuthTest.tokenEndpoint(pair, "ya29.from-adc");
+             FakeUpstream vertex = FakeUpstream.tls().respondWith(200, "application/json", Fixtures.read("gemini/generate.json"))) {
+            ObjectNode key = VertexOAuthTest.serviceAccountKey(pair, tokens);
             Path adc = dir.resolve("adc.json");
             Files.writeString(adc, key.toString());
             Gateway gw = start(VERTEX, Map.of("GOOGLE_APPLICATION_CREDENTIALS", adc.toString()), VERTEX_HOST, vertex);

@@ -28,25 +28,10 @@ class VertexOAuthTest {
 
     @Test
     void aServiceAccountKeyMintsTheBearerToken() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        KeyPair pair = g.generateKeyPair();
-        try (FakeUpstream tokens = FakeUpstream.plain().respond((r, req) -> {
-            var form = new QueryStringDecoder("?" + r.body().toString(StandardCharsets.UTF_8)).parameters();
-            String jwt = form.get("assertion").getFirst();
-            boolean ok = form.get("grant_type").getFirst().equals("urn:ietf:params:oauth:grant-type:jwt-bearer")
-                    && verify(jwt, pair);
-            if (!ok) {
-                req.response().setStatusCode(400).end("{\"error\":\"invalid_grant\"}");
-                return;
-            }
-            req.response().putHeader("content-type", "application/json")
-                    .end("{\"access_token\":\"ya29.minted-by-test\",\"expires_in\":3600,\"token_type\":\"Bearer\"}");
-        }); FakeUpstream vertex = FakeUpstream.tls().respondWith(200, "application/json", Fixtures.read("gemini/generate.json"))) {
-            ObjectNode key = JSON.createObjectNode();
-            key.put("type", "service_account").put("project_id", "my-project").put("private_key_id", "k1")
-                    .put("private_key", pem(pair)).put("client_email", "gw@my-project.iam.gserviceaccount.com")
-                    .put("client_id", "1").put("token_uri", "http://127.0.0.1:" + tokens.port() + "/token");
+        KeyPair pair = keyPair();
+        try (FakeUpstream tokens = tokenEndpoint(pair, "ya29.minted-by-test");
+             FakeUpstream vertex = FakeUpstream.tls().respondWith(200, "application/json", Fixtures.read("gemini/generate.json"))) {
+            ObjectNode key = serviceAccountKey(pair, tokens);
             try (GatewayHarness gw = GatewayHarness.builder().upstream("us-central1-aiplatform.googleapis.com", vertex)
                     .env("VERTEX_KEY", key.toString()).file("v.yaml", """
                             apiVersion: v1
@@ -88,6 +73,37 @@ class VertexOAuthTest {
                 assertThat(gw.get(gw.adminUrl() + "/config_dump").body()).doesNotContain("PRIVATE KEY");
             }
         }
+    }
+
+    static KeyPair keyPair() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        return g.generateKeyPair();
+    }
+
+    /** Google's token endpoint: grants {@code token} to a JWT bearer assertion signed with {@code pair}'s key. */
+    static FakeUpstream tokenEndpoint(KeyPair pair, String token) {
+        return FakeUpstream.plain().respond((r, req) -> {
+            var form = new QueryStringDecoder("?" + r.body().toString(StandardCharsets.UTF_8)).parameters();
+            String jwt = form.get("assertion").getFirst();
+            boolean ok = form.get("grant_type").getFirst().equals("urn:ietf:params:oauth:grant-type:jwt-bearer")
+                    && verify(jwt, pair);
+            if (!ok) {
+                req.response().setStatusCode(400).end("{\"error\":\"invalid_grant\"}");
+                return;
+            }
+            req.response().putHeader("content-type", "application/json")
+                    .end("{\"access_token\":\"" + token + "\",\"expires_in\":3600,\"token_type\":\"Bearer\"}");
+        });
+    }
+
+    /** A service-account JSON key whose token_uri is {@code tokens}. */
+    static ObjectNode serviceAccountKey(KeyPair pair, FakeUpstream tokens) {
+        ObjectNode key = JSON.createObjectNode();
+        key.put("type", "service_account").put("project_id", "my-project").put("private_key_id", "k1")
+                .put("private_key", pem(pair)).put("client_email", "gw@my-project.iam.gserviceaccount.com")
+                .put("client_id", "1").put("token_uri", "http://127.0.0.1:" + tokens.port() + "/token");
+        return key;
     }
 
     static String pem(KeyPair pair) {
