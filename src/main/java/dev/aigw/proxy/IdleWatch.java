@@ -1,5 +1,6 @@
 package dev.aigw.proxy;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientRequest;
 import io.netty.channel.EventLoop;
 
@@ -13,9 +14,11 @@ import java.util.concurrent.TimeUnit;
  * first, and one sweep a second hands each request still in flight after {@link #GRACE_MS} to
  * Vert.x's own per-request idle timeout ({@link HttpClientRequest#idleTimeout}). Vert.x cancels
  * that timer at the response's head and leaves it armed past the end, so a request handed over
- * before its head is timed again from the head, and at the end a 1 ms timer replaces it (else it
- * would hold the exchange for the limit). A dead upstream is cut at most {@code GRACE_MS} +
- * {@code SWEEP_MS} later than with the timer set at once, never earlier.
+ * before its head is timed again from the head, and once both the response and the upload have
+ * ended a 1 ms timer replaces it (else it would hold the exchange for the limit). Not at the
+ * response's end alone: an upstream may answer (a 413, a 400) while the client's body still
+ * comes, and the timer firing then would reset the request mid-upload. A dead upstream is cut at
+ * most {@code GRACE_MS} + {@code SWEEP_MS} later than with the timer set at once, never earlier.
  *
  * <p>One instance per event loop, used only from that loop's thread (the requests it holds run on
  * it: {@link Upstreams} gives each loop its own clients), so nothing here is synchronised.
@@ -62,8 +65,11 @@ final class IdleWatch {
         }
     }
 
-    /** Watches {@code request} from now until its response has ended or it failed. */
-    void watch(HttpClientRequest request) {
+    /**
+     * Watches {@code request} from now until its response has ended or it failed; {@code uploaded}
+     * completes (either way) when the request's body has been sent, or its sending has stopped.
+     */
+    void watch(HttpClientRequest request, Future<?> uploaded) {
         Node n = new Node(request, System.nanoTime());
         if (tail == null) {
             head = tail = n;
@@ -81,8 +87,9 @@ final class IdleWatch {
             if (n.handed) request.idleTimeout(idleMs);
             ar.result().end().onComplete(v -> {
                 n.unlink();
-                // Nor does it cancel the timer at the end: a 1 ms one replaces it, or it would hold the exchange for idleMs.
-                if (n.handed) request.idleTimeout(1);
+                // Nor does it cancel the timer at the end: a 1 ms one replaces it, or it would hold the exchange for
+                // idleMs. Once the upload is over too: an answer may come before the client's body has all been sent.
+                if (n.handed) uploaded.onComplete(u -> request.idleTimeout(1));
             });
         });
         if (!armed) {

@@ -59,7 +59,9 @@ final class UpstreamCall {
                 return;
             }
             request = up;
-            upstreams.watchIdle(up);
+            // The idle limit is let go once the response and the upload have ended (an answer may come first).
+            Promise<Void> uploaded = Promise.promise();
+            upstreams.watchIdle(up, uploaded.future());
             up.headers().setAll(headers);
             if (headers.contains(Headers.HOST)) {
                 HostAndPort a = HostAndPort.parseAuthority(headers.get(Headers.HOST), -1);
@@ -77,11 +79,12 @@ final class UpstreamCall {
             });
             if (pipe != null) {
                 if (!headers.contains(Headers.CONTENT_LENGTH)) up.setChunked(true);
-                pipe.to(up).onFailure(e -> {
-                    if (!settled) up.reset();
+                pipe.to(up).onComplete(ar2 -> {
+                    uploaded.complete();
+                    if (ar2.failed() && !settled) up.reset();
                 });
             } else {
-                up.end(body);
+                up.end(body).onComplete(ar2 -> uploaded.complete());
             }
         });
         return result.future();

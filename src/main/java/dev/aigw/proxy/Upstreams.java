@@ -129,9 +129,10 @@ public final class Upstreams {
      * Bounds {@code request}'s silences by {@link #IDLE_TIMEOUT_MS}: a response that sends nothing
      * for this long is dead, even mid-stream (LLM answers can think for minutes before a byte, so
      * this is generous). Through the calling loop's {@link IdleWatch}, which costs no timer for a
-     * request that is over within a second or two.
+     * request that is over within a second or two. {@code uploaded} completes when the request's
+     * body has been sent (or its sending stopped): the limit is let go only then.
      */
-    void watchIdle(HttpClientRequest request) {
+    void watchIdle(HttpClientRequest request, Future<?> uploaded) {
         ContextInternal ctx = ((VertxInternal) vertx).getContext();
         if (ctx == null) {
             request.idleTimeout(IDLE_TIMEOUT_MS);
@@ -139,7 +140,7 @@ public final class Upstreams {
         }
         IdleWatch w = idlePerLoop.get(ctx.nettyEventLoop());
         if (w == null) w = idlePerLoop.computeIfAbsent(ctx.nettyEventLoop(), k -> new IdleWatch(ctx.nettyEventLoop(), IDLE_TIMEOUT_MS));
-        w.watch(request);
+        w.watch(request, uploaded);
     }
 
     public Future<HttpClientRequest> request(HttpMethod method, String host, int port, boolean useTls, String uri) {

@@ -10,7 +10,8 @@ import java.util.List;
  * Bedrock Converse bodies for policies (native passthrough routes): text in {@code system[]} and
  * {@code messages[].content[]} {@code {text}} blocks, answer text in
  * {@code output.message.content[]}. Converse streams are AWS event streams, not SSE: the proxy
- * neither holds nor guards them, so the stream methods find no text. Refusals use OpenAI's shape,
+ * neither holds nor guards them (it refuses one on a route that guards responses), so the stream
+ * methods find no text. Refusals use OpenAI's shape,
  * as for any body the gateway did not translate.
  */
 final class BedrockConverseBodies implements UnguardedStreams {

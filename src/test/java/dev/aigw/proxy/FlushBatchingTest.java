@@ -90,6 +90,45 @@ class FlushBatchingTest {
         upstreams.close().await(10, TimeUnit.SECONDS);
     }
 
+    @Test
+    void http2UpstreamStreamsOverTlsEndWhenTheirLastFrameIsWrittenAlone() throws Exception {
+        // An HTTP/2 provider (TLS, ALPN) with the batching on its side too, answering each stream late and
+        // in pieces from timers, its last frame (the END_STREAM) alone on an otherwise idle connection.
+        HttpServer h2 = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true).setUseAlpn(true)
+                        .setKeyCertOptions(new io.vertx.core.net.PfxOptions().setPath(dev.aigw.testing.TestCerts.keyStore().toString())
+                                .setPassword(dev.aigw.testing.TestCerts.PASSWORD)))
+                .connectionHandler(FlushBatching::install).requestHandler(req -> req.body().onSuccess(b -> {
+                    String version = req.version().name();
+                    vertx.setTimer(30, id -> {
+                        req.response().write(version + ";");
+                        vertx.setTimer(30, id2 -> req.response().write("echo=" + b + ";"));
+                        vertx.setTimer(200, id3 -> req.response().end());
+                    });
+                }));
+        int h2Port = h2.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+        Upstreams upstreams = new Upstreams(vertx, ProxyOptions.defaults()
+                .withCaFiles(List.of(dev.aigw.testing.TestCerts.caPem())));
+        List<Future<String>> answers = new ArrayList<>();
+        Promise<Void> sent = Promise.promise();
+        vertx.getOrCreateContext().runOnContext(v -> {
+            for (int i = 0; i < 5; i++) {
+                String body = "h" + i;
+                answers.add(upstreams.request(HttpMethod.POST, "localhost", h2Port, true, "/").compose(req -> {
+                    boolean batched = ((io.vertx.core.net.impl.ConnectionBase) req.connection()).channel().pipeline()
+                            .get(FlushBatching.NAME) != null;
+                    return req.send(Buffer.buffer(body)).compose(HttpClientResponse::body).map(b -> "batched=" + batched + ";" + b);
+                }));
+            }
+            sent.complete();
+        });
+        sent.future().await(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 5; i++) {
+            assertThat(answers.get(i).await(10, TimeUnit.SECONDS)).isEqualTo("batched=true;HTTP_2;echo=h" + i + ";");
+        }
+        upstreams.close().await(10, TimeUnit.SECONDS);
+        h2.close().await(10, TimeUnit.SECONDS);
+    }
+
     /** The body of one chunked HTTP/1.1 response (its head skipped). */
     private static String readChunked(InputStream in) throws Exception {
         String head = line(in);

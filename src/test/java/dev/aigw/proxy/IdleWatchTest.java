@@ -95,8 +95,8 @@ class IdleWatchTest {
             IdleWatch watch = new IdleWatch(((ContextInternal) ctx).nettyEventLoop(), idleMs);
             watchOut[0] = watch;
             client.request(HttpMethod.GET, port, "127.0.0.1", path).onSuccess(req -> {
-                watch.watch(req);
-                req.send().compose(read).onComplete(ar -> {
+                watch.watch(req, req.end());
+                req.response().compose(read).onComplete(ar -> {
                     if (ar.succeeded()) out.complete(ar.result());
                     else out.completeExceptionally(ar.cause());
                 });
@@ -166,8 +166,8 @@ class IdleWatchTest {
             client.set(vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(1)));
             client.get().request(HttpMethod.GET, port, "127.0.0.1", "/trickle-then-end").onSuccess(req -> {
                 request.set(new WeakReference<>(req));
-                watch.watch(req);
-                req.send().compose(HttpClientResponse::body).onComplete(ar -> {
+                watch.watch(req, req.end());
+                req.response().compose(HttpClientResponse::body).onComplete(ar -> {
                     if (ar.succeeded()) r.complete(ar.result().toString());
                     else r.completeExceptionally(ar.cause());
                 });

@@ -95,6 +95,8 @@ class HandReadersFuzzTest {
             "9223372036854775807", "123456789012345678", "1234567890123456789", "1.5", "1.0", "-2.25", "1e3", "1E+2", "2e-1", "0.0", "1e400"};
 
     private final Random r = new Random(20261202);
+    /** One scan read into round after round, as a stream's chunks are. */
+    private final OpenAiChunkScan reused = OpenAiChunkScan.reusable();
 
     @Test
     void everyHandReadingSaysWhatJacksonSays() {
@@ -108,6 +110,7 @@ class HandReadersFuzzTest {
             String text = write(doc);
             byte[] a = text.getBytes(StandardCharsets.UTF_8);
             if (r.nextInt(8) == 0) a = bytewise(a);
+            if (r.nextInt(10) == 0) a = java.util.Arrays.copyOf(a, Math.max(0, a.length - 1 - r.nextInt(4))); // cut short
             if (r.nextInt(2) == 0) prefix = new OpenAiChunkScan.Prefix();
             check(a, byHand, prefix);
         }
@@ -122,11 +125,13 @@ class HandReadersFuzzTest {
         List<ObjectNode> openAi = SAMPLES.subList(0, 6).stream().map(s -> Json.parseObject(s).orElseThrow()).toList();
         for (int stream = 0; stream < 300; stream++) {
             OpenAiChunkScan.Prefix prefix = new OpenAiChunkScan.Prefix();
+            OpenAiChunkScan reuse = OpenAiChunkScan.reusable();
             Object doc = model(openAi.get(r.nextInt(openAi.size())));
             for (int chunk = 0; chunk < 12; chunk++) {
                 Object next = r.nextInt(3) == 0 ? mutateTail(doc) : doc;
                 byte[] a = write(next).getBytes(StandardCharsets.UTF_8);
-                assertOpenAi(a, prefix);
+                if (r.nextInt(8) == 0) a = bytewise(a); // a chunk the hand reading may give up on half way
+                assertOpenAi(a, prefix, reuse);
                 if (r.nextBoolean()) doc = next;
             }
         }
@@ -145,7 +150,7 @@ class HandReadersFuzzTest {
         }
 
         if (OpenAiChunkScan.byHand(a, 0, a.length, null) != null) byHand[1]++;
-        assertOpenAi(a, prefix);
+        assertOpenAi(a, prefix, reused);
 
         AnthropicEvent ev = AnthropicEvent.read(a, 0, a.length);
         if (ev != null) {
@@ -172,6 +177,31 @@ class HandReadersFuzzTest {
             assertThat(tree).as("accepted by hand, so by Jackson: " + at).isPresent();
             assertThat(d).as("ResponsesDelta of " + at).isEqualTo(ResponsesDelta.of(tree.get()));
         }
+
+        // As a relay reads them: the payload inside the chunk's larger array, and Gemini's model so far given.
+        byte[] big = inside(a);
+        int off = AROUND.length;
+        assertThat(AnthropicEvent.read(big, off, a.length)).as("AnthropicEvent inside an array, of " + at).isEqualTo(ev);
+        AnthropicIn.Event in2 = AnthropicIn.read(big, off, a.length);
+        assertThat(in2 == null ? null : decoderView(in2)).as("AnthropicIn inside an array, of " + at)
+                .isEqualTo(in == null ? null : decoderView(in));
+        String sameModel = r.nextBoolean() ? "gemini-2.0-flash" : "mod\u00e9l";
+        GeminiChunk g2 = GeminiChunk.read(big, off, a.length, sameModel);
+        assertThat(g2).as("GeminiChunk inside an array, its model so far " + sameModel + ", of " + at).isEqualTo(g);
+        assertThat(ResponsesDelta.read(big, off, a.length)).as("ResponsesDelta inside an array, of " + at).isEqualTo(d);
+    }
+
+    private static final byte[] AROUND = "data: {\"model\":\"x\",".getBytes(StandardCharsets.US_ASCII);
+
+    /** {@code a} inside a larger array, with bytes before and after it that would change a reading that went past its ends. */
+    private byte[] inside(byte[] a) {
+        String[] tails = {"}", "]}}", "\"}]},\"usage\":{}}\n\n", ",\"model\":\"y\"}", "e}", "0}", " }\n"};
+        byte[] tail = tails[r.nextInt(tails.length)].getBytes(StandardCharsets.US_ASCII);
+        byte[] big = new byte[AROUND.length + a.length + tail.length];
+        System.arraycopy(AROUND, 0, big, 0, AROUND.length);
+        System.arraycopy(a, 0, big, AROUND.length, a.length);
+        System.arraycopy(tail, 0, big, AROUND.length + a.length, tail.length);
+        return big;
     }
 
     private static boolean isPlainOrDelta(AnthropicIn.Event e) {
@@ -179,12 +209,33 @@ class HandReadersFuzzTest {
     }
 
     private static void assertOpenAi(byte[] a, OpenAiChunkScan.Prefix prefix) {
+        assertOpenAi(a, prefix, null);
+    }
+
+    /** Also read as the identity stream reads a chunk: into its one reused scan, inside a larger array. */
+    private static void assertOpenAi(byte[] a, OpenAiChunkScan.Prefix prefix, OpenAiChunkScan reuse) {
         String decoded = new String(a, StandardCharsets.UTF_8);
         var expected = OpenAiChunkScanTest.tree(decoded);
         assertThat(OpenAiChunkScanTest.scanned(OpenAiChunkScan.read(a, 0, a.length), a)).as("OpenAiChunkScan of " + decoded)
                 .isEqualTo(expected);
         assertThat(OpenAiChunkScanTest.scanned(OpenAiChunkScan.read(a, 0, a.length, "m", prefix), a))
                 .as("OpenAiChunkScan with the stream's prefix, of " + decoded).isEqualTo(expected);
+        if (reuse == null) return;
+        // The chunk inside a larger array, bytes around it that would change the reading if read.
+        byte[] around = ("data: " + decoded.hashCode()).getBytes(StandardCharsets.US_ASCII);
+        byte[] big = new byte[around.length + a.length + 9];
+        System.arraycopy(around, 0, big, 0, around.length);
+        System.arraycopy(a, 0, big, around.length, a.length);
+        String[] tails = {"\"}],:{\"\n\n", "}}}}}}}}}", "]}]}]}]}]", "e}\n\n     ", "0}\n\n     "};
+        System.arraycopy(tails[Math.floorMod(decoded.hashCode(), tails.length)].getBytes(StandardCharsets.US_ASCII), 0, big,
+                around.length + a.length, 9);
+        OpenAiChunkScan s = OpenAiChunkScan.read(big, around.length, a.length, "m", prefix, reuse);
+        if (s != null && s.tree == null && s.usageMembers == 1 && s.usageSimple) {
+            s.cutFrom -= around.length; // scanned() reads the cut from the chunk's start
+            s.cutTo -= around.length;
+        }
+        assertThat(OpenAiChunkScanTest.scanned(s, a)).as("OpenAiChunkScan reused, inside a larger array, of " + decoded)
+                .isEqualTo(expected);
     }
 
     /** What the Anthropic stream decoder reads of an event, the counts with their presence (they are cumulative). */
