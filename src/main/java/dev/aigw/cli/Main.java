@@ -30,6 +30,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         StartupPhases.mainEntered(System.getenv("AIGW_LAUNCHED_AT"));
+        EarlyInit.start();
         JacksonInit.start();
         dev.aigw.proxy.WireDefaults.apply(); // before anything loads Netty or Vert.x
         // The common start, `run` with long options, is read without picocli (see RunArgs); anything
