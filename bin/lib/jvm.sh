@@ -7,9 +7,10 @@
 #       sets AIGW_JVM_FLAGS (the defaults that JAVA_OPTS does not already decide) and AIGW_CACHE
 #       (the class-data cache for this JDK and these flags; it may not exist yet)
 #   aigw_aot_cache ROOT JAR [--force]    (after aigw_jvm_flags)
-#       builds the AOT cache (JDK >= 25) when it is missing or older than the jar
-#   aigw_cache_flags                     (after both)
-#       appends to AIGW_JVM_FLAGS what uses the cache
+#       builds the AOT cache (JDK >= 25), and the folder of Netty's epoll library beside it, when
+#       either is missing or older than the jar
+#   aigw_cache_flags [JAR]               (after both)
+#       appends to AIGW_JVM_FLAGS what uses the cache (and the library folder, unless older than JAR)
 #
 # The heap caps (-Xmx, direct memory, exit on OutOfMemoryError) are lib/heap.sh's, sourced here.
 # Env: AIGW_HEAP_MIN (default 32m), AIGW_GC (Serial (default) | G1 | Parallel | Z), AIGW_AOT (auto
@@ -126,6 +127,7 @@ aigw_jvm_flags() {  # ROOT [JAVA_OPTS words...]
   _aigw_hash "${keyed[@]}"
   key="$_aigw_h"
   _aigw_version_string
+  AIGW_NATIVE_DIR="$root/target/native"
   if [ "$major" -ge 25 ] 2>/dev/null; then
     AIGW_CACHE="$root/target/ai-gateway.jdk-$_aigw_vs.$key.aot"
   else
@@ -138,27 +140,34 @@ aigw_jvm_flags() {  # ROOT [JAVA_OPTS words...]
 # `ai-gateway train`, sample traffic on loopback ports for a few seconds). Built when missing or
 # older than the jar. Does nothing on older JDKs, with AIGW_AOT=off, or where target/ is not
 # writable (a read-only image has its cache built in). A failed build is reported, and the
-# gateway starts without a cache.
+# gateway starts without a cache. The same run copies Netty's epoll library out of the jar into
+# target/native/ (`train --native-dir`, cli/NativeLibs), which aigw_cache_flags then names as
+# java.library.path: Netty loads it from there instead of extracting it to a temporary file at
+# every start. On a machine the jar has no epoll library for, the folder stays empty.
 aigw_aot_cache() {  # ROOT JAR [--force]
-  local root="$1" jar="$2" tmp
+  local root="$1" jar="$2" tmp ntmp
   [ "${AIGW_AOT:-auto}" = off ] && return 0
   [ "$AIGW_JVM_MAJOR" -ge 25 ] 2>/dev/null || return 0
-  if [ "${3:-}" != --force ] && [ -f "$AIGW_CACHE" ] && [ ! "$jar" -nt "$AIGW_CACHE" ]; then return 0; fi
+  if [ "${3:-}" != --force ] && [ -f "$AIGW_CACHE" ] && [ ! "$jar" -nt "$AIGW_CACHE" ] \
+     && [ -d "$AIGW_NATIVE_DIR" ] && [ ! "$jar" -nt "$AIGW_NATIVE_DIR" ]; then return 0; fi
   [ -w "${AIGW_CACHE%/*}" ] || return 0
   tmp="$AIGW_CACHE.$$.tmp"
+  ntmp="$AIGW_NATIVE_DIR.$$.tmp"
   echo "building the JVM's AOT cache for a faster start (once per jar, JDK and collector): $AIGW_CACHE" >&2
   # Classes loaded and linked, without the training run's method profiles (-AOTRecordTraining): the
   # JIT starts no later without them, and the cache is 4 MB smaller, its mapping 3-4 MiB of RSS less
   # (docs/benchmarks.md, "Footprint and start-up").
   if "$JAVA" "${AIGW_TRAIN_FLAGS[@]}" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining "-XX:AOTCacheOutput=$tmp" \
-       -Xlog:aot=error -Xlog:cds=off -jar "$jar" train \
+       -Xlog:aot=error -Xlog:cds=off -jar "$jar" train --native-dir "$ntmp" \
        </dev/null >/dev/null 2>"$tmp.log" && [ -s "$tmp" ]; then
     find "$root/target" -maxdepth 1 -name 'ai-gateway.jdk-*.aot' ! -newer "$jar" -exec rm -f {} + 2>/dev/null || true
     mv -f "$tmp" "$AIGW_CACHE"
     rm -f "$tmp.log"
+    mkdir -p "$ntmp" && rm -rf "$AIGW_NATIVE_DIR" && mv -f "$ntmp" "$AIGW_NATIVE_DIR" || rm -rf "$ntmp"
   else
     echo "warning: could not build the AOT cache (the gateway starts without it); see $tmp.log" >&2
     rm -f "$tmp" "$tmp.config"
+    rm -rf "$ntmp"
     return 1
   fi
 }
@@ -168,8 +177,14 @@ aigw_aot_cache() {  # ROOT JAR [--force]
 # young generation that leaves no room for the cache's heap objects, which aigw_jvm_flags avoids
 # by leaving -Xms to a JAVA_OPTS that sizes the young generation. JDK 19-24: a dynamic CDS
 # archive, which the JVM writes when the first run exits and uses from then on.
-aigw_cache_flags() {
+aigw_cache_flags() {  # [JAR]
   [ "${AIGW_AOT:-auto}" = off ] && return 0
+  # Netty's epoll library, copied out by aigw_aot_cache; not when older than the jar, whose Netty
+  # may expect another build of it. A -Djava.library.path in JAVA_OPTS comes later and wins.
+  local so=("$AIGW_NATIVE_DIR"/*.so)
+  if [ -f "${so[0]}" ] && { [ -z "${1:-}" ] || [ ! "$1" -nt "$AIGW_NATIVE_DIR" ]; }; then
+    AIGW_JVM_FLAGS+=("-Djava.library.path=$AIGW_NATIVE_DIR")
+  fi
   if [ "$AIGW_JVM_MAJOR" -ge 25 ] 2>/dev/null; then
     # ArchiveRelocationMode=0: map the cache at the address it was built for (the JDK's default,
     # 1, maps it elsewhere on purpose and rewrites every pointer in it). Saves ~40 ms of start-up

@@ -30,6 +30,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         StartupPhases.mainEntered(System.getenv("AIGW_LAUNCHED_AT"));
+        EarlyInit.start();
         JacksonInit.start();
         dev.aigw.proxy.WireDefaults.apply(); // before anything loads Netty or Vert.x
         // The common start, `run` with long options, is read without picocli (see RunArgs); anything
@@ -297,8 +298,13 @@ public final class Main implements Runnable {
         @Option(names = "--rounds", defaultValue = "60", description = "Rounds of sample requests (default: ${DEFAULT-VALUE}).")
         int rounds;
 
+        @Option(names = "--native-dir", paramLabel = "DIR",
+                description = "Also copy the jar's epoll library into DIR, for the launcher's -Djava.library.path (NativeLibs).")
+        Path nativeDir;
+
         @Override
         public Integer call() throws Exception {
+            if (nativeDir != null) NativeLibs.copyEpoll(nativeDir);
             int bad = Training.run(Math.max(1, rounds));
             if (bad > 0) System.err.println("ai-gateway train: " + bad + " sample requests failed");
             return bad == 0 ? 0 : 1;

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -80,7 +81,21 @@ public final class MetricsTelemetry implements Telemetry {
     private final java.util.Map<MeterKey, io.micrometer.core.instrument.Meter> meters =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /*
+     * The keys below write out equals and hashCode (component by component, as a record's): a
+     * record's own are linked through an invokedynamic (ObjectMethods) on first use, which spins
+     * LambdaForms the AOT cache does not hold, and the first request hashes or compares these keys.
+     */
     private record MeterKey(String name, Tags tags) {
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof MeterKey k && Objects.equals(name, k.name) && Objects.equals(tags, k.tags);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hashCode(name) * 31 + Objects.hashCode(tags);
+        }
     }
 
     /*
@@ -89,15 +104,60 @@ public final class MetricsTelemetry implements Telemetry {
      * These are keyed by the raw label values, which are as bounded as the meters themselves.
      */
     private record Series(String operation, String route, String backend, String kind, String requestModel, String responseModel) {
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof Series k && Objects.equals(operation, k.operation)
+                    && Objects.equals(route, k.route) && Objects.equals(backend, k.backend) && Objects.equals(kind, k.kind)
+                    && Objects.equals(requestModel, k.requestModel) && Objects.equals(responseModel, k.responseModel);
+        }
+
+        @Override
+        public int hashCode() {
+            int h = Objects.hashCode(operation);
+            h = h * 31 + Objects.hashCode(route);
+            h = h * 31 + Objects.hashCode(backend);
+            h = h * 31 + Objects.hashCode(kind);
+            h = h * 31 + Objects.hashCode(requestModel);
+            return h * 31 + Objects.hashCode(responseModel);
+        }
     }
 
     private record RequestKey(String route, String backend, int status) {
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof RequestKey k && status == k.status && Objects.equals(route, k.route)
+                    && Objects.equals(backend, k.backend);
+        }
+
+        @Override
+        public int hashCode() {
+            return (Objects.hashCode(route) * 31 + Objects.hashCode(backend)) * 31 + Integer.hashCode(status);
+        }
     }
 
     private record UpstreamKey(String backend, String kind) {
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof UpstreamKey k && Objects.equals(backend, k.backend) && Objects.equals(kind, k.kind);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hashCode(backend) * 31 + Objects.hashCode(kind);
+        }
     }
 
     private record SpendKey(String route, String model, String team) {
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof SpendKey k && Objects.equals(route, k.route) && Objects.equals(model, k.model)
+                    && Objects.equals(team, k.team);
+        }
+
+        @Override
+        public int hashCode() {
+            return (Objects.hashCode(route) * 31 + Objects.hashCode(model)) * 31 + Objects.hashCode(team);
+        }
     }
 
     private final java.util.Map<Series, GenAiMeters> genAi = new java.util.concurrent.ConcurrentHashMap<>();

@@ -7,6 +7,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,26 @@ class LauncherFlagsTest {
                 .containsSubsequence("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
         assertThat(bash(java, Map.of("AIGW_AOT", "off"), "aigw_jvm_flags \"$ROOT\"; " + PRINT))
                 .noneMatch(f -> f.startsWith("-XX:AOTCache"));
+    }
+
+    @Test
+    void theEpollLibraryFolderIsTheLibraryPathUnlessOlderThanTheJar() throws Exception {
+        Path java = fakeJdk("25.0.3");
+        Path root = tmp.resolve("root");
+        Path jar = Files.writeString(root.resolve("target/ai-gateway.jar"), "jar");
+        String print = "aigw_jvm_flags \"$ROOT\"; aigw_cache_flags '" + jar + "'; printf '%s\\n' \"${AIGW_JVM_FLAGS[@]}\"";
+        String flag = "-Djava.library.path=" + root.resolve("target/native");
+        assertThat(bash(java, Map.of(), print)).doesNotContain(flag); // not built yet
+
+        Path dir = Files.createDirectories(root.resolve("target/native"));
+        Files.writeString(dir.resolve("libnetty_transport_native_epoll_x86_64.so"), "so");
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        assertThat(bash(java, Map.of(), print)).contains(flag);
+        assertThat(bash(java, Map.of("AIGW_AOT", "off"), print)).doesNotContain(flag);
+
+        // a jar rebuilt since: its Netty may want another build of the library, which Netty then extracts itself
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        assertThat(bash(java, Map.of(), print)).doesNotContain(flag);
     }
 
     @Test

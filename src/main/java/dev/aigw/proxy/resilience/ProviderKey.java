@@ -8,14 +8,30 @@ import dev.aigw.route.Snapshot;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Names a provider across config reloads: its Backend ({@code namespace/name}), its name in the
  * Backend, its kind and where it sends requests. A reload that keeps these keeps the provider's
- * health; changing any of them starts afresh.
+ * health; changing any of them starts afresh. {@code equals} and {@code hashCode} are written out
+ * (component by component, as a record's): a record's own are linked through an invokedynamic
+ * (ObjectMethods) on first use, which spins LambdaForms the AOT cache does not hold, and the first
+ * request hashes a key.
  */
 public record ProviderKey(String backend, String name, String kind, String hostPort) {
+
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof ProviderKey k && Objects.equals(backend, k.backend) && Objects.equals(name, k.name)
+                && Objects.equals(kind, k.kind) && Objects.equals(hostPort, k.hostPort);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((Objects.hashCode(backend) * 31 + Objects.hashCode(name)) * 31 + Objects.hashCode(kind)) * 31
+                + Objects.hashCode(hostPort);
+    }
 
     public static ProviderKey of(String backend, Provider p) {
         return new ProviderKey(backend, p.name(), p.kind(), p.target().host() + ":" + p.target().port());
