@@ -1,7 +1,6 @@
 package dev.aigw.proxy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aigw.provider.OpenAiProvider;
 import dev.aigw.provider.Provider;
 import dev.aigw.provider.Providers;
 import dev.aigw.proxy.stage.GatewayError;
@@ -65,13 +64,13 @@ final class AiExchange {
 
     private static void run(AiCall call, Buffer raw, ObjectNode parsed) {
         // 1. body. A client in no known API speaks the primary provider's own format; count_tokens
-        // is relayed as is. The format is known first: the scan reads the prompt texts of OpenAI Chat.
+        // is relayed as is. The format is known first: the scan reads the prompt texts of that format.
         Schema schema = call.format instanceof ClientFormat.CountTokens ? null
                 : call.format.api().orElse(Providers.schema(call.ai.primary()).orElse(null));
         if (parsed != null) {
             call.body = ClientBody.ofTree(parsed);
         } else if (raw.length() > 0) {
-            switch (BodyStage.read(raw, schema == Schema.OPENAI_CHAT && reachesOpenAi(call.ai))) {
+            switch (BodyStage.read(raw, sentAsIsSomewhere(schema, call.ai) ? schema : null)) {
                 case BodyStage.Read.Body b -> call.body = b.body();
                 case BodyStage.Read.Bad bad -> {
                     call.out.fail(bad.error());
@@ -94,14 +93,16 @@ final class AiExchange {
     }
 
     /**
-     * Whether an attempt may send the client's bytes as they are ({@link Attempts}: OpenAI Chat to an
-     * OpenAI provider): only then does scanning the body instead of parsing it save work. Any other
-     * request needs the tree, and a scan first would read the body twice.
+     * Whether an attempt may send the client's bytes as they are ({@link Attempts}, {@link
+     * ClientBody#sentAsIs}: a format its provider speaks, untranslated): only then does scanning the
+     * body instead of parsing it save work. Any other request needs the tree, and a scan first
+     * would read the body twice.
      */
-    private static boolean reachesOpenAi(Destination.Ai ai) {
+    private static boolean sentAsIsSomewhere(Schema schema, Destination.Ai ai) {
+        if (schema == null || !BodyScan.reads(schema)) return false;
         for (List<Provider> group : ai.groups()) {
             for (Provider p : group) {
-                if (p instanceof OpenAiProvider) return true;
+                if (ClientBody.sentAsIs(schema, TranslatorChoice.wire(schema, p), p)) return true;
             }
         }
         return false;

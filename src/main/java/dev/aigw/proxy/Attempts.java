@@ -5,7 +5,6 @@ import dev.aigw.policy.AiPolicy;
 import dev.aigw.policy.PolicyEngine;
 import dev.aigw.provider.ClientCall;
 import dev.aigw.provider.MockProvider;
-import dev.aigw.provider.OpenAiProvider;
 import dev.aigw.provider.Provider;
 import dev.aigw.provider.ProviderException;
 import dev.aigw.provider.Providers;
@@ -121,12 +120,12 @@ final class Attempts {
         Optional<Schema> backend = custom.isPresent() ? custom.get().wire()
                 : clientSchema == null ? Providers.schema(p) : TranslatorChoice.wire(clientSchema, p);
         boolean forceStream = call.policy.map(AiPolicy::forceStreaming).orElse(false);
-        // An OpenAI Chat body nothing has parsed (so nothing changed) goes to OpenAI as its own bytes:
-        // prepare sees a stand-in holding only the model (and a stream's flags), and the model it
-        // settles on (and a stream's include_usage) is spliced in.
-        boolean asSent = call.body != null && call.body.scannedModel() != null && !forceStream && ProviderBody.nothingToDo(call.policy)
-                && custom.isEmpty() && !call.ai.transformsPerProvider()
-                && clientSchema == Schema.OPENAI_CHAT && backend.equals(Optional.of(Schema.OPENAI_CHAT)) && p instanceof OpenAiProvider;
+        // A body nothing has parsed (so nothing changed) goes to a provider of its own format as its
+        // own bytes (ClientBody.sentAsIs): prepare sees a stand-in holding only the model (and a
+        // stream's flags), and the model it settles on (and an OpenAI Chat stream's include_usage)
+        // is spliced in.
+        boolean asSent = call.body != null && call.body.scanned() && !forceStream && ProviderBody.nothingToDo(call.policy)
+                && custom.isEmpty() && !call.ai.transformsPerProvider() && ClientBody.sentAsIs(clientSchema, backend, p);
         ObjectNode body;
         if (asSent) {
             body = call.body.standIn();
@@ -191,7 +190,7 @@ final class Attempts {
         }
         MultiMap headers = headers(tr, up);
         if (asSent && up.encoded() != null) throw new IllegalStateException("a provider signed a stand-in body");
-        Buffer out = Buffer.buffer(asSent ? call.body.bytesWithModel(model) : up.bytes());
+        Buffer out = Buffer.buffer(asSent ? call.body.bytesWithModel(up.body().path("model").textValue()) : up.bytes());
         headers.set(Headers.CONTENT_TYPE, "application/json");
         headers.set(Headers.CONTENT_LENGTH, Integer.toString(out.length()));
         UpstreamCall upstream = new UpstreamCall(call.vertx(), call.services.upstreams(), "Backend " + call.ai.name()

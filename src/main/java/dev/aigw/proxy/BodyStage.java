@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.proxy.stage.GatewayError;
+import dev.aigw.translate.Schema;
 import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
@@ -44,21 +45,22 @@ final class BodyStage {
     }
 
     /**
-     * Reads an AI request body. With {@code scan} (an OpenAI Chat body that may go upstream as it
-     * came), an ordinary body is scanned, not parsed: the model, the stream flag (and a stream's
-     * include_usage) and the prompt texts are read with the streaming parser and the tree is left
-     * for whoever needs it ({@link ClientBody}); other bodies and shapes are parsed at once. Bad JSON gets the same
-     * answer either way (the parse says what is wrong).
+     * Reads an AI request body. With {@code scanAs} (the format of a body that may go upstream as
+     * it came, {@link ClientBody#sentAsIs}), an ordinary body is scanned, not parsed: the model, the
+     * stream flag (and an OpenAI Chat stream's include_usage) and the prompt texts are read with the
+     * streaming parser and the tree is left for whoever needs it ({@link ClientBody}); other bodies
+     * and shapes, and every body when {@code scanAs} is null, are parsed at once. Bad JSON gets the
+     * same answer either way (the parse says what is wrong).
      */
-    static Read read(Buffer raw, boolean scan) {
+    static Read read(Buffer raw, Schema scanAs) {
         byte[] bytes = raw.getBytes();
-        if (scan && bytes.length < BodyScan.MAX_BYTES) {
+        if (scanAs != null && bytes.length < BodyScan.MAX_BYTES) {
             try {
-                BodyScan s = BodyScan.of(bytes, true);
+                BodyScan s = BodyScan.of(bytes, scanAs);
                 if (s != null) {
                     GatewayError bad = checkModel(s.model());
                     return bad != null ? new Read.Bad(bad)
-                            : new Read.Body(ClientBody.scanned(bytes, s));
+                            : new Read.Body(ClientBody.scanned(bytes, s, scanAs));
                 }
             } catch (IOException e) {
                 // Not JSON: the parse below words the answer, as it always has.

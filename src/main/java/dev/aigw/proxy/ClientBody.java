@@ -4,7 +4,12 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.policy.PromptText;
+import dev.aigw.provider.AnthropicProvider;
+import dev.aigw.provider.GeminiProvider;
+import dev.aigw.provider.OpenAiProvider;
+import dev.aigw.provider.Provider;
 import dev.aigw.proxy.stage.RequestBody;
+import dev.aigw.translate.Schema;
 
 import java.io.IOException;
 import java.util.List;
@@ -28,11 +33,14 @@ final class ClientBody implements RequestBody {
     private final boolean stream;
     private final BodyScan.Splice usage;
     private final List<PromptText> texts;
+    /** Whether the body is OpenAI Chat's, whose stand-in says whether the client asked for stream usage. */
+    private final boolean chat;
     private ObjectNode tree;
 
     private ClientBody(byte[] raw, String model, int modelStart, int modelEnd, boolean stream, BodyScan.Splice usage,
-                       List<PromptText> texts, ObjectNode tree) {
+                       List<PromptText> texts, boolean chat, ObjectNode tree) {
         this.raw = raw;
+        this.chat = chat;
         this.model = model;
         this.modelStart = modelStart;
         this.modelEnd = modelEnd;
@@ -44,26 +52,47 @@ final class ClientBody implements RequestBody {
 
     /** A body parsed at once (a shape the scan does not take, or a tree read before the exchange). */
     static ClientBody ofTree(ObjectNode tree) {
-        return new ClientBody(null, null, -1, -1, false, null, null, tree);
+        return new ClientBody(null, null, -1, -1, false, null, null, false, tree);
     }
 
-    /** A scanned body ({@link BodyScan#of}). */
-    static ClientBody scanned(byte[] raw, BodyScan s) {
-        if (s.usage() != null && !s.stream()) throw new IllegalArgumentException("only a stream asks for usage");
-        return new ClientBody(raw, s.model(), s.modelStart(), s.modelEnd(), s.stream(), s.usage(), s.texts(), null);
+    /** A body of {@code schema} scanned ({@link BodyScan#of}). */
+    static ClientBody scanned(byte[] raw, BodyScan s, Schema schema) {
+        if (s.usage() != null && (!s.stream() || schema != Schema.OPENAI_CHAT)) {
+            throw new IllegalArgumentException("only an OpenAI Chat stream asks for usage");
+        }
+        return new ClientBody(raw, s.model(), s.modelStart(), s.modelEnd(), s.stream(), s.usage(), s.texts(),
+                schema == Schema.OPENAI_CHAT, null);
     }
 
     /**
-     * What a translator and a provider see of a scanned body, as a tree: the model, and for a
-     * stream {@code stream: true} and whether the client asked for usage. Its bytes are
-     * {@link #bytesWithModel}; only while no tree exists.
+     * Whether an attempt in the {@code backend} format to {@code p} sends a {@code client} body as
+     * it came, when nothing changed it: OpenAI Chat and the Responses API to OpenAI, Anthropic
+     * Messages to Anthropic, Gemini to Gemini, each in its own format (no translation). Those
+     * providers only set the model of a body ({@code put("model", ...)}), which
+     * {@link #bytesWithModel} splices in; Gemini's is in the path.
+     */
+    static boolean sentAsIs(Schema client, Optional<Schema> backend, Provider p) {
+        if (client == null || !backend.equals(Optional.of(client))) return false;
+        return switch (client) {
+            case OPENAI_CHAT, OPENAI_RESPONSES -> p instanceof OpenAiProvider;
+            case ANTHROPIC_MESSAGES -> p instanceof AnthropicProvider;
+            case GEMINI_GENERATE -> p instanceof GeminiProvider;
+            default -> false;
+        };
+    }
+
+    /**
+     * What a translator and a provider see of a scanned body, as a tree: the model (when the body
+     * has one), and for a stream {@code stream: true} and, for OpenAI Chat, whether the client asked
+     * for usage. Its bytes are {@link #bytesWithModel}; only while no tree exists.
      */
     ObjectNode standIn() {
         if (tree != null) throw new IllegalStateException("the body has a tree: it, not a stand-in, is the body");
-        ObjectNode o = JSON.createObjectNode().put("model", model);
+        ObjectNode o = JSON.createObjectNode();
+        if (model != null) o.put("model", model);
         if (stream) {
             o.put("stream", true);
-            if (usage == null) o.putObject("stream_options").put("include_usage", true);
+            if (chat && usage == null) o.putObject("stream_options").put("include_usage", true);
         }
         return o;
     }
@@ -96,18 +125,30 @@ final class ClientBody implements RequestBody {
         return tree != null ? tree.path("stream").asBoolean(false) : stream;
     }
 
-    /** The client's top-level model, while no tree exists; null after (ask the tree). */
+    /** Whether the body was scanned and no tree exists yet: its bytes may still go out as they came. */
+    boolean scanned() {
+        return tree == null && raw != null;
+    }
+
+    /** The client's top-level model, while no tree exists; null after (ask the tree) and for a body without one. */
     String scannedModel() {
         return tree == null ? model : null;
     }
 
     /**
-     * The client's bytes with the top-level model's string replaced by {@code m} and, for a stream
-     * whose client did not ask for usage, {@code include_usage: true} spliced in; only while no
-     * tree exists.
+     * The client's bytes with the top-level model's string replaced by {@code m} (the stand-in's
+     * model after the provider's prepare; null for a body without one, which stays without) and,
+     * for an OpenAI Chat stream whose client did not ask for usage, {@code include_usage: true}
+     * spliced in; only while no tree exists.
      */
     byte[] bytesWithModel(String m) {
         if (tree != null) throw new IllegalStateException("the body has a tree: it, not the client's bytes, is the body");
+        if (model == null || m == null) {
+            if (model != null || m != null) {
+                throw new IllegalStateException("a model cannot be spliced into or out of a body " + (model == null ? "without" : "with") + " one");
+            }
+            return raw;
+        }
         boolean sameModel = m.equals(model);
         if (sameModel && usage == null) return raw;
         BodyScan.Splice pin = null;

@@ -25,8 +25,8 @@ record AnthropicEvent(String type, String model, Map<String, Long> messageUsage,
             JsonBytes.ascii(COUNTS[2]), JsonBytes.ascii(COUNTS[3])};
     private static final byte[] TYPE = JsonBytes.ascii("type");
     /** The event types a stream repeats: read as these strings. */
-    static final String[] TYPES = {"content_block_delta", "message_start", "content_block_start", "content_block_stop",
-            "message_delta", "message_stop", "ping"};
+    static final JsonBytes.Known TYPES = new JsonBytes.Known("content_block_delta", "message_start", "content_block_start",
+            "content_block_stop", "message_delta", "message_stop", "ping");
     private static final byte[] MESSAGE = JsonBytes.ascii("message");
     private static final byte[] MODEL = JsonBytes.ascii("model");
     private static final byte[] USAGE = JsonBytes.ascii("usage");

@@ -40,7 +40,13 @@ final class JsonBytes {
     }
 
     void ws() {
-        if (p < end && a[p] > ' ') return; // the common case: no white space here
+        if (p >= end) return;
+        byte c0 = a[p];
+        if (c0 > ' ') return; // the common case: no white space here
+        if (c0 == ' ' && p + 1 < end && a[p + 1] > ' ') {
+            p++; // the next: one space (after a colon, as Gemini writes)
+            return;
+        }
         while (p < end) {
             byte c = a[p];
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
@@ -198,32 +204,47 @@ final class JsonBytes {
     }
 
     /**
-     * {@link #stringOrNull()}, but one of {@code known} (ASCII constants) itself when the string is
-     * its text: the kinds of event a stream repeats, with no copy per event and their hash codes kept.
+     * ASCII strings a stream repeats (its kinds of event), with their bytes: {@link #knownOrString}
+     * returns them themselves, with no copy per event and their hash codes kept. None may hold a
+     * quote, a backslash or a control character, so equal bytes followed by a quote are the
+     * whole string.
      */
-    String knownOrString(String[] known) {
+    static final class Known {
+        final String[] strings;
+        final byte[][] bytes;
+
+        Known(String... strings) {
+            this.strings = strings.clone();
+            this.bytes = new byte[strings.length][];
+            for (int i = 0; i < strings.length; i++) {
+                for (char c : strings[i].toCharArray()) {
+                    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x7f) throw new IllegalArgumentException("not a plain ASCII string: " + strings[i]);
+                }
+                bytes[i] = ascii(strings[i]);
+            }
+        }
+    }
+
+    /**
+     * {@link #stringOrNull()}, but one of {@code known} itself when the string is its text: the
+     * bytes compared with each in turn (most frequent first), no scan for the string's end first.
+     */
+    String knownOrString(Known known) {
         if (peek() != '"') {
             skip();
             return null;
         }
         int from = p + 1;
-        int q = stringStop(a, from, end);
-        if (q < end && a[q] == '"') {
-            for (String k : known) {
-                if (k.length() == q - from && is(k, from)) {
-                    p = q + 1;
-                    return k;
-                }
+        byte[][] kb = known.bytes;
+        for (int i = 0; i < kb.length; i++) {
+            byte[] k = kb[i];
+            int to = from + k.length;
+            if (to < end && a[to] == '"' && java.util.Arrays.equals(a, from, to, k, 0, k.length)) {
+                p = to + 1;
+                return known.strings[i];
             }
         }
         return string(null);
-    }
-
-    private boolean is(String ascii, int from) {
-        for (int i = 0; i < ascii.length(); i++) {
-            if (a[from + i] != ascii.charAt(i)) return false;
-        }
-        return true;
     }
 
     /** At '"': the decoded string ({@code same} when it is that text). */

@@ -192,8 +192,20 @@ public final class SseSplitter {
         return new SseBlock(a, from, to, skip, dataLines, ds, de, event, id);
     }
 
-    /** The event name {@code [v, q)}: a recent one's string when the bytes are the same. */
+    /** Event names the providers' streams use (Anthropic's, the Responses API's): the same string for every stream. */
+    private static final JsonBytes.Known COMMON_NAMES = new JsonBytes.Known("content_block_delta", "message_start",
+            "content_block_start", "content_block_stop", "message_delta", "message_stop", "ping", "error",
+            "response.output_text.delta", "response.function_call_arguments.delta", "response.reasoning_summary_text.delta",
+            "response.created", "response.in_progress", "response.output_item.added", "response.content_part.added",
+            "response.output_text.done", "response.content_part.done", "response.output_item.done", "response.completed",
+            "response.incomplete", "response.failed");
+
+    /** The event name {@code [v, q)}: a common or recent one's string when the bytes are the same. */
     private String name(byte[] a, int v, int q) {
+        byte[][] common = COMMON_NAMES.bytes;
+        for (int k = 0; k < common.length; k++) {
+            if (Arrays.equals(common[k], 0, common[k].length, a, v, q)) return COMMON_NAMES.strings[k];
+        }
         if (names == null) {
             names = new byte[8][];
             nameStrings = new String[8];
