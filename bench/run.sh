@@ -51,6 +51,10 @@
 #   GATEWAY_JAVA_OPTS []       extra JVM flags (the launcher's defaults apply; these come after)
 #   BENCH_JFR [0]              1: record a JFR CPU profile of the gateway during the passthrough, translated
 #                              and sse* steps (jcmd JFR.start; settings=profile) and print the hottest frames
+#   BENCH_JFR_OPTS []          more JFR.start options, e.g. "jdk.CPUTimeSample#enabled=true jdk.CPUTimeSample#throttle=1ms"
+#                              (CPU-time samples, which count a syscall's kernel time: JDK 25 on Linux)
+#   BENCH_JFR_EVENT [jdk.ExecutionSample]   the sample event the hottest frames are counted from
+#                              (jdk.CPUTimeSample with the options above); the .jfr file stays in the results
 # Needs nginx and wrk (apt-get install nginx wrk, done here when missing; running as root).
 # Everything it starts is stopped on exit. About 7 minutes with the defaults on this 2-core machine.
 set -euo pipefail
@@ -82,6 +86,8 @@ ADMIN_PORT="${BENCH_ADMIN_PORT:-29181}"
 QUIET_WAIT="${BENCH_QUIET_WAIT:-30}"
 GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
 JFR="${BENCH_JFR:-0}"
+JFR_OPTS="${BENCH_JFR_OPTS:-}"
+JFR_EVENT="${BENCH_JFR_EVENT:-jdk.ExecutionSample}"
 
 step() { case "$STEPS" in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
@@ -540,14 +546,15 @@ wrk_run() {
   return 0
 }
 # JFR: the recording's cost lands in the measured CPU, so profile runs are for the shares, not the figures.
-jfr_start() { "$(dirname "$JAVA")/jcmd" "$GW_PID" JFR.start name="$1" settings=profile >/dev/null; }
+# shellcheck disable=SC2086
+jfr_start() { "$(dirname "$JAVA")/jcmd" "$GW_PID" JFR.start name="$1" settings=profile $JFR_OPTS >/dev/null; }
 jfr_stop() {
   local f="$OUT/$1.jfr"
   "$(dirname "$JAVA")/jcmd" "$GW_PID" JFR.stop name="$1" filename="$f" >/dev/null
   # Share of CPU samples per frame, counted once per sample for any frame of its stack ("inclusive"),
   # and per top frame ("self").
-  "$(dirname "$JAVA")/jfr" print --events jdk.ExecutionSample --stack-depth 64 "$f" | awk '
-    /^jdk.ExecutionSample/ { if (n) flush(); n++; depth = 0; delete seen; next }
+  "$(dirname "$JAVA")/jfr" print --events "$JFR_EVENT" --stack-depth 64 "$f" | awk -v ev="$JFR_EVENT" '
+    $1 == ev { if (n) flush(); n++; depth = 0; delete seen; next }
     /line:/ { sub(/^[ \t]+/, ""); sub(/[ \t]+line:.*/, ""); if (depth == 0) self[$0]++; depth++; if (!($0 in seen)) { seen[$0] = 1; incl[$0]++ } }
     function flush() { }
     END { for (k in incl) printf "incl %5.1f%% %s\n", 100 * incl[k] / n, k; for (k in self) printf "self %5.1f%% %s\n", 100 * self[k] / n, k; printf "samples %d\n", n }' \

@@ -128,6 +128,22 @@ public final class Catalog {
     /** @param provider {@code Provider.kind()}; @param model the model that answered (or was asked for) */
     public Optional<Rates> lookup(String provider, String model) {
         if (model == null || model.isEmpty()) return Optional.empty();
+        // The same provider and model request after request: one comparison of the model's text
+        // (a fresh string from each response) instead of hashing it for two map probes.
+        Last last = this.last;
+        if (last != null && last.provider() == provider && last.model().equals(model)) return last.rates();
+        Optional<Rates> r = lookUp(provider, model);
+        this.last = new Last(provider, model, r);
+        return r;
+    }
+
+    /** The last answer of {@link #lookup}; an immutable record in a plain field (a race only looks up twice). */
+    private record Last(String provider, String model, Optional<Rates> rates) {
+    }
+
+    private Last last;
+
+    private Optional<Rates> lookUp(String provider, String model) {
         String pk = provider == null ? "" : provider;
         Map<String, Optional<Rates>> known = answered.get(pk);
         Optional<Rates> hit = known == null ? null : known.get(model);

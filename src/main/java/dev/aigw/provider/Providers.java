@@ -214,8 +214,30 @@ public final class Providers {
             case Credential.AwsDefaultChain c -> null;
             case Credential.GoogleOAuth g -> g.tokens().current();
         };
-        if (token != null) h.put(t.authHeader(), t.authPrefix() + token);
+        if (token != null) {
+            h.put(t.authHeader(), t.credential() instanceof Credential.Token ? configuredValue(t.authPrefix(), token)
+                    : t.authPrefix() + token);
+        }
         return h;
+    }
+
+    /** The last configured credential's header value, by the identity of its config strings. */
+    private record AuthValue(String prefix, String token, String value) {
+    }
+
+    private static AuthValue lastAuth;
+
+    /**
+     * {@code prefix + token} for a credential from config: the same strings request after request,
+     * so the value is built once for the last one instead of per request (a race between event
+     * loops only builds it twice).
+     */
+    private static String configuredValue(String prefix, String token) {
+        AuthValue a = lastAuth;
+        if (a != null && a.prefix() == prefix && a.token() == token) return a.value();
+        String v = prefix + token;
+        lastAuth = new AuthValue(prefix, token, v);
+        return v;
     }
 
     /** The path: the Backend's override when set, else the provider's own. */

@@ -181,7 +181,8 @@ final class Attempts {
                     + " contains a control character"));
             return;
         }
-        call.obs.attemptStarted(p.kind(), p.name(), model, up.host() + ":" + up.port());
+        Names names = Names.of(call.ai.name(), p, up.host(), up.port());
+        call.obs.attemptStarted(p.kind(), p.name(), model, names.hostPort());
         if (p instanceof MockProvider mock) {
             call.settle();
             call.obs.responseHeaders(200);
@@ -193,8 +194,7 @@ final class Attempts {
         Buffer out = Buffer.buffer(asSent ? call.body.bytesWithModel(up.body().path("model").textValue()) : up.bytes());
         headers.set(Headers.CONTENT_TYPE, "application/json");
         headers.set(Headers.CONTENT_LENGTH, Integer.toString(out.length()));
-        UpstreamCall upstream = new UpstreamCall(call.vertx(), call.services.upstreams(), "Backend " + call.ai.name()
-                + " provider " + p.name() + " (" + p.kind() + " " + up.host() + ":" + up.port() + ")");
+        UpstreamCall upstream = new UpstreamCall(call.vertx(), call.services.upstreams(), names.where());
         call.current = upstream;
         long sentAt = System.nanoTime();
         Translator translator = tr;
@@ -204,6 +204,29 @@ final class Attempts {
             if (ar.failed()) failed(candidate, upstream, ar.cause());
             else answered(candidate, upstream, ar.result(), sentAt, translator, backend, model);
         }).handle(null));
+    }
+
+    /**
+     * The strings an attempt names its provider by: {@code host:port} (telemetry's upstream), the
+     * attempt's description in messages, and the {@code x-gateway-provider} value. Built once for
+     * the last provider and kept while the next attempt's config strings are the same instances
+     * (they come from the snapshot), instead of three concatenations per request. A race between
+     * event loops only builds them twice.
+     */
+    private record Names(String backend, Provider provider, String host, int port, String hostPort, String where,
+                         String header) {
+        private static Names last;
+
+        static Names of(String backend, Provider p, String host, int port) {
+            Names n = last;
+            if (n != null && n.backend == backend && n.provider == p && n.host == host && n.port == port) return n;
+            String hostPort = host + ":" + port;
+            n = new Names(backend, p, host, port, hostPort,
+                    "Backend " + backend + " provider " + p.name() + " (" + p.kind() + " " + hostPort + ")",
+                    p.kind() + "/" + p.name());
+            last = n;
+            return n;
+        }
     }
 
     private static java.util.Map<String, String> lowerCase(MultiMap headers) {
@@ -302,8 +325,10 @@ final class Attempts {
         if (failure.isPresent() || routeRetries) call.obs.attemptFailed(upstream.where() + " answered " + status, status);
         call.settle();
         call.obs.responseHeaders(status);
-        MultiMap extra = MultiMap.caseInsensitiveMultiMap().set("x-gateway-provider", candidate.provider().kind() + "/"
-                + candidate.provider().name());
+        Provider named = candidate.provider();
+        Names names = Names.last;
+        String providerHeader = names != null && names.provider() == named ? names.header() : named.kind() + "/" + named.name();
+        MultiMap extra = MultiMap.caseInsensitiveMultiMap().set("x-gateway-provider", providerHeader);
         // Never a silent loss: fields the provider could not honour are named.
         if (tr != null && !tr.warnings().isEmpty()) {
             String w = String.join("; ", tr.warnings());

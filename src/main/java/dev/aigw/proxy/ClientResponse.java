@@ -123,7 +123,12 @@ final class ClientResponse {
         }
         if (state() != State.OPEN) return;
         resp.setStatusCode(status);
-        if (statusMessage != null && !statusMessage.isEmpty()) resp.setStatusMessage(statusMessage);
+        // A provider's own reason phrase is kept; the standard one ("OK") is what Vert.x writes
+        // anyway, from its constant status (setting it made a status object and its text per response).
+        if (statusMessage != null && !statusMessage.isEmpty()
+                && !statusMessage.equals(io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase())) {
+            resp.setStatusMessage(statusMessage);
+        }
         if (chunked) {
             resp.headers().remove(Headers.CONTENT_LENGTH);
             resp.setChunked(true);

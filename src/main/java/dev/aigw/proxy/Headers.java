@@ -51,16 +51,28 @@ final class Headers {
      */
     private static void keep(MultiMap from, MultiMap to, Set<String> also) {
         Set<String> named = connectionNamed(from);
-        java.util.List<String> drop = null;
-        for (var e : from) {
-            String k = e.getKey();
-            if (dropped(k, named, also)) {
-                if (drop == null) drop = new java.util.ArrayList<>(4);
-                drop.add(k);
+        java.util.List<CharSequence> drop = null;
+        if (from instanceof io.netty.handler.codec.http.HttpHeaders nh) {
+            // Vert.x's own maps hold a parsed message's names as Netty's AsciiString: read as they
+            // are, where iterating the MultiMap made a String entry and a String of each name.
+            for (var it = nh.iteratorCharSequence(); it.hasNext(); ) {
+                CharSequence k = it.next().getKey();
+                if (dropped(k, named, also)) {
+                    if (drop == null) drop = new java.util.ArrayList<>(4);
+                    drop.add(k);
+                }
+            }
+        } else {
+            for (var e : from) {
+                String k = e.getKey();
+                if (dropped(k, named, also)) {
+                    if (drop == null) drop = new java.util.ArrayList<>(4);
+                    drop.add(k);
+                }
             }
         }
         to.setAll(from);
-        if (drop != null) for (String k : drop) to.remove(k);
+        if (drop != null) for (CharSequence k : drop) to.remove(k);
     }
 
     /**
@@ -84,28 +96,33 @@ final class Headers {
 
     // By length and equalsIgnoreCase rather than a lower-cased copy probed in a set: this runs for
     // every header of every request and response, whose names arrive as fresh strings (no cached hash).
-    private static boolean dropped(String name, Set<String> named, Set<String> also) {
+    private static boolean dropped(CharSequence name, Set<String> named, Set<String> also) {
         if (hopByHop(name)) return true;
-        if (named != null && named.contains(name.toLowerCase(Locale.ROOT))) return true;
+        if (named != null && named.contains(name.toString().toLowerCase(Locale.ROOT))) return true;
         return !also.isEmpty() && containsIgnoreCase(also, name);
     }
 
-    static boolean hopByHop(String n) {
+    static boolean hopByHop(CharSequence n) {
         return switch (n.length()) {
-            case 2 -> n.equalsIgnoreCase("te");
-            case 7 -> n.equalsIgnoreCase("upgrade") || n.equalsIgnoreCase("trailer");
-            case 10 -> n.equalsIgnoreCase("connection") || n.equalsIgnoreCase("keep-alive");
-            case 14 -> n.equalsIgnoreCase("http2-settings");
-            case 16 -> n.equalsIgnoreCase("proxy-connection");
-            case 17 -> n.equalsIgnoreCase("transfer-encoding");
-            case 18 -> n.equalsIgnoreCase("proxy-authenticate");
-            case 19 -> n.equalsIgnoreCase("proxy-authorization");
+            case 2 -> is(n, "te");
+            case 7 -> is(n, "upgrade") || is(n, "trailer");
+            case 10 -> is(n, "connection") || is(n, "keep-alive");
+            case 14 -> is(n, "http2-settings");
+            case 16 -> is(n, "proxy-connection");
+            case 17 -> is(n, "transfer-encoding");
+            case 18 -> is(n, "proxy-authenticate");
+            case 19 -> is(n, "proxy-authorization");
             default -> false;
         };
     }
 
-    private static boolean containsIgnoreCase(Set<String> names, String n) {
-        for (String s : names) if (s.equalsIgnoreCase(n)) return true;
+    /** Case-insensitive equality of a name (a String or Netty's AsciiString) with a lower-case one. */
+    private static boolean is(CharSequence n, String lower) {
+        return n instanceof String s ? s.equalsIgnoreCase(lower) : io.netty.util.AsciiString.contentEqualsIgnoreCase(n, lower);
+    }
+
+    private static boolean containsIgnoreCase(Set<String> names, CharSequence n) {
+        for (String s : names) if (io.netty.util.AsciiString.contentEqualsIgnoreCase(s, n)) return true;
         return false;
     }
 

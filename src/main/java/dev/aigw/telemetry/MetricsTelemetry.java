@@ -174,8 +174,24 @@ public final class MetricsTelemetry implements Telemetry {
     private record LastRequests(String route, String backend, int status, Counter counter) {
     }
 
+    private record LastGenAi(String operation, String route, String backend, String kind, String requestModel,
+                             String responseModel, GenAiMeters meters) {
+        boolean is(String o, String r, String b, String k, String req, String resp) {
+            return operation == o && route == r && backend == b && kind == k && requestModel == req && responseModel == resp;
+        }
+    }
+
+    private record LastSpend(String route, String model, String team, Counter counter) {
+    }
+
+    private record LastInFlight(String upstream, AtomicLong count) {
+    }
+
     private LastTimer lastTimer;
     private LastRequests lastRequests;
+    private LastGenAi lastGenAi;
+    private LastSpend lastSpend;
+    private LastInFlight lastInFlight;
     private final java.util.Map<RequestKey, Counter> requests = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<UpstreamKey, Timer> upstreamLatency = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<SpendKey, Counter> spend = new java.util.concurrent.ConcurrentHashMap<>();
@@ -252,6 +268,15 @@ public final class MetricsTelemetry implements Telemetry {
     private final java.util.Map<String, AtomicLong> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
     private AtomicLong inFlight(String upstream) {
+        LastInFlight last = lastInFlight;
+        if (last != null && last.upstream() == upstream) return last.count();
+        AtomicLong n = inFlight.get(upstream);
+        if (n == null) n = newInFlight(upstream);
+        lastInFlight = new LastInFlight(upstream, n);
+        return n;
+    }
+
+    private AtomicLong newInFlight(String upstream) {
         return inFlight.computeIfAbsent(upstream, u -> {
             AtomicLong n = new AtomicLong();
             Gauge.builder("aigw.upstream.in_flight", n, AtomicLong::get).tag("upstream", u)
@@ -357,7 +382,13 @@ public final class MetricsTelemetry implements Telemetry {
         private boolean streamCounted;
         private boolean done;
         private AtomicLong upstream;
-        private Series series;
+        /** The labels {@link #seriesMeters} were found under (compared by identity). */
+        private String seriesOperation;
+        private String seriesRoute;
+        private String seriesBackend;
+        private String seriesKind;
+        private String seriesRequestModel;
+        private String seriesResponseModel;
         private GenAiMeters seriesMeters;
 
         private final String operation;
@@ -435,14 +466,37 @@ public final class MetricsTelemetry implements Telemetry {
             }
         }
 
-        /** This exchange's GenAI meters (looked up again only if the response model changed them). */
+        /**
+         * This exchange's GenAI meters: looked up again only if the response model changed them, and
+         * then first in the last series any exchange used, by the identity of its label values
+         * (config strings and {@link ModelLabels}' labels, the same instances request after request).
+         */
         private GenAiMeters genAi() {
-            Series want = new Series(operation, route, backend, kind, requestModel, responseModel);
-            if (series == null || !series.equals(want)) {
-                series = want;
-                seriesMeters = genAi.computeIfAbsent(want, GenAiMeters::new);
+            if (seriesMeters != null && seriesIs(operation, route, backend, kind, requestModel, responseModel)) {
+                return seriesMeters;
             }
-            return seriesMeters;
+            LastGenAi last = lastGenAi;
+            GenAiMeters m;
+            if (last != null && last.is(operation, route, backend, kind, requestModel, responseModel)) {
+                m = last.meters();
+            } else {
+                Series want = new Series(operation, route, backend, kind, requestModel, responseModel);
+                m = genAi.computeIfAbsent(want, GenAiMeters::new);
+                lastGenAi = new LastGenAi(operation, route, backend, kind, requestModel, responseModel, m);
+            }
+            seriesOperation = operation;
+            seriesRoute = route;
+            seriesBackend = backend;
+            seriesKind = kind;
+            seriesRequestModel = requestModel;
+            seriesResponseModel = responseModel;
+            seriesMeters = m;
+            return m;
+        }
+
+        private boolean seriesIs(String o, String r, String b, String k, String req, String resp) {
+            return seriesOperation == o && seriesRoute == r && seriesBackend == b && seriesKind == k
+                    && seriesRequestModel == req && seriesResponseModel == resp;
         }
 
         @Override
@@ -469,9 +523,17 @@ public final class MetricsTelemetry implements Telemetry {
         @Override
         public void cost(double total, double input, double output, double cacheRead, double cacheWrite) {
             String m = responseModel.isEmpty() || responseModel.equals(ModelLabels.NONE) ? requestModel : responseModel;
-            spend.computeIfAbsent(new SpendKey(route, m, team), k -> counter("aigw.spend.usd",
-                    Tags.of("route", k.route(), "model", k.model(), "team", k.team()),
-                    "Spend in US dollars under the model catalog, by route, model and team")).increment(total);
+            LastSpend last = lastSpend;
+            Counter c;
+            if (last != null && last.route() == route && last.model() == m && last.team() == team) {
+                c = last.counter();
+            } else {
+                c = spend.computeIfAbsent(new SpendKey(route, m, team), k -> counter("aigw.spend.usd",
+                        Tags.of("route", k.route(), "model", k.model(), "team", k.team()),
+                        "Spend in US dollars under the model catalog, by route, model and team"));
+                lastSpend = new LastSpend(route, m, team, c);
+            }
+            c.increment(total);
         }
 
         @Override

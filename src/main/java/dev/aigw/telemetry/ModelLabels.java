@@ -21,9 +21,23 @@ public final class ModelLabels {
     private static final int MAX_LENGTH = 128;
     static final int MAX_VARIANTS = 200;
 
-    private final java.util.concurrent.ConcurrentHashMap<String, Boolean> variants = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Admitted variants, each mapped to itself: the one instance of its text that labels it. */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> variants = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Supplier<Set<String>> known;
+
+    /**
+     * The last answer of each kind, for the set of known models it was read from. Under steady
+     * traffic the same model comes request after request (a response's, in a fresh string each
+     * time): one comparison of its text instead of two hashes and up to three set and map probes.
+     * Immutable records in plain fields: a race between event loops only makes one of them look
+     * the label up again.
+     */
+    private record Last(Set<String> known, String model, String label) {
+    }
+
+    private Last lastRequest;
+    private Last lastResponse;
 
     public ModelLabels(Supplier<Set<String>> known) {
         this.known = known;
@@ -56,6 +70,25 @@ public final class ModelLabels {
         if (k == null || k.isEmpty()) {
             return OTHER;
         }
+        Last last = variantsAllowed ? lastResponse : lastRequest;
+        if (last != null && last.known() == k && last.model().equals(model)) {
+            return last.label();
+        }
+        // Under one known set a model's label never changes (admitted variants stay admitted, and
+        // the list of them only grows), so the last answer is the answer.
+        String label = lookUp(k, model, variantsAllowed);
+        Last now = new Last(k, model, label);
+        if (variantsAllowed) lastResponse = now;
+        else lastRequest = now;
+        return label;
+    }
+
+    /**
+     * The label of a model under the known set {@code k}: the model itself, or without
+     * {@code models/}, or an admitted variant (always the same instance of its text, so the
+     * meters keyed by label identity find it), or {@value #OTHER}.
+     */
+    private String lookUp(Set<String> k, String model, boolean variantsAllowed) {
         if (k.contains(model)) {
             return model;
         }
@@ -66,13 +99,16 @@ public final class ModelLabels {
         if (!variantsAllowed) {
             return OTHER;
         }
-        if (variants.containsKey(m)) {
-            return m;
+        String admitted = variants.get(m);
+        if (admitted != null) {
+            return admitted;
         }
         for (String base : k) {
             if (m.length() > base.length() + 1 && m.startsWith(base) && (m.charAt(base.length()) == '-'
                     || m.charAt(base.length()) == '@') && isVersionSuffix(m.substring(base.length() + 1))) {
-                return variants.size() < MAX_VARIANTS && variants.putIfAbsent(m, Boolean.TRUE) == null ? m : OTHER;
+                if (variants.size() >= MAX_VARIANTS) return OTHER;
+                String before = variants.putIfAbsent(m, m);
+                return before == null ? m : before;
             }
         }
         return OTHER;

@@ -26,6 +26,8 @@ class PassthroughBytesTest {
     static void start() throws Exception {
         openai = FakeUpstream.plain().respond((r, req) -> {
             boolean stream = r.json().path("stream").asBoolean(false);
+            String reason = req.getHeader("x-test-reason");
+            if (reason != null) req.response().setStatusMessage(reason);
             req.response().putHeader("content-type", stream ? "text/event-stream" : "application/json").end(stream ? SSE : """
                     {"id":"c1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,
                     "message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
@@ -101,6 +103,31 @@ class PassthroughBytesTest {
         assertThat(r.headers().firstValue("x-gateway-model")).contains("gpt-4o-mini");
         String sent = openai.take().body().toString(StandardCharsets.UTF_8);
         assertThat(sent).isEqualTo(BODY.replace("\"my-model\"", "\"gpt-4o-mini\""));
+    }
+
+    /** The status line the gateway sends for a passthrough request whose upstream answers with {@code reason}. */
+    private static String statusLine(String reason) throws Exception {
+        java.net.URI u = java.net.URI.create(gw.url());
+        byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+        try (java.net.Socket s = new java.net.Socket(u.getHost(), u.getPort())) {
+            s.setSoTimeout(10_000);
+            String head = "POST /guarded/v1/chat/completions HTTP/1.1\r\nHost: " + u.getHost() + "\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n"
+                    + (reason == null ? "" : "x-test-reason: " + reason + "\r\n") + "Connection: close\r\n\r\n";
+            s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(body);
+            s.getOutputStream().flush();
+            return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+        }
+    }
+
+    @Test
+    void theUpstreamsReasonPhraseReachesTheClientAndTheStandardOneStands() throws Exception {
+        assertThat(statusLine("Fine By Me")).isEqualTo("HTTP/1.1 200 Fine By Me");
+        assertThat(statusLine(null)).isEqualTo("HTTP/1.1 200 OK");
+        openai.take();
+        openai.take();
     }
 
     @Test

@@ -125,7 +125,7 @@ public final class ProviderHealth {
      */
     public void onSuccess(ProviderKey key, long ttfbNanos, Function<String, String> headers) {
         long now = ticker.nanoTime();
-        Optional<Duration> exhausted = RateLimitHeaders.exhaustedFor(headers, ticker.now());
+        Optional<Duration> exhausted = RateLimitHeaders.exhaustedFor(headers, ticker::now);
         double alpha = settings.ewmaAlpha();
         long stale = settings.latencyStaleAfter().toNanos();
         ref(key).updateAndGet(s -> {

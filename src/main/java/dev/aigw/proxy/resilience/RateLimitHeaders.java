@@ -84,6 +84,15 @@ public final class RateLimitHeaders {
      * the next request until its reset; that wait, else empty.
      */
     public static Optional<Duration> exhaustedFor(Function<String, String> headers, Instant now) {
+        return exhaustedFor(headers, () -> now);
+    }
+
+    /**
+     * As {@link #exhaustedFor(Function, Instant)}, with the wall clock read only when a reset time
+     * must be set against it (an exhausted Anthropic limit): a successful answer without one, the
+     * usual case, reads no clock.
+     */
+    public static Optional<Duration> exhaustedFor(Function<String, String> headers, java.util.function.Supplier<Instant> now) {
         if (headers == null) return Optional.empty();
         Duration hit = null;
         for (int i = 0; i < OPENAI.length; i++) {
@@ -95,7 +104,7 @@ public final class RateLimitHeaders {
         for (int i = 0; i < ANTHROPIC.length; i++) {
             if (exhausted(headers.apply(ANTHROPIC_REMAINING[i]))) {
                 Optional<Instant> at = instant(headers.apply(ANTHROPIC_RESET[i]));
-                if (at.isPresent()) hit = max(hit, nonNegative(Duration.between(now, at.get())));
+                if (at.isPresent()) hit = max(hit, nonNegative(Duration.between(now.get(), at.get())));
             }
         }
         return Optional.ofNullable(hit);
