@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigw.config.RawResource;
 import dev.aigw.config.ResourceKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.model.jackson.Jackson2JdkTypesModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,12 +64,29 @@ public final class KubeSource implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.onChange = Objects.requireNonNull(onChange, "onChange");
         Config config = options.client() != null ? options.client() : Config.autoConfigure(null);
-        this.client = new KubernetesClientBuilder().withConfig(config).build();
+        this.client = new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(serialization()).build();
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kubernetes-source");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * fabric8's serialization as its default one, minus the class-path scan. By default the first
+     * watch event deserialized in a JVM loads and instantiates every model class fabric8 ships
+     * (ServiceLoader over KubernetesResource: ~700 classes here, ~0.3 s of CPU, seconds on a busy
+     * or throttled machine) so that a watch event's object can be typed; every first change after
+     * start-up waited for that, and each typed object was then converted back to the
+     * GenericKubernetesResource our informers hold. Without the scan the object is read as a
+     * GenericKubernetesResource directly; Status stays typed, as the watch needs it to recognise an
+     * ERROR event (410 Gone: relist). Typed calls (the Lease) name their class and need no scan.
+     */
+    static KubernetesSerialization serialization() {
+        KubernetesSerialization s = new KubernetesSerialization(tools.jackson.databind.json.JsonMapper
+                .builderWithJackson2Defaults().addModule(new Jackson2JdkTypesModule()).build(), false);
+        s.registerKubernetesResource(Status.class);
+        return s;
     }
 
     public KubernetesClient client() {

@@ -180,9 +180,9 @@ class DashboardBrowserTest {
             // Overview: the routes in precedence order, the unavailable one, the problem with file:line.
             d.get(ui + "#overview");
             waitFor(d, () -> d.findElements(By.cssSelector("tr.route-row")).size() == 2);
-            List<WebElement> routes = d.findElements(By.cssSelector("tr.route-row"));
-            assertThat(routes.get(0).getText()).contains("/legacy").contains("unavailable");
-            assertThat(routes.get(1).getText()).contains("/v1").contains("openai/a").contains("anthropic/b");
+            List<String> routes = rows(d, "tr.route-row").stream().map(r -> String.join(" ", r)).toList();
+            assertThat(routes.get(0)).contains("/legacy").contains("unavailable");
+            assertThat(routes.get(1)).contains("/v1").contains("openai/a").contains("anthropic/b");
             String problems = d.findElement(By.xpath("//h2[text()='Config problems']/following-sibling::table[1]")).getText();
             assertThat(problems).contains("UNRESOLVED").containsPattern("g\\.yaml:\\d+")
                     .contains("secret missing-secret not found");
@@ -321,12 +321,12 @@ class DashboardBrowserTest {
 
             d.get(ui + "#spend");
             waitFor(d, () -> keyRow(d, "alice").isPresent() && keyRow(d, "bob").isPresent());
-            List<String> alice = cells(keyRow(d, "alice").orElseThrow());
+            List<String> alice = keyRow(d, "alice").orElseThrow();
             // Key, Team, Spend, Budget, Remaining, Limits, Top models.
             assertThat(alice.get(1)).isEqualTo("search");
             assertThat(alice.get(2)).startsWith("$").isNotEqualTo("$0.00");
             assertThat(alice.get(6)).startsWith("gpt-4o $").contains("gpt-4o-mini $");
-            List<String> bob = cells(keyRow(d, "bob").orElseThrow());
+            List<String> bob = keyRow(d, "bob").orElseThrow();
             assertThat(bob.get(1)).isEqualTo("ads");
             assertThat(bob.get(2)).startsWith("$").isNotEqualTo("$0.00");
             assertThat(bob.get(6)).startsWith("gpt-4o-mini $");
@@ -338,7 +338,7 @@ class DashboardBrowserTest {
             // Recent requests name the caller by key id at its address.
             d.get(ui + "#requests");
             waitFor(d, () -> d.findElements(By.cssSelector("tr.request-row")).size() == 8);
-            List<String> callers = d.findElements(By.cssSelector("tr.request-row")).stream().map(r -> cells(r).get(8)).toList();
+            List<String> callers = rows(d, "tr.request-row").stream().map(r -> r.get(8)).toList();
             assertThat(callers).filteredOn(c -> c.startsWith("alice @ 127.0.0.1")).hasSize(5);
             assertThat(callers).filteredOn(c -> c.startsWith("bob @ 127.0.0.1")).hasSize(2);
             assertThat(d.getPageSource()).doesNotContain(KEY_ALICE).doesNotContain(KEY_BOB).doesNotContain("sk-not-a-key-000");
@@ -347,12 +347,21 @@ class DashboardBrowserTest {
         }
     }
 
-    private static Optional<WebElement> keyRow(WebDriver d, String id) {
-        return d.findElements(By.cssSelector("tr.key-row")).stream().filter(r -> cells(r).getFirst().equals(id)).findFirst();
+    private static Optional<List<String>> keyRow(WebDriver d, String id) {
+        return rows(d, "tr.key-row").stream().filter(r -> r.getFirst().equals(id)).findFirst();
     }
 
-    private static List<String> cells(WebElement row) {
-        return row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+    /**
+     * The cells' texts of every row {@code css} selects, read in one script. The pages re-render
+     * their rows on each refresh (Recent requests every 3 s); read cell by cell over WebDriver (8
+     * rows of 9 cells, a round trip each) that took longer than a refresh on a loaded machine, and
+     * a cell of a replaced row threw StaleElementReferenceException.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<List<String>> rows(WebDriver d, String css) {
+        return (List<List<String>>) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "return Array.from(document.querySelectorAll(arguments[0]))"
+                        + ".map(r => Array.from(r.cells).map(c => c.innerText.trim()))", css);
     }
 
     @Test

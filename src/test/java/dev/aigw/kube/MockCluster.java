@@ -16,8 +16,12 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -66,6 +70,12 @@ final class MockCluster implements AutoCloseable {
                         return super.handlePatch(request);
                     }
 
+                    @Override
+                    public MockResponse handleWatch(String path) {
+                        MockResponse watch = super.handleWatch(path);
+                        return watch.withWebSocketUpgrade(new CloseOffTheLoop(watch.getWebSocketListener()));
+                    }
+
                     /**
                      * JSON merge patch as RFC 7386 and the API server do it: an array replaces the old one.
                      * fabric8's mock merges with Jackson's readerForUpdating, which appends array elements,
@@ -80,6 +90,70 @@ final class MockCluster implements AutoCloseable {
                 }, false);
         server.init();
         operator = new KubernetesClientBuilder().withConfig(clientConfig(server.getHostName(), server.getPort())).build();
+    }
+
+    /**
+     * A watch's listener whose close callbacks run on a thread of their own instead of the mock
+     * server's event loop. fabric8's {@code WatchEventsListener} (8.0.0) ends its send executor with
+     * {@code awaitTermination(1 min)} inside {@code onClosed}/{@code onFailure}, which the mock web
+     * server calls on its only event loop; an event send still running on that executor waits
+     * ({@code VertxMockWebSocket.awaitWrite}, up to 30 s) for a write that only that same loop can
+     * complete. So a watch connection dropped while an event was on its way to it (the gateway's own
+     * status writes fan out to its watches; {@link TcpProxy#cut()} drops them) froze the whole mock
+     * API server for 30 s, and the operator's next request timed out (the CI failure of
+     * KubernetesResilienceTest). Off the loop, the write completes (or fails) and the close finishes.
+     */
+    static final class CloseOffTheLoop extends WebSocketListener {
+        private final WebSocketListener watch;
+
+        CloseOffTheLoop(WebSocketListener watch) {
+            this.watch = watch;
+        }
+
+        @Override
+        public void onBeforeAccept(WebSocket ws, Response response) {
+            watch.onBeforeAccept(ws, response);
+        }
+
+        @Override
+        public void onOpen(WebSocket ws, Response response) {
+            watch.onOpen(ws, response);
+        }
+
+        @Override
+        public void onMessage(WebSocket ws, String text) {
+            watch.onMessage(ws, text);
+        }
+
+        @Override
+        public void onMessage(WebSocket ws, ByteString bytes) {
+            watch.onMessage(ws, bytes);
+        }
+
+        @Override
+        public void onMessage(WebSocket ws, byte[] bytes) {
+            watch.onMessage(ws, bytes);
+        }
+
+        @Override
+        public void onPing(WebSocket ws, byte[] payload) {
+            watch.onPing(ws, payload);
+        }
+
+        @Override
+        public void onClosing(WebSocket ws, int code, String reason) {
+            watch.onClosing(ws, code, reason); // only queues the close behind pending sends
+        }
+
+        @Override
+        public void onClosed(WebSocket ws, int code, String reason) {
+            Thread.ofVirtual().name("mock-watch-closed").start(() -> watch.onClosed(ws, code, reason));
+        }
+
+        @Override
+        public void onFailure(WebSocket ws, Throwable t, Response response) {
+            Thread.ofVirtual().name("mock-watch-failed").start(() -> watch.onFailure(ws, t, response));
+        }
     }
 
     static tools.jackson.databind.JsonNode mergePatch(tools.jackson.databind.JsonNode target,
