@@ -1,5 +1,9 @@
 package dev.aigw.proxy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aigw.testing.FakeUpstream;
@@ -8,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import software.amazon.eventstream.HeaderValue;
 import software.amazon.eventstream.Message;
 import software.amazon.eventstream.MessageDecoder;
@@ -39,6 +44,8 @@ class BedrockConverseGuardTest {
 
     private static FakeUpstream bedrock;
     private static GatewayHarness gw;
+    private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private static final Logger CONFIG_LOG = (Logger) LoggerFactory.getLogger("dev.aigw.cli.ConfigReloader");
 
     private static byte[] event(String type, String payload) {
         Map<String, HeaderValue> h = new LinkedHashMap<>();
@@ -64,6 +71,8 @@ class BedrockConverseGuardTest {
 
     @BeforeAll
     static void start() throws Exception {
+        logs.start();
+        CONFIG_LOG.addAppender(logs);
         bedrock = FakeUpstream.tls().respond((r, req) -> {
             if (r.path().endsWith("/converse-stream")) {
                 req.response().putHeader("content-type", "application/vnd.amazon.eventstream").end(Buffer.buffer(FRAMES));
@@ -124,6 +133,7 @@ class BedrockConverseGuardTest {
 
     @AfterAll
     static void stop() {
+        CONFIG_LOG.detachAppender(logs);
         gw.close();
         bedrock.close();
     }
@@ -142,6 +152,27 @@ class BedrockConverseGuardTest {
                 + new String(m.getPayload(), StandardCharsets.UTF_8)));
         d.feed(bytes);
         return out;
+    }
+
+    @Test
+    void theLoadNotesTheGuardedRouteOnceInTheLogAndInRoutes() throws Exception {
+        List<ILoggingEvent> noted = logs.list.stream().filter(e -> e.getFormattedMessage().contains("ConverseStream")).toList();
+        assertThat(noted).as("one warning, for the guarded route only").hasSize(1);
+        assertThat(noted.getFirst().getLevel()).isEqualTo(Level.WARN);
+        assertThat(noted.getFirst().getFormattedMessage()).contains("HTTPRoute ai/guarded").contains("refused with 501")
+                .contains("OpenAI- and Anthropic-format clients translated to Bedrock");
+        HttpResponse<String> routes = gw.get(gw.adminUrl() + "/routes");
+        assertThat(routes.statusCode()).isEqualTo(200);
+        assertThat(routes.body().lines().filter(l -> l.contains("ConverseStream")))
+                .singleElement().asString().contains("warning: HTTPRoute ai/guarded: rule ai/guarded#0");
+    }
+
+    @Test
+    void anOpenAiFormatStreamTranslatedToBedrockOnTheSameRouteIsMasked() throws Exception {
+        HttpResponse<String> r = gw.post("/guarded/v1/chat/completions",
+                "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Who do I write to?\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("data: ").doesNotContain("jane.doe@example.com").contains("<EMAIL_ADDRESS>");
     }
 
     @Test
