@@ -65,17 +65,19 @@ final class Attempts {
         new Attempts(call, f, retry).decide(f.first());
     }
 
-    static final String UNGUARDABLE_STREAM = "this route's response guard cannot read a Bedrock ConverseStream answer "
-            + "(an AWS event stream, which the gateway neither masks nor holds for a webhook or guardrail): ask /converse "
-            + "for the whole answer, which is guarded, or use an OpenAI-format endpoint of the route";
+    static final String UNGUARDABLE_STREAM = "this route's response webhook or cloud guardrail judges whole answers, and "
+            + "the gateway does not hold a Bedrock ConverseStream answer (an AWS event stream) for it: ask /converse for the "
+            + "whole answer, which is judged, or use an OpenAI-format endpoint of the route";
 
     /**
      * A client in Bedrock's Converse format asking for a stream (ConverseStream, or the route's
-     * CHAT_STREAMING) on a route whose policy guards responses: refused before any upstream call
-     * rather than relayed unguarded. (Whole Converse answers are guarded; the other formats' streams too.)
+     * CHAT_STREAMING) on a route whose policy judges whole responses (a response webhook or cloud
+     * guardrail, which hold a stream until judged): refused before any upstream call rather than
+     * relayed unjudged. (The regex guard masks ConverseStreams as they come; whole Converse answers
+     * and the other formats' streams are judged by all guards.)
      */
     static boolean unguardableStream(AiCall call) {
-        if (call.clientSchema != Schema.BEDROCK_CONVERSE || call.policy.isEmpty() || !call.policy.get().guardsResponses()) {
+        if (call.clientSchema != Schema.BEDROCK_CONVERSE || call.policy.isEmpty() || !call.policy.get().hasResponseWebhook()) {
             return false;
         }
         String p = call.req().path();

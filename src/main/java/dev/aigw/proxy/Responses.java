@@ -62,9 +62,9 @@ final class Responses {
                 call.fail(new GatewayError.BadGateway("upstream_stream_truncated", msg));
                 return;
             }
-            if (call.clientSchema == Schema.BEDROCK_CONVERSE && call.policy.isPresent() && call.policy.get().guardsResponses()) {
-                // Refused before the call (Attempts.unguardableStream); a stream that came anyway is not relayed unguarded.
-                call.obs.attemptFailed("a ConverseStream answer on a route that guards responses", 501);
+            if (call.clientSchema == Schema.BEDROCK_CONVERSE && call.policy.isPresent() && call.policy.get().hasResponseWebhook()) {
+                // Refused before the call (Attempts.unguardableStream); a stream that came anyway is not relayed unjudged.
+                call.obs.attemptFailed("a ConverseStream answer on a route whose response webhook or guardrail judges whole answers", 501);
                 call.fail(new GatewayError.NotImplemented(Attempts.UNGUARDABLE_STREAM));
                 up.reset();
                 return;

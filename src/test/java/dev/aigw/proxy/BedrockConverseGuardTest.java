@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aigw.testing.FakeUpstream;
 import dev.aigw.testing.GatewayHarness;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +32,15 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A client speaking Bedrock Converse on a route whose policy guards responses. Whole Converse
- * answers are masked; a ConverseStream (an AWS event stream, which no response guard reads)
- * is refused with a clear error before any upstream call, never relayed unguarded. A route
- * without a response guard relays the stream as it came. The fake provider answers in real
- * event-stream frames (the AWS event-stream codec, CRCs and all), which the test decodes with
- * the same codec.
+ * A client speaking Bedrock Converse on routes whose policies guard responses. The regex guard
+ * masks whole Converse answers and ConverseStreams alike: the stream's AWS event-stream messages
+ * are read, their {@code contentBlockDelta} text masked per content block (a match split across
+ * deltas and across the provider's writes still found), and written back as event-stream
+ * messages the AWS codec decodes, checksums and all; a stream that breaks ends with an exception
+ * message. A route whose response webhook judges whole answers refuses a ConverseStream with a
+ * clear 501 before any upstream call (the gateway does not hold one), and the load notes that
+ * route once. A route without a response guard relays the stream as it came. The fake provider
+ * answers in real event-stream frames made by the AWS codec, which the test decodes with it too.
  */
 class BedrockConverseGuardTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,16 +62,53 @@ class BedrockConverseGuardTest {
         return out.toByteArray();
     }
 
-    private static final byte[] FRAMES;
+    private static byte[] exception(String type, String message) {
+        Map<String, HeaderValue> h = new LinkedHashMap<>();
+        h.put(":exception-type", HeaderValue.fromString(type));
+        h.put(":content-type", HeaderValue.fromString("application/json"));
+        h.put(":message-type", HeaderValue.fromString("exception"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new Message(h, ("{\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8)).encode(out);
+        return out.toByteArray();
+    }
 
-    static {
+    private static byte[] delta(int index, String text) {
+        return event("contentBlockDelta", "{\"contentBlockIndex\":" + index + ",\"delta\":{\"text\":\"" + text + "\"},\"p\":\"abcdef\"}");
+    }
+
+    private static byte[] join(byte[]... parts) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
-        all.writeBytes(event("messageStart", "{\"role\":\"assistant\"}"));
-        all.writeBytes(event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"" + SECRET_TEXT + "\"}}"));
-        all.writeBytes(event("contentBlockStop", "{\"contentBlockIndex\":0}"));
-        all.writeBytes(event("messageStop", "{\"stopReason\":\"end_turn\"}"));
-        all.writeBytes(event("metadata", "{\"usage\":{\"inputTokens\":5,\"outputTokens\":7,\"totalTokens\":12},\"metrics\":{\"latencyMs\":9}}"));
-        FRAMES = all.toByteArray();
+        for (byte[] p : parts) all.writeBytes(p);
+        return all.toByteArray();
+    }
+
+    private static final byte[] START = event("messageStart", "{\"role\":\"assistant\"}");
+    private static final byte[] STOP = join(event("contentBlockStop", "{\"contentBlockIndex\":0}"),
+            event("messageStop", "{\"stopReason\":\"end_turn\"}"),
+            event("metadata", "{\"usage\":{\"inputTokens\":5,\"outputTokens\":7,\"totalTokens\":12},\"metrics\":{\"latencyMs\":9}}"));
+    /** One text block, the address in one delta. */
+    private static final byte[] FRAMES = join(START, delta(0, SECRET_TEXT), STOP);
+    /**
+     * Two text blocks and a tool call: block 0's address split across three deltas, block 1's
+     * address in one, the tool's input (an address too) passed as it is.
+     */
+    private static final byte[] SPLIT = join(START,
+            delta(0, "write to jane.d"), delta(0, "oe@exam"), delta(0, "ple.com today"),
+            event("contentBlockStop", "{\"contentBlockIndex\":0}"),
+            delta(1, "or bob@example.org"), event("contentBlockStop", "{\"contentBlockIndex\":1}"),
+            event("contentBlockStart", "{\"contentBlockIndex\":2,\"start\":{\"toolUse\":{\"toolUseId\":\"t1\",\"name\":\"mail\"}}}"),
+            event("contentBlockDelta", "{\"contentBlockIndex\":2,\"delta\":{\"toolUse\":{\"input\":\"{\\\"to\\\":\\\"x@example.com\\\"}\"}}}"),
+            event("contentBlockStop", "{\"contentBlockIndex\":2}"),
+            event("messageStop", "{\"stopReason\":\"tool_use\"}"),
+            event("metadata", "{\"usage\":{\"inputTokens\":5,\"outputTokens\":9,\"totalTokens\":14},\"metrics\":{\"latencyMs\":9}}"));
+
+    /** Writes {@code bytes} in pieces of {@code piece} bytes (cutting messages), then ends. */
+    private static void inPieces(HttpServerResponse resp, byte[] bytes, int piece) {
+        resp.setChunked(true).putHeader("content-type", "application/vnd.amazon.eventstream");
+        for (int i = 0; i < bytes.length; i += piece) {
+            resp.write(Buffer.buffer(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + piece))));
+        }
+        resp.end();
     }
 
     @BeforeAll
@@ -74,8 +116,22 @@ class BedrockConverseGuardTest {
         logs.start();
         CONFIG_LOG.addAppender(logs);
         bedrock = FakeUpstream.tls().respond((r, req) -> {
+            String ask = r.json().path("messages").path(0).path("content").path(0).path("text").asText();
             if (r.path().endsWith("/converse-stream")) {
-                req.response().putHeader("content-type", "application/vnd.amazon.eventstream").end(Buffer.buffer(FRAMES));
+                switch (ask) {
+                    case "split" -> inPieces(req.response(), SPLIT, 7);
+                    case "cut" -> inPieces(req.response(), Arrays.copyOf(join(START, delta(0, SECRET_TEXT)),
+                            START.length + delta(0, SECRET_TEXT).length + 10), 64);
+                    case "corrupt" -> {
+                        byte[] bad = delta(0, "more");
+                        bad[bad.length - 1] ^= 1; // the message CRC no longer matches
+                        inPieces(req.response(), join(START, delta(0, SECRET_TEXT), bad, STOP), 64);
+                    }
+                    case "throttle" -> inPieces(req.response(), join(START, delta(0, "write to jane.doe@example.com, "),
+                            exception("throttlingException", "Too many tokens, please wait")), 64);
+                    default -> req.response().putHeader("content-type", "application/vnd.amazon.eventstream")
+                            .end(Buffer.buffer(FRAMES));
+                }
             } else {
                 req.response().putHeader("content-type", "application/json").end("{\"output\":{\"message\":{\"role\":\"assistant\","
                         + "\"content\":[{\"text\":\"" + SECRET_TEXT + "\"}]}},\"stopReason\":\"end_turn\","
@@ -111,6 +167,15 @@ class BedrockConverseGuardTest {
                 ---
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: HTTPRoute
+                metadata: {name: judged, namespace: ai}
+                spec:
+                  parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
+                  rules:
+                  - matches: [{path: {type: PathPrefix, value: /judged}}]
+                    backendRefs: [{name: bedrock, group: gateway.kgateway.dev, kind: Backend}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
                 metadata: {name: plain, namespace: ai}
                 spec:
                   parentRefs: [{name: ai-gateway, namespace: kgateway-system}]
@@ -128,6 +193,16 @@ class BedrockConverseGuardTest {
                       response:
                         regex:
                           builtins: [EMAIL]
+                ---
+                apiVersion: gateway.kgateway.dev/v1alpha1
+                kind: TrafficPolicy
+                metadata: {name: judge, namespace: ai}
+                spec:
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: judged}]
+                  ai:
+                    promptGuard:
+                      response:
+                        webhook: {host: {host: 127.0.0.1, port: 9}}
                 """).start();
     }
 
@@ -138,41 +213,53 @@ class BedrockConverseGuardTest {
         bedrock.close();
     }
 
-    private static final String CONVERSE = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"Who do I write to?\"}]}]}";
-
-    private static HttpResponse<byte[]> post(String path) throws Exception {
-        return gw.http().send(HttpRequest.newBuilder(URI.create(gw.url() + path)).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(CONVERSE)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    private static String converse(String ask) {
+        return "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"" + ask + "\"}]}]}";
     }
 
-    /** The event-stream messages of {@code bytes}, as the AWS codec decodes them: event type and payload. */
-    private static List<String> decode(byte[] bytes) {
-        List<String> out = new ArrayList<>();
-        MessageDecoder d = new MessageDecoder(m -> out.add(m.getHeaders().get(":event-type").getString() + " "
-                + new String(m.getPayload(), StandardCharsets.UTF_8)));
+    private static HttpResponse<byte[]> post(String path) throws Exception {
+        return post(path, "Who do I write to?");
+    }
+
+    private static HttpResponse<byte[]> post(String path, String ask) throws Exception {
+        return gw.http().send(HttpRequest.newBuilder(URI.create(gw.url() + path)).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(converse(ask))).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The event-stream messages of {@code bytes}, as the AWS codec decodes them (it checks both CRCs). */
+    private static List<Message> messages(byte[] bytes) {
+        List<Message> out = new ArrayList<>();
+        MessageDecoder d = new MessageDecoder(out::add);
         d.feed(bytes);
         return out;
     }
 
-    @Test
-    void theLoadNotesTheGuardedRouteOnceInTheLogAndInRoutes() throws Exception {
-        List<ILoggingEvent> noted = logs.list.stream().filter(e -> e.getFormattedMessage().contains("ConverseStream")).toList();
-        assertThat(noted).as("one warning, for the guarded route only").hasSize(1);
-        assertThat(noted.getFirst().getLevel()).isEqualTo(Level.WARN);
-        assertThat(noted.getFirst().getFormattedMessage()).contains("HTTPRoute ai/guarded").contains("refused with 501")
-                .contains("OpenAI- and Anthropic-format clients translated to Bedrock");
-        HttpResponse<String> routes = gw.get(gw.adminUrl() + "/routes");
-        assertThat(routes.statusCode()).isEqualTo(200);
-        assertThat(routes.body().lines().filter(l -> l.contains("ConverseStream")))
-                .singleElement().asString().contains("warning: HTTPRoute ai/guarded: rule ai/guarded#0");
+    /** Each message as "type payload": the event type, or "exception:type" / "error:code". */
+    private static List<String> decode(byte[] bytes) {
+        List<String> out = new ArrayList<>();
+        for (Message m : messages(bytes)) {
+            String kind = m.getHeaders().get(":message-type").getString();
+            String name = switch (kind) {
+                case "exception" -> "exception:" + m.getHeaders().get(":exception-type").getString();
+                case "error" -> "error:" + m.getHeaders().get(":error-code").getString();
+                default -> m.getHeaders().get(":event-type").getString();
+            };
+            out.add(name + " " + new String(m.getPayload(), StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
-    @Test
-    void anOpenAiFormatStreamTranslatedToBedrockOnTheSameRouteIsMasked() throws Exception {
-        HttpResponse<String> r = gw.post("/guarded/v1/chat/completions",
-                "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Who do I write to?\"}]}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(r.body()).contains("data: ").doesNotContain("jane.doe@example.com").contains("<EMAIL_ADDRESS>");
+    /** The answer text per content block, from the decoded contentBlockDelta messages. */
+    private static Map<Integer, String> texts(byte[] bytes) throws Exception {
+        Map<Integer, String> out = new LinkedHashMap<>();
+        for (Message m : messages(bytes)) {
+            if (!"contentBlockDelta".equals(m.getHeaders().get(":event-type") == null ? null
+                    : m.getHeaders().get(":event-type").getString())) continue;
+            JsonNode d = JSON.readTree(m.getPayload());
+            if (!d.path("delta").path("text").isTextual()) continue;
+            out.merge(d.path("contentBlockIndex").asInt(), d.path("delta").path("text").asText(), String::concat);
+        }
+        return out;
     }
 
     @Test
@@ -185,15 +272,99 @@ class BedrockConverseGuardTest {
     }
 
     @Test
-    void aConverseStreamOnARouteThatGuardsResponsesIsRefusedNotRelayedUnguarded() throws Exception {
-        int before = bedrock.received();
+    void aConverseStreamIsMaskedAndStaysAnAwsEventStream() throws Exception {
         HttpResponse<byte[]> r = post("/guarded/model/m/converse-stream");
+        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/vnd.amazon.eventstream");
+        assertThat(new String(r.body(), StandardCharsets.ISO_8859_1)).doesNotContain("jane.doe@example.com");
+        List<String> events = decode(r.body());
+        // The text after the address is held until no match can grow into it, then released before the block's stop.
+        assertThat(events).extracting(e -> e.substring(0, e.indexOf(' '))).containsExactly("messageStart",
+                "contentBlockDelta", "contentBlockDelta", "contentBlockStop", "messageStop", "metadata");
+        assertThat(texts(r.body())).containsExactly(Map.entry(0, "write to <EMAIL_ADDRESS> today"));
+        assertThat(events.getLast()).startsWith("metadata").contains("\"outputTokens\":7");
+    }
+
+    @Test
+    void anAddressSplitAcrossDeltasAndWritesIsMaskedPerContentBlockAndToolInputPasses() throws Exception {
+        HttpResponse<byte[]> r = post("/guarded/model/m/converse-stream", "split");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(texts(r.body())).containsExactly(Map.entry(0, "write to <EMAIL_ADDRESS> today"),
+                Map.entry(1, "or <EMAIL_ADDRESS>"));
+        List<String> events = decode(r.body());
+        assertThat(events).as("the tool call's input is not answer text").anyMatch(e -> e.startsWith("contentBlockDelta")
+                && e.contains("toolUse") && e.contains("x@example.com"));
+        // Held text goes out before its block's stop: each block's text, then its stop.
+        int stop0 = events.indexOf("contentBlockStop {\"contentBlockIndex\":0}");
+        int stop1 = events.indexOf("contentBlockStop {\"contentBlockIndex\":1}");
+        assertThat(stop0).isPositive().isLessThan(stop1);
+        assertThat(events.subList(0, stop0)).noneMatch(e -> e.contains("\"contentBlockIndex\":1"));
+        assertThat(events.getLast()).startsWith("metadata");
+    }
+
+    @Test
+    void aStreamCutShortEndsWithAnExceptionMessageAfterTheMaskedText() throws Exception {
+        HttpResponse<byte[]> r = post("/guarded/model/m/converse-stream", "cut");
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> events = decode(r.body());
+        assertThat(events.getLast()).startsWith("exception:modelStreamErrorException ").contains("\"message\"");
+        // What the guard still held when the stream broke is not sent: the answer is not complete.
+        assertThat(texts(r.body()).get(0)).isEqualTo("write to <EMAIL_ADDRESS> ");
+        assertThat(new String(r.body(), StandardCharsets.ISO_8859_1)).doesNotContain("jane.doe@example.com");
+    }
+
+    @Test
+    void aCorruptMessageEndsTheStreamWithAnExceptionMessage() throws Exception {
+        HttpResponse<byte[]> r = post("/guarded/model/m/converse-stream", "corrupt");
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> events = decode(r.body());
+        assertThat(events.getLast()).startsWith("exception:modelStreamErrorException ").contains("checksum");
+        assertThat(events).noneMatch(e -> e.contains("more")).noneMatch(e -> e.startsWith("messageStop"));
+    }
+
+    @Test
+    void theProvidersOwnExceptionIsRelayedOnceAfterTheHeldTextMasked() throws Exception {
+        HttpResponse<byte[]> r = post("/guarded/model/m/converse-stream", "throttle");
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> events = decode(r.body());
+        assertThat(events).filteredOn(e -> e.startsWith("exception:")).singleElement().asString()
+                .startsWith("exception:throttlingException ").contains("Too many tokens");
+        assertThat(events.getLast()).startsWith("exception:throttlingException");
+        assertThat(new String(r.body(), StandardCharsets.ISO_8859_1)).doesNotContain("jane.doe@example.com");
+        assertThat(texts(r.body()).get(0)).as("the held rest goes out before the exception").isEqualTo("write to <EMAIL_ADDRESS>, ");
+    }
+
+    @Test
+    void theLoadNotesTheRouteWhoseWebhookJudgesWholeAnswersOnceInTheLogAndInRoutes() throws Exception {
+        List<ILoggingEvent> noted = logs.list.stream().filter(e -> e.getFormattedMessage().contains("ConverseStream")).toList();
+        assertThat(noted).as("one warning, for the webhook's route only (the regex guard masks streams)").hasSize(1);
+        assertThat(noted.getFirst().getLevel()).isEqualTo(Level.WARN);
+        assertThat(noted.getFirst().getFormattedMessage()).contains("HTTPRoute ai/judged").contains("refused with 501")
+                .contains("OpenAI- and Anthropic-format clients translated to Bedrock");
+        HttpResponse<String> routes = gw.get(gw.adminUrl() + "/routes");
+        assertThat(routes.statusCode()).isEqualTo(200);
+        assertThat(routes.body().lines().filter(l -> l.contains("ConverseStream")))
+                .singleElement().asString().contains("warning: HTTPRoute ai/judged: rule ai/judged#0");
+    }
+
+    @Test
+    void anOpenAiFormatStreamTranslatedToBedrockOnTheSameRouteIsMasked() throws Exception {
+        HttpResponse<String> r = gw.post("/guarded/v1/chat/completions",
+                "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Who do I write to?\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("data: ").doesNotContain("jane.doe@example.com").contains("<EMAIL_ADDRESS>");
+    }
+
+    @Test
+    void aConverseStreamOnARouteWhoseWebhookJudgesWholeAnswersIsRefusedNotRelayedUnjudged() throws Exception {
+        int before = bedrock.received();
+        HttpResponse<byte[]> r = post("/judged/model/m/converse-stream");
         String body = new String(r.body(), StandardCharsets.UTF_8);
         assertThat(body).doesNotContain("jane.doe@example.com");
         assertThat(r.statusCode()).as(body).isEqualTo(501);
         assertThat(JSON.readTree(body).path("error").path("message").asText())
-                .contains("response guard").contains("ConverseStream").contains("/converse");
-        assertThat(bedrock.received()).as("no upstream call: no tokens spent on an answer that cannot be guarded")
+                .contains("response webhook").contains("ConverseStream").contains("/converse");
+        assertThat(bedrock.received()).as("no upstream call: no tokens spent on an answer that cannot be judged")
                 .isEqualTo(before);
     }
 

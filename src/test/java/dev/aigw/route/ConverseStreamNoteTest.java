@@ -8,9 +8,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The load-time note for a rule whose policy guards responses and whose backend speaks Bedrock
- * natively: its ConverseStream clients are refused with 501 (per request), its translated clients
- * guarded. Noted once per rule (a rule served on two listeners too), and only where it applies.
+ * The load-time note for a rule whose policy judges whole responses (a response webhook or cloud
+ * guardrail) and whose backend speaks Bedrock natively: its ConverseStream clients are refused
+ * with 501 (per request), its translated clients judged. Noted once per rule (a rule served on two
+ * listeners too), and only where it applies: not for the regex guard, which masks ConverseStreams.
  */
 class ConverseStreamNoteTest {
 
@@ -65,6 +66,9 @@ class ConverseStreamNoteTest {
                   - name: openai
                     matches: [{path: {type: PathPrefix, value: /openai}}]
                     backendRefs: [{name: openai, group: gateway.kgateway.dev, kind: Backend}]
+                  - name: masked
+                    matches: [{path: {type: PathPrefix, value: /masked}}]
+                    backendRefs: [{name: bedrock, group: gateway.kgateway.dev, kind: Backend}]
                 ---
                 apiVersion: gateway.kgateway.dev/v1alpha1
                 kind: TrafficPolicy
@@ -74,6 +78,16 @@ class ConverseStreamNoteTest {
                                {group: gateway.networking.k8s.io, kind: HTTPRoute, name: r, sectionName: openai}]
                   ai:
                     %s
+                    promptGuard:
+                      response:
+                        webhook: {host: {host: 127.0.0.1, port: 9}}
+                ---
+                apiVersion: gateway.kgateway.dev/v1alpha1
+                kind: TrafficPolicy
+                metadata: {name: mask, namespace: ai}
+                spec:
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: r, sectionName: masked}]
+                  ai:
                     promptGuard:
                       response:
                         regex:
@@ -90,14 +104,14 @@ class ConverseStreamNoteTest {
     void aGuardedRuleWithABedrockBackendIsNotedOnceAndOnlyIt() {
         SnapshotCompiler.Result r = Configs.compile(config("", ""));
         List<Problem> notes = notes(r);
-        assertThat(notes).as("the rule is served on two listeners, noted once; not the unguarded or OpenAI rules")
+        assertThat(notes).as("the rule is served on two listeners, noted once; not the unguarded, regex-masked or OpenAI rules")
                 .hasSize(1);
         Problem p = notes.getFirst();
         assertThat(p.severity()).isEqualTo(Problem.Severity.WARNING);
         assertThat(p.resource()).isEqualTo("HTTPRoute ai/r");
         assertThat(p.message()).contains("rule ai/r/guarded").contains("refused with 501")
                 .contains("OpenAI- and Anthropic-format clients translated to Bedrock")
-                .contains("whole Converse answers (POST .../converse), are guarded");
+                .contains("whole Converse answers (POST .../converse), are judged");
         assertThat(r.snapshot().problems()).as("in the snapshot /routes lists").contains(p);
     }
 
