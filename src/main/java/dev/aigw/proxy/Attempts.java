@@ -52,10 +52,6 @@ final class Attempts {
     }
 
     static void start(AiCall call) {
-        if (unguardableStream(call)) {
-            call.fail(new GatewayError.NotImplemented(UNGUARDABLE_STREAM));
-            return;
-        }
         AttemptPlanner.Plan plan = call.services.planner().plan(call.ai);
         RetryPolicy retry = RetryPolicy.of(call.ex.rule());
         // agentgateway replays a failed request on another provider only with a retry policy: the next request fails over.
@@ -63,26 +59,6 @@ final class Attempts {
         Failover f = Failover.start(plan, retry, call.services.budgets().of(call.ai.name()), call.ai.name());
         call.ex.rule().streamKeepAlive().filter(d -> call.wantsStream()).ifPresent(call.out::keepAlive);
         new Attempts(call, f, retry).decide(f.first());
-    }
-
-    static final String UNGUARDABLE_STREAM = "this route's response webhook or cloud guardrail judges whole answers, and "
-            + "the gateway does not hold a Bedrock ConverseStream answer (an AWS event stream) for it: ask /converse for the "
-            + "whole answer, which is judged, or use an OpenAI-format endpoint of the route";
-
-    /**
-     * A client in Bedrock's Converse format asking for a stream (ConverseStream, or the route's
-     * CHAT_STREAMING) on a route whose policy judges whole responses (a response webhook or cloud
-     * guardrail, which hold a stream until judged): refused before any upstream call rather than
-     * relayed unjudged. (The regex guard masks ConverseStreams as they come; whole Converse answers
-     * and the other formats' streams are judged by all guards.)
-     */
-    static boolean unguardableStream(AiCall call) {
-        if (call.clientSchema != Schema.BEDROCK_CONVERSE || call.policy.isEmpty() || !call.policy.get().hasResponseWebhook()) {
-            return false;
-        }
-        String p = call.req().path();
-        if (p.endsWith("/")) p = p.substring(0, p.length() - 1);
-        return p.endsWith("/converse-stream") || call.policy.get().forceStreaming();
     }
 
     private void decide(Failover.Decision d) {

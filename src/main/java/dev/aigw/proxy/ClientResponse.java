@@ -337,8 +337,8 @@ final class ClientResponse {
             elsewhere(() -> failInStream(e));
             return;
         }
-        if (state() == State.OPEN && isEventStream()) {
-            eventStream = true;
+        if (state() == State.OPEN && (isEventStream() || awsFramed)) {
+            eventStream = !awsFramed;
             state = State.STREAMING;
         }
         fail(e);

@@ -7,7 +7,6 @@ import dev.aigw.policy.PolicyOutcome;
 import dev.aigw.policy.Rejections;
 import dev.aigw.proxy.stage.GatewayError;
 import dev.aigw.translate.EventStreamWriter;
-import dev.aigw.translate.Schema;
 import dev.aigw.translate.SseEvent;
 import dev.aigw.translate.SseBlock;
 import dev.aigw.translate.SseBytesTranslator;
@@ -91,7 +90,7 @@ final class StreamRelay {
         this.identity = identity;
         this.model = model;
         this.held = call.policy.filter(AiPolicy::hasResponseWebhook).isPresent() && call.clientSchema != null
-                && call.clientSchema != Schema.BEDROCK_CONVERSE ? new HeldStream(call.clientSchema) : null;
+                ? new HeldStream(call.clientSchema) : null;
         if (held != null && call.wantsStream()) {
             // Nothing reaches the client while the stream is held: keep its connection warm.
             call.ex.rule().streamKeepAlive().ifPresent(out::keepAlive);

@@ -301,7 +301,6 @@ public final class SnapshotCompiler {
                     compiled = agw.withRoutes(compiled, g.key(), l.name(), route, rule);
                     Optional<dev.aigw.config.agentgateway.Traffic> t = traffic.trafficFor(g.key(), l.name(), route, rule);
                     if (t.isPresent()) compiled = AgentgatewayTraffic.apply(compiled, t.get());
-                    noteUnguardedConverseStreams(route, rule, compiled);
                     for (HttpRouteResource.Match m : rule.matches()) {
                         entries.add(new RouteTable.Entry(compiled, m, hosts, route.created()));
                     }
@@ -314,34 +313,6 @@ public final class SnapshotCompiler {
                         + route.key().namespace() + ", and shares a hostname with it"));
             }
         }
-    }
-
-    /** Rules already noted by {@link #noteUnguardedConverseStreams} (a rule on several listeners: noted once). */
-    private final Set<String> conversesNoted = new HashSet<>();
-
-    /**
-     * A rule whose policy judges whole responses (a response webhook or cloud guardrail) and whose
-     * AI backend speaks Bedrock natively (a primary Bedrock provider, no {@code routes}: a POST to
-     * an unknown path is a Converse request): its Bedrock ConverseStream clients are refused with
-     * 501 per request (the gateway does not hold an AWS event stream to be judged), while the same
-     * rule's OpenAI- and Anthropic-format clients, translated to Bedrock, are judged; so it is not
-     * refused at load, only noted here (the log, /routes). The regex guard masks ConverseStreams.
-     */
-    private void noteUnguardedConverseStreams(HttpRouteResource route, HttpRouteResource.Rule rule, CompiledRule c) {
-        if (c.policy().isEmpty() || !c.policy().get().hasResponseWebhook()) return;
-        Optional<String> bedrock = c.destinations().stream().map(CompiledRule.Weighted::destination)
-                .filter(d -> d instanceof Destination.Ai a && !a.routes().configured()
-                        && Providers.schema(a.primary()).orElse(null) == dev.aigw.translate.Schema.BEDROCK_CONVERSE)
-                .map(Destination::name).findFirst();
-        if (bedrock.isEmpty() || !conversesNoted.add(c.id())) return;
-        boolean forced = c.policy().get().forceStreaming();
-        problems.add(Problem.warning(rule.location(), route.key().toString(), "rule " + c.id() + ": its policy judges "
-                + "whole responses (a response webhook or cloud guardrail) and its backend " + bedrock.get() + " is Bedrock: "
-                + "Bedrock ConverseStream clients (POST .../converse-stream, an AWS event stream, which the gateway does not "
-                + "hold to be judged) are refused with 501 on it" + (forced ? ", and so are whole Converse requests "
-                + "(routeType CHAT_STREAMING makes each a stream)" : "") + "; OpenAI- and Anthropic-format clients "
-                + "translated to Bedrock" + (forced ? "" : ", and whole Converse answers (POST .../converse),")
-                + " are judged"));
     }
 
     private static boolean allowed(GatewayResource.Listener l, GatewayResource g, HttpRouteResource route,

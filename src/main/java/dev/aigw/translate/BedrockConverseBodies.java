@@ -14,9 +14,9 @@ import java.util.List;
  * ({@link EventStreamWriter}): answer text in {@code contentBlockDelta}
  * {@code {contentBlockIndex, delta: {text}}}, held text released before the block's
  * {@code contentBlockStop} (or before {@code messageStop}, {@code metadata}, an exception);
- * tool input and reasoning pass unchanged. (The proxy guards these streams with the regex only;
- * it does not hold them for a webhook or guardrail.) Refusals use OpenAI's shape, as for any
- * body the gateway did not translate.
+ * tool input and reasoning pass unchanged; a stream held for a webhook or guardrail is judged on
+ * the deltas' text ({@code HeldStream}). Refusals use OpenAI's shape, as for any body the gateway
+ * did not translate.
  */
 final class BedrockConverseBodies implements BodyFormat {
     static final BedrockConverseBodies INSTANCE = new BedrockConverseBodies();
