@@ -51,10 +51,6 @@ final class Attempts {
     }
 
     static void start(AiCall call) {
-        if (unguardableStream(call)) {
-            call.fail(new GatewayError.NotImplemented(UNGUARDABLE_STREAM));
-            return;
-        }
         AttemptPlanner.Plan plan = call.services.planner().plan(call.ai);
         RetryPolicy retry = RetryPolicy.of(call.ex.rule());
         // agentgateway replays a failed request on another provider only with a retry policy: the next request fails over.
@@ -62,24 +58,6 @@ final class Attempts {
         Failover f = Failover.start(plan, retry, call.services.budgets().of(call.ai.name()), call.ai.name());
         call.ex.rule().streamKeepAlive().filter(d -> call.wantsStream()).ifPresent(call.out::keepAlive);
         new Attempts(call, f, retry).decide(f.first());
-    }
-
-    static final String UNGUARDABLE_STREAM = "this route's response guard cannot read a Bedrock ConverseStream answer "
-            + "(an AWS event stream, which the gateway neither masks nor holds for a webhook or guardrail): ask /converse "
-            + "for the whole answer, which is guarded, or use an OpenAI-format endpoint of the route";
-
-    /**
-     * A client in Bedrock's Converse format asking for a stream (ConverseStream, or the route's
-     * CHAT_STREAMING) on a route whose policy guards responses: refused before any upstream call
-     * rather than relayed unguarded. (Whole Converse answers are guarded; the other formats' streams too.)
-     */
-    static boolean unguardableStream(AiCall call) {
-        if (call.clientSchema != Schema.BEDROCK_CONVERSE || call.policy.isEmpty() || !call.policy.get().guardsResponses()) {
-            return false;
-        }
-        String p = call.req().path();
-        if (p.endsWith("/")) p = p.substring(0, p.length() - 1);
-        return p.endsWith("/converse-stream") || call.policy.get().forceStreaming();
     }
 
     private void decide(Failover.Decision d) {

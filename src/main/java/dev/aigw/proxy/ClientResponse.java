@@ -3,6 +3,7 @@ package dev.aigw.proxy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigw.proxy.stage.GatewayError;
 import dev.aigw.telemetry.ExchangeObserver;
+import dev.aigw.translate.EventStreamWriter;
 import dev.aigw.translate.GatewayErrors;
 import dev.aigw.translate.Schema;
 import io.vertx.core.Handler;
@@ -51,6 +52,13 @@ final class ClientResponse {
     private Schema schema;
     private State state = State.OPEN;
     private boolean eventStream;
+    /**
+     * The gateway writes this response as an AWS event stream, whole messages only (a guarded
+     * ConverseStream, {@link #awsEventStreamHead}): a failure after its head ends it with an
+     * exception message. (A ConverseStream relayed as the provider's raw bytes may stop inside a
+     * message, so a failure there still cuts the connection.)
+     */
+    private boolean awsFramed;
     private boolean firstByte = true;
     private long keepAliveTimer = -1;
     private GatewayError failure;
@@ -146,6 +154,35 @@ final class ClientResponse {
         resp.headers().remove(Headers.CONTENT_LENGTH);
         resp.headers().set(Headers.CONTENT_TYPE, "text/event-stream");
         resp.headers().set("cache-control", "no-cache");
+    }
+
+    /**
+     * Stages the head of a 200 AWS event stream ({@code application/vnd.amazon.eventstream}) that
+     * the gateway writes in whole messages: a Bedrock ConverseStream it guards.
+     */
+    void awsEventStreamHead() {
+        if (offLoop()) {
+            elsewhere(this::awsEventStreamHead);
+            return;
+        }
+        if (state() != State.OPEN) return;
+        resp.setStatusCode(200).setChunked(true);
+        resp.headers().remove(Headers.CONTENT_LENGTH);
+        resp.headers().set(Headers.CONTENT_TYPE, "application/vnd.amazon.eventstream");
+        awsFramed = true;
+    }
+
+    /**
+     * The ConverseStream exception a gateway error becomes inside an AWS event stream: one of the
+     * stream's modelled exceptions, so an AWS SDK raises it as such.
+     */
+    static String awsExceptionType(int status) {
+        return switch (status) {
+            case 429 -> "throttlingException";
+            case 503 -> "serviceUnavailableException";
+            case 502, 504 -> "modelStreamErrorException";
+            default -> status >= 400 && status < 500 ? "validationException" : "internalServerException";
+        };
     }
 
     void write(Buffer b) {
@@ -281,6 +318,10 @@ final class ClientResponse {
             json(e.status(), body);
             return;
         }
+        if (awsFramed) {
+            end(Buffer.buffer(EventStreamWriter.exception(awsExceptionType(e.status()), e.message())));
+            return;
+        }
         if (s == State.KEEPALIVE || eventStream) {
             end(Buffer.buffer(GatewayErrors.streamEvent(schema, body)));
             return;
@@ -301,8 +342,8 @@ final class ClientResponse {
             elsewhere(() -> failInStream(e));
             return;
         }
-        if (state() == State.OPEN && isEventStream()) {
-            eventStream = true;
+        if (state() == State.OPEN && (isEventStream() || awsFramed)) {
+            eventStream = !awsFramed;
             state = State.STREAMING;
         }
         fail(e);

@@ -7,7 +7,6 @@ import dev.aigw.policy.PolicyOutcome;
 import dev.aigw.policy.Rejections;
 import dev.aigw.policy.ResponseGuard;
 import dev.aigw.proxy.stage.GatewayError;
-import dev.aigw.translate.Schema;
 import dev.aigw.translate.StreamFraming;
 import dev.aigw.translate.StreamTranslator;
 import dev.aigw.translate.TranslatedBytes;
@@ -60,13 +59,6 @@ final class Responses {
                         + "asked for identity; the stream cannot be read";
                 call.obs.attemptFailed(msg, 502);
                 call.fail(new GatewayError.BadGateway("upstream_stream_truncated", msg));
-                return;
-            }
-            if (call.clientSchema == Schema.BEDROCK_CONVERSE && call.policy.isPresent() && call.policy.get().guardsResponses()) {
-                // Refused before the call (Attempts.unguardableStream); a stream that came anyway is not relayed unguarded.
-                call.obs.attemptFailed("a ConverseStream answer on a route that guards responses", 501);
-                call.fail(new GatewayError.NotImplemented(Attempts.UNGUARDABLE_STREAM));
-                up.reset();
                 return;
             }
             Optional<ResponseGuard> guard = call.policy.flatMap(p -> p.responseGuard(call.clientSchema));

@@ -6,7 +6,7 @@ import dev.aigw.policy.HeldStream;
 import dev.aigw.policy.PolicyOutcome;
 import dev.aigw.policy.Rejections;
 import dev.aigw.proxy.stage.GatewayError;
-import dev.aigw.translate.Schema;
+import dev.aigw.translate.EventStreamWriter;
 import dev.aigw.translate.SseEvent;
 import dev.aigw.translate.SseBlock;
 import dev.aigw.translate.SseBytesTranslator;
@@ -48,6 +48,13 @@ final class StreamRelay {
     private final boolean identity;
     private final boolean raw;
     private final boolean sse;
+    /**
+     * The client reads an AWS event stream (a Bedrock ConverseStream client): events it is given
+     * ({@link #raw} false: the response guard changed them) go out as event-stream messages, not SSE.
+     */
+    private final boolean aws;
+    /** {@link #aws}: the provider's own exception (or error) message went to the client, which ends its stream. */
+    private boolean awsExceptionSent;
     /** SSE relayed as the provider's bytes, block by block ({@link SseBytesTranslator}), when nothing holds it. */
     private final SseBytesTranslator bytesSt;
     private final SseSplitter splitter;
@@ -83,13 +90,14 @@ final class StreamRelay {
         this.identity = identity;
         this.model = model;
         this.held = call.policy.filter(AiPolicy::hasResponseWebhook).isPresent() && call.clientSchema != null
-                && call.clientSchema != Schema.BEDROCK_CONVERSE ? new HeldStream(call.clientSchema) : null;
+                ? new HeldStream(call.clientSchema) : null;
         if (held != null && call.wantsStream()) {
             // Nothing reaches the client while the stream is held: keep its connection warm.
             call.ex.rule().streamKeepAlive().ifPresent(out::keepAlive);
         }
         this.raw = st.passthrough() && held == null;
         this.sse = framing == StreamFraming.SSE;
+        this.aws = call.clientSchema != null && call.clientSchema.streamFraming() == StreamFraming.AWS_EVENT_STREAM;
         this.bytesSt = sse && held == null && st instanceof SseBytesTranslator b ? b : null;
         this.splitter = bytesSt != null ? new SseSplitter() : null;
         this.chunkOut = bytesSt != null ? new ChunkOut() : null;
@@ -108,7 +116,8 @@ final class StreamRelay {
         } else if (out.open()) {
             out.headers().addAll(extra);
             Filters.response(call.ex.rule(), out.headers());
-            out.eventStreamHead();
+            if (relay.aws) out.awsEventStreamHead();
+            else out.eventStreamHead();
         }
         // Bytes mode splits blocks itself (SseSplitter): no event parser.
         StreamParser parser = relay.bytesSt != null ? null : framing.newParser();
@@ -222,7 +231,8 @@ final class StreamRelay {
     private void emit(List<SseEvent> events) {
         if (events.isEmpty() || !out.writable()) return;
         if (held == null) {
-            send(Buffer.buffer(SseWriter.encode(events)));
+            send(Buffer.buffer(encode(events)));
+            if (aws) for (SseEvent e : events) awsExceptionSent |= isAwsException(e);
             return;
         }
         long before = held.size();
@@ -294,14 +304,29 @@ final class StreamRelay {
             return;
         }
         if (tailBytes != null && failure == null) send(tailBytes);
+        if (failure != null && identity && aws && !raw && (awsExceptionSent || tail.stream().anyMatch(StreamRelay::isAwsException))) {
+            // The provider said why itself (an exception message, relayed): the client's stream ends after it.
+            out.endStream(takePending(encode(tail)));
+            return;
+        }
         if (failure != null && identity) {
             flushPending();
             out.fail(new GatewayError.BadGateway("upstream_stream_truncated", failure));
             return;
         }
         // The queued bytes, the translator's last events and the end in one write.
-        Buffer last = takePending(!raw && !tail.isEmpty() ? SseWriter.encode(tail) : null);
+        Buffer last = takePending(!raw && !tail.isEmpty() ? encode(tail) : null);
         out.endStream(last);
+    }
+
+    private static boolean isAwsException(SseEvent e) {
+        String n = e.event().orElse("");
+        return n.startsWith("exception:") || n.startsWith("error:");
+    }
+
+    /** Events in the client's framing: SSE, or AWS event-stream messages for a ConverseStream client. */
+    private byte[] encode(List<SseEvent> events) {
+        return aws ? EventStreamWriter.encode(events) : SseWriter.encode(events);
     }
 
     /**
@@ -333,7 +358,7 @@ final class StreamRelay {
 
     private void finishWith(List<SseEvent> events) {
         if (!out.writable()) return;
-        if (!events.isEmpty()) out.write(Buffer.buffer(SseWriter.encode(events)));
+        if (!events.isEmpty()) out.write(Buffer.buffer(encode(events)));
         out.end();
     }
 }

@@ -9,12 +9,16 @@ import java.util.List;
 /**
  * Bedrock Converse bodies for policies (native passthrough routes): text in {@code system[]} and
  * {@code messages[].content[]} {@code {text}} blocks, answer text in
- * {@code output.message.content[]}. Converse streams are AWS event streams, not SSE: the proxy
- * neither holds nor guards them (it refuses one on a route that guards responses), so the stream
- * methods find no text. Refusals use OpenAI's shape,
- * as for any body the gateway did not translate.
+ * {@code output.message.content[]}. Converse streams are AWS event streams, which the proxy
+ * reads into events named by their {@code :event-type} ({@link EventStreamParser}) and writes back
+ * ({@link EventStreamWriter}): answer text in {@code contentBlockDelta}
+ * {@code {contentBlockIndex, delta: {text}}}, held text released before the block's
+ * {@code contentBlockStop} (or before {@code messageStop}, {@code metadata}, an exception);
+ * tool input and reasoning pass unchanged; a stream held for a webhook or guardrail is judged on
+ * the deltas' text ({@code HeldStream}). Refusals use OpenAI's shape, as for any body the gateway
+ * did not translate.
  */
-final class BedrockConverseBodies implements UnguardedStreams {
+final class BedrockConverseBodies implements BodyFormat {
     static final BedrockConverseBodies INSTANCE = new BedrockConverseBodies();
 
     @Override
@@ -77,5 +81,65 @@ final class BedrockConverseBodies implements UnguardedStreams {
         ObjectNode b = Json.obj();
         b.putObject("output").putObject("message").putArray("content").addObject().put("text", text);
         return b;
+    }
+
+    // ---- ConverseStream events (named by :event-type; the payload has no type field)
+
+    @Override
+    public String streamText(ObjectNode event) {
+        JsonNode t = event.path("delta").path("text");
+        return t.isTextual() ? t.asText() : "";
+    }
+
+    @Override
+    public boolean streamCallsTool(ObjectNode event) {
+        return event.path("start").has("toolUse") || event.path("delta").has("toolUse");
+    }
+
+    @Override
+    public boolean carriesStreamText(ObjectNode event) {
+        return event.path("delta").path("text").isTextual();
+    }
+
+    @Override
+    public void setStreamText(ObjectNode event, String text) {
+        ((ObjectNode) event.path("delta")).put("text", text);
+    }
+
+    @Override
+    public SseEvent textEvent(int index, String text, ObjectNode template) {
+        ObjectNode o = Json.obj();
+        o.put("contentBlockIndex", index);
+        o.putObject("delta").put("text", text);
+        return SseEvent.of("contentBlockDelta", Json.write(o));
+    }
+
+    @Override
+    public List<SseEvent> guardStream(SseEvent e, ObjectNode data, StreamTextGuard g) {
+        String type = e.event().orElse("");
+        int idx = data.path("contentBlockIndex").asInt(0);
+        switch (type) {
+            case "contentBlockDelta" -> {
+                if (data.get("delta") instanceof ObjectNode d && d.path("text").isTextual()) {
+                    String text = d.get("text").asText();
+                    String out = g.feed(idx, text, () -> null);
+                    if (out.isEmpty() && !text.isEmpty()) return List.of(); // all held
+                    d.put("text", out);
+                    return List.of(new SseEvent(e.event(), Json.write(data), e.id()));
+                }
+                return List.of(e);
+            }
+            case "contentBlockStop" -> {
+                String rest = g.releaseAll(idx);
+                return rest.isEmpty() ? List.of(e) : List.of(textEvent(idx, rest, null), e);
+            }
+            case "messageStop", "metadata" -> {
+                return BodyFormat.after(g.flush(), e);
+            }
+            default -> {
+                // An exception or error ends the stream: what was held (masked) goes before it.
+                return type.startsWith("exception:") || type.startsWith("error:") ? BodyFormat.after(g.flush(), e) : List.of(e);
+            }
+        }
     }
 }

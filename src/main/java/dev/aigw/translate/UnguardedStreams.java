@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * The stream half of a {@link BodyFormat} whose streams policies do not read: Converse streams
- * (AWS event streams, not SSE) and embeddings (never streamed). Events pass as they are.
+ * The stream half of a {@link BodyFormat} whose streams policies do not read: embeddings (never
+ * streamed). Events pass as they are.
  */
 interface UnguardedStreams extends BodyFormat {
     @Override

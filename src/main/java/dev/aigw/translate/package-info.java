@@ -11,7 +11,8 @@
  * go through the parser the backend's {@link dev.aigw.translate.Schema#streamFraming()} makes
  * ({@link dev.aigw.translate.SseParser}, or {@link dev.aigw.translate.EventStreamParser} for
  * Bedrock's AWS event stream), a per-request {@link dev.aigw.translate.StreamTranslator} and
- * {@link dev.aigw.translate.SseEvent#encode()}; an SSE stream the relay need not hold is read from the
+ * {@link dev.aigw.translate.SseEvent#encode()} (or {@link dev.aigw.translate.EventStreamWriter}, back
+ * into AWS event-stream messages, for a Converse client whose stream a guard changed); an SSE stream the relay need not hold is read from the
  * provider's bytes instead ({@link dev.aigw.translate.SseSplitter} blocks, read in place by an
  * {@link dev.aigw.translate.SseBytesTranslator}: the identity stream relays them, a composed one
  * writes its client events as bytes). Token usage, model and finish reason come back as
