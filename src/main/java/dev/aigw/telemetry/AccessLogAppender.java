@@ -104,31 +104,44 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
     }
 
     /**
-     * The batch's lines, each with its newline, in one write. Lines are encoded straight into a
-     * buffer kept between batches: a StringBuilder of the batch, its String and that String's
-     * bytes were three copies of every line.
+     * The batch's lines, each with its newline, encoded straight into one buffer kept for the
+     * writer's life (a StringBuilder of the batch, its String and that String's bytes were three
+     * copies of every line), and written when the next line would not fit: one write for what a
+     * linger gathers at the bench's rates, two for a full batch. The buffer never grows: the
+     * doubled copies it used to grow by for a full batch (128, 256 and 512 KiB, a new set for every
+     * batch above 256 KiB) outlived young collections when one came during the write, too large
+     * for a survivor space, and were promoted: nine tenths of what a 1M-request run promoted after
+     * start-up (docs/benchmarks.md, "JVM flags"). A line longer than the buffer (prompt logging)
+     * is written from its own bytes.
      */
     private void write(List<String> batch) {
         if (batch.isEmpty()) return;
+        PrintStream out = System.out; // read each time, so a test's System.setOut is honoured
         int n = 0;
         for (String line : batch) {
             byte[] b = line.getBytes(StandardCharsets.UTF_8);
-            if (n + b.length + 1 > bytes.length) bytes = java.util.Arrays.copyOf(bytes, Math.max(2 * bytes.length, n + b.length + 1));
+            if (n + b.length + 1 > bytes.length) {
+                if (n > 0) out.write(bytes, 0, n);
+                n = 0;
+                if (b.length + 1 > bytes.length) {
+                    out.write(b, 0, b.length);
+                    out.write('\n');
+                    continue;
+                }
+            }
             System.arraycopy(b, 0, bytes, n, b.length);
             n += b.length;
             bytes[n++] = '\n';
         }
         batch.clear();
-        PrintStream out = System.out; // read each time, so a test's System.setOut is honoured
-        out.write(bytes, 0, n);
+        if (n > 0) out.write(bytes, 0, n);
         out.flush();
-        // A burst of long lines (prompt logging) does not leave a large buffer behind.
-        if (bytes.length > 4 * BUFFER) bytes = new byte[BUFFER];
     }
 
-    private static final int BUFFER = 64 * 1024;
+    /** Bytes the writer gathers per write: a full batch of typical lines (~600 bytes) in two. */
+    static final int BUFFER = 256 * 1024;
     /** The writer thread's buffer (only it touches it). */
-    private byte[] bytes = new byte[BUFFER];
+    private final byte[] bytes = new byte[BUFFER];
 
     private void reportDropped() {
         long n = dropped.getAndSet(0);

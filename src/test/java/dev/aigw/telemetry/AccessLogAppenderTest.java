@@ -88,6 +88,33 @@ class AccessLogAppenderTest {
         assertThat(out.writes.get()).isBetween(4, 100);
     }
 
+    /**
+     * Lines of access-log size queued while stdout is held up: full batches are more than the
+     * writer's buffer holds, so each goes out in pieces; a line longer than the buffer goes out
+     * whole. Every line arrives once, in order.
+     */
+    @Test
+    void batchesLargerThanTheBufferAndLinesLongerThanItArriveWholeAndInOrder() {
+        CountDownLatch gate = new CountDownLatch(1);
+        CountingOut out = new CountingOut(gate);
+        System.setOut(new PrintStream(out, false, StandardCharsets.UTF_8));
+        AccessLogAppender a = new AccessLogAppender();
+        a.setContext(context);
+        a.start();
+        String pad = "x".repeat(600);
+        String huge = "h".repeat(AccessLogAppender.BUFFER + 10);
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) sent.add(i == 700 ? "{\"n\":" + i + ",\"big\":\"" + huge + "\"}" : "{\"n\":" + i + ",\"pad\":\"" + pad + "\"}");
+        for (String line : sent) a.doAppend(event(logger, line));
+        gate.countDown();
+        a.stop();
+
+        assertThat(out.bytes.toString(StandardCharsets.UTF_8).split("\n")).containsExactlyElementsOf(sent);
+        // Full batches of 512 lines (~310 KB) do not fit the buffer: more writes than batches,
+        // still far fewer than lines.
+        assertThat(out.writes.get()).isBetween(6, 100);
+    }
+
     @Test
     void aFullQueueDropsLinesWithoutBlockingAndSaysSo() {
         CountDownLatch gate = new CountDownLatch(1);
