@@ -104,15 +104,17 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
     }
 
     /**
-     * The batch's lines, each with its newline, encoded straight into one buffer kept for the
-     * writer's life (a StringBuilder of the batch, its String and that String's bytes were three
-     * copies of every line), and written when the next line would not fit: one write for what a
-     * linger gathers at the bench's rates, two for a full batch. The buffer never grows: the
-     * doubled copies it used to grow by for a full batch (128, 256 and 512 KiB, a new set for every
-     * batch above 256 KiB) outlived young collections when one came during the write, too large
-     * for a survivor space, and were promoted: nine tenths of what a 1M-request run promoted after
-     * start-up (docs/benchmarks.md, "JVM flags"). A line longer than the buffer (prompt logging)
-     * is written from its own bytes.
+     * The batch's lines, each with its newline, encoded straight into one buffer kept between
+     * batches (a StringBuilder of the batch, its String and that String's bytes were three copies
+     * of every line), and written when the next line would not fit: one write for what a linger
+     * gathers at the bench's rates, two for a full batch. The buffer starts at {@value #START}
+     * bytes and grows once, to {@value #BUFFER}, the first time a batch needs more; it never grows
+     * further nor shrinks. It used to grow by doubling for each batch above 64 KiB and be replaced
+     * after one above 256 KiB: the doubled copies (128, 256 and 512 KiB for every full batch) were
+     * caught by young collections mid-write, too large for a survivor space, and promoted: nine
+     * tenths of what a 1M-request bench run promoted after start-up, kept by the serial collector
+     * as RSS (docs/benchmarks.md, "JVM flags"). A line longer than the buffer (prompt logging) is
+     * written from its own bytes.
      */
     private void write(List<String> batch) {
         if (batch.isEmpty()) return;
@@ -120,6 +122,7 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
         int n = 0;
         for (String line : batch) {
             byte[] b = line.getBytes(StandardCharsets.UTF_8);
+            if (n + b.length + 1 > bytes.length && bytes.length < BUFFER) bytes = java.util.Arrays.copyOf(bytes, BUFFER);
             if (n + b.length + 1 > bytes.length) {
                 if (n > 0) out.write(bytes, 0, n);
                 n = 0;
@@ -138,10 +141,12 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
         out.flush();
     }
 
-    /** Bytes the writer gathers per write: a full batch of typical lines (~600 bytes) in two. */
+    /** The writer's buffer at first: what an idle or lightly loaded gateway's batches need. */
+    static final int START = 64 * 1024;
+    /** Its size once a batch has needed more: a full batch of typical lines (~600 bytes) in two writes. */
     static final int BUFFER = 256 * 1024;
     /** The writer thread's buffer (only it touches it). */
-    private final byte[] bytes = new byte[BUFFER];
+    private byte[] bytes = new byte[START];
 
     private void reportDropped() {
         long n = dropped.getAndSet(0);
