@@ -6,6 +6,7 @@ import dev.aigw.policy.HeldStream;
 import dev.aigw.policy.PolicyOutcome;
 import dev.aigw.policy.Rejections;
 import dev.aigw.proxy.stage.GatewayError;
+import dev.aigw.translate.EventStreamParser;
 import dev.aigw.translate.EventStreamWriter;
 import dev.aigw.translate.SseEvent;
 import dev.aigw.translate.SseBlock;
@@ -320,8 +321,7 @@ final class StreamRelay {
     }
 
     private static boolean isAwsException(SseEvent e) {
-        String n = e.event().orElse("");
-        return n.startsWith("exception:") || n.startsWith("error:");
+        return EventStreamParser.isFailure(e.event().orElse(""));
     }
 
     /** Events in the client's framing: SSE, or AWS event-stream messages for a ConverseStream client. */

@@ -138,7 +138,7 @@ final class BedrockConverseBodies implements BodyFormat {
             }
             default -> {
                 // An exception or error ends the stream: what was held (masked) goes before it.
-                return type.startsWith("exception:") || type.startsWith("error:") ? BodyFormat.after(g.flush(), e) : List.of(e);
+                return EventStreamParser.isFailure(type) ? BodyFormat.after(g.flush(), e) : List.of(e);
             }
         }
     }

@@ -311,7 +311,7 @@ final class BedrockConverseProvider implements ProviderCodec {
         return (e, out) -> {
             String type = e.event().orElse("");
             ObjectNode d = Json.parseObject(e.data()).orElseGet(Json::obj);
-            if (type.startsWith("exception:") || type.startsWith("error:")) {
+            if (EventStreamParser.isFailure(type)) {
                 int status = Bedrock.statusForException(type.substring(type.indexOf(':') + 1));
                 out.add(new StreamEvent.Error(decodeError(status, d)));
                 return;

@@ -132,14 +132,24 @@ public final class EventStreamParser implements StreamParser {
         String payload = new String(m.getPayload(), StandardCharsets.UTF_8);
         String type = header(m, ":message-type").orElse("event");
         return switch (type) {
-            case "exception" -> SseEvent.of("exception:" + header(m, ":exception-type").orElse("unknown"), payload);
+            case "exception" -> SseEvent.of(EXCEPTION + header(m, ":exception-type").orElse("unknown"), payload);
             case "error" -> {
                 var body = Json.obj();
                 body.put("message", header(m, ":error-message").orElse(""));
-                yield SseEvent.of("error:" + header(m, ":error-code").orElse("unknown"), Json.write(body));
+                yield SseEvent.of(ERROR + header(m, ":error-code").orElse("unknown"), Json.write(body));
             }
             default -> SseEvent.of(header(m, ":event-type").orElse(""), payload);
         };
+    }
+
+    /** The name prefix of an exception message's event ({@code exception:<type>}). */
+    public static final String EXCEPTION = "exception:";
+    /** The name prefix of an error message's event ({@code error:<code>}). */
+    public static final String ERROR = "error:";
+
+    /** Whether an event read here is an exception or error message: either ends the stream. */
+    public static boolean isFailure(String eventName) {
+        return eventName.startsWith(EXCEPTION) || eventName.startsWith(ERROR);
     }
 
     private static Optional<String> header(Message m, String name) {

@@ -40,23 +40,23 @@ public final class EventStreamWriter {
      * {@code message}.
      */
     public static byte[] exception(String type, String message) {
-        return encode(SseEvent.of("exception:" + type, Json.write(Json.obj().put("message", message))));
+        return encode(SseEvent.of(EventStreamParser.EXCEPTION + type, Json.write(Json.obj().put("message", message))));
     }
 
     private static void encode(SseEvent e, ByteArrayOutputStream out) {
         String name = e.event().orElse("");
         Map<String, HeaderValue> h = new LinkedHashMap<>();
         byte[] payload;
-        if (name.startsWith("error:")) {
+        if (name.startsWith(EventStreamParser.ERROR)) {
             h.put(":message-type", HeaderValue.fromString("error"));
-            h.put(":error-code", HeaderValue.fromString(name.substring("error:".length())));
+            h.put(":error-code", HeaderValue.fromString(name.substring(EventStreamParser.ERROR.length())));
             h.put(":error-message", HeaderValue.fromString(Json.parseObject(e.data())
                     .map(o -> o.path("message").asText("")).orElse(e.data())));
             payload = new byte[0];
         } else {
-            if (name.startsWith("exception:")) {
+            if (name.startsWith(EventStreamParser.EXCEPTION)) {
                 h.put(":message-type", HeaderValue.fromString("exception"));
-                h.put(":exception-type", HeaderValue.fromString(name.substring("exception:".length())));
+                h.put(":exception-type", HeaderValue.fromString(name.substring(EventStreamParser.EXCEPTION.length())));
             } else {
                 h.put(":message-type", HeaderValue.fromString("event"));
                 h.put(":event-type", HeaderValue.fromString(name));

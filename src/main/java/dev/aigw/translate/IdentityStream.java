@@ -255,7 +255,7 @@ final class IdentityStream implements SseBytesTranslator {
             }
             case "metadata" -> usage = Bedrock.parseUsage(d.path("usage"));
             default -> {
-                if (type.startsWith("exception:") || type.startsWith("error:")) {
+                if (EventStreamParser.isFailure(type)) {
                     failed = true;
                     completed = false;
                 }
