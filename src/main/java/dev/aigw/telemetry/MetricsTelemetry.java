@@ -382,14 +382,8 @@ public final class MetricsTelemetry implements Telemetry {
         private boolean streamCounted;
         private boolean done;
         private AtomicLong upstream;
-        /** The labels {@link #seriesMeters} were found under (compared by identity). */
-        private String seriesOperation;
-        private String seriesRoute;
-        private String seriesBackend;
-        private String seriesKind;
-        private String seriesRequestModel;
-        private String seriesResponseModel;
-        private GenAiMeters seriesMeters;
+        /** This exchange's GenAI meters and the labels they were found under (compared by identity). */
+        private LastGenAi series;
 
         private final String operation;
 
@@ -472,31 +466,19 @@ public final class MetricsTelemetry implements Telemetry {
          * (config strings and {@link ModelLabels}' labels, the same instances request after request).
          */
         private GenAiMeters genAi() {
-            if (seriesMeters != null && seriesIs(operation, route, backend, kind, requestModel, responseModel)) {
-                return seriesMeters;
+            LastGenAi mine = series;
+            if (mine != null && mine.is(operation, route, backend, kind, requestModel, responseModel)) {
+                return mine.meters();
             }
             LastGenAi last = lastGenAi;
-            GenAiMeters m;
-            if (last != null && last.is(operation, route, backend, kind, requestModel, responseModel)) {
-                m = last.meters();
-            } else {
+            if (last == null || !last.is(operation, route, backend, kind, requestModel, responseModel)) {
                 Series want = new Series(operation, route, backend, kind, requestModel, responseModel);
-                m = genAi.computeIfAbsent(want, GenAiMeters::new);
-                lastGenAi = new LastGenAi(operation, route, backend, kind, requestModel, responseModel, m);
+                last = new LastGenAi(operation, route, backend, kind, requestModel, responseModel,
+                        genAi.computeIfAbsent(want, GenAiMeters::new));
+                lastGenAi = last;
             }
-            seriesOperation = operation;
-            seriesRoute = route;
-            seriesBackend = backend;
-            seriesKind = kind;
-            seriesRequestModel = requestModel;
-            seriesResponseModel = responseModel;
-            seriesMeters = m;
-            return m;
-        }
-
-        private boolean seriesIs(String o, String r, String b, String k, String req, String resp) {
-            return seriesOperation == o && seriesRoute == r && seriesBackend == b && seriesKind == k
-                    && seriesRequestModel == req && seriesResponseModel == resp;
+            series = last;
+            return last.meters();
         }
 
         @Override
