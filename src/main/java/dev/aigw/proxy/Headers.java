@@ -55,21 +55,9 @@ final class Headers {
         if (from instanceof io.netty.handler.codec.http.HttpHeaders nh) {
             // Vert.x's own maps hold a parsed message's names as Netty's AsciiString: read as they
             // are, where iterating the MultiMap made a String entry and a String of each name.
-            for (var it = nh.iteratorCharSequence(); it.hasNext(); ) {
-                CharSequence k = it.next().getKey();
-                if (dropped(k, named, also)) {
-                    if (drop == null) drop = new java.util.ArrayList<>(4);
-                    drop.add(k);
-                }
-            }
+            for (var it = nh.iteratorCharSequence(); it.hasNext(); ) drop = noteDropped(drop, it.next().getKey(), named, also);
         } else {
-            for (var e : from) {
-                String k = e.getKey();
-                if (dropped(k, named, also)) {
-                    if (drop == null) drop = new java.util.ArrayList<>(4);
-                    drop.add(k);
-                }
-            }
+            for (var e : from) drop = noteDropped(drop, e.getKey(), named, also);
         }
         to.setAll(from);
         if (drop != null) for (CharSequence k : drop) to.remove(k);
@@ -92,6 +80,15 @@ final class Headers {
             }
         }
         return named;
+    }
+
+    /** {@code drop}, with {@code name} added when it is not forwarded (the list made at the first). */
+    private static java.util.List<CharSequence> noteDropped(java.util.List<CharSequence> drop, CharSequence name,
+                                                            Set<String> named, Set<String> also) {
+        if (!dropped(name, named, also)) return drop;
+        if (drop == null) drop = new java.util.ArrayList<>(4);
+        drop.add(name);
+        return drop;
     }
 
     // By length and equalsIgnoreCase rather than a lower-cased copy probed in a set: this runs for
