@@ -223,6 +223,14 @@ final class JsonBytes {
                 bytes[i] = ascii(strings[i]);
             }
         }
+
+        /** These strings, then {@code more}'s, then {@code extra}, in that order. */
+        Known with(Known more, String... extra) {
+            String[] all = java.util.Arrays.copyOf(strings, strings.length + more.strings.length + extra.length);
+            System.arraycopy(more.strings, 0, all, strings.length, more.strings.length);
+            System.arraycopy(extra, 0, all, strings.length + more.strings.length, extra.length);
+            return new Known(all);
+        }
     }
 
     /**

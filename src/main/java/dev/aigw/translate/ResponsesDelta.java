@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 record ResponsesDelta(String type, String delta, String model, String status, Usage usage) {
     private static final byte[] TYPE = JsonBytes.ascii("type");
     /** The event types a stream repeats: read as these strings. */
-    private static final JsonBytes.Known TYPES = new JsonBytes.Known("response.output_text.delta",
+    static final JsonBytes.Known TYPES = new JsonBytes.Known("response.output_text.delta",
             "response.function_call_arguments.delta", "response.reasoning_summary_text.delta", "response.created",
             "response.in_progress", "response.output_item.added", "response.content_part.added", "response.output_text.done",
             "response.content_part.done", "response.output_item.done", "response.completed");

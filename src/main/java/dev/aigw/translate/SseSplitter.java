@@ -193,12 +193,8 @@ public final class SseSplitter {
     }
 
     /** Event names the providers' streams use (Anthropic's, the Responses API's): the same string for every stream. */
-    private static final JsonBytes.Known COMMON_NAMES = new JsonBytes.Known("content_block_delta", "message_start",
-            "content_block_start", "content_block_stop", "message_delta", "message_stop", "ping", "error",
-            "response.output_text.delta", "response.function_call_arguments.delta", "response.reasoning_summary_text.delta",
-            "response.created", "response.in_progress", "response.output_item.added", "response.content_part.added",
-            "response.output_text.done", "response.content_part.done", "response.output_item.done", "response.completed",
-            "response.incomplete", "response.failed");
+    private static final JsonBytes.Known COMMON_NAMES = AnthropicEvent.TYPES.with(ResponsesDelta.TYPES,
+            "error", "response.incomplete", "response.failed");
 
     /** The event name {@code [v, q)}: a common or recent one's string when the bytes are the same. */
     private String name(byte[] a, int v, int q) {
