@@ -180,7 +180,7 @@ final class Attempts {
                 call.ex.rule().timeouts().backendRequest()).onComplete(ar -> call.guard(v -> {
             if (call.settled) return;
             if (ar.failed()) failed(candidate, upstream, ar.cause());
-            else answered(candidate, upstream, ar.result(), sentAt, translator, backend, model);
+            else answered(candidate, names, upstream, ar.result(), sentAt, translator, backend, model);
         }).handle(null));
     }
 
@@ -268,7 +268,7 @@ final class Attempts {
     }
 
     /** A response head: a failure worth another provider, or the response the client gets. */
-    private void answered(AttemptPlanner.Candidate candidate, UpstreamCall upstream, HttpClientResponse resp, long sentAt,
+    private void answered(AttemptPlanner.Candidate candidate, Names names, UpstreamCall upstream, HttpClientResponse resp, long sentAt,
                           Translator tr, Optional<Schema> backend, String model) {
         int status = resp.statusCode();
         Optional<FailureKind> failure = dev.aigw.proxy.resilience.Classifier.ofStatus(status);
@@ -303,10 +303,7 @@ final class Attempts {
         if (failure.isPresent() || routeRetries) call.obs.attemptFailed(upstream.where() + " answered " + status, status);
         call.settle();
         call.obs.responseHeaders(status);
-        Provider named = candidate.provider();
-        Names names = Names.last;
-        String providerHeader = names != null && names.provider() == named ? names.header() : named.kind() + "/" + named.name();
-        MultiMap extra = MultiMap.caseInsensitiveMultiMap().set("x-gateway-provider", providerHeader);
+        MultiMap extra = MultiMap.caseInsensitiveMultiMap().set("x-gateway-provider", names.header());
         // Never a silent loss: fields the provider could not honour are named.
         if (tr != null && !tr.warnings().isEmpty()) {
             String w = String.join("; ", tr.warnings());
